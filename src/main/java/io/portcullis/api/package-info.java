@@ -1,0 +1,9 @@
+/**
+ * The REST configuration API under {@code /api/v1}: resources, request/response types, bearer
+ * token authentication with {@code admin}/{@code viewer} roles, {@code application/problem+json}
+ * errors. Secrets are write-only.
+ *
+ * <p>May use: {@code config}, {@code auth} (to turn passwords into verifiers), {@code tls},
+ * {@code pool}, {@code proxy}.
+ */
+package io.portcullis.api;

@@ -1,0 +1,24 @@
+package io.portcullis.config;
+
+import java.util.function.UnaryOperator;
+
+/**
+ * Where the configuration lives. Reads are cheap and never block; writes block (call them from a
+ * worker thread, never an event loop), are serialized, durable when they return, and publish one
+ * {@link ConfigChanged}.
+ */
+public interface ConfigStore {
+
+    /** The newest stored snapshot. */
+    GatewayConfig current();
+
+    /**
+     * Applies {@code change} to the newest snapshot, stores the result with the next version and
+     * publishes it.
+     *
+     * @param expectedVersion the version the caller based its change on, or -1 for any
+     * @throws VersionConflictException when {@code expectedVersion} is not the current version
+     * @throws ConfigException when the result is invalid; nothing is stored
+     */
+    GatewayConfig update(long expectedVersion, UnaryOperator<GatewayConfig> change);
+}

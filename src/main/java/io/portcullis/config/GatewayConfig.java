@@ -1,0 +1,65 @@
+package io.portcullis.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One immutable, versioned snapshot of everything the gateway runs from. A write produces a new
+ * snapshot with a higher version; readers keep whichever snapshot they hold.
+ */
+public record GatewayConfig(
+        long version,
+        Map<String, DatabaseConfig> databases,
+        Map<String, UserConfig> users,
+        List<ApiToken> tokens) {
+
+    public static final GatewayConfig EMPTY = new GatewayConfig(0, Map.of(), Map.of(), List.of());
+
+    public GatewayConfig {
+        databases = Map.copyOf(databases == null ? Map.of() : databases);
+        users = Map.copyOf(users == null ? Map.of() : users);
+        tokens = List.copyOf(tokens == null ? List.of() : tokens);
+    }
+
+    public Optional<DatabaseConfig> database(String name) {
+        return Optional.ofNullable(databases.get(name));
+    }
+
+    public Optional<UserConfig> user(String name) {
+        return Optional.ofNullable(users.get(name));
+    }
+
+    public GatewayConfig withDatabase(DatabaseConfig db) {
+        Map<String, DatabaseConfig> next = new TreeMap<>(databases);
+        next.put(db.name(), db);
+        return new GatewayConfig(version, next, users, tokens);
+    }
+
+    public GatewayConfig withoutDatabase(String name) {
+        Map<String, DatabaseConfig> next = new TreeMap<>(databases);
+        next.remove(name);
+        return new GatewayConfig(version, next, users, tokens);
+    }
+
+    public GatewayConfig withUser(UserConfig user) {
+        Map<String, UserConfig> next = new TreeMap<>(users);
+        next.put(user.name(), user);
+        return new GatewayConfig(version, databases, next, tokens);
+    }
+
+    public GatewayConfig withoutUser(String name) {
+        Map<String, UserConfig> next = new TreeMap<>(users);
+        next.remove(name);
+        return new GatewayConfig(version, databases, next, tokens);
+    }
+
+    public GatewayConfig withTokens(List<ApiToken> newTokens) {
+        return new GatewayConfig(version, databases, users, newTokens);
+    }
+
+    GatewayConfig withVersion(long newVersion) {
+        return new GatewayConfig(newVersion, databases, users, tokens);
+    }
+}

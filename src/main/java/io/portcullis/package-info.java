@@ -1,0 +1,2 @@
+/** Portcullis: a TLS gateway and connection pooler for PostgreSQL-wire databases. */
+package io.portcullis;

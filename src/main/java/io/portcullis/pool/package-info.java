@@ -1,0 +1,7 @@
+/**
+ * Server connections per database: logging in to the backend, lending and returning connections,
+ * the bounded wait queue, the clean hand-over (closing what the previous client prepared).
+ *
+ * <p>May use: {@code wire}, {@code auth}, {@code config}.
+ */
+package io.portcullis.pool;

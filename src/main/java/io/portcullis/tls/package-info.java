@@ -1,0 +1,7 @@
+/**
+ * Certificate material: PEM parsing and validation, self-signed certificates (BouncyCastle), the
+ * live server TLS options and their hot swap, client-CA verification.
+ *
+ * <p>May use: {@code config}.
+ */
+package io.portcullis.tls;
