@@ -1,0 +1,47 @@
+package io.portcullis.pool;
+
+import io.portcullis.config.DatabaseConfig;
+import io.portcullis.wire.SqlState;
+
+/**
+ * A server connection could not be had. The message names the database and the backend's address
+ * so that a person reading the client's error knows where to look.
+ */
+public final class BackendUnavailable extends RuntimeException {
+
+    private final SqlState sqlState;
+
+    private BackendUnavailable(SqlState sqlState, String message, Throwable cause) {
+        super(message, cause, false, false);
+        this.sqlState = sqlState;
+    }
+
+    static BackendUnavailable connect(DatabaseConfig db, Throwable cause) {
+        String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return new BackendUnavailable(SqlState.CONNECTION_FAILURE,
+                "could not connect to the backend of database \"" + db.name() + "\" at " + db.backendAddress() + ": " + why,
+                cause);
+    }
+
+    static BackendUnavailable refused(DatabaseConfig db, String why) {
+        return new BackendUnavailable(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
+                "the backend of database \"" + db.name() + "\" at " + db.backendAddress() + " refused the login: " + why,
+                null);
+    }
+
+    static BackendUnavailable poolTimeout(String database, long waitedSeconds, int poolSize) {
+        return new BackendUnavailable(SqlState.TOO_MANY_CONNECTIONS,
+                "no server connection for database \"" + database + "\" became free within " + waitedSeconds
+                        + " s (pool size " + poolSize + ")",
+                null);
+    }
+
+    static BackendUnavailable gone(String database) {
+        return new BackendUnavailable(SqlState.INVALID_CATALOG_NAME,
+                "database \"" + database + "\" was removed", null);
+    }
+
+    public SqlState sqlState() {
+        return sqlState;
+    }
+}

@@ -1,0 +1,345 @@
+package io.portcullis.pool;
+
+import io.portcullis.config.DatabaseConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The server connections of one database: an idle stack (most recently used first, so a quiet pool
+ * shrinks to what it needs), a FIFO of waiting borrowers with a deadline each, and a count of
+ * connections open or opening that never exceeds the pool size.
+ *
+ * <p>Borrowers live on several event loops, so the state is guarded by this object's lock; no I/O
+ * and no callback runs while the lock is held. A borrower is always completed on its own context.
+ *
+ * <pre>
+ *   acquire ──▶ idle? ── yes ──▶ lend
+ *                 │ no
+ *                 ▼
+ *            open &lt; size? ── yes ──▶ connect + login ──▶ lend   (failure: that borrower gets the error,
+ *                 │ no                                              the next waiter tries again)
+ *                 ▼
+ *              wait (FIFO) ── deadline ──▶ 53300
+ *   release ──▶ hand-over (close statements/portals) ──▶ idle ──▶ next waiter
+ * </pre>
+ */
+public final class Pool {
+
+    private final Vertx vertx;
+    private final NetClient client;
+    private final PoolSettings settings;
+    private final AtomicLong ids;
+    private final String database;
+    private final Deque<ServerConnection> idle = new ArrayDeque<>();
+    private final Deque<Waiter> waiters = new ArrayDeque<>();
+    private final List<ServerConnection> lent = new ArrayList<>();
+
+    private DatabaseConfig config;
+    private Supplier<String> password;
+    private int open;
+    private boolean removed;
+
+    Pool(Vertx vertx, NetClient client, PoolSettings settings, AtomicLong ids, DatabaseConfig config,
+         Supplier<String> password) {
+        this.vertx = vertx;
+        this.client = client;
+        this.settings = settings;
+        this.ids = ids;
+        this.database = config.name();
+        this.config = config;
+        this.password = password;
+    }
+
+    /**
+     * Lends a server connection to a borrower on the current context. Fails with
+     * {@link BackendUnavailable} when the backend cannot be reached or the wait exceeds the
+     * configured query wait timeout.
+     */
+    public Future<ServerConnection> acquire() {
+        Context context = vertx.getOrCreateContext();
+        Promise<ServerConnection> promise = Promise.promise();
+        Waiter waiter = new Waiter(context, promise);
+        synchronized (this) {
+            if (removed) {
+                return Future.failedFuture(BackendUnavailable.gone(database));
+            }
+            waiters.addLast(waiter);
+        }
+        long waitMillis = settings.queryWaitTimeout().toMillis();
+        waiter.timer = vertx.setTimer(waitMillis, t -> expire(waiter));
+        dispatch();
+        return promise.future();
+    }
+
+    /**
+     * Takes a connection back. A connection that is clean (idle transaction, nothing in flight) is
+     * handed over and kept; anything else is closed, because a half-finished exchange cannot be
+     * made safe for the next borrower.
+     */
+    public void release(ServerConnection conn, boolean clean) {
+        synchronized (this) {
+            lent.remove(conn);
+        }
+        conn.sink(null);
+        if (!clean || conn.isClosed() || !isCurrent(conn)) {
+            discard(conn);
+            return;
+        }
+        HandOver.run(vertx, conn, settings.serverResetTimeout()).onComplete(ar -> {
+            if (ar.failed() || conn.isClosed()) {
+                discard(conn);
+                return;
+            }
+            synchronized (this) {
+                if (removed) {
+                    retireLocked(conn);
+                } else {
+                    conn.markIdle();
+                    conn.sink(new IdleSink(conn));
+                    idle.addFirst(conn);
+                }
+            }
+            if (conn.isRetired()) {
+                conn.close();
+                return;
+            }
+            dispatch();
+        });
+    }
+
+    /** Closes a connection that will not be lent again and lets a waiter use the freed slot. */
+    public void discard(ServerConnection conn) {
+        conn.sink(null);
+        if (conn.retire()) {
+            synchronized (this) {
+                idle.remove(conn);
+                lent.remove(conn);
+                open--;
+            }
+        }
+        conn.close();
+        dispatch();
+    }
+
+    /** A changed database definition: idle connections to the old definition are closed, lent ones when returned. */
+    void reconfigure(DatabaseConfig newConfig, Supplier<String> newPassword) {
+        List<ServerConnection> stale = new ArrayList<>();
+        synchronized (this) {
+            this.config = newConfig;
+            this.password = newPassword;
+            for (Iterator<ServerConnection> it = idle.iterator(); it.hasNext(); ) {
+                ServerConnection c = it.next();
+                if (!isCurrent(c)) {
+                    it.remove();
+                    retireLocked(c);
+                    stale.add(c);
+                }
+            }
+        }
+        stale.forEach(ServerConnection::close);
+        dispatch();
+    }
+
+    /** The database was deleted: waiters fail, idle connections close; lent ones close when returned. */
+    void remove() {
+        List<ServerConnection> toClose;
+        List<Waiter> toFail;
+        synchronized (this) {
+            removed = true;
+            toClose = new ArrayList<>(idle);
+            idle.clear();
+            toClose.forEach(this::retireLocked);
+            toFail = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        toClose.forEach(ServerConnection::close);
+        toFail.forEach(w -> w.fail(BackendUnavailable.gone(database)));
+    }
+
+    /** Closes connections idle for longer than the server idle timeout. */
+    void closeIdleExpired(long nowNanos) {
+        long limit = settings.serverIdleTimeout().toNanos();
+        List<ServerConnection> expired = new ArrayList<>();
+        synchronized (this) {
+            for (Iterator<ServerConnection> it = idle.iterator(); it.hasNext(); ) {
+                ServerConnection c = it.next();
+                if (nowNanos - c.idleSinceNanos() > limit) {
+                    it.remove();
+                    retireLocked(c);
+                    expired.add(c);
+                }
+            }
+        }
+        expired.forEach(ServerConnection::close);
+    }
+
+    /** Takes a connection out of the count once, however many paths try; the caller closes it. */
+    private void retireLocked(ServerConnection conn) {
+        if (conn.retire()) {
+            open--;
+        }
+        conn.sink(null);
+    }
+
+    private boolean isCurrent(ServerConnection conn) {
+        DatabaseConfig now;
+        synchronized (this) {
+            now = config;
+        }
+        DatabaseConfig was = conn.config();
+        return was.host().equals(now.host()) && was.port() == now.port() && was.dbname().equals(now.dbname())
+                && was.user().equals(now.user()) && java.util.Objects.equals(was.sealedPassword(), now.sealedPassword())
+                && was.serverTls() == now.serverTls();
+    }
+
+    private void dispatch() {
+        List<Runnable> actions = new ArrayList<>();
+        synchronized (this) {
+            while (!waiters.isEmpty()) {
+                if (!idle.isEmpty()) {
+                    Waiter w = waiters.pollFirst();
+                    ServerConnection c = takeIdleFor(w.context);
+                    lent.add(c);
+                    actions.add(() -> w.lend(c));
+                } else if (open < config.poolSize()) {
+                    Waiter w = waiters.pollFirst();
+                    open++;
+                    DatabaseConfig db = config;
+                    Supplier<String> pw = password;
+                    actions.add(() -> w.context.runOnContext(v -> connectFor(w, db, pw)));
+                } else {
+                    break;
+                }
+            }
+        }
+        actions.forEach(Runnable::run);
+    }
+
+    /** Prefers a connection on the borrower's own event loop: no thread hop on every read. */
+    private ServerConnection takeIdleFor(Context context) {
+        for (Iterator<ServerConnection> it = idle.iterator(); it.hasNext(); ) {
+            ServerConnection c = it.next();
+            if (c.context() == context) {
+                it.remove();
+                return c;
+            }
+        }
+        return idle.pollFirst();
+    }
+
+    private void connectFor(Waiter waiter, DatabaseConfig db, Supplier<String> pw) {
+        String clear;
+        try {
+            clear = pw.get();
+        } catch (RuntimeException e) {
+            connectFailed(waiter, BackendUnavailable.refused(db, "its password cannot be decrypted with the current secret key"));
+            return;
+        }
+        new ServerLogin(vertx, client, db, clear, settings.serverLoginTimeout(), ids.incrementAndGet())
+                .start()
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        connectFailed(waiter, ar.cause());
+                        return;
+                    }
+                    ServerConnection conn = ar.result();
+                    synchronized (this) {
+                        lent.add(conn);
+                    }
+                    if (!waiter.lend(conn)) {
+                        // The borrower gave up meanwhile: keep the fresh connection for the next one.
+                        release(conn, true);
+                    }
+                });
+    }
+
+    private void connectFailed(Waiter waiter, Throwable cause) {
+        synchronized (this) {
+            open--;
+        }
+        waiter.fail(cause);
+        dispatch();
+    }
+
+    private void expire(Waiter waiter) {
+        boolean wasWaiting;
+        int size;
+        synchronized (this) {
+            wasWaiting = waiters.remove(waiter);
+            size = config.poolSize();
+        }
+        if (wasWaiting) {
+            waiter.fail(BackendUnavailable.poolTimeout(database, settings.queryWaitTimeout().toSeconds(), size));
+        }
+    }
+
+    /** A snapshot for the admin console and metrics. */
+    public synchronized PoolStats stats() {
+        return new PoolStats(database, config.poolSize(), open, idle.size(), lent.size(), waiters.size());
+    }
+
+    public String database() {
+        return database;
+    }
+
+    /** Anything a backend sends to an idle connection (an idle-timeout notice, say) ends it. */
+    private final class IdleSink implements ServerConnection.Sink {
+        private final ServerConnection conn;
+
+        IdleSink(ServerConnection conn) {
+            this.conn = conn;
+        }
+
+        @Override
+        public void onServerData(io.vertx.core.buffer.Buffer data) {
+            discard(conn);
+        }
+
+        @Override
+        public void onServerClosed() {
+            discard(conn);
+        }
+    }
+
+    /** A borrower waiting on its own context. */
+    private final class Waiter {
+        final Context context;
+        final Promise<ServerConnection> promise;
+        long timer = -1;
+
+        Waiter(Context context, Promise<ServerConnection> promise) {
+            this.context = context;
+            this.promise = promise;
+        }
+
+        /** @return false when the borrower had already given up (timed out). */
+        boolean lend(ServerConnection conn) {
+            vertx.cancelTimer(timer);
+            if (promise.future().isComplete()) {
+                return false;
+            }
+            context.runOnContext(v -> {
+                if (!promise.tryComplete(conn)) {
+                    release(conn, true);
+                }
+            });
+            return true;
+        }
+
+        void fail(Throwable cause) {
+            vertx.cancelTimer(timer);
+            context.runOnContext(v -> promise.tryFail(cause));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.portcullis.pool;
+
+import io.portcullis.config.ConfigChanged;
+import io.portcullis.config.ConfigStore;
+import io.portcullis.config.DatabaseConfig;
+import io.portcullis.config.SecretBox;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Owns one {@link Pool} per configured database and keeps them in step with the configuration:
+ * a changed database reconfigures its pool, a deleted one removes it. Also runs the janitor that
+ * closes server connections idle for too long.
+ */
+@ApplicationScoped
+public class PoolManager {
+
+    /** How often the janitor looks for idle connections to close. */
+    private static final long JANITOR_PERIOD_MS = 5_000;
+
+    @Inject
+    Vertx vertx;
+    @Inject
+    PoolSettings settings;
+    @Inject
+    ConfigStore store;
+    @Inject
+    SecretBox secrets;
+
+    private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private NetClient client;
+    private long janitor = -1;
+
+    @PostConstruct
+    void init() {
+        client = vertx.createNetClient(new NetClientOptions()
+                .setConnectTimeout((int) settings.serverConnectTimeout().toMillis())
+                .setTcpNoDelay(true)
+                .setTcpKeepAlive(true));
+        janitor = vertx.setPeriodic(JANITOR_PERIOD_MS, t -> {
+            long now = System.nanoTime();
+            pools.values().forEach(p -> p.closeIdleExpired(now));
+        });
+    }
+
+    void onShutdown(@Observes ShutdownEvent event) {
+        vertx.cancelTimer(janitor);
+    }
+
+    /** The pool of a configured database, created on first use. */
+    public Optional<Pool> pool(String database) {
+        Optional<DatabaseConfig> db = store.current().database(database);
+        return db.map(config -> pools.computeIfAbsent(database,
+                name -> new Pool(vertx, client, settings, connectionIds, config, passwordOf(config))));
+    }
+
+    public List<PoolStats> stats() {
+        return pools.values().stream().map(Pool::stats).toList();
+    }
+
+    void onConfigChanged(@Observes ConfigChanged change) {
+        for (Map.Entry<String, Pool> entry : pools.entrySet()) {
+            DatabaseConfig now = change.after().databases().get(entry.getKey());
+            if (now == null) {
+                pools.remove(entry.getKey());
+                entry.getValue().remove();
+            } else if (!now.equals(change.before().databases().get(entry.getKey()))) {
+                entry.getValue().reconfigure(now, passwordOf(now));
+            }
+        }
+    }
+
+    private Supplier<String> passwordOf(DatabaseConfig db) {
+        String sealed = db.sealedPassword();
+        return () -> sealed == null || sealed.isEmpty() ? null : secrets.open(sealed);
+    }
+}

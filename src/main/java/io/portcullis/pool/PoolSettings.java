@@ -1,0 +1,31 @@
+package io.portcullis.pool;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Process-wide pool timing, PgBouncer's names in Portcullis's spelling. */
+@ConfigMapping(prefix = "portcullis.pool")
+public interface PoolSettings {
+
+    /** How long a client waits for a server connection before it gets 53300 (PgBouncer: query_wait_timeout). */
+    @WithDefault("120s")
+    Duration queryWaitTimeout();
+
+    /** TCP connect to a backend (PgBouncer: server_connect_timeout). */
+    @WithDefault("5s")
+    Duration serverConnectTimeout();
+
+    /** Backend login after connect; a backend that accepts TCP but never answers is cut off here. */
+    @WithDefault("10s")
+    Duration serverLoginTimeout();
+
+    /** Idle server connections are closed after this; below QuestDB's 300 s idle cut-off on purpose. */
+    @WithDefault("240s")
+    Duration serverIdleTimeout();
+
+    /** Hand-over of a returned connection (closing the previous client's statements) must finish within this. */
+    @WithDefault("10s")
+    Duration serverResetTimeout();
+}

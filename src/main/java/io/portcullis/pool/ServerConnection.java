@@ -1,0 +1,238 @@
+package io.portcullis.pool;
+
+import io.portcullis.config.DatabaseConfig;
+import io.portcullis.wire.FrameScanner;
+import io.portcullis.wire.MessageTypes;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One logged-in connection to a backend. It belongs to its {@link Pool}; while lent, its bytes go
+ * to the borrower's {@link Sink}, while idle or being reset, to the pool.
+ *
+ * <p>It remembers what a borrower must be told and what the next borrower must not inherit: the
+ * ParameterStatus set (kept current as the backend reports changes), the backend's cancel key,
+ * the transaction status of the last ReadyForQuery, and the named statements and portals the
+ * current borrower created (QuestDB ignores {@code DISCARD ALL}, so these are closed one by one
+ * on hand-over).
+ */
+public final class ServerConnection {
+
+    /** Receives what the backend sends while the connection is lent. Called on the connection's context. */
+    public interface Sink {
+        void onServerData(Buffer data);
+
+        void onServerClosed();
+    }
+
+    /** ParameterStatus values are small; a larger one is forwarded but not remembered. */
+    private static final int MAX_PARAMETER_BODY = 4096;
+
+    private final long id;
+    private final NetSocket socket;
+    private final Context context;
+    private final DatabaseConfig config;
+    private final Map<String, String> parameters;
+    private final int backendProcessId;
+    private final int backendSecretKey;
+    private final long createdNanos;
+    private final Set<String> statements = new LinkedHashSet<>();
+    private final Set<String> portals = new LinkedHashSet<>();
+    private final FrameScanner scanner;
+
+    private final java.util.concurrent.atomic.AtomicBoolean retired = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Sink sink;
+    private volatile boolean closed;
+    private volatile byte transactionStatus = MessageTypes.STATUS_IDLE;
+    /** ReadyForQuery messages seen; written only on this connection's context. */
+    private volatile long readyCount;
+    private long idleSinceNanos;
+
+    ServerConnection(long id, NetSocket socket, Context context, DatabaseConfig config, Map<String, String> parameters,
+                     int backendProcessId, int backendSecretKey) {
+        this.id = id;
+        this.socket = socket;
+        this.context = context;
+        this.config = config;
+        this.parameters = new LinkedHashMap<>(parameters);
+        this.backendProcessId = backendProcessId;
+        this.backendSecretKey = backendSecretKey;
+        this.createdNanos = System.nanoTime();
+        this.idleSinceNanos = createdNanos;
+        this.scanner = new FrameScanner("ZS", MAX_PARAMETER_BODY, this::onFrame);
+        socket.handler(this::onData);
+        socket.closeHandler(v -> onClosed());
+        socket.exceptionHandler(e -> socket.close());
+    }
+
+    private void onData(Buffer data) {
+        try {
+            scanner.scan(data);
+        } catch (RuntimeException e) {
+            // A backend that breaks framing cannot be trusted with another byte.
+            close();
+            return;
+        }
+        Sink current = sink;
+        if (current != null) {
+            current.onServerData(data);
+        }
+    }
+
+    private void onFrame(byte type, int startInChunk, Buffer body, boolean truncated) {
+        if (type == MessageTypes.READY_FOR_QUERY && body.length() >= 1) {
+            transactionStatus = body.getByte(0);
+            readyCount++;
+        } else if (type == MessageTypes.PARAMETER_STATUS && !truncated) {
+            int nameEnd = indexOfNul(body, 0);
+            int valueEnd = nameEnd < 0 ? -1 : indexOfNul(body, nameEnd + 1);
+            if (valueEnd > 0) {
+                parameters.put(body.getString(0, nameEnd), body.getString(nameEnd + 1, valueEnd));
+            }
+        }
+    }
+
+    private static int indexOfNul(Buffer b, int from) {
+        for (int i = from; i < b.length(); i++) {
+            if (b.getByte(i) == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void onClosed() {
+        closed = true;
+        Sink current = sink;
+        if (current != null) {
+            current.onServerClosed();
+        }
+    }
+
+    /** Sends bytes to the backend as they are. Safe from any thread; Vert.x orders writes. */
+    public void write(Buffer data) {
+        socket.write(data);
+    }
+
+    public boolean writeQueueFull() {
+        return socket.writeQueueFull();
+    }
+
+    public void drainHandler(Handler<Void> handler) {
+        socket.drainHandler(handler);
+    }
+
+    public void pause() {
+        socket.pause();
+    }
+
+    public void resume() {
+        socket.resume();
+    }
+
+    /** The borrower starts receiving what the backend sends. */
+    public void attach(Sink borrower) {
+        this.sink = borrower;
+    }
+
+    void sink(Sink newSink) {
+        this.sink = newSink;
+    }
+
+    /** ReadyForQuery messages received so far: a borrower compares it with the Syncs and Queries it sent. */
+    public long readyCount() {
+        return readyCount;
+    }
+
+    public void close() {
+        closed = true;
+        socket.close();
+    }
+
+    /** @return true the first time only: the pool counts a connection out exactly once. */
+    boolean retire() {
+        return retired.compareAndSet(false, true);
+    }
+
+    boolean isRetired() {
+        return retired.get();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Context context() {
+        return context;
+    }
+
+    public DatabaseConfig config() {
+        return config;
+    }
+
+    /** The ParameterStatus set a borrower must receive, as the backend last reported it. */
+    public Map<String, String> parameters() {
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    public int backendProcessId() {
+        return backendProcessId;
+    }
+
+    public int backendSecretKey() {
+        return backendSecretKey;
+    }
+
+    /** Status byte of the last ReadyForQuery: 'I' idle, 'T' in a transaction, 'E' in a failed one. */
+    public byte transactionStatus() {
+        return transactionStatus;
+    }
+
+    /** QuestDB announces itself with a {@code questdb_version} ParameterStatus. */
+    public boolean isQuestDb() {
+        return parameters.containsKey("questdb_version");
+    }
+
+    /** Named prepared statements the current borrower created; the borrower keeps this set current. */
+    public Set<String> statements() {
+        return statements;
+    }
+
+    /** Named portals the current borrower created. */
+    public Set<String> portals() {
+        return portals;
+    }
+
+    long createdNanos() {
+        return createdNanos;
+    }
+
+    long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    void markIdle() {
+        idleSinceNanos = System.nanoTime();
+    }
+
+    NetSocket socket() {
+        return socket;
+    }
+
+    @Override
+    public String toString() {
+        return "server#" + id + "(" + config.name() + "@" + config.backendAddress() + ")";
+    }
+}

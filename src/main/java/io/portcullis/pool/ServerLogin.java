@@ -1,0 +1,147 @@
+package io.portcullis.pool;
+
+import io.portcullis.auth.BackendLogin;
+import io.portcullis.auth.BackendLoginException;
+import io.portcullis.config.DatabaseConfig;
+import io.portcullis.wire.Frame;
+import io.portcullis.wire.FrameDecoder;
+import io.portcullis.wire.FrontendMessages;
+import io.portcullis.wire.MessageReader;
+import io.portcullis.wire.MessageTypes;
+import io.portcullis.wire.ProtocolViolation;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Opens a connection to a backend and logs in with the database's configured credentials,
+ * answering whatever the backend asks (cleartext for QuestDB, md5 or SCRAM for PostgreSQL).
+ * Completes with a ready {@link ServerConnection} after the backend's first ReadyForQuery, or
+ * fails with a {@link BackendUnavailable} that says which database, host and port, and why.
+ */
+final class ServerLogin {
+
+    private final Vertx vertx;
+    private final NetClient client;
+    private final DatabaseConfig db;
+    private final String password;
+    private final Duration loginTimeout;
+    private final long id;
+
+    private final Promise<ServerConnection> result = Promise.promise();
+    private final FrameDecoder decoder = new FrameDecoder(MessageTypes.MAX_AUTH_FRAME_LENGTH);
+    private final Map<String, String> parameters = new LinkedHashMap<>();
+    private BackendLogin login;
+    private NetSocket socket;
+    private int processId;
+    private int secretKey;
+    private long timer = -1;
+
+    ServerLogin(Vertx vertx, NetClient client, DatabaseConfig db, String password, Duration loginTimeout, long id) {
+        this.vertx = vertx;
+        this.client = client;
+        this.db = db;
+        this.password = password;
+        this.loginTimeout = loginTimeout;
+        this.id = id;
+    }
+
+    /** Must be called on the context the connection should live on (the borrower's event loop). */
+    Future<ServerConnection> start() {
+        client.connect(db.port(), db.host()).onComplete(ar -> {
+            if (ar.failed()) {
+                result.tryFail(BackendUnavailable.connect(db, ar.cause()));
+                return;
+            }
+            socket = ar.result();
+            timer = vertx.setTimer(loginTimeout.toMillis(), t -> fail(BackendUnavailable.refused(db,
+                    "no answer to the login within " + loginTimeout.toSeconds() + " s")));
+            socket.handler(this::onData);
+            socket.closeHandler(v -> fail(BackendUnavailable.refused(db, "the backend closed the connection during login")));
+            socket.exceptionHandler(e -> fail(BackendUnavailable.connect(db, e)));
+            login = new BackendLogin(db.user(), password);
+            Map<String, String> startup = new LinkedHashMap<>();
+            startup.put("user", db.user());
+            startup.put("database", db.dbname());
+            socket.write(FrontendMessages.startupMessage(startup));
+        });
+        return result.future();
+    }
+
+    private void onData(Buffer chunk) {
+        try {
+            decoder.offer(chunk);
+            Frame frame;
+            while ((frame = decoder.next()) != null) {
+                if (onFrame(frame)) {
+                    return;
+                }
+            }
+        } catch (BackendLoginException e) {
+            fail(BackendUnavailable.refused(db, e.getMessage()));
+        } catch (ProtocolViolation e) {
+            fail(BackendUnavailable.refused(db, "the backend broke the protocol: " + e.getMessage()));
+        }
+    }
+
+    /** @return true once the login is over (ready or failed). */
+    private boolean onFrame(Frame frame) throws BackendLoginException {
+        switch (frame.type()) {
+            case MessageTypes.AUTHENTICATION -> {
+                Buffer body = frame.body();
+                int code = body.getInt(0);
+                byte[] data = body.getBytes(4, body.length());
+                BackendLogin.Step step = login.onAuthenticationRequest(code, data);
+                if (step.hasMessage()) {
+                    socket.write(FrontendMessages.frame(step.type(), step.body()));
+                }
+            }
+            case MessageTypes.PARAMETER_STATUS -> {
+                String[] nv = MessageReader.parameterStatus(frame.body());
+                parameters.put(nv[0], nv[1]);
+            }
+            case MessageTypes.BACKEND_KEY_DATA -> {
+                processId = frame.body().getInt(0);
+                secretKey = frame.body().length() >= 8 ? frame.body().getInt(4) : 0;
+            }
+            case MessageTypes.ERROR_RESPONSE -> {
+                fail(BackendUnavailable.refused(db, MessageReader.errorMessage(frame.body())));
+                return true;
+            }
+            case MessageTypes.READY_FOR_QUERY -> {
+                succeed();
+                return true;
+            }
+            default -> {
+                // NoticeResponse and NegotiateProtocolVersion during login carry nothing we need.
+            }
+        }
+        return false;
+    }
+
+    private void succeed() {
+        vertx.cancelTimer(timer);
+        if (decoder.remainder().length() > 0) {
+            fail(BackendUnavailable.refused(db, "the backend sent data after its first ReadyForQuery"));
+            return;
+        }
+        ServerConnection conn = new ServerConnection(id, socket, Vertx.currentContext(), db, parameters, processId, secretKey);
+        if (!result.tryComplete(conn)) {
+            conn.close();
+        }
+    }
+
+    private void fail(BackendUnavailable error) {
+        vertx.cancelTimer(timer);
+        if (result.tryFail(error) && socket != null) {
+            socket.close();
+        }
+    }
+}

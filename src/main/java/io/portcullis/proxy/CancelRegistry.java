@@ -1,0 +1,52 @@
+package io.portcullis.proxy;
+
+import io.vertx.core.buffer.Buffer;
+
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Portcullis's own cancel keys. Each session gets a process id (unique while it lives) and a random
+ * secret; a CancelRequest is routed to the session only when both match, compared in constant time,
+ * so a stale or forged key does nothing.
+ */
+final class CancelRegistry {
+
+    private final Map<Integer, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger nextId = new AtomicInteger(1);
+
+    /** Registers the session and returns its process id. */
+    int register(ClientSession session) {
+        while (true) {
+            int id = nextId.getAndIncrement() & Integer.MAX_VALUE;
+            if (id != 0 && sessions.putIfAbsent(id, session) == null) {
+                return id;
+            }
+        }
+    }
+
+    void unregister(int processId, ClientSession session) {
+        sessions.remove(processId, session);
+    }
+
+    /** The session owning this key, or null. */
+    ClientSession find(int processId, Buffer secret) {
+        ClientSession session = sessions.get(processId);
+        if (session == null || secret.length() != 4) {
+            return null;
+        }
+        byte[] expected = Buffer.buffer(4).appendInt(session.cancelSecret()).getBytes();
+        return MessageDigest.isEqual(expected, secret.getBytes()) ? session : null;
+    }
+
+    static int newSecret(SecureRandom random) {
+        return random.nextInt();
+    }
+
+    int size() {
+        return sessions.size();
+    }
+}

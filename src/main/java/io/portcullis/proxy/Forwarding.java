@@ -1,0 +1,177 @@
+package io.portcullis.proxy;
+
+import io.portcullis.pool.Pool;
+import io.portcullis.pool.ServerConnection;
+import io.portcullis.wire.FrameScanner;
+import io.portcullis.wire.FrontendMessages;
+import io.portcullis.wire.MessageReader;
+import io.portcullis.wire.MessageTypes;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * The steady state of a session: bytes flow client ⇄ server as the Buffers they arrived in, with
+ * backpressure both ways. Only frame headers are read, to learn what the hand-over needs: the
+ * named statements and portals the client creates and closes, whether every Sync/Query has been
+ * answered, and the client's Terminate (kept from the server, whose connection goes back to the pool).
+ */
+final class Forwarding implements ServerConnection.Sink {
+
+    /**
+     * Client frame types we look at. Parse/Bind/Close for names; Sync/Query because each earns a
+     * ReadyForQuery; Terminate to keep it; the rest only to know something is unsynced.
+     */
+    private static final String CLIENT_TYPES_READ = "PBCSQXDEHFdcf";
+    /** PostgreSQL names are at most 63 bytes; a longer one (or the start of a long Parse) is capped here. */
+    private static final int MAX_CAPTURE = 1024;
+    private static final int NO_TERMINATE = Integer.MIN_VALUE;
+
+    private final NetSocket client;
+    private final Context clientContext;
+    private final Pool pool;
+    private final ServerConnection server;
+    private final Runnable onServerLost;
+    private final Runnable onTerminate;
+    private final FrameScanner clientFrames = new FrameScanner(CLIENT_TYPES_READ, MAX_CAPTURE, this::onClientFrame);
+    private final long readyBase;
+
+    private long syncsSent;
+    private boolean unsynced;
+    private boolean untrackable;
+    private int terminateAt = NO_TERMINATE;
+    private boolean released;
+
+    Forwarding(NetSocket client, Context clientContext, Pool pool, ServerConnection server, Runnable onServerLost,
+               Runnable onTerminate) {
+        this.client = client;
+        this.clientContext = clientContext;
+        this.pool = pool;
+        this.server = server;
+        this.onServerLost = onServerLost;
+        this.onTerminate = onTerminate;
+        this.readyBase = server.readyCount();
+        server.attach(this);
+    }
+
+    /** Client → server. Runs on the client's event loop. */
+    void fromClient(Buffer chunk) {
+        if (released) {
+            return;
+        }
+        terminateAt = NO_TERMINATE;
+        clientFrames.scan(chunk);
+        if (terminateAt != NO_TERMINATE) {
+            if (terminateAt > 0) {
+                server.write(chunk.slice(0, terminateAt));
+            } else if (terminateAt < 0) {
+                untrackable = true; // part of the Terminate already went to the server
+            }
+            onTerminate.run();
+            return;
+        }
+        server.write(chunk);
+        if (server.writeQueueFull()) {
+            client.pause();
+            server.drainHandler(v -> client.resume());
+        }
+    }
+
+    private void onClientFrame(byte type, int startInChunk, Buffer body, boolean truncated) {
+        switch (type) {
+            case MessageTypes.PARSE -> track(MessageReader.cstring(body, 0), true);
+            case MessageTypes.BIND -> track(MessageReader.cstring(body, 0), false);
+            case MessageTypes.CLOSE -> {
+                String name = body.length() > 1 ? MessageReader.cstring(body, 1) : null;
+                if (name == null) {
+                    untrackable = true;
+                } else if (body.getByte(0) == MessageTypes.CLOSE_STATEMENT) {
+                    server.statements().remove(name);
+                } else {
+                    server.portals().remove(name);
+                }
+                unsynced = true;
+            }
+            case MessageTypes.SYNC -> {
+                syncsSent++;
+                unsynced = false;
+            }
+            case MessageTypes.QUERY -> syncsSent++;
+            case MessageTypes.TERMINATE -> terminateAt = startInChunk;
+            default -> unsynced = true;
+        }
+    }
+
+    /** A name we could not read (longer than the capture) makes the connection unfit to reuse. */
+    private void track(String name, boolean statement) {
+        unsynced = true;
+        if (name == null) {
+            untrackable = true;
+        } else if (!name.isEmpty()) {
+            (statement ? server.statements() : server.portals()).add(name);
+        }
+    }
+
+    /** Server → client. Called on the server connection's event loop; hops to ours when they differ. */
+    @Override
+    public void onServerData(Buffer data) {
+        if (Vertx.currentContext() == clientContext) {
+            toClient(data);
+        } else {
+            clientContext.runOnContext(v -> toClient(data));
+        }
+    }
+
+    private void toClient(Buffer data) {
+        if (released) {
+            return;
+        }
+        client.write(data);
+        if (client.writeQueueFull()) {
+            server.pause();
+            client.drainHandler(v -> server.resume());
+        }
+    }
+
+    @Override
+    public void onServerClosed() {
+        clientContext.runOnContext(v -> {
+            if (!released) {
+                released = true;
+                pool.discard(server);
+                onServerLost.run();
+            }
+        });
+    }
+
+    /**
+     * Gives the server connection back. It is reusable only when the client left between
+     * transactions with every request answered; otherwise the pool closes it.
+     */
+    void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        client.drainHandler(null);
+        server.drainHandler(null);
+        server.resume();
+        boolean clean = !untrackable && !unsynced
+                && server.readyCount() - readyBase == syncsSent
+                && server.transactionStatus() == MessageTypes.STATUS_IDLE
+                && clientFrames.atFrameBoundary();
+        pool.release(server, clean);
+    }
+
+    /** Forwards a cancel to the backend with the backend's own key, on a connection of its own. */
+    void cancel(NetClient cancelClient) {
+        if (released) {
+            return;
+        }
+        Buffer request = FrontendMessages.cancelRequest(server.backendProcessId(), server.backendSecretKey());
+        cancelClient.connect(server.config().port(), server.config().host()).onSuccess(socket ->
+                socket.write(request).onComplete(v -> socket.close()));
+    }
+}

@@ -1,0 +1,87 @@
+package io.portcullis.proxy;
+
+import io.portcullis.config.ConfigStore;
+import io.portcullis.pool.PoolManager;
+import io.portcullis.tls.LiveTls;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServerOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts the wire listener when the application starts: one {@link WireVerticle} per event loop,
+ * all on the same port, so that connections spread over every core.
+ */
+@ApplicationScoped
+public class GatewayServer {
+
+    private static final Logger LOG = Logger.getLogger(GatewayServer.class);
+    /** Startup gives up binding after this rather than hanging the process. */
+    private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+    /** Size of the per-process secret behind the fake SCRAM salts of unknown users. */
+    private static final int MOCK_SECRET_BYTES = 32;
+
+    @Inject
+    Vertx vertx;
+    @Inject
+    ConfigStore store;
+    @Inject
+    PoolManager pools;
+    @Inject
+    LiveTls tls;
+    @Inject
+    ListenerSettings listener;
+
+    private final List<WireVerticle> verticles = new CopyOnWriteArrayList<>();
+    private volatile String deploymentId;
+    private volatile int boundPort = -1;
+
+    void onStart(@Observes StartupEvent event) throws Exception {
+        SecureRandom random = new SecureRandom();
+        byte[] mockSecret = new byte[MOCK_SECRET_BYTES];
+        random.nextBytes(mockSecret);
+        GatewayServices services = new GatewayServices(vertx, store, pools, tls, listener, new CancelRegistry(),
+                random, mockSecret, vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000)));
+        NetServerOptions options = tls.configure(new NetServerOptions()
+                .setHost(listener.host())
+                .setPort(listener.port())
+                .setTcpNoDelay(true)
+                .setTcpKeepAlive(true)
+                .setReuseAddress(true));
+        int instances = listener.instances().orElse(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+        deploymentId = vertx.deployVerticle(() -> {
+                    WireVerticle verticle = new WireVerticle(services, options);
+                    verticles.add(verticle);
+                    return verticle;
+                }, new DeploymentOptions().setInstances(instances))
+                .toCompletionStage().toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        boundPort = verticles.get(0).server().actualPort();
+        LOG.infof("Portcullis wire listener on %s:%d (TLS %s, %d event loops)", listener.host(), boundPort,
+                tls.mode().wireName(), instances);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        String id = deploymentId;
+        if (id != null) {
+            vertx.undeploy(id);
+        }
+    }
+
+    /** The port the listener is bound to (the configured one, or the one chosen for port 0). */
+    public int port() {
+        return boundPort;
+    }
+}

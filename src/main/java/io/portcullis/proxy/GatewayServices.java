@@ -1,0 +1,28 @@
+package io.portcullis.proxy;
+
+import io.portcullis.config.ConfigStore;
+import io.portcullis.pool.PoolManager;
+import io.portcullis.tls.LiveTls;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+
+import java.security.SecureRandom;
+
+/**
+ * What every client session needs, gathered once per process and handed to each verticle.
+ *
+ * @param mockScramSecret per-process secret that makes the SCRAM salt of unknown users stable
+ *                        and unguessable, so a login attempt cannot tell whether a user exists
+ * @param cancelClient    connections that carry CancelRequests to backends
+ */
+record GatewayServices(
+        Vertx vertx,
+        ConfigStore store,
+        PoolManager pools,
+        LiveTls tls,
+        ListenerSettings listener,
+        CancelRegistry cancels,
+        SecureRandom random,
+        byte[] mockScramSecret,
+        NetClient cancelClient) {
+}

@@ -1,0 +1,25 @@
+package io.portcullis.proxy;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Where the wire gateway listens and how long a client may take to log in. */
+@ConfigMapping(prefix = "portcullis.listen")
+public interface ListenerSettings {
+
+    @WithDefault("0.0.0.0")
+    String host();
+
+    @WithDefault("5432")
+    int port();
+
+    /** Verticle instances (one per event loop); defaults to the event-loop count. */
+    Optional<Integer> instances();
+
+    /** From TCP accept to ReadyForQuery, TLS handshake included (PgBouncer: client_login_timeout). */
+    @WithDefault("60s")
+    Duration clientLoginTimeout();
+}

@@ -1,0 +1,30 @@
+package io.portcullis.proxy;
+
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+
+/** One listener instance on one event loop; Vert.x spreads accepted sockets across the instances. */
+final class WireVerticle extends AbstractVerticle {
+
+    private final GatewayServices services;
+    private final NetServerOptions options;
+    private NetServer server;
+
+    WireVerticle(GatewayServices services, NetServerOptions options) {
+        this.services = services;
+        this.options = options;
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+        server = vertx.createNetServer(options);
+        server.connectHandler(socket -> new ClientSession(services, socket).start());
+        server.listen().<Void>mapEmpty().onComplete(started);
+    }
+
+    NetServer server() {
+        return server;
+    }
+}

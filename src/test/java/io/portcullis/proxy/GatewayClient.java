@@ -1,0 +1,71 @@
+package io.portcullis.proxy;
+
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Properties;
+
+/** What a gateway test does again and again: configure through the REST API, connect with pgJDBC. */
+final class GatewayClient {
+
+    static final String ADMIN_TOKEN = "test-admin-token";
+
+    private GatewayClient() {
+    }
+
+    static int gatewayPort() {
+        return ConfigProvider.getConfig().getValue("portcullis.listen.port", Integer.class);
+    }
+
+    static Path dataDir() {
+        return Path.of(ConfigProvider.getConfig().getValue("portcullis.data-dir", String.class));
+    }
+
+    /** The gateway's own certificate, which a verify-full client trusts as its root. */
+    static Path serverCertificate() {
+        return dataDir().resolve("tls").resolve("server.crt");
+    }
+
+    static void putDatabase(String name, Map<String, Object> body) {
+        RestAssured.given().auth().oauth2(ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
+                .put("/api/v1/databases/" + name)
+                .then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(201)));
+    }
+
+    static void deleteDatabase(String name) {
+        RestAssured.given().auth().oauth2(ADMIN_TOKEN).delete("/api/v1/databases/" + name);
+    }
+
+    static void putUser(String name, Map<String, Object> body) {
+        RestAssured.given().auth().oauth2(ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
+                .put("/api/v1/users/" + name)
+                .then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(201)));
+    }
+
+    static String url(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + gatewayPort() + "/" + database;
+    }
+
+    /** TLS required, certificate not checked: what {@code sslmode=require} means in libpq and pgJDBC. */
+    static Connection connect(String database, String user, String password) throws SQLException {
+        return connect(database, user, password, Map.of());
+    }
+
+    static Connection connect(String database, String user, String password, Map<String, String> extra)
+            throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        props.setProperty("sslmode", "require");
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("socketTimeout", "60");
+        props.putAll(extra);
+        return DriverManager.getConnection(url(database), props);
+    }
+}

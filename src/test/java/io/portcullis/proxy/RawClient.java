@@ -1,0 +1,132 @@
+package io.portcullis.proxy;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A deliberately dumb wire client for what pgJDBC will not send: odd versions, broken packets. */
+final class RawClient implements AutoCloseable {
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+
+    private RawClient(Socket socket) throws IOException {
+        this.socket = socket;
+        socket.setSoTimeout(15_000);
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = new DataOutputStream(socket.getOutputStream());
+    }
+
+    static RawClient plain(int port) throws IOException {
+        return new RawClient(new Socket(InetAddress.getLoopbackAddress(), port));
+    }
+
+    /** SSLRequest, 'S', then a TLS session that trusts any certificate (the test checks the protocol, not trust). */
+    static RawClient tls(int port) throws Exception {
+        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
+        plain.setSoTimeout(15_000);
+        DataOutputStream o = new DataOutputStream(plain.getOutputStream());
+        o.writeInt(8);
+        o.writeInt(80877103);
+        o.flush();
+        int answer = plain.getInputStream().read();
+        if (answer != 'S') {
+            throw new IOException("expected 'S', got " + answer);
+        }
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[]{new X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(plain, "localhost", port, true);
+        tls.startHandshake();
+        return new RawClient(tls);
+    }
+
+    void write(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    void startup(int major, int minor, Map<String, String> params) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            body.writeBytes(p.getKey().getBytes(StandardCharsets.UTF_8));
+            body.write(0);
+            body.writeBytes(p.getValue().getBytes(StandardCharsets.UTF_8));
+            body.write(0);
+        }
+        body.write(0);
+        out.writeInt(8 + body.size());
+        out.writeInt((major << 16) | minor);
+        out.write(body.toByteArray());
+        out.flush();
+    }
+
+    /** Reads one message and returns its type; the body is kept for {@link #lastFields()}. */
+    char readType() throws IOException {
+        int type = in.read();
+        if (type < 0) {
+            throw new IOException("connection closed by the gateway");
+        }
+        int length = in.readInt();
+        last = new byte[length - 4];
+        in.readFully(last);
+        return (char) type;
+    }
+
+    private byte[] last = new byte[0];
+
+    /** Fields of the last ErrorResponse/NoticeResponse read. */
+    Map<Character, String> lastFields() {
+        Map<Character, String> fields = new HashMap<>();
+        int i = 0;
+        while (i < last.length && last[i] != 0) {
+            char code = (char) last[i++];
+            int end = i;
+            while (last[end] != 0) {
+                end++;
+            }
+            fields.put(code, new String(last, i, end - i, StandardCharsets.UTF_8));
+            i = end + 1;
+        }
+        return fields;
+    }
+
+    int readByte() throws IOException {
+        return in.read();
+    }
+
+    /** True when the gateway has closed the connection (read returns end of stream). */
+    boolean closedByPeer() {
+        try {
+            return in.read() < 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
