@@ -1,0 +1,186 @@
+package io.portcullis.auth;
+
+import com.ongres.scram.common.ScramFunctions;
+import com.ongres.scram.common.ScramMechanism;
+import com.ongres.scram.common.ServerFinalMessage;
+import com.ongres.scram.common.ServerFirstMessage;
+import io.portcullis.auth.AuthenticationFailure.Reason;
+import io.portcullis.auth.ScramClientMessages.ClientFinal;
+import io.portcullis.auth.ScramClientMessages.ClientFirst;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The server side of one SCRAM-SHA-256 exchange (RFC 5802, RFC 7677), as PostgreSQL runs it:
+ *
+ * <pre>
+ *   client-first  ──clientFirst()──▶  server-first   (AuthenticationSASLContinue, code 11)
+ *   client-final  ──clientFinal()──▶  server-final   (AuthenticationSASLFinal, code 12)
+ *                 any failure      ▶  AuthenticationFailure, exchange over
+ * </pre>
+ *
+ * <p>Channel binding is not offered (only {@value #MECHANISM} is advertised), so a client asking
+ * for it ({@code p=}) is refused and {@code n} or {@code y} are accepted. The user name in
+ * client-first is ignored: the user is the one from the startup packet, which picked the verifier.
+ *
+ * <p><b>Unknown users.</b> {@link #forUnknownUser} runs the same exchange with a fake salt derived
+ * from the user name and a per-process secret, so the salt and iteration count a client sees are
+ * stable per name and look like a real user's; the exchange then fails at client-final just like a
+ * wrong password. That keeps the set of user names from leaking through SCRAM.
+ *
+ * <p>Cheap on the server (a few HMACs, no PBKDF2), so it may run on an event loop. One instance per
+ * login attempt; not thread-safe.
+ */
+public final class ScramServerExchange {
+
+    /** The SASL mechanism name this class implements, as advertised in AuthenticationSASL. */
+    public static final String MECHANISM = "SCRAM-SHA-256";
+    /** The shortest per-process secret {@link #forUnknownUser} accepts. */
+    public static final int MIN_MOCK_SECRET_BYTES = 16;
+    /** Random bytes in the server's nonce part; PostgreSQL uses 18 (24 base64 characters). */
+    static final int SERVER_NONCE_BYTES = 18;
+    /** Fake salt length, as in {@link PasswordVerifiers}: a mock must look like a real verifier. */
+    static final int MOCK_SALT_BYTES = 16;
+    private static final int MOCK_SECRET_BYTES = 32;
+    private static final ScramMechanism SHA_256 = ScramMechanism.SCRAM_SHA_256;
+
+    private enum State { AWAITING_CLIENT_FIRST, AWAITING_CLIENT_FINAL, FINISHED }
+
+    private final ScramVerifier verifier;
+    private final boolean mock;
+    private final Supplier<String> serverNonces;
+    private State state = State.AWAITING_CLIENT_FIRST;
+    private ClientFirst clientFirst;
+    private String serverFirst;
+    private String nonce;
+
+    /**
+     * An exchange against a stored verifier.
+     *
+     * @param verifier a SCRAM-SHA-256 verifier in PostgreSQL's format; for a user that does not exist
+     *        or has none, use {@link #forUnknownUser} (or {@link #forUser}), which needs the user name
+     * @throws IllegalArgumentException if the verifier is malformed
+     */
+    public ScramServerExchange(String verifier, SecureRandom random) {
+        this(ScramVerifier.parse(Objects.requireNonNull(verifier,
+                "verifier (use ScramServerExchange.forUnknownUser when there is none)")),
+                false, randomNonces(random));
+    }
+
+    /** For tests that replay a published exchange with a fixed server nonce. */
+    ScramServerExchange(ScramVerifier verifier, boolean mock, Supplier<String> serverNonces) {
+        this.verifier = verifier;
+        this.mock = mock;
+        this.serverNonces = serverNonces;
+    }
+
+    /**
+     * A mock exchange for a user that does not exist or has no SCRAM verifier. It answers
+     * client-first with a salt that depends only on {@code userName} and {@code mockSecret} and the
+     * default iteration count, then fails client-final with {@link Reason#UNKNOWN_USER}.
+     *
+     * @param mockSecret one random value per process ({@link #newMockSecret}), at least
+     *        {@value #MIN_MOCK_SECRET_BYTES} bytes, so outsiders cannot tell fake salts from real ones
+     */
+    public static ScramServerExchange forUnknownUser(String userName, byte[] mockSecret, SecureRandom random) {
+        Objects.requireNonNull(userName, "userName");
+        if (mockSecret.length < MIN_MOCK_SECRET_BYTES) {
+            throw new IllegalArgumentException("mock secret must be at least " + MIN_MOCK_SECRET_BYTES + " bytes");
+        }
+        byte[] salt = Arrays.copyOf(ScramFunctions.hmac(SHA_256, mockSecret,
+                userName.getBytes(StandardCharsets.UTF_8)), MOCK_SALT_BYTES);
+        byte[] noKey = new byte[ScramVerifier.KEY_BYTES];
+        ScramVerifier fake = new ScramVerifier(PasswordVerifiers.DEFAULT_SCRAM_ITERATIONS, salt, noKey, noKey);
+        return new ScramServerExchange(fake, true, randomNonces(random));
+    }
+
+    /**
+     * The exchange for a user as looked up: a real one when {@code storedVerifierOrNull} is a SCRAM-SHA-256
+     * verifier, otherwise (no such user, or only an md5 hash stored) a mock, as PostgreSQL does.
+     */
+    public static ScramServerExchange forUser(String userName, String storedVerifierOrNull, byte[] mockSecret,
+                                              SecureRandom random) {
+        return ScramVerifier.isScramSha256(storedVerifierOrNull)
+                ? new ScramServerExchange(storedVerifierOrNull, random)
+                : forUnknownUser(userName, mockSecret, random);
+    }
+
+    /** A fresh secret for {@link #forUnknownUser}; create one per process and keep it in memory only. */
+    public static byte[] newMockSecret(SecureRandom random) {
+        byte[] secret = new byte[MOCK_SECRET_BYTES];
+        random.nextBytes(secret);
+        return secret;
+    }
+
+    /**
+     * Takes the client-first-message (the data of SASLInitialResponse) and returns the
+     * server-first-message to send in AuthenticationSASLContinue.
+     *
+     * @throws AuthenticationFailure if the message is malformed or asks for what we do not offer
+     */
+    public byte[] clientFirst(byte[] clientFirstMessage) throws AuthenticationFailure {
+        expect(State.AWAITING_CLIENT_FIRST);
+        state = State.FINISHED;
+        clientFirst = ScramClientMessages.parseClientFirst(clientFirstMessage);
+        String serverNonce = serverNonces.get();
+        nonce = clientFirst.clientNonce() + serverNonce;
+        serverFirst = new ServerFirstMessage(clientFirst.clientNonce(), serverNonce,
+                Base64.getEncoder().encodeToString(verifier.salt()), verifier.iterations()).toString();
+        state = State.AWAITING_CLIENT_FINAL;
+        return serverFirst.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Takes the client-final-message (the data of SASLResponse) and, if the client proved it knows
+     * the password, returns the server-final-message ({@code v=...}) to send in AuthenticationSASLFinal.
+     *
+     * @throws AuthenticationFailure on a wrong proof, a foreign nonce, a malformed message, or always
+     *         for a mock exchange
+     */
+    public byte[] clientFinal(byte[] clientFinalMessage) throws AuthenticationFailure {
+        expect(State.AWAITING_CLIENT_FINAL);
+        state = State.FINISHED;
+        ClientFinal clientFinal = ScramClientMessages.parseClientFinal(clientFinalMessage);
+        if (!MessageDigest.isEqual(clientFinal.channelBinding(), clientFirst.gs2Header().getBytes(StandardCharsets.UTF_8))) {
+            throw new AuthenticationFailure(Reason.MALFORMED_MESSAGE,
+                    "channel-binding data in client-final does not repeat the gs2 header of client-first");
+        }
+        if (!MessageDigest.isEqual(clientFinal.nonce().getBytes(StandardCharsets.UTF_8), nonce.getBytes(StandardCharsets.UTF_8))) {
+            throw new AuthenticationFailure(Reason.NONCE_MISMATCH, "nonce in client-final does not match server-first");
+        }
+        String authMessage = clientFirst.bare() + "," + serverFirst + "," + clientFinal.withoutProof();
+        byte[] storedKey = verifier.storedKey();
+        // Computed for mocks too, so that both paths take the same time.
+        boolean proofValid = ScramFunctions.verifyClientProof(SHA_256, clientFinal.proof(), storedKey, authMessage);
+        if (mock) {
+            throw new AuthenticationFailure(Reason.UNKNOWN_USER,
+                    "user does not exist or has no SCRAM-SHA-256 verifier");
+        }
+        if (!proofValid) {
+            throw new AuthenticationFailure(Reason.WRONG_PASSWORD, "SCRAM proof does not match the stored verifier");
+        }
+        byte[] serverSignature = ScramFunctions.serverSignature(SHA_256, verifier.serverKey(), authMessage);
+        return new ServerFinalMessage(serverSignature).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void expect(State expected) {
+        if (state != expected) {
+            throw new IllegalStateException("SCRAM exchange is in state " + state + ", not " + expected);
+        }
+    }
+
+    private static Supplier<String> randomNonces(SecureRandom random) {
+        Objects.requireNonNull(random, "random");
+        return () -> {
+            byte[] bytes = new byte[SERVER_NONCE_BYTES];
+            random.nextBytes(bytes);
+            return Base64.getEncoder().encodeToString(bytes);
+        };
+    }
+}

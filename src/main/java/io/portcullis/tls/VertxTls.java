@@ -1,0 +1,202 @@
+package io.portcullis.tls;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SSLOptions;
+import io.vertx.core.net.impl.NetSocketInternal;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one place that touches Vert.x's TLS API, so that the move to Vert.x 5 (which reshapes it:
+ * {@code ServerSSLOptions}, ALPN on the server options, a different upgrade path) is one file.
+ *
+ * <p>The listener is configured with {@code ssl=false}: every connection starts in plain text
+ * and becomes TLS in one of two ways, both on the same port.
+ * <ul>
+ *   <li><b>SSLRequest</b> (libpq, pgJDBC by default): the proxy answers {@code S} and calls
+ *       {@link #upgradeAfterSslRequest}. The proxy must refuse bytes that arrived after the
+ *       8-byte SSLRequest in the same read (they were sent before encryption: CVE-2021-23214).</li>
+ *   <li><b>Direct TLS</b> (PostgreSQL 17 {@code sslnegotiation=direct}): the first byte is
+ *       {@code 0x16}, a TLS handshake record. By then the proxy's data handler has consumed the
+ *       start of the ClientHello; {@link #startDirectTls} installs the TLS handler and feeds those
+ *       bytes back into it.</li>
+ * </ul>
+ * Only TLSv1.2 and TLSv1.3 are ever enabled; ALPN advertises {@value #ALPN_POSTGRESQL}.
+ */
+public final class VertxTls {
+
+    /** The ALPN protocol id PostgreSQL 17 registered and requires for direct TLS. */
+    public static final String ALPN_POSTGRESQL = "postgresql";
+
+    /** The protocol versions allowed at all (security checklist: TLS 1.2+ only). */
+    public static final Set<String> ALLOWED_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+
+    /** What {@code protocols} means when the configuration names none. */
+    public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
+
+    /** A handshake that takes longer is abandoned: it holds a connection slot and an engine. */
+    public static final long HANDSHAKE_TIMEOUT_SECONDS = 10;
+
+    /** The TLS record type of a handshake record: the first byte of every ClientHello. */
+    public static final byte TLS_HANDSHAKE_RECORD = 0x16;
+
+    /**
+     * The name Vert.x 4.5 gives its TLS handler in the pipeline ({@code NetSocketImpl#upgradeToSsl}).
+     * It may be an {@link SslHandler} or, with SNI, a handler that becomes one.
+     */
+    private static final String VERTX_SSL_HANDLER_NAME = "ssl";
+
+    private VertxTls() {
+    }
+
+    /**
+     * Prepares listener options for in-band TLS: {@code ssl=false}, the given certificate, exactly
+     * the given protocol versions, ALPN {@value #ALPN_POSTGRESQL}, a handshake timeout.
+     *
+     * @param protocols a non-empty subset of {@link #ALLOWED_PROTOCOLS}; {@code null} or empty means
+     *     {@link #DEFAULT_PROTOCOLS}
+     * @throws IllegalArgumentException for a protocol outside {@link #ALLOWED_PROTOCOLS}
+     */
+    public static void configure(NetServerOptions options, TlsMaterial material, List<String> protocols) {
+        options.setSsl(false)
+                .setUseAlpn(true)
+                .setSslEngineOptions(new PostgresAlpnEngineOptions(List.of(ALPN_POSTGRESQL)))
+                .setKeyCertOptions(keyCertOptions(material))
+                .setEnabledSecureTransportProtocols(protocolSet(protocols))
+                .setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_SECONDS)
+                .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+    }
+
+    /**
+     * The TLS options for a hot swap with {@link #swap}. ALPN and the engine come from the listener's
+     * original options and cannot change on a swap; certificate and protocols can.
+     */
+    public static SSLOptions sslOptions(TlsMaterial material, List<String> protocols) {
+        return new SSLOptions()
+                .setUseAlpn(true)
+                .setKeyCertOptions(keyCertOptions(material))
+                .setEnabledSecureTransportProtocols(protocolSet(protocols))
+                .setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_SECONDS)
+                .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+    }
+
+    /**
+     * Replaces the certificate (and protocols) of a listening server. Handshakes that start after the
+     * returned future completes use the new material; established connections keep theirs.
+     *
+     * @return {@code true} if the options changed, {@code false} if they equal the current ones; fails
+     *     (keeping the old options) if Vert.x cannot build a TLS context from them
+     */
+    public static Future<Boolean> swap(NetServer server, TlsMaterial material, List<String> protocols) {
+        return server.updateSSLOptions(sslOptions(material, protocols));
+    }
+
+    /**
+     * Starts the server side of TLS after the proxy has written {@code S} in answer to an SSLRequest.
+     * The future completes when the handshake does; decrypted bytes then reach the socket's handler.
+     */
+    public static Future<Void> upgradeAfterSslRequest(NetSocket socket) {
+        return socket.upgradeToSsl();
+    }
+
+    /** Whether the first bytes of a connection are a TLS handshake record, i.e. direct TLS. */
+    public static boolean isTlsHandshake(Buffer firstBytes) {
+        return firstBytes.length() > 0 && firstBytes.getByte(0) == TLS_HANDSHAKE_RECORD;
+    }
+
+    /**
+     * Starts direct TLS on a connection whose first bytes, {@code alreadyRead}, were a TLS record and
+     * have already been consumed by the socket's data handler.
+     *
+     * <p>How: {@link NetSocket#upgradeToSsl()} puts a TLS handler at the head of the Netty pipeline
+     * (synchronously when called on the event loop with nothing waiting to be written, which holds
+     * here: the client spoke first and the server has written nothing). The consumed bytes are then
+     * fired into the pipeline from its head, so they reach the TLS handler exactly as if they had just
+     * arrived from the network; later bytes follow the same path. The future completes after the
+     * handshake and after checking that the client negotiated ALPN {@value #ALPN_POSTGRESQL}, which
+     * PostgreSQL requires for direct TLS to stop cross-protocol attacks; otherwise the socket is
+     * closed and the future fails.
+     *
+     * <p>Call on the socket's event loop, from its data handler, after installing the handler that
+     * should receive the decrypted startup packet. Pause no reads in between.
+     */
+    public static Future<Void> startDirectTls(NetSocket socket, Buffer alreadyRead) {
+        if (!(socket instanceof NetSocketInternal internal)) {
+            return Future.failedFuture(new IllegalArgumentException(
+                    "direct TLS needs a Vert.x NetSocket implementation, not " + socket.getClass().getName()));
+        }
+        ChannelHandlerContext context = internal.channelHandlerContext();
+        if (!context.executor().inEventLoop()) {
+            return Future.failedFuture(new IllegalStateException("startDirectTls must run on the socket's event loop"));
+        }
+        Future<Void> handshake = socket.upgradeToSsl();
+        ChannelPipeline pipeline = context.pipeline();
+        ChannelHandler tlsHandler = pipeline.get(VERTX_SSL_HANDLER_NAME);
+        if (tlsHandler == null) {
+            socket.close();
+            return Future.failedFuture(new IllegalStateException(
+                    "Vert.x did not install its TLS handler synchronously; direct TLS cannot start"));
+        }
+        pipeline.fireChannelRead(Unpooled.wrappedBuffer(alreadyRead.getBytes()));
+        pipeline.fireChannelReadComplete();
+        return handshake.compose(done -> requirePostgresAlpn(socket));
+    }
+
+    /**
+     * The ALPN protocol negotiated on a connection upgraded with this class, or {@code null} if the
+     * client offered none. ({@link NetSocket#applicationLayerProtocol()} is fixed when the socket is
+     * created and so is always {@code null} after an in-band upgrade.)
+     */
+    public static String negotiatedApplicationProtocol(NetSocket socket) {
+        if (socket instanceof NetSocketInternal internal) {
+            SslHandler handler = internal.channelHandlerContext().pipeline().get(SslHandler.class);
+            return handler == null ? null : handler.applicationProtocol();
+        }
+        return socket.applicationLayerProtocol();
+    }
+
+    private static Future<Void> requirePostgresAlpn(NetSocket socket) {
+        String protocol = negotiatedApplicationProtocol(socket);
+        if (ALPN_POSTGRESQL.equals(protocol)) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> failed = Promise.promise();
+        socket.close().onComplete(ignored -> failed.fail(new IllegalStateException(
+                "direct TLS without ALPN '" + ALPN_POSTGRESQL + "' (client offered "
+                        + (protocol == null ? "none" : "'" + protocol + "'") + "); the connection was closed")));
+        return failed.future();
+    }
+
+    private static PemKeyCertOptions keyCertOptions(TlsMaterial material) {
+        return new PemKeyCertOptions()
+                .setCertValue(Buffer.buffer(material.certificateChainPem().getBytes(StandardCharsets.US_ASCII)))
+                .setKeyValue(Buffer.buffer(material.privateKeyPem().getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static Set<String> protocolSet(List<String> protocols) {
+        List<String> requested = protocols == null || protocols.isEmpty() ? DEFAULT_PROTOCOLS : protocols;
+        Set<String> result = new LinkedHashSet<>();
+        for (String protocol : requested) {
+            if (!ALLOWED_PROTOCOLS.contains(protocol)) {
+                throw new IllegalArgumentException("TLS protocol '" + protocol + "' is not allowed; use "
+                        + String.join(" and/or ", DEFAULT_PROTOCOLS));
+            }
+            result.add(protocol);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,201 @@
+package io.portcullis.wire;
+
+import io.vertx.core.buffer.Buffer;
+
+import static io.portcullis.wire.MessageTypes.HEADER_LENGTH;
+import static io.portcullis.wire.MessageTypes.MIN_FRAME_LENGTH;
+
+/**
+ * Follows frame boundaries in a forwarded byte stream and reports only the frames whose type is
+ * interesting, without copying the stream: the caller forwards each chunk as it is and the scanner
+ * only reads headers and the bodies of interesting frames.
+ *
+ * <p>Cost per chunk is proportional to the number of frames in it, not its size: bodies are jumped
+ * over by their length. Uninteresting frames allocate nothing. An interesting frame's body is handed
+ * to the listener as a slice of the chunk when it lies wholly inside the chunk, otherwise as a small
+ * Buffer assembled from the pieces, and in both cases cut to at most {@code maxCapturedBody} bytes.
+ *
+ * <p>Used on both directions: client→server with {@code "PBCX"} (statement and portal names,
+ * Terminate) and server→client with {@code "ZSKE"} (transaction status, parameters, errors).
+ * Not thread-safe; one per direction per connection. The startup packet (no type byte) must not be
+ * fed to it.
+ */
+public final class FrameScanner {
+
+    /** Receives the interesting frames. The body is only valid during the call: copy what you keep. */
+    public interface Listener {
+        /**
+         * A whole interesting frame whose body fits in the capture limit.
+         *
+         * @param type the message type byte
+         * @param startInChunk index of the type byte in the chunk being scanned, or -1 when the frame
+         *     began in an earlier chunk
+         * @param body the whole body (without type and length)
+         */
+        void onFrame(byte type, int startInChunk, Buffer body);
+
+        /**
+         * A whole interesting frame whose body is longer than the capture limit; only its first
+         * {@code maxCapturedBody} bytes are given. By default this is passed to {@link #onFrame}
+         * (readers of leading fields such as {@link MessageReader#parseStatementName} still work when
+         * the name fits); override to treat truncation differently.
+         *
+         * @param bodyLength the full body length
+         */
+        default void onTruncatedFrame(byte type, int startInChunk, Buffer bodyPrefix, int bodyLength) {
+            onFrame(type, startInChunk, bodyPrefix);
+        }
+    }
+
+    private final long interestingLow;
+    private final long interestingHigh;
+    private final int maxCapturedBody;
+    private final Listener listener;
+
+    /** Header bytes of the current frame seen so far, 0..5; 5 means inside the body. */
+    private int headerBytes;
+    private byte type;
+    private int length;
+    /** Body bytes of the current frame still to come. */
+    private int bodyRemaining;
+    /** Full body length of the current frame. */
+    private int bodyLength;
+    /** Index of the current frame's type byte in the chunk being scanned, -1 if in an earlier chunk. */
+    private int frameStart;
+    /** Capture of an interesting body spanning chunks; null for uninteresting frames. */
+    private Buffer capture;
+    private int captureRemaining;
+
+    /**
+     * @param interestingTypes the type bytes to report, as ASCII characters (e.g. {@code "PBCX"})
+     * @param maxCapturedBody the most body bytes captured per reported frame (at least 0)
+     * @param listener receives interesting frames, on the scanning thread
+     */
+    public FrameScanner(String interestingTypes, int maxCapturedBody, Listener listener) {
+        if (maxCapturedBody < 0) {
+            throw new IllegalArgumentException("maxCapturedBody must not be negative");
+        }
+        long low = 0;
+        long high = 0;
+        for (int i = 0; i < interestingTypes.length(); i++) {
+            char c = interestingTypes.charAt(i);
+            if (c >= 128) {
+                throw new IllegalArgumentException("message types are ASCII: " + c);
+            }
+            if (c < 64) {
+                low |= 1L << c;
+            } else {
+                high |= 1L << (c - 64);
+            }
+        }
+        this.interestingLow = low;
+        this.interestingHigh = high;
+        this.maxCapturedBody = maxCapturedBody;
+        this.listener = listener;
+    }
+
+    /** Whether the bytes scanned so far end exactly between two frames. */
+    public boolean atFrameBoundary() {
+        return headerBytes == 0;
+    }
+
+    /**
+     * Scans one chunk, calling the listener for every interesting frame that completes in it.
+     *
+     * @throws ProtocolViolation on a length field below 4; the stream cannot be followed after that
+     */
+    public void scan(Buffer chunk) {
+        int end = chunk.length();
+        int position = 0;
+        frameStart = -1;
+        while (position < end) {
+            if (headerBytes == HEADER_LENGTH) {
+                position = continueBody(chunk, position, end);
+            } else if (headerBytes == 0 && end - position >= HEADER_LENGTH) {
+                frameStart = position;
+                type = chunk.getByte(position);
+                length = chunk.getInt(position + 1);
+                headerBytes = HEADER_LENGTH;
+                position = startBody(chunk, position + HEADER_LENGTH, end);
+            } else {
+                byte b = chunk.getByte(position);
+                if (headerBytes == 0) {
+                    frameStart = position;
+                    type = b;
+                    length = 0;
+                } else {
+                    length = (length << 8) | (b & 0xFF);
+                }
+                position++;
+                if (++headerBytes == HEADER_LENGTH) {
+                    position = startBody(chunk, position, end);
+                }
+            }
+        }
+    }
+
+    /** The header is complete at {@code position}; returns the position after what was consumed. */
+    private int startBody(Buffer chunk, int position, int end) {
+        if (length < MIN_FRAME_LENGTH) {
+            throw new ProtocolViolation("invalid message length " + length + " in '" + (char) (type & 0xFF) + "' message");
+        }
+        bodyLength = length - MIN_FRAME_LENGTH;
+        bodyRemaining = bodyLength;
+        if (!isInteresting(type)) {
+            return skip(position, end);
+        }
+        int captured = Math.min(bodyLength, maxCapturedBody);
+        if (bodyLength <= end - position) {
+            headerBytes = 0;
+            report(chunk.slice(position, position + captured));
+            return position + bodyLength;
+        }
+        capture = Buffer.buffer(captured);
+        captureRemaining = captured;
+        return continueBody(chunk, position, end);
+    }
+
+    private int continueBody(Buffer chunk, int position, int end) {
+        if (capture == null) {
+            return skip(position, end);
+        }
+        int take = Math.min(bodyRemaining, end - position);
+        int copy = Math.min(take, captureRemaining);
+        if (copy > 0) {
+            capture.appendBuffer(chunk, position, copy);
+            captureRemaining -= copy;
+        }
+        bodyRemaining -= take;
+        if (bodyRemaining == 0) {
+            Buffer body = capture;
+            capture = null;
+            headerBytes = 0;
+            report(body);
+        }
+        return position + take;
+    }
+
+    private int skip(int position, int end) {
+        int take = Math.min(bodyRemaining, end - position);
+        bodyRemaining -= take;
+        if (bodyRemaining == 0) {
+            headerBytes = 0;
+        }
+        return position + take;
+    }
+
+    private void report(Buffer body) {
+        if (body.length() < bodyLength) {
+            listener.onTruncatedFrame(type, frameStart, body, bodyLength);
+        } else {
+            listener.onFrame(type, frameStart, body);
+        }
+    }
+
+    private boolean isInteresting(byte b) {
+        if (b < 0) {
+            return false;
+        }
+        return b < 64 ? (interestingLow & (1L << b)) != 0 : (interestingHigh & (1L << (b - 64))) != 0;
+    }
+}

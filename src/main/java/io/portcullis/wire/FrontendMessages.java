@@ -1,0 +1,104 @@
+package io.portcullis.wire;
+
+import io.vertx.core.buffer.Buffer;
+
+import java.util.Map;
+
+/**
+ * The messages the gateway writes to backends as if it were the client: its own login (startup,
+ * password, SASL), the cleanup of a pooled connection (Close, Sync, Query), Terminate, and the
+ * startup-phase requests (CancelRequest, SSLRequest). Each method returns a new Buffer holding one
+ * whole message.
+ */
+public final class FrontendMessages {
+    private FrontendMessages() {
+    }
+
+    /** StartupMessage for protocol 3.0 with the parameters in map order (include {@code user}). */
+    public static Buffer startupMessage(Map<String, String> params) {
+        FrameBuilder frame = FrameBuilder.untyped(64).int32(MessageTypes.PROTOCOL_3_0);
+        for (Map.Entry<String, String> entry : params.entrySet()) {
+            if (entry.getKey().isEmpty()) {
+                throw new IllegalArgumentException("empty startup parameter name");
+            }
+            frame.cstring(entry.getKey(), "startup parameter name").cstring(entry.getValue(), "startup parameter value");
+        }
+        frame.int8(0);
+        if (frame.length() > MessageTypes.MAX_STARTUP_PACKET_LENGTH) {
+            throw new IllegalArgumentException("startup packet longer than " + MessageTypes.MAX_STARTUP_PACKET_LENGTH + " bytes");
+        }
+        return frame.finish();
+    }
+
+    /** PasswordMessage with a cleartext password or an {@code md5...} hash string. */
+    public static Buffer passwordMessage(String password) {
+        return FrameBuilder.typed(MessageTypes.PASSWORD, password.length() + 1).cstring(password, "password").finish();
+    }
+
+    /**
+     * PasswordMessage from raw bytes (already encoded, e.g. UTF-8), NUL terminator added; lets the
+     * caller wipe its copy of the password afterwards.
+     */
+    public static Buffer passwordMessage(byte[] bytes) {
+        return FrameBuilder.typed(MessageTypes.PASSWORD, bytes.length + 1).cstring(bytes, "password").finish();
+    }
+
+    /** SASLInitialResponse: the chosen mechanism and the client-first-message ({@code null} = none, length -1). */
+    public static Buffer saslInitialResponse(String mechanism, byte[] data) {
+        FrameBuilder frame = FrameBuilder.typed(MessageTypes.PASSWORD, mechanism.length() + 5 + (data == null ? 0 : data.length))
+                .cstring(mechanism, "SASL mechanism");
+        if (data == null) {
+            frame.int32(-1);
+        } else {
+            frame.int32(data.length).bytes(data);
+        }
+        return frame.finish();
+    }
+
+    /** SASLResponse: the next client message of the exchange (SCRAM client-final-message). */
+    public static Buffer saslResponse(byte[] data) {
+        return FrameBuilder.typed(MessageTypes.PASSWORD, data.length).bytes(data).finish();
+    }
+
+    /** Close of a prepared statement ({@code 'S'}) or portal ({@code 'P'}) by name. */
+    public static Buffer close(byte kind, String name) {
+        if (kind != MessageTypes.KIND_STATEMENT && kind != MessageTypes.KIND_PORTAL) {
+            throw new IllegalArgumentException("Close kind must be 'S' or 'P'");
+        }
+        return FrameBuilder.typed(MessageTypes.CLOSE, name.length() + 2).int8(kind).cstring(name, "name").finish();
+    }
+
+    /** Sync: ends an extended-query batch; the backend answers ReadyForQuery. */
+    public static Buffer sync() {
+        return FrameBuilder.typed(MessageTypes.SYNC, 0).finish();
+    }
+
+    /** Simple Query. */
+    public static Buffer query(String sql) {
+        return FrameBuilder.typed(MessageTypes.QUERY, sql.length() + 1).cstring(sql, "query").finish();
+    }
+
+    /** Terminate: polite close before dropping a server connection. */
+    public static Buffer terminate() {
+        return FrameBuilder.typed(MessageTypes.TERMINATE, 0).finish();
+    }
+
+    /** CancelRequest with a 4-byte key (protocol 3.0), sent on a new connection. */
+    public static Buffer cancelRequest(int processId, int secretKey) {
+        return FrameBuilder.untyped(12).int32(MessageTypes.CANCEL_REQUEST_CODE).int32(processId).int32(secretKey).finish();
+    }
+
+    /** CancelRequest with the key as the backend gave it (4 bytes in 3.0, up to 256 in 3.2). */
+    public static Buffer cancelRequest(int processId, Buffer secretKey) {
+        if (secretKey.length() < MessageTypes.MIN_CANCEL_KEY_LENGTH || secretKey.length() > MessageTypes.MAX_CANCEL_KEY_LENGTH) {
+            throw new IllegalArgumentException("cancel key must be 4 to 256 bytes");
+        }
+        return FrameBuilder.untyped(8 + secretKey.length()).int32(MessageTypes.CANCEL_REQUEST_CODE).int32(processId)
+                .bytes(secretKey).finish();
+    }
+
+    /** SSLRequest: asks the backend to start TLS; it answers one byte, {@code S} or {@code N}. */
+    public static Buffer sslRequest() {
+        return FrameBuilder.untyped(4).int32(MessageTypes.SSL_REQUEST_CODE).finish();
+    }
+}

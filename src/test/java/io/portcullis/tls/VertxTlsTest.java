@@ -1,0 +1,261 @@
+package io.portcullis.tls;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drives a real Vert.x {@link NetServer} configured by {@link VertxTls} with JDK client sockets,
+ * through both ways into TLS: SSLRequest then upgrade, and PostgreSQL 17 direct TLS.
+ */
+class VertxTlsTest {
+
+    /** PostgreSQL's SSLRequest: length 8, code 80877103. */
+    static final byte[] SSL_REQUEST = {0, 0, 0, 8, 0x04, (byte) 0xD2, 0x16, 0x2F};
+    private static final int TIMEOUT_SECONDS = 10;
+
+    private Vertx vertx;
+    private TlsMaterial material;
+    private NetServer server;
+    /** Completes with the server side's view of the last TLS start (handshake + ALPN check). */
+    private CompletableFuture<Void> serverTls;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        material = TestCertificates.localhost();
+        server = listen(null);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private NetServer listen(List<String> protocols) throws Exception {
+        NetServerOptions options = new NetServerOptions().setHost("127.0.0.1").setPort(0);
+        VertxTls.configure(options, material, protocols);
+        serverTls = new CompletableFuture<>();
+        return vertx.createNetServer(options)
+                .connectHandler(this::accept)
+                .listen()
+                .toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** What the proxy does: look at the first bytes, then upgrade one way or the other, then echo. */
+    private void accept(NetSocket socket) {
+        socket.handler(first -> {
+            socket.handler(decrypted -> socket.write(Buffer.buffer("echo:").appendBuffer(decrypted)));
+            Future<Void> tls;
+            if (VertxTls.isTlsHandshake(first)) {
+                tls = VertxTls.startDirectTls(socket, first);
+            } else {
+                assertArrayEquals(SSL_REQUEST, first.getBytes());
+                socket.write(Buffer.buffer("S"));
+                tls = VertxTls.upgradeAfterSslRequest(socket);
+            }
+            tls.onComplete(result -> {
+                if (result.succeeded()) {
+                    serverTls.complete(null);
+                } else {
+                    serverTls.completeExceptionally(result.cause());
+                }
+            });
+        });
+    }
+
+    @Test
+    void configureEnablesExactlyTls12And13WithAlpnAndNoListenerTls() {
+        NetServerOptions options = new NetServerOptions();
+        VertxTls.configure(options, material, null);
+        assertEquals(Set.of("TLSv1.2", "TLSv1.3"), options.getEnabledSecureTransportProtocols());
+        assertTrue(options.isUseAlpn());
+        assertTrue(!options.isSsl(), "TLS starts in-band, so the listener itself must not be TLS");
+        assertThrows(IllegalArgumentException.class,
+                () -> VertxTls.configure(new NetServerOptions(), material, List.of("TLSv1.1")));
+    }
+
+    @Test
+    void sslRequestThenUpgradeNegotiatesTls13() throws Exception {
+        try (SSLSocket tls = afterSslRequest(TestCertificates.trusting(material), null, null)) {
+            tls.startHandshake();
+            assertEquals("TLSv1.3", tls.getSession().getProtocol());
+            assertEquals("", tls.getApplicationProtocol(), "no ALPN offered, none selected");
+            assertEcho(tls);
+        }
+        serverTls.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void sslRequestWithAlpnNegotiatesPostgresql() throws Exception {
+        try (SSLSocket tls = afterSslRequest(TestCertificates.trusting(material), null, "postgresql")) {
+            tls.startHandshake();
+            assertEquals("postgresql", tls.getApplicationProtocol());
+            assertEcho(tls);
+        }
+    }
+
+    @Test
+    void clientOfferingOnlyOtherAlpnIsRefused() throws Exception {
+        try (SSLSocket tls = afterSslRequest(TestCertificates.trusting(material), null, "h2")) {
+            assertThrows(SSLException.class, tls::startHandshake);
+        }
+    }
+
+    @Test
+    void serverLimitedToTls13RefusesTls12Client() throws Exception {
+        server.close().toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        server = listen(List.of("TLSv1.3"));
+        try (SSLSocket tls = afterSslRequest(TestCertificates.trusting(material), "TLSv1.2", null)) {
+            assertThrows(SSLException.class, tls::startHandshake);
+        }
+        try (SSLSocket tls = afterSslRequest(TestCertificates.trusting(material), "TLSv1.3", null)) {
+            tls.startHandshake();
+            assertEquals("TLSv1.3", tls.getSession().getProtocol());
+        }
+    }
+
+    @Test
+    void directTlsWithAlpnSucceeds() throws Exception {
+        try (SSLSocket tls = direct(TestCertificates.trusting(material), "postgresql")) {
+            tls.startHandshake();
+            assertEquals("TLSv1.3", tls.getSession().getProtocol());
+            assertEquals("postgresql", tls.getApplicationProtocol());
+            assertEcho(tls);
+        }
+        serverTls.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void directTlsWithTls12Succeeds() throws Exception {
+        try (SSLSocket tls = direct(TestCertificates.trusting(material), "postgresql")) {
+            tls.setEnabledProtocols(new String[] {"TLSv1.2"});
+            tls.startHandshake();
+            assertEquals("TLSv1.2", tls.getSession().getProtocol());
+            assertEcho(tls);
+        }
+    }
+
+    @Test
+    void directTlsWithoutAlpnIsClosedByServer() throws Exception {
+        try (SSLSocket tls = direct(TestCertificates.trusting(material), null)) {
+            tls.startHandshake();
+            ExecutionException failure = assertThrows(ExecutionException.class,
+                    () -> serverTls.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            assertTrue(failure.getCause().getMessage().contains("ALPN"), failure.getCause().getMessage());
+            assertEquals(-1, readOrEof(tls.getInputStream()), "server must close the connection");
+        }
+    }
+
+    @Test
+    void swapServesNewCertificateToNewConnections() throws Exception {
+        TlsMaterial replacement = TestCertificates.localhost();
+        SSLContext trustsBoth = TestCertificates.trusting(material, replacement);
+        try (SSLSocket before = afterSslRequest(trustsBoth, null, null)) {
+            before.startHandshake();
+            assertEquals(material.leaf(), before.getSession().getPeerCertificates()[0]);
+        }
+        assertTrue(VertxTls.swap(server, replacement, null)
+                .toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        try (SSLSocket after = afterSslRequest(trustsBoth, null, null)) {
+            after.startHandshake();
+            X509Certificate served = (X509Certificate) after.getSession().getPeerCertificates()[0];
+            assertEquals(replacement.info().sha256Fingerprint(), CertificateInfo.sha256Fingerprint(served));
+        }
+        try (SSLSocket direct = direct(trustsBoth, "postgresql")) {
+            direct.startHandshake();
+            assertEquals(replacement.leaf(), direct.getSession().getPeerCertificates()[0]);
+        }
+    }
+
+    private SSLSocket afterSslRequest(SSLContext context, String protocol, String alpn) throws IOException {
+        Socket plain = new Socket("127.0.0.1", server.actualPort());
+        plain.setSoTimeout(TIMEOUT_SECONDS * 1000);
+        OutputStream out = plain.getOutputStream();
+        out.write(SSL_REQUEST);
+        out.flush();
+        assertEquals('S', plain.getInputStream().read());
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, "localhost", server.actualPort(), true);
+        clientParameters(tls, protocol, alpn);
+        return tls;
+    }
+
+    private SSLSocket direct(SSLContext context, String alpn) throws IOException {
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", server.actualPort());
+        tls.setSoTimeout(TIMEOUT_SECONDS * 1000);
+        clientParameters(tls, null, alpn);
+        return tls;
+    }
+
+    private static void clientParameters(SSLSocket tls, String protocol, String alpn) {
+        tls.setUseClientMode(true);
+        SSLParameters parameters = tls.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName("localhost")));
+        if (protocol != null) {
+            parameters.setProtocols(new String[] {protocol});
+        }
+        if (alpn != null) {
+            parameters.setApplicationProtocols(new String[] {alpn});
+        }
+        tls.setSSLParameters(parameters);
+    }
+
+    private static void assertEcho(SSLSocket tls) throws IOException {
+        tls.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+        tls.getOutputStream().flush();
+        byte[] answer = new byte["echo:ping".length()];
+        new DataInputStream(tls.getInputStream()).readFully(answer);
+        assertEquals("echo:ping", new String(answer, StandardCharsets.US_ASCII));
+    }
+
+    private static int readOrEof(InputStream in) {
+        try {
+            return in.read();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void negotiatedProtocolIsNullOnPlainSocket() throws Exception {
+        CompletableFuture<String> alpn = new CompletableFuture<>();
+        server.close().toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        NetServerOptions options = new NetServerOptions().setHost("127.0.0.1").setPort(0);
+        VertxTls.configure(options, material, null);
+        NetServer plainServer = vertx.createNetServer(options)
+                .connectHandler(socket -> alpn.complete(VertxTls.negotiatedApplicationProtocol(socket)))
+                .listen().toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        try (Socket ignored = new Socket("127.0.0.1", plainServer.actualPort())) {
+            assertNull(alpn.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        }
+    }
+}
