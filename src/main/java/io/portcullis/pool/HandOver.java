@@ -22,7 +22,7 @@ final class HandOver implements ServerConnection.Sink {
     private final Vertx vertx;
     private final ServerConnection conn;
     private final Promise<Void> done = Promise.promise();
-    private final FrameScanner scanner = new FrameScanner("ZE", 1, this::onFrame);
+    private final FrameScanner scanner = new FrameScanner("ZE", 0, (type, startInChunk, body) -> onFrame(type));
     private int readyExpected;
     private boolean errorSeen;
     private long timer = -1;
@@ -47,10 +47,10 @@ final class HandOver implements ServerConnection.Sink {
         Buffer batch = Buffer.buffer();
         boolean closesSent = !conn.statements().isEmpty() || !conn.portals().isEmpty();
         for (String portal : conn.portals()) {
-            batch.appendBuffer(FrontendMessages.close(MessageTypes.CLOSE_PORTAL, portal));
+            batch.appendBuffer(FrontendMessages.close(MessageTypes.KIND_PORTAL, portal));
         }
         for (String statement : conn.statements()) {
-            batch.appendBuffer(FrontendMessages.close(MessageTypes.CLOSE_STATEMENT, statement));
+            batch.appendBuffer(FrontendMessages.close(MessageTypes.KIND_STATEMENT, statement));
         }
         conn.portals().clear();
         conn.statements().clear();
@@ -71,7 +71,7 @@ final class HandOver implements ServerConnection.Sink {
         conn.write(batch);
     }
 
-    private void onFrame(byte type, int startInChunk, Buffer body, boolean truncated) {
+    private void onFrame(byte type) {
         if (type == MessageTypes.ERROR_RESPONSE) {
             errorSeen = true;
         } else if (type == MessageTypes.READY_FOR_QUERY && --readyExpected == 0) {

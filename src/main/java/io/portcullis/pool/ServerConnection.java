@@ -2,7 +2,9 @@ package io.portcullis.pool;
 
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.wire.FrameScanner;
+import io.portcullis.wire.MessageReader;
 import io.portcullis.wire.MessageTypes;
+import io.portcullis.wire.ParameterStatus;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -51,7 +53,7 @@ public final class ServerConnection {
     private final java.util.concurrent.atomic.AtomicBoolean retired = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Sink sink;
     private volatile boolean closed;
-    private volatile byte transactionStatus = MessageTypes.STATUS_IDLE;
+    private volatile byte transactionStatus = MessageTypes.TX_IDLE;
     /** ReadyForQuery messages seen; written only on this connection's context. */
     private volatile long readyCount;
     private long idleSinceNanos;
@@ -67,7 +69,17 @@ public final class ServerConnection {
         this.backendSecretKey = backendSecretKey;
         this.createdNanos = System.nanoTime();
         this.idleSinceNanos = createdNanos;
-        this.scanner = new FrameScanner("ZS", MAX_PARAMETER_BODY, this::onFrame);
+        this.scanner = new FrameScanner("ZS", MAX_PARAMETER_BODY, new FrameScanner.Listener() {
+            @Override
+            public void onFrame(byte type, int startInChunk, Buffer body) {
+                onServerFrame(type, body);
+            }
+
+            @Override
+            public void onTruncatedFrame(byte type, int startInChunk, Buffer prefix, int bodyLength) {
+                // An oversized ParameterStatus is forwarded but not remembered.
+            }
+        });
         socket.handler(this::onData);
         socket.closeHandler(v -> onClosed());
         socket.exceptionHandler(e -> socket.close());
@@ -87,26 +99,14 @@ public final class ServerConnection {
         }
     }
 
-    private void onFrame(byte type, int startInChunk, Buffer body, boolean truncated) {
-        if (type == MessageTypes.READY_FOR_QUERY && body.length() >= 1) {
-            transactionStatus = body.getByte(0);
+    private void onServerFrame(byte type, Buffer body) {
+        if (type == MessageTypes.READY_FOR_QUERY) {
+            transactionStatus = MessageReader.readyForQueryStatus(body);
             readyCount++;
-        } else if (type == MessageTypes.PARAMETER_STATUS && !truncated) {
-            int nameEnd = indexOfNul(body, 0);
-            int valueEnd = nameEnd < 0 ? -1 : indexOfNul(body, nameEnd + 1);
-            if (valueEnd > 0) {
-                parameters.put(body.getString(0, nameEnd), body.getString(nameEnd + 1, valueEnd));
-            }
+        } else {
+            ParameterStatus status = MessageReader.parameterStatus(body);
+            parameters.put(status.name(), status.value());
         }
-    }
-
-    private static int indexOfNul(Buffer b, int from) {
-        for (int i = from; i < b.length(); i++) {
-            if (b.getByte(i) == 0) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private void onClosed() {

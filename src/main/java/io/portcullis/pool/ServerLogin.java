@@ -6,7 +6,9 @@ import io.portcullis.config.DatabaseConfig;
 import io.portcullis.wire.Frame;
 import io.portcullis.wire.FrameDecoder;
 import io.portcullis.wire.FrontendMessages;
+import io.portcullis.wire.BackendKeyData;
 import io.portcullis.wire.MessageReader;
+import io.portcullis.wire.ParameterStatus;
 import io.portcullis.wire.MessageTypes;
 import io.portcullis.wire.ProtocolViolation;
 import io.vertx.core.Future;
@@ -36,7 +38,7 @@ final class ServerLogin {
     private final long id;
 
     private final Promise<ServerConnection> result = Promise.promise();
-    private final FrameDecoder decoder = new FrameDecoder(MessageTypes.MAX_AUTH_FRAME_LENGTH);
+    private final FrameDecoder decoder = new FrameDecoder(MessageTypes.MAX_BACKEND_LOGIN_FRAME_LENGTH);
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private BackendLogin login;
     private NetSocket socket;
@@ -98,21 +100,22 @@ final class ServerLogin {
                 Buffer body = frame.body();
                 int code = body.getInt(0);
                 byte[] data = body.getBytes(4, body.length());
-                BackendLogin.Step step = login.onAuthenticationRequest(code, data);
-                if (step.hasMessage()) {
-                    socket.write(FrontendMessages.frame(step.type(), step.body()));
+                if (login.onAuthenticationRequest(code, data) instanceof BackendLogin.Step.Send send) {
+                    socket.write(Buffer.buffer(send.body().length + MessageTypes.HEADER_LENGTH)
+                            .appendByte(send.type()).appendInt(send.body().length + 4).appendBytes(send.body()));
                 }
             }
             case MessageTypes.PARAMETER_STATUS -> {
-                String[] nv = MessageReader.parameterStatus(frame.body());
-                parameters.put(nv[0], nv[1]);
+                ParameterStatus status = MessageReader.parameterStatus(frame.body());
+                parameters.put(status.name(), status.value());
             }
             case MessageTypes.BACKEND_KEY_DATA -> {
-                processId = frame.body().getInt(0);
-                secretKey = frame.body().length() >= 8 ? frame.body().getInt(4) : 0;
+                BackendKeyData key = MessageReader.backendKeyData(frame.body());
+                processId = key.processId();
+                secretKey = key.secretKey().length() >= 4 ? key.secretKey().getInt(0) : 0;
             }
             case MessageTypes.ERROR_RESPONSE -> {
-                fail(BackendUnavailable.refused(db, MessageReader.errorMessage(frame.body())));
+                fail(BackendUnavailable.refused(db, MessageReader.errorMessage(MessageReader.errorFields(frame.body()))));
                 return true;
             }
             case MessageTypes.READY_FOR_QUERY -> {

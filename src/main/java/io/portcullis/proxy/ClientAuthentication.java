@@ -6,11 +6,13 @@ import io.portcullis.auth.ScramServerExchange;
 import io.portcullis.config.AuthMethod;
 import io.portcullis.config.UserConfig;
 import io.portcullis.wire.BackendMessages;
+import io.portcullis.wire.BodyReader;
 import io.portcullis.wire.Frame;
 import io.portcullis.wire.FrameDecoder;
 import io.portcullis.wire.MessageReader;
 import io.portcullis.wire.MessageTypes;
 import io.portcullis.wire.ProtocolViolation;
+import io.portcullis.wire.SaslInitialResponse;
 import io.portcullis.wire.SqlState;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -92,7 +94,7 @@ final class ClientAuthentication {
         try {
             switch (step) {
                 case SASL_INITIAL -> {
-                    MessageReader.SaslInitialResponse initial = MessageReader.saslInitialResponse(body);
+                    SaslInitialResponse initial = MessageReader.saslInitialResponse(body);
                     if (!SCRAM_SHA_256.equals(initial.mechanism())) {
                         step = Step.DONE;
                         onFailure.accept(SqlState.PROTOCOL_VIOLATION, "SASL mechanism \"" + initial.mechanism()
@@ -110,7 +112,7 @@ final class ClientAuthentication {
                     onSuccess.accept(user);
                 }
                 case MD5 -> {
-                    String response = MessageReader.cstring(body, 0);
+                    String response = new BodyReader(body, "PasswordMessage").readCString();
                     step = Step.DONE;
                     if (response != null && Md5Challenge.verify(user.md5Hash(), md5Salt, response)) {
                         onSuccess.accept(user);

@@ -224,7 +224,7 @@ final class ClientSession {
             greeting.appendBuffer(BackendMessages.parameterStatus(p.getKey(), p.getValue()));
         }
         greeting.appendBuffer(BackendMessages.backendKeyData(processId, cancelSecret));
-        greeting.appendBuffer(BackendMessages.readyForQuery(MessageTypes.STATUS_IDLE));
+        greeting.appendBuffer(BackendMessages.readyForQuery(MessageTypes.TX_IDLE));
         forwarding = new Forwarding(socket, context, pool, server, this::onServerLost, this::onClientTerminated);
         state = State.ACTIVE;
         socket.write(greeting);

@@ -2,10 +2,12 @@ package io.portcullis.proxy;
 
 import io.portcullis.pool.Pool;
 import io.portcullis.pool.ServerConnection;
+import io.portcullis.wire.CloseTarget;
 import io.portcullis.wire.FrameScanner;
 import io.portcullis.wire.FrontendMessages;
 import io.portcullis.wire.MessageReader;
 import io.portcullis.wire.MessageTypes;
+import io.portcullis.wire.ProtocolViolation;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -35,7 +37,12 @@ final class Forwarding implements ServerConnection.Sink {
     private final ServerConnection server;
     private final Runnable onServerLost;
     private final Runnable onTerminate;
-    private final FrameScanner clientFrames = new FrameScanner(CLIENT_TYPES_READ, MAX_CAPTURE, this::onClientFrame);
+    private final FrameScanner clientFrames = new FrameScanner(CLIENT_TYPES_READ, MAX_CAPTURE, new FrameScanner.Listener() {
+        @Override
+        public void onFrame(byte type, int startInChunk, Buffer body) {
+            onClientFrame(type, startInChunk, body);
+        }
+    });
     private final long readyBase;
 
     private long syncsSent;
@@ -79,20 +86,19 @@ final class Forwarding implements ServerConnection.Sink {
         }
     }
 
-    private void onClientFrame(byte type, int startInChunk, Buffer body, boolean truncated) {
+    /** Body may be only the first {@link #MAX_CAPTURE} bytes: names are read from its start. */
+    private void onClientFrame(byte type, int startInChunk, Buffer body) {
         switch (type) {
-            case MessageTypes.PARSE -> track(MessageReader.cstring(body, 0), true);
-            case MessageTypes.BIND -> track(MessageReader.cstring(body, 0), false);
+            case MessageTypes.PARSE -> track(body, true);
+            case MessageTypes.BIND -> track(body, false);
             case MessageTypes.CLOSE -> {
-                String name = body.length() > 1 ? MessageReader.cstring(body, 1) : null;
-                if (name == null) {
-                    untrackable = true;
-                } else if (body.getByte(0) == MessageTypes.CLOSE_STATEMENT) {
-                    server.statements().remove(name);
-                } else {
-                    server.portals().remove(name);
-                }
                 unsynced = true;
+                try {
+                    CloseTarget target = MessageReader.closeTarget(body);
+                    (target.isStatement() ? server.statements() : server.portals()).remove(target.name());
+                } catch (ProtocolViolation e) {
+                    untrackable = true; // the backend will refuse it too; we just cannot vouch for the connection
+                }
             }
             case MessageTypes.SYNC -> {
                 syncsSent++;
@@ -105,12 +111,15 @@ final class Forwarding implements ServerConnection.Sink {
     }
 
     /** A name we could not read (longer than the capture) makes the connection unfit to reuse. */
-    private void track(String name, boolean statement) {
+    private void track(Buffer body, boolean statement) {
         unsynced = true;
-        if (name == null) {
+        try {
+            String name = statement ? MessageReader.parseStatementName(body) : MessageReader.bindNames(body).portal();
+            if (!name.isEmpty()) {
+                (statement ? server.statements() : server.portals()).add(name);
+            }
+        } catch (ProtocolViolation e) {
             untrackable = true;
-        } else if (!name.isEmpty()) {
-            (statement ? server.statements() : server.portals()).add(name);
         }
     }
 
@@ -160,7 +169,7 @@ final class Forwarding implements ServerConnection.Sink {
         server.resume();
         boolean clean = !untrackable && !unsynced
                 && server.readyCount() - readyBase == syncsSent
-                && server.transactionStatus() == MessageTypes.STATUS_IDLE
+                && server.transactionStatus() == MessageTypes.TX_IDLE
                 && clientFrames.atFrameBoundary();
         pool.release(server, clean);
     }
