@@ -6,6 +6,7 @@ import com.ongres.scram.common.ServerFirstMessage;
 import com.ongres.scram.common.StringPreparation;
 import com.ongres.scram.common.exception.ScramInvalidServerSignatureException;
 import com.ongres.scram.common.exception.ScramParseException;
+import com.ongres.scram.common.exception.ScramRuntimeException;
 import com.ongres.scram.common.exception.ScramServerErrorException;
 
 import java.io.ByteArrayOutputStream;
@@ -202,11 +203,12 @@ public final class BackendLogin {
                         + " SCRAM iterations, more than the limit of " + MAX_SCRAM_ITERATIONS);
             }
             scram.serverFirstMessage(serverFirst);
-        } catch (ScramParseException | IllegalArgumentException | IllegalStateException e) {
+            byte[] clientFinal = scram.clientFinalMessage().toString().getBytes(StandardCharsets.UTF_8);
+            phase = Phase.SASL_FINAL_SENT;
+            return Step.send(PASSWORD_MESSAGE_TYPE, clientFinal);
+        } catch (ScramParseException | IllegalArgumentException | IllegalStateException | ScramRuntimeException e) {
             throw new BackendLoginException("backend sent an invalid SCRAM server-first-message: " + e.getMessage(), e);
         }
-        phase = Phase.SASL_FINAL_SENT;
-        return Step.send(PASSWORD_MESSAGE_TYPE, scram.clientFinalMessage().toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private Step saslFinal(byte[] data) throws BackendLoginException {
@@ -218,7 +220,7 @@ public final class BackendLogin {
                     + "refusing a possible impostor", e);
         } catch (ScramServerErrorException e) {
             throw new BackendLoginException("backend ended the SCRAM exchange with error: " + e.getServerError(), e);
-        } catch (ScramParseException | IllegalArgumentException | IllegalStateException e) {
+        } catch (ScramParseException | IllegalArgumentException | IllegalStateException | ScramRuntimeException e) {
             throw new BackendLoginException("backend sent an invalid SCRAM server-final-message: " + e.getMessage(), e);
         }
         phase = Phase.SASL_VERIFIED;

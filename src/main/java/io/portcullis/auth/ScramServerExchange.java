@@ -28,6 +28,8 @@ import java.util.function.Supplier;
  * <p>Channel binding is not offered (only {@value #MECHANISM} is advertised), so a client asking
  * for it ({@code p=}) is refused and {@code n} or {@code y} are accepted. The user name in
  * client-first is ignored: the user is the one from the startup packet, which picked the verifier.
+ * ('y' means "I could bind but you did not offer it", which is true while we offer no -PLUS; once
+ * SCRAM-SHA-256-PLUS is offered over TLS, 'y' must be refused as a downgrade, as PostgreSQL does.)
  *
  * <p><b>Unknown users.</b> {@link #forUnknownUser} runs the same exchange with a fake salt derived
  * from the user name and a per-process secret, so the salt and iteration count a client sees are
@@ -103,6 +105,8 @@ public final class ScramServerExchange {
     /**
      * The exchange for a user as looked up: a real one when {@code storedVerifierOrNull} is a SCRAM-SHA-256
      * verifier, otherwise (no such user, or only an md5 hash stored) a mock, as PostgreSQL does.
+     *
+     * @throws IllegalArgumentException if the stored value looks like a SCRAM verifier but is malformed
      */
     public static ScramServerExchange forUser(String userName, String storedVerifierOrNull, byte[] mockSecret,
                                               SecureRandom random) {
