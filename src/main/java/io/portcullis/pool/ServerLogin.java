@@ -100,9 +100,19 @@ final class ServerLogin {
                 Buffer body = frame.body();
                 int code = body.getInt(0);
                 byte[] data = body.getBytes(4, body.length());
-                if (login.onAuthenticationRequest(code, data) instanceof BackendLogin.Step.Send send) {
-                    socket.write(Buffer.buffer(send.body().length + MessageTypes.HEADER_LENGTH)
-                            .appendByte(send.type()).appendInt(send.body().length + 4).appendBytes(send.body()));
+                if (code == MessageTypes.AUTH_SASL_CONTINUE) {
+                    // The client-final message needs PBKDF2 of the password: not on an event loop.
+                    // The backend sends nothing more until it gets our answer.
+                    vertx.<BackendLogin.Step>executeBlocking(() -> login.onAuthenticationRequest(code, data), false)
+                            .onComplete(ar -> {
+                                if (ar.failed()) {
+                                    fail(BackendUnavailable.refused(db, ar.cause().getMessage()));
+                                } else {
+                                    send(ar.result());
+                                }
+                            });
+                } else {
+                    send(login.onAuthenticationRequest(code, data));
                 }
             }
             case MessageTypes.PARAMETER_STATUS -> {
@@ -127,6 +137,14 @@ final class ServerLogin {
             }
         }
         return false;
+    }
+
+    private void send(BackendLogin.Step step) {
+        if (step instanceof BackendLogin.Step.Send message) {
+            byte[] body = message.body();
+            socket.write(Buffer.buffer(body.length + MessageTypes.HEADER_LENGTH)
+                    .appendByte(message.type()).appendInt(body.length + 4).appendBytes(body));
+        }
     }
 
     private void succeed() {

@@ -66,9 +66,8 @@ final class ClientAuthentication {
                     "certificate authentication failed for user \"" + userName + "\"");
             return;
         }
-        scram = user != null && user.scramVerifier() != null
-                ? new ScramServerExchange(user.scramVerifier(), services.random())
-                : ScramServerExchange.forUnknownUser(userName, services.mockScramSecret(), services.random());
+        scram = ScramServerExchange.forUser(userName, user == null ? null : user.scramVerifier(),
+                services.mockScramSecret(), services.random());
         step = Step.SASL_INITIAL;
         socket.write(BackendMessages.authenticationSasl(List.of(SCRAM_SHA_256)));
     }
@@ -129,6 +128,6 @@ final class ClientAuthentication {
     }
 
     private void failPassword() {
-        onFailure.accept(SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + userName + "\"");
+        onFailure.accept(SqlState.INVALID_PASSWORD, AuthenticationFailure.clientMessage(userName));
     }
 }

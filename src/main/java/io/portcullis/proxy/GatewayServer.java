@@ -1,5 +1,6 @@
 package io.portcullis.proxy;
 
+import io.portcullis.auth.ScramServerExchange;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.pool.PoolManager;
 import io.portcullis.tls.LiveTls;
@@ -31,8 +32,6 @@ public class GatewayServer {
     private static final Logger LOG = Logger.getLogger(GatewayServer.class);
     /** Startup gives up binding after this rather than hanging the process. */
     private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
-    /** Size of the per-process secret behind the fake SCRAM salts of unknown users. */
-    private static final int MOCK_SECRET_BYTES = 32;
 
     @Inject
     Vertx vertx;
@@ -51,8 +50,7 @@ public class GatewayServer {
 
     void onStart(@Observes StartupEvent event) throws Exception {
         SecureRandom random = new SecureRandom();
-        byte[] mockSecret = new byte[MOCK_SECRET_BYTES];
-        random.nextBytes(mockSecret);
+        byte[] mockSecret = ScramServerExchange.newMockSecret(random);
         GatewayServices services = new GatewayServices(vertx, store, pools, tls, listener, new CancelRegistry(),
                 random, mockSecret, vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000)));
         NetServerOptions options = tls.configure(new NetServerOptions()
