@@ -154,8 +154,9 @@ public final class ServerCertificateFiles {
         ipAddresses.add("127.0.0.1");
         ipAddresses.add("::1");
         String commonName = hostname.length() <= SelfSignedCertificates.MAX_COMMON_NAME_LENGTH ? hostname : "localhost";
-        return SelfSignedCertificates.generate(commonName, List.copyOf(dnsNames), List.copyOf(ipAddresses),
-                SELF_SIGNED_VALIDITY, random, clock).parse();
+        PemMaterial pem = SelfSignedCertificates.generate(commonName, List.copyOf(dnsNames), List.copyOf(ipAddresses),
+                SELF_SIGNED_VALIDITY, random, clock);
+        return TlsMaterial.parse(pem.certificateChainPem(), pem.privateKeyPem(), null, clock);
     }
 
     private static TlsMaterial read(Path certificate, Path key) {
