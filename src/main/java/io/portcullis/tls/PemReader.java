@@ -12,6 +12,7 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -107,12 +108,19 @@ final class PemReader {
         }
     }
 
+    /**
+     * Decrypts with a private BouncyCastle provider instance: the JDK lacks the cipher names BC asks
+     * for (AES/CBC/PKCS7Padding), and registering BC globally is not ours to do. Encrypted keys are
+     * rare, so the cost of an instance per call does not matter.
+     */
     private static PrivateKeyInfo decrypt(PKCS8EncryptedPrivateKeyInfo encrypted, char[] passphrase) {
         requirePassphrase(passphrase);
         try {
-            return encrypted.decryptPrivateKeyInfo(
-                    new JceOpenSSLPKCS8DecryptorProviderBuilder().build(passphrase));
-        } catch (PKCSException | OperatorCreationException | RuntimeException e) {
+            return encrypted.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
+                    .setProvider(new BouncyCastleProvider()).build(passphrase));
+        } catch (OperatorCreationException e) {
+            throw unsupportedEncryption(e);
+        } catch (PKCSException | RuntimeException e) {
             throw wrongPassphrase(e);
         }
     }
@@ -120,11 +128,17 @@ final class PemReader {
     private static PrivateKeyInfo decrypt(PEMEncryptedKeyPair encrypted, char[] passphrase) {
         requirePassphrase(passphrase);
         try {
-            return encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().build(passphrase))
+            return encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder()
+                            .setProvider(new BouncyCastleProvider()).build(passphrase))
                     .getPrivateKeyInfo();
         } catch (IOException | RuntimeException e) {
             throw wrongPassphrase(e);
         }
+    }
+
+    private static CertificateMaterialException unsupportedEncryption(Exception cause) {
+        return new CertificateMaterialException("the private key is encrypted with an algorithm that is not supported ("
+                + cause.getMessage() + "); supply it decrypted or as PKCS#8 encrypted with AES", cause);
     }
 
     private static void requirePassphrase(char[] passphrase) {

@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -52,13 +53,28 @@ public record TlsMaterial(
      * @throws CertificateMaterialException naming exactly what is wrong
      */
     public static TlsMaterial parse(String chainPem, String keyPem, char[] passphrase, Clock clock) {
+        TlsMaterial material = parseIgnoringValidity(chainPem, keyPem, passphrase);
+        material.requireValidAt(clock.instant());
+        return material;
+    }
+
+    /** Every check of {@link #parse} except the validity period, for deciding what to do with an expired file. */
+    static TlsMaterial parseIgnoringValidity(String chainPem, String keyPem, char[] passphrase) {
         List<X509Certificate> chain = PemReader.certificates(chainPem);
         PrivateKey key = PemReader.privateKey(keyPem, passphrase);
         ChainChecks.requireSupportedKey(key);
         ChainChecks.requireKeyMatchesLeaf(chain, key);
         ChainChecks.requireIssuerOrder(chain);
-        ChainChecks.requireValidAt(chain, clock.instant());
         return new TlsMaterial(pem(chain.toArray()), pemPkcs8(key), chain, key);
+    }
+
+    /**
+     * Checks that every certificate of the chain is valid at {@code now}.
+     *
+     * @throws CertificateMaterialException saying which certificate expired or is not yet valid
+     */
+    public void requireValidAt(Instant now) {
+        ChainChecks.requireValidAt(chain, now);
     }
 
     /** The server certificate, the one the key belongs to. */

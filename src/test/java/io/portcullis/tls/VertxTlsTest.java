@@ -2,6 +2,7 @@ package io.portcullis.tls;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -31,6 +33,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Drives a real Vert.x {@link NetServer} configured by {@link VertxTls} with JDK client sockets,
@@ -98,7 +101,7 @@ class VertxTlsTest {
         VertxTls.configure(options, material, null);
         assertEquals(Set.of("TLSv1.2", "TLSv1.3"), options.getEnabledSecureTransportProtocols());
         assertTrue(options.isUseAlpn());
-        assertTrue(!options.isSsl(), "TLS starts in-band, so the listener itself must not be TLS");
+        assertFalse(options.isSsl(), "TLS starts in-band, so the listener itself must not be TLS");
         assertThrows(IllegalArgumentException.class,
                 () -> VertxTls.configure(new NetServerOptions(), material, List.of("TLSv1.1")));
     }
@@ -194,6 +197,32 @@ class VertxTlsTest {
             direct.startHandshake();
             assertEquals(replacement.leaf(), direct.getSession().getPeerCertificates()[0]);
         }
+    }
+
+    /** openssl can still speak TLSv1.1 (the JDK client cannot), so it proves the server refuses it. */
+    @Test
+    void opensslTls11ClientIsRefused(@TempDir Path work) throws Exception {
+        OpenSsl.Result result = OpenSsl.tryRun(work, "s_client", "-connect", "127.0.0.1:" + server.actualPort(),
+                "-starttls", "postgres", "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0");
+        assertTrue(result.exitCode() != 0, result.output());
+        assertTrue(result.output().contains("alert protocol version"), result.output());
+        assertThrows(ExecutionException.class, () -> serverTls.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void opensslStarttlsPostgresNegotiatesAlpn(@TempDir Path work) throws Exception {
+        OpenSsl.Result result = OpenSsl.tryRun(work, "s_client", "-connect", "127.0.0.1:" + server.actualPort(),
+                "-starttls", "postgres", "-alpn", "postgresql");
+        assertTrue(result.output().contains("New, TLSv1.3, Cipher is"), result.output());
+        assertTrue(result.output().contains("ALPN protocol: postgresql"), result.output());
+    }
+
+    @Test
+    void opensslDirectTlsNegotiatesAlpn(@TempDir Path work) throws Exception {
+        OpenSsl.Result result = OpenSsl.tryRun(work, "s_client", "-connect", "127.0.0.1:" + server.actualPort(),
+                "-alpn", "postgresql");
+        assertTrue(result.output().contains("ALPN protocol: postgresql"), result.output());
+        serverTls.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     private SSLSocket afterSslRequest(SSLContext context, String protocol, String alpn) throws IOException {
