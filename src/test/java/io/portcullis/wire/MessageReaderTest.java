@@ -1,9 +1,12 @@
 package io.portcullis.wire;
 
+import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
 
 import static io.portcullis.wire.Bytes.buf;
 import static io.portcullis.wire.Bytes.of;
@@ -116,5 +119,30 @@ class MessageReaderTest {
         assertEquals(new CloseTarget((byte) 'P', "C_1"), MessageReader.describeTarget(buf('P' + 0, "C_1", 0)));
         assertThrows(ProtocolViolation.class, () -> MessageReader.closeTarget(buf('Q' + 0, "x", 0)));
         assertThrows(ProtocolViolation.class, () -> MessageReader.closeTarget(buf()));
+    }
+
+    @Test
+    void randomBodiesOnlyEverRaiseProtocolViolation() {
+        List<Consumer<Buffer>> parsers = List.of(MessageReader::errorFields, MessageReader::parameterStatus,
+                MessageReader::backendKeyData, MessageReader::authentication, MessageReader::saslMechanisms,
+                MessageReader::saslInitialResponse, MessageReader::readyForQueryStatus,
+                MessageReader::parseStatementName, MessageReader::bindNames, MessageReader::closeTarget);
+        Random random = new Random(99);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] body = new byte[random.nextInt(24)];
+            random.nextBytes(body);
+            for (int i = 0; i < body.length; i++) {
+                if (random.nextInt(3) == 0) {
+                    body[i] = (byte) random.nextInt(4); // NULs and tiny lengths are where the edges are
+                }
+            }
+            for (Consumer<Buffer> parser : parsers) {
+                try {
+                    parser.accept(Buffer.buffer(body));
+                } catch (ProtocolViolation expected) {
+                    // the only acceptable failure
+                }
+            }
+        }
     }
 }
