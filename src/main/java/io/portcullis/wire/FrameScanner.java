@@ -102,7 +102,9 @@ public final class FrameScanner {
     /**
      * Scans one chunk, calling the listener for every interesting frame that completes in it.
      *
-     * @throws ProtocolViolation on a length field below 4; the stream cannot be followed after that
+     * @throws ProtocolViolation on a length field below 4; the stream cannot be followed after that.
+     *     An exception from the listener also ends the scan of this chunk mid-way: close the
+     *     connection in both cases.
      */
     public void scan(Buffer chunk) {
         int end = chunk.length();
