@@ -55,6 +55,11 @@ public enum ClientTlsMode {
      *
      * @throws ConfigException naming the accepted values
      */
+    public static ClientTlsMode parse(String value) {
+        return of(value);
+    }
+
+    /** The same as {@link #parse}, under the name the {@code config} enums use for Jackson. */
     @JsonCreator
     public static ClientTlsMode of(String value) {
         if (value != null) {

@@ -1,10 +1,13 @@
 package io.portcullis.tls;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -15,10 +18,12 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLOptions;
 import io.vertx.core.net.impl.NetSocketInternal;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * The one place that touches Vert.x's TLS API, so that the move to Vert.x 5 (which reshapes it:
@@ -79,6 +84,25 @@ public final class VertxTls {
                 .setEnabledSecureTransportProtocols(protocolSet(protocols))
                 .setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_SECONDS)
                 .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+    }
+
+    /**
+     * Loads and initialises the JDK TLS machinery (JSSE classes, the default trust store) with this
+     * material, so that the first connection does not pay for it on an event loop. Vert.x builds its
+     * TLS context lazily on the first upgrade; on a cold JVM that blocked an event loop for over a
+     * second here, and for under 0.2 s after this call. Blocking: call it on a worker thread before
+     * the listener starts.
+     */
+    public static void prewarm(TlsMaterial material) {
+        try {
+            SslContextBuilder.forServer(material.key(), material.chain().toArray(X509Certificate[]::new))
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(DEFAULT_PROTOCOLS)
+                    .build()
+                    .newEngine(ByteBufAllocator.DEFAULT);
+        } catch (SSLException e) {
+            throw new CertificateMaterialException("the TLS engine rejects this certificate: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -21,7 +21,8 @@ class ClientTlsModeTest {
 
     @Test
     void parsesApiSpelling() {
-        assertEquals(ClientTlsMode.VERIFY_FULL, ClientTlsMode.of("verify-full"));
+        assertEquals(ClientTlsMode.VERIFY_FULL, ClientTlsMode.parse("verify-full"));
+        assertEquals(ClientTlsMode.REQUIRE, ClientTlsMode.parse("require"));
         assertEquals(ClientTlsMode.VERIFY_CA, ClientTlsMode.of(" VERIFY_CA "));
         assertEquals(ClientTlsMode.PREFER, ClientTlsMode.of("Prefer"));
         assertEquals("verify-full", ClientTlsMode.VERIFY_FULL.wireName());

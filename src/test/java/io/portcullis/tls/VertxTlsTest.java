@@ -55,6 +55,7 @@ class VertxTlsTest {
     void start() throws Exception {
         vertx = Vertx.vertx();
         material = TestCertificates.localhost();
+        VertxTls.prewarm(material);
         server = listen(null);
     }
 
