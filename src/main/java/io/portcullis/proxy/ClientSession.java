@@ -146,7 +146,7 @@ final class ClientSession {
         } else {
             requireNothingPipelined("SSLRequest");
             socket.write(BackendMessages.sslResponse(true));
-            socket.upgradeToSsl(ar -> afterHandshake(ar.succeeded()));
+            services.tls().upgradeAfterSslRequest(socket).onComplete(ar -> afterHandshake(ar.succeeded()));
         }
     }
 

@@ -40,7 +40,7 @@ public class LiveTls {
 
     @PostConstruct
     void init() {
-        mode = ClientTlsMode.parse(settings.mode());
+        mode = ClientTlsMode.of(settings.mode());
         protocols = settings.protocols().stream().filter(ALLOWED_PROTOCOLS::contains).toList();
         if (protocols.isEmpty()) {
             throw new IllegalStateException("portcullis.tls.protocols must name TLSv1.2 and/or TLSv1.3, not "
@@ -50,13 +50,9 @@ public class LiveTls {
                 new SecureRandom(), Clock.systemUTC());
         material = loaded.material();
         CertificateInfo info = material.info();
-        if (loaded.generated()) {
-            LOG.infof("Generated a self-signed TLS certificate for %s in %s, SHA-256 fingerprint %s",
-                    info.subjectAltNames(), dataDir.resolve("tls"), info.sha256Fingerprint());
-        } else {
-            LOG.infof("TLS certificate %s (SHA-256 %s) valid until %s", info.subject(), info.sha256Fingerprint(),
-                    info.notAfter());
-        }
+        LOG.infof("%s; SHA-256 fingerprint %s, valid until %s", loaded.detail(), info.sha256Fingerprint(), info.notAfter());
+        // The first handshake would otherwise build the TLS context on an event loop (about a second cold).
+        VertxTls.prewarm(material);
     }
 
     public ClientTlsMode mode() {
@@ -73,6 +69,11 @@ public class LiveTls {
             VertxTls.configure(options, material, protocols);
         }
         return options;
+    }
+
+    /** Starts TLS after the gateway answered 'S' to an SSLRequest. */
+    public Future<Void> upgradeAfterSslRequest(NetSocket socket) {
+        return VertxTls.upgradeAfterSslRequest(socket);
     }
 
     /** Starts TLS on a socket whose first bytes (already read) were a ClientHello: PostgreSQL 17's direct TLS. */
