@@ -1,0 +1,85 @@
+package io.portcullis.api;
+
+import io.portcullis.config.ApiToken;
+import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigStore;
+import io.portcullis.config.FileConfigStore;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Makes sure the management API can be reached on first start. With {@code portcullis.admin-token}
+ * (env {@code PORTCULLIS_ADMIN_TOKEN}) set, the admin token named {@value #TOKEN_NAME} has that
+ * token's hash (updated when the setting changes). Without it, and with no admin token stored, one
+ * is generated, only its hash is stored, and it is printed once.
+ */
+@ApplicationScoped
+public class AdminTokenBootstrap {
+
+    public static final String ADMIN_TOKEN = "portcullis.admin-token";
+    public static final String TOKEN_NAME = "bootstrap";
+    /** Shorter configured tokens are refused: an admin token must not be guessable. */
+    public static final int MIN_TOKEN_LENGTH = 16;
+
+    private static final Logger LOG = Logger.getLogger(AdminTokenBootstrap.class);
+
+    void onStart(@Observes StartupEvent event, ConfigStore store,
+                 @ConfigProperty(name = ADMIN_TOKEN) Optional<String> configured) {
+        ensure(store, configured, new SecureRandom());
+    }
+
+    /**
+     * @return the token generated on this call, if one was
+     * @throws ConfigException when the configured token is shorter than {@value #MIN_TOKEN_LENGTH}
+     */
+    static Optional<String> ensure(ConfigStore store, Optional<String> configured, SecureRandom random) {
+        Optional<String> token = configured.map(String::strip).filter(t -> !t.isEmpty());
+        if (token.isPresent()) {
+            if (token.get().length() < MIN_TOKEN_LENGTH || token.get().length() > ApiTokens.MAX_TOKEN_LENGTH) {
+                throw new ConfigException(ADMIN_TOKEN + " must be " + MIN_TOKEN_LENGTH + " to " + ApiTokens.MAX_TOKEN_LENGTH
+                        + " characters long (e.g. 'openssl rand -base64 32'), not " + token.get().length());
+            }
+            installIfChanged(store, ApiTokens.sha256Hex(token.get()));
+            return Optional.empty();
+        }
+        if (store.current().tokens().stream().anyMatch(t -> ApiToken.ADMIN.equals(t.role()))) {
+            return Optional.empty();
+        }
+        String generated = ApiTokens.generate(random);
+        install(store, ApiTokens.sha256Hex(generated));
+        // The one place a secret is logged, on purpose and once: nobody could reach the API otherwise,
+        // and only the hash is kept. Set portcullis.admin-token to choose the token instead.
+        LOG.warnf("Generated the admin API token (shown only this once; only its hash is stored): %s", generated);
+        return Optional.of(generated);
+    }
+
+    private static void installIfChanged(ConfigStore store, String hash) {
+        boolean current = store.current().tokens().stream().anyMatch(t -> t.name().equals(TOKEN_NAME)
+                && ApiToken.ADMIN.equals(t.role()) && t.sha256Hex().equals(hash));
+        if (!current) {
+            install(store, hash);
+            LOG.infof("Installed the admin API token from %s as token '%s'", ADMIN_TOKEN, TOKEN_NAME);
+        }
+    }
+
+    private static void install(ConfigStore store, String hash) {
+        store.update(FileConfigStore.ANY_VERSION, config -> {
+            List<ApiToken> tokens = new ArrayList<>();
+            for (ApiToken t : config.tokens()) {
+                if (!t.name().equals(TOKEN_NAME)) {
+                    tokens.add(t);
+                }
+            }
+            tokens.add(new ApiToken(TOKEN_NAME, ApiToken.ADMIN, hash));
+            return config.withTokens(tokens);
+        });
+    }
+}

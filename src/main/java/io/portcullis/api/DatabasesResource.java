@@ -1,0 +1,189 @@
+package io.portcullis.api;
+
+import io.portcullis.config.ConfigStore;
+import io.portcullis.config.DatabaseConfig;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.SecretBox;
+import io.portcullis.config.UserConfig;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code /api/v1/databases}: the databases clients connect to and their backends. Backend
+ * passwords are sealed by {@link SecretBox} before they reach the store and are never returned.
+ * Writes block on the store's fsync, hence {@link Blocking}.
+ */
+@Path("/api/v1/databases")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Blocking
+@Tag(name = "databases")
+@SecurityRequirement(name = ApiDocumentation.BEARER)
+public class DatabasesResource {
+
+    private final ConfigStore store;
+    private final SecretBox secrets;
+
+    @Inject
+    public DatabasesResource(ConfigStore store, SecretBox secrets) {
+        this.store = store;
+        this.secrets = secrets;
+    }
+
+    @GET
+    @Operation(summary = "List databases", description = "All databases, sorted by name. The ETag is the configuration version.")
+    @APIResponse(responseCode = "200", description = "the databases",
+            headers = @Header(name = "ETag", description = "configuration version"),
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = DatabaseView.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response list(@Context Request request) {
+        GatewayConfig config = store.current();
+        Response.ResponseBuilder notModified = request.evaluatePreconditions(EntityTags.of(config));
+        if (notModified != null) {
+            return notModified.build();
+        }
+        List<DatabaseView> views = config.databases().values().stream()
+                .sorted(Comparator.comparing(DatabaseConfig::name))
+                .map(DatabaseView::of)
+                .toList();
+        return Response.ok(views).tag(EntityTags.of(config)).build();
+    }
+
+    @GET
+    @Path("{name}")
+    @Operation(summary = "Read a database")
+    @APIResponse(responseCode = "200", description = "the database",
+            headers = @Header(name = "ETag", description = "configuration version"),
+            content = @Content(schema = @Schema(implementation = DatabaseView.class)))
+    @APIResponse(responseCode = "304", description = "If-None-Match matched")
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response get(@PathParam("name") String name, @Context Request request) {
+        GatewayConfig config = store.current();
+        DatabaseConfig db = config.database(name).orElseThrow(() -> notFound(name));
+        Response.ResponseBuilder notModified = request.evaluatePreconditions(EntityTags.of(config));
+        if (notModified != null) {
+            return notModified.build();
+        }
+        return Response.ok(DatabaseView.of(db)).tag(EntityTags.of(config)).build();
+    }
+
+    @PUT
+    @Path("{name}")
+    @Operation(summary = "Create or replace a database",
+            description = "Replaces the whole database (left-out fields take their defaults), except that a "
+                    + "left-out password keeps the stored one. The change is stored durably and applied live.")
+    @APIResponse(responseCode = "200", description = "replaced", headers = @Header(name = "ETag", description = "new configuration version"),
+            content = @Content(schema = @Schema(implementation = DatabaseView.class)))
+    @APIResponse(responseCode = "201", description = "created", headers = @Header(name = "ETag", description = "new configuration version"),
+            content = @Content(schema = @Schema(implementation = DatabaseView.class)))
+    @APIResponse(responseCode = "400", description = "invalid body; detail names the field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "body is not application/json", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response put(@PathParam("name") String name,
+                        @Parameter(description = "ETag from a previous read; the write fails with 412 if the configuration changed since")
+                        @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                        DatabaseRequest body,
+                        @Context SecurityContext security,
+                        @Context UriInfo uri) {
+        if (body == null) {
+            throw ApiProblem.badRequest("a JSON body is required: {\"host\", \"port\", \"user\", ...}");
+        }
+        body.checkPassword();
+        // Sealing happens before taking the store's lock; "" removes the password, null keeps it.
+        String newSealed = body.password() == null || body.password().isEmpty() ? null : secrets.seal(body.password());
+        GatewayConfig seen = store.current();
+        long expected = EntityTags.expectedVersion(ifMatch, seen, seen.database(name).isPresent());
+        AtomicBoolean created = new AtomicBoolean();
+        GatewayConfig stored = store.update(expected, config -> {
+            DatabaseConfig existing = config.database(name).orElse(null);
+            if (existing == null && ifMatch != null) {
+                throw ApiProblem.preconditionFailed("If-Match was sent, but database '" + name + "' does not exist");
+            }
+            created.set(existing == null);
+            String sealed = body.password() == null
+                    ? (existing == null ? null : existing.sealedPassword())
+                    : newSealed;
+            return config.withDatabase(body.toConfig(name, sealed));
+        });
+        Audit.write(ApiCaller.from(security), (created.get() ? "created" : "replaced") + " database '" + name + "'",
+                stored.version());
+        DatabaseView view = DatabaseView.of(stored.database(name).orElseThrow());
+        Response.ResponseBuilder response = created.get()
+                ? Response.created(uri.getAbsolutePath())
+                : Response.ok();
+        return response.entity(view).tag(EntityTags.of(stored)).build();
+    }
+
+    @DELETE
+    @Path("{name}")
+    @Operation(summary = "Delete a database", description = "Refused with 409 while users still list it.")
+    @APIResponse(responseCode = "204", description = "deleted")
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "users still list the database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response delete(@PathParam("name") String name,
+                           @Parameter(description = "ETag from a previous read")
+                           @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                           @Context SecurityContext security) {
+        GatewayConfig seen = store.current();
+        if (seen.database(name).isEmpty()) {
+            throw notFound(name);
+        }
+        long expected = EntityTags.expectedVersion(ifMatch, seen, true);
+        GatewayConfig stored = store.update(expected, config -> {
+            if (config.database(name).isEmpty()) {
+                throw notFound(name);
+            }
+            List<String> users = config.users().values().stream()
+                    .filter(u -> u.databases().contains(name))
+                    .map(UserConfig::name)
+                    .sorted()
+                    .toList();
+            if (!users.isEmpty()) {
+                throw ApiProblem.conflict("database '" + name + "' is still listed by user"
+                        + (users.size() == 1 ? " '" : "s '") + String.join("', '", users)
+                        + "'; remove it from their databases first");
+            }
+            return config.withoutDatabase(name);
+        });
+        Audit.write(ApiCaller.from(security), "deleted database '" + name + "'", stored.version());
+        return Response.noContent().build();
+    }
+
+    static ApiProblem notFound(String name) {
+        return ApiProblem.notFound("database '" + name + "' does not exist");
+    }
+}

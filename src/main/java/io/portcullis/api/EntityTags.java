@@ -1,0 +1,68 @@
+package io.portcullis.api;
+
+import io.portcullis.config.FileConfigStore;
+import io.portcullis.config.GatewayConfig;
+import jakarta.ws.rs.core.EntityTag;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ETags and {@code If-Match} for configuration resources.
+ *
+ * <p>The ETag of every resource is the version of the whole configuration it was read from
+ * ({@code "42"}, strong). One counter for everything keeps the scheme simple and safe: a write
+ * with {@code If-Match} succeeds only if nothing at all changed since the caller's read, so it can
+ * never overwrite a change it has not seen. The price is an occasional needless 412 when someone
+ * changed another resource in between; the client reads again and retries.
+ */
+final class EntityTags {
+
+    private EntityTags() {
+    }
+
+    static EntityTag of(GatewayConfig config) {
+        return new EntityTag(Long.toString(config.version()));
+    }
+
+    /**
+     * The version a write must be based on, for {@link io.portcullis.config.ConfigStore#update}.
+     *
+     * @param ifMatch        the {@code If-Match} header, or null
+     * @param current        the snapshot the caller sees now
+     * @param resourceExists whether the target resource exists in {@code current}
+     * @return {@link FileConfigStore#ANY_VERSION} without a precondition, else the current version
+     * @throws ApiProblem 412 when no listed tag is current (weak tags never match, RFC 9110 §13.1.1)
+     */
+    static long expectedVersion(String ifMatch, GatewayConfig current, boolean resourceExists) {
+        if (ifMatch == null || ifMatch.isBlank()) {
+            return FileConfigStore.ANY_VERSION;
+        }
+        if (!resourceExists) {
+            throw ApiProblem.preconditionFailed("If-Match was sent, but the resource does not exist");
+        }
+        String value = ifMatch.strip();
+        if (value.equals("*")) {
+            return FileConfigStore.ANY_VERSION;
+        }
+        String currentTag = "\"" + current.version() + "\"";
+        for (String tag : split(value)) {
+            if (tag.equals(currentTag)) {
+                return current.version();
+            }
+        }
+        throw ApiProblem.preconditionFailed("If-Match " + value + " does not match the current ETag "
+                + currentTag + ": the configuration changed since it was read; read it again and retry");
+    }
+
+    private static List<String> split(String header) {
+        List<String> tags = new ArrayList<>();
+        for (String part : header.split(",")) {
+            String tag = part.strip();
+            if (!tag.isEmpty()) {
+                tags.add(tag);
+            }
+        }
+        return tags;
+    }
+}

@@ -1,0 +1,134 @@
+package io.portcullis.api;
+
+import io.portcullis.config.ApiToken;
+import io.portcullis.config.ConfigStore;
+import io.portcullis.config.FileConfigStore;
+import io.portcullis.config.GatewayConfig;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * {@code /api/v1/tokens}: management API tokens, admin only (even listing: who holds access is
+ * itself worth protecting). A token is shown once, in the answer to its creation; only its
+ * SHA-256 is stored.
+ */
+@Path("/api/v1/tokens")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Blocking
+@Tag(name = "tokens")
+@SecurityRequirement(name = ApiDocumentation.BEARER)
+public class TokensResource {
+
+    private final ConfigStore store;
+    private final SecureRandom random = new SecureRandom();
+
+    @Inject
+    public TokensResource(ConfigStore store) {
+        this.store = store;
+    }
+
+    @GET
+    @Operation(summary = "List API tokens", description = "Names and roles only; tokens cannot be read back.")
+    @APIResponse(responseCode = "200", description = "the tokens",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = TokenView.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public List<TokenView> list(@Context SecurityContext security) {
+        requireAdmin(security);
+        return store.current().tokens().stream()
+                .sorted(Comparator.comparing(ApiToken::name))
+                .map(TokenView::of)
+                .toList();
+    }
+
+    @POST
+    @Operation(summary = "Create an API token", description = "The answer holds the token; it is not shown again.")
+    @APIResponse(responseCode = "201", description = "created; the body holds the token",
+            content = @Content(schema = @Schema(implementation = TokenView.class)))
+    @APIResponse(responseCode = "400", description = "invalid name or role", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "a token of that name exists", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response create(TokenRequest body, @Context SecurityContext security, @Context UriInfo uri) {
+        ApiCaller caller = requireAdmin(security);
+        if (body == null || body.name() == null || body.role() == null) {
+            throw ApiProblem.badRequest("name and role are required");
+        }
+        if (!ApiToken.ADMIN.equals(body.role()) && !ApiToken.VIEWER.equals(body.role())) {
+            throw ApiProblem.badRequest("role must be one of admin, viewer, not '" + body.role() + "'");
+        }
+        String token = ApiTokens.generate(random);
+        ApiToken stored = new ApiToken(body.name(), body.role(), ApiTokens.sha256Hex(token));
+        GatewayConfig after = store.update(FileConfigStore.ANY_VERSION, config -> {
+            if (config.tokens().stream().anyMatch(t -> t.name().equals(body.name()))) {
+                throw ApiProblem.conflict("a token named '" + body.name() + "' exists; delete it first or pick another name");
+            }
+            List<ApiToken> tokens = new ArrayList<>(config.tokens());
+            tokens.add(stored);
+            return config.withTokens(tokens);
+        });
+        Audit.write(caller, "created " + body.role() + " token '" + body.name() + "'", after.version());
+        return Response.created(uri.getAbsolutePathBuilder().path(body.name()).build())
+                .entity(new TokenView(stored.name(), stored.role(), token))
+                .build();
+    }
+
+    @DELETE
+    @Path("{name}")
+    @Operation(summary = "Revoke an API token", description = "The last admin token cannot be revoked.")
+    @APIResponse(responseCode = "204", description = "revoked")
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "it is the last admin token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response delete(@PathParam("name") String name, @Context SecurityContext security) {
+        ApiCaller caller = requireAdmin(security);
+        GatewayConfig after = store.update(FileConfigStore.ANY_VERSION, config -> {
+            ApiToken target = config.tokens().stream().filter(t -> t.name().equals(name)).findFirst()
+                    .orElseThrow(() -> ApiProblem.notFound("token '" + name + "' does not exist"));
+            long admins = config.tokens().stream().filter(t -> ApiToken.ADMIN.equals(t.role())).count();
+            if (ApiToken.ADMIN.equals(target.role()) && admins == 1) {
+                throw ApiProblem.conflict("token '" + name + "' is the last admin token; create another first");
+            }
+            List<ApiToken> tokens = new ArrayList<>(config.tokens());
+            tokens.remove(target);
+            return config.withTokens(tokens);
+        });
+        Audit.write(caller, "revoked token '" + name + "'", after.version());
+        return Response.noContent().build();
+    }
+
+    private static ApiCaller requireAdmin(SecurityContext security) {
+        ApiCaller caller = ApiCaller.from(security);
+        if (!caller.isAdmin()) {
+            throw ApiProblem.forbidden("managing API tokens needs the role admin; token '" + caller.name()
+                    + "' has the role " + caller.role());
+        }
+        return caller;
+    }
+}

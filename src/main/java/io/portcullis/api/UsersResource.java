@@ -1,0 +1,198 @@
+package io.portcullis.api;
+
+import io.portcullis.auth.PasswordVerifiers;
+import io.portcullis.config.AuthMethod;
+import io.portcullis.config.ConfigStore;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.UserConfig;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code /api/v1/users}: the client users of the gateway. A password is turned into a verifier
+ * here, on a worker thread (SCRAM hashing is slow by design), and never stored or returned.
+ */
+@Path("/api/v1/users")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Blocking
+@Tag(name = "users")
+@SecurityRequirement(name = ApiDocumentation.BEARER)
+public class UsersResource {
+
+    private final ConfigStore store;
+
+    @Inject
+    public UsersResource(ConfigStore store) {
+        this.store = store;
+    }
+
+    @GET
+    @Operation(summary = "List users", description = "All users, sorted by name. The ETag is the configuration version.")
+    @APIResponse(responseCode = "200", description = "the users",
+            headers = @Header(name = "ETag", description = "configuration version"),
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = UserView.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response list(@Context Request request) {
+        GatewayConfig config = store.current();
+        Response.ResponseBuilder notModified = request.evaluatePreconditions(EntityTags.of(config));
+        if (notModified != null) {
+            return notModified.build();
+        }
+        List<UserView> views = config.users().values().stream()
+                .sorted(Comparator.comparing(UserConfig::name))
+                .map(UserView::of)
+                .toList();
+        return Response.ok(views).tag(EntityTags.of(config)).build();
+    }
+
+    @GET
+    @Path("{name}")
+    @Operation(summary = "Read a user")
+    @APIResponse(responseCode = "200", description = "the user",
+            headers = @Header(name = "ETag", description = "configuration version"),
+            content = @Content(schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "304", description = "If-None-Match matched")
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such user", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response get(@PathParam("name") String name, @Context Request request) {
+        GatewayConfig config = store.current();
+        UserConfig user = config.user(name).orElseThrow(() -> notFound(name));
+        Response.ResponseBuilder notModified = request.evaluatePreconditions(EntityTags.of(config));
+        if (notModified != null) {
+            return notModified.build();
+        }
+        return Response.ok(UserView.of(user)).tag(EntityTags.of(config)).build();
+    }
+
+    @PUT
+    @Path("{name}")
+    @Operation(summary = "Create or replace a user",
+            description = "The password becomes a SCRAM-SHA-256 verifier (an md5 hash for auth md5) and is never "
+                    + "returned. A left-out password keeps the stored verifier while auth stays the same. Every "
+                    + "database listed must exist; an empty list means all databases.")
+    @APIResponse(responseCode = "200", description = "replaced", headers = @Header(name = "ETag", description = "new configuration version"),
+            content = @Content(schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "201", description = "created", headers = @Header(name = "ETag", description = "new configuration version"),
+            content = @Content(schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "400", description = "invalid body; detail names the field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "body is not application/json", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response put(@PathParam("name") String name,
+                        @Parameter(description = "ETag from a previous read; the write fails with 412 if the configuration changed since")
+                        @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                        UserRequest body,
+                        @Context SecurityContext security,
+                        @Context UriInfo uri) {
+        if (body == null) {
+            throw ApiProblem.badRequest("a JSON body is required: {\"password\", \"auth\", \"databases\", \"admin\"}");
+        }
+        body.check(name);
+        AuthMethod auth = body.authOrDefault();
+        // Hash before taking the store's lock: SCRAM's key derivation takes milliseconds on purpose.
+        String scramVerifier = body.password() != null && auth == AuthMethod.SCRAM_SHA_256
+                ? PasswordVerifiers.scramSha256(body.password()) : null;
+        String md5Hash = body.password() != null && auth == AuthMethod.MD5
+                ? PasswordVerifiers.md5(name, body.password()) : null;
+        GatewayConfig seen = store.current();
+        long expected = EntityTags.expectedVersion(ifMatch, seen, seen.user(name).isPresent());
+        AtomicBoolean created = new AtomicBoolean();
+        GatewayConfig stored = store.update(expected, config -> {
+            UserConfig existing = config.user(name).orElse(null);
+            if (existing == null && ifMatch != null) {
+                throw ApiProblem.preconditionFailed("If-Match was sent, but user '" + name + "' does not exist");
+            }
+            created.set(existing == null);
+            UserConfig user = new UserConfig(name, auth,
+                    scramVerifier != null ? scramVerifier : kept(existing, auth, AuthMethod.SCRAM_SHA_256),
+                    md5Hash != null ? md5Hash : kept(existing, auth, AuthMethod.MD5),
+                    body.databases(), Boolean.TRUE.equals(body.admin()));
+            return config.withUser(user);
+        });
+        Audit.write(ApiCaller.from(security), (created.get() ? "created" : "replaced") + " user '" + name + "'",
+                stored.version());
+        UserView view = UserView.of(stored.user(name).orElseThrow());
+        Response.ResponseBuilder response = created.get() ? Response.created(uri.getAbsolutePath()) : Response.ok();
+        return response.entity(view).tag(EntityTags.of(stored)).build();
+    }
+
+    /**
+     * The stored credential of kind {@code kind} to keep when no password was sent, or null when
+     * the new auth does not use that kind.
+     *
+     * @throws ApiProblem 400 when the new auth needs a credential that is not stored
+     */
+    private static String kept(UserConfig existing, AuthMethod auth, AuthMethod kind) {
+        if (auth != kind) {
+            return null;
+        }
+        String stored = existing == null ? null : kind == AuthMethod.MD5 ? existing.md5Hash() : existing.scramVerifier();
+        if (stored == null) {
+            throw ApiProblem.badRequest(existing == null
+                    ? "password is required to create a user with auth " + auth.wireName()
+                    : "password is required to change auth from " + existing.auth().wireName() + " to " + auth.wireName());
+        }
+        return stored;
+    }
+
+    @DELETE
+    @Path("{name}")
+    @Operation(summary = "Delete a user")
+    @APIResponse(responseCode = "204", description = "deleted")
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such user", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response delete(@PathParam("name") String name,
+                           @Parameter(description = "ETag from a previous read")
+                           @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                           @Context SecurityContext security) {
+        GatewayConfig seen = store.current();
+        if (seen.user(name).isEmpty()) {
+            throw notFound(name);
+        }
+        long expected = EntityTags.expectedVersion(ifMatch, seen, true);
+        GatewayConfig stored = store.update(expected, config -> {
+            if (config.user(name).isEmpty()) {
+                throw notFound(name);
+            }
+            return config.withoutUser(name);
+        });
+        Audit.write(ApiCaller.from(security), "deleted user '" + name + "'", stored.version());
+        return Response.noContent().build();
+    }
+
+    static ApiProblem notFound(String name) {
+        return ApiProblem.notFound("user '" + name + "' does not exist");
+    }
+}

@@ -1,0 +1,211 @@
+package io.portcullis.config;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a whole {@link GatewayConfig} before it is stored or applied, so no component ever sees
+ * an invalid snapshot. Messages name the resource and the field and say what is allowed, e.g.
+ * {@code database 'orders': port must be between 1 and 65535, not 70000}.
+ *
+ * <p>References are strict: every database a user lists must exist. A typo in a user's list is
+ * caught when it is written instead of surfacing later as a refused login, and deleting a database
+ * that users still list is refused (the API answers 409) rather than leaving rights that would
+ * silently come back if a database of that name were created again.
+ */
+public final class ConfigValidator {
+
+    /** PostgreSQL truncates identifiers at NAMEDATALEN - 1 = 63 bytes; longer names could not round-trip. */
+    public static final int MAX_NAME_LENGTH = 63;
+    /** DNS names are at most 253 characters. */
+    public static final int MAX_HOST_LENGTH = 253;
+    public static final int MAX_POOL_SIZE = 10_000;
+    public static final int MAX_DB_CONNECTIONS = 100_000;
+    public static final int MAX_DATABASES = 10_000;
+    public static final int MAX_USERS = 10_000;
+    public static final int MAX_TOKENS = 1_000;
+    /** The name PgBouncer-compatible tools use for the admin console; it cannot be a database. */
+    public static final String ADMIN_CONSOLE_DATABASE = "pgbouncer";
+    /** Errors listed in one message; the rest are counted. */
+    private static final int MAX_REPORTED_ERRORS = 10;
+
+    private static final Pattern DATABASE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,63}");
+    private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_.@+-]{1,63}");
+    private static final Pattern TOKEN_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,63}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%\\[\\]-]{1,253}");
+    private static final Pattern SCRAM_VERIFIER = Pattern.compile(
+            "SCRAM-SHA-256\\$[1-9][0-9]{0,8}:[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+");
+    private static final Pattern MD5_HASH = Pattern.compile("md5[0-9a-f]{32}");
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final String SEALED_PREFIX = "v1:";
+
+    private ConfigValidator() {
+    }
+
+    /** @throws ConfigException listing every problem found (up to ten) */
+    public static void validate(GatewayConfig config) {
+        List<String> errors = new ArrayList<>();
+        checkCount(errors, "databases", config.databases().size(), MAX_DATABASES);
+        checkCount(errors, "users", config.users().size(), MAX_USERS);
+        checkCount(errors, "tokens", config.tokens().size(), MAX_TOKENS);
+        for (Map.Entry<String, DatabaseConfig> e : config.databases().entrySet()) {
+            checkDatabase(errors, e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, UserConfig> e : config.users().entrySet()) {
+            checkUser(errors, e.getKey(), e.getValue(), config.databases().keySet());
+        }
+        checkTokens(errors, config.tokens());
+        if (!errors.isEmpty()) {
+            throw new ConfigException(summary(errors));
+        }
+    }
+
+    private static void checkDatabase(List<String> errors, String key, DatabaseConfig db) {
+        String where = "database '" + key + "': ";
+        if (db == null) {
+            errors.add(where + "has no settings");
+            return;
+        }
+        if (!key.equals(db.name())) {
+            errors.add(where + "is stored under another name ('" + db.name() + "')");
+        }
+        if (!DATABASE_NAME.matcher(key).matches()) {
+            errors.add("database name '" + key + "' must be 1 to " + MAX_NAME_LENGTH
+                    + " characters of A-Z, a-z, 0-9, '_', '.' and '-'");
+        }
+        if (ADMIN_CONSOLE_DATABASE.equalsIgnoreCase(key)) {
+            errors.add("database name '" + key + "' is reserved for the admin console");
+        }
+        if (db.host() == null || db.host().isBlank()) {
+            errors.add(where + "host is required");
+        } else if (!HOST.matcher(db.host()).matches()) {
+            errors.add(where + "host must be a DNS name or IP address of at most " + MAX_HOST_LENGTH
+                    + " characters, not '" + db.host() + "'");
+        }
+        checkRange(errors, where, "port", db.port(), 1, 65_535);
+        checkIdentifier(errors, where, "dbname", db.dbname());
+        checkIdentifier(errors, where, "user", db.user());
+        if (db.sealedPassword() != null && !db.sealedPassword().isEmpty()
+                && !db.sealedPassword().startsWith(SEALED_PREFIX)) {
+            errors.add(where + "the password is not sealed (expected the prefix " + SEALED_PREFIX + ")");
+        }
+        if (db.serverTls() == null) {
+            errors.add(where + "serverTls is required");
+        }
+        if (db.poolMode() == null) {
+            errors.add(where + "poolMode is required");
+        }
+        checkRange(errors, where, "poolSize", db.poolSize(), 1, MAX_POOL_SIZE);
+        checkRange(errors, where, "minPoolSize", db.minPoolSize(), 0, MAX_POOL_SIZE);
+        if (db.minPoolSize() > db.poolSize() && db.poolSize() >= 1) {
+            errors.add(where + "minPoolSize (" + db.minPoolSize() + ") must not exceed poolSize ("
+                    + db.poolSize() + ")");
+        }
+        checkRange(errors, where, "reservePoolSize", db.reservePoolSize(), 0, MAX_POOL_SIZE);
+        checkRange(errors, where, "maxDbConnections", db.maxDbConnections(), 0, MAX_DB_CONNECTIONS);
+    }
+
+    private static void checkUser(List<String> errors, String key, UserConfig user, Set<String> databases) {
+        String where = "user '" + key + "': ";
+        if (user == null) {
+            errors.add(where + "has no settings");
+            return;
+        }
+        if (!key.equals(user.name())) {
+            errors.add(where + "is stored under another name ('" + user.name() + "')");
+        }
+        if (!USER_NAME.matcher(key).matches()) {
+            errors.add("user name '" + key + "' must be 1 to " + MAX_NAME_LENGTH
+                    + " characters of A-Z, a-z, 0-9, '_', '.', '@', '+' and '-'");
+        }
+        if (user.auth() == null) {
+            errors.add(where + "auth is required");
+        } else {
+            switch (user.auth()) {
+                case SCRAM_SHA_256 -> {
+                    if (user.scramVerifier() == null || !SCRAM_VERIFIER.matcher(user.scramVerifier()).matches()) {
+                        errors.add(where + "auth scram-sha-256 needs a password (no valid SCRAM verifier is stored)");
+                    }
+                }
+                case MD5 -> {
+                    if (user.md5Hash() == null || !MD5_HASH.matcher(user.md5Hash()).matches()) {
+                        errors.add(where + "auth md5 needs a password (no valid md5 hash is stored)");
+                    }
+                }
+                case CERT -> {
+                    // The client certificate's common name is the credential.
+                }
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        for (String db : user.databases()) {
+            if (db == null || !seen.add(db)) {
+                errors.add(where + "databases lists " + (db == null ? "null" : "'" + db + "' twice"));
+            } else if (!databases.contains(db)) {
+                errors.add(where + "databases lists '" + db + "', which does not exist");
+            }
+        }
+    }
+
+    private static void checkTokens(List<String> errors, List<ApiToken> tokens) {
+        Set<String> names = new HashSet<>();
+        for (ApiToken token : tokens) {
+            if (token == null) {
+                errors.add("tokens: an entry is empty");
+                continue;
+            }
+            String where = "token '" + token.name() + "': ";
+            if (token.name() == null || !TOKEN_NAME.matcher(token.name()).matches()) {
+                errors.add("token name '" + token.name() + "' must be 1 to " + MAX_NAME_LENGTH
+                        + " characters of A-Z, a-z, 0-9, '_', '.' and '-'");
+            } else if (!names.add(token.name())) {
+                errors.add(where + "the name is used twice");
+            }
+            if (!ApiToken.ADMIN.equals(token.role()) && !ApiToken.VIEWER.equals(token.role())) {
+                errors.add(where + "role must be one of admin, viewer, not '" + token.role() + "'");
+            }
+            if (token.sha256Hex() == null || !SHA256_HEX.matcher(token.sha256Hex()).matches()) {
+                errors.add(where + "sha256Hex must be 64 lower-case hex digits");
+            }
+        }
+    }
+
+    private static void checkIdentifier(List<String> errors, String where, String field, String value) {
+        if (value == null || value.isEmpty()) {
+            errors.add(where + field + " is required");
+            return;
+        }
+        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_NAME_LENGTH) {
+            errors.add(where + field + " must be at most " + MAX_NAME_LENGTH + " bytes, not " + bytes);
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            errors.add(where + field + " must not contain control characters");
+        }
+    }
+
+    private static void checkRange(List<String> errors, String where, String field, int value, int min, int max) {
+        if (value < min || value > max) {
+            errors.add(where + field + " must be between " + min + " and " + max + ", not " + value);
+        }
+    }
+
+    private static void checkCount(List<String> errors, String what, int count, int max) {
+        if (count > max) {
+            errors.add("at most " + max + " " + what + " can be configured, not " + count);
+        }
+    }
+
+    private static String summary(List<String> errors) {
+        if (errors.size() <= MAX_REPORTED_ERRORS) {
+            return String.join("; ", errors);
+        }
+        return String.join("; ", errors.subList(0, MAX_REPORTED_ERRORS))
+                + "; and " + (errors.size() - MAX_REPORTED_ERRORS) + " more";
+    }
+}

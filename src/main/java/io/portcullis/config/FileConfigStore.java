@@ -1,0 +1,274 @@
+package io.portcullis.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.quarkus.arc.DefaultBean;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * The embedded {@link ConfigStore}: one JSON file, {@code <portcullis.data-dir>/config.json}.
+ *
+ * <p>Durability: every write goes to a temporary file in the same directory, is forced to disk,
+ * renamed over the old file atomically, and the directory is forced too, so after a crash the file
+ * holds either the old or the new snapshot. Before that, the previous file's content is written
+ * the same way to {@code config.json.bak}.
+ *
+ * <p>Recovery: if {@code config.json} cannot be read at startup (half-written by a broken disk,
+ * edited by hand into invalid JSON or an invalid configuration), the backup is loaded with a loud
+ * warning, the unreadable file is kept beside it as {@code config.json.corrupt-<millis>} for
+ * inspection, and {@code config.json} is restored from the backup. If neither can be read, startup
+ * fails: starting empty would silently drop every database, user and token.
+ *
+ * <p>Concurrency: reads return the newest snapshot from a volatile field and never block. Writes
+ * are serialized by one lock, block on disk I/O (call them from a worker thread) and publish one
+ * {@link ConfigChanged} after the file is durable, while still holding the lock so observers see
+ * changes in version order.
+ */
+@ApplicationScoped
+@DefaultBean
+@Startup
+@RegisterForReflection(targets = {ConfigDocument.class, GatewayConfig.class, DatabaseConfig.class,
+        UserConfig.class, ApiToken.class, ServerTls.class, PoolMode.class, AuthMethod.class})
+public class FileConfigStore implements ConfigStore {
+
+    public static final String CONFIG_FILE = "config.json";
+    public static final String BACKUP_FILE = "config.json.bak";
+    static final String CORRUPT_SUFFIX = ".corrupt-";
+    /** {@link #update} with this version applies the change to whatever is current. */
+    public static final long ANY_VERSION = -1;
+
+    private static final Logger LOG = Logger.getLogger(FileConfigStore.class);
+
+    private final Path file;
+    private final Path backup;
+    private final Consumer<ConfigChanged> publisher;
+    private final ObjectMapper mapper;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** The newest durable snapshot. */
+    private volatile GatewayConfig current;
+    /** Exactly what {@code config.json} holds, or null before the first write. Guarded by writeLock. */
+    private byte[] currentBytes;
+
+    @Inject
+    FileConfigStore(@ConfigProperty(name = SettingNames.DATA_DIR, defaultValue = SettingNames.DATA_DIR_DEFAULT)
+                    String dataDir,
+                    Event<ConfigChanged> events) {
+        this(Path.of(dataDir), events::fire);
+    }
+
+    /**
+     * Loads (or recovers) the stored configuration from {@code dataDir}, creating the directory.
+     *
+     * @param publisher receives one event per write, after the write is durable
+     * @throws ConfigException when neither {@code config.json} nor its backup can be read
+     */
+    public FileConfigStore(Path dataDir, Consumer<ConfigChanged> publisher) {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        this.file = dir.resolve(CONFIG_FILE);
+        this.backup = dir.resolve(BACKUP_FILE);
+        this.publisher = Objects.requireNonNull(publisher);
+        this.mapper = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .build();
+        writeLock.lock();
+        try {
+            DurableFiles.createDirectories(dir);
+            removeLeftoverTemporaries(dir);
+            this.current = load();
+        } catch (IOException e) {
+            throw new ConfigException("cannot use the data directory " + dir + ": " + e.getMessage(), e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public GatewayConfig current() {
+        return current;
+    }
+
+    @Override
+    public GatewayConfig update(long expectedVersion, UnaryOperator<GatewayConfig> change) {
+        Objects.requireNonNull(change, "change");
+        writeLock.lock();
+        try {
+            GatewayConfig before = current;
+            if (expectedVersion != ANY_VERSION && expectedVersion != before.version()) {
+                throw new VersionConflictException(expectedVersion, before.version());
+            }
+            GatewayConfig changed = change.apply(before);
+            if (changed == null) {
+                throw new IllegalStateException("a configuration change returned no configuration");
+            }
+            GatewayConfig after = changed.withVersion(before.version() + 1);
+            ConfigValidator.validate(after);
+            byte[] bytes = serialize(after);
+            persist(bytes);
+            current = after;
+            currentBytes = bytes;
+            publish(new ConfigChanged(before, after));
+            return after;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Where the configuration is stored. */
+    public Path file() {
+        return file;
+    }
+
+    private void persist(byte[] bytes) {
+        try {
+            if (currentBytes != null) {
+                DurableFiles.writeAtomically(backup, currentBytes);
+            }
+            DurableFiles.writeAtomically(file, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void publish(ConfigChanged event) {
+        try {
+            publisher.accept(event);
+        } catch (RuntimeException e) {
+            // The write is durable and stays; an observer that cannot apply it must say why itself.
+            LOG.errorf(e, "Configuration version %d is stored, but an observer failed to apply it",
+                    event.after().version());
+        }
+    }
+
+    private GatewayConfig load() throws IOException {
+        boolean hasFile = Files.exists(file);
+        boolean hasBackup = Files.exists(backup);
+        if (!hasFile && !hasBackup) {
+            LOG.infof("No configuration in %s yet; starting with an empty one", file.getParent());
+            currentBytes = null;
+            return GatewayConfig.EMPTY;
+        }
+        String fileProblem = "it is missing";
+        if (hasFile) {
+            try {
+                byte[] bytes = Files.readAllBytes(file);
+                GatewayConfig config = parse(bytes);
+                currentBytes = bytes;
+                LOG.infof("Loaded configuration version %d from %s (%d databases, %d users, %d API tokens)",
+                        config.version(), file, config.databases().size(), config.users().size(),
+                        config.tokens().size());
+                return config;
+            } catch (ConfigException e) {
+                fileProblem = e.getMessage();
+            }
+        }
+        if (!hasBackup) {
+            throw new ConfigException("cannot start: " + file + " is unreadable (" + fileProblem
+                    + ") and there is no backup " + backup.getFileName()
+                    + "; fix the file or restore it from your own backup");
+        }
+        byte[] backupBytes = Files.readAllBytes(backup);
+        GatewayConfig config;
+        try {
+            config = parse(backupBytes);
+        } catch (ConfigException e) {
+            throw new ConfigException("cannot start: neither " + file + " (" + fileProblem + ") nor its backup "
+                    + backup.getFileName() + " (" + e.getMessage() + ") can be read; restore one of them "
+                    + "from your own backup, or remove both to start with an empty configuration");
+        }
+        Path keptAside = null;
+        if (hasFile) {
+            keptAside = file.resolveSibling(CONFIG_FILE + CORRUPT_SUFFIX + System.currentTimeMillis());
+            Files.move(file, keptAside, StandardCopyOption.ATOMIC_MOVE);
+        }
+        DurableFiles.writeAtomically(file, backupBytes);
+        currentBytes = backupBytes;
+        LOG.errorf("!!! %s could not be read (%s). Loaded the backup %s instead: configuration version %d "
+                        + "(%d databases, %d users). Changes made after that version are LOST%s.",
+                file, fileProblem, backup.getFileName(), config.version(), config.databases().size(),
+                config.users().size(), keptAside == null ? "" : "; the unreadable file is kept as " + keptAside);
+        return config;
+    }
+
+    private GatewayConfig parse(byte[] bytes) {
+        ConfigDocument document;
+        try {
+            document = mapper.readValue(bytes, ConfigDocument.class);
+        } catch (JacksonException e) {
+            // The original message may quote file content (sealed values, hashes): say only where.
+            throw new ConfigException(describe(e), e);
+        } catch (IOException e) {
+            throw new ConfigException("it cannot be read: " + e.getMessage(), e);
+        }
+        if (document == null || document.config() == null) {
+            throw new ConfigException("it holds no configuration");
+        }
+        if (document.format() != ConfigDocument.CURRENT_FORMAT) {
+            throw new ConfigException("it is in format " + document.format() + ", but this Portcullis reads format "
+                    + ConfigDocument.CURRENT_FORMAT + (document.format() > ConfigDocument.CURRENT_FORMAT
+                    ? " (written by a newer version?)" : ""));
+        }
+        GatewayConfig config = document.config();
+        ConfigValidator.validate(config);
+        return config;
+    }
+
+    private static String describe(JacksonException e) {
+        var location = e.getLocation();
+        String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException unknown) {
+            return "unknown field '" + unknown.getPropertyName() + "'" + where;
+        }
+        if (e instanceof com.fasterxml.jackson.core.io.JsonEOFException
+                || String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input")) {
+            return "it ends early (truncated)" + where;
+        }
+        if (e instanceof com.fasterxml.jackson.databind.DatabindException) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ConfigException config) {
+                return config.getMessage() + where;
+            }
+            return "it does not match the configuration format" + where;
+        }
+        return "it is not valid JSON (truncated or damaged)" + where;
+    }
+
+    private byte[] serialize(GatewayConfig config) {
+        try {
+            return mapper.writeValueAsBytes(new ConfigDocument(ConfigDocument.CURRENT_FORMAT, config));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize the configuration", e);
+        }
+    }
+
+    private static void removeLeftoverTemporaries(Path dir) throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, "config.json*.tmp")) {
+            for (Path leftover : leftovers) {
+                Files.deleteIfExists(leftover);
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.portcullis.api;
+
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+import static io.restassured.RestAssured.given;
+
+/** Requests as the test admin (token from {@code %test.portcullis.admin-token}). */
+final class ApiTestSupport {
+
+    static final String ADMIN_TOKEN = "test-admin-token";
+
+    private ApiTestSupport() {
+    }
+
+    static RequestSpecification asAdmin() {
+        return as(ADMIN_TOKEN);
+    }
+
+    static RequestSpecification as(String token) {
+        return given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON);
+    }
+
+    static String database(String host, int port, String user, String password) {
+        return "{\"host\":\"" + host + "\",\"port\":" + port + ",\"user\":\"" + user + "\""
+                + (password == null ? "" : ",\"password\":\"" + password + "\"") + "}";
+    }
+}

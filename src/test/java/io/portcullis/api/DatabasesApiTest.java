@@ -1,0 +1,200 @@
+package io.portcullis.api;
+
+import io.portcullis.config.ConfigStore;
+import io.portcullis.config.FileConfigStore;
+import io.portcullis.config.SecretBox;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.portcullis.api.ApiTestSupport.asAdmin;
+import static io.portcullis.api.ApiTestSupport.database;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@WithTestResource(value = FreshDataDir.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class DatabasesApiTest {
+
+    private static final String PASSWORD = "Quest-Secret-7f3a";
+
+    @Inject
+    ConfigStore store;
+    @Inject
+    SecretBox secrets;
+    @ConfigProperty(name = "portcullis.data-dir")
+    String dataDir;
+
+    @Test
+    void createsReadsReplacesAndDeletes() {
+        Response created = asAdmin().body(database("questdb.internal", 8812, "admin", PASSWORD))
+                .put("/api/v1/databases/orders");
+        created.then().statusCode(201)
+                .header("Location", endsWith("/api/v1/databases/orders"))
+                .header("ETag", notNullValue())
+                .body("name", equalTo("orders"))
+                .body("host", equalTo("questdb.internal"))
+                .body("port", equalTo(8812))
+                .body("dbname", equalTo("orders"))
+                .body("user", equalTo("admin"))
+                .body("passwordSet", equalTo(true))
+                .body("serverTls", equalTo("disable"))
+                .body("poolMode", equalTo("session"))
+                .body("poolSize", equalTo(20))
+                .body("minPoolSize", equalTo(0))
+                .body("reservePoolSize", equalTo(0))
+                .body("maxDbConnections", equalTo(0));
+        assertFalse(created.asString().contains(PASSWORD));
+        assertFalse(created.asString().contains("password\""), "no password field at all: " + created.asString());
+        assertEquals("\"" + store.current().version() + "\"", created.header("ETag"));
+
+        Response read = asAdmin().get("/api/v1/databases/orders");
+        read.then().statusCode(200).body("passwordSet", equalTo(true)).header("ETag", created.header("ETag"));
+        assertFalse(read.asString().contains(PASSWORD));
+
+        // Replace without a password: everything is replaced, the password is kept.
+        Response replaced = asAdmin()
+                .body("{\"host\":\"questdb2\",\"port\":8813,\"user\":\"admin\",\"poolMode\":\"transaction\",\"poolSize\":5}")
+                .put("/api/v1/databases/orders");
+        replaced.then().statusCode(200).body("host", equalTo("questdb2")).body("poolMode", equalTo("transaction"))
+                .body("poolSize", equalTo(5)).body("passwordSet", equalTo(true));
+        assertNotEquals(created.header("ETag"), replaced.header("ETag"));
+        assertEquals(PASSWORD, secrets.open(store.current().database("orders").orElseThrow().sealedPassword()));
+
+        // An empty password removes it.
+        asAdmin().body(database("questdb2", 8813, "admin", "")).put("/api/v1/databases/orders")
+                .then().statusCode(200).body("passwordSet", equalTo(false));
+
+        asAdmin().delete("/api/v1/databases/orders").then().statusCode(204);
+        asAdmin().get("/api/v1/databases/orders").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("status", equalTo(404))
+                .body("title", equalTo("Not Found"))
+                .body("detail", equalTo("database 'orders' does not exist"))
+                .body("instance", equalTo("/api/v1/databases/orders"));
+        asAdmin().delete("/api/v1/databases/orders").then().statusCode(404);
+    }
+
+    @Test
+    void listsSortedWithoutPasswords() {
+        asAdmin().body(database("h", 1, "u", PASSWORD)).put("/api/v1/databases/list-b").then().statusCode(201);
+        asAdmin().body(database("h", 2, "u", PASSWORD)).put("/api/v1/databases/list-a").then().statusCode(201);
+        Response list = asAdmin().get("/api/v1/databases");
+        list.then().statusCode(200).header("ETag", notNullValue());
+        String body = list.asString();
+        assertFalse(body.contains(PASSWORD), body);
+        assertTrue(body.indexOf("\"list-a\"") < body.indexOf("\"list-b\""), body);
+    }
+
+    @Test
+    void storesOnlyTheSealedPassword() throws Exception {
+        asAdmin().body(database("h", 5432, "u", PASSWORD)).put("/api/v1/databases/sealed").then().statusCode(201);
+        String file = Files.readString(Path.of(dataDir, FileConfigStore.CONFIG_FILE));
+        assertFalse(file.contains(PASSWORD), "config.json must not hold the clear password");
+        String sealed = store.current().database("sealed").orElseThrow().sealedPassword();
+        assertTrue(sealed.startsWith("v1:") && file.contains(sealed), "config.json holds the sealed value");
+        assertEquals(PASSWORD, secrets.open(sealed));
+    }
+
+    @Test
+    void refusesInvalidValuesWithAPreciseDetail() {
+        problem(asAdmin().body(database("h", 70000, "u", null)).put("/api/v1/databases/bad"), 400,
+                "port must be between 1 and 65535, not 70000");
+        problem(asAdmin().body("{\"host\":\"h\",\"port\":1,\"user\":\"u\",\"poolMode\":\"sometimes\"}")
+                .put("/api/v1/databases/bad"), 400, "poolMode must be one of session, transaction, statement, not 'sometimes'");
+        problem(asAdmin().body("{\"host\":\"h\",\"port\":1,\"user\":\"u\",\"colour\":\"red\"}")
+                .put("/api/v1/databases/bad"), 400, "unknown field 'colour'");
+        problem(asAdmin().body("{\"host\":\"h\",\"port\":\"8812\",\"user\":\"u\"}")
+                .put("/api/v1/databases/bad"), 400, "port must be an integer");
+        problem(asAdmin().body("{\"port\":1,\"user\":\"u\"}").put("/api/v1/databases/bad"), 400, "host is required");
+        problem(asAdmin().body("{\"host\":\"h\",\"port\":1,\"user\":\"u\",\"poolSize\":2,\"minPoolSize\":3}")
+                .put("/api/v1/databases/bad"), 400, "minPoolSize (3) must not exceed poolSize (2)");
+        problem(asAdmin().body(database("h", 1, "u", null)).put("/api/v1/databases/pgbouncer"), 400,
+                "reserved for the admin console");
+        problem(asAdmin().body(database("h", 1, "u", null)).put("/api/v1/databases/bad name"), 400,
+                "must be 1 to 63 characters");
+        problem(asAdmin().body("{\"name\":\"other\",\"host\":\"h\",\"port\":1,\"user\":\"u\"}")
+                .put("/api/v1/databases/bad"), 400, "does not match 'bad' in the path");
+        asAdmin().get("/api/v1/databases/bad").then().statusCode(404);
+    }
+
+    @Test
+    void refusesMalformedJsonWithoutEchoingIt() {
+        Response response = asAdmin().body("{\"host\":\"h\",\"password\": Leaked-Secret-99 }").put("/api/v1/databases/bad");
+        problem(response, 400, "the request body cannot be read");
+        response.then().body("type", equalTo("urn:portcullis:problem:malformed-json"));
+        assertFalse(response.asString().contains("Leaked-Secret-99"), response.asString());
+
+        problem(asAdmin().body("{\"host\":\"h\",").put("/api/v1/databases/bad"), 400, "it ends early");
+        problem(asAdmin().body("{\"port\":1,\"port\":2}").put("/api/v1/databases/bad"), 400, "duplicate field 'port'");
+        problem(asAdmin().body("[1,2]").put("/api/v1/databases/bad"), 400, "must be a JSON object");
+        problem(asAdmin().body("").put("/api/v1/databases/bad"), 400, "a JSON body is required");
+    }
+
+    @Test
+    void refusesOtherMediaTypes() {
+        problem(given().header("Authorization", "Bearer " + ApiTestSupport.ADMIN_TOKEN)
+                .contentType(ContentType.TEXT).body("host=h").put("/api/v1/databases/bad"), 415, "application/json");
+        problem(asAdmin().post("/api/v1/databases"), 405, "does not support that method");
+        problem(asAdmin().get("/api/v1/nothing-here"), 404, "there is no resource at /api/v1/nothing-here");
+    }
+
+    @Test
+    void honoursIfMatchAndIfNoneMatch() {
+        String etag = asAdmin().body(database("h", 1, "u", null)).put("/api/v1/databases/tagged")
+                .then().statusCode(201).extract().header("ETag");
+        asAdmin().header("If-None-Match", etag).get("/api/v1/databases/tagged").then().statusCode(304);
+
+        String next = asAdmin().header("If-Match", etag).body(database("h", 2, "u", null))
+                .put("/api/v1/databases/tagged").then().statusCode(200).body("port", equalTo(2)).extract().header("ETag");
+        assertNotEquals(etag, next);
+
+        Response stale = asAdmin().header("If-Match", etag).body(database("h", 3, "u", null)).put("/api/v1/databases/tagged");
+        problem(stale, 412, "does not match the current ETag");
+        asAdmin().get("/api/v1/databases/tagged").then().body("port", equalTo(2));
+        problem(asAdmin().header("If-Match", etag).delete("/api/v1/databases/tagged"), 412, "does not match");
+        problem(asAdmin().header("If-Match", "W/" + next).delete("/api/v1/databases/tagged"), 412, "does not match");
+        problem(asAdmin().header("If-Match", next).body(database("h", 1, "u", null))
+                .put("/api/v1/databases/tagged-missing"), 412, "does not exist");
+
+        asAdmin().header("If-Match", next).delete("/api/v1/databases/tagged").then().statusCode(204);
+    }
+
+    @Test
+    void refusesToDeleteADatabaseUsersStillList() {
+        asAdmin().body(database("h", 1, "u", null)).put("/api/v1/databases/in-use").then().statusCode(201);
+        asAdmin().body("{\"password\":\"pw-1234\",\"databases\":[\"in-use\"]}").put("/api/v1/users/in-use-user")
+                .then().statusCode(201);
+        problem(asAdmin().delete("/api/v1/databases/in-use"), 409, "still listed by user 'in-use-user'");
+        asAdmin().delete("/api/v1/users/in-use-user").then().statusCode(204);
+        asAdmin().delete("/api/v1/databases/in-use").then().statusCode(204);
+    }
+
+    static void problem(Response response, int status, String detailPart) {
+        response.then().statusCode(status)
+                .contentType("application/problem+json")
+                .body("status", equalTo(status))
+                .body("type", startsWith("urn:portcullis:problem:"))
+                .body("title", notNullValue())
+                .body("detail", containsString(detailPart))
+                .body("instance", startsWith("/api/"))
+                .body(not(containsString("Exception")));
+    }
+}
