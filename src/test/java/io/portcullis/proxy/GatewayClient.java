@@ -19,6 +19,15 @@ final class GatewayClient {
     private GatewayClient() {
     }
 
+    /**
+     * A request to the REST API. Static {@code @BeforeAll} methods run before Quarkus points
+     * RestAssured at the random test port, so the port is read from the running app's config.
+     */
+    static io.restassured.specification.RequestSpecification api() {
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        return RestAssured.given().baseUri("http://127.0.0.1").port(port);
+    }
+
     static int gatewayPort() {
         return ConfigProvider.getConfig().getValue("portcullis.listen.port", Integer.class);
     }
@@ -33,17 +42,17 @@ final class GatewayClient {
     }
 
     static void putDatabase(String name, Map<String, Object> body) {
-        RestAssured.given().auth().oauth2(ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
+        api().auth().oauth2(ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
                 .put("/api/v1/databases/" + name)
                 .then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(201)));
     }
 
     static void deleteDatabase(String name) {
-        RestAssured.given().auth().oauth2(ADMIN_TOKEN).delete("/api/v1/databases/" + name);
+        api().auth().oauth2(ADMIN_TOKEN).delete("/api/v1/databases/" + name);
     }
 
     static void putUser(String name, Map<String, Object> body) {
-        RestAssured.given().auth().oauth2(ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
+        api().auth().oauth2(ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
                 .put("/api/v1/users/" + name)
                 .then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(201)));
     }

@@ -144,7 +144,7 @@ class QuestDbThroughGatewayTest {
         } finally {
             pool.shutdownNow();
         }
-        String pools = io.restassured.RestAssured.given().auth().oauth2(GatewayClient.ADMIN_TOKEN)
+        String pools = GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN)
                 .get("/api/v1/databases/" + DB_TEN).then().statusCode(200).extract().asString();
         assertTrue(pools.contains("\"poolSize\":10"), pools);
     }
