@@ -1,5 +1,6 @@
 package io.portcullis.proxy;
 
+import io.portcullis.testing.GatewayTestResource;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -24,16 +25,26 @@ final class GatewayClient {
      * RestAssured at the random test port, so the port is read from the running app's config.
      */
     static io.restassured.specification.RequestSpecification api() {
-        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
-        return RestAssured.given().baseUri("http://127.0.0.1").port(port);
+        int port = ConfigProvider.getConfig().getOptionalValue("quarkus.http.test-port", Integer.class).orElse(0);
+        // 0 in a @QuarkusIntegrationTest's own JVM: there Quarkus has set RestAssured's port already.
+        return port > 0 ? RestAssured.given().baseUri("http://127.0.0.1").port(port) : RestAssured.given();
     }
 
     static int gatewayPort() {
-        return ConfigProvider.getConfig().getValue("portcullis.listen.port", Integer.class);
+        return Integer.parseInt(setting(GatewayTestResource.LISTEN_PORT));
     }
 
     static Path dataDir() {
-        return Path.of(ConfigProvider.getConfig().getValue("portcullis.data-dir", String.class));
+        return Path.of(setting(GatewayTestResource.DATA_DIR));
+    }
+
+    /**
+     * A setting the test resource gave the application. A {@code @QuarkusIntegrationTest} runs the
+     * application in another process, so its values are read from the resource itself first.
+     */
+    private static String setting(String key) {
+        String value = GatewayTestResource.lastStarted().get(key);
+        return value != null ? value : ConfigProvider.getConfig().getValue(key, String.class);
     }
 
     /** The gateway's own certificate, which a verify-full client trusts as its root. */

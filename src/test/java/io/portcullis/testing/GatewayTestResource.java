@@ -51,6 +51,13 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
     /** Parent of the per-run gateway data directories, relative to the Maven base directory. */
     public static final String DATA_ROOT = "target/test-data";
 
+    /** What the latest {@link #start()} returned, for tests whose application runs in another process. */
+    private static volatile Map<String, String> lastStarted = Map.of();
+
+    public static Map<String, String> lastStarted() {
+        return lastStarted;
+    }
+
     @Override
     public Map<String, String> start() {
         QuestDbServer questdb = Backends.questdb();
@@ -66,6 +73,7 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
         config.put(QUESTDB_HTTP_PORT, Integer.toString(questdb.httpPort()));
         config.put(POSTGRES_HOST, postgres.host());
         config.put(POSTGRES_PORT, Integer.toString(postgres.port()));
+        lastStarted = Map.copyOf(config);
         return config;
     }
 
