@@ -54,6 +54,14 @@ public final class Backends {
         return QuestDbServer.start(freshDirectory(name));
     }
 
+    /**
+     * A private PostgreSQL with the same roles as the shared one, logs in {@value #ROOT}/{@code name}, for
+     * tests that stop it. The caller closes it (which deletes its data).
+     */
+    public static PostgresServer newPostgres(String name) {
+        return PostgresServer.start(freshDirectory(name));
+    }
+
     /** An empty directory under {@value #ROOT}; an existing one from an earlier run is emptied first. */
     public static Path freshDirectory(String name) {
         Path dir = Path.of(ROOT, name).toAbsolutePath();

@@ -1,7 +1,6 @@
 package io.portcullis.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -127,16 +126,6 @@ class BackendsTest {
                 postgres.scramPassword(), "SELECT current_user"));
         assertEquals("md5user", psql(postgres.port(), PostgresServer.DATABASE, postgres.md5User(),
                 postgres.md5Password(), "SELECT current_user"));
-    }
-
-    @Test
-    void freePortsAreDistinctAndBindable() {
-        List<Integer> ports = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            ports.add(FreePorts.next());
-        }
-        assertEquals(ports.size(), ports.stream().distinct().count(), ports.toString());
-        assertFalse(ports.contains(questdb.pgPort()));
     }
 
     private static String psql(int port, String database, String user, String password, String sql)

@@ -1,5 +1,6 @@
 package io.portcullis.testing;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -70,9 +71,12 @@ public final class FreePorts {
         throw new IllegalStateException("no free loopback port found after " + MAX_ATTEMPTS + " attempts");
     }
 
-    private static int ephemeralLow() {
-        try {
-            String[] bounds = Files.readString(EPHEMERAL_RANGE).trim().split("\\s+");
+    /** Lowest port of the kernel's ephemeral range, or {@value #DEFAULT_EPHEMERAL_LOW} when unreadable. */
+    static int ephemeralLow() {
+        // Read through a stream: Files.readString trusts the file size, which /proc reports as 0, and
+        // returns only the first byte.
+        try (BufferedReader reader = Files.newBufferedReader(EPHEMERAL_RANGE)) {
+            String[] bounds = reader.readLine().trim().split("\\s+");
             return Integer.parseInt(bounds[0]);
         } catch (IOException | RuntimeException e) {
             return DEFAULT_EPHEMERAL_LOW;
