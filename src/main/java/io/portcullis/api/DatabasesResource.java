@@ -29,7 +29,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.Comparator;
@@ -45,8 +47,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Blocking
-@Tag(name = "databases")
+@Tag(name = "databases", description = "Databases clients connect to, and their backends")
 @SecurityRequirement(name = ApiDocumentation.BEARER)
+// Declared once for the whole document; SmallRye collects security schemes from resource classes.
+@SecurityScheme(securitySchemeName = ApiDocumentation.BEARER, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "An API token: 'Authorization: Bearer <token>'. Role admin may write, viewer may only read.")
 public class DatabasesResource {
 
     private final ConfigStore store;

@@ -40,7 +40,7 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Blocking
-@Tag(name = "tokens")
+@Tag(name = "tokens", description = "Management API tokens (admin only)")
 @SecurityRequirement(name = ApiDocumentation.BEARER)
 public class TokensResource {
 

@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Blocking
-@Tag(name = "users")
+@Tag(name = "users", description = "Client users of the gateway")
 @SecurityRequirement(name = ApiDocumentation.BEARER)
 public class UsersResource {
 
