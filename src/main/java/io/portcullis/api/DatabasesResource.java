@@ -132,7 +132,7 @@ public class DatabasesResource {
         AtomicBoolean created = new AtomicBoolean();
         GatewayConfig stored = store.update(expected, config -> {
             DatabaseConfig existing = config.database(name).orElse(null);
-            if (existing == null && ifMatch != null) {
+            if (existing == null && EntityTags.present(ifMatch)) {
                 throw ApiProblem.preconditionFailed("If-Match was sent, but database '" + name + "' does not exist");
             }
             created.set(existing == null);

@@ -2,6 +2,7 @@ package io.portcullis.api;
 
 import io.portcullis.config.ApiToken;
 import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigStore;
 import io.portcullis.config.FileConfigStore;
 import io.portcullis.config.GatewayConfig;
 import org.junit.jupiter.api.Test;
@@ -56,8 +57,8 @@ class ApiUnitsTest {
     @Test
     void evaluatesIfMatchAgainstTheConfigurationVersion() {
         GatewayConfig v7 = new GatewayConfig(7, Map.of(), Map.of(), List.of());
-        assertEquals(FileConfigStore.ANY_VERSION, EntityTags.expectedVersion(null, v7, true));
-        assertEquals(FileConfigStore.ANY_VERSION, EntityTags.expectedVersion("*", v7, true));
+        assertEquals(ConfigStore.ANY_VERSION, EntityTags.expectedVersion(null, v7, true));
+        assertEquals(ConfigStore.ANY_VERSION, EntityTags.expectedVersion("*", v7, true));
         assertEquals(7, EntityTags.expectedVersion("\"7\"", v7, true));
         assertEquals(7, EntityTags.expectedVersion("\"5\", \"7\"", v7, true));
         assertEquals(412, status(() -> EntityTags.expectedVersion("\"6\"", v7, true)));
@@ -104,5 +105,17 @@ class ApiUnitsTest {
         assertTrue(e.getMessage().contains(AdminTokenBootstrap.ADMIN_TOKEN) && !e.getMessage().contains("short'"),
                 e.getMessage());
         assertTrue(store.current().tokens().isEmpty());
+    }
+
+    @Test
+    void unexpectedErrorsRevealOnlyAnErrorId() {
+        jakarta.ws.rs.core.Response response = new ProblemMappers()
+                .unexpected(new IllegalStateException("backend password is hunter2"), null);
+        assertEquals(500, response.getStatus());
+        assertEquals(Problem.MEDIA_TYPE, response.getMediaType().toString());
+        Problem problem = (Problem) response.getEntity();
+        assertEquals("urn:portcullis:problem:internal", problem.type());
+        assertTrue(problem.detail().startsWith("unexpected error; the server log has the details under error id "));
+        assertTrue(!problem.detail().contains("hunter2") && !problem.detail().contains("IllegalState"), problem.detail());
     }
 }
