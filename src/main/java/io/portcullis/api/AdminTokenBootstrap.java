@@ -3,7 +3,6 @@ package io.portcullis.api;
 import io.portcullis.config.ApiToken;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigStore;
-import io.portcullis.config.FileConfigStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -71,7 +70,7 @@ public class AdminTokenBootstrap {
     }
 
     private static void install(ConfigStore store, String hash) {
-        store.update(FileConfigStore.ANY_VERSION, config -> {
+        store.update(ConfigStore.ANY_VERSION, config -> {
             List<ApiToken> tokens = new ArrayList<>();
             for (ApiToken t : config.tokens()) {
                 if (!t.name().equals(TOKEN_NAME)) {

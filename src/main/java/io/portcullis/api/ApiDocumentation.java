@@ -1,32 +1,15 @@
 package io.portcullis.api;
 
-import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
-import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
-import org.eclipse.microprofile.openapi.annotations.info.Info;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
 /**
- * Document-level OpenAPI facts: every operation needs a bearer token (see {@link BearerTokenFilter}).
- * Title and version come from {@code quarkus.smallrye-openapi.info-*} so the stored spec is stable.
+ * Names shared by the OpenAPI annotations of the resources. The document's title, version and
+ * description come from {@code quarkus.smallrye-openapi.info-*} (SmallRye reads
+ * {@code @OpenAPIDefinition} only from a JAX-RS {@code Application} class, which this
+ * application does not need); the bearer scheme is declared on {@link DatabasesResource}.
  */
-@OpenAPIDefinition(
-        info = @Info(title = "Portcullis API", version = "1.0.0",
-                description = "Configuration of the Portcullis PostgreSQL-wire gateway. Every write is validated, "
-                        + "stored durably and applied live. Errors are application/problem+json (RFC 9457)."),
-        security = @SecurityRequirement(name = ApiDocumentation.BEARER),
-        tags = {
-                @Tag(name = "databases", description = "Databases clients connect to, and their backends"),
-                @Tag(name = "users", description = "Client users of the gateway"),
-                @Tag(name = "tokens", description = "Management API tokens (admin only)")
-        })
-@SecurityScheme(securitySchemeName = ApiDocumentation.BEARER, type = SecuritySchemeType.HTTP, scheme = "bearer",
-        description = "An API token: 'Authorization: Bearer <token>'. Role admin may write, viewer may only read.")
-public final class ApiDocumentation {
+final class ApiDocumentation {
 
-    public static final String BEARER = "bearer";
-    public static final String PROBLEM_SCHEMA = "Problem";
+    /** The security scheme every operation requires. */
+    static final String BEARER = "bearer";
 
     private ApiDocumentation() {
     }

@@ -29,7 +29,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.Comparator;
@@ -45,8 +47,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Blocking
-@Tag(name = "databases")
+@Tag(name = "databases", description = "Databases clients connect to, and their backends")
 @SecurityRequirement(name = ApiDocumentation.BEARER)
+// Declared once for the whole document; SmallRye collects security schemes from resource classes.
+@SecurityScheme(securitySchemeName = ApiDocumentation.BEARER, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "An API token: 'Authorization: Bearer <token>'. Role admin may write, viewer may only read.")
 public class DatabasesResource {
 
     private final ConfigStore store;
@@ -127,7 +132,7 @@ public class DatabasesResource {
         AtomicBoolean created = new AtomicBoolean();
         GatewayConfig stored = store.update(expected, config -> {
             DatabaseConfig existing = config.database(name).orElse(null);
-            if (existing == null && ifMatch != null) {
+            if (existing == null && EntityTags.present(ifMatch)) {
                 throw ApiProblem.preconditionFailed("If-Match was sent, but database '" + name + "' does not exist");
             }
             created.set(existing == null);

@@ -1,6 +1,6 @@
 package io.portcullis.api;
 
-import io.portcullis.config.FileConfigStore;
+import io.portcullis.config.ConfigStore;
 import io.portcullis.config.GatewayConfig;
 import jakarta.ws.rs.core.EntityTag;
 
@@ -25,25 +25,30 @@ final class EntityTags {
         return new EntityTag(Long.toString(config.version()));
     }
 
+    /** Whether the request carries an {@code If-Match} precondition at all. */
+    static boolean present(String ifMatch) {
+        return ifMatch != null && !ifMatch.isBlank();
+    }
+
     /**
      * The version a write must be based on, for {@link io.portcullis.config.ConfigStore#update}.
      *
      * @param ifMatch        the {@code If-Match} header, or null
      * @param current        the snapshot the caller sees now
      * @param resourceExists whether the target resource exists in {@code current}
-     * @return {@link FileConfigStore#ANY_VERSION} without a precondition, else the current version
+     * @return {@link ConfigStore#ANY_VERSION} without a precondition, else the current version
      * @throws ApiProblem 412 when no listed tag is current (weak tags never match, RFC 9110 §13.1.1)
      */
     static long expectedVersion(String ifMatch, GatewayConfig current, boolean resourceExists) {
-        if (ifMatch == null || ifMatch.isBlank()) {
-            return FileConfigStore.ANY_VERSION;
+        if (!present(ifMatch)) {
+            return ConfigStore.ANY_VERSION;
         }
         if (!resourceExists) {
             throw ApiProblem.preconditionFailed("If-Match was sent, but the resource does not exist");
         }
         String value = ifMatch.strip();
         if (value.equals("*")) {
-            return FileConfigStore.ANY_VERSION;
+            return ConfigStore.ANY_VERSION;
         }
         String currentTag = "\"" + current.version() + "\"";
         for (String tag : split(value)) {

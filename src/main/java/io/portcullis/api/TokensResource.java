@@ -2,7 +2,6 @@ package io.portcullis.api;
 
 import io.portcullis.config.ApiToken;
 import io.portcullis.config.ConfigStore;
-import io.portcullis.config.FileConfigStore;
 import io.portcullis.config.GatewayConfig;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
@@ -40,7 +39,7 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Blocking
-@Tag(name = "tokens")
+@Tag(name = "tokens", description = "Management API tokens (admin only)")
 @SecurityRequirement(name = ApiDocumentation.BEARER)
 public class TokensResource {
 
@@ -84,7 +83,7 @@ public class TokensResource {
         }
         String token = ApiTokens.generate(random);
         ApiToken stored = new ApiToken(body.name(), body.role(), ApiTokens.sha256Hex(token));
-        GatewayConfig after = store.update(FileConfigStore.ANY_VERSION, config -> {
+        GatewayConfig after = store.update(ConfigStore.ANY_VERSION, config -> {
             if (config.tokens().stream().anyMatch(t -> t.name().equals(body.name()))) {
                 throw ApiProblem.conflict("a token named '" + body.name() + "' exists; delete it first or pick another name");
             }
@@ -108,7 +107,7 @@ public class TokensResource {
     @APIResponse(responseCode = "409", description = "it is the last admin token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response delete(@PathParam("name") String name, @Context SecurityContext security) {
         ApiCaller caller = requireAdmin(security);
-        GatewayConfig after = store.update(FileConfigStore.ANY_VERSION, config -> {
+        GatewayConfig after = store.update(ConfigStore.ANY_VERSION, config -> {
             ApiToken target = config.tokens().stream().filter(t -> t.name().equals(name)).findFirst()
                     .orElseThrow(() -> ApiProblem.notFound("token '" + name + "' does not exist"));
             long admins = config.tokens().stream().filter(t -> ApiToken.ADMIN.equals(t.role())).count();

@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Blocking
-@Tag(name = "users")
+@Tag(name = "users", description = "Client users of the gateway")
 @SecurityRequirement(name = ApiDocumentation.BEARER)
 public class UsersResource {
 
@@ -129,7 +129,7 @@ public class UsersResource {
         AtomicBoolean created = new AtomicBoolean();
         GatewayConfig stored = store.update(expected, config -> {
             UserConfig existing = config.user(name).orElse(null);
-            if (existing == null && ifMatch != null) {
+            if (existing == null && EntityTags.present(ifMatch)) {
                 throw ApiProblem.preconditionFailed("If-Match was sent, but user '" + name + "' does not exist");
             }
             created.set(existing == null);

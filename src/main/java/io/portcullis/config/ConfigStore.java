@@ -9,6 +9,9 @@ import java.util.function.UnaryOperator;
  */
 public interface ConfigStore {
 
+    /** {@link #update} with this expected version applies the change to whatever is current. */
+    long ANY_VERSION = -1;
+
     /** The newest stored snapshot. */
     GatewayConfig current();
 
@@ -16,7 +19,7 @@ public interface ConfigStore {
      * Applies {@code change} to the newest snapshot, stores the result with the next version and
      * publishes it.
      *
-     * @param expectedVersion the version the caller based its change on, or -1 for any
+     * @param expectedVersion the version the caller based its change on, or {@link #ANY_VERSION}
      * @throws VersionConflictException when {@code expectedVersion} is not the current version
      * @throws ConfigException when the result is invalid; nothing is stored
      */

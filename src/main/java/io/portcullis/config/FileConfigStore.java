@@ -54,8 +54,6 @@ public class FileConfigStore implements ConfigStore {
     public static final String CONFIG_FILE = "config.json";
     public static final String BACKUP_FILE = "config.json.bak";
     static final String CORRUPT_SUFFIX = ".corrupt-";
-    /** {@link #update} with this version applies the change to whatever is current. */
-    public static final long ANY_VERSION = -1;
 
     private static final Logger LOG = Logger.getLogger(FileConfigStore.class);
 

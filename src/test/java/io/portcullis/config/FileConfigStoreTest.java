@@ -44,7 +44,7 @@ class FileConfigStoreTest {
         assertTrue(store.current().databases().isEmpty());
         assertFalse(Files.exists(dir.resolve(FileConfigStore.CONFIG_FILE)), "nothing is written before a change");
 
-        GatewayConfig v1 = store.update(FileConfigStore.ANY_VERSION, c -> c.withDatabase(db("a", 8812)));
+        GatewayConfig v1 = store.update(ConfigStore.ANY_VERSION, c -> c.withDatabase(db("a", 8812)));
         GatewayConfig v2 = store.update(1, c -> c.withDatabase(db("b", 8813)));
         assertEquals(1, v1.version());
         assertEquals(2, v2.version());

@@ -113,4 +113,15 @@ class SecretBoxTest {
         ConfigException e = assertThrows(ConfigException.class, () -> SecretKeys.resolve(Optional.empty(), dir, random));
         assertTrue(e.getMessage().contains(SecretKeys.KEY_FILE) && e.getMessage().contains("not 31"), e.getMessage());
     }
+
+    @Test
+    void findsDatabasesWhosePasswordsAnotherKeySealed() {
+        String mine = box((byte) 1).seal("a");
+        String theirs = box((byte) 2).seal("b");
+        GatewayConfig config = GatewayConfig.EMPTY
+                .withDatabase(new DatabaseConfig("ok", "h", 1, "ok", "u", mine, ServerTls.DISABLE, PoolMode.SESSION, 1, 0, 0, 0))
+                .withDatabase(new DatabaseConfig("lost", "h", 1, "lost", "u", theirs, ServerTls.DISABLE, PoolMode.SESSION, 1, 0, 0, 0))
+                .withDatabase(new DatabaseConfig("none", "h", 1, "none", "u", null, ServerTls.DISABLE, PoolMode.SESSION, 1, 0, 0, 0));
+        assertEquals(java.util.List.of("lost"), SealedSecretsCheck.unreadable(config, box((byte) 1)));
+    }
 }
