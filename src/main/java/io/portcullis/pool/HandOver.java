@@ -13,8 +13,8 @@ import java.time.Duration;
 /**
  * Makes a returned server connection clean for its next borrower: closes every named statement
  * and portal the previous borrower created (protocol {@code Close}, which QuestDB honours although
- * it ignores {@code DISCARD ALL}), and on PostgreSQL also runs {@code DISCARD ALL} to drop session
- * settings, temporary tables and SQL-level prepared statements. Succeeds only when every reply
+ * it ignores {@code DISCARD ALL}), and at the end of a client session on PostgreSQL also runs
+ * {@code DISCARD ALL} to drop session settings, temporary tables and SQL-level prepared statements. Succeeds only when every reply
  * came back without an error; otherwise the pool closes the connection instead of lending it.
  */
 final class HandOver implements ServerConnection.Sink {
@@ -33,13 +33,13 @@ final class HandOver implements ServerConnection.Sink {
     }
 
     /** Runs on the connection's own context. */
-    static Future<Void> run(Vertx vertx, ServerConnection conn, Duration timeout) {
+    static Future<Void> run(Vertx vertx, ServerConnection conn, boolean resetSession, Duration timeout) {
         HandOver handOver = new HandOver(vertx, conn);
-        conn.context().runOnContext(v -> handOver.start(timeout));
+        conn.context().runOnContext(v -> handOver.start(resetSession, timeout));
         return handOver.done.future();
     }
 
-    private void start(Duration timeout) {
+    private void start(boolean resetSession, Duration timeout) {
         if (conn.isClosed()) {
             done.tryFail("closed");
             return;
@@ -58,7 +58,7 @@ final class HandOver implements ServerConnection.Sink {
             batch.appendBuffer(FrontendMessages.sync());
             readyExpected++;
         }
-        if (!conn.isQuestDb()) {
+        if (resetSession && !conn.isQuestDb()) {
             batch.appendBuffer(FrontendMessages.query("DISCARD ALL"));
             readyExpected++;
         }
@@ -80,7 +80,7 @@ final class HandOver implements ServerConnection.Sink {
     }
 
     @Override
-    public void onServerData(Buffer data) {
+    public void onServerData(Buffer data, boolean endsOnFrameBoundary) {
         try {
             scanner.scan(data);
         } catch (RuntimeException e) {

@@ -88,6 +88,19 @@ public final class Pool {
      * made safe for the next borrower.
      */
     public void release(ServerConnection conn, boolean clean) {
+        takeBack(conn, clean, true);
+    }
+
+    /**
+     * Takes back a connection a client used for one transaction (transaction and statement pooling).
+     * Session state is not reset between transactions, as in PgBouncer; named statements and portals
+     * are still closed.
+     */
+    public void releaseBetweenTransactions(ServerConnection conn) {
+        takeBack(conn, true, false);
+    }
+
+    private void takeBack(ServerConnection conn, boolean clean, boolean resetSession) {
         synchronized (this) {
             lent.remove(conn);
         }
@@ -96,7 +109,7 @@ public final class Pool {
             discard(conn);
             return;
         }
-        HandOver.run(vertx, conn, settings.serverResetTimeout()).onComplete(ar -> {
+        HandOver.run(vertx, conn, resetSession, settings.serverResetTimeout()).onComplete(ar -> {
             if (ar.failed() || conn.isClosed()) {
                 discard(conn);
                 return;
@@ -302,7 +315,7 @@ public final class Pool {
         }
 
         @Override
-        public void onServerData(io.vertx.core.buffer.Buffer data) {
+        public void onServerData(io.vertx.core.buffer.Buffer data, boolean endsOnFrameBoundary) {
             discard(conn);
         }
 

@@ -30,7 +30,11 @@ public final class ServerConnection {
 
     /** Receives what the backend sends while the connection is lent. Called on the connection's context. */
     public interface Sink {
-        void onServerData(Buffer data);
+        /**
+         * @param endsOnFrameBoundary whether {@code data} ends exactly between two messages: only then
+         *                            may the borrower write a message of its own to its client
+         */
+        void onServerData(Buffer data, boolean endsOnFrameBoundary);
 
         void onServerClosed();
     }
@@ -95,7 +99,7 @@ public final class ServerConnection {
         }
         Sink current = sink;
         if (current != null) {
-            current.onServerData(data);
+            current.onServerData(data, scanner.atFrameBoundary());
         }
     }
 

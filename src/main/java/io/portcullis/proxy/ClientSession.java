@@ -1,6 +1,7 @@
 package io.portcullis.proxy;
 
 import io.portcullis.config.DatabaseConfig;
+import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.UserConfig;
 import io.portcullis.pool.BackendUnavailable;
 import io.portcullis.pool.Pool;
@@ -57,13 +58,16 @@ final class ClientSession {
     private DatabaseConfig database;
     private ClientAuthentication authentication;
     private Forwarding forwarding;
+    private String userName;
+    /** Why the session must end once its transaction is over (after a live removal), or null. */
+    private String pendingTermination;
 
     ClientSession(GatewayServices services, NetSocket socket) {
         this.services = services;
         this.socket = socket;
         this.context = Vertx.currentContext();
-        this.processId = services.cancels().register(this);
-        this.cancelSecret = CancelRegistry.newSecret(services.random());
+        this.processId = services.sessions().register(this);
+        this.cancelSecret = SessionRegistry.newSecret(services.random());
     }
 
     void start() {
@@ -71,6 +75,10 @@ final class ClientSession {
         socket.handler(this::onData);
         socket.closeHandler(v -> onClientClosed());
         socket.exceptionHandler(e -> LOG.debugf("client %s: %s", socket.remoteAddress(), e.getMessage()));
+    }
+
+    void runOnOwnContext(Runnable action) {
+        context.runOnContext(v -> action.run());
     }
 
     int cancelSecret() {
@@ -105,7 +113,7 @@ final class ClientSession {
             requireNothingPipelined("GSSENCRequest");
             socket.write(BackendMessages.sslResponse(false));
         } else if (request instanceof StartupRequest.CancelRequest cancel) {
-            ClientSession target = services.cancels().find(cancel.processId(), cancel.secretKey());
+            ClientSession target = services.sessions().find(cancel.processId(), cancel.secretKey());
             if (target != null) {
                 target.context.runOnContext(v -> target.cancelCurrentQuery());
             }
@@ -179,7 +187,7 @@ final class ClientSession {
             return;
         }
         database = db.get();
-        String userName = message.user();
+        userName = message.user();
         UserConfig user = services.store().current().user(userName).orElse(null);
         state = State.AUTHENTICATING;
         authentication = new ClientAuthentication(services, socket, userName, user, this::onAuthenticated, this::fatal);
@@ -225,14 +233,60 @@ final class ClientSession {
         }
         greeting.appendBuffer(BackendMessages.backendKeyData(processId, cancelSecret));
         greeting.appendBuffer(BackendMessages.readyForQuery(MessageTypes.TX_IDLE));
-        forwarding = new Forwarding(socket, context, pool, server, this::onServerLost, this::onClientTerminated);
         state = State.ACTIVE;
         socket.write(greeting);
+        forwarding = new Forwarding(socket, context, pool, database.poolMode(), server, new Forwarding.Ending() {
+            @Override
+            public void terminated() {
+                onClientTerminated();
+            }
+
+            @Override
+            public void failed(SqlState code, String message) {
+                fatal(code, message);
+            }
+
+            @Override
+            public void betweenTransactions() {
+                if (pendingTermination != null) {
+                    fatal(SqlState.ADMIN_SHUTDOWN, pendingTermination);
+                }
+            }
+        });
         Buffer early = authentication.remainder();
         if (early.length() > 0) {
             forwarding.fromClient(early);
         }
         socket.resume();
+    }
+
+    /**
+     * A new configuration: a session whose database or user is gone (or which may no longer use its
+     * database) ends with 57P01, at once or after its transaction as configured. Runs on the
+     * session's event loop.
+     */
+    void onConfigChanged(GatewayConfig now) {
+        if (state != State.ACTIVE) {
+            return;
+        }
+        String why = null;
+        Optional<UserConfig> user = now.user(userName);
+        if (now.database(database.name()).isEmpty()) {
+            why = "database \"" + database.name() + "\" was removed";
+        } else if (user.isEmpty()) {
+            why = "user \"" + userName + "\" was removed";
+        } else if (!user.get().mayUse(database.name())) {
+            why = "user \"" + userName + "\" may no longer use database \"" + database.name() + "\"";
+        }
+        if (why == null) {
+            return;
+        }
+        String message = "terminating connection due to administrator command: " + why;
+        if (services.sessionSettings().onRemoval() == SessionSettings.OnRemoval.AFTER_TRANSACTION && !forwarding.idle()) {
+            pendingTermination = message;
+        } else {
+            fatal(SqlState.ADMIN_SHUTDOWN, message);
+        }
     }
 
     private void cancelCurrentQuery() {
@@ -244,11 +298,6 @@ final class ClientSession {
     private void onClientTerminated() {
         end();
         closeQuietly();
-    }
-
-    private void onServerLost() {
-        fatal(SqlState.CONNECTION_FAILURE, "the server connection of database \"" + database.name()
-                + "\" at " + database.backendAddress() + " was lost");
     }
 
     private void onClientClosed() {
@@ -274,18 +323,26 @@ final class ClientSession {
         }
         state = State.CLOSED;
         services.vertx().cancelTimer(loginTimer);
-        services.cancels().unregister(processId, this);
+        services.sessions().unregister(processId, this);
         if (forwarding != null) {
             forwarding.release();
         }
     }
 
-    /** Sends a FATAL ErrorResponse, then closes. */
+    /**
+     * Sends a FATAL ErrorResponse, then closes. When the client is in the middle of a message from the
+     * server, an ErrorResponse would corrupt its stream: then the socket just closes.
+     */
     private void fatal(SqlState code, String message) {
         if (state == State.CLOSED) {
             return;
         }
+        boolean mayWrite = forwarding == null || forwarding.clientAtFrameBoundary();
         end();
+        if (!mayWrite) {
+            socket.close();
+            return;
+        }
         socket.write(BackendMessages.errorResponse("FATAL", code, message)).onComplete(v -> socket.close());
     }
 

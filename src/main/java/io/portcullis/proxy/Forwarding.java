@@ -1,5 +1,7 @@
 package io.portcullis.proxy;
 
+import io.portcullis.config.PoolMode;
+import io.portcullis.pool.BackendUnavailable;
 import io.portcullis.pool.Pool;
 import io.portcullis.pool.ServerConnection;
 import io.portcullis.wire.CloseTarget;
@@ -8,19 +10,38 @@ import io.portcullis.wire.FrontendMessages;
 import io.portcullis.wire.MessageReader;
 import io.portcullis.wire.MessageTypes;
 import io.portcullis.wire.ProtocolViolation;
+import io.portcullis.wire.SqlState;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+
 /**
  * The steady state of a session: bytes flow client ⇄ server as the Buffers they arrived in, with
  * backpressure both ways. Only frame headers are read, to learn what the hand-over needs: the
  * named statements and portals the client creates and closes, whether every Sync/Query has been
  * answered, and the client's Terminate (kept from the server, whose connection goes back to the pool).
+ *
+ * <p>In session mode the server connection stays for the whole session. In transaction and statement
+ * mode it goes back to the pool at every ReadyForQuery that finds the server idle with nothing in
+ * flight, and the next client bytes borrow one again; while borrowing, the client socket is paused
+ * and what already arrived waits in a short queue.
  */
 final class Forwarding implements ServerConnection.Sink {
+
+    /** Reports how the session must end; the session owns the socket and the error text. */
+    interface Ending {
+        void terminated();
+
+        void failed(SqlState state, String message);
+
+        /** The session is between transactions with nothing in flight. */
+        void betweenTransactions();
+    }
 
     /**
      * Client frame types we look at. Parse/Bind/Close for names; Sync/Query because each earns a
@@ -34,40 +55,62 @@ final class Forwarding implements ServerConnection.Sink {
     private final NetSocket client;
     private final Context clientContext;
     private final Pool pool;
-    private final ServerConnection server;
-    private final Runnable onServerLost;
-    private final Runnable onTerminate;
+    private final PoolMode mode;
+    private final Ending ending;
     private final FrameScanner clientFrames = new FrameScanner(CLIENT_TYPES_READ, MAX_CAPTURE, new FrameScanner.Listener() {
         @Override
         public void onFrame(byte type, int startInChunk, Buffer body) {
             onClientFrame(type, startInChunk, body);
         }
     });
-    private final long readyBase;
+    /** Client bytes that arrived while no server connection was attached. */
+    private final Deque<Buffer> waiting = new ArrayDeque<>();
 
+    /** Null between transactions in transaction and statement mode. */
+    private ServerConnection server;
+    private long readyBase;
     private long syncsSent;
     private boolean unsynced;
     private boolean untrackable;
     private int terminateAt = NO_TERMINATE;
-    private boolean released;
+    private boolean borrowing;
+    private boolean ended;
+    /** Whether what the client received so far ends between two messages (so we may add our own). */
+    private boolean clientAtFrameBoundary = true;
 
-    Forwarding(NetSocket client, Context clientContext, Pool pool, ServerConnection server, Runnable onServerLost,
-               Runnable onTerminate) {
+    Forwarding(NetSocket client, Context clientContext, Pool pool, PoolMode mode, ServerConnection server, Ending ending) {
         this.client = client;
         this.clientContext = clientContext;
         this.pool = pool;
-        this.server = server;
-        this.onServerLost = onServerLost;
-        this.onTerminate = onTerminate;
-        this.readyBase = server.readyCount();
-        server.attach(this);
+        this.mode = mode == null ? PoolMode.SESSION : mode;
+        this.ending = ending;
+        attach(server);
+        returnIfBetweenTransactions();
+    }
+
+    private void attach(ServerConnection conn) {
+        server = conn;
+        readyBase = conn.readyCount();
+        syncsSent = 0;
+        unsynced = false;
+        untrackable = false;
+        conn.attach(this);
     }
 
     /** Client → server. Runs on the client's event loop. */
     void fromClient(Buffer chunk) {
-        if (released) {
+        if (ended) {
             return;
         }
+        if (server == null) {
+            waiting.addLast(chunk);
+            borrow();
+            return;
+        }
+        toServer(chunk);
+    }
+
+    private void toServer(Buffer chunk) {
         terminateAt = NO_TERMINATE;
         clientFrames.scan(chunk);
         if (terminateAt != NO_TERMINATE) {
@@ -76,7 +119,7 @@ final class Forwarding implements ServerConnection.Sink {
             } else if (terminateAt < 0) {
                 untrackable = true; // part of the Terminate already went to the server
             }
-            onTerminate.run();
+            ending.terminated();
             return;
         }
         server.write(chunk);
@@ -84,6 +127,35 @@ final class Forwarding implements ServerConnection.Sink {
             client.pause();
             server.drainHandler(v -> client.resume());
         }
+    }
+
+    /** Borrows a server connection for the bytes waiting; the client is paused until one is attached. */
+    private void borrow() {
+        if (borrowing) {
+            return;
+        }
+        borrowing = true;
+        client.pause();
+        pool.acquire().onComplete(ar -> {
+            borrowing = false;
+            if (ended) {
+                if (ar.succeeded()) {
+                    pool.release(ar.result(), true);
+                }
+                return;
+            }
+            if (ar.failed()) {
+                Throwable cause = ar.cause();
+                ending.failed(cause instanceof BackendUnavailable u ? u.sqlState() : SqlState.CONNECTION_FAILURE,
+                        cause.getMessage());
+                return;
+            }
+            attach(ar.result());
+            while (!waiting.isEmpty() && server != null && !ended) {
+                toServer(waiting.pollFirst());
+            }
+            client.resume();
+        });
     }
 
     /** Body may be only the first {@link #MAX_CAPTURE} bytes: names are read from its start. */
@@ -125,62 +197,111 @@ final class Forwarding implements ServerConnection.Sink {
 
     /** Server → client. Called on the server connection's event loop; hops to ours when they differ. */
     @Override
-    public void onServerData(Buffer data) {
+    public void onServerData(Buffer data, boolean endsOnFrameBoundary) {
         if (Vertx.currentContext() == clientContext) {
-            toClient(data);
+            toClient(data, endsOnFrameBoundary);
         } else {
-            clientContext.runOnContext(v -> toClient(data));
+            clientContext.runOnContext(v -> toClient(data, endsOnFrameBoundary));
         }
     }
 
-    private void toClient(Buffer data) {
-        if (released) {
+    private void toClient(Buffer data, boolean endsOnFrameBoundary) {
+        if (ended) {
             return;
         }
         client.write(data);
-        if (client.writeQueueFull()) {
-            server.pause();
-            client.drainHandler(v -> server.resume());
+        clientAtFrameBoundary = endsOnFrameBoundary;
+        if (server == null) {
+            return;
         }
+        if (client.writeQueueFull()) {
+            ServerConnection paused = server;
+            paused.pause();
+            client.drainHandler(v -> paused.resume());
+        }
+        returnIfBetweenTransactions();
+        if (idle()) {
+            ending.betweenTransactions();
+        }
+    }
+
+    /** Whether the client may be sent a message of the gateway's own without breaking its framing. */
+    boolean clientAtFrameBoundary() {
+        return clientAtFrameBoundary;
+    }
+
+    /** Whether everything sent has been answered and the server is outside any transaction. */
+    private boolean quiet() {
+        return !untrackable && !unsynced
+                && server.readyCount() - readyBase == syncsSent
+                && clientFrames.atFrameBoundary();
+    }
+
+    private void returnIfBetweenTransactions() {
+        if (mode == PoolMode.SESSION || server == null || !quiet()) {
+            return;
+        }
+        if (server.transactionStatus() != MessageTypes.TX_IDLE) {
+            if (mode == PoolMode.STATEMENT) {
+                ending.failed(SqlState.FEATURE_NOT_SUPPORTED,
+                        "transaction blocks are not allowed: database uses statement pooling");
+            }
+            return;
+        }
+        pool.releaseBetweenTransactions(detach());
+    }
+
+    private ServerConnection detach() {
+        ServerConnection conn = server;
+        server = null;
+        client.drainHandler(null);
+        conn.drainHandler(null);
+        conn.resume();
+        return conn;
     }
 
     @Override
     public void onServerClosed() {
         clientContext.runOnContext(v -> {
-            if (!released) {
-                released = true;
-                pool.discard(server);
-                onServerLost.run();
+            if (!ended && server != null) {
+                ServerConnection lost = detach();
+                pool.discard(lost);
+                ending.failed(SqlState.CONNECTION_FAILURE, "the server connection of database \"" + pool.database()
+                        + "\" was lost");
             }
         });
     }
 
     /**
-     * Gives the server connection back. It is reusable only when the client left between
-     * transactions with every request answered; otherwise the pool closes it.
+     * Ends forwarding and gives the server connection back. It is reusable only when the client left
+     * between transactions with every request answered; otherwise the pool closes it.
      */
     void release() {
-        if (released) {
+        if (ended) {
             return;
         }
-        released = true;
-        client.drainHandler(null);
-        server.drainHandler(null);
-        server.resume();
-        boolean clean = !untrackable && !unsynced
-                && server.readyCount() - readyBase == syncsSent
-                && server.transactionStatus() == MessageTypes.TX_IDLE
-                && clientFrames.atFrameBoundary();
-        pool.release(server, clean);
+        ended = true;
+        waiting.clear();
+        if (server != null) {
+            boolean clean = quiet() && server.transactionStatus() == MessageTypes.TX_IDLE;
+            pool.release(detach(), clean);
+        }
     }
 
     /** Forwards a cancel to the backend with the backend's own key, on a connection of its own. */
     void cancel(NetClient cancelClient) {
-        if (released) {
+        ServerConnection target = server;
+        if (ended || target == null) {
             return;
         }
-        Buffer request = FrontendMessages.cancelRequest(server.backendProcessId(), server.backendSecretKey());
-        cancelClient.connect(server.config().port(), server.config().host()).onSuccess(socket ->
+        Buffer request = FrontendMessages.cancelRequest(target.backendProcessId(), target.backendSecretKey());
+        cancelClient.connect(target.config().port(), target.config().host()).onSuccess(socket ->
                 socket.write(request).onComplete(v -> socket.close()));
+    }
+
+    /** True when the session holds no server connection and nothing is in flight: safe to end cleanly. */
+    boolean idle() {
+        return !ended && (server == null ? !borrowing && waiting.isEmpty()
+                : quiet() && server.transactionStatus() == MessageTypes.TX_IDLE);
     }
 }

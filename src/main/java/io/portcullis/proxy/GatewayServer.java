@@ -1,6 +1,7 @@
 package io.portcullis.proxy;
 
 import io.portcullis.auth.ScramServerExchange;
+import io.portcullis.config.ConfigChanged;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.pool.PoolManager;
 import io.portcullis.tls.LiveTls;
@@ -43,15 +44,19 @@ public class GatewayServer {
     LiveTls tls;
     @Inject
     ListenerSettings listener;
+    @Inject
+    SessionSettings sessionSettings;
 
     private final List<WireVerticle> verticles = new CopyOnWriteArrayList<>();
+    private volatile GatewayServices services;
     private volatile String deploymentId;
     private volatile int boundPort = -1;
 
     void onStart(@Observes StartupEvent event) throws Exception {
         SecureRandom random = new SecureRandom();
         byte[] mockSecret = ScramServerExchange.newMockSecret(random);
-        GatewayServices services = new GatewayServices(vertx, store, pools, tls, listener, new CancelRegistry(),
+        GatewayServices services = new GatewayServices(vertx, store, pools, tls, listener, sessionSettings,
+                new SessionRegistry(),
                 random, mockSecret, vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000)));
         NetServerOptions options = tls.configure(new NetServerOptions()
                 .setHost(listener.host())
@@ -59,6 +64,7 @@ public class GatewayServer {
                 .setTcpNoDelay(true)
                 .setTcpKeepAlive(true)
                 .setReuseAddress(true));
+        this.services = services;
         int instances = listener.instances().orElse(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
         deploymentId = vertx.deployVerticle(() -> {
                     WireVerticle verticle = new WireVerticle(services, options);
@@ -69,6 +75,17 @@ public class GatewayServer {
         boundPort = verticles.get(0).server().actualPort();
         LOG.infof("Portcullis wire listener on %s:%d (TLS %s, %d event loops)", listener.host(), boundPort,
                 tls.mode().wireName(), instances);
+    }
+
+    /** Sessions whose database or user went away end; each decides on its own event loop. */
+    void onConfigChanged(@Observes ConfigChanged change) {
+        GatewayServices current = services;
+        if (current == null) {
+            return;
+        }
+        for (ClientSession session : current.sessions().all()) {
+            session.runOnOwnContext(() -> session.onConfigChanged(change.after()));
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {

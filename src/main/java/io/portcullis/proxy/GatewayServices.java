@@ -21,7 +21,8 @@ record GatewayServices(
         PoolManager pools,
         LiveTls tls,
         ListenerSettings listener,
-        CancelRegistry cancels,
+        SessionSettings sessionSettings,
+        SessionRegistry sessions,
         SecureRandom random,
         byte[] mockScramSecret,
         NetClient cancelClient) {

@@ -9,11 +9,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Portcullis's own cancel keys. Each session gets a process id (unique while it lives) and a random
- * secret; a CancelRequest is routed to the session only when both match, compared in constant time,
- * so a stale or forged key does nothing.
+ * Every live client session, by Portcullis's own process id. Each session gets a process id (unique
+ * while it lives) and a random secret for its BackendKeyData; a CancelRequest is routed to the
+ * session only when both match, compared in constant time, so a stale or forged key does nothing.
+ * Configuration changes and the admin console walk the sessions through {@link #all()}.
  */
-final class CancelRegistry {
+final class SessionRegistry {
 
     private final Map<Integer, ClientSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
@@ -40,6 +41,11 @@ final class CancelRegistry {
         }
         byte[] expected = Buffer.buffer(4).appendInt(session.cancelSecret()).getBytes();
         return MessageDigest.isEqual(expected, secret.getBytes()) ? session : null;
+    }
+
+    /** A snapshot of the live sessions. */
+    java.util.Collection<ClientSession> all() {
+        return java.util.List.copyOf(sessions.values());
     }
 
     static int newSecret(SecureRandom random) {
