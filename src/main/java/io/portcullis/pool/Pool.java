@@ -78,6 +78,10 @@ public final class Pool {
         }
         long waitMillis = settings.queryWaitTimeout().toMillis();
         waiter.timer = vertx.setTimer(waitMillis, t -> expire(waiter));
+        if (config.reservePoolSize() > 0) {
+            // Look again when this borrower becomes entitled to the reserve.
+            waiter.reserveTimer = vertx.setTimer(Math.max(1, settings.reservePoolTimeout().toMillis()), t -> dispatch());
+        }
         dispatch();
         return promise.future();
     }
@@ -105,7 +109,8 @@ public final class Pool {
             lent.remove(conn);
         }
         conn.sink(null);
-        if (!clean || conn.isClosed() || !isCurrent(conn)) {
+        if (!clean || conn.isClosed() || !isCurrent(conn)
+                || System.nanoTime() - conn.createdNanos() > settings.serverLifetime().toNanos()) {
             discard(conn);
             return;
         }
@@ -180,21 +185,68 @@ public final class Pool {
         toFail.forEach(w -> w.fail(BackendUnavailable.gone(database)));
     }
 
-    /** Closes connections idle for longer than the server idle timeout. */
-    void closeIdleExpired(long nowNanos) {
-        long limit = settings.serverIdleTimeout().toNanos();
+    /**
+     * The janitor's round: closes idle connections past the server lifetime, or idle for longer than
+     * the server idle timeout while above the minimum pool size, then opens connections up to the
+     * minimum pool size.
+     */
+    void maintain(long nowNanos) {
+        long idleLimit = settings.serverIdleTimeout().toNanos();
+        long lifetime = settings.serverLifetime().toNanos();
         List<ServerConnection> expired = new ArrayList<>();
+        int warm;
         synchronized (this) {
-            for (Iterator<ServerConnection> it = idle.iterator(); it.hasNext(); ) {
+            int keep = config.minPoolSize();
+            for (Iterator<ServerConnection> it = idle.descendingIterator(); it.hasNext(); ) {
                 ServerConnection c = it.next();
-                if (nowNanos - c.idleSinceNanos() > limit) {
+                boolean tooOld = nowNanos - c.createdNanos() > lifetime;
+                boolean idleTooLong = nowNanos - c.idleSinceNanos() > idleLimit && open > keep;
+                if (tooOld || idleTooLong) {
                     it.remove();
                     retireLocked(c);
                     expired.add(c);
                 }
             }
+            warm = removed ? 0 : Math.max(0, config.minPoolSize() - open);
+            open += warm;
         }
         expired.forEach(ServerConnection::close);
+        for (int i = 0; i < warm; i++) {
+            warmUp();
+        }
+    }
+
+    /** Opens one connection for the idle stack (minimum pool size); a failure just frees the slot. */
+    private void warmUp() {
+        DatabaseConfig db;
+        Supplier<String> pw;
+        synchronized (this) {
+            db = config;
+            pw = password;
+        }
+        String clear;
+        try {
+            clear = pw.get();
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                open--;
+            }
+            return;
+        }
+        new ServerLogin(vertx, client, db, clear, settings.serverLoginTimeout(), ids.incrementAndGet())
+                .start()
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        synchronized (this) {
+                            open--;
+                        }
+                        return;
+                    }
+                    synchronized (this) {
+                        lent.add(ar.result());
+                    }
+                    release(ar.result(), true);
+                });
     }
 
     /** Takes a connection out of the count once, however many paths try; the caller closes it. */
@@ -225,7 +277,7 @@ public final class Pool {
                     ServerConnection c = takeIdleFor(w.context);
                     lent.add(c);
                     actions.add(() -> w.lend(c));
-                } else if (open < config.poolSize()) {
+                } else if (open < limitFor(waiters.peekFirst())) {
                     Waiter w = waiters.pollFirst();
                     open++;
                     DatabaseConfig db = config;
@@ -237,6 +289,19 @@ public final class Pool {
             }
         }
         actions.forEach(Runnable::run);
+    }
+
+    /**
+     * How many connections may be open for this borrower: the pool size, plus the reserve once it has
+     * waited longer than the reserve timeout, never above the database's connection cap.
+     */
+    private int limitFor(Waiter waiter) {
+        int limit = config.poolSize();
+        if (config.reservePoolSize() > 0
+                && System.nanoTime() - waiter.sinceNanos >= settings.reservePoolTimeout().toNanos()) {
+            limit += config.reservePoolSize();
+        }
+        return config.maxDbConnections() > 0 ? Math.min(limit, config.maxDbConnections()) : limit;
     }
 
     /** Prefers a connection on the borrower's own event loop: no thread hop on every read. */
@@ -329,7 +394,9 @@ public final class Pool {
     private final class Waiter {
         final Context context;
         final Promise<ServerConnection> promise;
+        final long sinceNanos = System.nanoTime();
         long timer = -1;
+        long reserveTimer = -1;
 
         Waiter(Context context, Promise<ServerConnection> promise) {
             this.context = context;
@@ -339,6 +406,7 @@ public final class Pool {
         /** @return false when the borrower had already given up (timed out). */
         boolean lend(ServerConnection conn) {
             vertx.cancelTimer(timer);
+            vertx.cancelTimer(reserveTimer);
             if (promise.future().isComplete()) {
                 return false;
             }
@@ -352,6 +420,7 @@ public final class Pool {
 
         void fail(Throwable cause) {
             vertx.cancelTimer(timer);
+            vertx.cancelTimer(reserveTimer);
             context.runOnContext(v -> promise.tryFail(cause));
         }
     }

@@ -52,8 +52,12 @@ public class PoolManager {
                 .setTcpNoDelay(true)
                 .setTcpKeepAlive(true));
         janitor = vertx.setPeriodic(JANITOR_PERIOD_MS, t -> {
+            // Pools with a minimum size exist before their first client, so they can be kept warm.
+            store.current().databases().values().stream()
+                    .filter(db -> db.minPoolSize() > 0)
+                    .forEach(db -> pool(db.name()));
             long now = System.nanoTime();
-            pools.values().forEach(p -> p.closeIdleExpired(now));
+            pools.values().forEach(p -> p.maintain(now));
         });
     }
 

@@ -25,6 +25,14 @@ public interface PoolSettings {
     @WithDefault("240s")
     Duration serverIdleTimeout();
 
+    /** A server connection older than this is closed when it comes back (PgBouncer: server_lifetime). */
+    @WithDefault("3600s")
+    Duration serverLifetime();
+
+    /** A client waiting longer than this may use the database's reserve connections (PgBouncer: reserve_pool_timeout). */
+    @WithDefault("5s")
+    Duration reservePoolTimeout();
+
     /** Hand-over of a returned connection (closing the previous client's statements) must finish within this. */
     @WithDefault("10s")
     Duration serverResetTimeout();
