@@ -54,7 +54,7 @@ public final class PostgresServer implements AutoCloseable {
     public static final int MAX_CONNECTIONS = 300;
 
     static final Duration INITDB_TIMEOUT = Duration.ofSeconds(60);
-    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
     static final String INITDB_LOG = "initdb.log";

@@ -57,7 +57,7 @@ public final class QuestDbServer implements AutoCloseable {
     static final String MAX_HEAP = "-Xmx384m";
 
     /** Cold start takes about 5 s here; a loaded 2-core CI box may need many times that. */
-    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
 
     /** Grace period for a clean shutdown before the process is killed. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
