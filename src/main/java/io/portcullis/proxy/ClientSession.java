@@ -57,6 +57,10 @@ final class ClientSession {
     private DatabaseConfig database;
     private ClientAuthentication authentication;
     private Forwarding forwarding;
+    private final long acceptedNanos = System.nanoTime();
+    private long handshakeStartNanos;
+    /** {@code protocol/cipher} once TLS is up, for the connection log. */
+    private String tlsDescription = "none";
 
     ClientSession(GatewayServices services, NetSocket socket) {
         this.services = services;
@@ -67,6 +71,7 @@ final class ClientSession {
     }
 
     void start() {
+        ConnectionLog.connected(socket.remoteAddress());
         loginTimer = services.vertx().setTimer(services.listener().clientLoginTimeout().toMillis(), t -> onLoginTimeout());
         socket.handler(this::onData);
         socket.closeHandler(v -> onClientClosed());
@@ -109,6 +114,7 @@ final class ClientSession {
             if (target != null) {
                 target.context.runOnContext(v -> target.cancelCurrentQuery());
             }
+            services.events().cancelRequest(target != null);
             closeQuietly();
         } else if (request instanceof StartupRequest.StartupMessage message) {
             onStartupMessage(message);
@@ -141,6 +147,7 @@ final class ClientSession {
         }
         // No pause here: the TLS engine must keep reading the handshake.
         state = State.TLS_HANDSHAKE;
+        handshakeStartNanos = System.nanoTime();
         if (direct) {
             services.tls().startDirectTls(socket, startup.remainder()).onComplete(ar -> afterHandshake(ar.succeeded()));
         } else {
@@ -151,6 +158,12 @@ final class ClientSession {
     }
 
     private void afterHandshake(boolean ok) {
+        javax.net.ssl.SSLSession session = ok ? services.tls().session(socket) : null;
+        String protocol = session == null ? "unknown" : session.getProtocol();
+        services.events().tlsHandshake(protocol, ok, System.nanoTime() - handshakeStartNanos);
+        if (session != null) {
+            tlsDescription = protocol + "/" + session.getCipherSuite();
+        }
         if (!ok) {
             closeQuietly();
             return;
@@ -227,6 +240,8 @@ final class ClientSession {
         greeting.appendBuffer(BackendMessages.readyForQuery(MessageTypes.TX_IDLE));
         forwarding = new Forwarding(socket, context, pool, server, this::onServerLost, this::onClientTerminated);
         state = State.ACTIVE;
+        pool.traffic().clientLoggedIn();
+        ConnectionLog.loginSucceeded(socket.remoteAddress(), database.name(), startupMessage.user(), tlsDescription);
         socket.write(greeting);
         Buffer early = authentication.remainder();
         if (early.length() > 0) {
@@ -273,6 +288,10 @@ final class ClientSession {
             return;
         }
         state = State.CLOSED;
+        ConnectionLog.disconnected(socket.remoteAddress(), startupMessage == null ? null : startupMessage.database(),
+                startupMessage == null ? null : startupMessage.user(), tlsDescription,
+                (System.nanoTime() - acceptedNanos) / 1_000_000,
+                forwarding == null ? 0 : forwarding.bytesFromClient(), forwarding == null ? 0 : forwarding.bytesToClient());
         services.vertx().cancelTimer(loginTimer);
         services.cancels().unregister(processId, this);
         if (forwarding != null) {
@@ -284,6 +303,10 @@ final class ClientSession {
     private void fatal(SqlState code, String message) {
         if (state == State.CLOSED) {
             return;
+        }
+        if (state != State.ACTIVE) {
+            ConnectionLog.loginFailed(socket.remoteAddress(), startupMessage == null ? null : startupMessage.database(),
+                    startupMessage == null ? null : startupMessage.user(), tlsDescription, code, message);
         }
         end();
         socket.write(BackendMessages.errorResponse("FATAL", code, message)).onComplete(v -> socket.close());

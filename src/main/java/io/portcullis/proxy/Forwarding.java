@@ -1,5 +1,6 @@
 package io.portcullis.proxy;
 
+import io.portcullis.pool.DatabaseTraffic;
 import io.portcullis.pool.Pool;
 import io.portcullis.pool.ServerConnection;
 import io.portcullis.wire.CloseTarget;
@@ -50,6 +51,10 @@ final class Forwarding implements ServerConnection.Sink {
     private boolean untrackable;
     private int terminateAt = NO_TERMINATE;
     private boolean released;
+    private final DatabaseTraffic traffic;
+    /** Totals for the disconnect log line; touched on the client's event loop only. */
+    private long bytesFromClient;
+    private long bytesToClient;
 
     Forwarding(NetSocket client, Context clientContext, Pool pool, ServerConnection server, Runnable onServerLost,
                Runnable onTerminate) {
@@ -60,6 +65,7 @@ final class Forwarding implements ServerConnection.Sink {
         this.onServerLost = onServerLost;
         this.onTerminate = onTerminate;
         this.readyBase = server.readyCount();
+        this.traffic = pool.traffic();
         server.attach(this);
     }
 
@@ -69,6 +75,8 @@ final class Forwarding implements ServerConnection.Sink {
             return;
         }
         terminateAt = NO_TERMINATE;
+        bytesFromClient += chunk.length();
+        traffic.receivedFromClient(chunk.length());
         clientFrames.scan(chunk);
         if (terminateAt != NO_TERMINATE) {
             if (terminateAt > 0) {
@@ -103,8 +111,12 @@ final class Forwarding implements ServerConnection.Sink {
             case MessageTypes.SYNC -> {
                 syncsSent++;
                 unsynced = false;
+                traffic.query();
             }
-            case MessageTypes.QUERY -> syncsSent++;
+            case MessageTypes.QUERY -> {
+                syncsSent++;
+                traffic.query();
+            }
             case MessageTypes.TERMINATE -> terminateAt = startInChunk;
             default -> unsynced = true;
         }
@@ -137,11 +149,29 @@ final class Forwarding implements ServerConnection.Sink {
         if (released) {
             return;
         }
+        bytesToClient += data.length();
+        traffic.sentToClient(data.length());
         client.write(data);
         if (client.writeQueueFull()) {
             server.pause();
             client.drainHandler(v -> server.resume());
         }
+    }
+
+    /** Every ReadyForQuery 'I' a borrower gets ends a transaction, explicit or autocommit (PgBouncer counts the same). */
+    @Override
+    public void onReadyForQuery(byte transactionStatus) {
+        if (transactionStatus == MessageTypes.TX_IDLE) {
+            traffic.transaction();
+        }
+    }
+
+    long bytesFromClient() {
+        return bytesFromClient;
+    }
+
+    long bytesToClient() {
+        return bytesToClient;
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServerOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -43,6 +44,8 @@ public class GatewayServer {
     LiveTls tls;
     @Inject
     ListenerSettings listener;
+    @Inject
+    Instance<GatewayEvents> events;
 
     private final List<WireVerticle> verticles = new CopyOnWriteArrayList<>();
     private volatile String deploymentId;
@@ -52,7 +55,8 @@ public class GatewayServer {
         SecureRandom random = new SecureRandom();
         byte[] mockSecret = ScramServerExchange.newMockSecret(random);
         GatewayServices services = new GatewayServices(vertx, store, pools, tls, listener, new CancelRegistry(),
-                random, mockSecret, vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000)));
+                random, mockSecret, vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000)),
+                events.isResolvable() ? events.get() : GatewayEvents.NONE);
         NetServerOptions options = tls.configure(new NetServerOptions()
                 .setHost(listener.host())
                 .setPort(listener.port())
