@@ -2,15 +2,29 @@ package io.portcullis.api;
 
 import org.jboss.logging.Logger;
 
-/** One log line per configuration write: who (token name), what, and the resulting version. Never values. */
+/**
+ * One line per stored configuration write, under the category {@value #CATEGORY}: who (the name of
+ * the API token used), what (the action and the resource it touched), and the configuration version
+ * before and after. Never a value: no password, verifier, token or key reaches this class, only
+ * resource names.
+ *
+ * <p>The version before is the one after minus one: {@link io.portcullis.config.ConfigStore#update}
+ * stores each write with the next version, one at a time.
+ */
 final class Audit {
 
-    private static final Logger LOG = Logger.getLogger("io.portcullis.audit");
+    static final String CATEGORY = "io.portcullis.audit";
+
+    private static final Logger LOG = Logger.getLogger(CATEGORY);
 
     private Audit() {
     }
 
+    /**
+     * @param what the action and the resource, e.g. {@code replaced database 'qdb'}
+     * @param version the configuration version the write produced
+     */
     static void write(ApiCaller caller, String what, long version) {
-        LOG.infof("%s by token '%s' (configuration version %d)", what, caller.name(), version);
+        LOG.infof("token '%s' %s (configuration version %d -> %d)", caller.name(), what, version - 1, version);
     }
 }

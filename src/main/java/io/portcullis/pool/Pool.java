@@ -44,14 +44,16 @@ public final class Pool {
     private final Deque<ServerConnection> idle = new ArrayDeque<>();
     private final Deque<Waiter> waiters = new ArrayDeque<>();
     private final List<ServerConnection> lent = new ArrayList<>();
+    private final DatabaseTraffic traffic;
 
     private DatabaseConfig config;
     private Supplier<String> password;
     private int open;
+    private int resetting;
     private boolean removed;
 
     Pool(Vertx vertx, NetClient client, PoolSettings settings, AtomicLong ids, DatabaseConfig config,
-         Supplier<String> password) {
+         Supplier<String> password, PoolObserver observer) {
         this.vertx = vertx;
         this.client = client;
         this.settings = settings;
@@ -59,6 +61,12 @@ public final class Pool {
         this.database = config.name();
         this.config = config;
         this.password = password;
+        this.traffic = observer.database(database, this::stats);
+    }
+
+    /** Where this pool and its borrowers report what they do (metrics, backend health). */
+    public DatabaseTraffic traffic() {
+        return traffic;
     }
 
     /**
@@ -114,7 +122,13 @@ public final class Pool {
             discard(conn);
             return;
         }
+        synchronized (this) {
+            resetting++;
+        }
         HandOver.run(vertx, conn, resetSession, settings.serverResetTimeout()).onComplete(ar -> {
+            synchronized (this) {
+                resetting--;
+            }
             if (ar.failed() || conn.isClosed()) {
                 discard(conn);
                 return;
@@ -145,6 +159,7 @@ public final class Pool {
                 lent.remove(conn);
                 open--;
             }
+            traffic.serverClosed();
         }
         conn.close();
         dispatch();
@@ -253,6 +268,7 @@ public final class Pool {
     private void retireLocked(ServerConnection conn) {
         if (conn.retire()) {
             open--;
+            traffic.serverClosed();
         }
         conn.sink(null);
     }
@@ -332,6 +348,7 @@ public final class Pool {
                         return;
                     }
                     ServerConnection conn = ar.result();
+                    traffic.serverOpened();
                     synchronized (this) {
                         lent.add(conn);
                     }
@@ -346,6 +363,7 @@ public final class Pool {
         synchronized (this) {
             open--;
         }
+        traffic.serverLoginFailed(cause.getMessage());
         waiter.fail(cause);
         dispatch();
     }
@@ -364,7 +382,10 @@ public final class Pool {
 
     /** A snapshot for the admin console and metrics. */
     public synchronized PoolStats stats() {
-        return new PoolStats(database, config.poolSize(), open, idle.size(), lent.size(), waiters.size());
+        Waiter oldest = waiters.peekFirst();
+        long oldestWait = oldest == null ? 0 : System.nanoTime() - oldest.sinceNanos;
+        return new PoolStats(database, config.poolSize(), open, idle.size(), lent.size(), waiters.size(), resetting,
+                oldestWait);
     }
 
     public String database() {
@@ -410,6 +431,7 @@ public final class Pool {
             if (promise.future().isComplete()) {
                 return false;
             }
+            traffic.clientWaited(System.nanoTime() - sinceNanos);
             context.runOnContext(v -> {
                 if (!promise.tryComplete(conn)) {
                     release(conn, true);

@@ -11,6 +11,7 @@ import io.vertx.core.net.NetClientOptions;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.util.List;
@@ -39,6 +40,8 @@ public class PoolManager {
     ConfigStore store;
     @Inject
     SecretBox secrets;
+    @Inject
+    Instance<PoolObserver> observers;
 
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
@@ -69,7 +72,11 @@ public class PoolManager {
     public Optional<Pool> pool(String database) {
         Optional<DatabaseConfig> db = store.current().database(database);
         return db.map(config -> pools.computeIfAbsent(database,
-                name -> new Pool(vertx, client, settings, connectionIds, config, passwordOf(config))));
+                name -> new Pool(vertx, client, settings, connectionIds, config, passwordOf(config), observer())));
+    }
+
+    private PoolObserver observer() {
+        return observers.isResolvable() ? observers.get() : PoolObserver.NONE;
     }
 
     public List<PoolStats> stats() {

@@ -37,6 +37,10 @@ public final class ServerConnection {
         void onServerData(Buffer data, boolean endsOnFrameBoundary);
 
         void onServerClosed();
+
+        /** The backend sent ReadyForQuery with this transaction status; called before {@link #onServerData}. */
+        default void onReadyForQuery(byte transactionStatus) {
+        }
     }
 
     /** ParameterStatus values are small; a larger one is forwarded but not remembered. */
@@ -107,6 +111,10 @@ public final class ServerConnection {
         if (type == MessageTypes.READY_FOR_QUERY) {
             transactionStatus = MessageReader.readyForQueryStatus(body);
             readyCount++;
+            Sink current = sink;
+            if (current != null) {
+                current.onReadyForQuery(transactionStatus);
+            }
         } else {
             ParameterStatus status = MessageReader.parameterStatus(body);
             parameters.put(status.name(), status.value());

@@ -18,6 +18,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -29,6 +30,9 @@ import java.util.function.Consumer;
 final class ClientAuthentication {
 
     static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
+    /** Metric reasons beyond {@link AuthenticationFailure.Reason}: a method or mechanism we do not offer. */
+    private static final String UNSUPPORTED_METHOD = "unsupported_method";
+    private static final String WRONG_PASSWORD = "wrong_password";
 
     private enum Step { SASL_INITIAL, SASL_FINAL, MD5, DONE }
 
@@ -62,6 +66,7 @@ final class ClientAuthentication {
             return;
         }
         if (user != null && user.auth() == AuthMethod.CERT) {
+            services.events().authenticationFailed(UNSUPPORTED_METHOD);
             onFailure.accept(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "certificate authentication failed for user \"" + userName + "\"");
             return;
@@ -96,6 +101,7 @@ final class ClientAuthentication {
                     SaslInitialResponse initial = MessageReader.saslInitialResponse(body);
                     if (!SCRAM_SHA_256.equals(initial.mechanism())) {
                         step = Step.DONE;
+                        services.events().authenticationFailed(UNSUPPORTED_METHOD);
                         onFailure.accept(SqlState.PROTOCOL_VIOLATION, "SASL mechanism \"" + initial.mechanism()
                                 + "\" is not supported; use " + SCRAM_SHA_256);
                         return;
@@ -116,6 +122,7 @@ final class ClientAuthentication {
                     if (response != null && Md5Challenge.verify(user.md5Hash(), md5Salt, response)) {
                         onSuccess.accept(user);
                     } else {
+                        services.events().authenticationFailed(WRONG_PASSWORD);
                         failPassword();
                     }
                 }
@@ -123,6 +130,7 @@ final class ClientAuthentication {
             }
         } catch (AuthenticationFailure e) {
             step = Step.DONE;
+            services.events().authenticationFailed(e.reason().name().toLowerCase(Locale.ROOT));
             failPassword();
         }
     }

@@ -61,6 +61,10 @@ final class ClientSession {
     private String userName;
     /** Why the session must end once its transaction is over (after a live removal), or null. */
     private String pendingTermination;
+    private final long acceptedNanos = System.nanoTime();
+    private long handshakeStartNanos;
+    /** {@code protocol/cipher} once TLS is up, for the connection log. */
+    private String tlsDescription = "none";
 
     ClientSession(GatewayServices services, NetSocket socket) {
         this.services = services;
@@ -71,6 +75,7 @@ final class ClientSession {
     }
 
     void start() {
+        ConnectionLog.connected(socket.remoteAddress());
         loginTimer = services.vertx().setTimer(services.listener().clientLoginTimeout().toMillis(), t -> onLoginTimeout());
         socket.handler(this::onData);
         socket.closeHandler(v -> onClientClosed());
@@ -117,6 +122,7 @@ final class ClientSession {
             if (target != null) {
                 target.context.runOnContext(v -> target.cancelCurrentQuery());
             }
+            services.events().cancelRequest(target != null);
             closeQuietly();
         } else if (request instanceof StartupRequest.StartupMessage message) {
             onStartupMessage(message);
@@ -149,6 +155,7 @@ final class ClientSession {
         }
         // No pause here: the TLS engine must keep reading the handshake.
         state = State.TLS_HANDSHAKE;
+        handshakeStartNanos = System.nanoTime();
         if (direct) {
             services.tls().startDirectTls(socket, startup.remainder()).onComplete(ar -> afterHandshake(ar.succeeded()));
         } else {
@@ -159,6 +166,12 @@ final class ClientSession {
     }
 
     private void afterHandshake(boolean ok) {
+        javax.net.ssl.SSLSession session = ok ? services.tls().session(socket) : null;
+        String protocol = session == null ? "unknown" : session.getProtocol();
+        services.events().tlsHandshake(protocol, ok, System.nanoTime() - handshakeStartNanos);
+        if (session != null) {
+            tlsDescription = protocol + "/" + session.getCipherSuite();
+        }
         if (!ok) {
             closeQuietly();
             return;
@@ -234,6 +247,8 @@ final class ClientSession {
         greeting.appendBuffer(BackendMessages.backendKeyData(processId, cancelSecret));
         greeting.appendBuffer(BackendMessages.readyForQuery(MessageTypes.TX_IDLE));
         state = State.ACTIVE;
+        pool.traffic().clientLoggedIn();
+        ConnectionLog.loginSucceeded(socket.remoteAddress(), database.name(), startupMessage.user(), tlsDescription);
         socket.write(greeting);
         forwarding = new Forwarding(socket, context, pool, database.poolMode(), server, new Forwarding.Ending() {
             @Override
@@ -322,6 +337,10 @@ final class ClientSession {
             return;
         }
         state = State.CLOSED;
+        ConnectionLog.disconnected(socket.remoteAddress(), startupMessage == null ? null : startupMessage.database(),
+                startupMessage == null ? null : startupMessage.user(), tlsDescription,
+                (System.nanoTime() - acceptedNanos) / 1_000_000,
+                forwarding == null ? 0 : forwarding.bytesFromClient(), forwarding == null ? 0 : forwarding.bytesToClient());
         services.vertx().cancelTimer(loginTimer);
         services.sessions().unregister(processId, this);
         if (forwarding != null) {
@@ -338,6 +357,10 @@ final class ClientSession {
             return;
         }
         boolean mayWrite = forwarding == null || forwarding.clientAtFrameBoundary();
+        if (state != State.ACTIVE) {
+            ConnectionLog.loginFailed(socket.remoteAddress(), startupMessage == null ? null : startupMessage.database(),
+                    startupMessage == null ? null : startupMessage.user(), tlsDescription, code, message);
+        }
         end();
         if (!mayWrite) {
             socket.close();

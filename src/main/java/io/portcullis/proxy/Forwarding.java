@@ -2,6 +2,7 @@ package io.portcullis.proxy;
 
 import io.portcullis.config.PoolMode;
 import io.portcullis.pool.BackendUnavailable;
+import io.portcullis.pool.DatabaseTraffic;
 import io.portcullis.pool.Pool;
 import io.portcullis.pool.ServerConnection;
 import io.portcullis.wire.CloseTarget;
@@ -75,6 +76,10 @@ final class Forwarding implements ServerConnection.Sink {
     private int terminateAt = NO_TERMINATE;
     private boolean borrowing;
     private boolean ended;
+    private final DatabaseTraffic traffic;
+    /** Totals for the disconnect log line; touched on the client's event loop only. */
+    private long bytesFromClient;
+    private long bytesToClient;
     /** Whether what the client received so far ends between two messages (so we may add our own). */
     private boolean clientAtFrameBoundary = true;
 
@@ -84,6 +89,7 @@ final class Forwarding implements ServerConnection.Sink {
         this.pool = pool;
         this.mode = mode == null ? PoolMode.SESSION : mode;
         this.ending = ending;
+        this.traffic = pool.traffic();
         attach(server);
         returnIfBetweenTransactions();
     }
@@ -102,6 +108,8 @@ final class Forwarding implements ServerConnection.Sink {
         if (ended) {
             return;
         }
+        bytesFromClient += chunk.length();
+        traffic.receivedFromClient(chunk.length());
         if (server == null) {
             waiting.addLast(chunk);
             borrow();
@@ -175,8 +183,12 @@ final class Forwarding implements ServerConnection.Sink {
             case MessageTypes.SYNC -> {
                 syncsSent++;
                 unsynced = false;
+                traffic.query();
             }
-            case MessageTypes.QUERY -> syncsSent++;
+            case MessageTypes.QUERY -> {
+                syncsSent++;
+                traffic.query();
+            }
             case MessageTypes.TERMINATE -> terminateAt = startInChunk;
             default -> unsynced = true;
         }
@@ -209,6 +221,8 @@ final class Forwarding implements ServerConnection.Sink {
         if (ended) {
             return;
         }
+        bytesToClient += data.length();
+        traffic.sentToClient(data.length());
         client.write(data);
         clientAtFrameBoundary = endsOnFrameBoundary;
         if (server == null) {
@@ -258,6 +272,25 @@ final class Forwarding implements ServerConnection.Sink {
         conn.drainHandler(null);
         conn.resume();
         return conn;
+    }
+
+    /**
+     * Every ReadyForQuery 'I' a borrower gets ends a transaction, explicit or autocommit (PgBouncer
+     * counts the same). Called on the server connection's event loop.
+     */
+    @Override
+    public void onReadyForQuery(byte transactionStatus) {
+        if (transactionStatus == MessageTypes.TX_IDLE) {
+            traffic.transaction();
+        }
+    }
+
+    long bytesFromClient() {
+        return bytesFromClient;
+    }
+
+    long bytesToClient() {
+        return bytesToClient;
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServerOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -46,6 +47,7 @@ public class GatewayServer {
     ListenerSettings listener;
     @Inject
     SessionSettings sessionSettings;
+    Instance<GatewayEvents> events;
 
     private final List<WireVerticle> verticles = new CopyOnWriteArrayList<>();
     private volatile GatewayServices services;
@@ -57,7 +59,8 @@ public class GatewayServer {
         byte[] mockSecret = ScramServerExchange.newMockSecret(random);
         GatewayServices services = new GatewayServices(vertx, store, pools, tls, listener, sessionSettings,
                 new SessionRegistry(),
-                random, mockSecret, vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000)));
+                random, mockSecret, vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000)),
+                events.isResolvable() ? events.get() : GatewayEvents.NONE);
         NetServerOptions options = tls.configure(new NetServerOptions()
                 .setHost(listener.host())
                 .setPort(listener.port())

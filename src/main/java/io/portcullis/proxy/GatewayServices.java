@@ -14,6 +14,7 @@ import java.security.SecureRandom;
  * @param mockScramSecret per-process secret that makes the SCRAM salt of unknown users stable
  *                        and unguessable, so a login attempt cannot tell whether a user exists
  * @param cancelClient    connections that carry CancelRequests to backends
+ * @param events          where TLS handshakes, failed logins and cancel requests are reported
  */
 record GatewayServices(
         Vertx vertx,
@@ -25,5 +26,6 @@ record GatewayServices(
         SessionRegistry sessions,
         SecureRandom random,
         byte[] mockScramSecret,
-        NetClient cancelClient) {
+        NetClient cancelClient,
+        GatewayEvents events) {
 }

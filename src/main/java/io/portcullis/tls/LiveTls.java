@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLSession;
 
 /**
  * The TLS material and mode the wire listener runs with now. On first start without a certificate
@@ -79,6 +80,11 @@ public class LiveTls {
     /** Starts TLS on a socket whose first bytes (already read) were a ClientHello: PostgreSQL 17's direct TLS. */
     public Future<Void> startDirectTls(NetSocket socket, Buffer alreadyRead) {
         return VertxTls.startDirectTls(socket, alreadyRead);
+    }
+
+    /** The negotiated TLS session of a client connection (protocol, cipher suite), or {@code null} in clear. */
+    public SSLSession session(NetSocket socket) {
+        return VertxTls.session(socket);
     }
 
     private static String hostname() {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
 
 /**
  * The one place that touches Vert.x's TLS API, so that the move to Vert.x 5 (which reshapes it:
@@ -191,6 +192,18 @@ public final class VertxTls {
             return handler == null ? null : handler.applicationProtocol();
         }
         return socket.applicationLayerProtocol();
+    }
+
+    /**
+     * The TLS session of a connection upgraded with this class, or {@code null} while it is in clear.
+     * Read from the pipeline's {@link SslHandler} for the same reason as {@link #negotiatedApplicationProtocol}.
+     */
+    public static SSLSession session(NetSocket socket) {
+        if (socket instanceof NetSocketInternal internal) {
+            SslHandler handler = internal.channelHandlerContext().pipeline().get(SslHandler.class);
+            return handler == null ? null : handler.engine().getSession();
+        }
+        return socket.isSsl() ? socket.sslSession() : null;
     }
 
     private static Future<Void> requirePostgresAlpn(NetSocket socket) {

@@ -1,0 +1,50 @@
+package io.portcullis.observe;
+
+import io.portcullis.config.ConfigStore;
+import io.smallrye.health.api.HealthGroup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+
+import java.util.TreeSet;
+
+/**
+ * Whether each configured database's backend answered the pool's latest connect and login, at
+ * {@code /q/health/group/backends}. Its own group on purpose: one dead backend must not take every
+ * gateway replica out of the load balancer, which readiness would do. Reads the cache kept by
+ * {@link BackendReachability}; never dials.
+ *
+ * <p>Data: one entry per database, {@code "up"}, {@code "down: <reason>"} or {@code "unknown"}
+ * (no connection attempted since it was defined). DOWN when any database is down.
+ */
+@HealthGroup(BackendsHealthCheck.GROUP)
+@ApplicationScoped
+public class BackendsHealthCheck implements HealthCheck {
+
+    static final String GROUP = "backends";
+
+    @Inject
+    ConfigStore store;
+    @Inject
+    BackendReachability reachability;
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named(GROUP);
+        boolean allUp = true;
+        for (String database : new TreeSet<>(store.current().databases().keySet())) {
+            BackendReachability.State state = reachability.of(database);
+            if (state == null) {
+                response.withData(database, "unknown");
+            } else if (state.reachable()) {
+                response.withData(database, "up");
+            } else {
+                allUp = false;
+                response.withData(database, "down since " + state.at() + ": " + state.detail());
+            }
+        }
+        return response.status(allUp).build();
+    }
+}

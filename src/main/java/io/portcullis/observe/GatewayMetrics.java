@@ -1,0 +1,142 @@
+package io.portcullis.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.portcullis.config.ConfigChanged;
+import io.portcullis.config.ConfigStore;
+import io.portcullis.pool.DatabaseTraffic;
+import io.portcullis.pool.PoolObserver;
+import io.portcullis.pool.PoolStats;
+import io.portcullis.proxy.GatewayEvents;
+import io.portcullis.tls.LiveTls;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's Prometheus meters (served at {@code /q/metrics}). Per-database meters live in a
+ * {@link DatabaseMeters} handed to each pool when it is created and removed when the database is
+ * deleted; process-wide ones (TLS handshakes, authentication failures, cancel requests, certificate
+ * expiry, configuration version) live here.
+ *
+ * <p>Label values come from small fixed sets (TLS protocol, outcome, failure reason) or from the
+ * operator's database names; never from client addresses, user names or SQL.
+ */
+@Startup
+@ApplicationScoped
+public class GatewayMetrics implements PoolObserver, GatewayEvents {
+
+    static final String OUTCOME_SUCCESS = "success";
+    static final String OUTCOME_FAILURE = "failure";
+
+    /** Bucket bounds for TLS handshakes: a local handshake takes about a millisecond, the timeout is 10 s. */
+    private static final Duration[] HANDSHAKE_BUCKETS = {
+            Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofSeconds(10)};
+
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    BackendReachability reachability;
+    @Inject
+    LiveTls tls;
+    @Inject
+    ConfigStore store;
+
+    private final Map<String, DatabaseMeters> databases = new ConcurrentHashMap<>();
+    /** Per TLS protocol: [success, failure]. A handful of protocols, so the map stays tiny. */
+    private final Map<String, Counter[]> handshakes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> authenticationFailures = new ConcurrentHashMap<>();
+    private Timer handshakeTime;
+    private Counter cancelsForwarded;
+    private Counter cancelsIgnored;
+
+    @PostConstruct
+    void init() {
+        handshakeTime = Timer.builder("portcullis.tls.handshake")
+                .description("TLS handshake time, from SSLRequest or ClientHello to the end of the handshake")
+                .serviceLevelObjectives(HANDSHAKE_BUCKETS)
+                .register(registry);
+        cancelsForwarded = cancelCounter("forwarded");
+        cancelsIgnored = cancelCounter("ignored");
+        Gauge.builder("portcullis.tls.certificate.not_after", tls,
+                        t -> t.material().leaf().getNotAfter().getTime() / 1000.0)
+                .baseUnit("seconds").strongReference(true)
+                .description("Expiry of the served certificate, Unix time")
+                .register(registry);
+        Gauge.builder("portcullis.config.version", store, s -> s.current().version()).strongReference(true)
+                .description("Version of the configuration in use")
+                .register(registry);
+    }
+
+    @Override
+    public DatabaseTraffic database(String database, Supplier<PoolStats> stats) {
+        DatabaseMeters meters = new DatabaseMeters(registry, database, stats, reachability);
+        DatabaseMeters previous = databases.put(database, meters);
+        if (previous != null) {
+            previous.remove(registry);
+            // Micrometer handed back the old meters for the same ids; drop them and register afresh.
+            meters = new DatabaseMeters(registry, database, stats, reachability);
+            databases.put(database, meters);
+        }
+        return meters;
+    }
+
+    void onConfigChanged(@Observes ConfigChanged change) {
+        for (String name : databases.keySet()) {
+            if (!change.after().databases().containsKey(name)) {
+                DatabaseMeters gone = databases.remove(name);
+                if (gone != null) {
+                    gone.remove(registry);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void tlsHandshake(String protocol, boolean succeeded, long nanos) {
+        Counter[] pair = handshakes.computeIfAbsent(protocol, p -> new Counter[]{
+                handshakeCounter(p, OUTCOME_SUCCESS), handshakeCounter(p, OUTCOME_FAILURE)});
+        pair[succeeded ? 0 : 1].increment();
+        handshakeTime.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void authenticationFailed(String reason) {
+        authenticationFailures.computeIfAbsent(reason, r -> Counter.builder("portcullis.auth.failures")
+                .tag("reason", r)
+                .description("Client password exchanges that failed, by reason")
+                .register(registry)).increment();
+    }
+
+    @Override
+    public void cancelRequest(boolean forwarded) {
+        (forwarded ? cancelsForwarded : cancelsIgnored).increment();
+    }
+
+    private Counter handshakeCounter(String protocol, String outcome) {
+        return Counter.builder("portcullis.tls.handshakes")
+                .tag("protocol", protocol)
+                .tag("outcome", outcome)
+                .description("Client TLS handshakes by negotiated protocol and outcome")
+                .register(registry);
+    }
+
+    private Counter cancelCounter(String outcome) {
+        return Counter.builder("portcullis.cancel.requests")
+                .tag("outcome", outcome)
+                .description("CancelRequests: forwarded to a backend, or ignored (no session with that key)")
+                .register(registry);
+    }
+}

@@ -1,0 +1,44 @@
+package io.portcullis.proxy;
+
+/**
+ * Process-wide events of the wire gateway that belong to no database: TLS handshakes, failed
+ * logins, cancel requests. Implemented outside this package (metrics); a CDI bean implementing it
+ * is picked up by {@link GatewayServer}. Per-database traffic goes to the pool's
+ * {@link io.portcullis.pool.DatabaseTraffic} instead.
+ *
+ * <p>Methods are called on event loops and must return at once. None receives a client address,
+ * a user-supplied name or SQL: label values must stay few.
+ */
+public interface GatewayEvents {
+
+    /** Reports nothing. */
+    GatewayEvents NONE = new GatewayEvents() {
+    };
+
+    /**
+     * A TLS handshake ended.
+     *
+     * @param protocol the negotiated version ({@code TLSv1.3}), or {@code unknown} when it failed
+     * @param succeeded whether the connection is now encrypted
+     * @param nanos from the start of the handshake to its end
+     */
+    default void tlsHandshake(String protocol, boolean succeeded, long nanos) {
+    }
+
+    /**
+     * A client's password exchange failed.
+     *
+     * @param reason a fixed, lower-case word: an {@link io.portcullis.auth.AuthenticationFailure.Reason}
+     *     in lower case ({@code wrong_password}, {@code unknown_user}, ...) or {@code unsupported_method}
+     */
+    default void authenticationFailed(String reason) {
+    }
+
+    /**
+     * A CancelRequest arrived.
+     *
+     * @param forwarded whether its key matched a session (and it went to that session's backend)
+     */
+    default void cancelRequest(boolean forwarded) {
+    }
+}
