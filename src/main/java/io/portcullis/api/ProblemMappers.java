@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.VersionConflictException;
+import io.portcullis.migrate.PgBouncerSyntaxException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -28,6 +29,12 @@ public class ProblemMappers {
     /** A configuration the store refused; the message names the field. */
     @ServerExceptionMapper
     public Response invalidConfig(ConfigException e, UriInfo uri) {
+        return Problems.response(ProblemType.INVALID_REQUEST, e.getMessage(), path(uri));
+    }
+
+    /** An imported PgBouncer file that PgBouncer itself would not load; the message names file and line. */
+    @ServerExceptionMapper
+    public Response unreadableImport(PgBouncerSyntaxException e, UriInfo uri) {
         return Problems.response(ProblemType.INVALID_REQUEST, e.getMessage(), path(uri));
     }
 

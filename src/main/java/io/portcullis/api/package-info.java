@@ -4,6 +4,6 @@
  * errors. Secrets are write-only.
  *
  * <p>May use: {@code config}, {@code auth} (to turn passwords into verifiers), {@code tls},
- * {@code pool}, {@code proxy}.
+ * {@code pool}, {@code proxy}, {@code migrate}.
  */
 package io.portcullis.api;

@@ -55,6 +55,10 @@ public class GatewayServer {
     private volatile int boundPort = -1;
 
     void onStart(@Observes StartupEvent event) throws Exception {
+        if (!listener.enabled()) {
+            LOG.debug("Wire listener disabled (portcullis.listen.enabled=false): running a command, not the gateway");
+            return;
+        }
         SecureRandom random = new SecureRandom();
         byte[] mockSecret = ScramServerExchange.newMockSecret(random);
         GatewayServices services = new GatewayServices(vertx, store, pools, tls, listener, sessionSettings,

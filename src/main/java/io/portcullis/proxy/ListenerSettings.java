@@ -10,6 +10,13 @@ import java.util.Optional;
 @ConfigMapping(prefix = "portcullis.listen")
 public interface ListenerSettings {
 
+    /**
+     * Whether the wire listener starts. False only when the application runs a one-shot command
+     * (see {@code io.portcullis.PortcullisMain}), which must not take the port of a running gateway.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
     @WithDefault("0.0.0.0")
     String host();
 

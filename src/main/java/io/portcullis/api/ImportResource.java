@@ -1,0 +1,80 @@
+package io.portcullis.api;
+
+import io.portcullis.migrate.ImportReport;
+import io.portcullis.migrate.ImportSources;
+import io.portcullis.migrate.IncludeResolver;
+import io.portcullis.migrate.PgBouncerImporter;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * {@code /api/v1/import}: migration from other poolers. The import hashes clear-text passwords
+ * (slow on purpose) and writes the store, hence {@link Blocking}. Only the files' contents are
+ * accepted; the server's own files are never read on a caller's behalf.
+ */
+@Path("/api/v1/import")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Blocking
+@Tag(name = "import", description = "Migration from PgBouncer")
+@SecurityRequirement(name = ApiDocumentation.BEARER)
+public class ImportResource {
+
+    private final PgBouncerImporter importer;
+
+    @Inject
+    public ImportResource(PgBouncerImporter importer) {
+        this.importer = importer;
+    }
+
+    @POST
+    @Path("pgbouncer")
+    @Operation(summary = "Import a PgBouncer configuration",
+            description = "Creates or replaces the databases of [databases] (with the pool settings of their line and "
+                    + "of [pgbouncer]) and the users of the userlist (plain passwords become SCRAM-SHA-256 verifiers, "
+                    + "md5 hashes stay md5, SCRAM verifiers stay SCRAM), all in one configuration version. Every line "
+                    + "that could not be mapped is reported with its file, line and the reason. Client TLS settings are "
+                    + "reported with how to apply them, not applied. With dryRun nothing is stored.")
+    @APIResponse(responseCode = "200", description = "imported (or, with dryRun, what an import would do)",
+            headers = @Header(name = "ETag", description = "configuration version after the import"),
+            content = @Content(schema = @Schema(implementation = ImportReport.class)))
+    @APIResponse(responseCode = "400", description = "a file PgBouncer itself would not load (detail names file and line), "
+            + "or an import that would make the configuration invalid",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "body larger than quarkus.http.limits.max-body-size", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "body is not application/json", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response importPgBouncer(PgBouncerImportRequest body, @Context SecurityContext security) {
+        if (body == null) {
+            throw ApiProblem.badRequest("a JSON body is required: {\"ini\", \"userlist\", \"includes\", \"dryRun\"}");
+        }
+        body.check();
+        boolean dryRun = Boolean.TRUE.equals(body.dryRun());
+        ImportReport report = importer.run(new ImportSources(ImportSources.DEFAULT_INI_NAME, body.ini(),
+                ImportSources.DEFAULT_USERLIST_NAME, body.userlist(), IncludeResolver.of(body.includes())), dryRun);
+        if (!dryRun) {
+            Audit.write(ApiCaller.from(security), "imported a PgBouncer configuration (databases created "
+                    + report.created().databases() + ", replaced " + report.updated().databases() + "; users created "
+                    + report.created().users() + ", replaced " + report.updated().users() + "; "
+                    + report.unmapped().size() + " lines not mapped)", report.version());
+        }
+        return Response.ok(report).tag(new EntityTag(Long.toString(report.version()))).build();
+    }
+}

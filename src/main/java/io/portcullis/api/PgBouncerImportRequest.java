@@ -1,0 +1,27 @@
+package io.portcullis.api;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.util.Map;
+
+/** Body of {@code POST /api/v1/import/pgbouncer}: the files' contents, never paths on the server. */
+@Schema(name = "PgBouncerImportRequest", description = "The content of pgbouncer.ini and userlist.txt")
+public record PgBouncerImportRequest(
+        @Schema(required = true, description = "content of pgbouncer.ini",
+                example = "[databases]\nquestdb = host=127.0.0.1 port=8812 dbname=qdb user=admin password=quest\n")
+        String ini,
+        @Schema(writeOnly = true, description = "content of userlist.txt (the auth_file); plain passwords become "
+                + "SCRAM verifiers, md5 hashes and SCRAM verifiers are kept", example = "\"alice\" \"alice-secret\"\n")
+        String userlist,
+        @Schema(description = "content of the files %include lines name, by the path exactly as written")
+        Map<String, String> includes,
+        @Schema(description = "report what would happen and store nothing", defaultValue = "false")
+        Boolean dryRun) {
+
+    /** @throws ApiProblem 400 when there is no ini content */
+    void check() {
+        if (ini == null) {
+            throw ApiProblem.badRequest("ini is required: the content of pgbouncer.ini");
+        }
+    }
+}

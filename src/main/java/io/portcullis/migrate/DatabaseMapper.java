@@ -1,0 +1,197 @@
+package io.portcullis.migrate;
+
+import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigValidator;
+import io.portcullis.config.DatabaseConfig;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.PoolMode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
+
+/**
+ * Turns {@code [databases]} lines into {@link DatabaseConfig}s. Portcullis logs in to a backend as
+ * one configured user over TCP, so a line without {@code host} (a Unix socket), with a host list, or
+ * without {@code user} (PgBouncer's per-client-user pools) cannot become a database and is reported
+ * whole; a parameter Portcullis has no use for is reported alone and the database is still created.
+ */
+final class DatabaseMapper {
+
+    static final String SECTION = "databases";
+    private static final String FALLBACK = "*";
+    private static final int DEFAULT_PORT = 5432;
+
+    /** Parameters PgBouncer knows that Portcullis does not use, with the reason. */
+    private static final Map<String, String> IGNORED = Map.ofEntries(
+            Map.entry("auth_user", "Portcullis does not look passwords up in the backend; the database is created, "
+                    + "and its clients must be users of Portcullis (userlist.txt or /api/v1/users)"),
+            Map.entry("auth_query", "Portcullis does not look passwords up in the backend"),
+            Map.entry("auth_dbname", "Portcullis does not look passwords up in the backend"),
+            Map.entry("connect_query", "no per-connection query: Portcullis hands out connections as the backend made them"),
+            Map.entry("client_encoding", "Portcullis does not set backend session parameters; clients set their own"),
+            Map.entry("datestyle", "Portcullis does not set backend session parameters; clients set their own"),
+            Map.entry("timezone", "Portcullis does not set backend session parameters; clients set their own"),
+            Map.entry("application_name", "Portcullis does not set backend session parameters; clients set their own"),
+            Map.entry("query_wait_timeout", "one wait timeout for all databases: portcullis.pool.query-wait-timeout"),
+            Map.entry("server_lifetime", "no per-database server lifetime"),
+            Map.entry("load_balance_hosts", "one host per database; nothing to balance"),
+            Map.entry("max_db_client_connections", "no client connection cap per database yet"));
+
+    private final GlobalSettings global;
+    private final Map<String, UserlistEntry> userlist;
+    private final UnaryOperator<String> seal;
+    private final ImportFindings findings;
+
+    /**
+     * @param userlist the userlist by user name: a backend user without {@code password=} takes its password from there
+     * @param seal     seals a backend password ({@link io.portcullis.config.SecretBox#seal})
+     */
+    DatabaseMapper(GlobalSettings global, Map<String, UserlistEntry> userlist, UnaryOperator<String> seal,
+                   ImportFindings findings) {
+        this.global = global;
+        this.userlist = userlist;
+        this.seal = seal;
+        this.findings = findings;
+    }
+
+    List<DatabaseConfig> map(List<IniEntry> entries) {
+        Map<String, IniEntry> last = new LinkedHashMap<>();
+        for (IniEntry e : entries) {
+            IniEntry earlier = last.put(e.key(), e);
+            if (earlier != null) {
+                findings.unmapped(earlier, earlier.key(), null, "database '" + e.key() + "' is defined again on "
+                        + e.file() + " line " + e.line() + ", which wins");
+            }
+        }
+        List<DatabaseConfig> databases = new ArrayList<>();
+        for (IniEntry e : last.values()) {
+            DatabaseConfig db = map(e);
+            if (db != null) {
+                databases.add(db);
+            }
+        }
+        return databases;
+    }
+
+    private DatabaseConfig map(IniEntry e) {
+        ConnectionString cs;
+        try {
+            cs = ConnectionString.parse(e.value());
+        } catch (IllegalArgumentException bad) {
+            throw new PgBouncerSyntaxException(e.file(), e.line(), "database '" + e.key() + "': " + bad.getMessage());
+        }
+        String name = e.key();
+        if (FALLBACK.equals(name)) {
+            return skip(e, cs, "the fallback database '*' has no Portcullis equivalent: Portcullis serves only the "
+                    + "databases it knows by name; add a [databases] line for each database clients use");
+        }
+        String host = cs.get("host");
+        if (host == null || host.startsWith("/") || host.startsWith("@")) {
+            return skip(e, cs, "database '" + name + "' " + (host == null ? "has no host, so PgBouncer uses a Unix socket"
+                    : "uses a Unix socket") + "; Portcullis connects over TCP: add host= (and port=)");
+        }
+        if (host.contains(",")) {
+            return skip(e, cs, "database '" + name + "' lists several hosts; Portcullis connects to one: keep one host");
+        }
+        String user = cs.get("user");
+        if (user == null) {
+            return skip(e, cs, "database '" + name + "' has no user=, so PgBouncer logs in as each client's own user; "
+                    + "Portcullis logs in to a backend as one configured user: add user= and password=");
+        }
+        int port = DEFAULT_PORT;
+        if (cs.get("port") != null) {
+            OptionalInt p = SettingValues.integer(cs.get("port"), 1, 65_535);
+            if (p.isEmpty()) {
+                return skip(e, cs, "database '" + name + "': port must be " + SettingValues.range(1, 65_535));
+            }
+            port = p.getAsInt();
+        }
+        PoolDefaults pool = global.pool();
+        PoolMode poolMode = pool.poolMode();
+        int poolSize = pool.poolSize();
+        int minPoolSize = pool.minPoolSize();
+        int reservePoolSize = pool.reservePoolSize();
+        int maxDbConnections = pool.maxDbConnections();
+        for (Map.Entry<String, String> p : cs.params().entrySet()) {
+            String key = p.getKey();
+            String value = p.getValue();
+            switch (key) {
+                case "host", "port", "user", "password", "dbname" -> {
+                    // Read above or below.
+                }
+                case "pool_mode" -> {
+                    PoolMode mode = SettingValues.poolMode(value);
+                    if (mode == null) {
+                        findings.parameter(e, key, value, "database '" + name + "': not a pool mode (session, "
+                                + "transaction, statement); " + poolMode.wireName() + " is used");
+                    } else {
+                        poolMode = mode;
+                    }
+                }
+                case "pool_size" -> poolSize = integer(e, name, key, value, 1, ConfigValidator.MAX_POOL_SIZE, poolSize);
+                case "min_pool_size" -> minPoolSize = integer(e, name, key, value, 0, ConfigValidator.MAX_POOL_SIZE, minPoolSize);
+                case "reserve_pool", "reserve_pool_size" ->
+                        reservePoolSize = integer(e, name, key, value, 0, ConfigValidator.MAX_POOL_SIZE, reservePoolSize);
+                case "max_db_connections" ->
+                        maxDbConnections = integer(e, name, key, value, 0, ConfigValidator.MAX_DB_CONNECTIONS, maxDbConnections);
+                default -> findings.parameter(e, key, value, "database '" + name + "': "
+                        + IGNORED.getOrDefault(key, "not a PgBouncer connection parameter"));
+            }
+        }
+        if (minPoolSize > poolSize) {
+            findings.parameter(e, "min_pool_size", Integer.toString(minPoolSize), "database '" + name
+                    + "': larger than the pool size; capped at " + poolSize + " as PgBouncer does");
+            minPoolSize = poolSize;
+        }
+        DatabaseConfig db = new DatabaseConfig(name, host, port, cs.get("dbname") == null ? name : cs.get("dbname"),
+                user, backendPassword(e, name, user, cs.get("password")), global.serverTls(), poolMode, poolSize,
+                minPoolSize, reservePoolSize, maxDbConnections);
+        try {
+            ConfigValidator.validate(GatewayConfig.EMPTY.withDatabase(db));
+        } catch (ConfigException invalid) {
+            return skip(e, cs, invalid.getMessage());
+        }
+        return db;
+    }
+
+    /** The sealed backend password: from the line, else the backend user's clear-text userlist entry, else none. */
+    private String backendPassword(IniEntry e, String name, String user, String password) {
+        if (password != null) {
+            return seal.apply(password);
+        }
+        UserlistEntry listed = userlist.get(user);
+        if (listed == null) {
+            findings.parameter(e, "password", null, "database '" + name + "' has no password= and user '" + user
+                    + "' is not in the userlist: created without a backend password (set one with PUT /api/v1/databases/"
+                    + name + " if the backend asks for it)");
+            return null;
+        }
+        if (listed.kind() != UserlistEntry.SecretKind.PLAIN || listed.secret().isEmpty()) {
+            findings.parameter(e, "password", null, "database '" + name + "' takes user '" + user + "''s password from "
+                    + "the userlist, which holds only " + (listed.kind() == UserlistEntry.SecretKind.MD5 ? "an md5 hash"
+                    : listed.kind() == UserlistEntry.SecretKind.SCRAM ? "a SCRAM verifier" : "an empty password")
+                    + "; Portcullis needs the clear-text backend password (QuestDB accepts nothing else): set it with "
+                    + "PUT /api/v1/databases/" + name);
+            return null;
+        }
+        return seal.apply(listed.secret());
+    }
+
+    private int integer(IniEntry e, String name, String key, String value, int min, int max, int fallback) {
+        OptionalInt n = SettingValues.integer(value, min, max);
+        if (n.isEmpty()) {
+            findings.parameter(e, key, value, "database '" + name + "': must be " + SettingValues.range(min, max)
+                    + " in Portcullis; " + fallback + " is used");
+        }
+        return n.orElse(fallback);
+    }
+
+    private DatabaseConfig skip(IniEntry e, ConnectionString cs, String reason) {
+        findings.unmapped(e, e.key(), cs.redacted(), reason + "; the database is not imported");
+        return null;
+    }
+}

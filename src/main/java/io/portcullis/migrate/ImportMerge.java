@@ -1,0 +1,53 @@
+package io.portcullis.migrate;
+
+import io.portcullis.config.DatabaseConfig;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.UserConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Applies an {@link ImportPlan} to a configuration: imported databases and users are created or
+ * replaced. Two things survive a replacement, as with a {@code PUT} through the API: a database's
+ * stored backend password when the import has none, and a user's database list (PgBouncer has no
+ * notion of it); an existing admin stays admin.
+ *
+ * @param config  the configuration with the plan applied
+ * @param created names of resources that did not exist
+ * @param updated names of resources that were replaced
+ */
+record ImportMerge(GatewayConfig config, ImportReport.Names created, ImportReport.Names updated) {
+
+    static ImportMerge apply(GatewayConfig base, ImportPlan plan) {
+        GatewayConfig config = base;
+        List<String> createdDbs = new ArrayList<>();
+        List<String> updatedDbs = new ArrayList<>();
+        for (DatabaseConfig db : plan.databases()) {
+            DatabaseConfig existing = config.database(db.name()).orElse(null);
+            (existing == null ? createdDbs : updatedDbs).add(db.name());
+            if (existing != null && db.sealedPassword() == null) {
+                db = new DatabaseConfig(db.name(), db.host(), db.port(), db.dbname(), db.user(), existing.sealedPassword(),
+                        db.serverTls(), db.poolMode(), db.poolSize(), db.minPoolSize(), db.reservePoolSize(),
+                        db.maxDbConnections());
+            }
+            config = config.withDatabase(db);
+        }
+        List<String> createdUsers = new ArrayList<>();
+        List<String> updatedUsers = new ArrayList<>();
+        for (UserConfig user : plan.users()) {
+            UserConfig existing = config.user(user.name()).orElse(null);
+            (existing == null ? createdUsers : updatedUsers).add(user.name());
+            if (existing != null) {
+                user = new UserConfig(user.name(), user.auth(), user.scramVerifier(), user.md5Hash(),
+                        existing.databases(), user.admin() || existing.admin());
+            }
+            config = config.withUser(user);
+        }
+        return new ImportMerge(config, names(createdDbs, createdUsers), names(updatedDbs, updatedUsers));
+    }
+
+    private static ImportReport.Names names(List<String> databases, List<String> users) {
+        return new ImportReport.Names(databases.stream().sorted().toList(), users.stream().sorted().toList());
+    }
+}

@@ -1,0 +1,177 @@
+package io.portcullis.migrate;
+
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads PgBouncer's INI dialect, following what PgBouncer's own loader accepts rather than generic
+ * INI conventions:
+ * <ul>
+ *   <li>A line whose first non-blank character is {@code ;} or {@code #} is a comment. The characters
+ *       are not special later in a line, so {@code password=a;b} keeps its {@code ;b}.</li>
+ *   <li>{@code [name]} starts a section; names are case-sensitive.</li>
+ *   <li>A key is a run of letters, digits, {@code _ . - *}, or any text in single quotes
+ *       ({@code 'my db' = ...}). Double quotes, with {@code ""} for a quote, are accepted too, as the
+ *       PgBouncer documentation describes them.</li>
+ *   <li>Blanks around {@code =} are skipped; the value is the rest of the line without trailing blanks.
+ *       Values are not unquoted here: connection strings have their own quoting
+ *       ({@link ConnectionString}).</li>
+ *   <li>{@code %include path} (a blank after {@code %include}) reads another file in place, nested
+ *       at most {@value #MAX_INCLUDE_DEPTH} deep, as in PgBouncer.</li>
+ * </ul>
+ * Anything else is a syntax error naming the file and line, as PgBouncer would refuse to start.
+ */
+public final class IniParser {
+
+    /** PgBouncer's own limit; also what stops a file that includes itself. */
+    public static final int MAX_INCLUDE_DEPTH = 10;
+    private static final String INCLUDE = "%include";
+
+    private final IncludeResolver includes;
+
+    public IniParser(IncludeResolver includes) {
+        this.includes = includes;
+    }
+
+    /**
+     * @param file the name reports use for this text
+     * @return the {@code key = value} lines in file order, includes expanded where they stand
+     * @throws PgBouncerSyntaxException at the first line PgBouncer would not accept
+     */
+    public List<IniEntry> parse(String file, String text) {
+        List<IniEntry> entries = new ArrayList<>();
+        parse(file, text, 0, new String[] {""}, entries);
+        return entries;
+    }
+
+    private void parse(String file, String text, int depth, String[] section, List<IniEntry> out) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            int lineNo = i + 1;
+            String line = stripTrailing(lines[i]);
+            int start = skipBlanks(line, 0);
+            if (start == line.length()) {
+                continue;
+            }
+            char first = line.charAt(start);
+            if (line.startsWith(INCLUDE, start) && line.length() > start + INCLUDE.length()
+                    && isBlank(line.charAt(start + INCLUDE.length()))) {
+                include(file, lineNo, line.substring(start + INCLUDE.length()).strip(), depth, section, out);
+            } else if (first == ';' || first == '#') {
+                continue;
+            } else if (first == '[') {
+                section[0] = sectionName(file, lineNo, line, start);
+            } else {
+                out.add(keyValue(file, lineNo, section[0], line, start));
+            }
+        }
+    }
+
+    private void include(String file, int lineNo, String path, int depth, String[] section, List<IniEntry> out) {
+        if (depth + 1 > MAX_INCLUDE_DEPTH) {
+            throw new PgBouncerSyntaxException(file, lineNo, "%include nesting deeper than " + MAX_INCLUDE_DEPTH
+                    + " files (does a file include itself?)");
+        }
+        String content;
+        try {
+            content = includes.read(path, file).orElseThrow(() -> new PgBouncerSyntaxException(file, lineNo,
+                    "%include " + path + ": the file is not available"));
+        } catch (UncheckedIOException e) {
+            throw new PgBouncerSyntaxException(file, lineNo, "%include " + path + ": " + e.getCause().getMessage());
+        }
+        parse(path, content, depth + 1, section, out);
+    }
+
+    private static String sectionName(String file, int lineNo, String line, int start) {
+        int close = line.indexOf(']', start);
+        if (close < 0) {
+            throw new PgBouncerSyntaxException(file, lineNo, "a section header needs a closing ']'");
+        }
+        if (skipBlanks(line, close + 1) != line.length()) {
+            throw new PgBouncerSyntaxException(file, lineNo, "nothing may follow ']' on a section header line");
+        }
+        return line.substring(start + 1, close);
+    }
+
+    private static IniEntry keyValue(String file, int lineNo, String section, String line, int start) {
+        int pos = start;
+        String key;
+        char first = line.charAt(pos);
+        if (first == '\'' || first == '"') {
+            StringBuilder quoted = new StringBuilder();
+            pos = readQuoted(line, pos, first, quoted);
+            if (pos < 0) {
+                throw new PgBouncerSyntaxException(file, lineNo, "a quoted name needs a closing " + first);
+            }
+            key = quoted.toString();
+            if (key.isEmpty()) {
+                throw new PgBouncerSyntaxException(file, lineNo, "a quoted name must not be empty");
+            }
+        } else {
+            while (pos < line.length() && isKeyChar(line.charAt(pos))) {
+                pos++;
+            }
+            key = line.substring(start, pos);
+            if (key.isEmpty()) {
+                throw new PgBouncerSyntaxException(file, lineNo,
+                        "expected a setting name (letters, digits, '_', '.', '-', '*' or a quoted name)");
+            }
+        }
+        pos = skipBlanks(line, pos);
+        if (pos >= line.length() || line.charAt(pos) != '=') {
+            throw new PgBouncerSyntaxException(file, lineNo, "expected '=' after '" + key + "'");
+        }
+        pos = skipBlanks(line, pos + 1);
+        return new IniEntry(file, lineNo, section, key, line.substring(pos));
+    }
+
+    /**
+     * Reads a quoted name starting at the opening quote; a doubled double quote stands for one
+     * (single quotes have no escape in PgBouncer's loader).
+     *
+     * @return the position after the closing quote, or -1 when there is none
+     */
+    private static int readQuoted(String line, int open, char quote, StringBuilder out) {
+        int pos = open + 1;
+        while (pos < line.length()) {
+            char c = line.charAt(pos);
+            if (c == quote) {
+                if (quote == '"' && pos + 1 < line.length() && line.charAt(pos + 1) == '"') {
+                    out.append('"');
+                    pos += 2;
+                    continue;
+                }
+                return pos + 1;
+            }
+            out.append(c);
+            pos++;
+        }
+        return -1;
+    }
+
+    private static boolean isKeyChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '_' || c == '.' || c == '-' || c == '*';
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    private static int skipBlanks(String line, int from) {
+        int pos = from;
+        while (pos < line.length() && Character.isWhitespace(line.charAt(pos))) {
+            pos++;
+        }
+        return pos;
+    }
+
+    private static String stripTrailing(String line) {
+        int end = line.length();
+        while (end > 0 && Character.isWhitespace(line.charAt(end - 1))) {
+            end--;
+        }
+        return line.substring(0, end);
+    }
+}

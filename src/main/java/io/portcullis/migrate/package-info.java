@@ -1,0 +1,12 @@
+/**
+ * Migration from other poolers: reads PgBouncer's {@code pgbouncer.ini} and {@code userlist.txt}
+ * (its own INI dialect, connection strings and quoting rules), maps what Portcullis can express to
+ * the {@code config} model and reports, line by line, everything it could not map and why. Used by
+ * the REST API ({@code POST /api/v1/import/pgbouncer}) and the {@code import-pgbouncer} command.
+ *
+ * <p>Secrets: clear-text passwords become SCRAM verifiers (user passwords) or sealed values
+ * (backend passwords) before anything is stored; no report, message or log line carries one.
+ *
+ * <p>May use: {@code config}, {@code auth} (to turn passwords into verifiers).
+ */
+package io.portcullis.migrate;

@@ -1,0 +1,202 @@
+package io.portcullis.migrate;
+
+import io.portcullis.config.AuthMethod;
+import io.portcullis.config.DatabaseConfig;
+import io.portcullis.config.PoolMode;
+import io.portcullis.config.SecretBox;
+import io.portcullis.config.ServerTls;
+import io.portcullis.config.UserConfig;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PgBouncerMapperTest {
+
+    private final SecretBox box = new SecretBox(new byte[SecretBox.KEY_BYTES], new SecureRandom());
+    /** A well-formed verifier that carries the password, so tests can see what was hashed. */
+    private final PgBouncerMapper mapper = new PgBouncerMapper(box::seal, password -> "SCRAM-SHA-256$4096:"
+            + Base64.getEncoder().encodeToString(password.getBytes(StandardCharsets.UTF_8)) + "$a2V5:a2V5");
+
+    private ImportPlan full() {
+        List<IniEntry> ini = new IniParser(Fixtures.includesFrom("full")).parse("pgbouncer.ini",
+                Fixtures.read("full/pgbouncer.ini"));
+        return mapper.map(ini, UserlistParser.parse("userlist.txt", Fixtures.read("full/userlist.txt")));
+    }
+
+    private static String hashed(UserConfig user) {
+        String salt = user.scramVerifier().split("[$:]")[2];
+        return new String(Base64.getDecoder().decode(salt), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void mapsDatabasesWithTheirOwnAndTheGlobalPoolSettings() {
+        Map<String, DatabaseConfig> dbs = full().databases().stream()
+                .collect(Collectors.toMap(DatabaseConfig::name, Function.identity()));
+        assertEquals(List.of("legacy-db", "metrics", "questdb", "reporting"), dbs.keySet().stream().sorted().toList());
+
+        DatabaseConfig questdb = dbs.get("questdb");
+        assertEquals("127.0.0.1", questdb.host());
+        assertEquals(8812, questdb.port());
+        assertEquals("qdb", questdb.dbname());
+        assertEquals("admin", questdb.user());
+        assertEquals("quest", box.open(questdb.sealedPassword()));
+        assertEquals(PoolMode.TRANSACTION, questdb.poolMode());
+        assertEquals(8, questdb.poolSize());
+        assertEquals(1, questdb.minPoolSize(), "min_pool_size from [pgbouncer]");
+        assertEquals(2, questdb.reservePoolSize(), "reserve_pool_size from [pgbouncer]");
+        assertEquals(50, questdb.maxDbConnections(), "max_db_connections from [pgbouncer]");
+        assertEquals(ServerTls.DISABLE, questdb.serverTls(), "server_tls_sslmode=prefer has no equivalent");
+
+        DatabaseConfig reporting = dbs.get("reporting");
+        assertEquals("it's;#secret", box.open(reporting.sealedPassword()), "quoted value with '' and comment characters");
+        assertEquals(5433, reporting.port());
+        assertEquals(PoolMode.SESSION, reporting.poolMode());
+        assertEquals(20, reporting.poolSize(), "default_pool_size");
+        assertEquals(2, reporting.minPoolSize());
+        assertEquals(3, reporting.reservePoolSize(), "reserve_pool is an alias");
+        assertEquals(40, reporting.maxDbConnections());
+
+        DatabaseConfig legacy = dbs.get("legacy-db");
+        assertEquals(5432, legacy.port(), "PgBouncer's default port");
+        assertEquals("pa\"ss word", box.open(legacy.sealedPassword()), "password taken from the userlist");
+
+        DatabaseConfig metrics = dbs.get("metrics");
+        assertEquals(PoolMode.STATEMENT, metrics.poolMode(), "pool_mode is case-insensitive");
+        assertEquals(20, metrics.poolSize(), "pool_size=abc falls back to the default");
+    }
+
+    @Test
+    void mapsUsersKeepingHashesAndHashingPlainPasswords() {
+        Map<String, UserConfig> users = full().users().stream()
+                .collect(Collectors.toMap(UserConfig::name, Function.identity()));
+        assertEquals(List.of("alice", "bob", "carol", "legacy_app", "reporter"), users.keySet().stream().sorted().toList());
+
+        UserConfig alice = users.get("alice");
+        assertEquals(AuthMethod.SCRAM_SHA_256, alice.auth());
+        assertEquals("alice-secret", hashed(alice));
+        assertTrue(alice.admin(), "admin_users");
+        assertTrue(alice.databases().isEmpty());
+
+        UserConfig bob = users.get("bob");
+        assertEquals(AuthMethod.MD5, bob.auth());
+        assertEquals("md50b9789f4aeea4f6c7edf16192882e9aa", bob.md5Hash());
+        assertNull(bob.scramVerifier());
+        assertFalse(bob.admin());
+
+        UserConfig carol = users.get("carol");
+        assertEquals(AuthMethod.SCRAM_SHA_256, carol.auth());
+        assertEquals("SCRAM-SHA-256$4096:AAECAwQFBgcICQoLDA0ODw==$fBN37olb9Th+J9Radm89DNLcXcdZTl06Iyc+BE8mT/g="
+                + ":QnQb/u9jfLWwvePce/pgr5T5zGbJuM+grEnaD7NzdYI=", carol.scramVerifier(), "verifier kept as is");
+
+        assertEquals("pa\"ss word", hashed(users.get("legacy_app")));
+    }
+
+    @Test
+    void reportsEveryLineItCouldNotMapWithFileLineAndReason() {
+        List<UnmappedLine> unmapped = full().unmapped();
+        Map<String, UnmappedLine> byWhere = unmapped.stream().collect(Collectors.toMap(
+                u -> u.file() + ":" + u.line() + ":" + u.key(), Function.identity(), (a, b) -> a));
+        String all = unmapped.stream().map(u -> u.file() + ":" + u.line() + ":" + u.key() + " " + u.reason())
+                .collect(Collectors.joining("\n"));
+        List<String> expected = List.of(
+                "pgbouncer.ini:7:connect_query", "pgbouncer.ini:8:auth_user", "pgbouncer.ini:9:sockets",
+                "pgbouncer.ini:10:perclient", "pgbouncer.ini:11:*", "conf.d/extra.ini:2:pool_size",
+                "pgbouncer.ini:15:pool_mode", "pgbouncer.ini:15:max_user_connections",
+                "pgbouncer.ini:18:listen_addr", "pgbouncer.ini:19:listen_port", "pgbouncer.ini:22:admin_users",
+                "pgbouncer.ini:28:server_reset_query", "pgbouncer.ini:33:client_tls_protocols",
+                "pgbouncer.ini:35:server_tls_sslmode", "pgbouncer.ini:36:ignore_startup_parameters",
+                "pgbouncer.ini:37:some_unknown_key", "userlist.txt:7:dave \"the admin\"", "userlist.txt:8:erin");
+        for (String where : expected) {
+            assertTrue(byWhere.containsKey(where), where + " is reported; got:\n" + all);
+        }
+        assertEquals(expected.size(), unmapped.size(), all);
+
+        assertTrue(byWhere.get("pgbouncer.ini:28:server_reset_query").reason().contains("resets server connections"));
+        assertEquals("DISCARD ALL", byWhere.get("pgbouncer.ini:28:server_reset_query").value());
+        assertTrue(byWhere.get("pgbouncer.ini:8:auth_user").reason().startsWith("database 'legacy-db'"));
+        assertTrue(byWhere.get("pgbouncer.ini:19:listen_port").reason().contains("portcullis.listen.port=6432"));
+        assertEquals("nobody", byWhere.get("pgbouncer.ini:22:admin_users").value());
+        assertTrue(byWhere.get("pgbouncer.ini:9:sockets").reason().contains("Unix socket"));
+        assertTrue(byWhere.get("pgbouncer.ini:10:perclient").reason().contains("no user="));
+        assertNull(byWhere.get("userlist.txt:8:erin").value());
+    }
+
+    @Test
+    void reportsNoSecretAnywhere() {
+        ImportPlan plan = full();
+        String report = plan.unmapped().toString() + plan.tlsSettings();
+        for (String secret : List.of("quest", "it's;#secret", "alice-secret", "dave-secret", "pa\"ss word",
+                "md50b9789f4aeea4f6c7edf16192882e9aa", "fBN37olb9Th")) {
+            assertFalse(report.contains(secret), "report leaks " + secret + ": " + report);
+        }
+    }
+
+    @Test
+    void translatesClientTlsSettingsWithoutApplyingThem() {
+        TlsSettingsReport tls = full().tlsSettings();
+        assertFalse(tls.applied());
+        assertEquals("verify-full", tls.mode());
+        assertEquals(List.of("TLSv1.2", "TLSv1.3"), tls.protocols(), "TLS 1.1 dropped");
+        assertEquals(List.of("TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"), tls.ciphers());
+        assertEquals("/etc/pgbouncer/server.crt", tls.certificateFile());
+        assertEquals("/etc/pgbouncer/server.key", tls.privateKeyFile());
+        assertEquals("/etc/pgbouncer/clients-ca.crt", tls.clientCaFile());
+        assertEquals("disable", tls.serverTls());
+        assertTrue(tls.howToApply().contains("portcullis.tls.mode=verify-full (or PUT /api/v1/tls {\"mode\":\"verify-full\"})"),
+                tls.howToApply().toString());
+    }
+
+    @Test
+    void theQuestDbGuideImportsItsDatabaseAndUser() {
+        List<IniEntry> ini = new IniParser(IncludeResolver.NONE).parse("pgbouncer.ini",
+                Fixtures.read("questdb-guide/pgbouncer.ini"));
+        ImportPlan plan = mapper.map(ini, UserlistParser.parse("userlist.txt", Fixtures.read("questdb-guide/userlist.txt")));
+        assertEquals(List.of("questdb"), plan.databases().stream().map(DatabaseConfig::name).toList());
+        assertEquals("quest", box.open(plan.databases().get(0).sealedPassword()));
+        assertEquals(List.of("admin"), plan.users().stream().map(UserConfig::name).toList());
+        assertEquals("quest", hashed(plan.users().get(0)));
+        assertEquals("require", plan.tlsSettings().mode());
+        assertEquals(List.of("auth_type", "listen_addr", "listen_port", "logfile", "pidfile"),
+                plan.unmapped().stream().map(UnmappedLine::key).sorted().toList());
+    }
+
+    @Test
+    void authTypeCertMakesCertificateUsers() {
+        List<IniEntry> ini = new IniParser(IncludeResolver.NONE).parse("i", "[pgbouncer]\nauth_type = cert\n");
+        ImportPlan plan = mapper.map(ini, UserlistParser.parse("u", "\"alice\" \"\"\n"));
+        assertEquals(AuthMethod.CERT, plan.users().get(0).auth());
+        assertNull(plan.users().get(0).scramVerifier());
+    }
+
+    @Test
+    void aBackendUserWithOnlyAHashInTheUserlistGetsNoPasswordAndAReport() {
+        List<IniEntry> ini = new IniParser(IncludeResolver.NONE).parse("i",
+                "[databases]\nd = host=h user=bob\n");
+        ImportPlan plan = mapper.map(ini, UserlistParser.parse("u", "\"bob\" \"md50b9789f4aeea4f6c7edf16192882e9aa\"\n"));
+        assertNull(plan.databases().get(0).sealedPassword());
+        UnmappedLine line = plan.unmapped().get(0);
+        assertEquals("password", line.key());
+        assertTrue(line.reason().contains("an md5 hash"), line.reason());
+    }
+
+    @Test
+    void anUnreadableConnectionStringIsASyntaxErrorOnItsLine() {
+        List<IniEntry> ini = new IniParser(IncludeResolver.NONE).parse("pgbouncer.ini",
+                "[databases]\n\nd = host=h password='hunter2\n");
+        PgBouncerSyntaxException e = assertThrows(PgBouncerSyntaxException.class, () -> mapper.map(ini, List.of()));
+        assertEquals(3, e.line());
+        assertFalse(e.getMessage().contains("hunter2"));
+    }
+}

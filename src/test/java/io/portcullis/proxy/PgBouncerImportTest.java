@@ -1,0 +1,175 @@
+package io.portcullis.proxy;
+
+import io.portcullis.auth.PasswordVerifiers;
+import io.portcullis.config.ConfigStore;
+import io.portcullis.testing.Backends;
+import io.portcullis.testing.QuestDbServer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * {@code POST /api/v1/import/pgbouncer} against the running gateway and a real QuestDB: what it
+ * creates logs in through the gateway, a dry run stores nothing, what it cannot map is reported, and
+ * no secret comes back.
+ */
+@QuarkusTest
+class PgBouncerImportTest {
+
+    private static final String PLAIN_SECRET = "imp-plain-secret";
+    private static final String MD5_SECRET = "imp-md5-secret";
+    private static final String SCRAM_SECRET = "imp-scram-secret";
+
+    @Inject
+    ConfigStore store;
+
+    private static io.restassured.specification.RequestSpecification admin() {
+        return GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(ContentType.JSON);
+    }
+
+    private static String fixture(String path) throws IOException {
+        try (InputStream in = PgBouncerImportTest.class.getResourceAsStream("/pgbouncer/" + path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The ini pointed at the test QuestDB; the QuestDB guide's file uses 127.0.0.1:8812. */
+    private static String atTestQuestDb(String ini) {
+        QuestDbServer questdb = Backends.questdb();
+        return ini.replace("host=127.0.0.1 port=8812", "host=" + questdb.host() + " port=" + questdb.pgPort());
+    }
+
+    private static void selectOne(String database, String user, String password) throws SQLException {
+        try (Connection c = GatewayClient.connect(database, user, password); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT 1")) {
+            rs.next();
+            assertEquals(1, rs.getInt(1));
+        }
+    }
+
+    @Test
+    void theQuestDbGuidesFilesGiveAWorkingSetup() throws Exception {
+        Response response = admin().body(Map.of("ini", atTestQuestDb(fixture("questdb-guide/pgbouncer.ini")),
+                "userlist", fixture("questdb-guide/userlist.txt"))).post("/api/v1/import/pgbouncer");
+        response.then().statusCode(200)
+                .header("ETag", equalTo("\"" + store.current().version() + "\""))
+                .body("dryRun", equalTo(false))
+                .body("tlsSettings.mode", equalTo("require"))
+                .body("tlsSettings.applied", equalTo(false))
+                .body("unmapped.key", hasItems("auth_type", "logfile", "pidfile", "listen_port"));
+        List<String> databases = response.jsonPath().getList("created.databases");
+        databases.addAll(response.jsonPath().getList("updated.databases"));
+        assertEquals(List.of("questdb"), databases);
+        selectOne("questdb", "admin", "quest");
+    }
+
+    @Test
+    void importedPlainMd5AndScramUsersLogInThroughTheGateway() throws Exception {
+        QuestDbServer questdb = Backends.questdb();
+        String ini = """
+                [databases]
+                imported_qdb = host=%s port=%d user=%s password=%s pool_size=4 pool_mode=session
+                [pgbouncer]
+                auth_type = scram-sha-256
+                server_reset_query = DISCARD ALL
+                """.formatted(questdb.host(), questdb.pgPort(), questdb.user(), questdb.password());
+        String md5Hash = PasswordVerifiers.md5("imp_md5", MD5_SECRET);
+        String userlist = "\"imp_plain\" \"" + PLAIN_SECRET + "\"\n"
+                + "\"imp_md5\" \"" + md5Hash + "\"\n"
+                + "\"imp_scram\" \"" + PasswordVerifiers.scramSha256(SCRAM_SECRET) + "\"\n";
+        Response response = admin().body(Map.of("ini", ini, "userlist", userlist)).post("/api/v1/import/pgbouncer");
+        response.then().statusCode(200)
+                .body("created.databases", hasItem("imported_qdb"))
+                .body("created.users", hasItems("imp_plain", "imp_md5", "imp_scram"))
+                .body("unmapped[0].file", equalTo("pgbouncer.ini"))
+                .body("unmapped[0].line", equalTo(5))
+                .body("unmapped[0].key", equalTo("server_reset_query"))
+                .body("unmapped[0].value", equalTo("DISCARD ALL"))
+                .body("unmapped[0].reason", containsString("resets server connections"));
+        String body = response.asString();
+        for (String secret : List.of(PLAIN_SECRET, MD5_SECRET, SCRAM_SECRET, "SCRAM-SHA-256$", md5Hash, "password=")) {
+            assertFalse(body.contains(secret), "the report must not echo " + secret + ": " + body);
+        }
+        GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).get("/api/v1/users/imp_md5")
+                .then().statusCode(200).body("auth", equalTo("md5"));
+        GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).get("/api/v1/databases/imported_qdb")
+                .then().statusCode(200).body("poolSize", equalTo(4)).body("passwordSet", equalTo(true));
+        selectOne("imported_qdb", "imp_plain", PLAIN_SECRET);
+        selectOne("imported_qdb", "imp_md5", MD5_SECRET);
+        selectOne("imported_qdb", "imp_scram", SCRAM_SECRET);
+    }
+
+    @Test
+    void aDryRunReportsAndStoresNothing() {
+        long before = store.current().version();
+        admin().body(Map.of("ini", "[databases]\ndry_db = host=h.internal user=u password=p\n",
+                        "userlist", "\"dry_user\" \"dry-secret\"\n", "dryRun", true))
+                .post("/api/v1/import/pgbouncer")
+                .then().statusCode(200)
+                .header("ETag", equalTo("\"" + before + "\""))
+                .body("dryRun", equalTo(true))
+                .body("version", equalTo((int) before))
+                .body("created.databases", hasItem("dry_db"))
+                .body("created.users", hasItem("dry_user"));
+        assertEquals(before, store.current().version());
+        assertFalse(store.current().database("dry_db").isPresent());
+        assertFalse(store.current().user("dry_user").isPresent());
+    }
+
+    @Test
+    void aFilePgBouncerCouldNotLoadIsAProblemNamingTheLine() {
+        long before = store.current().version();
+        admin().body(Map.of("ini", "[databases]\nbroken = host=h password='hunter2\n"))
+                .post("/api/v1/import/pgbouncer")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("pgbouncer.ini line 2: database 'broken': the value of 'password' needs a closing quote"));
+        admin().body(Map.of("ini", "[databases]\n", "userlist", "\"ok\" \"x\"\n# not a comment\n"))
+                .post("/api/v1/import/pgbouncer")
+                .then().statusCode(400)
+                .body("detail", containsString("userlist.txt line 2"));
+        admin().body(Map.of("ini", "%include dbs.ini\n", "includes", Map.of("other.ini", "")))
+                .post("/api/v1/import/pgbouncer")
+                .then().statusCode(400)
+                .body("detail", equalTo("pgbouncer.ini line 1: %include dbs.ini: the file is not available"));
+        admin().body(Map.of("userlist", "")).post("/api/v1/import/pgbouncer")
+                .then().statusCode(400).body("detail", containsString("ini is required"));
+        assertEquals(before, store.current().version());
+    }
+
+    @Test
+    void includesAreTakenFromTheRequest() {
+        admin().body(Map.of("ini", "[databases]\n%include conf.d/dbs.ini\n",
+                        "includes", Map.of("conf.d/dbs.ini", "inc_db = host=h.internal user=u\n"), "dryRun", true))
+                .post("/api/v1/import/pgbouncer")
+                .then().statusCode(200)
+                .body("created.databases", hasItem("inc_db"))
+                .body("unmapped[0].file", equalTo("conf.d/dbs.ini"))
+                .body("unmapped[0].key", equalTo("password"));
+    }
+
+    @Test
+    void anonymousCallersAreRefused() {
+        GatewayClient.api().contentType(ContentType.JSON).body(Map.of("ini", ""))
+                .post("/api/v1/import/pgbouncer").then().statusCode(401);
+    }
+}
