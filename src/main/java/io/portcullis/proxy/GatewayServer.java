@@ -47,6 +47,7 @@ public class GatewayServer {
     ListenerSettings listener;
     @Inject
     SessionSettings sessionSettings;
+    @Inject
     Instance<GatewayEvents> events;
 
     private final List<WireVerticle> verticles = new CopyOnWriteArrayList<>();
