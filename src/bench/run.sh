@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Portcullis benchmark: QuestDB direct vs PgBouncer+TLS vs Portcullis+TLS, pgbench custom scripts, one table.
 #
-#   src/bench/run.sh            full matrix, about 10 minutes
-#   src/bench/run.sh --quick    same matrix, short runs, about 2 minutes
+#   src/bench/run.sh            full matrix, about 12 minutes
+#   src/bench/run.sh --quick    fewer cells, short runs, about 4 minutes
 #   src/bench/run.sh --profile  full run plus a JFR profile of Portcullis during one 16-client run
 #
 # Works from a fresh clone: builds the fast-jar when it is missing (./mvnw -B -q package -DskipTests, which
@@ -62,7 +62,9 @@ if ((${#missing[@]} > 0)); then
   fi
 fi
 
-if [[ ! -f target/quarkus-app/quarkus-run.jar || ! -f target/backends/questdb.jar ]]; then
+# Build when the jar is missing or older than the sources, so the results' commit id names what ran.
+jar=target/quarkus-app/quarkus-run.jar
+if [[ ! -f $jar || ! -f target/backends/questdb.jar || -n $(find src/main pom.xml -newer "$jar" -print -quit) ]]; then
   log "building: ./mvnw -B -q package -DskipTests"
   ./mvnw -B -q package -DskipTests
 fi
