@@ -1,0 +1,818 @@
+#!/usr/bin/env python3
+"""Portcullis benchmark driver (started by src/bench/run.sh, which installs and builds what it needs).
+
+Starts QuestDB, Portcullis and PgBouncer on loopback free ports, runs pgbench custom scripts against
+three targets -- QuestDB direct (plaintext, the limit), PgBouncer + TLS, Portcullis + TLS -- and writes
+one table with TPS, latency, the ratios Portcullis/PgBouncer and Portcullis/direct, the proxies' CPU and
+memory, and memory with 5,000 idle TLS clients. Standard library only.
+
+Every cell runs the three targets back to back so drift on a shared machine hits them alike.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH_DIR = ROOT / "target" / "bench"
+PORTCULLIS_JAR = ROOT / "target" / "quarkus-app" / "quarkus-run.jar"
+QUESTDB_JAR = ROOT / "target" / "backends" / "questdb.jar"
+
+HOST = "127.0.0.1"
+DATABASE = "qdb"
+QDB_USER, QDB_PASSWORD = "admin", "quest"
+BENCH_USER, BENCH_PASSWORD = "bench", "bench-secret-1"
+
+# Same pool size in both proxies; QuestDB's own connection limit (64 by default) is raised well above
+# what the proxies' pools plus the direct 64-client runs can hold at once.
+POOL_SIZE = 64
+QUESTDB_CONNECTION_LIMIT = 256
+CLIENT_COUNTS = (1, 16, 64)
+PGBENCH_THREADS = 2
+MODES = ("simple", "extended", "prepared")
+TRADES_ROWS = 100_000
+IDLE_CLIENTS = 5000
+# Idle clients sit through the whole measurement; both proxies' login timeouts are raised above it.
+LOGIN_TIMEOUT_SECONDS = 600
+STARTUP_TIMEOUT_SECONDS = 120
+RSS_SAMPLE_SECONDS = 0.25
+# pgbench -T includes connecting: 64 TLS + SCRAM logins take seconds on a busy 2-core box, so runs with
+# many clients get this much longer (TPS excludes the initial connection time either way).
+SETUP_ALLOWANCE_SECONDS = {1: 0, 16: 2, 64: 5}
+# Portcullis is warm when its JIT compilers use less than this share of a core during a warm-up round.
+JIT_QUIET_CORES = 0.1
+JIT_WARMUP_MAX_SECONDS = 120
+
+SCRIPTS = {
+    "select1": "SELECT 1;\n",
+    "trades": "\\set p random(1, 1000)\nSELECT ts, sym, price, qty FROM trades WHERE price > :p LIMIT 10;\n",
+}
+
+PROFILES = {
+    # seconds: warm-up per target, each pgbench run
+    # (pgbench -T counts connection set-up, so 64 TLS logins on a busy machine need a few seconds)
+    "full": {"warmup": 12, "duration": 7, "trades_modes": MODES, "idle_clients": IDLE_CLIENTS},
+    "quick": {"warmup": 3, "duration": 2, "trades_modes": ("extended",), "idle_clients": 1000},
+}
+
+SSL_REQUEST = (8).to_bytes(4, "big") + (80877103).to_bytes(4, "big")
+
+
+def log(message):
+    print(f"==> {message}", file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def run(command, **kwargs):
+    return subprocess.run(command, check=True, capture_output=True, text=True, **kwargs)
+
+
+def first_line(command):
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, timeout=30)
+        return (out.stdout or out.stderr).strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "unknown"
+
+
+# ---------------------------------------------------------------- process metrics
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process (all threads) so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def jit_cpu_seconds(pid):
+    """CPU time of a JVM's JIT compiler threads: while it grows, the JVM is still warming up."""
+    total = 0.0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            if task.joinpath("comm").read_text().startswith(("C1 Compiler", "C2 Compiler")):
+                fields = task.joinpath("stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        except OSError:
+            pass
+    return total
+
+
+def rss_kib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+class RssSampler:
+    """Highest RSS of some processes while a block runs."""
+
+    def __init__(self, pids):
+        self.pids = pids
+        self.peak = {pid: 0 for pid in pids}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self):
+        while not self._stop.is_set():
+            for pid in self.pids:
+                try:
+                    self.peak[pid] = max(self.peak[pid], rss_kib(pid))
+                except OSError:
+                    pass
+            self._stop.wait(RSS_SAMPLE_SECONDS)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+# ---------------------------------------------------------------- servers
+
+class Server:
+    name = "server"
+
+    def __init__(self, work):
+        self.work = work
+        self.process = None
+        self.log_path = work / f"{self.name}.log"
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def spawn(self, command, env=None, cwd=None):
+        log_file = open(self.log_path, "ab")
+        self.process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                        env=env, cwd=cwd, start_new_session=True)
+        log_file.close()
+
+    def check_alive(self):
+        if self.process.poll() is not None:
+            raise RuntimeError(f"{self.name} exited with {self.process.returncode}; see {self.log_path}:\n"
+                               + tail(self.log_path))
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(15)
+
+
+def tail(path, lines=20):
+    try:
+        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def psql(port, user, password, sql, sslmode="disable", timeout=30):
+    env = dict(os.environ, PGPASSWORD=password, PGSSLMODE=sslmode, PGCONNECT_TIMEOUT="5")
+    return subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", HOST, "-p", str(port),
+                           "-U", user, "-d", DATABASE, "-c", sql],
+                          capture_output=True, text=True, env=env, timeout=timeout)
+
+
+def await_login(server, port, user, password, sslmode):
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    last = None
+    while time.monotonic() < deadline:
+        server.check_alive()
+        last = psql(port, user, password, "SELECT 1", sslmode)
+        if last.returncode == 0:
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"{server.name} did not accept a login on port {port} within {STARTUP_TIMEOUT_SECONDS}s: "
+                       f"{last.stderr.strip() if last else ''}\n{tail(server.log_path)}")
+
+
+class QuestDb(Server):
+    """QuestDB as its own process, configured like src/test/java/io/portcullis/testing/QuestDbServer.java
+    except for the connection limit and the worker counts (QuestDB's defaults for this machine)."""
+    name = "questdb"
+
+    def start(self):
+        self.port = free_port()
+        root = self.work / "questdb"
+        (root / "conf").mkdir(parents=True)
+        settings = {
+            "pg.net.bind.to": f"{HOST}:{self.port}",
+            "http.net.bind.to": f"{HOST}:{free_port()}",
+            "http.min.net.bind.to": f"{HOST}:{free_port()}",
+            "line.tcp.net.bind.to": f"{HOST}:{free_port()}",
+            "line.udp.enabled": "false",
+            "telemetry.enabled": "false",
+            "cairo.wal.enabled.default": "false",
+            "pg.net.connection.limit": QUESTDB_CONNECTION_LIMIT,
+            "pg.net.active.connection.limit": QUESTDB_CONNECTION_LIMIT,
+            "pg.connection.pool.capacity": QUESTDB_CONNECTION_LIMIT,
+        }
+        (root / "conf" / "server.conf").write_text("".join(f"{k}={v}\n" for k, v in settings.items()))
+        (root / "conf" / "log.conf").write_text("writers=stdout\nw.stdout.class=io.questdb.log.LogConsoleWriter\n"
+                                                "w.stdout.level=ADVISORY,ERROR,CRITICAL\n")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("QDB_")}
+        self.spawn(["java", "-Xmx1g", "-p", str(QUESTDB_JAR), "-m", "io.questdb/io.questdb.ServerMain",
+                    "-d", str(root)], env=env, cwd=root)
+        await_login(self, self.port, QDB_USER, QDB_PASSWORD, "disable")
+
+    def create_trades(self):
+        statements = [
+            "DROP TABLE IF EXISTS trades",
+            "CREATE TABLE trades (ts TIMESTAMP, sym SYMBOL, price DOUBLE, qty LONG) TIMESTAMP(ts) PARTITION BY DAY",
+            "INSERT INTO trades SELECT timestamp_sequence('2024-01-01', 1000000L), "
+            "rnd_symbol('AAPL','MSFT','GOOG','AMZN','NVDA'), rnd_double() * 1000, rnd_long(1, 1000, 0) "
+            f"FROM long_sequence({TRADES_ROWS})",
+        ]
+        for sql in statements:
+            result = psql(self.port, QDB_USER, QDB_PASSWORD, sql)
+            if result.returncode != 0:
+                raise RuntimeError(f"QuestDB refused {sql!r}: {result.stderr.strip()}")
+        count = psql(self.port, QDB_USER, QDB_PASSWORD, "SELECT count() FROM trades").stdout.strip()
+        if count != str(TRADES_ROWS):
+            raise RuntimeError(f"trades holds {count} rows, expected {TRADES_ROWS}")
+
+
+class Portcullis(Server):
+    name = "portcullis"
+
+    def __init__(self, work, backend_port, java_options):
+        super().__init__(work)
+        self.backend_port = backend_port
+        self.java_options = java_options
+        self.token = secrets.token_urlsafe(24)
+
+    def start(self):
+        self.port = free_port()
+        self.http_port = free_port()
+        data = self.work / "portcullis-data"
+        data.mkdir()
+        command = ["java", *self.java_options,
+                   f"-Dportcullis.listen.host={HOST}", f"-Dportcullis.listen.port={self.port}",
+                   f"-Dquarkus.http.host={HOST}", f"-Dquarkus.http.port={self.http_port}",
+                   f"-Dportcullis.data-dir={data}", "-Dportcullis.tls.mode=require",
+                   f"-Dportcullis.listen.client-login-timeout={LOGIN_TIMEOUT_SECONDS}s",
+                   "-jar", str(PORTCULLIS_JAR)]
+        env = dict(os.environ, PORTCULLIS_ADMIN_TOKEN=self.token)
+        self.spawn(command, env=env, cwd=self.work)
+        self._await_api()
+        self._api("PUT", f"/api/v1/databases/{DATABASE}", {
+            "host": HOST, "port": self.backend_port, "dbname": DATABASE, "user": QDB_USER,
+            "password": QDB_PASSWORD, "poolMode": "session", "poolSize": POOL_SIZE})
+        self._api("PUT", f"/api/v1/users/{BENCH_USER}", {"password": BENCH_PASSWORD, "auth": "scram-sha-256"})
+        await_login(self, self.port, BENCH_USER, BENCH_PASSWORD, "require")
+
+    def _await_api(self):
+        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            self.check_alive()
+            try:
+                with urllib.request.urlopen(f"http://{HOST}:{self.http_port}/q/health/ready", timeout=5) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"Portcullis API not ready within {STARTUP_TIMEOUT_SECONDS}s\n{tail(self.log_path)}")
+
+    def _api(self, method, path, body):
+        request = urllib.request.Request(f"http://{HOST}:{self.http_port}{path}", method=method,
+                                         data=json.dumps(body).encode(),
+                                         headers={"Authorization": f"Bearer {self.token}",
+                                                  "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as e:
+            raise RuntimeError(f"{method} {path} -> {e.code}: {e.read().decode(errors='replace')}") from e
+
+    def gc(self):
+        """Full GC so RSS readings compare live memory, not garbage awaiting collection."""
+        subprocess.run(["jcmd", str(self.pid), "GC.run"], capture_output=True, timeout=60)
+
+
+class PgBouncer(Server):
+    """Debian's pgbouncer, configured like Portcullis: TLS required, session pool of POOL_SIZE, SCRAM
+    for clients, the backend's cleartext password in the database line (QuestDB asks cleartext)."""
+    name = "pgbouncer"
+
+    def __init__(self, work, backend_port):
+        super().__init__(work)
+        self.backend_port = backend_port
+        self.binary = os.environ.get("PGBOUNCER_BIN") or shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+
+    def start(self):
+        self.port = free_port()
+        # PgBouncer refuses to run as root: as root it runs as the postgres user from a directory that user owns.
+        as_postgres = os.geteuid() == 0
+        home = Path(tempfile.mkdtemp(prefix="portcullis-bench-pgbouncer-"))
+        self.home = home
+        run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+             "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+             "-keyout", str(home / "server.key"), "-out", str(home / "server.crt")])
+        (home / "userlist.txt").write_text(f'"{BENCH_USER}" "{BENCH_PASSWORD}"\n')
+        self.log_path = home / "pgbouncer.log"
+        (home / "pgbouncer.ini").write_text(f"""[databases]
+{DATABASE} = host={HOST} port={self.backend_port} dbname={DATABASE} user={QDB_USER} password={QDB_PASSWORD}
+
+[pgbouncer]
+listen_addr = {HOST}
+listen_port = {self.port}
+unix_socket_dir =
+pidfile = {home}/pgbouncer.pid
+auth_type = scram-sha-256
+auth_file = {home}/userlist.txt
+pool_mode = session
+default_pool_size = {POOL_SIZE}
+max_client_conn = {IDLE_CLIENTS + 500}
+client_tls_sslmode = require
+client_tls_key_file = {home}/server.key
+client_tls_cert_file = {home}/server.crt
+client_tls_protocols = tlsv1.2,tlsv1.3
+server_tls_sslmode = disable
+client_login_timeout = {LOGIN_TIMEOUT_SECONDS}
+ignore_startup_parameters = extra_float_digits
+log_connections = 0
+log_disconnections = 0
+""")
+        os.chmod(home / "server.key", 0o600)
+        # runuser applies the login limits (often 1024 open files): lift the soft limit to the hard one so
+        # PgBouncer can hold the idle clients.
+        command = ["sh", "-c", 'ulimit -n "$(ulimit -Hn)"; exec "$@"', "sh", self.binary, "-q", str(home / "pgbouncer.ini")]
+        if as_postgres:
+            run(["chown", "-R", "postgres:postgres", str(home)])
+            command = ["runuser", "-u", "postgres", "--", *command]
+        self.spawn(command, cwd=home)
+        await_login(self, self.port, BENCH_USER, BENCH_PASSWORD, "require")
+        self._pid = self._find_pid()
+
+    def _find_pid(self):
+        # Under runuser the Popen child is runuser; PgBouncer writes its own pid file.
+        pid_file = self.home / "pgbouncer.pid"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if pid_file.exists() and pid_file.read_text().strip():
+                return int(pid_file.read_text().strip())
+            time.sleep(0.2)
+        return self.process.pid
+
+    @property
+    def pid(self):
+        return self._pid
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.kill(self._pid, signal.SIGINT)
+            except (OSError, AttributeError):
+                pass
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        saved = self.work / "pgbouncer.log"
+        if getattr(self, "home", None):
+            if (self.home / "pgbouncer.log").exists():
+                shutil.copy(self.home / "pgbouncer.log", saved)
+            shutil.rmtree(self.home, ignore_errors=True)
+        self.log_path = saved
+
+
+# ---------------------------------------------------------------- pgbench
+
+class Target:
+    def __init__(self, key, label, server, port, user, password, sslmode, metered):
+        self.key, self.label, self.server = key, label, server
+        self.port, self.user, self.password, self.sslmode = port, user, password, sslmode
+        self.metered = metered  # measure this process's CPU and RSS
+
+
+def pgbench(target, script_path, mode, clients, seconds, connect_each=False):
+    command = ["pgbench", "-n", "-f", str(script_path), "-M", mode, "-c", str(clients),
+               "-j", str(min(PGBENCH_THREADS, clients)), "-T", str(seconds), "-h", HOST, "-p", str(target.port),
+               "-U", target.user, DATABASE]
+    if connect_each:
+        command.insert(1, "-C")
+    env = dict(os.environ, PGPASSWORD=target.password, PGSSLMODE=target.sslmode, PGAPPNAME="pgbench")
+    pid = target.server.pid if target.metered else None
+    cpu_before = cpu_seconds(pid) if pid else None
+    started = time.monotonic()
+    with RssSampler([pid] if pid else []) as sampler:
+        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=seconds + 300)
+    wall = time.monotonic() - started
+    row = {"target": target.key, "mode": mode, "clients": clients, "connect_each": connect_each,
+           "load1_before": round(os.getloadavg()[0], 1)}
+    if pid:
+        row["proxy_cpu_seconds"] = round(cpu_seconds(pid) - cpu_before, 2)
+        row["proxy_cpu_cores"] = round(row["proxy_cpu_seconds"] / wall, 2)
+        row["proxy_peak_rss_mib"] = round(sampler.peak[pid] / 1024, 1)
+    tps = re.search(r"^tps = ([\d.]+)", result.stdout, re.M)
+    latency = re.search(r"^latency average = ([\d.]+) ms", result.stdout, re.M)
+    failed = re.search(r"^number of failed transactions: (\d+)", result.stdout, re.M)
+    processed = re.search(r"^number of transactions actually processed: (\d+)", result.stdout, re.M)
+    if result.returncode != 0 or not tps:
+        row["error"] = (result.stderr.strip() or result.stdout.strip()).splitlines()[-3:]
+        log(f"  {target.key} {mode} c={clients}{' -C' if connect_each else ''}: FAILED {row['error']}")
+        return row
+    row["tps"] = round(float(tps.group(1)), 1)
+    row["latency_ms"] = round(float(latency.group(1)), 3) if latency else None
+    row["transactions"] = int(processed.group(1)) if processed else None
+    row["failed"] = int(failed.group(1)) if failed else 0
+    if row["failed"] or "error" in result.stderr.lower():
+        row["stderr"] = result.stderr.strip().splitlines()[-3:]
+    log(f"  {target.key:10} {mode:8} c={clients:<3}{' -C' if connect_each else '   '} "
+        f"tps={row['tps']:>9.1f} lat={row['latency_ms']} ms"
+        + (f" cpu={row['proxy_cpu_cores']} cores" if pid else ""))
+    return row
+
+
+def warm_up(target, scripts, seconds):
+    for mode in MODES:
+        pgbench(target, scripts["select1"], mode, 16, max(2, seconds // len(MODES)))
+    pgbench(target, scripts["trades"], "extended", 16, 2)
+
+
+def warm_until_compiled(portcullis, target, scripts):
+    """Keeps warming Portcullis while its JIT compilers still work hard: on a busy machine C2 can need
+    minutes, and interpreted TLS code is many times slower. Capped at JIT_WARMUP_MAX_SECONDS."""
+    deadline = time.monotonic() + JIT_WARMUP_MAX_SECONDS
+    while time.monotonic() < deadline:
+        before, started = jit_cpu_seconds(portcullis.pid), time.monotonic()
+        warm_up(target, scripts, 6)
+        share = (jit_cpu_seconds(portcullis.pid) - before) / (time.monotonic() - started)
+        log(f"  Portcullis JIT compilers used {share:.2f} cores during that round")
+        if share < JIT_QUIET_CORES:
+            return
+    log(f"  JIT still busy after {JIT_WARMUP_MAX_SECONDS} s of extra warm-up; measuring anyway")
+
+
+# ---------------------------------------------------------------- idle TLS clients
+
+def raise_fd_limit(needed):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < needed:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, needed) if hard != resource.RLIM_INFINITY else needed,
+                                                    hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def idle_tls_clients(server, port, count, before_measure=None):
+    """Opens `count` connections that send SSLRequest, complete the TLS handshake and stay idle before the
+    startup message (pre-login), and returns the proxy's RSS before and after."""
+    limit = raise_fd_limit(count + 256)
+    if limit < count + 64:
+        return {"error": f"open-file limit {limit} is too low for {count} clients (ulimit -n)"}
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    if before_measure:
+        before_measure()
+    time.sleep(1)
+    rss_before = rss_kib(server.pid)
+    sockets = []
+    started = time.monotonic()
+    try:
+        for i in range(count):
+            if i and i % 1000 == 0:
+                log(f"  {i} open, RSS {rss_kib(server.pid) // 1024} MiB")
+            raw = socket.create_connection((HOST, port), timeout=30)
+            raw.sendall(SSL_REQUEST)
+            answer = raw.recv(1)
+            if answer != b"S":
+                raw.close()
+                raise RuntimeError(f"SSLRequest answered {answer!r}")
+            sockets.append(context.wrap_socket(raw, server_hostname="localhost"))
+        opened = time.monotonic() - started
+        time.sleep(2)
+        if before_measure:
+            before_measure()
+        time.sleep(1)
+        alive = sum(1 for s in sockets if _still_open(s))
+        rss_after = rss_kib(server.pid)
+    finally:
+        for s in sockets:
+            try:
+                s.close()
+            except OSError:
+                pass
+    return {"clients": count, "still_open": alive, "open_seconds": round(opened, 1),
+            "rss_before_mib": round(rss_before / 1024, 1), "rss_after_mib": round(rss_after / 1024, 1),
+            "kib_per_client": round((rss_after - rss_before) / count, 1)}
+
+
+def _still_open(tls_socket):
+    tls_socket.setblocking(False)
+    try:
+        return tls_socket.recv(1) != b""
+    except (ssl.SSLWantReadError, BlockingIOError):
+        return True
+    except OSError:
+        return False
+    finally:
+        tls_socket.setblocking(True)
+
+
+# ---------------------------------------------------------------- JFR
+
+def profile_portcullis(portcullis, target, script_path, seconds, out_dir):
+    """Records Portcullis with JFR (profile settings) during one extra 16-client run and summarises
+    jdk.ExecutionSample by top frame (self time) and by io.portcullis / io.netty / io.vertx frames on stack."""
+    recording = out_dir / "portcullis-16c.jfr"
+    run(["jcmd", str(portcullis.pid), "JFR.start", "name=bench", "settings=profile"])
+    row = pgbench(target, script_path, "extended", 16, seconds)
+    run(["jcmd", str(portcullis.pid), "JFR.stop", "name=bench", f"filename={recording}"])
+    printed = subprocess.run(["jfr", "print", "--events", "jdk.ExecutionSample", "--stack-depth", "64",
+                              str(recording)], capture_output=True, text=True, timeout=600).stdout
+    self_counts, inclusive, samples = {}, {}, 0
+    for event in printed.split("jdk.ExecutionSample")[1:]:
+        frames = re.findall(r"^\s+([\w$.<>/]+\([^)]*\))\s+line:", event, re.M)
+        if not frames:
+            continue
+        samples += 1
+        top = frames[0].split("(")[0]
+        self_counts[top] = self_counts.get(top, 0) + 1
+        for method in {f.split("(")[0] for f in frames}:
+            inclusive[method] = inclusive.get(method, 0) + 1
+    def top(counts, n, keep=lambda m: True):
+        return [{"method": m, "samples": c, "percent": round(100 * c / samples, 1)}
+                for m, c in sorted(counts.items(), key=lambda kv: -kv[1]) if keep(m)][:n]
+    return {"recording": str(recording.relative_to(ROOT)), "run": row, "samples": samples,
+            "top_self": top(self_counts, 25),
+            "top_inclusive_portcullis": top(inclusive, 20, lambda m: m.startswith("io.portcullis")),
+            "top_inclusive_all": top(inclusive, 30)}
+
+
+# ---------------------------------------------------------------- report
+
+def ratio(a, b):
+    return round(a / b, 2) if a and b else None
+
+
+def build_table(rows):
+    by_cell = {}
+    for row in rows:
+        key = (row["script"], row["mode"], row["clients"], row["connect_each"])
+        by_cell.setdefault(key, {})[row["target"]] = row
+    table = []
+    for (script, mode, clients, connect_each), cell in by_cell.items():
+        d, b, p = cell.get("direct", {}), cell.get("pgbouncer", {}), cell.get("portcullis", {})
+        table.append({
+            "script": script, "mode": mode, "clients": clients, "connect_each": connect_each,
+            "direct_tps": d.get("tps"), "pgbouncer_tps": b.get("tps"), "portcullis_tps": p.get("tps"),
+            "portcullis_vs_pgbouncer": ratio(p.get("tps"), b.get("tps")),
+            "portcullis_vs_direct": ratio(p.get("tps"), d.get("tps")),
+            "direct_latency_ms": d.get("latency_ms"), "pgbouncer_latency_ms": b.get("latency_ms"),
+            "portcullis_latency_ms": p.get("latency_ms"),
+            "pgbouncer_cpu_cores": b.get("proxy_cpu_cores"), "portcullis_cpu_cores": p.get("proxy_cpu_cores"),
+            "portcullis_peak_rss_mib": p.get("proxy_peak_rss_mib"),
+            "errors": {t: r["error"] for t, r in cell.items() if "error" in r} or None,
+        })
+    return table
+
+
+def fmt(value, digits=0):
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def markdown(result):
+    env, table = result["environment"], result["table"]
+    lines = [f"# Portcullis benchmark {result['started']} ({result['profile']})", "",
+             f"- commit `{env['git']}`; machine: {env['nproc']} × {env['cpu_model']}, {env['memory_gib']} GiB, "
+             f"{env['kernel']}",
+             f"- {env['java']}; QuestDB {env['questdb']}; {env['pgbouncer']}; {env['pgbench']}",
+             f"- Portcullis JVM options: `{' '.join(env['portcullis_java_options']) or '(defaults)'}`",
+             f"- each run {result['settings']['duration']} s (+{SETUP_ALLOWANCE_SECONDS[16]} s at 16 clients, "
+             f"+{SETUP_ALLOWANCE_SECONDS[64]} s at 64 for logging in) after a {result['settings']['warmup']} s warm-up per "
+             f"target; pgbench -n -j {PGBENCH_THREADS}; pool size {POOL_SIZE} (session) in both proxies; "
+             f"direct = QuestDB without TLS, proxies with sslmode=require (client SCRAM-SHA-256)",
+             "- scripts: `select1` = `SELECT 1;`; `trades` = `SELECT ts, sym, price, qty FROM trades WHERE price > :p "
+             f"LIMIT 10` ({TRADES_ROWS:,} rows); `-C` = a new TLS connection (and login) per transaction", "",
+             "| script | mode | clients | direct TPS | PgBouncer TPS | Portcullis TPS | P/PgB | P/direct "
+             "| latency ms direct / PgB / P | CPU cores PgB / P |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---|---|"]
+    for row in table:
+        lines.append(
+            f"| {row['script']} | {row['mode']}{' -C' if row['connect_each'] else ''} | {row['clients']} "
+            f"| {fmt(row['direct_tps'])} | {fmt(row['pgbouncer_tps'])} | {fmt(row['portcullis_tps'])} "
+            f"| {fmt(row['portcullis_vs_pgbouncer'], 2)} | {fmt(row['portcullis_vs_direct'], 2)} "
+            f"| {fmt(row['direct_latency_ms'], 3)} / {fmt(row['pgbouncer_latency_ms'], 3)} / "
+            f"{fmt(row['portcullis_latency_ms'], 3)} "
+            f"| {fmt(row['pgbouncer_cpu_cores'], 2)} / {fmt(row['portcullis_cpu_cores'], 2)} |")
+    errors = [r for r in table if r["errors"]]
+    if errors:
+        lines += ["", "Failed runs:"]
+        lines += [f"- {r['script']} {r['mode']} c={r['clients']}: {r['errors']}" for r in errors]
+    load = result["load_average"]
+    busy = max(load["start"][0], load["end"][0]) > env["nproc"]
+    lines += ["", f"Load average (1/5/15 min) at start {load['start']}, at end {load['end']}"
+              + (" — **the machine was busy with other work: absolute numbers are depressed and noisy; compare "
+                 "ratios only, and rerun on a quiet machine**" if busy else "") + "."]
+    mem = result["memory"]
+    lines += ["", "Memory (RSS):", "",
+              f"- Portcullis: {fmt(mem['portcullis_rss_start_mib'], 1)} MiB after start-up, peak "
+              f"{fmt(mem['portcullis_peak_rss_mib'], 1)} MiB during the runs; CPU "
+              f"{fmt(mem['portcullis_cpu_seconds'], 1)} s over the whole benchmark "
+              f"(PgBouncer {fmt(mem['pgbouncer_cpu_seconds'], 1)} s, peak RSS {fmt(mem['pgbouncer_peak_rss_mib'], 1)} MiB)"]
+    for name, idle in result["idle_clients"].items():
+        if "error" in idle:
+            lines.append(f"- {name}, idle TLS clients: {idle['error']}")
+        else:
+            lines.append(f"- {name}, {idle['clients']:,} idle TLS clients (SSLRequest + handshake, pre-login; "
+                         f"{idle['still_open']:,} still open at measurement): RSS {idle['rss_before_mib']} → "
+                         f"{idle['rss_after_mib']} MiB = {idle['kib_per_client']} KiB per client")
+    if result.get("profile_summary"):
+        prof = result["profile_summary"]
+        lines += ["", f"JFR profile of Portcullis (select1 extended c=16, {prof['samples']} samples, "
+                      f"`{prof['recording']}`), top frames by self time:", ""]
+        lines += [f"- {p['percent']}% {p['method']}" for p in prof["top_self"][:15]]
+        lines += ["", "io.portcullis frames on stack:", ""]
+        lines += [f"- {p['percent']}% {p['method']}" for p in prof["top_inclusive_portcullis"][:10]]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- main
+
+def environment(java_options):
+    git = first_line(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    model = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    mem_kib = int(Path("/proc/meminfo").read_text().split()[1])
+    return {"git": git + ("-dirty" if dirty else ""), "nproc": os.cpu_count(), "cpu_model": model,
+            "memory_gib": round(mem_kib / 1024 / 1024, 1), "kernel": platform.release(),
+            "java": first_line(["java", "-version"]), "pgbench": first_line(["pgbench", "--version"]),
+            "pgbouncer": first_line([os.environ.get("PGBOUNCER_BIN") or "pgbouncer", "--version"]),
+            "questdb": QUESTDB_JAR.resolve().name if not QUESTDB_JAR.is_symlink() else "?",
+            "portcullis_java_options": java_options}
+
+
+def questdb_version():
+    pom = (ROOT / "pom.xml").read_text()
+    found = re.search(r"<questdb.version>([^<]+)</questdb.version>", pom)
+    return found.group(1) if found else "?"
+
+
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main():
+    # SIGTERM stops the servers too (the finally block runs), like Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupted)
+    parser = argparse.ArgumentParser(description="Portcullis vs PgBouncer vs direct QuestDB, with pgbench")
+    parser.add_argument("--quick", action="store_true", help="fewer cells, short runs, 1,000 idle clients (about 4 minutes)")
+    parser.add_argument("--profile", action="store_true",
+                        help="also record a JFR profile of Portcullis during one extra 16-client run")
+    args = parser.parse_args()
+    profile = "quick" if args.quick else "full"
+    settings = PROFILES[profile]
+    java_options = os.environ.get("BENCH_PORTCULLIS_JAVA_OPTS", "").split()
+
+    for path, hint in ((PORTCULLIS_JAR, "./mvnw -B -q package -DskipTests"),
+                       (QUESTDB_JAR, "./mvnw -B -q package -DskipTests")):
+        if not path.is_file():
+            sys.exit(f"missing {path}: run {hint} (src/bench/run.sh does)")
+    for tool in ("pgbench", "psql", "openssl", "java", "jcmd"):
+        if not shutil.which(tool):
+            sys.exit(f"missing {tool} on PATH (src/bench/run.sh installs postgresql-client and pgbouncer)")
+
+    started = datetime.datetime.now()
+    load_start = [round(x, 1) for x in os.getloadavg()]
+    stamp = started.strftime("%Y%m%d-%H%M%S")
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    work = BENCH_DIR / f"run-{stamp}"
+    work.mkdir()
+    scripts = {}
+    for name, text in SCRIPTS.items():
+        scripts[name] = work / f"{name}.sql"
+        scripts[name].write_text(text)
+    env = environment(java_options)
+    env["questdb"] = questdb_version()
+    log(f"benchmark ({profile}) in {work}; commit {env['git']}")
+
+    questdb = QuestDb(work)
+    portcullis = pgbouncer = None
+    servers = [questdb]
+    try:
+        log("starting QuestDB")
+        questdb.start()
+        questdb.create_trades()
+        log("starting Portcullis")
+        portcullis = Portcullis(work, questdb.port, java_options)
+        servers.append(portcullis)
+        portcullis.start()
+        log("starting PgBouncer")
+        pgbouncer = PgBouncer(work, questdb.port)
+        servers.append(pgbouncer)
+        pgbouncer.start()
+        rss_start = rss_kib(portcullis.pid)
+        cpu_start = {s.name: cpu_seconds(s.pid) for s in (portcullis, pgbouncer)}
+
+        targets = [
+            Target("direct", "QuestDB direct", questdb, questdb.port, QDB_USER, QDB_PASSWORD, "disable", False),
+            Target("pgbouncer", "PgBouncer", pgbouncer, pgbouncer.port, BENCH_USER, BENCH_PASSWORD, "require", True),
+            Target("portcullis", "Portcullis", portcullis, portcullis.port, BENCH_USER, BENCH_PASSWORD, "require",
+                   True),
+        ]
+        for target in targets:
+            log(f"warming up {target.key} ({settings['warmup']} s)")
+            warm_up(target, scripts, settings["warmup"])
+        warm_until_compiled(portcullis, targets[2], scripts)
+
+        rows = []
+        cells = [(script, mode, clients, False) for script in SCRIPTS
+                 for mode in (MODES if script == "select1" else settings["trades_modes"]) for clients in CLIENT_COUNTS]
+        cells += [("select1", "simple", clients, True) for clients in (1, 16)]
+        for script, mode, clients, connect_each in cells:
+            log(f"{script} {mode} c={clients}{' -C' if connect_each else ''}")
+            for target in targets:
+                for s in servers:
+                    s.check_alive()
+                seconds = settings["duration"] + (0 if connect_each else SETUP_ALLOWANCE_SECONDS[clients])
+                row = pgbench(target, scripts[script], mode, clients, seconds, connect_each)
+                row["script"] = script
+                rows.append(row)
+
+        memory = {
+            "portcullis_rss_start_mib": round(rss_start / 1024, 1),
+            "portcullis_peak_rss_mib": max((r.get("proxy_peak_rss_mib") or 0) for r in rows
+                                           if r["target"] == "portcullis"),
+            "pgbouncer_peak_rss_mib": max((r.get("proxy_peak_rss_mib") or 0) for r in rows
+                                          if r["target"] == "pgbouncer"),
+            "portcullis_cpu_seconds": round(cpu_seconds(portcullis.pid) - cpu_start["portcullis"], 1),
+            "pgbouncer_cpu_seconds": round(cpu_seconds(pgbouncer.pid) - cpu_start["pgbouncer"], 1),
+        }
+
+        profile_summary = None
+        if args.profile:
+            log("JFR profile of Portcullis: select1 extended c=16")
+            profile_summary = profile_portcullis(portcullis, targets[2], scripts["select1"],
+                                                 max(settings["duration"], 10), work)
+
+        idle = {}
+        idle_count = settings["idle_clients"]
+        log(f"{idle_count} idle TLS clients on Portcullis")
+        idle["Portcullis"] = idle_tls_clients(portcullis, portcullis.port, idle_count, portcullis.gc)
+        log(f"  {idle['Portcullis']}")
+        log(f"{idle_count} idle TLS clients on PgBouncer")
+        idle["PgBouncer"] = idle_tls_clients(pgbouncer, pgbouncer.port, idle_count)
+        log(f"  {idle['PgBouncer']}")
+    finally:
+        for server in reversed(servers):
+            try:
+                server.stop()
+            except Exception as e:  # keep stopping the others
+                log(f"stopping {server.name}: {e}")
+
+    result = {"started": started.isoformat(timespec="seconds"), "profile": profile, "settings": settings,
+              "environment": env, "table": build_table(rows), "runs": rows, "memory": memory,
+              "idle_clients": idle, "profile_summary": profile_summary,
+              "load_average": {"start": load_start, "end": [round(x, 1) for x in os.getloadavg()]},
+              "elapsed_seconds": round((datetime.datetime.now() - started).total_seconds())}
+    sha = env["git"]
+    base = BENCH_DIR / f"results-{stamp}-{sha}"
+    base.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
+    text = markdown(result)
+    base.with_suffix(".md").write_text(text)
+    print(text)
+    log(f"results: {base}.md and .json (logs in {work})")
+
+
+if __name__ == "__main__":
+    main()
