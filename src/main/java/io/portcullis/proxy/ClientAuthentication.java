@@ -62,8 +62,14 @@ final class ClientAuthentication {
             return;
         }
         if (user != null && user.auth() == AuthMethod.CERT) {
-            onFailure.accept(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                    "certificate authentication failed for user \"" + userName + "\"");
+            step = Step.DONE;
+            String refusal = services.tls().certificateLoginRefusal(socket, userName);
+            if (refusal == null) {
+                onSuccess.accept(user);
+            } else {
+                onFailure.accept(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                        "certificate authentication failed for user \"" + userName + "\": " + refusal);
+            }
             return;
         }
         scram = ScramServerExchange.forUser(userName, user == null ? null : user.scramVerifier(),
