@@ -180,8 +180,47 @@ public class LiveTls {
         if (settings.clientCaFile().isEmpty()) {
             base = base.withClientCa(config.clientCaPem() == null ? null : ClientCa.parse(config.clientCaPem()));
         }
+        if (base.mode().requiresClientCertificate() && base.clientCa() == null) {
+            throw new ConfigException("mode " + base.mode().wireName()
+                    + " needs a client CA to verify client certificates against; configure one first (PUT /api/v1/tls/client-ca)");
+        }
         VertxTls.check(base);
         return base;
+    }
+
+    /**
+     * Applies stored-settings changes made through the API: resolves and checks {@code config},
+     * makes it live on every listener, then runs {@code persist} (the store write). If the listeners
+     * refuse, nothing is stored; if storing fails, the previous settings are put back. Blocking.
+     *
+     * @throws CertificateSourceConflict when the client CA comes from a file and {@code config} changes it
+     */
+    public TlsState changeStoredSettings(TlsConfig config, Runnable persist) {
+        applyLock.lock();
+        try {
+            TlsState previous = state;
+            if (settings.clientCaFile().isPresent()
+                    && !java.util.Objects.equals(config.clientCaPem(), store.current().tls().clientCaPem())) {
+                throw new CertificateSourceConflict("the client CA comes from portcullis.tls.client-ca-file ("
+                        + settings.clientCaFile().orElseThrow() + "); replace that file instead, it is reloaded automatically");
+            }
+            TlsState next = resolve(config);
+            apply(next);
+            try {
+                persist.run();
+            } catch (RuntimeException e) {
+                apply(previous);
+                throw e;
+            }
+            return state;
+        } finally {
+            applyLock.unlock();
+        }
+    }
+
+    /** Whether the client CA comes from {@code portcullis.tls.client-ca-file}. */
+    public boolean clientCaFromFile() {
+        return settings.clientCaFile().isPresent();
     }
 
     private TlsState settingsFrom(TlsConfig config, TlsState base) {
