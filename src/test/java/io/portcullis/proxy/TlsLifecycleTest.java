@@ -2,6 +2,7 @@ package io.portcullis.proxy;
 
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.QuestDbServer;
+import io.portcullis.testing.TestPki;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;

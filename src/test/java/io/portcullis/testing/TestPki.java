@@ -1,4 +1,4 @@
-package io.portcullis.proxy;
+package io.portcullis.testing;
 
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -39,28 +39,28 @@ import java.util.Date;
 import java.util.List;
 
 /** A throw-away PKI for TLS tests: CAs, server and client certificates, CSR signing, key files for pgJDBC. */
-final class TestPki {
+public final class TestPki {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A certificate with its key. */
-    record Issued(X509Certificate certificate, KeyPair keys) {
-        String certificatePem() {
+    public record Issued(X509Certificate certificate, KeyPair keys) {
+        public String certificatePem() {
             return pem(certificate);
         }
 
-        String keyPem() throws Exception {
+        public String keyPem() throws Exception {
             return pem(new JcaPKCS8Generator(keys.getPrivate(), null));
         }
 
-        String encryptedKeyPem(String passphrase) throws Exception {
+        public String encryptedKeyPem(String passphrase) throws Exception {
             return pem(new JcaPKCS8Generator(keys.getPrivate(), new JceOpenSSLPKCS8EncryptorBuilder(
                     org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC).setProvider(new BouncyCastleProvider())
                     .setPassword(passphrase.toCharArray()).build()));
         }
 
         /** Writes {@code name.crt} (PEM) and {@code name.pk8} (DER PKCS#8, what every pgJDBC reads) into {@code dir}. */
-        Path[] writeClientFiles(Path dir, String name) throws Exception {
+        public Path[] writeClientFiles(Path dir, String name) throws Exception {
             Path crt = dir.resolve(name + ".crt");
             Path key = dir.resolve(name + ".pk8");
             Files.writeString(crt, certificatePem());
@@ -73,13 +73,13 @@ final class TestPki {
     private TestPki() {
     }
 
-    static KeyPair keyPair() throws Exception {
+    public static KeyPair keyPair() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
         return generator.generateKeyPair();
     }
 
-    static Issued ca(String commonName) throws Exception {
+    public static Issued ca(String commonName) throws Exception {
         KeyPair keys = keyPair();
         X500Name name = new X500Name("CN=" + commonName);
         Instant now = Instant.now();
@@ -89,7 +89,7 @@ final class TestPki {
         return new Issued(sign(builder, keys), keys);
     }
 
-    static Issued server(Issued ca, String commonName, Instant notBefore, Instant notAfter) throws Exception {
+    public static Issued server(Issued ca, String commonName, Instant notBefore, Instant notAfter) throws Exception {
         KeyPair keys = keyPair();
         X509v3CertificateBuilder builder = leaf(ca, new X500Name("CN=" + commonName), keys.getPublic(), notBefore, notAfter)
                 .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
@@ -98,7 +98,7 @@ final class TestPki {
         return new Issued(sign(builder, ca.keys()), keys);
     }
 
-    static Issued client(Issued ca, String commonName) throws Exception {
+    public static Issued client(Issued ca, String commonName) throws Exception {
         KeyPair keys = keyPair();
         Instant now = Instant.now();
         X509v3CertificateBuilder builder = leaf(ca, new X500Name("CN=" + commonName), keys.getPublic(),
@@ -108,7 +108,7 @@ final class TestPki {
     }
 
     /** Signs a CSR as {@code ca} would, copying its requested subjectAltNames; returns the certificate PEM. */
-    static String signCsr(Issued ca, String csrPem) throws Exception {
+    public static String signCsr(Issued ca, String csrPem) throws Exception {
         PKCS10CertificationRequest csr;
         try (PEMParser parser = new PEMParser(new StringReader(csrPem))) {
             csr = (PKCS10CertificationRequest) parser.readObject();
@@ -144,7 +144,7 @@ final class TestPki {
         return new BigInteger(64, RANDOM).setBit(63);
     }
 
-    static String pem(Object object) {
+    public static String pem(Object object) {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
             writer.writeObject(object);
