@@ -43,6 +43,16 @@ public final class ConfigValidator {
     private static final Pattern MD5_HASH = Pattern.compile("md5[0-9a-f]{32}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final String SEALED_PREFIX = "v1:";
+    /** The client TLS modes (the tls package owns their meaning; config only checks the spelling). */
+    public static final List<String> TLS_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+    /** TLS 1.2+ only (security checklist). */
+    public static final List<String> TLS_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
+    /** Far above any real cipher list. */
+    public static final int MAX_CIPHERS = 100;
+    /** A client CA bundle of this size holds hundreds of certificates; more is a mistake. */
+    public static final int MAX_CLIENT_CA_PEM_CHARS = 256 * 1024;
+    private static final Pattern CIPHER_NAME = Pattern.compile("[A-Za-z0-9_]{1,100}");
+    private static final Pattern SHA256_FINGERPRINT = Pattern.compile("([0-9A-F]{2}:){31}[0-9A-F]{2}");
 
     private ConfigValidator() {
     }
@@ -60,6 +70,7 @@ public final class ConfigValidator {
             checkUser(errors, e.getKey(), e.getValue(), config.databases().keySet());
         }
         checkTokens(errors, config.tokens());
+        checkTls(errors, config.tls());
         if (!errors.isEmpty()) {
             throw new ConfigException(summary(errors));
         }
@@ -172,6 +183,41 @@ public final class ConfigValidator {
             if (token.sha256Hex() == null || !SHA256_HEX.matcher(token.sha256Hex()).matches()) {
                 errors.add(where + "sha256Hex must be 64 lower-case hex digits");
             }
+        }
+    }
+
+    private static void checkTls(List<String> errors, TlsConfig tls) {
+        String where = "tls: ";
+        if (tls.mode() != null && !TLS_MODES.contains(tls.mode())) {
+            errors.add(where + "mode must be one of " + String.join(", ", TLS_MODES) + ", not '" + tls.mode() + "'");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String protocol : tls.protocols()) {
+            if (!TLS_PROTOCOLS.contains(protocol)) {
+                errors.add(where + "protocols may list only " + String.join(" and ", TLS_PROTOCOLS) + ", not '" + protocol + "'");
+            } else if (!seen.add(protocol)) {
+                errors.add(where + "protocols lists '" + protocol + "' twice");
+            }
+        }
+        if (tls.ciphers() != null) {
+            if (tls.ciphers().size() > MAX_CIPHERS) {
+                errors.add(where + "at most " + MAX_CIPHERS + " ciphers can be listed, not " + tls.ciphers().size());
+            }
+            for (String cipher : tls.ciphers()) {
+                if (cipher == null || !CIPHER_NAME.matcher(cipher).matches()) {
+                    errors.add(where + "ciphers lists '" + cipher + "', which is not a cipher suite name such as TLS_AES_128_GCM_SHA256");
+                }
+            }
+        }
+        if (tls.clientCaPem() != null) {
+            if (tls.clientCaPem().length() > MAX_CLIENT_CA_PEM_CHARS) {
+                errors.add(where + "clientCaPem must be at most " + MAX_CLIENT_CA_PEM_CHARS + " characters");
+            } else if (!tls.clientCaPem().contains("-----BEGIN CERTIFICATE-----")) {
+                errors.add(where + "clientCaPem holds no '-----BEGIN CERTIFICATE-----' block");
+            }
+        }
+        if (tls.certificateSha256() != null && !SHA256_FINGERPRINT.matcher(tls.certificateSha256()).matches()) {
+            errors.add(where + "certificateSha256 must be 32 upper-case hex pairs joined by ':'");
         }
     }
 

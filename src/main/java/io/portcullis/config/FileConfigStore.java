@@ -48,7 +48,7 @@ import java.util.function.UnaryOperator;
 @DefaultBean
 @Startup
 @RegisterForReflection(targets = {ConfigDocument.class, GatewayConfig.class, DatabaseConfig.class,
-        UserConfig.class, ApiToken.class, ServerTls.class, PoolMode.class, AuthMethod.class})
+        UserConfig.class, ApiToken.class, ServerTls.class, PoolMode.class, AuthMethod.class, TlsConfig.class})
 public class FileConfigStore implements ConfigStore {
 
     public static final String CONFIG_FILE = "config.json";

@@ -1,5 +1,7 @@
 package io.portcullis.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,14 +15,24 @@ public record GatewayConfig(
         long version,
         Map<String, DatabaseConfig> databases,
         Map<String, UserConfig> users,
-        List<ApiToken> tokens) {
+        List<ApiToken> tokens,
+        TlsConfig tls) {
 
     public static final GatewayConfig EMPTY = new GatewayConfig(0, Map.of(), Map.of(), List.of());
 
+    /** A {@code null} {@code tls} (a file written before TLS settings were stored) means {@link TlsConfig#UNSET}. */
+    @JsonCreator
     public GatewayConfig {
         databases = Map.copyOf(databases == null ? Map.of() : databases);
         users = Map.copyOf(users == null ? Map.of() : users);
         tokens = List.copyOf(tokens == null ? List.of() : tokens);
+        tls = tls == null ? TlsConfig.UNSET : tls;
+    }
+
+    /** A snapshot without TLS settings of its own. */
+    public GatewayConfig(long version, Map<String, DatabaseConfig> databases, Map<String, UserConfig> users,
+                         List<ApiToken> tokens) {
+        this(version, databases, users, tokens, TlsConfig.UNSET);
     }
 
     public Optional<DatabaseConfig> database(String name) {
@@ -34,32 +46,36 @@ public record GatewayConfig(
     public GatewayConfig withDatabase(DatabaseConfig db) {
         Map<String, DatabaseConfig> next = new TreeMap<>(databases);
         next.put(db.name(), db);
-        return new GatewayConfig(version, next, users, tokens);
+        return new GatewayConfig(version, next, users, tokens, tls);
     }
 
     public GatewayConfig withoutDatabase(String name) {
         Map<String, DatabaseConfig> next = new TreeMap<>(databases);
         next.remove(name);
-        return new GatewayConfig(version, next, users, tokens);
+        return new GatewayConfig(version, next, users, tokens, tls);
     }
 
     public GatewayConfig withUser(UserConfig user) {
         Map<String, UserConfig> next = new TreeMap<>(users);
         next.put(user.name(), user);
-        return new GatewayConfig(version, databases, next, tokens);
+        return new GatewayConfig(version, databases, next, tokens, tls);
     }
 
     public GatewayConfig withoutUser(String name) {
         Map<String, UserConfig> next = new TreeMap<>(users);
         next.remove(name);
-        return new GatewayConfig(version, databases, next, tokens);
+        return new GatewayConfig(version, databases, next, tokens, tls);
     }
 
     public GatewayConfig withTokens(List<ApiToken> newTokens) {
-        return new GatewayConfig(version, databases, users, newTokens);
+        return new GatewayConfig(version, databases, users, newTokens, tls);
     }
 
     GatewayConfig withVersion(long newVersion) {
-        return new GatewayConfig(newVersion, databases, users, tokens);
+        return new GatewayConfig(newVersion, databases, users, tokens, tls);
+    }
+
+    public GatewayConfig withTls(TlsConfig newTls) {
+        return new GatewayConfig(version, databases, users, tokens, newTls);
     }
 }

@@ -66,9 +66,15 @@ final class ClientAuthentication {
             return;
         }
         if (user != null && user.auth() == AuthMethod.CERT) {
-            services.events().authenticationFailed(UNSUPPORTED_METHOD);
-            onFailure.accept(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                    "certificate authentication failed for user \"" + userName + "\"");
+            step = Step.DONE;
+            String refusal = services.tls().certificateLoginRefusal(socket, userName);
+            if (refusal == null) {
+                onSuccess.accept(user);
+            } else {
+                services.events().authenticationFailed(UNSUPPORTED_METHOD);
+                onFailure.accept(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                        "certificate authentication failed for user \"" + userName + "\": " + refusal);
+            }
             return;
         }
         scram = ScramServerExchange.forUser(userName, user == null ? null : user.scramVerifier(),

@@ -187,6 +187,13 @@ final class ClientSession {
                     "TLS required: connect with sslmode=require (or stronger)");
             return;
         }
+        if (services.tls().mode().requiresClientCertificate()) {
+            String refusal = services.tls().clientCertificateRefusal(socket);
+            if (refusal != null) {
+                fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, refusal);
+                return;
+            }
+        }
         if (startup.remainder().length() > 0) {
             throw new ProtocolViolation("unexpected data after the startup packet");
         }

@@ -80,6 +80,7 @@ public class GatewayServer {
                     return verticle;
                 }, new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        verticles.forEach(verticle -> tls.register(verticle.server()));
         boundPort = verticles.get(0).server().actualPort();
         LOG.infof("Portcullis wire listener on %s:%d (TLS %s, %d event loops)", listener.host(), boundPort,
                 tls.mode().wireName(), instances);

@@ -1,11 +1,18 @@
 package io.portcullis.tls;
 
+import io.portcullis.config.ConfigChanged;
+import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigStore;
+import io.portcullis.config.SettingNames;
+import io.portcullis.config.TlsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -13,63 +20,117 @@ import org.jboss.logging.Logger;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLSession;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The TLS material and mode the wire listener runs with now. On first start without a certificate
- * it generates a self-signed one in the data directory and logs its fingerprint, so that a client
- * can pin it (verify-full with the certificate as root) before a real one is installed.
+ * Owner of the TLS the wire listener runs with: certificate, mode, protocols, ciphers, client CA.
+ *
+ * <p>Where each comes from, in order: the certificate from {@code portcullis.tls.cert-file} when
+ * set (watched by {@link CertificateFileWatcher}), else from the data directory (generated
+ * self-signed on first start, replaced through the API); mode, protocols, ciphers and client CA
+ * from the configuration store when set through the API, else from the application properties;
+ * the client CA from {@code portcullis.tls.client-ca-file} when set.
+ *
+ * <p>Hot swap: every listener registers here ({@link #register}); {@link #apply} gives all of them
+ * the new TLS options at once. New handshakes use them; established sessions keep theirs and are
+ * never dropped. If any listener refuses, those already changed get the old options back and the
+ * caller learns why (rollback). Mode changes need no swap: sessions read {@link #mode()} when a
+ * client starts up. Applying blocks (it waits for the listeners): call it on a worker thread.
  */
 @ApplicationScoped
 public class LiveTls {
 
     private static final Logger LOG = Logger.getLogger(LiveTls.class);
-    private static final List<String> ALLOWED_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
+    /** A listener that has not rebuilt its TLS context by then is reported as failed. */
+    static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
+    /** RFC 5280 / browser limit for a certificate's validity; also the most a self-signed one may ask for. */
+    public static final int MAX_VALID_DAYS = 3650;
 
     @Inject
     TlsSettings settings;
-
-    @ConfigProperty(name = "portcullis.data-dir", defaultValue = "./data")
+    @Inject
+    ConfigStore store;
+    @ConfigProperty(name = SettingNames.DATA_DIR, defaultValue = SettingNames.DATA_DIR_DEFAULT)
     Path dataDir;
 
-    private volatile TlsMaterial material;
-    private volatile ClientTlsMode mode;
-    private List<String> protocols;
+    private final List<NetServer> servers = new CopyOnWriteArrayList<>();
+    private final ReentrantLock applyLock = new ReentrantLock();
+    private final Clock clock = Clock.systemUTC();
+    private volatile TlsState state;
+    /** The stored TLS settings last looked at, so unrelated configuration changes cost nothing. */
+    private volatile TlsConfig seenConfig;
+    private ClientCertUserSource userSource;
+    private CertificateFileSource files;
 
     @PostConstruct
     void init() {
-        mode = ClientTlsMode.of(settings.mode());
-        protocols = settings.protocols().stream().filter(ALLOWED_PROTOCOLS::contains).toList();
-        if (protocols.isEmpty()) {
-            throw new IllegalStateException("portcullis.tls.protocols must name TLSv1.2 and/or TLSv1.3, not "
-                    + settings.protocols());
+        userSource = ClientCertUserSource.of(settings.clientCertUserFrom());
+        files = new CertificateFileSource(settings.certFile().orElse(null), settings.keyFile().orElse(null),
+                settings.clientCaFile().orElse(null), clock);
+        CertificateFileSource.Contents fromFiles = files.configured() ? files.load() : new CertificateFileSource.Contents(null, null);
+        TlsMaterial material;
+        if (fromFiles.material() != null) {
+            material = fromFiles.material();
+            LOG.infof("loaded the server certificate from %s (watched for changes)", settings.certFile().orElseThrow());
+        } else {
+            ServerCertificateFiles.Loaded loaded = ServerCertificateFiles.loadOrCreate(dataDir, hostname(),
+                    new SecureRandom(), clock);
+            material = loaded.material();
+            LOG.info(loaded.detail());
         }
-        ServerCertificateFiles.Loaded loaded = ServerCertificateFiles.loadOrCreate(dataDir, hostname(),
-                new SecureRandom(), Clock.systemUTC());
-        material = loaded.material();
+        TlsConfig stored = store.current().tls();
+        seenConfig = stored;
+        ClientCa clientCa = fromFiles.clientCa() != null ? fromFiles.clientCa()
+                : stored.clientCaPem() == null ? null : ClientCa.parse(stored.clientCaPem());
+        TlsState initial = settingsFrom(stored, new TlsState(material, ClientTlsMode.REQUIRE, VertxTls.DEFAULT_PROTOCOLS,
+                List.of(), clientCa, fromFiles.material() != null));
+        VertxTls.check(initial);
+        state = initial;
         CertificateInfo info = material.info();
-        LOG.infof("%s; SHA-256 fingerprint %s, valid until %s", loaded.detail(), info.sha256Fingerprint(), info.notAfter());
+        LOG.infof("server certificate %s; SHA-256 fingerprint %s, valid until %s", info.subject(),
+                info.sha256Fingerprint(), info.notAfter());
         // The first handshake would otherwise build the TLS context on an event loop (about a second cold).
         VertxTls.prewarm(material);
     }
 
+    /** What the listener runs with now. */
+    public TlsState state() {
+        return state;
+    }
+
     public ClientTlsMode mode() {
-        return mode;
+        return state.mode();
     }
 
     public TlsMaterial material() {
-        return material;
+        return state.material();
+    }
+
+    /** The certificate and client CA files, for {@link CertificateFileWatcher}. */
+    CertificateFileSource files() {
+        return files;
     }
 
     /** Prepares a listener so that sockets can be upgraded to TLS after SSLRequest or a direct ClientHello. */
     public NetServerOptions configure(NetServerOptions options) {
-        if (mode != ClientTlsMode.DISABLE) {
-            VertxTls.configure(options, material, protocols);
-        }
-        return options;
+        return VertxTls.configure(options, state);
+    }
+
+    /** Adds a listening server to those {@link #apply} changes. */
+    public void register(NetServer server) {
+        servers.add(server);
     }
 
     /** Starts TLS after the gateway answered 'S' to an SSLRequest. */
@@ -85,6 +146,287 @@ public class LiveTls {
     /** The negotiated TLS session of a client connection (protocol, cipher suite), or {@code null} in clear. */
     public SSLSession session(NetSocket socket) {
         return VertxTls.session(socket);
+    }
+
+    /**
+     * Why this connection's client certificate is not accepted under a {@code verify-*} mode, or
+     * {@code null} when it is.
+     */
+    public String clientCertificateRefusal(NetSocket socket) {
+        return ClientCertificates.refusal(VertxTls.peerCertificates(socket), state.clientCa(), clock.instant());
+    }
+
+    /**
+     * Why the client certificate of this connection does not authenticate {@code userName}
+     * ({@code "auth":"cert"}), or {@code null} when it does: it must be verified against the client
+     * CA and name the user in its CN (or the SAN type {@code portcullis.tls.client-cert-user-from} says).
+     */
+    public String certificateLoginRefusal(NetSocket socket, String userName) {
+        List<X509Certificate> chain = VertxTls.peerCertificates(socket);
+        String refusal = ClientCertificates.refusal(chain, state.clientCa(), clock.instant());
+        if (refusal != null) {
+            return refusal;
+        }
+        List<String> names = ClientCertificates.userNames(chain.get(0), userSource);
+        if (names.contains(userName)) {
+            return null;
+        }
+        return "the client certificate's " + userSource.wireName() + " is "
+                + (names.isEmpty() ? "missing" : "'" + String.join("', '", names) + "'") + ", not '" + userName + "'";
+    }
+
+    /**
+     * The state {@code config} asks for, on top of {@code base}: stored values win over the
+     * application properties. The client CA from the store is used unless a client-ca-file is set.
+     *
+     * @throws ConfigException or {@link CertificateMaterialException} saying what is unusable
+     */
+    public TlsState resolve(TlsConfig config) {
+        TlsState base = settingsFrom(config, state);
+        if (settings.clientCaFile().isEmpty()) {
+            base = base.withClientCa(config.clientCaPem() == null ? null : ClientCa.parse(config.clientCaPem()));
+        }
+        if (base.mode().requiresClientCertificate() && base.clientCa() == null) {
+            throw new ConfigException("mode " + base.mode().wireName()
+                    + " needs a client CA to verify client certificates against; configure one first (PUT /api/v1/tls/client-ca)");
+        }
+        VertxTls.check(base);
+        return base;
+    }
+
+    /**
+     * Applies stored-settings changes made through the API: resolves and checks {@code config},
+     * makes it live on every listener, then runs {@code persist} (the store write). If the listeners
+     * refuse, nothing is stored; if storing fails, the previous settings are put back. Blocking.
+     *
+     * @throws CertificateSourceConflict when the client CA comes from a file and {@code config} changes it
+     */
+    public TlsState changeStoredSettings(TlsConfig config, Runnable persist) {
+        applyLock.lock();
+        try {
+            TlsState previous = state;
+            if (settings.clientCaFile().isPresent()
+                    && !java.util.Objects.equals(config.clientCaPem(), store.current().tls().clientCaPem())) {
+                throw new CertificateSourceConflict("the client CA comes from portcullis.tls.client-ca-file ("
+                        + settings.clientCaFile().orElseThrow() + "); replace that file instead, it is reloaded automatically");
+            }
+            TlsState next = resolve(config);
+            apply(next);
+            try {
+                persist.run();
+            } catch (RuntimeException e) {
+                apply(previous);
+                throw e;
+            }
+            return state;
+        } finally {
+            applyLock.unlock();
+        }
+    }
+
+    /** Whether the client CA comes from {@code portcullis.tls.client-ca-file}. */
+    public boolean clientCaFromFile() {
+        return settings.clientCaFile().isPresent();
+    }
+
+    private TlsState settingsFrom(TlsConfig config, TlsState base) {
+        ClientTlsMode mode = ClientTlsMode.of(config.mode() != null ? config.mode() : settings.mode());
+        List<String> protocols = protocols(config.protocols().isEmpty() ? settings.protocols() : config.protocols());
+        List<String> ciphers = ciphers(config.ciphers() != null ? config.ciphers() : settings.ciphers().orElse(List.of()));
+        return base.withSettings(mode, protocols, ciphers);
+    }
+
+    /**
+     * Makes {@code next} live on every listener, or none. Blocking.
+     *
+     * @throws CertificateMaterialException when a listener refuses; the previous state stays live
+     *     everywhere and the message says why
+     */
+    public void apply(TlsState next) {
+        applyLock.lock();
+        try {
+            TlsState previous = state;
+            if (previous.listenerDiffers(next)) {
+                List<NetServer> changed = new ArrayList<>();
+                for (NetServer server : servers) {
+                    try {
+                        await(VertxTls.swap(server, next));
+                        changed.add(server);
+                    } catch (RuntimeException e) {
+                        for (NetServer undo : changed) {
+                            try {
+                                await(VertxTls.swap(undo, previous));
+                            } catch (RuntimeException again) {
+                                LOG.errorf("could not restore the previous TLS settings on a listener: %s", again.getMessage());
+                            }
+                        }
+                        throw new CertificateMaterialException("the listener refused the new TLS settings ("
+                                + rootMessage(e) + "); the previous ones stay in force", e);
+                    }
+                }
+            }
+            state = next;
+            if (previous.mode() != next.mode()) {
+                LOG.infof("client TLS mode is now %s", next.mode().wireName());
+            }
+            if (!previous.material().certificateChainPem().equals(next.material().certificateChainPem())) {
+                CertificateInfo info = next.material().info();
+                LOG.infof("now serving certificate %s; SHA-256 fingerprint %s, valid until %s", info.subject(),
+                        info.sha256Fingerprint(), info.notAfter());
+            }
+        } finally {
+            applyLock.unlock();
+        }
+    }
+
+    /**
+     * Serves {@code material} from now on and stores it in the data directory. If storing fails, the
+     * previous certificate is put back. Blocking.
+     *
+     * @throws CertificateSourceConflict when the certificate comes from files
+     */
+    public TlsState installCertificate(TlsMaterial material, boolean completesPendingRequest) {
+        applyLock.lock();
+        try {
+            TlsState previous = state;
+            if (previous.certificateFromFiles()) {
+                throw new CertificateSourceConflict("the server certificate comes from portcullis.tls.cert-file ("
+                        + settings.certFile().orElseThrow() + "); replace that file instead, it is reloaded automatically");
+            }
+            TlsState next = previous.withMaterial(material);
+            VertxTls.check(next);
+            apply(next);
+            try {
+                ServerCertificateFiles.store(dataDir, material);
+            } catch (RuntimeException e) {
+                apply(previous);
+                throw e;
+            }
+            if (completesPendingRequest) {
+                ServerCertificateFiles.deletePendingKey(dataDir);
+            }
+            VertxTls.prewarm(material);
+            return state;
+        } finally {
+            applyLock.unlock();
+        }
+    }
+
+    /** The key of the pending CSR, if one was created and its certificate not installed yet. */
+    public Optional<String> pendingKeyPem() {
+        return ServerCertificateFiles.pendingKey(dataDir);
+    }
+
+    /** Generates a key and a CSR for it; the key waits in the data directory for the signed certificate. */
+    public String createCertificateRequest(String subject, List<String> subjectAltNames) {
+        if (state.certificateFromFiles()) {
+            throw new CertificateSourceConflict("the server certificate comes from portcullis.tls.cert-file ("
+                    + settings.certFile().orElseThrow() + "); a CSR made here could never be installed");
+        }
+        CertificateRequests.Pending pending = CertificateRequests.generate(subject, subjectAltNames, new SecureRandom());
+        ServerCertificateFiles.storePendingKey(dataDir, pending.privateKeyPem());
+        return pending.csrPem();
+    }
+
+    /** Generates a self-signed certificate (EC P-256) for the given names; not installed yet. */
+    public TlsMaterial selfSigned(String commonName, List<String> subjectAltNames, int validDays) {
+        if (validDays < 1 || validDays > MAX_VALID_DAYS) {
+            throw new CertificateMaterialException("validDays must be between 1 and " + MAX_VALID_DAYS + ", not " + validDays);
+        }
+        List<String> dns = new ArrayList<>();
+        List<String> ips = new ArrayList<>();
+        for (String name : subjectAltNames == null ? List.<String>of() : subjectAltNames) {
+            (name != null && org.bouncycastle.util.IPAddress.isValid(name) ? ips : dns).add(name);
+        }
+        try {
+            return SelfSignedCertificates.generate(commonName, dns, ips, Duration.ofDays(validDays),
+                    new SecureRandom(), clock).parse();
+        } catch (IllegalArgumentException e) {
+            throw new CertificateMaterialException(e.getMessage(), e);
+        }
+    }
+
+    /** Applies TLS settings another writer (a replica, an import) stored. Never throws: the store has already committed. */
+    void onConfigChanged(@Observes ConfigChanged change) {
+        TlsState current = state;
+        if (current == null) {
+            return;
+        }
+        TlsConfig stored = change.after().tls();
+        if (stored.equals(seenConfig)) {
+            return;
+        }
+        seenConfig = stored;
+        try {
+            TlsState wanted = resolve(stored);
+            if (!wanted.equals(current) && (current.listenerDiffers(wanted) || current.mode() != wanted.mode())) {
+                apply(wanted);
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf("stored TLS settings could not be applied, the previous ones stay in force: %s", e.getMessage());
+        }
+    }
+
+    /** Applies what the watched files hold now. Blocking. */
+    void applyFiles(CertificateFileSource.Contents contents) {
+        applyLock.lock();
+        try {
+            TlsState next = state;
+            if (contents.material() != null) {
+                next = next.withMaterial(contents.material());
+            }
+            if (settings.clientCaFile().isPresent()) {
+                next = next.withClientCa(contents.clientCa());
+            }
+            VertxTls.check(next);
+            apply(next);
+        } finally {
+            applyLock.unlock();
+        }
+    }
+
+    private static List<String> protocols(List<String> requested) {
+        Set<String> result = new LinkedHashSet<>();
+        for (String protocol : requested) {
+            if (!VertxTls.ALLOWED_PROTOCOLS.contains(protocol)) {
+                throw new ConfigException("TLS protocol '" + protocol + "' is not allowed; use TLSv1.2 and/or TLSv1.3");
+            }
+            result.add(protocol);
+        }
+        if (result.isEmpty()) {
+            throw new ConfigException("at least one TLS protocol (TLSv1.2, TLSv1.3) is required");
+        }
+        return List.copyOf(result);
+    }
+
+    private static List<String> ciphers(List<String> requested) {
+        Set<String> supported = VertxTls.supportedCiphers();
+        List<String> unknown = requested.stream().filter(c -> !supported.contains(c)).toList();
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("unknown cipher suite(s) " + unknown + "; use JSSE names such as TLS_AES_128_GCM_SHA256");
+        }
+        return List.copyOf(new LinkedHashSet<>(requested));
+    }
+
+    private static void await(Future<?> future) {
+        try {
+            future.toCompletionStage().toCompletableFuture().get(APPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while applying TLS settings", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(rootMessage(e.getCause()), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("a listener did not apply the TLS settings within " + APPLY_TIMEOUT.toSeconds() + " s", e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private static String hostname() {

@@ -42,6 +42,8 @@ public final class ServerCertificateFiles {
     static final String DIRECTORY = "tls";
     static final String CERTIFICATE_FILE = "server.crt";
     static final String KEY_FILE = "server.key";
+    /** The key of the last CSR, waiting for its signed certificate. */
+    static final String PENDING_KEY_FILE = "pending.key";
 
     /** The longest validity browsers and Apple clients accept for a TLS server certificate. */
     static final Duration SELF_SIGNED_VALIDITY = Duration.ofDays(397);
@@ -144,6 +146,58 @@ public final class ServerCertificateFiles {
             deleteQuietly(keyTemporary);
             deleteQuietly(certificateTemporary);
         }
+    }
+
+    /** Keeps the key of a CSR until its certificate is installed; owner-only like {@code server.key}. */
+    public static void storePendingKey(Path dataDir, String privateKeyPem) {
+        Path directory = dataDir.resolve(DIRECTORY);
+        Path temporary = null;
+        try {
+            createDirectory(directory);
+            temporary = writeTemporary(directory, PENDING_KEY_FILE, privateKeyPem, OWNER_READ_WRITE);
+            move(temporary, directory.resolve(PENDING_KEY_FILE));
+            syncDirectory(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the pending key to " + directory + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(temporary);
+        }
+    }
+
+    /** The key of the pending CSR, if there is one. */
+    public static java.util.Optional<String> pendingKey(Path dataDir) {
+        Path file = dataDir.resolve(DIRECTORY).resolve(PENDING_KEY_FILE);
+        return Files.exists(file) ? java.util.Optional.of(readText(file)) : java.util.Optional.empty();
+    }
+
+    /** Forgets the pending CSR's key, once its certificate is installed. */
+    public static void deletePendingKey(Path dataDir) {
+        try {
+            Files.deleteIfExists(dataDir.resolve(DIRECTORY).resolve(PENDING_KEY_FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the pending key: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a certificate chain and key from files the operator manages
+     * ({@code portcullis.tls.cert-file}, {@code key-file}) and validates them like an upload.
+     *
+     * @throws CertificateMaterialException naming the files and what is wrong
+     */
+    public static TlsMaterial readExternal(Path certificate, Path key, Clock clock) {
+        String chainPem = readText(certificate);
+        String keyPem = readText(key);
+        try {
+            return TlsMaterial.parse(chainPem, keyPem, null, clock);
+        } catch (CertificateMaterialException e) {
+            throw new CertificateMaterialException(certificate + " / " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a small PEM file (at most {@link PemReader#MAX_PEM_CHARS}). */
+    public static String readPem(Path file) {
+        return readText(file);
     }
 
     private static TlsMaterial generate(String hostname, SecureRandom random, Clock clock) {

@@ -3,10 +3,16 @@ package io.portcullis.tls;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
-/** Client-facing TLS: the mode clients must follow and the protocol versions offered. */
+/**
+ * Client-facing TLS as the application properties set it. Settings changed through the API
+ * ({@code PUT /api/v1/tls}, stored in the configuration store) take precedence over {@code mode},
+ * {@code protocols} and {@code ciphers}.
+ */
 @ConfigMapping(prefix = "portcullis.tls")
 public interface TlsSettings {
 
@@ -21,4 +27,27 @@ public interface TlsSettings {
     /** Readiness reports the certificate as expiring soon (in its data) once it has less than this left. */
     @WithDefault("14d")
     Duration expiryWarning();
+
+    /** Cipher suites (JSSE names); unset means the JDK's defaults. */
+    Optional<List<String>> ciphers();
+
+    /**
+     * PEM certificate chain to serve instead of the one in the data directory; watched and reloaded
+     * on change (cert-manager, certbot). Needs {@link #keyFile()}.
+     */
+    Optional<Path> certFile();
+
+    /** PEM private key of {@link #certFile()}. */
+    Optional<Path> keyFile();
+
+    /** PEM CA certificates client certificates must chain to; watched like {@link #certFile()}. */
+    Optional<Path> clientCaFile();
+
+    /** How often the certificate files are checked for changes. */
+    @WithDefault("1s")
+    Duration fileCheckInterval();
+
+    /** Which part of a client certificate names the user of {@code "auth":"cert"}: {@code cn}, {@code san-email}, {@code san-dns}. */
+    @WithDefault("cn")
+    String clientCertUserFrom();
 }

@@ -15,15 +15,20 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.SSLOptions;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.core.net.impl.NetSocketInternal;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -85,6 +90,89 @@ public final class VertxTls {
                 .setEnabledSecureTransportProtocols(protocolSet(protocols))
                 .setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_SECONDS)
                 .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+    }
+
+    /**
+     * Prepares listener options for the gateway: as {@link #configure(NetServerOptions, TlsMaterial, List)}
+     * with the state's certificate, protocols and ciphers, and client certificates requested
+     * ({@link ClientAuth#REQUEST}) but checked after the handshake (see {@link DeferredClientTrust}).
+     * Vert.x 4.5 cannot change {@code clientAuth} on a running listener, so it is always
+     * {@code REQUEST}: a client CA and a {@code verify-*} mode can then be configured at any time.
+     */
+    public static NetServerOptions configure(NetServerOptions options, TlsState state) {
+        configure(options, state.material(), state.protocols());
+        options.setClientAuth(ClientAuth.REQUEST).setTrustOptions(trustOptions(state));
+        state.ciphers().forEach(options::addEnabledCipherSuite);
+        return options;
+    }
+
+    /** The TLS options for a hot swap to {@code state} with {@link #swap(NetServer, TlsState)}. */
+    public static SSLOptions sslOptions(TlsState state) {
+        SSLOptions options = sslOptions(state.material(), state.protocols()).setTrustOptions(trustOptions(state));
+        state.ciphers().forEach(options::addEnabledCipherSuite);
+        return options;
+    }
+
+    /**
+     * Replaces certificate, protocols, ciphers and client CA of a listening server. New handshakes
+     * use them as soon as the future completes; established connections keep what they negotiated.
+     * On failure Vert.x keeps the previous options.
+     */
+    public static Future<Boolean> swap(NetServer server, TlsState state) {
+        return server.updateSSLOptions(sslOptions(state));
+    }
+
+    /**
+     * Builds a TLS engine from a state exactly as the listener would, without touching any listener,
+     * so that a change can be refused before it is stored or applied. Blocking (a few ms).
+     *
+     * @throws CertificateMaterialException saying what the TLS engine refused
+     */
+    public static void check(TlsState state) {
+        try {
+            SslContextBuilder builder = SslContextBuilder.forServer(state.material().key(),
+                            state.material().chain().toArray(X509Certificate[]::new))
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(state.protocols())
+                    .trustManager(new DeferredClientTrust(state.clientCa() == null ? List.of() : state.clientCa().certificates()));
+            if (!state.ciphers().isEmpty()) {
+                builder.ciphers(state.ciphers());
+            }
+            builder.build().newEngine(ByteBufAllocator.DEFAULT);
+        } catch (SSLException | RuntimeException e) {
+            throw new CertificateMaterialException("the TLS engine refuses these settings: " + e.getMessage(), e);
+        }
+    }
+
+    /** The cipher suites the JDK's TLS engine knows, for validating a cipher list. */
+    public static Set<String> supportedCiphers() {
+        try {
+            return Set.of(javax.net.ssl.SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no default TLS context", e);
+        }
+    }
+
+    /**
+     * The certificate chain the client presented in the TLS handshake, its own certificate first;
+     * empty for a plain connection or a client that sent none.
+     */
+    public static List<X509Certificate> peerCertificates(NetSocket socket) {
+        SSLSession session = socket.isSsl() ? socket.sslSession() : null;
+        if (session == null) {
+            return List.of();
+        }
+        try {
+            List<X509Certificate> chain = new ArrayList<>();
+            for (Certificate certificate : session.getPeerCertificates()) {
+                if (certificate instanceof X509Certificate x509) {
+                    chain.add(x509);
+                }
+            }
+            return chain;
+        } catch (SSLPeerUnverifiedException e) {
+            return List.of();
+        }
     }
 
     /**
@@ -216,6 +304,11 @@ public final class VertxTls {
                 "direct TLS without ALPN '" + ALPN_POSTGRESQL + "' (client offered "
                         + (protocol == null ? "none" : "'" + protocol + "'") + "); the connection was closed")));
         return failed.future();
+    }
+
+    private static TrustOptions trustOptions(TlsState state) {
+        return TrustOptions.wrap(new DeferredClientTrust(
+                state.clientCa() == null ? List.of() : state.clientCa().certificates()));
     }
 
     private static PemKeyCertOptions keyCertOptions(TlsMaterial material) {

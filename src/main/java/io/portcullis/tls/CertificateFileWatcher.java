@@ -1,0 +1,85 @@
+package io.portcullis.tls;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Reloads {@code portcullis.tls.cert-file}, {@code key-file} and {@code client-ca-file} when they
+ * change, without restart or signal: a Vert.x periodic timer every
+ * {@code portcullis.tls.file-check-interval} hands a poll to this watcher's own worker thread
+ * ({@link CertificateFileSource} compares content hashes). A bad new file keeps the old material
+ * in force and is logged once with the reason.
+ *
+ * <p>Why an own thread rather than {@code vertx.executeBlocking}: applying waits for the listeners
+ * to rebuild their TLS context, which Vert.x itself does with {@code executeBlocking} on the calling
+ * context; waiting for that from inside a Vert.x blocking task stalled it. A thread without a
+ * Vert.x context lets Vert.x pick a fresh one.
+ */
+@ApplicationScoped
+public class CertificateFileWatcher {
+
+    private static final Logger LOG = Logger.getLogger(CertificateFileWatcher.class);
+
+    @Inject
+    Vertx vertx;
+    @Inject
+    LiveTls tls;
+    @Inject
+    TlsSettings settings;
+
+    private final AtomicBoolean polling = new AtomicBoolean();
+    private volatile long timer = -1;
+    private volatile ExecutorService worker;
+
+    void onStart(@Observes StartupEvent event) {
+        if (!tls.files().configured()) {
+            return;
+        }
+        worker = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "portcullis-tls-files");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer = vertx.setPeriodic(settings.fileCheckInterval().toMillis(), id -> poll());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        if (worker != null) {
+            worker.shutdownNow();
+        }
+    }
+
+    private void poll() {
+        if (!polling.compareAndSet(false, true)) {
+            return;
+        }
+        worker.execute(() -> {
+            try {
+                tls.files().poll().ifPresent(contents -> {
+                    tls.applyFiles(contents);
+                    LOG.info("reloaded the TLS certificate files");
+                });
+            } catch (CertificateMaterialException e) {
+                LOG.warnf("the TLS certificate files changed but cannot be used, the previous certificate stays in force: %s",
+                        e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warnf("the TLS certificate files could not be reloaded, the previous certificate stays in force: %s",
+                        e.getMessage());
+            } finally {
+                polling.set(false);
+            }
+        });
+    }
+}
