@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
  * The drain on SIGTERM, in three steps:
  * <ol>
  *   <li><b>draining</b>: readiness reports DOWN at once; clients are still accepted for
- *       {@code portcullis.shutdown.delay} so that load balancers notice before anyone is refused;</li>
+ *       {@code portcullis.shutdown.delay} so that load balancers notice before anyone is refused. This
+ *       is Quarkus's shutdown delay ({@code quarkus.shutdown.delay} is set from ours): it keeps the HTTP
+ *       server up to answer the readiness probes, and tells us when it starts;</li>
  *   <li><b>refusing</b>: new logins get {@code 57P03}; sessions in transaction and statement mode end
  *       with {@code 57P01} when their current transaction is over, session-mode sessions when their
  *       client leaves;</li>
@@ -33,17 +35,26 @@ final class Drain {
         return draining;
     }
 
+    /** The shutdown delay began: report not ready from now on. */
+    void begin() {
+        if (!draining) {
+            draining = true;
+            exitOnSecondSignal();
+        }
+    }
+
     boolean refusingNewSessions() {
         return refusing;
     }
 
-    /** Runs the whole drain on the calling (shutdown) thread; returns when no session is left or time is up. */
+    /**
+     * Runs the rest of the drain on the calling (shutdown) thread, after the shutdown delay; returns
+     * when no session is left or time is up.
+     */
     void run(SessionRegistry sessions, ShutdownSettings settings) {
-        draining = true;
-        exitOnSecondSignal();
-        LOG.infof("Draining: readiness DOWN; refusing new clients in %d ms, then %d session(s) get up to %d s to finish",
-                settings.delay().toMillis(), sessions.size(), settings.timeout().toSeconds());
-        sleep(settings.delay());
+        begin();
+        LOG.infof("Draining: refusing new clients; %d session(s) get up to %d s to finish",
+                sessions.size(), settings.timeout().toSeconds());
         refusing = true;
         sessions.all().forEach(s -> s.runOnOwnContext(s::drain));
         long deadline = System.nanoTime() + settings.timeout().toNanos();

@@ -5,6 +5,7 @@ import io.portcullis.config.ConfigChanged;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.pool.PoolManager;
 import io.portcullis.tls.LiveTls;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.DeploymentOptions;
@@ -99,7 +100,12 @@ public class GatewayServer {
         }
     }
 
-    /** SIGTERM (or any orderly stop): drain the sessions, then close the listeners. */
+    /** SIGTERM: the shutdown delay starts, readiness goes DOWN while clients are still served. */
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        drain.begin();
+    }
+
+    /** SIGTERM (or any orderly stop), after the delay: drain the sessions, then close the listeners. */
     void onStop(@Observes ShutdownEvent event) {
         GatewayServices current = services;
         if (current != null) {

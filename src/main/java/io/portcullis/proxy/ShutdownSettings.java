@@ -9,7 +9,11 @@ import java.time.Duration;
 @ConfigMapping(prefix = "portcullis.shutdown")
 public interface ShutdownSettings {
 
-    /** Readiness is DOWN but new clients are still accepted for this long, so load balancers notice first. */
+    /**
+     * Readiness is DOWN but new clients are still accepted for this long, so load balancers notice
+     * first. Applied as {@code quarkus.shutdown.delay} (see application.properties); declared here
+     * so that it is documented and validated with the other drain settings.
+     */
     @WithDefault("5s")
     Duration delay();
 
