@@ -7,7 +7,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once the wire listener is bound: before that a load balancer must not send clients here. */
+/**
+ * Ready once the wire listener is bound, and no longer from the moment a drain starts: in both cases
+ * a load balancer must not send new clients here.
+ */
 @Readiness
 @ApplicationScoped
 public class WireListenerHealthCheck implements HealthCheck {
@@ -18,9 +21,11 @@ public class WireListenerHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         int port = gateway.port();
+        boolean draining = gateway.draining();
         return HealthCheckResponse.named("wire-listener")
-                .status(port > 0)
+                .status(port > 0 && !draining)
                 .withData("port", port)
+                .withData("draining", draining)
                 .build();
     }
 }

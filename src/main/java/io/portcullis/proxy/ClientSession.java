@@ -2,6 +2,7 @@ package io.portcullis.proxy;
 
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.PoolMode;
 import io.portcullis.config.UserConfig;
 import io.portcullis.pool.BackendUnavailable;
 import io.portcullis.pool.Pool;
@@ -182,6 +183,10 @@ final class ClientSession {
 
     private void onStartupMessage(StartupRequest.StartupMessage message) {
         startupMessage = message;
+        if (services.drain().refusingNewSessions()) {
+            fatal(SqlState.CANNOT_CONNECT_NOW, "the gateway is shutting down");
+            return;
+        }
         if (services.tls().mode().requiresTls() && !tls) {
             fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "TLS required: connect with sslmode=require (or stronger)");
@@ -309,6 +314,31 @@ final class ClientSession {
         } else {
             fatal(SqlState.ADMIN_SHUTDOWN, message);
         }
+    }
+
+    /**
+     * The gateway is draining. A session still logging in ends now; one in transaction or statement
+     * mode ends after its current transaction; a session-mode session is left to its client until
+     * the drain timeout ({@link #endForShutdown()}).
+     */
+    void drain() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (state != State.ACTIVE) {
+            fatal(SqlState.CANNOT_CONNECT_NOW, "the gateway is shutting down");
+        } else if (database.poolMode() != null && database.poolMode() != PoolMode.SESSION) {
+            if (forwarding.idle()) {
+                fatal(SqlState.ADMIN_SHUTDOWN, Drain.MESSAGE);
+            } else {
+                pendingTermination = Drain.MESSAGE;
+            }
+        }
+    }
+
+    /** The drain timeout is over: whatever the session is doing, it ends. */
+    void endForShutdown() {
+        fatal(SqlState.ADMIN_SHUTDOWN, Drain.MESSAGE);
     }
 
     private void cancelCurrentQuery() {

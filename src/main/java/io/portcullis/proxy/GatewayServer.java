@@ -5,6 +5,7 @@ import io.portcullis.config.ConfigChanged;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.pool.PoolManager;
 import io.portcullis.tls.LiveTls;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.DeploymentOptions;
@@ -49,8 +50,11 @@ public class GatewayServer {
     SessionSettings sessionSettings;
     @Inject
     Instance<GatewayEvents> events;
+    @Inject
+    ShutdownSettings shutdown;
 
     private final List<WireVerticle> verticles = new CopyOnWriteArrayList<>();
+    private final Drain drain = new Drain();
     private volatile GatewayServices services;
     private volatile String deploymentId;
     private volatile int boundPort = -1;
@@ -65,7 +69,7 @@ public class GatewayServer {
         GatewayServices services = new GatewayServices(vertx, store, pools, tls, listener, sessionSettings,
                 new SessionRegistry(),
                 random, mockSecret, vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000)),
-                events.isResolvable() ? events.get() : GatewayEvents.NONE);
+                events.isResolvable() ? events.get() : GatewayEvents.NONE, drain);
         NetServerOptions options = tls.configure(new NetServerOptions()
                 .setHost(listener.host())
                 .setPort(listener.port())
@@ -97,11 +101,26 @@ public class GatewayServer {
         }
     }
 
+    /** SIGTERM: the shutdown delay starts, readiness goes DOWN while clients are still served. */
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        drain.begin();
+    }
+
+    /** SIGTERM (or any orderly stop), after the delay: drain the sessions, then close the listeners. */
     void onStop(@Observes ShutdownEvent event) {
+        GatewayServices current = services;
+        if (current != null) {
+            drain.run(current.sessions(), shutdown);
+        }
         String id = deploymentId;
         if (id != null) {
             vertx.undeploy(id);
         }
+    }
+
+    /** True from the moment a drain starts: readiness must report DOWN. */
+    public boolean draining() {
+        return drain.draining();
     }
 
     /** The port the listener is bound to (the configured one, or the one chosen for port 0). */

@@ -27,5 +27,6 @@ record GatewayServices(
         SecureRandom random,
         byte[] mockScramSecret,
         NetClient cancelClient,
-        GatewayEvents events) {
+        GatewayEvents events,
+        Drain drain) {
 }
