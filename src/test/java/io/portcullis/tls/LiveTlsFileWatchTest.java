@@ -172,6 +172,10 @@ class LiveTlsFileWatchTest {
             public String clientCertUserFrom() {
                 return "cn";
             }
+
+            public Duration expiryWarning() {
+                return Duration.ofDays(14);
+            }
         };
     }
 }
