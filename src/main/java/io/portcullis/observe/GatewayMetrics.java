@@ -1,5 +1,7 @@
 package io.portcullis.observe;
 
+import java.util.List;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,6 +15,7 @@ import io.portcullis.proxy.GatewayEvents;
 import io.portcullis.tls.LiveTls;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -61,6 +64,18 @@ public class GatewayMetrics implements PoolObserver, GatewayEvents {
     private Timer handshakeTime;
     private Counter cancelsForwarded;
     private Counter cancelsIgnored;
+
+    /**
+     * Takes our meters out of the registry when the application stops. Their functions read beans of
+     * this application; a registry that outlives it (tests restart the application in one JVM) would
+     * otherwise keep answering NaN from the stopped one, and refuse the new registrations.
+     */
+    @PreDestroy
+    void removeMeters() {
+        List.copyOf(registry.getMeters()).stream()
+                .filter(m -> m.getId().getName().startsWith("portcullis."))
+                .forEach(registry::remove);
+    }
 
     @PostConstruct
     void init() {
