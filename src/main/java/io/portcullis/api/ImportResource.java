@@ -5,7 +5,11 @@ import io.portcullis.migrate.ImportSources;
 import io.portcullis.migrate.IncludeResolver;
 import io.portcullis.migrate.PgBouncerImporter;
 import io.smallrye.common.annotation.Blocking;
+import io.portcullis.config.ConfigStore;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -37,10 +41,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ImportResource {
 
     private final PgBouncerImporter importer;
+    private final ConfigStore store;
 
     @Inject
-    public ImportResource(PgBouncerImporter importer) {
+    public ImportResource(PgBouncerImporter importer, ConfigStore store) {
         this.importer = importer;
+        this.store = store;
     }
 
     @POST
@@ -59,16 +65,20 @@ public class ImportResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "412", description = "If-Match is stale: the configuration changed since it was read", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "body larger than quarkus.http.limits.max-body-size", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = "body is not application/json", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response importPgBouncer(PgBouncerImportRequest body, @Context SecurityContext security) {
+    public Response importPgBouncer(@Parameter(description = "ETag from a previous read: import only onto that version")
+                                    @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                                    PgBouncerImportRequest body, @Context SecurityContext security) {
         if (body == null) {
             throw ApiProblem.badRequest("a JSON body is required: {\"ini\", \"userlist\", \"includes\", \"dryRun\"}");
         }
         body.check();
         boolean dryRun = Boolean.TRUE.equals(body.dryRun());
+        long expected = EntityTags.expectedVersion(ifMatch, store.current(), true);
         ImportReport report = importer.run(new ImportSources(ImportSources.DEFAULT_INI_NAME, body.ini(),
-                ImportSources.DEFAULT_USERLIST_NAME, body.userlist(), IncludeResolver.of(body.includes())), dryRun);
+                ImportSources.DEFAULT_USERLIST_NAME, body.userlist(), IncludeResolver.of(body.includes())), dryRun, expected);
         if (!dryRun) {
             Audit.write(ApiCaller.from(security), "imported a PgBouncer configuration (databases created "
                     + report.created().databases() + ", replaced " + report.updated().databases() + "; users created "

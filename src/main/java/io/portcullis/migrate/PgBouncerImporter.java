@@ -35,6 +35,15 @@ public class PgBouncerImporter {
      *                                              (e.g. an imported name clashes); nothing is stored
      */
     public ImportReport run(ImportSources sources, boolean dryRun) {
+        return run(sources, dryRun, ConfigStore.ANY_VERSION);
+    }
+
+    /**
+     * @param expectedVersion the configuration version the caller read (If-Match), or
+     *                        {@link ConfigStore#ANY_VERSION}
+     * @throws io.portcullis.config.VersionConflictException when the configuration moved on since
+     */
+    public ImportReport run(ImportSources sources, boolean dryRun, long expectedVersion) {
         List<IniEntry> ini = new IniParser(sources.includes()).parse(sources.iniName(), sources.ini());
         List<UserlistEntry> userlist = sources.userlist() == null ? List.of()
                 : UserlistParser.parse(sources.userlistName(), sources.userlist());
@@ -46,7 +55,7 @@ public class PgBouncerImporter {
             return report(dryRun, current.version(), merge, plan);
         }
         AtomicReference<ImportMerge> merged = new AtomicReference<>();
-        GatewayConfig stored = store.update(ConfigStore.ANY_VERSION, config -> {
+        GatewayConfig stored = store.update(expectedVersion, config -> {
             ImportMerge merge = ImportMerge.apply(config, plan);
             merged.set(merge);
             return merge.config();

@@ -26,6 +26,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code POST /api/v1/import/pgbouncer} against the running gateway and a real QuestDB: what it
@@ -133,6 +134,22 @@ class PgBouncerImportTest {
         assertEquals(before, store.current().version());
         assertFalse(store.current().database("dry_db").isPresent());
         assertFalse(store.current().user("dry_user").isPresent());
+    }
+
+    @Test
+    void aStaleIfMatchIs412AndStoresNothing() {
+        long before = store.current().version();
+        admin().header("If-Match", "\"" + (before - 1) + "\"")
+                .body(Map.of("ini", "[databases]\nstale_db = host=h.internal user=u password=p\n"))
+                .post("/api/v1/import/pgbouncer")
+                .then().statusCode(412).contentType("application/problem+json");
+        assertEquals(before, store.current().version());
+        assertFalse(store.current().database("stale_db").isPresent());
+        admin().header("If-Match", "\"" + before + "\"")
+                .body(Map.of("ini", "[databases]\nfresh_db = host=h.internal user=u password=p\n"))
+                .post("/api/v1/import/pgbouncer")
+                .then().statusCode(200).header("ETag", equalTo("\"" + (before + 1) + "\""));
+        assertTrue(store.current().database("fresh_db").isPresent());
     }
 
     @Test
