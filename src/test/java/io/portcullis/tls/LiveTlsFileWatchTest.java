@@ -90,6 +90,47 @@ class LiveTlsFileWatchTest {
         watcher.onStop(null);
     }
 
+    @Test
+    void replacedClientCaFileIsAppliedWithinTwoSeconds() throws Exception {
+        TestPki.Issued ca = TestPki.ca("Server CA");
+        Instant now = Instant.now();
+        TestPki.Issued server = TestPki.server(ca, "localhost", now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)));
+        TestPki.Issued firstClientCa = TestPki.ca("First Client CA");
+        TestPki.Issued secondClientCa = TestPki.ca("Second Client CA");
+        Path crt = dir.resolve("tls.crt");
+        Path key = dir.resolve("tls.key");
+        Path clientCa = dir.resolve("ca.crt");
+        Files.writeString(crt, server.certificatePem());
+        Files.writeString(key, server.keyPem());
+        Files.writeString(clientCa, firstClientCa.certificatePem());
+
+        LiveTls tls = new LiveTls();
+        tls.settings = settings(crt, key, Optional.of(clientCa));
+        tls.store = new FileConfigStore(dir.resolve("data"), change -> { });
+        tls.dataDir = dir.resolve("data");
+        tls.init();
+        NetServer server2 = vertx.createNetServer(tls.configure(new NetServerOptions().setHost("127.0.0.1").setPort(0)))
+                .connectHandler(socket -> socket.close())
+                .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        tls.register(server2);
+        CertificateFileWatcher watcher = new CertificateFileWatcher();
+        watcher.vertx = vertx;
+        watcher.tls = tls;
+        watcher.settings = tls.settings;
+        watcher.onStart(null);
+        assertEquals(List.of(firstClientCa.certificate()), tls.state().clientCa().certificates());
+
+        Files.writeString(clientCa, secondClientCa.certificatePem());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!tls.state().clientCa().certificates().equals(List.of(secondClientCa.certificate()))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(secondClientCa.certificate()), tls.state().clientCa().certificates(),
+                "the replaced client CA file is in force within 2 s");
+        watcher.onStop(null);
+    }
+
     private static void awaitServed(int port, X509Certificate expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         X509Certificate served = servedOrNull(port);
@@ -140,6 +181,10 @@ class LiveTlsFileWatchTest {
     }
 
     private static TlsSettings settings(Path crt, Path key) {
+        return settings(crt, key, Optional.empty());
+    }
+
+    private static TlsSettings settings(Path crt, Path key, Optional<Path> clientCa) {
         return new TlsSettings() {
             public String mode() {
                 return "require";
@@ -162,7 +207,7 @@ class LiveTlsFileWatchTest {
             }
 
             public Optional<Path> clientCaFile() {
-                return Optional.empty();
+                return clientCa;
             }
 
             public Duration fileCheckInterval() {
