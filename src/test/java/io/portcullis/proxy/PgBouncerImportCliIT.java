@@ -1,0 +1,66 @@
+package io.portcullis.proxy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The packaged app's {@code import-pgbouncer} command: imports into the data dir and exits. */
+class PgBouncerImportCliIT {
+
+    @TempDir
+    Path dir;
+
+    /** Runs the packaged jar with the command; returns exit code and standard output. */
+    private record Run(int exit, String out) {
+    }
+
+    private Run importCommand(Path dataDir, String... args) throws Exception {
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        assertTrue(Files.exists(jar), "packaged app at " + jar);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dportcullis.data-dir=" + dataDir, "-jar", jar.toString(), "import-pgbouncer"));
+        command.addAll(List.of(args));
+        Path out = dir.resolve("out-" + System.nanoTime() + ".txt");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the command exits by itself");
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void importsIntoTheDataDirectoryAndExits() throws Exception {
+        Path ini = dir.resolve("pgbouncer.ini");
+        Path userlist = dir.resolve("userlist.txt");
+        Files.writeString(ini, "[databases]\nqdb = host=127.0.0.1 port=8812 dbname=qdb user=admin password=quest-secret\n"
+                + "[pgbouncer]\nlisten_port = 6432\nauth_type = scram-sha-256\ndefault_pool_size = 7\n");
+        Files.writeString(userlist, "\"alice\" \"alice-secret\"\n");
+        Path data = dir.resolve("data");
+
+        Run dry = importCommand(data, "--ini", ini.toString(), "--userlist", userlist.toString(), "--dry-run");
+        assertEquals(0, dry.exit(), dry.out());
+        assertFalse(Files.exists(data.resolve("config.json")) && Files.readString(data.resolve("config.json")).contains("qdb"),
+                "a dry run stores nothing");
+
+        Run run = importCommand(data, "--ini", ini.toString(), "--userlist", userlist.toString());
+        assertEquals(0, run.exit(), run.out());
+        assertTrue(run.out().contains("qdb") && run.out().contains("alice"), run.out());
+        assertFalse(run.out().contains("quest-secret") || run.out().contains("alice-secret"), "no password in the report");
+        String config = Files.readString(data.resolve("config.json"));
+        assertTrue(config.contains("\"qdb\"") && config.contains("\"alice\""), config);
+        assertFalse(config.contains("quest-secret") || config.contains("alice-secret"), "passwords are sealed or hashed");
+        assertTrue(config.contains("SCRAM-SHA-256$"), "the plain userlist password became a SCRAM verifier");
+
+        Files.writeString(ini, "[databases]\nbroken = host=127.0.0.1 port='8812\n");
+        Run broken = importCommand(data, "--ini", ini.toString());
+        assertEquals(2, broken.exit(), broken.out());
+    }
+}
