@@ -1,9 +1,9 @@
 package io.portcullis.proxy;
 
+import io.portcullis.testing.ServedCertificate;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -35,28 +34,8 @@ final class RawClient implements AutoCloseable {
 
     /** SSLRequest, 'S', then a TLS session that trusts any certificate (the test checks the protocol, not trust). */
     static RawClient tls(int port) throws Exception {
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
-        plain.setSoTimeout(15_000);
-        DataOutputStream o = new DataOutputStream(plain.getOutputStream());
-        o.writeInt(8);
-        o.writeInt(80877103);
-        o.flush();
-        int answer = plain.getInputStream().read();
-        if (answer != 'S') {
-            throw new IOException("expected 'S', got " + answer);
-        }
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[]{new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+        Socket plain = ServedCertificate.sslRequest(port);
+        SSLContext ctx = ServedCertificate.trustingAnything();
         SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(plain, "localhost", port, true);
         tls.startHandshake();
         return new RawClient(tls);

@@ -2,6 +2,7 @@ package io.portcullis.proxy;
 
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.QuestDbServer;
+import io.portcullis.testing.ServedCertificate;
 import io.portcullis.testing.TestPki;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -12,13 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.util.PSQLException;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
-import java.io.DataOutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -252,29 +246,8 @@ class TlsLifecycleTest {
 
     /** The fingerprint of the certificate a new connection is served (SSLRequest, then a handshake that trusts anything). */
     static String servedFingerprint() {
-        try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), GatewayClient.gatewayPort())) {
-            plain.setSoTimeout(10_000);
-            DataOutputStream out = new DataOutputStream(plain.getOutputStream());
-            out.writeInt(8);
-            out.writeInt(80877103);
-            out.flush();
-            assertEquals('S', plain.getInputStream().read());
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new X509TrustManager() {
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, "localhost", 0, true)) {
-                tls.startHandshake();
-                return fingerprint((X509Certificate) tls.getSession().getPeerCertificates()[0]);
-            }
+        try {
+            return fingerprint(ServedCertificate.read(GatewayClient.gatewayPort()));
         } catch (Exception e) {
             throw new AssertionError("cannot read the served certificate: " + e, e);
         }

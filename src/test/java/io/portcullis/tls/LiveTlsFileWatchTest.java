@@ -1,6 +1,7 @@
 package io.portcullis.tls;
 
 import io.portcullis.config.FileConfigStore;
+import io.portcullis.testing.ServedCertificate;
 import io.portcullis.testing.TestPki;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -10,13 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
-import java.io.DataOutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -154,30 +148,7 @@ class LiveTlsFileWatchTest {
     }
 
     private static X509Certificate served(int port) throws Exception {
-        try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            plain.setSoTimeout(5_000);
-            DataOutputStream out = new DataOutputStream(plain.getOutputStream());
-            out.writeInt(8);
-            out.writeInt(80877103);
-            out.flush();
-            assertEquals('S', plain.getInputStream().read());
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new X509TrustManager() {
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, "localhost", port, true)) {
-                tls.startHandshake();
-                return (X509Certificate) tls.getSession().getPeerCertificates()[0];
-            }
-        }
+        return ServedCertificate.read(port);
     }
 
     private static TlsSettings settings(Path crt, Path key) {
