@@ -68,8 +68,15 @@ final class Forwarding implements ServerConnection.Sink {
     private final Deque<Buffer> waiting = new ArrayDeque<>();
 
     /** Null between transactions in transaction and statement mode. */
-    private ServerConnection server;
+    private volatile ServerConnection server; // also read on the server's event loop (onServerData)
     private long readyBase;
+    /**
+     * ReadyForQuery count and transaction status as of the last bytes handed to the client. The
+     * server connection's own values run ahead while a chunk hops between event loops; deciding on
+     * them could end a session whose client has not yet seen its COMMIT acknowledged.
+     */
+    private long deliveredReady;
+    private byte deliveredStatus = MessageTypes.TX_IDLE;
     private long syncsSent;
     private boolean unsynced;
     private boolean untrackable;
@@ -97,6 +104,8 @@ final class Forwarding implements ServerConnection.Sink {
     private void attach(ServerConnection conn) {
         server = conn;
         readyBase = conn.readyCount();
+        deliveredReady = readyBase;
+        deliveredStatus = conn.transactionStatus();
         syncsSent = 0;
         unsynced = false;
         untrackable = false;
@@ -210,16 +219,23 @@ final class Forwarding implements ServerConnection.Sink {
     /** Server → client. Called on the server connection's event loop; hops to ours when they differ. */
     @Override
     public void onServerData(Buffer data, boolean endsOnFrameBoundary) {
+        ServerConnection from = server;
+        long ready = from == null ? 0 : from.readyCount();
+        byte status = from == null ? MessageTypes.TX_IDLE : from.transactionStatus();
         if (Vertx.currentContext() == clientContext) {
-            toClient(data, endsOnFrameBoundary);
+            toClient(data, endsOnFrameBoundary, from, ready, status);
         } else {
-            clientContext.runOnContext(v -> toClient(data, endsOnFrameBoundary));
+            clientContext.runOnContext(v -> toClient(data, endsOnFrameBoundary, from, ready, status));
         }
     }
 
-    private void toClient(Buffer data, boolean endsOnFrameBoundary) {
+    private void toClient(Buffer data, boolean endsOnFrameBoundary, ServerConnection from, long ready, byte status) {
         if (ended) {
             return;
+        }
+        if (from == server && from != null) {
+            deliveredReady = ready;
+            deliveredStatus = status;
         }
         bytesToClient += data.length();
         traffic.sentToClient(data.length());
@@ -247,7 +263,7 @@ final class Forwarding implements ServerConnection.Sink {
     /** Whether everything sent has been answered and the server is outside any transaction. */
     private boolean quiet() {
         return !untrackable && !unsynced
-                && server.readyCount() - readyBase == syncsSent
+                && deliveredReady - readyBase == syncsSent
                 && clientFrames.atFrameBoundary();
     }
 
@@ -255,7 +271,7 @@ final class Forwarding implements ServerConnection.Sink {
         if (mode == PoolMode.SESSION || server == null || !quiet()) {
             return;
         }
-        if (server.transactionStatus() != MessageTypes.TX_IDLE) {
+        if (deliveredStatus != MessageTypes.TX_IDLE) {
             if (mode == PoolMode.STATEMENT) {
                 ending.failed(SqlState.FEATURE_NOT_SUPPORTED,
                         "transaction blocks are not allowed: database uses statement pooling");
@@ -316,7 +332,7 @@ final class Forwarding implements ServerConnection.Sink {
         ended = true;
         waiting.clear();
         if (server != null) {
-            boolean clean = quiet() && server.transactionStatus() == MessageTypes.TX_IDLE;
+            boolean clean = quiet() && deliveredStatus == MessageTypes.TX_IDLE;
             pool.release(detach(), clean);
         }
     }
@@ -335,6 +351,6 @@ final class Forwarding implements ServerConnection.Sink {
     /** True when the session holds no server connection and nothing is in flight: safe to end cleanly. */
     boolean idle() {
         return !ended && (server == null ? !borrowing && waiting.isEmpty()
-                : quiet() && server.transactionStatus() == MessageTypes.TX_IDLE);
+                : quiet() && deliveredStatus == MessageTypes.TX_IDLE);
     }
 }
