@@ -5,6 +5,7 @@ import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.SettingNames;
 import io.portcullis.config.TlsConfig;
+import io.netty.handler.ssl.OpenSsl;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
@@ -69,6 +70,8 @@ public class LiveTls {
     private final ReentrantLock applyLock = new ReentrantLock();
     private final Clock clock = Clock.systemUTC();
     private volatile TlsState state;
+    /** The resolved engine ({@link TlsEngine#OPENSSL} or {@link TlsEngine#JDK}), fixed for the process. */
+    private TlsEngine engine;
     /** The stored TLS settings last looked at, so unrelated configuration changes cost nothing. */
     private volatile TlsConfig seenConfig;
     private ClientCertUserSource userSource;
@@ -76,6 +79,8 @@ public class LiveTls {
 
     @PostConstruct
     void init() {
+        engine = TlsEngine.parse(settings.engine()).resolve();
+        LOG.infof("client TLS engine: %s", engine == TlsEngine.OPENSSL ? "OpenSSL (" + OpenSsl.versionString() + ")" : "JDK");
         userSource = ClientCertUserSource.of(settings.clientCertUserFrom());
         files = new CertificateFileSource(settings.certFile().orElse(null), settings.keyFile().orElse(null),
                 settings.clientCaFile().orElse(null), clock);
@@ -96,13 +101,13 @@ public class LiveTls {
                 : stored.clientCaPem() == null ? null : ClientCa.parse(stored.clientCaPem());
         TlsState initial = settingsFrom(stored, new TlsState(material, ClientTlsMode.REQUIRE, VertxTls.DEFAULT_PROTOCOLS,
                 List.of(), clientCa, fromFiles.material() != null));
-        VertxTls.check(initial);
+        VertxTls.check(initial, engine);
         state = initial;
         CertificateInfo info = material.info();
         LOG.infof("server certificate %s; SHA-256 fingerprint %s, valid until %s", info.subject(),
                 info.sha256Fingerprint(), info.notAfter());
         // The first handshake would otherwise build the TLS context on an event loop (about a second cold).
-        VertxTls.prewarm(material);
+        VertxTls.prewarm(material, engine);
     }
 
     /** What the listener runs with now. */
@@ -125,7 +130,7 @@ public class LiveTls {
 
     /** Prepares a listener so that sockets can be upgraded to TLS after SSLRequest or a direct ClientHello. */
     public NetServerOptions configure(NetServerOptions options) {
-        return VertxTls.configure(options, state);
+        return VertxTls.configure(options, state, engine);
     }
 
     /** Adds a listening server to those {@link #apply} changes. */
@@ -190,7 +195,7 @@ public class LiveTls {
             throw new ConfigException("mode " + base.mode().wireName()
                     + " needs a client CA to verify client certificates against; configure one first (PUT /api/v1/tls/client-ca)");
         }
-        VertxTls.check(base);
+        VertxTls.check(base, engine);
         return base;
     }
 
@@ -294,7 +299,7 @@ public class LiveTls {
                         + settings.certFile().orElseThrow() + "); replace that file instead, it is reloaded automatically");
             }
             TlsState next = previous.withMaterial(material);
-            VertxTls.check(next);
+            VertxTls.check(next, engine);
             apply(next);
             try {
                 ServerCertificateFiles.store(dataDir, material);
@@ -305,7 +310,7 @@ public class LiveTls {
             if (completesPendingRequest) {
                 ServerCertificateFiles.deletePendingKey(dataDir);
             }
-            VertxTls.prewarm(material);
+            VertxTls.prewarm(material, engine);
             return state;
         } finally {
             applyLock.unlock();
@@ -378,7 +383,7 @@ public class LiveTls {
             if (settings.clientCaFile().isPresent()) {
                 next = next.withClientCa(contents.clientCa());
             }
-            VertxTls.check(next);
+            VertxTls.check(next, engine);
             apply(next);
         } finally {
             applyLock.unlock();
@@ -399,8 +404,8 @@ public class LiveTls {
         return List.copyOf(result);
     }
 
-    private static List<String> ciphers(List<String> requested) {
-        Set<String> supported = VertxTls.supportedCiphers();
+    private List<String> ciphers(List<String> requested) {
+        Set<String> supported = engine.supportedCiphers();
         List<String> unknown = requested.stream().filter(c -> !supported.contains(c)).toList();
         if (!unknown.isEmpty()) {
             throw new ConfigException("unknown cipher suite(s) " + unknown + "; use JSSE names such as TLS_AES_128_GCM_SHA256");

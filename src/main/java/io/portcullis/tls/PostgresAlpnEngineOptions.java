@@ -1,47 +1,86 @@
 package io.portcullis.tls;
 
 import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.spi.tls.SslContextFactory;
 import java.util.List;
 
 /**
- * JDK TLS engine options that advertise ALPN {@code postgresql}.
+ * TLS engine options that advertise ALPN {@code postgresql}, for the JDK engine and for OpenSSL.
  *
  * <p>Why this exists: in Vert.x 4.5 a {@code NetServer} builds its TLS contexts with no application
  * protocols at all (only the HTTP server passes its ALPN list), so {@code setUseAlpn(true)} alone
  * negotiates nothing. PostgreSQL 17 direct-TLS clients require the server to select
- * {@code postgresql}. This engine option wraps the JDK context factory and substitutes our protocol
- * list for the empty one Vert.x passes. Vert.x 5 has {@code ServerSSLOptions#setApplicationLayerProtocols}
- * and makes this class unnecessary.
+ * {@code postgresql}. These options wrap the engine's context factory and substitute our protocol
+ * list for the empty one Vert.x passes. They subclass Vert.x's own option classes because Vert.x
+ * decides engine-specific behaviour with {@code instanceof}. Vert.x 5 has
+ * {@code ServerSSLOptions#setApplicationLayerProtocols} and makes this class unnecessary.
  *
- * <p>With the JDK engine, a client that offers ALPN without {@code postgresql} gets a
- * {@code no_application_protocol} alert, as PostgreSQL itself answers; a client that offers no ALPN
- * is served without it.
+ * <p>A client that offers ALPN without {@code postgresql} gets a {@code no_application_protocol}
+ * alert from the JDK engine (as PostgreSQL answers); OpenSSL completes the handshake without ALPN,
+ * and direct TLS then closes the connection ({@link VertxTls#startDirectTls}). A client that offers
+ * no ALPN is served without it by both.
  */
-final class PostgresAlpnEngineOptions extends JdkSSLEngineOptions {
+final class PostgresAlpnEngineOptions {
 
-    private final List<String> applicationProtocols;
-
-    PostgresAlpnEngineOptions(List<String> applicationProtocols) {
-        this.applicationProtocols = List.copyOf(applicationProtocols);
+    private PostgresAlpnEngineOptions() {
     }
 
-    private PostgresAlpnEngineOptions(PostgresAlpnEngineOptions other) {
-        super(other);
-        this.applicationProtocols = other.applicationProtocols;
+    /** Options for a resolved engine ({@link TlsEngine#OPENSSL} or {@link TlsEngine#JDK}). */
+    static SSLEngineOptions forEngine(TlsEngine engine, List<String> applicationProtocols) {
+        return engine == TlsEngine.OPENSSL ? new OpenSsl(applicationProtocols) : new Jdk(applicationProtocols);
     }
 
-    @Override
-    public PostgresAlpnEngineOptions copy() {
-        return new PostgresAlpnEngineOptions(this);
+    /** The JDK engine with our ALPN list. */
+    static final class Jdk extends JdkSSLEngineOptions {
+        private final List<String> applicationProtocols;
+
+        Jdk(List<String> applicationProtocols) {
+            this.applicationProtocols = List.copyOf(applicationProtocols);
+        }
+
+        private Jdk(Jdk other) {
+            super(other);
+            this.applicationProtocols = other.applicationProtocols;
+        }
+
+        @Override
+        public Jdk copy() {
+            return new Jdk(this);
+        }
+
+        @Override
+        public SslContextFactory sslContextFactory() {
+            return new FixedAlpnFactory(super.sslContextFactory(), applicationProtocols);
+        }
     }
 
-    @Override
-    public SslContextFactory sslContextFactory() {
-        return new FixedAlpnFactory(super.sslContextFactory(), applicationProtocols);
+    /** OpenSSL (netty-tcnative) with our ALPN list. */
+    static final class OpenSsl extends OpenSSLEngineOptions {
+        private final List<String> applicationProtocols;
+
+        OpenSsl(List<String> applicationProtocols) {
+            this.applicationProtocols = List.copyOf(applicationProtocols);
+        }
+
+        private OpenSsl(OpenSsl other) {
+            super(other);
+            this.applicationProtocols = other.applicationProtocols;
+        }
+
+        @Override
+        public OpenSsl copy() {
+            return new OpenSsl(this);
+        }
+
+        @Override
+        public SslContextFactory sslContextFactory() {
+            return new FixedAlpnFactory(super.sslContextFactory(), applicationProtocols);
+        }
     }
 
-    /** Forwards everything to the JDK factory except the application protocol list. */
+    /** Forwards everything to the engine's factory except the application protocol list. */
     private static final class FixedAlpnFactory implements SslContextFactory {
         private final SslContextFactory delegate;
 

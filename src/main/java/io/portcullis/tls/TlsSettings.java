@@ -24,6 +24,13 @@ public interface TlsSettings {
     @WithDefault("TLSv1.3,TLSv1.2")
     List<String> protocols();
 
+    /**
+     * {@code auto} (OpenSSL when it loads, else the JDK), {@code openssl} (refuse to start without it) or
+     * {@code jdk}. See {@link TlsEngine}.
+     */
+    @WithDefault("auto")
+    String engine();
+
     /** Readiness reports the certificate as expiring soon (in its data) once it has less than this left. */
     @WithDefault("14d")
     Duration expiryWarning();

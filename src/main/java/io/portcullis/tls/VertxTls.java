@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -83,9 +82,18 @@ public final class VertxTls {
      * @throws IllegalArgumentException for a protocol outside {@link #ALLOWED_PROTOCOLS}
      */
     public static void configure(NetServerOptions options, TlsMaterial material, List<String> protocols) {
+        configure(options, material, protocols, TlsEngine.JDK);
+    }
+
+    /**
+     * As {@link #configure(NetServerOptions, TlsMaterial, List)} with the given engine.
+     *
+     * @param engine a resolved engine ({@link TlsEngine#resolve()})
+     */
+    public static void configure(NetServerOptions options, TlsMaterial material, List<String> protocols, TlsEngine engine) {
         options.setSsl(false)
                 .setUseAlpn(true)
-                .setSslEngineOptions(new PostgresAlpnEngineOptions(List.of(ALPN_POSTGRESQL)))
+                .setSslEngineOptions(PostgresAlpnEngineOptions.forEngine(engine, List.of(ALPN_POSTGRESQL)))
                 .setKeyCertOptions(keyCertOptions(material))
                 .setEnabledSecureTransportProtocols(protocolSet(protocols))
                 .setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_SECONDS)
@@ -93,14 +101,14 @@ public final class VertxTls {
     }
 
     /**
-     * Prepares listener options for the gateway: as {@link #configure(NetServerOptions, TlsMaterial, List)}
+     * Prepares listener options for the gateway: as {@link #configure(NetServerOptions, TlsMaterial, List, TlsEngine)}
      * with the state's certificate, protocols and ciphers, and client certificates requested
      * ({@link ClientAuth#REQUEST}) but checked after the handshake (see {@link DeferredClientTrust}).
      * Vert.x 4.5 cannot change {@code clientAuth} on a running listener, so it is always
      * {@code REQUEST}: a client CA and a {@code verify-*} mode can then be configured at any time.
      */
-    public static NetServerOptions configure(NetServerOptions options, TlsState state) {
-        configure(options, state.material(), state.protocols());
+    public static NetServerOptions configure(NetServerOptions options, TlsState state, TlsEngine engine) {
+        configure(options, state.material(), state.protocols(), engine);
         options.setClientAuth(ClientAuth.REQUEST).setTrustOptions(trustOptions(state));
         state.ciphers().forEach(options::addEnabledCipherSuite);
         return options;
@@ -128,11 +136,11 @@ public final class VertxTls {
      *
      * @throws CertificateMaterialException saying what the TLS engine refused
      */
-    public static void check(TlsState state) {
+    public static void check(TlsState state, TlsEngine engine) {
         try {
             SslContextBuilder builder = SslContextBuilder.forServer(state.material().key(),
                             state.material().chain().toArray(X509Certificate[]::new))
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(engine.provider())
                     .protocols(state.protocols())
                     .trustManager(new DeferredClientTrust(state.clientCa() == null ? List.of() : state.clientCa().certificates()));
             if (!state.ciphers().isEmpty()) {
@@ -141,15 +149,6 @@ public final class VertxTls {
             builder.build().newEngine(ByteBufAllocator.DEFAULT);
         } catch (SSLException | RuntimeException e) {
             throw new CertificateMaterialException("the TLS engine refuses these settings: " + e.getMessage(), e);
-        }
-    }
-
-    /** The cipher suites the JDK's TLS engine knows, for validating a cipher list. */
-    public static Set<String> supportedCiphers() {
-        try {
-            return Set.of(javax.net.ssl.SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no default TLS context", e);
         }
     }
 
@@ -176,16 +175,16 @@ public final class VertxTls {
     }
 
     /**
-     * Loads and initialises the JDK TLS machinery (JSSE classes, the default trust store) with this
+     * Loads and initialises the TLS machinery (JSSE classes or the OpenSSL library, the default trust store) with this
      * material, so that the first connection does not pay for it on an event loop. Vert.x builds its
      * TLS context lazily on the first upgrade; on a cold JVM that blocked an event loop for over a
      * second here, and for under 0.2 s after this call. Blocking: call it on a worker thread before
      * the listener starts.
      */
-    public static void prewarm(TlsMaterial material) {
+    public static void prewarm(TlsMaterial material, TlsEngine engine) {
         try {
             SslContextBuilder.forServer(material.key(), material.chain().toArray(X509Certificate[]::new))
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(engine.provider())
                     .protocols(DEFAULT_PROTOCOLS)
                     .build()
                     .newEngine(ByteBufAllocator.DEFAULT);

@@ -161,6 +161,10 @@ class LiveTlsFileWatchTest {
                 return "require";
             }
 
+            public String engine() {
+                return "auto";
+            }
+
             public List<String> protocols() {
                 return List.of("TLSv1.3", "TLSv1.2");
             }

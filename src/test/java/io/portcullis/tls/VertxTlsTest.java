@@ -46,16 +46,21 @@ class VertxTlsTest {
     private static final int TIMEOUT_SECONDS = 10;
 
     private Vertx vertx;
-    private TlsMaterial material;
+    TlsMaterial material;
     private NetServer server;
     /** Completes with the server side's view of the last TLS start (handshake + ALPN check). */
-    private CompletableFuture<Void> serverTls;
+    CompletableFuture<Void> serverTls;
+
+    /** The engine under test; {@link VertxTlsOpenSslTest} runs every test again with OpenSSL. */
+    TlsEngine engine() {
+        return TlsEngine.JDK;
+    }
 
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
         material = TestCertificates.localhost();
-        VertxTls.prewarm(material);
+        VertxTls.prewarm(material, engine());
         server = listen(null);
     }
 
@@ -66,7 +71,7 @@ class VertxTlsTest {
 
     private NetServer listen(List<String> protocols) throws Exception {
         NetServerOptions options = new NetServerOptions().setHost("127.0.0.1").setPort(0);
-        VertxTls.configure(options, material, protocols);
+        VertxTls.configure(options, material, protocols, engine());
         serverTls = new CompletableFuture<>();
         return vertx.createNetServer(options)
                 .connectHandler(this::accept)
@@ -226,7 +231,7 @@ class VertxTlsTest {
         serverTls.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
-    private SSLSocket afterSslRequest(SSLContext context, String protocol, String alpn) throws IOException {
+    SSLSocket afterSslRequest(SSLContext context, String protocol, String alpn) throws IOException {
         Socket plain = new Socket("127.0.0.1", server.actualPort());
         plain.setSoTimeout(TIMEOUT_SECONDS * 1000);
         OutputStream out = plain.getOutputStream();
@@ -238,7 +243,7 @@ class VertxTlsTest {
         return tls;
     }
 
-    private SSLSocket direct(SSLContext context, String alpn) throws IOException {
+    SSLSocket direct(SSLContext context, String alpn) throws IOException {
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", server.actualPort());
         tls.setSoTimeout(TIMEOUT_SECONDS * 1000);
         clientParameters(tls, null, alpn);
@@ -267,7 +272,7 @@ class VertxTlsTest {
         assertEquals("echo:ping", new String(answer, StandardCharsets.US_ASCII));
     }
 
-    private static int readOrEof(InputStream in) {
+    static int readOrEof(InputStream in) {
         try {
             return in.read();
         } catch (IOException e) {
