@@ -2,6 +2,7 @@ package io.portcullis.proxy;
 
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.FreePorts;
+import io.portcullis.testing.PackagedApplication;
 import io.portcullis.testing.PostgresServer;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -68,14 +69,17 @@ class GracefulDrainIT {
         int wirePort = FreePorts.next();
         int httpPort = FreePorts.next();
         Path dataDir = Files.createTempDirectory(Path.of("target"), "drain-");
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
-        assertTrue(Files.exists(jar), "packaged gateway at " + jar);
         Path log = dataDir.resolve("gateway.log");
-        gateway = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dportcullis.data-dir=" + dataDir, "-Dportcullis.listen.host=127.0.0.1",
-                "-Dportcullis.listen.port=" + wirePort, "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + httpPort,
-                "-Dportcullis.admin-token=" + TOKEN, "-Dportcullis.shutdown.delay=" + DELAY.toSeconds() + "s",
-                "-Dportcullis.shutdown.timeout=" + TIMEOUT.toSeconds() + "s", "-jar", jar.toString()))
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
+        properties.put("portcullis.data-dir", dataDir.toString());
+        properties.put("portcullis.listen.host", "127.0.0.1");
+        properties.put("portcullis.listen.port", String.valueOf(wirePort));
+        properties.put("quarkus.http.host", "127.0.0.1");
+        properties.put("quarkus.http.port", String.valueOf(httpPort));
+        properties.put("portcullis.admin-token", TOKEN);
+        properties.put("portcullis.shutdown.delay", DELAY.toSeconds() + "s");
+        properties.put("portcullis.shutdown.timeout", TIMEOUT.toSeconds() + "s");
+        gateway = new ProcessBuilder(PackagedApplication.built().command(properties))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         HttpClient http = HttpClient.newHttpClient();
         URI ready = URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready");

@@ -1,5 +1,6 @@
 package io.portcullis.proxy;
 
+import io.portcullis.testing.PackagedApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,10 +27,8 @@ class PgBouncerImportCliIT {
     }
 
     private Run importCommand(Path dataDir, String... args) throws Exception {
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
-        assertTrue(Files.exists(jar), "packaged app at " + jar);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dportcullis.data-dir=" + dataDir, "-jar", jar.toString(), "import-pgbouncer"));
+        List<String> command = new ArrayList<>(PackagedApplication.built()
+                .command(Map.of("portcullis.data-dir", dataDir.toString()), "import-pgbouncer"));
         command.addAll(List.of(args));
         Path out = dir.resolve("out-" + System.nanoTime() + ".txt");
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -1,0 +1,77 @@
+package io.portcullis.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The application the build just packaged, as a command line: the native executable after
+ * {@code -Dnative}, else the fast-jar run by this JVM. Read from {@code target/quarkus-artifact.properties},
+ * which Quarkus writes at packaging, so integration tests that start the gateway as a process of
+ * their own (drain on SIGTERM, one-shot commands) run against whichever artifact CI built.
+ */
+public final class PackagedApplication {
+
+    private static final Path TARGET = Path.of("target");
+
+    private final boolean nativeExecutable;
+    private final Path artifact;
+
+    private PackagedApplication(boolean nativeExecutable, Path artifact) {
+        this.nativeExecutable = nativeExecutable;
+        this.artifact = artifact;
+    }
+
+    /**
+     * @throws IllegalStateException when nothing has been packaged (run {@code ./mvnw verify}, not {@code test})
+     */
+    public static PackagedApplication built() {
+        Path descriptor = TARGET.resolve("quarkus-artifact.properties");
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(descriptor)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("no packaged application: " + descriptor + " is missing; run ./mvnw verify", e);
+        }
+        String type = properties.getProperty("type", "");
+        Path artifact = TARGET.resolve(properties.getProperty("path", ""));
+        if (!Files.isRegularFile(artifact)) {
+            throw new IllegalStateException("the packaged application " + artifact + " (" + type + ") does not exist");
+        }
+        return new PackagedApplication(type.equals("native"), artifact);
+    }
+
+    public boolean isNative() {
+        return nativeExecutable;
+    }
+
+    /**
+     * The command that starts the application with these system properties and arguments
+     * ({@code -Dname=value} works for both the JVM and a Quarkus native executable).
+     */
+    public List<String> command(Map<String, String> systemProperties, String... arguments) {
+        List<String> command = new ArrayList<>();
+        if (nativeExecutable) {
+            command.add(artifact.toAbsolutePath().toString());
+        } else {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        }
+        systemProperties.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        if (!nativeExecutable) {
+            command.add("-jar");
+            command.add(artifact.toString());
+        }
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
+    @Override
+    public String toString() {
+        return (nativeExecutable ? "native executable " : "fast-jar ") + artifact;
+    }
+}
