@@ -180,6 +180,35 @@ class OperationsTest {
         assertTrue(value(metrics(), "portcullis_auth_failures_total\\{[^}]*reason=\"wrong_password\"") >= 1);
     }
 
+    /**
+     * Every series the shipped Grafana dashboard queries exists in a real scrape after traffic of each
+     * kind the dashboard shows (logins, queries, a failed login, an unreachable backend), so a renamed
+     * meter breaks this test and not an operator's dashboard.
+     */
+    @Test
+    void grafanaDashboardQueriesOnlyMetricsTheGatewayExports() throws Exception {
+        try (Connection c = GatewayClient.connect(DB, USER, PASSWORD); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT 1")) {
+            assertTrue(rs.next());
+        }
+        assertThrows(SQLException.class, () -> GatewayClient.connect(DB, USER, WRONG_PASSWORD).close());
+        assertThrows(SQLException.class, () -> GatewayClient.connect(DEAD_DB, USER, PASSWORD).close());
+        String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("deploy/grafana/portcullis-dashboard.json"));
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        Matcher names = Pattern.compile("\\bportcullis_[a-z0-9_]+").matcher(dashboard);
+        while (names.find()) {
+            queried.add(names.group());
+        }
+        assertTrue(queried.size() >= 10, "the dashboard queries the gateway's metrics: " + queried);
+        String text = awaitMetrics(m -> m.contains("portcullis_server_login_failures_total{"));
+        java.util.Set<String> exported = new java.util.TreeSet<>();
+        text.lines().filter(l -> l.startsWith("portcullis_")).forEach(l -> exported.add(l.split("[{ ]", 2)[0]));
+        java.util.Set<String> missing = new java.util.TreeSet<>(queried);
+        missing.removeAll(exported);
+        assertTrue(missing.isEmpty(), "the dashboard queries series the gateway does not export: " + missing
+                + "\nexported: " + exported);
+    }
+
     private static void awaitLine(Queue<String> lines, String marker) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline && lines.stream().noneMatch(l -> l.contains(marker) && l.contains(USER))) {
