@@ -125,6 +125,30 @@ class TlsLifecycleTest {
         }
     }
 
+    /** The "expired certificate → readiness DOWN", end to end: the served certificate runs out. */
+    @Test
+    void expiringCertificateTakesReadinessDownWhenItRunsOut() throws Exception {
+        TestPki.Issued ca = TestPki.ca("Short Lived CA");
+        Instant notAfter = Instant.now().plusSeconds(4);
+        TestPki.Issued shortLived = TestPki.server(ca, "localhost", Instant.now().minus(Duration.ofHours(1)), notAfter);
+        try {
+            admin().body(Map.of("certificateChainPem", shortLived.certificatePem() + ca.certificatePem(),
+                    "privateKeyPem", shortLived.keyPem())).put("/api/v1/tls/certificate").then().statusCode(200);
+            GatewayClient.api().get("/q/health/ready").then().statusCode(200)
+                    .body("checks.find { it.name == 'tls-certificate' }.status", equalTo("UP"))
+                    .body("checks.find { it.name == 'tls-certificate' }.data.expiresSoon", equalTo(true));
+            Thread.sleep(Math.max(0, Duration.between(Instant.now(), notAfter).toMillis()) + 1_500);
+            GatewayClient.api().get("/q/health/ready").then().statusCode(503)
+                    .body("checks.find { it.name == 'tls-certificate' }.status", equalTo("DOWN"))
+                    .body("checks.find { it.name == 'tls-certificate' }.data.problem", containsString("expired"));
+            GatewayClient.api().get("/q/health/live").then().statusCode(200);
+        } finally {
+            admin().body("{\"commonName\":\"localhost\",\"subjectAltNames\":[\"localhost\",\"127.0.0.1\",\"::1\"],\"validDays\":30}")
+                    .post("/api/v1/tls/certificate/self-signed").then().statusCode(200);
+        }
+        GatewayClient.api().get("/q/health/ready").then().statusCode(200);
+    }
+
     @Test
     void badCertificatesAreRefusedAndTheOldOneStays() throws Exception {
         String served = servedFingerprint();
