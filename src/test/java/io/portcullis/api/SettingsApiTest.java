@@ -11,6 +11,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static io.portcullis.api.ApiTestSupport.as;
 import static io.portcullis.api.ApiTestSupport.asAdmin;
@@ -18,7 +23,9 @@ import static io.portcullis.api.DatabasesApiTest.problem;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code /api/v1/settings}: overrides over the property defaults, ETags, validation, roles, live effect. */
 @QuarkusTest
@@ -110,5 +117,36 @@ class SettingsApiTest {
         as(viewer).get("/api/v1/settings").then().statusCode(200).body("defaults.queryWaitTimeout", equalTo("120s"));
         problem(as(viewer).body("{\"queryTimeout\":\"1s\"}").put("/api/v1/settings"), 403, "may only read");
         problem(io.restassured.RestAssured.given().get("/api/v1/settings"), 401, "Bearer");
+    }
+
+    @Test
+    void writesAnAuditLineNamingTheSettingsNotTheirValues() {
+        Queue<String> lines = new ConcurrentLinkedQueue<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                String message = record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
+                lines.add(message);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger audit = Logger.getLogger(Audit.CATEGORY);
+        audit.addHandler(capture);
+        try {
+            asAdmin().body("{\"serverCheckQuery\":\"SELECT 'audit-probe'\",\"queryTimeout\":\"77s\"}")
+                    .put("/api/v1/settings").then().statusCode(200);
+        } finally {
+            audit.removeHandler(capture);
+        }
+        String all = String.join("\n", lines);
+        assertTrue(all.contains("replaced the settings (overridden: serverCheckQuery, queryTimeout)"), all);
+        assertFalse(all.contains("audit-probe") || all.contains("77s"), "no values in the audit log: " + all);
     }
 }
