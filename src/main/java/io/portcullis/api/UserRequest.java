@@ -1,6 +1,7 @@
 package io.portcullis.api;
 
 import io.portcullis.config.AuthMethod;
+import io.portcullis.config.PoolMode;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;
@@ -26,7 +27,15 @@ public record UserRequest(
         @Schema(description = "may use the admin console", defaultValue = "false")
         Boolean admin,
         @Schema(readOnly = true, description = "ignored on writes")
-        Boolean passwordSet) {
+        Boolean passwordSet,
+        @Schema(description = "pool mode of this user's sessions, overriding their database's; null = the database's")
+        PoolMode poolMode,
+        @Schema(description = "this user's clients served at once, more get 53300 at login; 0 = no limit "
+                + "(PgBouncer max_user_client_connections)", defaultValue = "0")
+        Integer maxClientConnections,
+        @Schema(description = "server connections this user's clients hold at once across all databases; beyond it they "
+                + "wait up to queryWaitTimeout, then get 53300; 0 = no limit (PgBouncer max_user_connections)", defaultValue = "0")
+        Integer maxUserConnections) {
 
     static final int MAX_PASSWORD_LENGTH = 1024;
 

@@ -98,7 +98,8 @@ public class UsersResource {
     @Operation(summary = "Create or replace a user",
             description = "The password becomes a SCRAM-SHA-256 verifier (an md5 hash for auth md5) and is never "
                     + "returned. A left-out password keeps the stored verifier while auth stays the same. Every "
-                    + "database listed must exist; an empty list means all databases.")
+                    + "database listed must exist; an empty list means all databases. poolMode, maxClientConnections and "
+                    + "maxUserConnections left out mean the database's mode and no limits.")
     @APIResponse(responseCode = "200", description = "replaced", headers = @Header(name = "ETag", description = "new configuration version"),
             content = @Content(schema = @Schema(implementation = UserView.class)))
     @APIResponse(responseCode = "201", description = "created", headers = @Header(name = "ETag", description = "new configuration version"),
@@ -115,7 +116,8 @@ public class UsersResource {
                         @Context SecurityContext security,
                         @Context UriInfo uri) {
         if (body == null) {
-            throw ApiProblem.badRequest("a JSON body is required: {\"password\", \"auth\", \"databases\", \"admin\"}");
+            throw ApiProblem.badRequest("a JSON body is required: {\"password\", \"auth\", \"databases\", \"admin\", "
+                    + "\"poolMode\", \"maxClientConnections\", \"maxUserConnections\"}");
         }
         body.check(name);
         AuthMethod auth = body.authOrDefault();
@@ -136,7 +138,8 @@ public class UsersResource {
             UserConfig user = new UserConfig(name, auth,
                     scramVerifier != null ? scramVerifier : kept(existing, auth, AuthMethod.SCRAM_SHA_256),
                     md5Hash != null ? md5Hash : kept(existing, auth, AuthMethod.MD5),
-                    body.databases(), Boolean.TRUE.equals(body.admin()));
+                    body.databases(), Boolean.TRUE.equals(body.admin()), body.poolMode(),
+                    orZero(body.maxClientConnections()), orZero(body.maxUserConnections()));
             return config.withUser(user);
         });
         Audit.write(ApiCaller.from(security), (created.get() ? "created" : "replaced") + " user '" + name + "'",
@@ -190,6 +193,10 @@ public class UsersResource {
         });
         Audit.write(ApiCaller.from(security), "deleted user '" + name + "'", stored.version());
         return Response.noContent().build();
+    }
+
+    private static int orZero(Integer limit) {
+        return limit == null ? 0 : limit;
     }
 
     static ApiProblem notFound(String name) {

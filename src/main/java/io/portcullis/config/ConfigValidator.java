@@ -1,6 +1,7 @@
 package io.portcullis.config;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -51,6 +52,12 @@ public final class ConfigValidator {
     public static final int MAX_CIPHERS = 100;
     /** A client CA bundle of this size holds hundreds of certificates; more is a mistake. */
     public static final int MAX_CLIENT_CA_PEM_CHARS = 256 * 1024;
+    /** Clients served at once, gateway-wide or per user; far above what one process holds (~36 KiB each). */
+    public static final int MAX_CLIENT_CONNECTIONS = 1_000_000;
+    /** The longest any duration setting may be; beyond it a "timeout" is a typo. */
+    public static final Duration MAX_SETTING_DURATION = Duration.ofDays(30);
+    /** A check query is a trivial statement; this leaves room for a comment. */
+    public static final int MAX_CHECK_QUERY_LENGTH = 1024;
     private static final Pattern CIPHER_NAME = Pattern.compile("[A-Za-z0-9_]{1,100}");
     private static final Pattern SHA256_FINGERPRINT = Pattern.compile("([0-9A-F]{2}:){31}[0-9A-F]{2}");
 
@@ -71,6 +78,7 @@ public final class ConfigValidator {
         }
         checkTokens(errors, config.tokens());
         checkTls(errors, config.tls());
+        checkSettings(errors, config.settings());
         if (!errors.isEmpty()) {
             throw new ConfigException(summary(errors));
         }
@@ -153,6 +161,8 @@ public final class ConfigValidator {
                 }
             }
         }
+        checkRange(errors, where, "maxClientConnections", user.maxClientConnections(), 0, MAX_CLIENT_CONNECTIONS);
+        checkRange(errors, where, "maxUserConnections", user.maxUserConnections(), 0, MAX_DB_CONNECTIONS);
         Set<String> seen = new HashSet<>();
         for (String db : user.databases()) {
             if (db == null || !seen.add(db)) {
@@ -218,6 +228,52 @@ public final class ConfigValidator {
         }
         if (tls.certificateSha256() != null && !SHA256_FINGERPRINT.matcher(tls.certificateSha256()).matches()) {
             errors.add(where + "certificateSha256 must be 32 upper-case hex pairs joined by ':'");
+        }
+    }
+
+    /**
+     * Timeouts that guard against a stuck peer must stay on (0 would mean "wait forever" or, for
+     * Vert.x timers, nothing sensible); the others accept 0 as "off" (see {@link SettingsConfig}).
+     */
+    private static void checkSettings(List<String> errors, SettingsConfig settings) {
+        String where = "settings: ";
+        checkDuration(errors, where, "queryWaitTimeout", settings.queryWaitTimeout(), false);
+        checkDuration(errors, where, "serverConnectTimeout", settings.serverConnectTimeout(), true);
+        checkDuration(errors, where, "serverLoginTimeout", settings.serverLoginTimeout(), true);
+        checkDuration(errors, where, "serverIdleTimeout", settings.serverIdleTimeout(), false);
+        checkDuration(errors, where, "serverLifetime", settings.serverLifetime(), false);
+        checkDuration(errors, where, "reservePoolTimeout", settings.reservePoolTimeout(), false);
+        checkDuration(errors, where, "serverResetTimeout", settings.serverResetTimeout(), true);
+        checkDuration(errors, where, "serverCheckDelay", settings.serverCheckDelay(), false);
+        checkDuration(errors, where, "clientLoginTimeout", settings.clientLoginTimeout(), true);
+        checkDuration(errors, where, "clientIdleTimeout", settings.clientIdleTimeout(), false);
+        checkDuration(errors, where, "idleTransactionTimeout", settings.idleTransactionTimeout(), false);
+        checkDuration(errors, where, "queryTimeout", settings.queryTimeout(), false);
+        String query = settings.serverCheckQuery();
+        if (query != null) {
+            if (query.length() > MAX_CHECK_QUERY_LENGTH) {
+                errors.add(where + "serverCheckQuery must be at most " + MAX_CHECK_QUERY_LENGTH + " characters");
+            }
+            if (query.indexOf('\0') >= 0) {
+                errors.add(where + "serverCheckQuery must not contain a NUL character");
+            }
+        }
+        if (settings.maxClientConnections() != null) {
+            checkRange(errors, where, "maxClientConnections", settings.maxClientConnections(), 0, MAX_CLIENT_CONNECTIONS);
+        }
+    }
+
+    private static void checkDuration(List<String> errors, String where, String field, Duration value, boolean positive) {
+        if (value == null) {
+            return;
+        }
+        String text = SettingDurations.format(value);
+        if (value.isNegative() || (positive && value.isZero())) {
+            errors.add(where + field + " must be " + (positive ? "more than" : "at least") + " 0, not " + text);
+        } else if (value.compareTo(MAX_SETTING_DURATION) > 0) {
+            errors.add(where + field + " must be at most " + MAX_SETTING_DURATION.toDays() + "d, not " + text);
+        } else if (value.toNanos() % 1_000_000 != 0) {
+            errors.add(where + field + " must be a whole number of milliseconds, not " + value);
         }
     }
 

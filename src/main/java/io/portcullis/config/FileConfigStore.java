@@ -48,7 +48,8 @@ import java.util.function.UnaryOperator;
 @DefaultBean
 @Startup
 @RegisterForReflection(targets = {ConfigDocument.class, GatewayConfig.class, DatabaseConfig.class,
-        UserConfig.class, ApiToken.class, ServerTls.class, PoolMode.class, AuthMethod.class, TlsConfig.class})
+        UserConfig.class, ApiToken.class, ServerTls.class, PoolMode.class, AuthMethod.class, TlsConfig.class,
+        SettingsConfig.class})
 public class FileConfigStore implements ConfigStore {
 
     public static final String CONFIG_FILE = "config.json";
@@ -91,6 +92,7 @@ public class FileConfigStore implements ConfigStore {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                 .enable(SerializationFeature.INDENT_OUTPUT)
+                .addModule(SettingDurations.jsonModule())
                 .build();
         writeLock.lock();
         try {

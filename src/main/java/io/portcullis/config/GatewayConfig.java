@@ -16,23 +16,34 @@ public record GatewayConfig(
         Map<String, DatabaseConfig> databases,
         Map<String, UserConfig> users,
         List<ApiToken> tokens,
-        TlsConfig tls) {
+        TlsConfig tls,
+        SettingsConfig settings) {
 
     public static final GatewayConfig EMPTY = new GatewayConfig(0, Map.of(), Map.of(), List.of());
 
-    /** A {@code null} {@code tls} (a file written before TLS settings were stored) means {@link TlsConfig#UNSET}. */
+    /**
+     * A {@code null} {@code tls} or {@code settings} (a file written before they were stored) means
+     * {@link TlsConfig#UNSET} / {@link SettingsConfig#UNSET}.
+     */
     @JsonCreator
     public GatewayConfig {
         databases = Map.copyOf(databases == null ? Map.of() : databases);
         users = Map.copyOf(users == null ? Map.of() : users);
         tokens = List.copyOf(tokens == null ? List.of() : tokens);
         tls = tls == null ? TlsConfig.UNSET : tls;
+        settings = settings == null ? SettingsConfig.UNSET : settings;
+    }
+
+    /** A snapshot without process-wide settings of its own. */
+    public GatewayConfig(long version, Map<String, DatabaseConfig> databases, Map<String, UserConfig> users,
+                         List<ApiToken> tokens, TlsConfig tls) {
+        this(version, databases, users, tokens, tls, SettingsConfig.UNSET);
     }
 
     /** A snapshot without TLS settings of its own. */
     public GatewayConfig(long version, Map<String, DatabaseConfig> databases, Map<String, UserConfig> users,
                          List<ApiToken> tokens) {
-        this(version, databases, users, tokens, TlsConfig.UNSET);
+        this(version, databases, users, tokens, TlsConfig.UNSET, SettingsConfig.UNSET);
     }
 
     public Optional<DatabaseConfig> database(String name) {
@@ -46,36 +57,40 @@ public record GatewayConfig(
     public GatewayConfig withDatabase(DatabaseConfig db) {
         Map<String, DatabaseConfig> next = new TreeMap<>(databases);
         next.put(db.name(), db);
-        return new GatewayConfig(version, next, users, tokens, tls);
+        return new GatewayConfig(version, next, users, tokens, tls, settings);
     }
 
     public GatewayConfig withoutDatabase(String name) {
         Map<String, DatabaseConfig> next = new TreeMap<>(databases);
         next.remove(name);
-        return new GatewayConfig(version, next, users, tokens, tls);
+        return new GatewayConfig(version, next, users, tokens, tls, settings);
     }
 
     public GatewayConfig withUser(UserConfig user) {
         Map<String, UserConfig> next = new TreeMap<>(users);
         next.put(user.name(), user);
-        return new GatewayConfig(version, databases, next, tokens, tls);
+        return new GatewayConfig(version, databases, next, tokens, tls, settings);
     }
 
     public GatewayConfig withoutUser(String name) {
         Map<String, UserConfig> next = new TreeMap<>(users);
         next.remove(name);
-        return new GatewayConfig(version, databases, next, tokens, tls);
+        return new GatewayConfig(version, databases, next, tokens, tls, settings);
     }
 
     public GatewayConfig withTokens(List<ApiToken> newTokens) {
-        return new GatewayConfig(version, databases, users, newTokens, tls);
+        return new GatewayConfig(version, databases, users, newTokens, tls, settings);
     }
 
     GatewayConfig withVersion(long newVersion) {
-        return new GatewayConfig(newVersion, databases, users, tokens, tls);
+        return new GatewayConfig(newVersion, databases, users, tokens, tls, settings);
     }
 
     public GatewayConfig withTls(TlsConfig newTls) {
-        return new GatewayConfig(version, databases, users, tokens, newTls);
+        return new GatewayConfig(version, databases, users, tokens, newTls, settings);
+    }
+
+    public GatewayConfig withSettings(SettingsConfig newSettings) {
+        return new GatewayConfig(version, databases, users, tokens, tls, newSettings);
     }
 }

@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * Applies an {@link ImportPlan} to a configuration: imported databases and users are created or
- * replaced. Two things survive a replacement, as with a {@code PUT} through the API: a database's
- * stored backend password when the import has none, and a user's database list (PgBouncer has no
- * notion of it); an existing admin stays admin.
+ * replaced. Some things survive a replacement, as with a {@code PUT} through the API: a database's
+ * stored backend password when the import has none, and a user's database list, pool mode and
+ * connection limits (the userlist has no notion of them); an existing admin stays admin.
  *
  * @param config  the configuration with the plan applied
  * @param created names of resources that did not exist
@@ -40,7 +40,8 @@ record ImportMerge(GatewayConfig config, ImportReport.Names created, ImportRepor
             (existing == null ? createdUsers : updatedUsers).add(user.name());
             if (existing != null) {
                 user = new UserConfig(user.name(), user.auth(), user.scramVerifier(), user.md5Hash(),
-                        existing.databases(), user.admin() || existing.admin());
+                        existing.databases(), user.admin() || existing.admin(), existing.poolMode(),
+                        existing.maxClientConnections(), existing.maxUserConnections());
             }
             config = config.withUser(user);
         }

@@ -36,6 +36,13 @@ public final class BackendUnavailable extends RuntimeException {
                 null);
     }
 
+    static BackendUnavailable userLimit(String user, long waitedSeconds, int maxUserConnections) {
+        return new BackendUnavailable(SqlState.TOO_MANY_CONNECTIONS,
+                "no server connection for user \"" + user + "\" became free within " + waitedSeconds
+                        + " s: its clients already hold " + maxUserConnections + " (maxUserConnections)",
+                null);
+    }
+
     static BackendUnavailable gone(String database) {
         return new BackendUnavailable(SqlState.INVALID_CATALOG_NAME,
                 "database \"" + database + "\" was removed", null);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -37,7 +38,7 @@ import java.util.function.Supplier;
 public final class Pool {
 
     private final Vertx vertx;
-    private final NetClient client;
+    private final Supplier<NetClient> client;
     private final PoolSettings settings;
     private final AtomicLong ids;
     private final String database;
@@ -52,7 +53,12 @@ public final class Pool {
     private int resetting;
     private boolean removed;
 
-    Pool(Vertx vertx, NetClient client, PoolSettings settings, AtomicLong ids, DatabaseConfig config,
+    /**
+     * @param client   the client to open backend connections with; asked at each connect, so that a changed
+     *                 connect timeout applies to the next one
+     * @param settings read at each use (a {@link LivePoolSettings} in the application)
+     */
+    Pool(Vertx vertx, Supplier<NetClient> client, PoolSettings settings, AtomicLong ids, DatabaseConfig config,
          Supplier<String> password, PoolObserver observer) {
         this.vertx = vertx;
         this.client = client;
@@ -85,7 +91,10 @@ public final class Pool {
             waiters.addLast(waiter);
         }
         long waitMillis = settings.queryWaitTimeout().toMillis();
-        waiter.timer = vertx.setTimer(waitMillis, t -> expire(waiter));
+        if (waitMillis > 0) { // 0: wait without limit (PgBouncer's query_wait_timeout = 0)
+            waiter.deadlineNanos = waiter.sinceNanos + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+            waiter.timer = vertx.setTimer(waitMillis, t -> expire(waiter));
+        }
         if (config.reservePoolSize() > 0) {
             // Look again when this borrower becomes entitled to the reserve.
             waiter.reserveTimer = vertx.setTimer(Math.max(1, settings.reservePoolTimeout().toMillis()), t -> dispatch());
@@ -117,8 +126,9 @@ public final class Pool {
             lent.remove(conn);
         }
         conn.sink(null);
+        long lifetime = settings.serverLifetime().toNanos();
         if (!clean || conn.isClosed() || !isCurrent(conn)
-                || System.nanoTime() - conn.createdNanos() > settings.serverLifetime().toNanos()) {
+                || (lifetime > 0 && System.nanoTime() - conn.createdNanos() > lifetime)) {
             discard(conn);
             return;
         }
@@ -214,8 +224,8 @@ public final class Pool {
             int keep = config.minPoolSize();
             for (Iterator<ServerConnection> it = idle.descendingIterator(); it.hasNext(); ) {
                 ServerConnection c = it.next();
-                boolean tooOld = nowNanos - c.createdNanos() > lifetime;
-                boolean idleTooLong = nowNanos - c.idleSinceNanos() > idleLimit && open > keep;
+                boolean tooOld = lifetime > 0 && nowNanos - c.createdNanos() > lifetime;
+                boolean idleTooLong = idleLimit > 0 && nowNanos - c.idleSinceNanos() > idleLimit && open > keep;
                 if (tooOld || idleTooLong) {
                     it.remove();
                     retireLocked(c);
@@ -248,7 +258,7 @@ public final class Pool {
             }
             return;
         }
-        new ServerLogin(vertx, client, db, clear, settings.serverLoginTimeout(), ids.incrementAndGet())
+        new ServerLogin(vertx, client.get(), db, clear, settings.serverLoginTimeout(), ids.incrementAndGet())
                 .start()
                 .onComplete(ar -> {
                     if (ar.failed()) {
@@ -292,7 +302,11 @@ public final class Pool {
                     Waiter w = waiters.pollFirst();
                     ServerConnection c = takeIdleFor(w.context);
                     lent.add(c);
-                    actions.add(() -> w.lend(c));
+                    if (System.nanoTime() - c.idleSinceNanos() >= settings.serverCheckDelay().toNanos()) {
+                        actions.add(() -> checkThenLend(w, c));
+                    } else {
+                        actions.add(() -> w.lend(c));
+                    }
                 } else if (open < limitFor(waiters.peekFirst())) {
                     Waiter w = waiters.pollFirst();
                     open++;
@@ -305,6 +319,34 @@ public final class Pool {
             }
         }
         actions.forEach(Runnable::run);
+    }
+
+    /**
+     * Lends {@code conn} once the server check passes; a connection that fails it is closed and the
+     * borrower, back at the head of the queue, gets another one (or a new one in the freed slot).
+     */
+    private void checkThenLend(Waiter waiter, ServerConnection conn) {
+        String query = settings.serverCheckQuery().orElse("");
+        ServerCheck.run(vertx, conn, query, settings.serverConnectTimeout()).onComplete(ar -> {
+            if (ar.succeeded() && !conn.isClosed()) {
+                waiter.lend(conn);
+                return;
+            }
+            BackendUnavailable refusal = null;
+            synchronized (this) {
+                if (removed) {
+                    refusal = BackendUnavailable.gone(database);
+                } else if (System.nanoTime() - waiter.deadlineNanos >= 0) {
+                    refusal = BackendUnavailable.poolTimeout(database, settings.queryWaitTimeout().toSeconds(), config.poolSize());
+                } else {
+                    waiters.addFirst(waiter);
+                }
+            }
+            if (refusal != null) {
+                waiter.fail(refusal);
+            }
+            discard(conn); // frees the slot and dispatches: the requeued borrower is first
+        });
     }
 
     /**
@@ -340,7 +382,7 @@ public final class Pool {
             connectFailed(waiter, BackendUnavailable.refused(db, "its password cannot be decrypted with the current secret key"));
             return;
         }
-        new ServerLogin(vertx, client, db, clear, settings.serverLoginTimeout(), ids.incrementAndGet())
+        new ServerLogin(vertx, client.get(), db, clear, settings.serverLoginTimeout(), ids.incrementAndGet())
                 .start()
                 .onComplete(ar -> {
                     if (ar.failed()) {
@@ -416,6 +458,8 @@ public final class Pool {
         final Context context;
         final Promise<ServerConnection> promise;
         final long sinceNanos = System.nanoTime();
+        /** When the query wait timeout fails this borrower; far away when there is no limit. */
+        long deadlineNanos = sinceNanos + Long.MAX_VALUE / 2;
         long timer = -1;
         long reserveTimer = -1;
 

@@ -3,6 +3,7 @@ package io.portcullis.pool;
 import io.portcullis.config.ConfigChanged;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.DatabaseConfig;
+import io.portcullis.config.LiveSettings;
 import io.portcullis.config.SecretBox;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
@@ -35,7 +36,7 @@ public class PoolManager {
     @Inject
     Vertx vertx;
     @Inject
-    PoolSettings settings;
+    LiveSettings liveSettings;
     @Inject
     ConfigStore store;
     @Inject
@@ -45,15 +46,16 @@ public class PoolManager {
 
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
-    private NetClient client;
+    /** Backend clients by connect timeout (ms): one per value ever configured, see {@link #client()}. */
+    private final Map<Long, NetClient> clients = new ConcurrentHashMap<>();
+    private PoolSettings settings;
+    private UserConnectionLimits userLimits;
     private long janitor = -1;
 
     @PostConstruct
     void init() {
-        client = vertx.createNetClient(new NetClientOptions()
-                .setConnectTimeout((int) settings.serverConnectTimeout().toMillis())
-                .setTcpNoDelay(true)
-                .setTcpKeepAlive(true));
+        settings = new LivePoolSettings(liveSettings);
+        userLimits = new UserConnectionLimits(vertx);
         janitor = vertx.setPeriodic(JANITOR_PERIOD_MS, t -> {
             // Pools with a minimum size exist before their first client, so they can be kept warm.
             store.current().databases().values().stream()
@@ -72,7 +74,25 @@ public class PoolManager {
     public Optional<Pool> pool(String database) {
         Optional<DatabaseConfig> db = store.current().database(database);
         return db.map(config -> pools.computeIfAbsent(database,
-                name -> new Pool(vertx, client, settings, connectionIds, config, passwordOf(config), observer())));
+                name -> new Pool(vertx, this::client, settings, connectionIds, config, passwordOf(config), observer())));
+    }
+
+    /**
+     * A client whose connect timeout is the current {@code serverConnectTimeout}. Vert.x 4 sets the
+     * timeout per client, and closing a client closes the connections it opened, so a changed value
+     * gets a client of its own and the old one stays for its connections (a few per process lifetime).
+     */
+    private NetClient client() {
+        long timeoutMillis = Math.max(1, settings.serverConnectTimeout().toMillis());
+        return clients.computeIfAbsent(timeoutMillis, ms -> vertx.createNetClient(new NetClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, ms))
+                .setTcpNoDelay(true)
+                .setTcpKeepAlive(true)));
+    }
+
+    /** The per-user cap on server connections (maxUserConnections), shared by every pool. */
+    public UserConnectionLimits userLimits() {
+        return userLimits;
     }
 
     private PoolObserver observer() {

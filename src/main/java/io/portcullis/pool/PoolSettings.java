@@ -4,8 +4,13 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
-/** Process-wide pool timing, PgBouncer's names in Portcullis's spelling. */
+/**
+ * Process-wide pool timing, PgBouncer's names in Portcullis's spelling. These properties are the
+ * defaults: values stored through {@code /api/v1/settings} override them live (see
+ * {@link io.portcullis.config.GatewaySettings}); pools read them through {@link LivePoolSettings}.
+ */
 @ConfigMapping(prefix = "portcullis.pool")
 public interface PoolSettings {
 
@@ -32,6 +37,16 @@ public interface PoolSettings {
     /** A client waiting longer than this may use the database's reserve connections (PgBouncer: reserve_pool_timeout). */
     @WithDefault("5s")
     Duration reservePoolTimeout();
+
+    /**
+     * A connection idle longer than this is checked with {@link #serverCheckQuery()} before it is lent;
+     * 0 = before every lend (PgBouncer: server_check_delay).
+     */
+    @WithDefault("30s")
+    Duration serverCheckDelay();
+
+    /** The check; unset or empty sends the empty query {@code ;}, which every PG-wire backend answers (PgBouncer: server_check_query). */
+    Optional<String> serverCheckQuery();
 
     /** Hand-over of a returned connection (closing the previous client's statements) must finish within this. */
     @WithDefault("10s")

@@ -66,6 +66,15 @@ final class ClientSession {
     private long handshakeStartNanos;
     /** {@code protocol/cipher} once TLS is up, for the connection log. */
     private String tlsDescription = "none";
+    /** The login timeout this session got (the setting when it was accepted). */
+    private java.time.Duration loginTimeout;
+    /** The user's pool mode if it has one, else the database's; decided at login. */
+    private PoolMode poolMode;
+    /** Idle, idle-in-transaction and query timeouts once active. */
+    private SessionTimeouts timeouts;
+    /** Whether this session is counted against maxClientConnections, in all and for its user. */
+    private boolean countedInGateway;
+    private String countedUser;
 
     ClientSession(GatewayServices services, NetSocket socket) {
         this.services = services;
@@ -77,7 +86,8 @@ final class ClientSession {
 
     void start() {
         ConnectionLog.connected(socket.remoteAddress());
-        loginTimer = services.vertx().setTimer(services.listener().clientLoginTimeout().toMillis(), t -> onLoginTimeout());
+        loginTimeout = services.settings().current().clientLoginTimeout();
+        loginTimer = services.vertx().setTimer(loginTimeout.toMillis(), t -> onLoginTimeout());
         socket.handler(this::onData);
         socket.closeHandler(v -> onClientClosed());
         socket.exceptionHandler(e -> LOG.debugf("client %s: %s", socket.remoteAddress(), e.getMessage()));
@@ -187,6 +197,13 @@ final class ClientSession {
             fatal(SqlState.CANNOT_CONNECT_NOW, "the gateway is shutting down");
             return;
         }
+        int maxClients = services.settings().current().maxClientConnections();
+        if (!services.limits().enterGateway(maxClients)) {
+            fatal(SqlState.TOO_MANY_CONNECTIONS, "no more connections allowed (max_client_conn): the gateway serves "
+                    + maxClients + " clients, its maxClientConnections");
+            return;
+        }
+        countedInGateway = true;
         if (services.tls().mode().requiresTls() && !tls) {
             fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "TLS required: connect with sslmode=require (or stronger)");
@@ -225,6 +242,13 @@ final class ClientSession {
                     "user \"" + user.name() + "\" is not allowed to connect to database \"" + database.name() + "\"");
             return;
         }
+        if (!services.limits().enterUser(user.name(), user.maxClientConnections())) {
+            fatal(SqlState.TOO_MANY_CONNECTIONS, "no more connections allowed for user \"" + user.name() + "\": it has "
+                    + user.maxClientConnections() + " clients, its maxClientConnections");
+            return;
+        }
+        countedUser = user.name();
+        poolMode = user.poolModeOn(database);
         socket.write(BackendMessages.authenticationOk());
         state = State.CONNECTING;
         socket.pause();
@@ -233,10 +257,13 @@ final class ClientSession {
             fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database.name() + "\" does not exist");
             return;
         }
-        pool.get().acquire().onComplete(ar -> {
+        SessionLender lender = new SessionLender(pool.get(), services.pools().userLimits(), services.store(),
+                services.settings(), user.name());
+        lender.acquire().onComplete(ar -> {
             if (state == State.CLOSED) {
                 if (ar.succeeded()) {
                     pool.get().release(ar.result(), true);
+                    lender.returned();
                 }
                 return;
             }
@@ -246,11 +273,12 @@ final class ClientSession {
                 fatal(code, cause.getMessage());
                 return;
             }
-            activate(pool.get(), ar.result());
+            activate(lender, ar.result());
         });
     }
 
-    private void activate(Pool pool, ServerConnection server) {
+    private void activate(SessionLender lender, ServerConnection server) {
+        Pool pool = lender.pool();
         services.vertx().cancelTimer(loginTimer);
         Buffer greeting = Buffer.buffer(256);
         for (Map.Entry<String, String> p : server.parameters().entrySet()) {
@@ -262,7 +290,7 @@ final class ClientSession {
         pool.traffic().clientLoggedIn();
         ConnectionLog.loginSucceeded(socket.remoteAddress(), database.name(), startupMessage.user(), tlsDescription);
         socket.write(greeting);
-        forwarding = new Forwarding(socket, context, pool, database.poolMode(), server, new Forwarding.Ending() {
+        forwarding = new Forwarding(socket, context, lender, poolMode, server, new Forwarding.Ending() {
             @Override
             public void terminated() {
                 onClientTerminated();
@@ -280,6 +308,8 @@ final class ClientSession {
                 }
             }
         });
+        timeouts = new SessionTimeouts(services.vertx(), services.settings(), forwarding, services.cancelClient(), this::fatal);
+        timeouts.start();
         Buffer early = authentication.remainder();
         if (early.length() > 0) {
             forwarding.fromClient(early);
@@ -296,6 +326,7 @@ final class ClientSession {
         if (state != State.ACTIVE) {
             return;
         }
+        timeouts.reconsider();
         String why = null;
         Optional<UserConfig> user = now.user(userName);
         if (now.database(database.name()).isEmpty()) {
@@ -327,7 +358,7 @@ final class ClientSession {
         }
         if (state != State.ACTIVE) {
             fatal(SqlState.CANNOT_CONNECT_NOW, "the gateway is shutting down");
-        } else if (database.poolMode() != null && database.poolMode() != PoolMode.SESSION) {
+        } else if (poolMode != null && poolMode != PoolMode.SESSION) {
             if (forwarding.idle()) {
                 fatal(SqlState.ADMIN_SHUTDOWN, Drain.MESSAGE);
             } else {
@@ -365,7 +396,7 @@ final class ClientSession {
             return;
         }
         fatal(SqlState.CONNECTION_FAILURE, "login did not complete within "
-                + services.listener().clientLoginTimeout().toSeconds() + " s");
+                + io.portcullis.config.SettingDurations.format(loginTimeout) + " (clientLoginTimeout)");
     }
 
     /** Returns the server connection (if any) and forgets the session. Idempotent. */
@@ -379,6 +410,15 @@ final class ClientSession {
                 (System.nanoTime() - acceptedNanos) / 1_000_000,
                 forwarding == null ? 0 : forwarding.bytesFromClient(), forwarding == null ? 0 : forwarding.bytesToClient());
         services.vertx().cancelTimer(loginTimer);
+        if (timeouts != null) {
+            timeouts.stop();
+        }
+        if (countedInGateway) {
+            services.limits().leaveGateway();
+        }
+        if (countedUser != null) {
+            services.limits().leaveUser(countedUser);
+        }
         services.sessions().unregister(processId, this);
         if (forwarding != null) {
             forwarding.release();

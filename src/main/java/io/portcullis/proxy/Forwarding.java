@@ -44,6 +44,19 @@ final class Forwarding implements ServerConnection.Sink {
         void betweenTransactions();
     }
 
+    /** What the session is doing, as its timeouts see it ({@link SessionTimeouts}). */
+    enum Phase {
+        /** Between transactions, nothing in flight: the client's turn. */
+        IDLE,
+        /** Inside a transaction (or a half-sent extended-protocol exchange), nothing in flight: the client's turn. */
+        IN_TRANSACTION,
+        /** A Query or Sync is not answered yet: the backend's turn. */
+        RUNNING,
+        /** Waiting for a server connection from the pool, which has its own timeout. */
+        WAITING,
+        ENDED
+    }
+
     /**
      * Client frame types we look at. Parse/Bind/Close for names; Sync/Query because each earns a
      * ReadyForQuery; Terminate to keep it; the rest only to know something is unsynced.
@@ -56,6 +69,7 @@ final class Forwarding implements ServerConnection.Sink {
     private final NetSocket client;
     private final Context clientContext;
     private final Pool pool;
+    private final SessionLender lender;
     private final PoolMode mode;
     private final Ending ending;
     private final FrameScanner clientFrames = new FrameScanner(CLIENT_TYPES_READ, MAX_CAPTURE, new FrameScanner.Listener() {
@@ -89,11 +103,17 @@ final class Forwarding implements ServerConnection.Sink {
     private long bytesToClient;
     /** Whether what the client received so far ends between two messages (so we may add our own). */
     private boolean clientAtFrameBoundary = true;
+    /** When client bytes last arrived or backend bytes last reached the client ({@link System#nanoTime()}). */
+    private long lastActivityNanos = System.nanoTime();
+    /** When the oldest request still unanswered went out; meaningful in {@link Phase#RUNNING} only. */
+    private long requestSinceNanos;
 
-    Forwarding(NetSocket client, Context clientContext, Pool pool, PoolMode mode, ServerConnection server, Ending ending) {
+    Forwarding(NetSocket client, Context clientContext, SessionLender lender, PoolMode mode, ServerConnection server,
+               Ending ending) {
         this.client = client;
         this.clientContext = clientContext;
-        this.pool = pool;
+        this.pool = lender.pool();
+        this.lender = lender;
         this.mode = mode == null ? PoolMode.SESSION : mode;
         this.ending = ending;
         this.traffic = pool.traffic();
@@ -117,6 +137,7 @@ final class Forwarding implements ServerConnection.Sink {
         if (ended) {
             return;
         }
+        lastActivityNanos = System.nanoTime();
         bytesFromClient += chunk.length();
         traffic.receivedFromClient(chunk.length());
         if (server == null) {
@@ -153,11 +174,12 @@ final class Forwarding implements ServerConnection.Sink {
         }
         borrowing = true;
         client.pause();
-        pool.acquire().onComplete(ar -> {
+        lender.acquire().onComplete(ar -> {
             borrowing = false;
             if (ended) {
                 if (ar.succeeded()) {
                     pool.release(ar.result(), true);
+                    lender.returned();
                 }
                 return;
             }
@@ -190,11 +212,13 @@ final class Forwarding implements ServerConnection.Sink {
                 }
             }
             case MessageTypes.SYNC -> {
+                startRequestClock();
                 syncsSent++;
                 unsynced = false;
                 traffic.query();
             }
             case MessageTypes.QUERY -> {
+                startRequestClock();
                 syncsSent++;
                 traffic.query();
             }
@@ -233,7 +257,11 @@ final class Forwarding implements ServerConnection.Sink {
         if (ended) {
             return;
         }
+        lastActivityNanos = System.nanoTime();
         if (from == server && from != null) {
+            if (ready != deliveredReady) {
+                requestSinceNanos = lastActivityNanos; // a request was answered: the next one's clock starts
+            }
             deliveredReady = ready;
             deliveredStatus = status;
         }
@@ -287,6 +315,7 @@ final class Forwarding implements ServerConnection.Sink {
         client.drainHandler(null);
         conn.drainHandler(null);
         conn.resume();
+        lender.returned();
         return conn;
     }
 
@@ -352,5 +381,34 @@ final class Forwarding implements ServerConnection.Sink {
     boolean idle() {
         return !ended && (server == null ? !borrowing && waiting.isEmpty()
                 : quiet() && deliveredStatus == MessageTypes.TX_IDLE);
+    }
+
+    /** Called before a Query or Sync is counted: the first one unanswered starts the request clock. */
+    private void startRequestClock() {
+        if (syncsSent == deliveredReady - readyBase) {
+            requestSinceNanos = System.nanoTime();
+        }
+    }
+
+    /** What the session is doing now. */
+    Phase phase() {
+        if (ended) {
+            return Phase.ENDED;
+        }
+        if (server == null) {
+            return borrowing || !waiting.isEmpty() ? Phase.WAITING : Phase.IDLE;
+        }
+        if (syncsSent > deliveredReady - readyBase) {
+            return Phase.RUNNING;
+        }
+        return quiet() && deliveredStatus == MessageTypes.TX_IDLE ? Phase.IDLE : Phase.IN_TRANSACTION;
+    }
+
+    long lastActivityNanos() {
+        return lastActivityNanos;
+    }
+
+    long requestSinceNanos() {
+        return requestSinceNanos;
     }
 }

@@ -3,6 +3,7 @@ package io.portcullis.proxy;
 import io.portcullis.auth.ScramServerExchange;
 import io.portcullis.config.ConfigChanged;
 import io.portcullis.config.ConfigStore;
+import io.portcullis.config.LiveSettings;
 import io.portcullis.pool.PoolManager;
 import io.portcullis.tls.LiveTls;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -52,6 +53,8 @@ public class GatewayServer {
     Instance<GatewayEvents> events;
     @Inject
     ShutdownSettings shutdown;
+    @Inject
+    LiveSettings settings;
 
     private final List<WireVerticle> verticles = new CopyOnWriteArrayList<>();
     private final Drain drain = new Drain();
@@ -69,7 +72,7 @@ public class GatewayServer {
         GatewayServices services = new GatewayServices(vertx, store, pools, tls, listener, sessionSettings,
                 new SessionRegistry(),
                 random, mockSecret, vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000)),
-                events.isResolvable() ? events.get() : GatewayEvents.NONE, drain);
+                events.isResolvable() ? events.get() : GatewayEvents.NONE, drain, settings, new ClientLimits());
         NetServerOptions options = tls.configure(new NetServerOptions()
                 .setHost(listener.host())
                 .setPort(listener.port())

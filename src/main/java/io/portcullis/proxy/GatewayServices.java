@@ -1,6 +1,7 @@
 package io.portcullis.proxy;
 
 import io.portcullis.config.ConfigStore;
+import io.portcullis.config.LiveSettings;
 import io.portcullis.pool.PoolManager;
 import io.portcullis.tls.LiveTls;
 import io.vertx.core.Vertx;
@@ -15,6 +16,8 @@ import java.security.SecureRandom;
  *                        and unguessable, so a login attempt cannot tell whether a user exists
  * @param cancelClient    connections that carry CancelRequests to backends
  * @param events          where TLS handshakes, failed logins and cancel requests are reported
+ * @param settings        the process-wide settings in force (timeouts, limits), read at each use
+ * @param limits          clients counted against maxClientConnections, in all and per user
  */
 record GatewayServices(
         Vertx vertx,
@@ -28,5 +31,7 @@ record GatewayServices(
         byte[] mockScramSecret,
         NetClient cancelClient,
         GatewayEvents events,
-        Drain drain) {
+        Drain drain,
+        LiveSettings settings,
+        ClientLimits limits) {
 }

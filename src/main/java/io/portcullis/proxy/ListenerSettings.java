@@ -26,7 +26,17 @@ public interface ListenerSettings {
     /** Verticle instances (one per event loop); defaults to the event-loop count. */
     Optional<Integer> instances();
 
-    /** From TCP accept to ReadyForQuery, TLS handshake included (PgBouncer: client_login_timeout). */
+    /**
+     * From TCP accept to ReadyForQuery, TLS handshake included (PgBouncer: client_login_timeout). The
+     * default of the {@code clientLoginTimeout} setting (sessions read {@code LiveSettings}).
+     */
     @WithDefault("60s")
     Duration clientLoginTimeout();
+
+    /**
+     * Clients served at once; more are refused at login with 53300, 0 = no limit (PgBouncer:
+     * max_client_conn). The default of the {@code maxClientConnections} setting.
+     */
+    @WithDefault("0")
+    int maxClientConnections();
 }

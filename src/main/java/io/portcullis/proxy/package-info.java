@@ -1,6 +1,8 @@
 /**
  * The wire gateway: the {@code NetServer} verticles, the client session state machine (TLS
- * negotiation, startup, authentication, forwarding) and cancel-request routing.
+ * negotiation, startup, authentication, forwarding), client limits, session timeouts and cancel-request
+ * routing. Also produces the process's {@code LiveSettings}, whose defaults are this package's and the
+ * pool's properties.
  *
  * <p>May use: {@code wire}, {@code tls}, {@code auth}, {@code pool}, {@code config}.
  */

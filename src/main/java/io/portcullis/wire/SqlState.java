@@ -37,6 +37,8 @@ public enum SqlState {
     CONFIGURATION_LIMIT_EXCEEDED("53400"),
     /** The client was idle (or idle in a transaction) longer than the configured timeout and was disconnected. */
     IDLE_SESSION_TIMEOUT("57P05"),
+    /** The client sat idle inside a transaction longer than the configured timeout (PostgreSQL's idle_in_transaction_session_timeout). */
+    IDLE_IN_TRANSACTION_SESSION_TIMEOUT("25P03"),
     /** The gateway is starting or paused (admin PAUSE with a deadline) and cannot accept the login now. */
     CANNOT_CONNECT_NOW("57P03");
 

@@ -1,0 +1,102 @@
+package io.portcullis.api;
+
+import io.portcullis.config.ConfigStore;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.LiveSettings;
+import io.portcullis.config.SettingsConfig;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * {@code /api/v1/settings}: the process-wide pool and session settings (timeouts, the client limit,
+ * the server check). Stored in the configuration store, so they survive a restart and reach every
+ * replica using a shared store; the application properties stay the defaults. A change applies
+ * live: pools and sessions read the settings at each use, and every session looks at its timeouts
+ * again at once. Nothing restarts and no session is dropped by the change itself.
+ */
+@Path("/api/v1/settings")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Blocking
+@Tag(name = "settings", description = "Process-wide pool and session settings")
+@SecurityRequirement(name = ApiDocumentation.BEARER)
+public class SettingsResource {
+
+    private final ConfigStore store;
+    private final LiveSettings live;
+
+    @Inject
+    public SettingsResource(ConfigStore store, LiveSettings live) {
+        this.store = store;
+        this.live = live;
+    }
+
+    @GET
+    @Operation(summary = "Read the settings",
+            description = "The stored overrides (null = the application property applies), the values in force and the defaults.")
+    @APIResponse(responseCode = "200", description = "the settings", headers = @Header(name = "ETag", description = "configuration version"),
+            content = @Content(schema = @Schema(implementation = Settings.class)))
+    @APIResponse(responseCode = "304", description = "If-None-Match matched")
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response get(@Context Request request) {
+        GatewayConfig config = store.current();
+        Response.ResponseBuilder notModified = request.evaluatePreconditions(EntityTags.of(config));
+        if (notModified != null) {
+            return notModified.build();
+        }
+        return Response.ok(view(config)).tag(EntityTags.of(config)).build();
+    }
+
+    @PUT
+    @Operation(summary = "Replace the settings",
+            description = "Stores every override sent and clears the ones left out or null (back to the application property). "
+                    + "Read, change and send back with If-Match to change one. Durations: \"30s\", \"500ms\", \"5m\", \"1h\" or "
+                    + "ISO-8601 \"PT30S\". Applies live to the next connection, login and timeout check.")
+    @APIResponse(responseCode = "200", description = "stored and applied", headers = @Header(name = "ETag", description = "new configuration version"),
+            content = @Content(schema = @Schema(implementation = Settings.class)))
+    @APIResponse(responseCode = "400", description = "invalid value; detail names the field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "body is not application/json", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response put(@Parameter(description = "ETag from a previous read; the write fails with 412 if the configuration changed since")
+                        @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                        Settings body, @Context SecurityContext security) {
+        if (body == null) {
+            throw ApiProblem.badRequest("a JSON body is required: the settings to override, e.g. {\"queryTimeout\": \"30s\"}; "
+                    + "{} returns every setting to its default");
+        }
+        SettingsConfig next = body.toConfig();
+        GatewayConfig seen = store.current();
+        long expected = EntityTags.expectedVersion(ifMatch, seen, true);
+        GatewayConfig stored = store.update(expected, config -> config.withSettings(next));
+        Audit.write(ApiCaller.from(security), "replaced the settings (overridden: "
+                + (next.overridden().isEmpty() ? "none" : String.join(", ", next.overridden())) + ")", stored.version());
+        return Response.ok(view(stored)).tag(EntityTags.of(stored)).build();
+    }
+
+    private Settings view(GatewayConfig config) {
+        SettingsConfig stored = config.settings();
+        return Settings.of(stored, live.defaults().withOverrides(stored), live.defaults());
+    }
+}
