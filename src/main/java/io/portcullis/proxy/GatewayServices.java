@@ -15,6 +15,7 @@ import java.security.SecureRandom;
  *                        and unguessable, so a login attempt cannot tell whether a user exists
  * @param cancelClient    connections that carry CancelRequests to backends
  * @param events          where TLS handshakes, failed logins and cancel requests are reported
+ * @param console         the admin console, or {@link AdminConsole#NONE}
  */
 record GatewayServices(
         Vertx vertx,
@@ -28,5 +29,6 @@ record GatewayServices(
         byte[] mockScramSecret,
         NetClient cancelClient,
         GatewayEvents events,
-        Drain drain) {
+        Drain drain,
+        AdminConsole console) {
 }
