@@ -118,11 +118,13 @@ public final class Pool {
     }
 
     private void takeBack(ServerConnection conn, boolean clean, boolean resetSession) {
+        boolean closeNeeded;
         synchronized (this) {
             lent.remove(conn);
+            closeNeeded = control.mustClose(conn);
         }
         conn.sink(null);
-        if (!clean || conn.isClosed() || !isCurrent(conn) || mustClose(conn)
+        if (!clean || conn.isClosed() || !isCurrent(conn) || closeNeeded
                 || System.nanoTime() - conn.createdNanos() > settings.serverLifetime().toNanos()) {
             discard(conn);
             return;
@@ -295,7 +297,7 @@ public final class Pool {
 
     private void dispatch() {
         List<Runnable> actions = new ArrayList<>();
-        List<Promise<Void>> settled = new ArrayList<>();
+        List<Promise<Void>> settled;
         synchronized (this) {
             while (!waiters.isEmpty() && !control.paused()) {
                 if (!idle.isEmpty()) {
@@ -313,7 +315,7 @@ public final class Pool {
                     break;
                 }
             }
-            control.settle(open, settled);
+            settled = control.settle(open);
         }
         actions.forEach(Runnable::run);
         settled.forEach(Promise::tryComplete);
@@ -407,10 +409,6 @@ public final class Pool {
     /** This database's traffic totals since the process started (admin console {@code SHOW STATS}). */
     public TrafficSnapshot totals() {
         return totals.snapshot();
-    }
-
-    private synchronized boolean mustClose(ServerConnection conn) {
-        return control.mustClose(conn);
     }
 
     // ---- administration (admin console and REST API); PgBouncer's semantics ----
