@@ -27,4 +27,13 @@ final class Audit {
     static void write(ApiCaller caller, String what, long version) {
         LOG.infof("token '%s' %s (configuration version %d -> %d)", caller.name(), what, version - 1, version);
     }
+
+    /**
+     * An action on the running gateway that stores nothing (pause a pool, end a client session).
+     *
+     * @param what the action and its target, e.g. {@code paused database 'qdb'}
+     */
+    static void action(ApiCaller caller, String what) {
+        LOG.infof("token '%s' %s (runtime action, configuration unchanged)", caller.name(), what);
+    }
 }

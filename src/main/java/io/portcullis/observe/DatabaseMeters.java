@@ -32,6 +32,15 @@ final class DatabaseMeters implements DatabaseTraffic {
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30),
             Duration.ofSeconds(120)};
 
+    /**
+     * Bucket bounds for request and transaction durations: sub-millisecond point queries up to the
+     * minutes a long report or an open transaction can take.
+     */
+    private static final Duration[] DURATION_BUCKETS = {
+            Duration.ofNanos(250_000), Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25),
+            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(5),
+            Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(600)};
+
     private final String database;
     private final BackendReachability reachability;
     private final List<Meter> meters = new ArrayList<>();
@@ -44,6 +53,8 @@ final class DatabaseMeters implements DatabaseTraffic {
     private final Counter serverLoginFailures;
     private final Counter logins;
     private final Timer clientWait;
+    private final Timer queryDuration;
+    private final Timer transactionDuration;
 
     DatabaseMeters(MeterRegistry registry, String database, Supplier<PoolStats> stats, BackendReachability reachability) {
         this.database = database;
@@ -66,6 +77,14 @@ final class DatabaseMeters implements DatabaseTraffic {
         clientWait = add(Timer.builder("portcullis.client.wait").tags(tags)
                 .description("Time a client waited for a server connection")
                 .serviceLevelObjectives(WAIT_BUCKETS)
+                .register(registry));
+        queryDuration = add(Timer.builder("portcullis.query.duration").tags(tags)
+                .description("Time from a request (Query or Sync) going to the backend to its ReadyForQuery reaching the client")
+                .serviceLevelObjectives(DURATION_BUCKETS)
+                .register(registry));
+        transactionDuration = add(Timer.builder("portcullis.transaction.duration").tags(tags)
+                .description("Time from the first request of a transaction to the ReadyForQuery idle that ends it")
+                .serviceLevelObjectives(DURATION_BUCKETS)
                 .register(registry));
         gauge(registry, "portcullis.pool.cl_active", stats, tags, s -> s.lent(), "Clients paired with a server connection");
         gauge(registry, "portcullis.pool.cl_waiting", stats, tags, s -> s.waiting(), "Clients waiting for a server connection");
@@ -121,6 +140,16 @@ final class DatabaseMeters implements DatabaseTraffic {
     @Override
     public void transaction() {
         transactions.increment();
+    }
+
+    @Override
+    public void queryDuration(long nanos) {
+        queryDuration.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void transactionDuration(long nanos) {
+        transactionDuration.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

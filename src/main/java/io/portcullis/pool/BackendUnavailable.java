@@ -48,6 +48,13 @@ public final class BackendUnavailable extends RuntimeException {
                 "database \"" + database + "\" was removed", null);
     }
 
+    /** An administrator killed the database's connections (admin console {@code KILL}, REST {@code kill}). */
+    static BackendUnavailable killed(String database) {
+        return new BackendUnavailable(SqlState.ADMIN_SHUTDOWN,
+                "terminating connection due to administrator command: the connections of database \""
+                        + database + "\" were killed", null);
+    }
+
     public SqlState sqlState() {
         return sqlState;
     }

@@ -47,6 +47,21 @@ public interface DatabaseTraffic {
     default void transaction() {
     }
 
+    /**
+     * A request (simple Query or extended-protocol Sync) got its ReadyForQuery, this long after it went
+     * to the backend, or after the previous answer when requests were pipelined. Time spent waiting for
+     * a server connection is not included (see {@link #clientWaited}).
+     */
+    default void queryDuration(long nanos) {
+    }
+
+    /**
+     * A transaction ended (ReadyForQuery 'I' reached the client), this long after its first request
+     * went to the backend; autocommit statements are transactions of their own.
+     */
+    default void transactionDuration(long nanos) {
+    }
+
     /** Bytes a client sent towards the backend. */
     default void receivedFromClient(int bytes) {
     }

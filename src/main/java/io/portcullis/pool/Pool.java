@@ -46,11 +46,15 @@ public final class Pool {
     private final Deque<Waiter> waiters = new ArrayDeque<>();
     private final List<ServerConnection> lent = new ArrayList<>();
     private final DatabaseTraffic traffic;
+    private final TrafficTotals totals;
+    /** Returned connections whose hand-over is running (PgBouncer's sv_used). */
+    private final java.util.Set<ServerConnection> handingOver =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final PoolControl control = new PoolControl();
 
     private DatabaseConfig config;
     private Supplier<String> password;
     private int open;
-    private int resetting;
     private boolean removed;
 
     /**
@@ -67,7 +71,8 @@ public final class Pool {
         this.database = config.name();
         this.config = config;
         this.password = password;
-        this.traffic = observer.database(database, this::stats);
+        this.totals = new TrafficTotals(observer.database(database, this::stats));
+        this.traffic = totals;
     }
 
     /** Where this pool and its borrowers report what they do (metrics, backend health). */
@@ -122,29 +127,31 @@ public final class Pool {
     }
 
     private void takeBack(ServerConnection conn, boolean clean, boolean resetSession) {
+        boolean closeNeeded;
         synchronized (this) {
             lent.remove(conn);
+            closeNeeded = control.mustClose(conn);
         }
         conn.sink(null);
         long lifetime = settings.serverLifetime().toNanos();
-        if (!clean || conn.isClosed() || !isCurrent(conn)
+        if (!clean || conn.isClosed() || !isCurrent(conn) || closeNeeded
                 || (lifetime > 0 && System.nanoTime() - conn.createdNanos() > lifetime)) {
             discard(conn);
             return;
         }
         synchronized (this) {
-            resetting++;
+            handingOver.add(conn);
         }
         HandOver.run(vertx, conn, resetSession, settings.serverResetTimeout()).onComplete(ar -> {
             synchronized (this) {
-                resetting--;
+                handingOver.remove(conn);
             }
             if (ar.failed() || conn.isClosed()) {
                 discard(conn);
                 return;
             }
             synchronized (this) {
-                if (removed) {
+                if (removed || control.mustClose(conn)) {
                     retireLocked(conn);
                 } else {
                     conn.markIdle();
@@ -154,7 +161,6 @@ public final class Pool {
             }
             if (conn.isRetired()) {
                 conn.close();
-                return;
             }
             dispatch();
         });
@@ -167,6 +173,7 @@ public final class Pool {
             synchronized (this) {
                 idle.remove(conn);
                 lent.remove(conn);
+                control.forget(conn);
                 open--;
             }
             traffic.serverClosed();
@@ -198,8 +205,10 @@ public final class Pool {
     void remove() {
         List<ServerConnection> toClose;
         List<Waiter> toFail;
+        List<Promise<Void>> settled = new ArrayList<>();
         synchronized (this) {
             removed = true;
+            control.releaseAll(settled);
             toClose = new ArrayList<>(idle);
             idle.clear();
             toClose.forEach(this::retireLocked);
@@ -208,6 +217,7 @@ public final class Pool {
         }
         toClose.forEach(ServerConnection::close);
         toFail.forEach(w -> w.fail(BackendUnavailable.gone(database)));
+        settled.forEach(Promise::tryComplete);
     }
 
     /**
@@ -232,7 +242,7 @@ public final class Pool {
                     expired.add(c);
                 }
             }
-            warm = removed ? 0 : Math.max(0, config.minPoolSize() - open);
+            warm = removed || control.paused() ? 0 : Math.max(0, config.minPoolSize() - open);
             open += warm;
         }
         expired.forEach(ServerConnection::close);
@@ -280,6 +290,7 @@ public final class Pool {
             open--;
             traffic.serverClosed();
         }
+        control.forget(conn);
         conn.sink(null);
     }
 
@@ -296,8 +307,9 @@ public final class Pool {
 
     private void dispatch() {
         List<Runnable> actions = new ArrayList<>();
+        List<Promise<Void>> settled;
         synchronized (this) {
-            while (!waiters.isEmpty()) {
+            while (!waiters.isEmpty() && !control.paused()) {
                 if (!idle.isEmpty()) {
                     Waiter w = waiters.pollFirst();
                     ServerConnection c = takeIdleFor(w.context);
@@ -317,8 +329,10 @@ public final class Pool {
                     break;
                 }
             }
+            settled = control.settle(open);
         }
         actions.forEach(Runnable::run);
+        settled.forEach(Promise::tryComplete);
     }
 
     /**
@@ -426,12 +440,144 @@ public final class Pool {
     public synchronized PoolStats stats() {
         Waiter oldest = waiters.peekFirst();
         long oldestWait = oldest == null ? 0 : System.nanoTime() - oldest.sinceNanos;
-        return new PoolStats(database, config.poolSize(), open, idle.size(), lent.size(), waiters.size(), resetting,
-                oldestWait);
+        return new PoolStats(database, config.poolSize(), open, idle.size(), lent.size(), waiters.size(),
+                handingOver.size(), oldestWait);
     }
 
     public String database() {
         return database;
+    }
+
+    /** This database's traffic totals since the process started (admin console {@code SHOW STATS}). */
+    public TrafficSnapshot totals() {
+        return totals.snapshot();
+    }
+
+    // ---- administration (admin console and REST API); PgBouncer's semantics ----
+
+    /**
+     * PAUSE: from now on nobody gets a server connection (borrowers queue, with their usual deadline);
+     * idle connections close at once, lent ones when they come back: in transaction mode at the end of
+     * the transaction, in session mode when the client leaves.
+     *
+     * @return completes when no server connection of this database is left open
+     */
+    public Future<Void> pause() {
+        Promise<Void> done = Promise.promise();
+        List<ServerConnection> idleNow;
+        synchronized (this) {
+            control.pause(done);
+            idleNow = retireIdleLocked();
+        }
+        idleNow.forEach(ServerConnection::close);
+        dispatch();
+        return done.future();
+    }
+
+    /**
+     * RESUME: waiting borrowers are served again. A pause still in progress ends, and whoever waits
+     * for it is told so.
+     *
+     * @return false when the pool was not paused (nothing changed)
+     */
+    public boolean resume() {
+        List<Promise<Void>> unfinished = new ArrayList<>();
+        boolean was;
+        synchronized (this) {
+            was = control.resume(unfinished);
+        }
+        unfinished.forEach(p -> p.tryFail("the database was resumed before the pause completed"));
+        dispatch();
+        return was;
+    }
+
+    public synchronized boolean paused() {
+        return control.paused();
+    }
+
+    /**
+     * RECONNECT: idle connections close now, lent ones when they come back; new connections are
+     * opened as borrowers need them.
+     */
+    public void reconnect() {
+        List<ServerConnection> idleNow;
+        synchronized (this) {
+            idleNow = retireIdleLocked();
+            control.closeWhenReturned(lent);
+            control.closeWhenReturned(handingOver);
+        }
+        idleNow.forEach(ServerConnection::close);
+        dispatch();
+    }
+
+    /**
+     * KILL (the pool side): pauses the pool as PgBouncer does (RESUME lifts it), fails every waiting
+     * borrower with 57P01, closes idle connections and marks lent ones to close when their sessions,
+     * which the caller ends, give them back.
+     */
+    public void kill() {
+        List<ServerConnection> idleNow;
+        List<Waiter> toFail;
+        synchronized (this) {
+            control.pause(null);
+            idleNow = retireIdleLocked();
+            control.closeWhenReturned(lent);
+            control.closeWhenReturned(handingOver);
+            toFail = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        idleNow.forEach(ServerConnection::close);
+        toFail.forEach(w -> w.fail(BackendUnavailable.killed(database)));
+        dispatch();
+    }
+
+    /** DISABLE / ENABLE: whether new client logins to this database are refused. */
+    public void disabled(boolean refuseNewClients) {
+        control.disabled(refuseNewClients);
+    }
+
+    /** Whether new client logins are refused (DISABLE); read on every login, so not behind the lock. */
+    public boolean disabled() {
+        return control.disabled();
+    }
+
+    /** WAIT_CLOSE: completes when no connection marked by RECONNECT or KILL is left. */
+    public Future<Void> waitClose() {
+        Promise<Void> done = Promise.promise();
+        synchronized (this) {
+            control.waitClose(done);
+        }
+        dispatch();
+        return done.future();
+    }
+
+    /** The open server connections (those still logging in have no row yet), for SHOW SERVERS. */
+    public synchronized List<ServerInfo> servers() {
+        long nowNanos = System.nanoTime();
+        java.time.Instant now = java.time.Instant.now();
+        List<ServerInfo> rows = new ArrayList<>(idle.size() + lent.size() + handingOver.size());
+        lent.forEach(c -> rows.add(serverInfo(c, ServerInfo.ACTIVE, now, nowNanos)));
+        idle.forEach(c -> rows.add(serverInfo(c, ServerInfo.IDLE, now, nowNanos)));
+        handingOver.forEach(c -> rows.add(serverInfo(c, ServerInfo.USED, now, nowNanos)));
+        return rows;
+    }
+
+    private ServerInfo serverInfo(ServerConnection c, String state, java.time.Instant now, long nowNanos) {
+        io.vertx.core.net.SocketAddress local = c.socket().localAddress();
+        javax.net.ssl.SSLSession tls = c.socket().isSsl() ? c.socket().sslSession() : null;
+        return new ServerInfo(c.id(), database, c.config().user(), state, c.config().host(), c.config().port(),
+                local == null ? null : local.hostAddress(), local == null ? 0 : local.port(),
+                now.minusNanos(nowNanos - c.createdNanos()), now.minusNanos(nowNanos - c.idleSinceNanos()),
+                control.mustClose(c), c.backendProcessId(),
+                tls == null ? "" : tls.getProtocol() + "/" + tls.getCipherSuite());
+    }
+
+    /** Takes every idle connection out of the pool; the caller closes them after unlocking. */
+    private List<ServerConnection> retireIdleLocked() {
+        List<ServerConnection> taken = new ArrayList<>(idle);
+        idle.clear();
+        taken.forEach(this::retireLocked);
+        return taken;
     }
 
     /** Anything a backend sends to an idle connection (an idle-timeout notice, say) ends it. */

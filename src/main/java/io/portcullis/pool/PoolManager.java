@@ -99,6 +99,11 @@ public class PoolManager {
         return observers.isResolvable() ? observers.get() : PoolObserver.NONE;
     }
 
+    /** The pools created so far (a database gets its pool with its first client), for the admin console. */
+    public List<Pool> pools() {
+        return List.copyOf(pools.values());
+    }
+
     public List<PoolStats> stats() {
         return pools.values().stream().map(Pool::stats).toList();
     }

@@ -34,6 +34,8 @@ import java.util.Optional;
  *  CONNECTING (borrow a server connection from the pool)
  *     ▼ ParameterStatus*, BackendKeyData, ReadyForQuery
  *  ACTIVE (bytes forwarded both ways, see {@link Forwarding}) ──Terminate/close──▶ CLOSED
+ *
+ *  (database = the admin console's name) AUTHENTICATING ──admin user──▶ CONSOLE (see {@link AdminConsole})
  * </pre>
  *
  * Every refusal is an {@code ErrorResponse} with a SQLSTATE before the socket closes, never a
@@ -43,7 +45,7 @@ final class ClientSession {
 
     private static final Logger LOG = Logger.getLogger(ClientSession.class);
 
-    enum State { STARTUP, TLS_HANDSHAKE, AUTHENTICATING, CONNECTING, ACTIVE, CLOSED }
+    enum State { STARTUP, TLS_HANDSHAKE, AUTHENTICATING, CONNECTING, ACTIVE, CONSOLE, CLOSED }
 
     private final GatewayServices services;
     private final NetSocket socket;
@@ -52,20 +54,23 @@ final class ClientSession {
     private final int processId;
     private final int cancelSecret;
 
-    private State state = State.STARTUP;
+    // volatile: SHOW CLIENTS reads them from other threads
+    private volatile State state = State.STARTUP;
     private boolean tls;
     private long loginTimer = -1;
-    private StartupRequest.StartupMessage startupMessage;
+    private volatile StartupRequest.StartupMessage startupMessage;
     private DatabaseConfig database;
     private ClientAuthentication authentication;
-    private Forwarding forwarding;
+    private volatile Forwarding forwarding;
+    private AdminConsole.Connection console;
+    private volatile long connectingSinceNanos;
     private String userName;
     /** Why the session must end once its transaction is over (after a live removal), or null. */
     private String pendingTermination;
     private final long acceptedNanos = System.nanoTime();
     private long handshakeStartNanos;
     /** {@code protocol/cipher} once TLS is up, for the connection log. */
-    private String tlsDescription = "none";
+    private volatile String tlsDescription = "none";
     /** The login timeout this session got (the setting when it was accepted). */
     private java.time.Duration loginTimeout;
     /** The user's pool mode if it has one, else the database's; decided at login. */
@@ -107,6 +112,7 @@ final class ClientSession {
                 case STARTUP -> onStartupData(chunk);
                 case AUTHENTICATING -> authentication.onData(chunk);
                 case ACTIVE -> forwarding.fromClient(chunk);
+                case CONSOLE -> console.onData(chunk);
                 default -> {
                     // TLS_HANDSHAKE and CONNECTING pause the socket; CLOSED ignores stragglers.
                 }
@@ -223,16 +229,18 @@ final class ClientSession {
             // We speak 3.0: the client falls back and ignores the options it asked for.
             socket.write(BackendMessages.negotiateProtocolVersion(0, message.protocolOptions()));
         }
-        Optional<DatabaseConfig> db = services.store().current().database(message.database());
-        if (db.isEmpty()) {
+        boolean toConsole = services.console().opens(message.database());
+        Optional<DatabaseConfig> db = toConsole ? Optional.empty() : services.store().current().database(message.database());
+        if (db.isEmpty() && !toConsole) {
             fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + message.database() + "\" does not exist");
             return;
         }
-        database = db.get();
+        database = db.orElse(null);
         userName = message.user();
         UserConfig user = services.store().current().user(userName).orElse(null);
         state = State.AUTHENTICATING;
-        authentication = new ClientAuthentication(services, socket, userName, user, this::onAuthenticated, this::fatal);
+        authentication = new ClientAuthentication(services, socket, userName, user,
+                toConsole ? this::openConsole : this::onAuthenticated, this::fatal);
         authentication.begin();
     }
 
@@ -251,10 +259,16 @@ final class ClientSession {
         poolMode = user.poolModeOn(database);
         socket.write(BackendMessages.authenticationOk());
         state = State.CONNECTING;
+        connectingSinceNanos = System.nanoTime();
         socket.pause();
         Optional<Pool> pool = services.pools().pool(database.name());
         if (pool.isEmpty()) {
             fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database.name() + "\" does not exist");
+            return;
+        }
+        if (pool.get().disabled()) {
+            fatal(SqlState.CANNOT_CONNECT_NOW, "database \"" + database.name()
+                    + "\" does not allow new connections: disabled by an administrator");
             return;
         }
         SessionLender lender = new SessionLender(pool.get(), services.pools().userLimits(), services.store(),
@@ -318,11 +332,99 @@ final class ClientSession {
     }
 
     /**
+     * An authenticated user asked for the admin console: an admin gets a console session, anyone else
+     * is refused as PgBouncer refuses them.
+     */
+    private void openConsole(UserConfig user) {
+        if (!user.admin()) {
+            fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "not allowed: user \"" + user.name() + "\" may not use the admin console");
+            return;
+        }
+        services.vertx().cancelTimer(loginTimer);
+        Buffer greeting = Buffer.buffer(256).appendBuffer(BackendMessages.authenticationOk());
+        for (Map.Entry<String, String> p : services.console().parameters().entrySet()) {
+            greeting.appendBuffer(BackendMessages.parameterStatus(p.getKey(), p.getValue()));
+        }
+        greeting.appendBuffer(BackendMessages.backendKeyData(processId, cancelSecret));
+        greeting.appendBuffer(BackendMessages.readyForQuery(MessageTypes.TX_IDLE));
+        state = State.CONSOLE;
+        ConnectionLog.loginSucceeded(socket.remoteAddress(), startupMessage.database(), userName, tlsDescription);
+        socket.write(greeting);
+        console = services.console().open(new ConsoleClient(socket, context, processId, userName, this::onClientTerminated));
+        Buffer early = authentication.remainder();
+        if (early.length() > 0) {
+            console.onData(early);
+        }
+    }
+
+    /** The session as SHOW CLIENTS lists it, or null once it is closed. Any thread. */
+    ClientInfo info(java.time.Instant now, long nowNanos) {
+        State current = state;
+        if (current == State.CLOSED) {
+            return null;
+        }
+        StartupRequest.StartupMessage login = startupMessage;
+        Forwarding f = forwarding;
+        String shown = ClientInfo.LOGIN;
+        long serverId = -1;
+        long waitingSince = 0;
+        long requestNanos = 0;
+        if (current == State.ACTIVE && f != null) {
+            serverId = f.serverId();
+            requestNanos = f.lastRequestNanos();
+            if (f.waitingForServer()) {
+                shown = ClientInfo.WAITING;
+                waitingSince = f.borrowStartNanos();
+            } else {
+                shown = serverId >= 0 ? ClientInfo.ACTIVE : ClientInfo.IDLE;
+            }
+        } else if (current == State.ACTIVE || current == State.CONSOLE) {
+            shown = current == State.CONSOLE ? ClientInfo.ACTIVE : ClientInfo.IDLE;
+        } else if (current == State.CONNECTING) {
+            shown = ClientInfo.WAITING;
+            waitingSince = connectingSinceNanos;
+        }
+        io.vertx.core.net.SocketAddress remote = socket.remoteAddress();
+        io.vertx.core.net.SocketAddress local = socket.localAddress();
+        java.time.Instant connected = now.minusNanos(nowNanos - acceptedNanos);
+        String application = login == null ? null : login.parameters().get("application_name");
+        String described = tlsDescription;
+        return new ClientInfo(processId, login == null ? null : login.user(), login == null ? null : login.database(),
+                shown, remote == null ? null : remote.hostAddress(), remote == null ? 0 : remote.port(),
+                local == null ? null : local.hostAddress(), local == null ? 0 : local.port(), connected,
+                requestNanos == 0 ? connected : now.minusNanos(nowNanos - requestNanos),
+                waitingSince == 0 ? 0 : Math.max(0, nowNanos - waitingSince),
+                "none".equals(described) ? "" : described, application == null ? "" : application, serverId,
+                current == State.CONSOLE);
+    }
+
+    /** Whether this is a client of {@code databaseName} (logging in or logged in), not a console session. */
+    boolean uses(String databaseName) {
+        StartupRequest.StartupMessage login = startupMessage;
+        State current = state;
+        return (current == State.ACTIVE || current == State.CONNECTING) && login != null
+                && login.database().equals(databaseName);
+    }
+
+    /** An administrator ended the session (KILL, KILL_CLIENT). Runs on the session's event loop. */
+    void endByAdministrator(String why) {
+        fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command: " + why);
+    }
+
+    /**
      * A new configuration: a session whose database or user is gone (or which may no longer use its
      * database) ends with 57P01, at once or after its transaction as configured. Runs on the
      * session's event loop.
      */
     void onConfigChanged(GatewayConfig now) {
+        if (state == State.CONSOLE) {
+            if (now.user(userName).map(u -> !u.admin()).orElse(true)) {
+                fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command: user \""
+                        + userName + "\" may no longer use the admin console");
+            }
+            return;
+        }
         if (state != State.ACTIVE) {
             return;
         }
@@ -356,10 +458,12 @@ final class ClientSession {
         if (state == State.CLOSED) {
             return;
         }
-        if (state != State.ACTIVE) {
+        if (state == State.CONSOLE) {
+            fatal(SqlState.ADMIN_SHUTDOWN, Drain.MESSAGE);
+        } else if (state != State.ACTIVE) {
             fatal(SqlState.CANNOT_CONNECT_NOW, "the gateway is shutting down");
         } else if (poolMode != null && poolMode != PoolMode.SESSION) {
-            if (forwarding.idle()) {
+            if (forwarding.idle() || forwarding.waitingOnPausedPool()) {
                 fatal(SqlState.ADMIN_SHUTDOWN, Drain.MESSAGE);
             } else {
                 pendingTermination = Drain.MESSAGE;
@@ -388,7 +492,7 @@ final class ClientSession {
     }
 
     private void onLoginTimeout() {
-        if (state == State.ACTIVE || state == State.CLOSED) {
+        if (state == State.ACTIVE || state == State.CONSOLE || state == State.CLOSED) {
             return;
         }
         if (state == State.STARTUP && !tls && startupMessage == null) {
@@ -422,6 +526,9 @@ final class ClientSession {
         services.sessions().unregister(processId, this);
         if (forwarding != null) {
             forwarding.release();
+        }
+        if (console != null) {
+            console.closed();
         }
     }
 

@@ -95,9 +95,11 @@ final class Forwarding implements ServerConnection.Sink {
     private boolean unsynced;
     private boolean untrackable;
     private int terminateAt = NO_TERMINATE;
-    private boolean borrowing;
+    private volatile boolean borrowing; // also read by SHOW CLIENTS
+    private volatile long borrowStartNanos;
     private boolean ended;
     private final DatabaseTraffic traffic;
+    private final RequestTiming timing;
     /** Totals for the disconnect log line; touched on the client's event loop only. */
     private long bytesFromClient;
     private long bytesToClient;
@@ -117,6 +119,7 @@ final class Forwarding implements ServerConnection.Sink {
         this.mode = mode == null ? PoolMode.SESSION : mode;
         this.ending = ending;
         this.traffic = pool.traffic();
+        this.timing = new RequestTiming(traffic);
         attach(server);
         returnIfBetweenTransactions();
     }
@@ -173,6 +176,7 @@ final class Forwarding implements ServerConnection.Sink {
             return;
         }
         borrowing = true;
+        borrowStartNanos = System.nanoTime();
         client.pause();
         lender.acquire().onComplete(ar -> {
             borrowing = false;
@@ -213,12 +217,14 @@ final class Forwarding implements ServerConnection.Sink {
             }
             case MessageTypes.SYNC -> {
                 startRequestClock();
+                timing.requestSent(syncsSent <= deliveredReady - readyBase);
                 syncsSent++;
                 unsynced = false;
                 traffic.query();
             }
             case MessageTypes.QUERY -> {
                 startRequestClock();
+                timing.requestSent(syncsSent <= deliveredReady - readyBase);
                 syncsSent++;
                 traffic.query();
             }
@@ -262,8 +268,12 @@ final class Forwarding implements ServerConnection.Sink {
             if (ready != deliveredReady) {
                 requestSinceNanos = lastActivityNanos; // a request was answered: the next one's clock starts
             }
+            long answers = ready - deliveredReady;
             deliveredReady = ready;
             deliveredStatus = status;
+            if (answers > 0) {
+                timing.answered(answers, status == MessageTypes.TX_IDLE, syncsSent > deliveredReady - readyBase);
+            }
         }
         bytesToClient += data.length();
         traffic.sentToClient(data.length());
@@ -375,6 +385,35 @@ final class Forwarding implements ServerConnection.Sink {
         Buffer request = FrontendMessages.cancelRequest(target.backendProcessId(), target.backendSecretKey());
         cancelClient.connect(target.config().port(), target.config().host()).onSuccess(socket ->
                 socket.write(request).onComplete(v -> socket.close()));
+    }
+
+    /** The server connection attached now, for SHOW CLIENTS; -1 between transactions. Any thread. */
+    long serverId() {
+        ServerConnection now = server;
+        return now == null ? -1 : now.id();
+    }
+
+    /** Whether the session waits for a server connection (borrowing); any thread. */
+    boolean waitingForServer() {
+        return borrowing;
+    }
+
+    /** {@link System#nanoTime()} when the current (or last) borrow started. */
+    long borrowStartNanos() {
+        return borrowStartNanos;
+    }
+
+    /** {@link System#nanoTime()} of the latest request sent with nothing outstanding, 0 before any. */
+    long lastRequestNanos() {
+        return timing.lastRequestNanos();
+    }
+
+    /**
+     * Waiting for a server connection of a paused database: nothing of the next transaction has reached
+     * a backend, so a drain may end the session at once instead of waiting for a RESUME.
+     */
+    boolean waitingOnPausedPool() {
+        return borrowing && server == null && pool.paused();
     }
 
     /** True when the session holds no server connection and nothing is in flight: safe to end cleanly. */

@@ -55,6 +55,8 @@ public class GatewayServer {
     ShutdownSettings shutdown;
     @Inject
     LiveSettings settings;
+    @Inject
+    Instance<AdminConsole> consoles;
 
     private final List<WireVerticle> verticles = new CopyOnWriteArrayList<>();
     private final Drain drain = new Drain();
@@ -72,7 +74,8 @@ public class GatewayServer {
         GatewayServices services = new GatewayServices(vertx, store, pools, tls, listener, sessionSettings,
                 new SessionRegistry(),
                 random, mockSecret, vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000)),
-                events.isResolvable() ? events.get() : GatewayEvents.NONE, drain, settings, new ClientLimits());
+                events.isResolvable() ? events.get() : GatewayEvents.NONE, drain, settings, new ClientLimits(),
+                consoles.isResolvable() ? consoles.get() : AdminConsole.NONE);
         NetServerOptions options = tls.configure(new NetServerOptions()
                 .setHost(listener.host())
                 .setPort(listener.port())
@@ -119,6 +122,12 @@ public class GatewayServer {
         if (id != null) {
             vertx.undeploy(id);
         }
+    }
+
+    /** The live sessions, or null when the wire listener is not running (a command, not the gateway). */
+    SessionRegistry sessionRegistry() {
+        GatewayServices current = services;
+        return current == null ? null : current.sessions();
     }
 
     /** True from the moment a drain starts: readiness must report DOWN. */

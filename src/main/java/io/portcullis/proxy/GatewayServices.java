@@ -18,6 +18,7 @@ import java.security.SecureRandom;
  * @param events          where TLS handshakes, failed logins and cancel requests are reported
  * @param settings        the process-wide settings in force (timeouts, limits), read at each use
  * @param limits          clients counted against maxClientConnections, in all and per user
+ * @param console         the admin console, or {@link AdminConsole#NONE}
  */
 record GatewayServices(
         Vertx vertx,
@@ -33,5 +34,6 @@ record GatewayServices(
         GatewayEvents events,
         Drain drain,
         LiveSettings settings,
-        ClientLimits limits) {
+        ClientLimits limits,
+        AdminConsole console) {
 }

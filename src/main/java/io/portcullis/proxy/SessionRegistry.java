@@ -43,6 +43,11 @@ final class SessionRegistry {
         return MessageDigest.isEqual(expected, secret.getBytes()) ? session : null;
     }
 
+    /** The live session with this process id, or null (KILL_CLIENT). */
+    ClientSession get(int processId) {
+        return sessions.get(processId);
+    }
+
     /** A snapshot of the live sessions. */
     java.util.Collection<ClientSession> all() {
         return java.util.List.copyOf(sessions.values());

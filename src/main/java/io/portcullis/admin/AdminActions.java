@@ -1,0 +1,132 @@
+package io.portcullis.admin;
+
+import io.portcullis.config.ConfigStore;
+import io.portcullis.pool.Pool;
+import io.portcullis.pool.PoolManager;
+import io.portcullis.proxy.SessionControl;
+import io.vertx.core.Future;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The process controls of the admin console and the REST API, with PgBouncer's meanings. A database
+ * named here gets its pool created if it had none yet (so a database can be paused or disabled before
+ * its first client). Without a database, an action applies to every configured database.
+ *
+ * <p>None of these blocks: the ones that take time (PAUSE, WAIT_CLOSE) return a future.
+ */
+@ApplicationScoped
+public class AdminActions {
+
+    private final PoolManager pools;
+    private final SessionControl sessions;
+    private final ConfigStore store;
+
+    @Inject
+    public AdminActions(PoolManager pools, SessionControl sessions, ConfigStore store) {
+        this.pools = pools;
+        this.sessions = sessions;
+        this.store = store;
+    }
+
+    /**
+     * PAUSE: no server connection is lent any more; connections close as they come back (in
+     * transaction mode at the end of each transaction). New queries and logins wait for RESUME.
+     *
+     * @return completes when every server connection of the database(s) is closed
+     */
+    public Future<Void> pause(Optional<String> database) {
+        List<Future<Void>> pauses = new ArrayList<>();
+        for (Pool pool : targets(database)) {
+            pauses.add(pool.pause());
+        }
+        return Future.all(pauses).mapEmpty();
+    }
+
+    /**
+     * RESUME: waiting clients get server connections again.
+     *
+     * @throws AdminException {@code WRONG_STATE} when the database (or, without one, every database) is not paused
+     */
+    public void resume(Optional<String> database) {
+        boolean any = false;
+        for (Pool pool : database.isPresent() ? targets(database) : pools.pools()) {
+            any |= pool.resume();
+        }
+        if (!any) {
+            throw new AdminException(AdminException.Kind.WRONG_STATE, database
+                    .map(db -> "database " + db + " is not paused")
+                    .orElse("no database is paused"));
+        }
+    }
+
+    /** RECONNECT: server connections close when they come back (idle ones now); new ones open as needed. */
+    public void reconnect(Optional<String> database) {
+        targets(database).forEach(Pool::reconnect);
+    }
+
+    /**
+     * KILL: every client session of the database ends with 57P01 and its server connections close;
+     * the database stays paused until RESUME, as in PgBouncer.
+     *
+     * @return how many client sessions were ended
+     */
+    public int kill(Optional<String> database) {
+        int ended = 0;
+        for (Pool pool : targets(database)) {
+            pool.kill();
+            ended += sessions.killDatabase(pool.database(), "database \"" + pool.database() + "\" was killed");
+        }
+        return ended;
+    }
+
+    /** KILL_CLIENT: that session ends with 57P01, returning (or closing) its server connection. */
+    public void killClient(int id) {
+        if (!sessions.kill(id, "client " + id + " was killed")) {
+            throw new AdminException(AdminException.Kind.UNKNOWN_CLIENT, "client not found: " + id);
+        }
+    }
+
+    /** DISABLE: new logins to the database are refused with 57P03; sessions already in stay. */
+    public void disable(String database) {
+        pool(database).disabled(true);
+    }
+
+    /** ENABLE: lifts DISABLE. */
+    public void enable(String database) {
+        pool(database).disabled(false);
+    }
+
+    /** WAIT_CLOSE: completes when no connection marked by RECONNECT or KILL is left open. */
+    public Future<Void> waitClose(Optional<String> database) {
+        List<Future<Void>> waits = new ArrayList<>();
+        for (Pool pool : database.isPresent() ? targets(database) : pools.pools()) {
+            waits.add(pool.waitClose());
+        }
+        return Future.all(waits).mapEmpty();
+    }
+
+    /** SHUTDOWN: the graceful drain SIGTERM starts; returns at once. */
+    public void shutdown() {
+        sessions.shutdown();
+    }
+
+    private List<Pool> targets(Optional<String> database) {
+        if (database.isPresent()) {
+            return List.of(pool(database.get()));
+        }
+        List<Pool> all = new ArrayList<>();
+        for (String name : store.current().databases().keySet()) {
+            pools.pool(name).ifPresent(all::add);
+        }
+        return all;
+    }
+
+    private Pool pool(String database) {
+        return pools.pool(database).orElseThrow(() -> AdminException.unknownDatabase(database));
+    }
+}

@@ -1,0 +1,22 @@
+package io.portcullis.admin;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** The admin console's settings. */
+@ConfigMapping(prefix = "portcullis.admin")
+public interface AdminSettings {
+
+    /**
+     * The database name that opens the console instead of a pool (PgBouncer's is {@code pgbouncer},
+     * which tools such as exporters expect). A configured database of the same name is hidden.
+     */
+    @WithDefault("pgbouncer")
+    String database();
+
+    /** How often the averages of SHOW STATS are recomputed (PgBouncer: stats_period). */
+    @WithDefault("60s")
+    Duration statsPeriod();
+}

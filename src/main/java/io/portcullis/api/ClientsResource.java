@@ -1,0 +1,69 @@
+package io.portcullis.api;
+
+import io.portcullis.admin.AdminActions;
+import io.portcullis.admin.AdminReports;
+import io.portcullis.proxy.ClientInfo;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+
+/**
+ * {@code /api/v1/clients}: the live client sessions as the admin console's {@code SHOW CLIENTS}
+ * lists them (plus sessions still logging in), and {@code KILL_CLIENT} as a DELETE.
+ */
+@Path("/api/v1/clients")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "runtime")
+@SecurityRequirement(name = ApiDocumentation.BEARER)
+public class ClientsResource {
+
+    private final AdminReports reports;
+    private final AdminActions actions;
+
+    @Inject
+    public ClientsResource(AdminReports reports, AdminActions actions) {
+        this.reports = reports;
+        this.actions = actions;
+    }
+
+    @GET
+    @Operation(summary = "List client sessions", description = "Every live session by id (the id KILL_CLIENT and "
+            + "DELETE take): state active, idle, waiting or login; console sessions have console true.")
+    @APIResponse(responseCode = "200", description = "the sessions",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ClientInfo.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public List<ClientInfo> list() {
+        return reports.clients();
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "End a client session (KILL_CLIENT)",
+            description = "The session ends with 57P01; its server connection goes back to the pool, or is closed "
+                    + "when the session was inside a transaction.")
+    @APIResponse(responseCode = "204", description = "the session is being ended")
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such session", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response kill(@PathParam("id") int id, @Context SecurityContext security) {
+        actions.killClient(id);
+        Audit.action(ApiCaller.from(security), "ended client session " + id);
+        return Response.noContent().build();
+    }
+}

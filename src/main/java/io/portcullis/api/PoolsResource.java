@@ -1,0 +1,169 @@
+package io.portcullis.api;
+
+import io.portcullis.admin.AdminActions;
+import io.portcullis.admin.AdminException;
+import io.portcullis.admin.AdminReports;
+import io.portcullis.admin.PoolReport;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code /api/v1/pools}: the pools as the admin console's {@code SHOW POOLS} shows them, and the
+ * console's per-database controls. Nothing here is stored: a restart forgets pauses and disables, as
+ * PgBouncer does. Viewers may read; writes need an admin token ({@link BearerTokenFilter}).
+ */
+@Path("/api/v1/pools")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "runtime", description = "The running gateway: pools, client sessions, server connections, statistics (the admin console's data)")
+@SecurityRequirement(name = ApiDocumentation.BEARER)
+public class PoolsResource {
+
+    /** A pause answers 200 once complete; after this long it answers 202 and goes on in the background. */
+    static final Duration PAUSE_ANSWER_WAIT = Duration.ofSeconds(10);
+
+    private final AdminReports reports;
+    private final AdminActions actions;
+
+    @Inject
+    public PoolsResource(AdminReports reports, AdminActions actions) {
+        this.reports = reports;
+        this.actions = actions;
+    }
+
+    @GET
+    @Operation(summary = "List pools", description = "Each database with a pool (created with its first client), by name.")
+    @APIResponse(responseCode = "200", description = "the pools",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = PoolReport.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public List<PoolReport> list() {
+        return reports.pools();
+    }
+
+    @POST
+    @Path("{database}/pause")
+    @Operation(summary = "Pause a database (PAUSE)", description = "Nobody gets a server connection any more; server "
+            + "connections close as they come back (transaction mode: at the end of each transaction; session mode: "
+            + "when the client leaves). Queries and logins wait until resume. Answers 200 when every server "
+            + "connection is closed, or 202 if that takes longer than 10 s (the pause goes on).")
+    @APIResponse(responseCode = "200", description = "paused, no server connection open",
+            content = @Content(schema = @Schema(implementation = PoolReport.class)))
+    @APIResponse(responseCode = "202", description = "pausing: server connections still lent will close when returned",
+            content = @Content(schema = @Schema(implementation = PoolReport.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CompletionStage<Response> pause(@PathParam("database") String database, @Context SecurityContext security) {
+        CompletableFuture<Void> paused = actions.pause(Optional.of(database)).toCompletionStage().toCompletableFuture();
+        Audit.action(ApiCaller.from(security), "paused database '" + database + "'");
+        return paused.thenApply(v -> true)
+                .completeOnTimeout(false, PAUSE_ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((done, failure) -> failure != null
+                        ? Problems.response(ProblemType.CONFLICT, "the pause did not complete: " + rootMessage(failure),
+                                "/api/v1/pools/" + database + "/pause")
+                        : Response.status(done ? 200 : 202).entity(report(database)).build());
+    }
+
+    @POST
+    @Path("{database}/resume")
+    @Operation(summary = "Resume a paused or killed database (RESUME)")
+    @APIResponse(responseCode = "200", description = "resumed", content = @Content(schema = @Schema(implementation = PoolReport.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "the database is not paused", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public PoolReport resume(@PathParam("database") String database, @Context SecurityContext security) {
+        actions.resume(Optional.of(database));
+        Audit.action(ApiCaller.from(security), "resumed database '" + database + "'");
+        return report(database);
+    }
+
+    @POST
+    @Path("{database}/reconnect")
+    @Operation(summary = "Replace a database's server connections (RECONNECT)",
+            description = "Idle server connections close now, lent ones when they come back; new ones open as needed.")
+    @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolReport.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public PoolReport reconnect(@PathParam("database") String database, @Context SecurityContext security) {
+        actions.reconnect(Optional.of(database));
+        Audit.action(ApiCaller.from(security), "reconnected database '" + database + "'");
+        return report(database);
+    }
+
+    @POST
+    @Path("{database}/kill")
+    @Operation(summary = "Drop a database's clients and server connections (KILL)",
+            description = "Every client session of the database ends with 57P01, its server connections close, and "
+                    + "the database stays paused until resume, as in PgBouncer.")
+    @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolReport.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public PoolReport kill(@PathParam("database") String database, @Context SecurityContext security) {
+        int ended = actions.kill(Optional.of(database));
+        Audit.action(ApiCaller.from(security), "killed database '" + database + "' (" + ended + " client session(s))");
+        return report(database);
+    }
+
+    @POST
+    @Path("{database}/disable")
+    @Operation(summary = "Refuse new logins to a database (DISABLE)", description = "Sessions already in keep going; new logins get 57P03.")
+    @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolReport.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public PoolReport disable(@PathParam("database") String database, @Context SecurityContext security) {
+        actions.disable(database);
+        Audit.action(ApiCaller.from(security), "disabled database '" + database + "'");
+        return report(database);
+    }
+
+    @POST
+    @Path("{database}/enable")
+    @Operation(summary = "Accept new logins to a database again (ENABLE)")
+    @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolReport.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public PoolReport enable(@PathParam("database") String database, @Context SecurityContext security) {
+        actions.enable(database);
+        Audit.action(ApiCaller.from(security), "enabled database '" + database + "'");
+        return report(database);
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage();
+    }
+
+    private PoolReport report(String database) {
+        return reports.pools().stream().filter(p -> p.database().equals(database)).findFirst()
+                .orElseThrow(() -> AdminException.unknownDatabase(database));
+    }
+}

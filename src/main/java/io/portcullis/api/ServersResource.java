@@ -1,0 +1,42 @@
+package io.portcullis.api;
+
+import io.portcullis.admin.AdminReports;
+import io.portcullis.admin.ServerReport;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+
+/** {@code /api/v1/servers}: the open server connections, as the admin console's {@code SHOW SERVERS} lists them. */
+@Path("/api/v1/servers")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "runtime")
+@SecurityRequirement(name = ApiDocumentation.BEARER)
+public class ServersResource {
+
+    private final AdminReports reports;
+
+    @Inject
+    public ServersResource(AdminReports reports) {
+        this.reports = reports;
+    }
+
+    @GET
+    @Operation(summary = "List server connections", description = "By database and id; clientId names the session a connection is lent to.")
+    @APIResponse(responseCode = "200", description = "the server connections",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ServerReport.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public List<ServerReport> list() {
+        return reports.servers();
+    }
+}

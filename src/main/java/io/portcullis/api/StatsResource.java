@@ -1,0 +1,43 @@
+package io.portcullis.api;
+
+import io.portcullis.admin.AdminReports;
+import io.portcullis.admin.StatsReport;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+
+/** {@code /api/v1/stats}: per-database statistics, as the admin console's {@code SHOW STATS} shows them. */
+@Path("/api/v1/stats")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "runtime")
+@SecurityRequirement(name = ApiDocumentation.BEARER)
+public class StatsResource {
+
+    private final AdminReports reports;
+
+    @Inject
+    public StatsResource(AdminReports reports) {
+        this.reports = reports;
+    }
+
+    @GET
+    @Operation(summary = "Statistics per database", description = "Totals since start and averages over the last "
+            + "portcullis.admin.stats-period; times in microseconds, as PgBouncer's SHOW STATS.")
+    @APIResponse(responseCode = "200", description = "the statistics",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = StatsReport.class)))
+    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public List<StatsReport> list() {
+        return reports.stats();
+    }
+}

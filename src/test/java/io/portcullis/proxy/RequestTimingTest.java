@@ -1,0 +1,74 @@
+package io.portcullis.proxy;
+
+import io.portcullis.pool.DatabaseTraffic;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How requests and transactions are timed from what Forwarding reports. */
+class RequestTimingTest {
+
+    private final List<Long> queries = new ArrayList<>();
+    private final List<Long> transactions = new ArrayList<>();
+    private final RequestTiming timing = new RequestTiming(new DatabaseTraffic() {
+        @Override
+        public void queryDuration(long nanos) {
+            queries.add(nanos);
+        }
+
+        @Override
+        public void transactionDuration(long nanos) {
+            transactions.add(nanos);
+        }
+    });
+
+    @Test
+    void anAutocommitStatementIsOneRequestAndOneTransaction() throws Exception {
+        timing.requestSent(true);
+        Thread.sleep(5);
+        timing.answered(1, true, false);
+        assertEquals(1, queries.size());
+        assertEquals(1, transactions.size());
+        assertTrue(queries.get(0) >= 5_000_000L, queries.toString());
+        assertTrue(transactions.get(0) >= queries.get(0));
+        assertTrue(timing.lastRequestNanos() != 0);
+    }
+
+    @Test
+    void aTransactionBlockSpansItsRequests() throws Exception {
+        timing.requestSent(true);          // BEGIN
+        timing.answered(1, false, false);  // 'T'
+        Thread.sleep(5);                   // the client thinks
+        timing.requestSent(true);          // SELECT
+        timing.answered(1, false, false);
+        timing.requestSent(true);          // COMMIT
+        timing.answered(1, true, false);   // 'I'
+        assertEquals(3, queries.size());
+        assertEquals(1, transactions.size());
+        long requests = queries.stream().mapToLong(Long::longValue).sum();
+        assertTrue(transactions.get(0) >= requests + 5_000_000L, "think time is in the transaction, not in requests");
+    }
+
+    @Test
+    void pipelinedRequestsAreTimedFromThePreviousAnswer() {
+        timing.requestSent(true);
+        timing.requestSent(false);
+        timing.requestSent(false);
+        timing.answered(1, true, true);
+        timing.answered(2, true, false);   // two answers in one read
+        assertEquals(3, queries.size());
+        assertEquals(0L, queries.get(2), "the second answer of one read took no time of its own");
+        assertEquals(2, transactions.size(), "a new transaction opened while requests were outstanding");
+    }
+
+    @Test
+    void answersNobodyAskedForAreNotTimed() {
+        timing.answered(1, true, false);
+        assertEquals(0, queries.size());
+        assertEquals(0, transactions.size());
+    }
+}
