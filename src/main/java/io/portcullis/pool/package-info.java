@@ -2,6 +2,7 @@
  * Server connections per database: logging in to the backend, lending and returning connections,
  * the bounded wait queue, the clean hand-over (closing what the previous client prepared).
  *
- * <p>May use: {@code wire}, {@code auth}, {@code config}.
+ * <p>May use: {@code wire}, {@code auth}, {@code config}, {@code prepared} (the statement cache each
+ * server connection carries).
  */
 package io.portcullis.pool;
