@@ -156,6 +156,10 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
     }
 
     private void onParse(int start, int headEnd, Buffer head, int bodyLength) {
+        if (head.length() > 0 && head.getByte(0) == 0) {
+            forward(start, Step.PARSE); // the unnamed statement, read without decoding anything
+            return;
+        }
         StatementName name;
         try {
             name = MessageReader.parseStatement(head);
@@ -198,6 +202,10 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
     }
 
     private void onBind(int start, int headEnd, Buffer head, int bodyLength) {
+        if (bindsUnnamedStatement(head)) {
+            forward(start, Step.BIND);
+            return;
+        }
         StatementName name;
         try {
             name = MessageReader.bindStatement(head);
@@ -215,6 +223,10 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
     }
 
     private void onDescribe(int start, int headEnd, Buffer head, int bodyLength) {
+        if (targetsPortalOrUnnamed(head)) {
+            forward(start, Step.DESCRIBE);
+            return;
+        }
         StatementName name;
         CloseTarget target;
         try {
@@ -234,6 +246,10 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
     }
 
     private void onClose(int start, Buffer head, int bodyLength) {
+        if (targetsPortalOrUnnamed(head)) {
+            forward(start, Step.CLOSE);
+            return;
+        }
         CloseTarget target;
         try {
             target = MessageReader.closeTarget(head);
@@ -249,6 +265,21 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
         }
         drop(start); // kept prepared on the server connection for the next client that needs it
         plan.expect(Step.ANSWER_CLOSE, new StatementNote(target.name(), key, null));
+    }
+
+    /** Whether a Bind head names the unnamed statement (portal name, then an empty one), without decoding. */
+    private static boolean bindsUnnamedStatement(Buffer head) {
+        for (int i = 0; i < head.length() - 1; i++) {
+            if (head.getByte(i) == 0) {
+                return head.getByte(i + 1) == 0;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a Describe or Close head targets a portal or the unnamed statement, without decoding. */
+    private static boolean targetsPortalOrUnnamed(Buffer head) {
+        return head.length() >= 2 && (head.getByte(0) == MessageTypes.KIND_PORTAL || head.getByte(1) == 0);
     }
 
     /** Bind or Describe of a client statement: the server-side name, prepared first where missing. */
