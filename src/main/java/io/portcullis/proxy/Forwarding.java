@@ -130,11 +130,26 @@ final class Forwarding implements ServerConnection.Sink {
         bytesFromClient += chunk.length();
         traffic.receivedFromClient(chunk.length());
         if (server == null) {
+            if (leavesBetweenTransactions(chunk)) {
+                ending.terminated();
+                return;
+            }
             waiting.addLast(chunk);
             borrow();
             return;
         }
         toServer(chunk);
+    }
+
+    /**
+     * A Terminate with nothing before it, while no server connection is held: the client leaves between
+     * transactions. Borrowing a connection only to see the Terminate would make a leaving client wait
+     * for a free one, and the release at session end resets it ({@code DISCARD ALL} on PostgreSQL
+     * drops the statements prepared there for every client).
+     */
+    private boolean leavesBetweenTransactions(Buffer chunk) {
+        return waiting.isEmpty() && !borrowing && clientFrames.atFrameBoundary()
+                && chunk.length() >= MessageTypes.HEADER_LENGTH && chunk.getByte(0) == MessageTypes.TERMINATE;
     }
 
     private void toServer(Buffer chunk) {

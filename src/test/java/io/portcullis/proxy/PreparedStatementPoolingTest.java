@@ -46,6 +46,7 @@ class PreparedStatementPoolingTest {
     static final String QDB = "q_prep";
     static final String PG = "pg_prep";
     static final String QDB_BENCH = "q_prep_bench";
+    static final String PG_ONE = "pg_prep_one";
     static final String USER = "prep_user";
     static final String PASSWORD = "prep-pass";
     static final String MD5_USER = "prep_md5";
@@ -63,6 +64,8 @@ class PreparedStatementPoolingTest {
                 "password", questdb.password(), "poolSize", 2, "poolMode", "transaction"));
         GatewayClient.putDatabase(PG, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
                 "user", pg.scramUser(), "password", pg.scramPassword(), "poolSize", 5, "poolMode", "transaction"));
+        GatewayClient.putDatabase(PG_ONE, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
+                "user", pg.scramUser(), "password", pg.scramPassword(), "poolSize", 1, "poolMode", "transaction"));
         GatewayClient.putUser(USER, Map.of("password", PASSWORD));
         GatewayClient.putUser(MD5_USER, Map.of("password", MD5_PASSWORD, "auth", "md5"));
     }
@@ -137,14 +140,48 @@ class PreparedStatementPoolingTest {
         }
     }
 
-    /** The backend holds the statements under the gateway's names, never under pgJDBC's own. */
+    /**
+     * The backend holds the statements under the gateway's names, never under pgJDBC's own: a named
+     * statement listing the backend's prepared statements sees itself under a gateway name.
+     */
     private static void assertStatementsLiveUnderTheGatewaysNames() throws SQLException {
-        try (Connection c = connect(PG, "0"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE name LIKE 'portcullis\\_%'),"
-                     + " count(*) FILTER (WHERE name LIKE 'S\\_%') FROM pg_prepared_statements")) {
-            assertTrue(rs.next());
-            assertTrue(rs.getLong(1) > 0, "statements prepared by the gateway on this server connection");
-            assertEquals(0, rs.getLong(2), "no client statement name reaches the backend");
+        try (Connection c = connect(PG, "1");
+             PreparedStatement ps = c.prepareStatement("SELECT name FROM pg_prepared_statements WHERE name <> ?")) {
+            ps.setString(1, "");
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("portcullis_")), names.toString());
+            assertTrue(names.stream().noneMatch(n -> n.startsWith("S_")), names.toString());
+        }
+    }
+
+    /**
+     * On a pool of one, a second client finds the first client's statement still prepared after the
+     * first has left: a client leaving between transactions does not reset the connection.
+     */
+    @Test
+    void statementsOutliveTheClientThatPreparedThem() throws Exception {
+        String sql = "SELECT ? || '-outlives'";
+        try (Connection first = connect(PG_ONE, "1"); PreparedStatement ps = first.prepareStatement(sql)) {
+            ps.setString(1, "a");
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+            }
+        }
+        try (Connection second = connect(PG_ONE, "1");
+             PreparedStatement list = second.prepareStatement("SELECT statement FROM pg_prepared_statements WHERE name LIKE ?")) {
+            list.setString(1, "portcullis%");
+            List<String> statements = new ArrayList<>();
+            try (ResultSet rs = list.executeQuery()) {
+                while (rs.next()) {
+                    statements.add(rs.getString(1));
+                }
+            }
+            assertTrue(statements.contains("SELECT $1 || '-outlives'"), statements.toString());
         }
     }
 
@@ -220,6 +257,50 @@ class PreparedStatementPoolingTest {
                     assertEquals((long) i * i, queryLong(square));
                 }
             }
+        }
+    }
+
+    /**
+     * Large parameters and results around rewritten messages: a renamed Bind of kilobytes, and a
+     * swallowed ParseComplete in the same chunk as a thousand rows, so rewritten chunks are joined
+     * from slices rather than copied. Ten clients on five connections, so Binds keep landing on
+     * connections that lack the statement.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {QDB, PG})
+    void largeParametersAndResultsAroundRewrittenMessages(String database) throws Exception {
+        String sql = database.equals(PG) ? "SELECT g, ?::text FROM generate_series(1, 1000) g"
+                : "SELECT x, ? FROM long_sequence(1000)";
+        ExecutorService threads = Executors.newFixedThreadPool(10);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                String payload = ("client" + i + "-").repeat(100); // a Bind well above Outbound.COPY_BELOW
+                runs.add(threads.submit(() -> {
+                    try (Connection c = connect(database, "1"); PreparedStatement ps = c.prepareStatement(sql)) {
+                        for (int round = 0; round < 4; round++) {
+                            ps.setString(1, payload + round);
+                            long sum = 0;
+                            int rows = 0;
+                            try (ResultSet rs = ps.executeQuery()) {
+                                while (rs.next()) {
+                                    sum += rs.getLong(1);
+                                    rows++;
+                                    assertEquals(payload + round, rs.getString(2));
+                                }
+                            }
+                            assertEquals(1000, rows);
+                            assertEquals(1000L * 1001 / 2, sum);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get(180, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
         }
     }
 
