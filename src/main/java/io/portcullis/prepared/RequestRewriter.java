@@ -49,8 +49,6 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
      */
     static final int MAX_PARSE_BODY = 1 << 20;
 
-    private static final Buffer NOTHING_BEFORE_NAME = Buffer.buffer(0);
-
     private final FrameScanner scanner = new FrameScanner(CLIENT_TYPES, 0, this)
             .captureUpTo("BDC", NAMES_HEAD)
             .captureUpTo("P", MAX_PARSE_BODY);
@@ -195,7 +193,7 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
         }
         closeEvictedAtBatchStart(start);
         String server = cache.add(key);
-        replaceHead(start, headEnd, FrontendMessages.renamedHead(MessageTypes.PARSE, NOTHING_BEFORE_NAME, server,
+        replaceHead(start, headEnd, FrontendMessages.renamedHead(MessageTypes.PARSE, head.slice(0, 0), server,
                 bodyLength - name.after()), head.slice(name.after(), head.length()));
         batchStart = false;
         plan.expect(Step.PARSE, new StatementNote(client, key, server));

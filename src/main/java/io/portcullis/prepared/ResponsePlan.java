@@ -20,7 +20,7 @@ import java.util.List;
  * failed one: the step at the head is then the failed one as far as the client can tell, which is
  * exactly what a client infers from the answers it did get.
  *
- * <p>Not thread-safe: the session's event loop only. Steps live in a ring of bytes, so plain
+ * <p>Not thread-safe: the session's event loop only. Steps live in a ring of arrays, so plain
  * forwarding allocates nothing per message.
  */
 final class ResponsePlan {
@@ -47,10 +47,9 @@ final class ResponsePlan {
     static final int COMMAND_TAG_HEAD = DEALLOCATE_ALL.length() + 1;
 
     private static final int INITIAL_CAPACITY = 16;
-    private static final Step[] STEPS = Step.values();
 
     private final Outcomes outcomes;
-    private byte[] steps = new byte[INITIAL_CAPACITY];
+    private Step[] steps = new Step[INITIAL_CAPACITY];
     private Object[] notes = new Object[INITIAL_CAPACITY];
     private int head;
     private int size;
@@ -81,7 +80,7 @@ final class ResponsePlan {
             grow();
         }
         int at = (head + size) % steps.length;
-        steps[at] = (byte) step.ordinal();
+        steps[at] = step;
         notes[at] = note;
         size++;
         if (step.isAction()) {
@@ -100,13 +99,13 @@ final class ResponsePlan {
 
     /** Whether the next answer is one the gateway writes itself. */
     boolean answerDue() {
-        return size > 0 && STEPS[steps[head]].isAnswered();
+        return size > 0 && steps[head].isAnswered();
     }
 
     /** Writes the gateway's answers now due; call only where the client's stream is between two messages. */
     void takeAnswers(Outbound out) {
         while (answerDue()) {
-            Step step = STEPS[steps[head]];
+            Step step = steps[head];
             Object note = pop();
             out.add(switch (step) {
                 case ANSWER_PARSE -> BackendMessages.parseComplete();
@@ -130,7 +129,7 @@ final class ResponsePlan {
         if (size == 0 || isAsynchronous(type)) {
             return false;
         }
-        Step step = STEPS[steps[this.head]];
+        Step step = steps[this.head];
         if (step.isAnswered()) {
             return false; // nothing of ours is outstanding before that answer: an unexpected message passes
         }
@@ -155,9 +154,9 @@ final class ResponsePlan {
     private void failUntilSync() {
         List<Object> undone = new ArrayList<>();
         do {
-            undone.add(STEPS[steps[head]]);
+            undone.add(steps[head]);
             undone.add(pop());
-        } while (size > 0 && STEPS[steps[head]] != Step.SYNC);
+        } while (size > 0 && steps[head] != Step.SYNC);
         undoInReverse(undone);
         if (size == 0) {
             skippingUntilSync = true;
@@ -168,7 +167,7 @@ final class ResponsePlan {
     private void abandonThroughReady() {
         List<Object> undone = new ArrayList<>();
         while (size > 0) {
-            Step step = STEPS[steps[head]];
+            Step step = steps[head];
             Object note = pop();
             if (step.answersErrorsItself()) {
                 break;
@@ -203,17 +202,18 @@ final class ResponsePlan {
 
     private Object pop() {
         Object note = notes[head];
-        if (STEPS[steps[head]].isAction()) {
+        if (steps[head].isAction()) {
             actions--;
         }
         notes[head] = null;
+        steps[head] = null;
         head = (head + 1) % steps.length;
         size--;
         return note;
     }
 
     private void grow() {
-        byte[] moreSteps = new byte[steps.length * 2];
+        Step[] moreSteps = new Step[steps.length * 2];
         Object[] moreNotes = new Object[steps.length * 2];
         for (int i = 0; i < size; i++) {
             moreSteps[i] = steps[(head + i) % steps.length];
