@@ -49,6 +49,9 @@ public record Settings(
         String queryTimeout,
         @Schema(description = "clients served at once, more get 53300 at login; 0 = no limit (max_client_conn)", example = "0")
         Integer maxClientConnections,
+        @Schema(description = "named prepared statements each server connection keeps in transaction and statement mode; "
+                + "0 = no mapping, names pass through (max_prepared_statements)", example = "200")
+        Integer maxPreparedStatements,
         @Schema(readOnly = true, description = "the values in force now: the override, else the default")
         SettingsValues effective,
         @Schema(readOnly = true, description = "the application property defaults (portcullis.pool.*, portcullis.listen.*, portcullis.session.*)")
@@ -70,6 +73,7 @@ public record Settings(
                 text(stored.idleTransactionTimeout()),
                 text(stored.queryTimeout()),
                 stored.maxClientConnections(),
+                stored.maxPreparedStatements(),
                 SettingsValues.of(effective),
                 SettingsValues.of(defaults));
     }
@@ -94,7 +98,8 @@ public record Settings(
                 duration(clientIdleTimeout, "clientIdleTimeout"),
                 duration(idleTransactionTimeout, "idleTransactionTimeout"),
                 duration(queryTimeout, "queryTimeout"),
-                maxClientConnections);
+                maxClientConnections,
+                maxPreparedStatements);
     }
 
     private static String text(Duration d) {

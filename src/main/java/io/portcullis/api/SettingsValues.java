@@ -20,7 +20,8 @@ public record SettingsValues(
         String clientIdleTimeout,
         String idleTransactionTimeout,
         String queryTimeout,
-        Integer maxClientConnections) {
+        Integer maxClientConnections,
+        Integer maxPreparedStatements) {
 
     static SettingsValues of(GatewaySettings s) {
         return new SettingsValues(
@@ -37,6 +38,7 @@ public record SettingsValues(
                 SettingDurations.format(s.clientIdleTimeout()),
                 SettingDurations.format(s.idleTransactionTimeout()),
                 SettingDurations.format(s.queryTimeout()),
-                s.maxClientConnections());
+                s.maxClientConnections(),
+                s.maxPreparedStatements());
     }
 }

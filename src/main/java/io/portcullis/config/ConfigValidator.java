@@ -54,6 +54,8 @@ public final class ConfigValidator {
     public static final int MAX_CLIENT_CA_PEM_CHARS = 256 * 1024;
     /** Clients served at once, gateway-wide or per user; far above what one process holds (~36 KiB each). */
     public static final int MAX_CLIENT_CONNECTIONS = 1_000_000;
+    /** Statements a server connection may cache: each holds a backend plan, so a sane ceiling. */
+    public static final int MAX_PREPARED_STATEMENTS = 100_000;
     /** The longest any duration setting may be; beyond it a "timeout" is a typo. */
     public static final Duration MAX_SETTING_DURATION = Duration.ofDays(30);
     /** A check query is a trivial statement; this leaves room for a comment. */
@@ -260,6 +262,9 @@ public final class ConfigValidator {
         }
         if (settings.maxClientConnections() != null) {
             checkRange(errors, where, "maxClientConnections", settings.maxClientConnections(), 0, MAX_CLIENT_CONNECTIONS);
+        }
+        if (settings.maxPreparedStatements() != null) {
+            checkRange(errors, where, "maxPreparedStatements", settings.maxPreparedStatements(), 0, MAX_PREPARED_STATEMENTS);
         }
     }
 

@@ -29,7 +29,8 @@ public record GatewaySettings(
         Duration clientIdleTimeout,
         Duration idleTransactionTimeout,
         Duration queryTimeout,
-        int maxClientConnections) {
+        int maxClientConnections,
+        int maxPreparedStatements) {
 
     public GatewaySettings {
         Objects.requireNonNull(queryWaitTimeout, "queryWaitTimeout");
@@ -63,7 +64,8 @@ public record GatewaySettings(
                 or(stored.clientIdleTimeout(), clientIdleTimeout),
                 or(stored.idleTransactionTimeout(), idleTransactionTimeout),
                 or(stored.queryTimeout(), queryTimeout),
-                or(stored.maxClientConnections(), maxClientConnections));
+                or(stored.maxClientConnections(), maxClientConnections),
+                or(stored.maxPreparedStatements(), maxPreparedStatements));
     }
 
     private static <T> T or(T override, T fallback) {

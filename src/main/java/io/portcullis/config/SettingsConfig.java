@@ -30,6 +30,8 @@ import java.util.List;
  * @param idleTransactionTimeout a client idle inside a transaction longer than this is closed, 0 = off (idle_transaction_timeout)
  * @param queryTimeout           a request running longer than this is cancelled, 0 = off (query_timeout)
  * @param maxClientConnections   clients the gateway serves at once, 0 = no limit (max_client_conn)
+ * @param maxPreparedStatements  named statements kept per server connection in transaction and statement
+ *                               mode, 0 = no mapping (max_prepared_statements)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SettingsConfig(
@@ -46,17 +48,18 @@ public record SettingsConfig(
         Duration clientIdleTimeout,
         Duration idleTransactionTimeout,
         Duration queryTimeout,
-        Integer maxClientConnections) {
+        Integer maxClientConnections,
+        Integer maxPreparedStatements) {
 
     /** Nothing set through the API: the application properties decide. */
     public static final SettingsConfig UNSET = new SettingsConfig(null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null);
+            null, null, null, null, null, null, null);
 
     /** The names of the settings set here, in declaration order: for audit lines, which never carry values. */
     public List<String> overridden() {
         Object[] values = {queryWaitTimeout, serverConnectTimeout, serverLoginTimeout, serverIdleTimeout, serverLifetime,
                 reservePoolTimeout, serverResetTimeout, serverCheckQuery, serverCheckDelay, clientLoginTimeout,
-                clientIdleTimeout, idleTransactionTimeout, queryTimeout, maxClientConnections};
+                clientIdleTimeout, idleTransactionTimeout, queryTimeout, maxClientConnections, maxPreparedStatements};
         List<String> names = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
             if (values[i] != null) {
@@ -69,5 +72,5 @@ public record SettingsConfig(
     private static final List<String> NAMES = List.of("queryWaitTimeout", "serverConnectTimeout", "serverLoginTimeout",
             "serverIdleTimeout", "serverLifetime", "reservePoolTimeout", "serverResetTimeout", "serverCheckQuery",
             "serverCheckDelay", "clientLoginTimeout", "clientIdleTimeout", "idleTransactionTimeout", "queryTimeout",
-            "maxClientConnections");
+            "maxClientConnections", "maxPreparedStatements");
 }

@@ -60,6 +60,7 @@ final class HandOver implements ServerConnection.Sink {
         }
         if (resetSession && !conn.isQuestDb()) {
             batch.appendBuffer(FrontendMessages.query("DISCARD ALL"));
+            conn.forgetPreparedStatements(); // DISCARD ALL drops the gateway's cached statements too
             readyExpected++;
         }
         if (readyExpected == 0) {

@@ -59,6 +59,11 @@ final class LivePoolSettings implements PoolSettings {
     }
 
     @Override
+    public int maxPreparedStatements() {
+        return live.current().maxPreparedStatements();
+    }
+
+    @Override
     public Duration serverResetTimeout() {
         return live.current().serverResetTimeout();
     }

@@ -580,6 +580,11 @@ public final class Pool {
         return taken;
     }
 
+    /** Named statements each server connection keeps in transaction and statement pooling; 0 or less: no mapping. */
+    public int maxPreparedStatements() {
+        return settings.maxPreparedStatements();
+    }
+
     /** Anything a backend sends to an idle connection (an idle-timeout notice, say) ends it. */
     private final class IdleSink implements ServerConnection.Sink {
         private final ServerConnection conn;

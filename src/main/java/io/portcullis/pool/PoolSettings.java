@@ -51,4 +51,13 @@ public interface PoolSettings {
     /** Hand-over of a returned connection (closing the previous client's statements) must finish within this. */
     @WithDefault("10s")
     Duration serverResetTimeout();
+
+    /**
+     * Named prepared statements kept per server connection in transaction and statement pooling, where
+     * client statement names are mapped to the gateway's own (PgBouncer: max_prepared_statements). The
+     * least recently used beyond this are closed. 0 turns the mapping off: names pass through unchanged
+     * and do not survive a transaction.
+     */
+    @WithDefault("200")
+    int maxPreparedStatements();
 }

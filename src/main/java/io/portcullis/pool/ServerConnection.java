@@ -1,6 +1,7 @@
 package io.portcullis.pool;
 
 import io.portcullis.config.DatabaseConfig;
+import io.portcullis.prepared.ServerStatementCache;
 import io.portcullis.wire.FrameScanner;
 import io.portcullis.wire.MessageReader;
 import io.portcullis.wire.MessageTypes;
@@ -57,6 +58,8 @@ public final class ServerConnection {
     private final Set<String> statements = new LinkedHashSet<>();
     private final Set<String> portals = new LinkedHashSet<>();
     private final FrameScanner scanner;
+    /** What the gateway prepared here under its own names (transaction/statement pooling); null until used. */
+    private ServerStatementCache preparedStatements;
 
     private final java.util.concurrent.atomic.AtomicBoolean retired = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Sink sink;
@@ -220,6 +223,29 @@ public final class ServerConnection {
     /** Named prepared statements the current borrower created; the borrower keeps this set current. */
     public Set<String> statements() {
         return statements;
+    }
+
+    /**
+     * The statements the gateway prepared on this connection under its own names, for every borrower
+     * in transaction and statement pooling: created on first use, kept across borrowers until the
+     * connection closes or {@code DISCARD ALL} drops them. The borrower's event loop only.
+     *
+     * @param capacity the most kept (the current {@code max-prepared-statements})
+     */
+    public ServerStatementCache preparedStatements(int capacity) {
+        if (preparedStatements == null) {
+            preparedStatements = new ServerStatementCache(capacity);
+        } else if (preparedStatements.capacity() != capacity) {
+            preparedStatements.capacity(capacity);
+        }
+        return preparedStatements;
+    }
+
+    /** {@code DISCARD ALL} is on its way to the backend: nothing stays prepared. */
+    void forgetPreparedStatements() {
+        if (preparedStatements != null) {
+            preparedStatements.clear();
+        }
     }
 
     /** Named portals the current borrower created. */

@@ -5,6 +5,7 @@ import io.portcullis.pool.BackendUnavailable;
 import io.portcullis.pool.DatabaseTraffic;
 import io.portcullis.pool.Pool;
 import io.portcullis.pool.ServerConnection;
+import io.portcullis.prepared.StatementMapping;
 import io.portcullis.wire.CloseTarget;
 import io.portcullis.wire.FrameScanner;
 import io.portcullis.wire.FrontendMessages;
@@ -30,7 +31,9 @@ import java.util.Deque;
  * <p>In session mode the server connection stays for the whole session. In transaction and statement
  * mode it goes back to the pool at every ReadyForQuery that finds the server idle with nothing in
  * flight, and the next client bytes borrow one again; while borrowing, the client socket is paused
- * and what already arrived waits in a short queue.
+ * and what already arrived waits in a short queue. There, named prepared statements are mapped to
+ * names of the gateway's own, prepared on whichever server connection the client gets
+ * ({@link StatementMapping}), unless {@code max-prepared-statements} is 0.
  */
 final class Forwarding implements ServerConnection.Sink {
 
@@ -78,6 +81,8 @@ final class Forwarding implements ServerConnection.Sink {
             onClientFrame(type, startInChunk, body);
         }
     });
+    /** Named statements in transaction and statement mode; null in session mode or when turned off. */
+    private final StatementMapping mapping;
     /** Client bytes that arrived while no server connection was attached. */
     private final Deque<Buffer> waiting = new ArrayDeque<>();
 
@@ -120,6 +125,8 @@ final class Forwarding implements ServerConnection.Sink {
         this.ending = ending;
         this.traffic = pool.traffic();
         this.timing = new RequestTiming(traffic);
+        int maxPrepared = pool.maxPreparedStatements();
+        this.mapping = this.mode != PoolMode.SESSION && maxPrepared > 0 ? new StatementMapping(maxPrepared) : null;
         attach(server);
         returnIfBetweenTransactions();
     }
@@ -132,6 +139,9 @@ final class Forwarding implements ServerConnection.Sink {
         syncsSent = 0;
         unsynced = false;
         untrackable = false;
+        if (mapping != null) {
+            mapping.attach(conn.preparedStatements(mapping.capacity()));
+        }
         conn.attach(this);
     }
 
@@ -144,6 +154,10 @@ final class Forwarding implements ServerConnection.Sink {
         bytesFromClient += chunk.length();
         traffic.receivedFromClient(chunk.length());
         if (server == null) {
+            if (leavesBetweenTransactions(chunk)) {
+                ending.terminated();
+                return;
+            }
             waiting.addLast(chunk);
             borrow();
             return;
@@ -151,22 +165,51 @@ final class Forwarding implements ServerConnection.Sink {
         toServer(chunk);
     }
 
+    /**
+     * A Terminate with nothing before it, while no server connection is held: the client leaves between
+     * transactions. Borrowing a connection only to see the Terminate would make a leaving client wait
+     * for a free one, and the release at session end resets it ({@code DISCARD ALL} on PostgreSQL
+     * drops the statements prepared there for every client).
+     */
+    private boolean leavesBetweenTransactions(Buffer chunk) {
+        return waiting.isEmpty() && !borrowing && clientFrames.atFrameBoundary()
+                && chunk.length() >= MessageTypes.HEADER_LENGTH && chunk.getByte(0) == MessageTypes.TERMINATE;
+    }
+
     private void toServer(Buffer chunk) {
         terminateAt = NO_TERMINATE;
         clientFrames.scan(chunk);
         if (terminateAt != NO_TERMINATE) {
             if (terminateAt > 0) {
-                server.write(chunk.slice(0, terminateAt));
+                send(chunk.slice(0, terminateAt));
             } else if (terminateAt < 0) {
                 untrackable = true; // part of the Terminate already went to the server
             }
             ending.terminated();
             return;
         }
-        server.write(chunk);
+        send(chunk);
         if (server.writeQueueFull()) {
             client.pause();
             server.drainHandler(v -> client.resume());
+        }
+    }
+
+    /** Client bytes to the server: as they are, or through the statement mapping. */
+    private void send(Buffer bytes) {
+        if (mapping == null) {
+            server.write(bytes);
+            return;
+        }
+        Buffer renamed = mapping.toServer(bytes);
+        if (renamed.length() > 0) {
+            server.write(renamed);
+        }
+        Buffer answers = mapping.answersDue();
+        if (answers != null) {
+            bytesToClient += answers.length();
+            traffic.sentToClient(answers.length());
+            client.write(answers);
         }
     }
 
@@ -236,6 +279,9 @@ final class Forwarding implements ServerConnection.Sink {
     /** A name we could not read (longer than the capture) makes the connection unfit to reuse. */
     private void track(Buffer body, boolean statement) {
         unsynced = true;
+        if (statement && mapping != null) {
+            return; // the backend only ever sees the mapping's names, which stay with the connection
+        }
         try {
             String name = statement ? MessageReader.parseStatementName(body) : MessageReader.bindNames(body).portal();
             if (!name.isEmpty()) {
@@ -271,13 +317,18 @@ final class Forwarding implements ServerConnection.Sink {
             long answers = ready - deliveredReady;
             deliveredReady = ready;
             deliveredStatus = status;
+            if (mapping != null) {
+                data = mapping.toClient(data);
+            }
             if (answers > 0) {
                 timing.answered(answers, status == MessageTypes.TX_IDLE, syncsSent > deliveredReady - readyBase);
             }
         }
         bytesToClient += data.length();
         traffic.sentToClient(data.length());
-        client.write(data);
+        if (data.length() > 0) {
+            client.write(data);
+        }
         clientAtFrameBoundary = endsOnFrameBoundary;
         if (server == null) {
             return;
@@ -302,7 +353,8 @@ final class Forwarding implements ServerConnection.Sink {
     private boolean quiet() {
         return !untrackable && !unsynced
                 && deliveredReady - readyBase == syncsSent
-                && clientFrames.atFrameBoundary();
+                && clientFrames.atFrameBoundary()
+                && (mapping == null || mapping.quiet());
     }
 
     private void returnIfBetweenTransactions() {

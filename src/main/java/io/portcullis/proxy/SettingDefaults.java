@@ -38,6 +38,7 @@ public class SettingDefaults {
                 session.clientIdleTimeout(),
                 session.idleTransactionTimeout(),
                 session.queryTimeout(),
-                listener.maxClientConnections());
+                listener.maxClientConnections(),
+                pool.maxPreparedStatements());
     }
 }

@@ -116,6 +116,16 @@ public final class BackendMessages {
                 .int32(processId).bytes(secretKey).finish();
     }
 
+    /** ParseComplete: the answer to a Parse the gateway did not need to forward. */
+    public static Buffer parseComplete() {
+        return FrameBuilder.typed(MessageTypes.PARSE_COMPLETE, 0).finish();
+    }
+
+    /** CloseComplete: the answer to a Close the gateway did not need to forward. */
+    public static Buffer closeComplete() {
+        return FrameBuilder.typed(MessageTypes.CLOSE_COMPLETE, 0).finish();
+    }
+
     /** ReadyForQuery with transaction status {@code I}, {@code T} or {@code E}. */
     public static Buffer readyForQuery(byte status) {
         if (status != MessageTypes.TX_IDLE && status != MessageTypes.TX_IN_TRANSACTION && status != MessageTypes.TX_FAILED) {

@@ -76,6 +76,18 @@ final class FrameBuilder {
         return buffer.length() - lengthAt;
     }
 
+    /**
+     * The start of a message whose last {@code restLength} body bytes the caller sends separately
+     * (forwarded unchanged): the length field counts them.
+     */
+    Buffer finishWithRest(int restLength) {
+        if (restLength < 0) {
+            throw new IllegalArgumentException("restLength must not be negative");
+        }
+        buffer.setInt(lengthAt, buffer.length() - lengthAt + restLength);
+        return buffer;
+    }
+
     Buffer finish() {
         buffer.setInt(lengthAt, buffer.length() - lengthAt);
         return buffer;

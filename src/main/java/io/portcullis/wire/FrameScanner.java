@@ -19,6 +19,12 @@ import static io.portcullis.wire.MessageTypes.MIN_FRAME_LENGTH;
  * Terminate) and server→client with {@code "ZSKE"} (transaction status, parameters, errors).
  * Not thread-safe; one per direction per connection. The startup packet (no type byte) must not be
  * fed to it.
+ *
+ * <p>A caller that rewrites some frames of the stream uses the {@link RewriteListener} mode instead:
+ * each interesting frame is reported as soon as its head (the first body bytes, up to the capture
+ * limit of its type) is in, with its position in the chunk, and again where it ends; the caller holds
+ * back the bytes of a frame whose head has not come yet ({@link #unreportedFrameStart()}) and
+ * forwards everything else as slices.
  */
 public final class FrameScanner {
 
@@ -47,10 +53,41 @@ public final class FrameScanner {
         }
     }
 
+    /**
+     * The rewrite mode's listener: where each interesting frame's head and end lie in the chunks.
+     * Both methods are called on the scanning thread, in stream order.
+     */
+    public interface RewriteListener {
+        /**
+         * The head of an interesting frame is in: its first {@code min(bodyLength, limit)} body bytes,
+         * the limit being the capture limit of its type.
+         *
+         * @param startInChunk index of the frame's type byte in the chunk being scanned, or -1 when the
+         *     frame began in an earlier chunk
+         * @param headEndInChunk index in this chunk just after the head: the frame's other
+         *     {@code bodyLength - head.length()} body bytes follow from here, in this chunk and later ones
+         * @param head a slice of the chunk, or a buffer of its own when the head straddles chunks; it may
+         *     be kept but must not be modified
+         * @param bodyLength the whole body length
+         */
+        void onHead(byte type, int startInChunk, int headEndInChunk, Buffer head, int bodyLength);
+
+        /** The frame whose head was reported last ends just before {@code endInChunk} of the chunk being scanned. */
+        void onEnd(byte type, int endInChunk);
+    }
+
+    /** What {@link #unreportedFrameStart()} answers when no interesting frame awaits its head. */
+    public static final int NO_UNREPORTED_FRAME = Integer.MIN_VALUE;
+
     private final long interestingLow;
     private final long interestingHigh;
     private final int maxCapturedBody;
     private final Listener listener;
+    private final RewriteListener rewriteListener;
+    /** Capture limit per type byte where set by {@link #captureUpTo}; null = {@link #maxCapturedBody} for all. */
+    private int[] captureLimits;
+    /** The head of every frame with nothing to capture: shared, never written. */
+    private final Buffer empty = Buffer.buffer(0);
 
     /** Header bytes of the current frame seen so far, 0..5; 5 means inside the body. */
     private int headerBytes;
@@ -65,6 +102,8 @@ public final class FrameScanner {
     /** Capture of an interesting body spanning chunks; null for uninteresting frames. */
     private Buffer capture;
     private int captureRemaining;
+    /** Rewrite mode: the current frame's head has been reported, so its end will be. */
+    private boolean headReported;
 
     /**
      * @param interestingTypes the type bytes to report, as ASCII characters (e.g. {@code "PBCX"})
@@ -72,6 +111,20 @@ public final class FrameScanner {
      * @param listener receives interesting frames, on the scanning thread
      */
     public FrameScanner(String interestingTypes, int maxCapturedBody, Listener listener) {
+        this(interestingTypes, maxCapturedBody, listener, null);
+    }
+
+    /**
+     * The rewrite mode: interesting frames are reported by head and end, see {@link RewriteListener}.
+     *
+     * @param maxCapturedBody the head length of interesting frames (at least 0), unless
+     *     {@link #captureUpTo} sets another for their type
+     */
+    public FrameScanner(String interestingTypes, int maxCapturedBody, RewriteListener listener) {
+        this(interestingTypes, maxCapturedBody, null, listener);
+    }
+
+    private FrameScanner(String interestingTypes, int maxCapturedBody, Listener listener, RewriteListener rewriteListener) {
         if (maxCapturedBody < 0) {
             throw new IllegalArgumentException("maxCapturedBody must not be negative");
         }
@@ -92,6 +145,48 @@ public final class FrameScanner {
         this.interestingHigh = high;
         this.maxCapturedBody = maxCapturedBody;
         this.listener = listener;
+        this.rewriteListener = rewriteListener;
+    }
+
+    /**
+     * Sets another capture limit for some types (a whole Parse body next to short names, say). Call
+     * before the first scan.
+     *
+     * @param types the type bytes, as ASCII characters
+     * @return this scanner
+     */
+    public FrameScanner captureUpTo(String types, int maxCapturedBody) {
+        if (maxCapturedBody < 0) {
+            throw new IllegalArgumentException("maxCapturedBody must not be negative");
+        }
+        if (captureLimits == null) {
+            captureLimits = new int[128];
+            java.util.Arrays.fill(captureLimits, this.maxCapturedBody);
+        }
+        for (int i = 0; i < types.length(); i++) {
+            char c = types.charAt(i);
+            if (c >= 128) {
+                throw new IllegalArgumentException("message types are ASCII: " + c);
+            }
+            captureLimits[c] = maxCapturedBody;
+        }
+        return this;
+    }
+
+    /**
+     * Where the frame the scanned bytes end in began, when that frame is interesting and its head has not
+     * been reported yet (a rewriter holds these bytes back until it knows what to do with the frame): an
+     * index in the last chunk, or -1 when it began in an earlier one. {@link #NO_UNREPORTED_FRAME} when the
+     * bytes end between frames, inside an uninteresting frame, or after the reported head of one.
+     */
+    public int unreportedFrameStart() {
+        if (headerBytes == 0) {
+            return NO_UNREPORTED_FRAME;
+        }
+        if (!isInteresting(type) || (headerBytes == HEADER_LENGTH && headReported)) {
+            return NO_UNREPORTED_FRAME;
+        }
+        return frameStart;
     }
 
     /** Whether the bytes scanned so far end exactly between two frames. */
@@ -146,10 +241,13 @@ public final class FrameScanner {
         if (!isInteresting(type)) {
             return skip(position, end);
         }
-        int captured = Math.min(bodyLength, maxCapturedBody);
+        int captured = Math.min(bodyLength, captureLimit(type));
+        if (rewriteListener != null) {
+            return startHead(chunk, position, end, captured);
+        }
         if (bodyLength <= end - position) {
             headerBytes = 0;
-            report(chunk.slice(position, position + captured));
+            report(captured == 0 ? empty : chunk.slice(position, position + captured));
             return position + bodyLength;
         }
         capture = Buffer.buffer(captured);
@@ -160,6 +258,9 @@ public final class FrameScanner {
     private int continueBody(Buffer chunk, int position, int end) {
         if (capture == null) {
             return skip(position, end);
+        }
+        if (rewriteListener != null) {
+            return continueHead(chunk, position, end);
         }
         int take = Math.min(bodyRemaining, end - position);
         int copy = Math.min(take, captureRemaining);
@@ -182,8 +283,47 @@ public final class FrameScanner {
         bodyRemaining -= take;
         if (bodyRemaining == 0) {
             headerBytes = 0;
+            if (headReported) {
+                headReported = false;
+                rewriteListener.onEnd(type, position + take);
+            }
         }
         return position + take;
+    }
+
+    /** Rewrite mode, the header is complete at {@code position}: reports the head once it is in. */
+    private int startHead(Buffer chunk, int position, int end, int captured) {
+        if (captured <= end - position) {
+            return reportHead(captured == 0 ? empty : chunk.slice(position, position + captured), position + captured, end);
+        }
+        capture = Buffer.buffer(captured);
+        captureRemaining = captured;
+        return continueHead(chunk, position, end);
+    }
+
+    private int continueHead(Buffer chunk, int position, int end) {
+        int copy = Math.min(captureRemaining, end - position);
+        capture.appendBuffer(chunk, position, copy);
+        captureRemaining -= copy;
+        bodyRemaining -= copy;
+        if (captureRemaining > 0) {
+            return position + copy;
+        }
+        Buffer head = capture;
+        capture = null;
+        return reportHead(head, position + copy, end);
+    }
+
+    /** Reports the head, then skips (and reports the end of) as much of the rest of the body as the chunk holds. */
+    private int reportHead(Buffer head, int headEnd, int end) {
+        bodyRemaining = bodyLength - head.length();
+        headReported = true;
+        rewriteListener.onHead(type, frameStart, headEnd, head, bodyLength);
+        return skip(headEnd, end);
+    }
+
+    private int captureLimit(byte b) {
+        return captureLimits == null ? maxCapturedBody : captureLimits[b];
     }
 
     private void report(Buffer body) {

@@ -68,6 +68,29 @@ public final class FrontendMessages {
         return FrameBuilder.typed(MessageTypes.CLOSE, name.length() + 2).int8(kind).cstring(name, "name").finish();
     }
 
+    /**
+     * Parse of a statement the gateway names itself.
+     *
+     * @param definition the body of a client's Parse after its name: query text, parameter count and
+     *                   parameter type OIDs, copied as they are
+     */
+    public static Buffer parse(String name, Buffer definition) {
+        return FrameBuilder.typed(MessageTypes.PARSE, name.length() + 1 + definition.length())
+                .cstring(name, "statement name").bytes(definition).finish();
+    }
+
+    /**
+     * The start of a client message whose statement name the gateway replaces: the type, a length
+     * that counts the whole rebuilt message, the body bytes ahead of the name, the new name and its
+     * NUL. The message's other {@code restLength} body bytes follow it unchanged, sent by the caller.
+     *
+     * @param beforeName the body bytes ahead of the name (a Bind's portal name, a Describe's kind)
+     */
+    public static Buffer renamedHead(byte type, Buffer beforeName, String name, int restLength) {
+        return FrameBuilder.typed(type, beforeName.length() + name.length() + 1)
+                .bytes(beforeName).cstring(name, "statement name").finishWithRest(restLength);
+    }
+
     /** Sync: ends an extended-query batch; the backend answers ReadyForQuery. */
     public static Buffer sync() {
         return FrameBuilder.typed(MessageTypes.SYNC, 0).finish();

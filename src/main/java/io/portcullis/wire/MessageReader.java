@@ -119,6 +119,35 @@ public final class MessageReader {
         return new BodyReader(body, "Parse").readCString();
     }
 
+    /** Parse: the name of the statement it creates and where it lies (at the start of the body). */
+    public static StatementName parseStatement(Buffer body) {
+        BodyReader reader = new BodyReader(body, "Parse");
+        String name = reader.readCString();
+        return new StatementName(name, 0, reader.position() - 1);
+    }
+
+    /** Bind: the statement it binds and where that name lies (after the portal name). */
+    public static StatementName bindStatement(Buffer body) {
+        BodyReader reader = new BodyReader(body, "Bind");
+        reader.readCString();
+        int start = reader.position();
+        String name = reader.readCString();
+        return new StatementName(name, start, reader.position() - 1);
+    }
+
+    /**
+     * Describe or Close: the name after the kind byte and where it lies. Read the kind with
+     * {@link #describeTarget} or {@link #closeTarget}.
+     *
+     * @param message "Describe" or "Close", for error texts
+     */
+    public static StatementName targetName(Buffer body, String message) {
+        BodyReader reader = new BodyReader(body, message);
+        reader.readByte();
+        String name = reader.readCString();
+        return new StatementName(name, 1, reader.position() - 1);
+    }
+
     /** Bind: the portal it creates and the statement it binds. */
     public static BindNames bindNames(Buffer body) {
         BodyReader reader = new BodyReader(body, "Bind");

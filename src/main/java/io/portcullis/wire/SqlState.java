@@ -40,7 +40,11 @@ public enum SqlState {
     /** The client sat idle inside a transaction longer than the configured timeout (PostgreSQL's idle_in_transaction_session_timeout). */
     IDLE_IN_TRANSACTION_SESSION_TIMEOUT("25P03"),
     /** The gateway is starting or paused (admin PAUSE with a deadline) and cannot accept the login now. */
-    CANNOT_CONNECT_NOW("57P03");
+    CANNOT_CONNECT_NOW("57P03"),
+    /** A Parse names a prepared statement the client already has (what PostgreSQL answers too, when the gateway answers for it). */
+    DUPLICATE_PREPARED_STATEMENT("42P05"),
+    /** A client's request exceeds a fixed size limit of the gateway (a prepared statement too long to remember). */
+    PROGRAM_LIMIT_EXCEEDED("54000");
 
     private final String code;
 

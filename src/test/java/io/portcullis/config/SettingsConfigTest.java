@@ -28,14 +28,14 @@ class SettingsConfigTest {
     private static final GatewaySettings DEFAULTS = new GatewaySettings(Duration.ofSeconds(120), Duration.ofSeconds(5),
             Duration.ofSeconds(10), Duration.ofSeconds(240), Duration.ofSeconds(3600), Duration.ofSeconds(5),
             Duration.ofSeconds(10), "", Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ZERO, Duration.ZERO,
-            Duration.ZERO, 0);
+            Duration.ZERO, 0, 200);
 
     @TempDir
     Path dir;
 
     private static SettingsConfig only(Duration queryTimeout, Integer maxClients) {
         return new SettingsConfig(null, null, null, null, null, null, null, null, null, null, null, null,
-                queryTimeout, maxClients);
+                queryTimeout, maxClients, null);
     }
 
     @Test
@@ -54,7 +54,7 @@ class SettingsConfigTest {
     void storedSettingsSurviveARestartWrittenAsDurationText() throws Exception {
         FileConfigStore store = new FileConfigStore(dir, change -> { });
         SettingsConfig settings = new SettingsConfig(Duration.ofSeconds(30), null, null, null, null, null, null, "SELECT 1",
-                Duration.ZERO, null, Duration.ofMillis(1500), null, Duration.ofMinutes(2), 500);
+                Duration.ZERO, null, Duration.ofMillis(1500), null, Duration.ofMinutes(2), 500, 50);
         UserConfig bob = new UserConfig("bob", AuthMethod.CERT, null, null, List.of(), false, PoolMode.TRANSACTION, 3, 2);
         store.update(ConfigStore.ANY_VERSION, c -> c.withSettings(settings).withUser(bob));
 
@@ -79,16 +79,16 @@ class SettingsConfigTest {
     @Test
     void invalidSettingsAreRefusedNamingEachField() {
         SettingsConfig bad = new SettingsConfig(Duration.ofSeconds(-1), Duration.ZERO, null, null, Duration.ofDays(31),
-                null, null, "SELECT\0 1", null, Duration.ZERO, Duration.ofNanos(500), null, null, -1);
+                null, null, "SELECT\0 1", null, Duration.ZERO, Duration.ofNanos(500), null, null, -1, -3);
         String message = assertThrows(ConfigException.class,
                 () -> ConfigValidator.validate(GatewayConfig.EMPTY.withSettings(bad))).getMessage();
         for (String field : List.of("queryWaitTimeout", "serverConnectTimeout", "serverLifetime", "serverCheckQuery",
-                "clientLoginTimeout", "clientIdleTimeout", "maxClientConnections")) {
+                "clientLoginTimeout", "clientIdleTimeout", "maxClientConnections", "maxPreparedStatements")) {
             assertTrue(message.contains("settings: " + field), field + " in: " + message);
         }
         // Zero switches off the timeouts that allow it.
         ConfigValidator.validate(GatewayConfig.EMPTY.withSettings(new SettingsConfig(Duration.ZERO, null, null, Duration.ZERO,
-                Duration.ZERO, Duration.ZERO, null, "", Duration.ZERO, null, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0)));
+                Duration.ZERO, Duration.ZERO, null, "", Duration.ZERO, null, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0, 0)));
     }
 
     @Test
