@@ -101,13 +101,13 @@ public class LiveTls {
                 : stored.clientCaPem() == null ? null : ClientCa.parse(stored.clientCaPem());
         TlsState initial = settingsFrom(stored, new TlsState(material, ClientTlsMode.REQUIRE, VertxTls.DEFAULT_PROTOCOLS,
                 List.of(), clientCa, fromFiles.material() != null));
+        // Also the warm-up: the first handshake would otherwise load the TLS machinery on an event loop
+        // (about a second on a cold JVM). A second, separate warm-up cost the native start-up ~0.1 s.
         VertxTls.check(initial, engine);
         state = initial;
         CertificateInfo info = material.info();
         LOG.infof("server certificate %s; SHA-256 fingerprint %s, valid until %s", info.subject(),
                 info.sha256Fingerprint(), info.notAfter());
-        // The first handshake would otherwise build the TLS context on an event loop (about a second cold).
-        VertxTls.prewarm(material, engine);
     }
 
     /** What the listener runs with now. */
