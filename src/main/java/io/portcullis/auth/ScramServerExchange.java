@@ -91,6 +91,11 @@ public final class ScramServerExchange {
      *        {@value #MIN_MOCK_SECRET_BYTES} bytes, so outsiders cannot tell fake salts from real ones
      */
     public static ScramServerExchange forUnknownUser(String userName, byte[] mockSecret, SecureRandom random) {
+        return forUnknownUser(userName, mockSecret, randomNonces(random));
+    }
+
+    /** {@link #forUnknownUser(String, byte[], SecureRandom)} with given server nonces, for tests. */
+    static ScramServerExchange forUnknownUser(String userName, byte[] mockSecret, Supplier<String> serverNonces) {
         Objects.requireNonNull(userName, "userName");
         if (mockSecret.length < MIN_MOCK_SECRET_BYTES) {
             throw new IllegalArgumentException("mock secret must be at least " + MIN_MOCK_SECRET_BYTES + " bytes");
@@ -99,7 +104,7 @@ public final class ScramServerExchange {
                 userName.getBytes(StandardCharsets.UTF_8)), MOCK_SALT_BYTES);
         byte[] noKey = new byte[ScramVerifier.KEY_BYTES];
         ScramVerifier fake = new ScramVerifier(PasswordVerifiers.DEFAULT_SCRAM_ITERATIONS, salt, noKey, noKey);
-        return new ScramServerExchange(fake, true, randomNonces(random));
+        return new ScramServerExchange(fake, true, serverNonces);
     }
 
     /**
@@ -126,6 +131,8 @@ public final class ScramServerExchange {
      * Takes the client-first-message (the data of SASLInitialResponse) and returns the
      * server-first-message to send in AuthenticationSASLContinue.
      *
+     * @param clientFirstMessage the bytes as received; null (a SASLInitialResponse whose data length is
+     *        -1) is refused as malformed
      * @throws AuthenticationFailure if the message is malformed or asks for what we do not offer
      */
     public byte[] clientFirst(byte[] clientFirstMessage) throws AuthenticationFailure {
