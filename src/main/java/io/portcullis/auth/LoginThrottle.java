@@ -59,9 +59,9 @@ public final class LoginThrottle {
         if (base.isNegative() || max.compareTo(base) < 0 || quietPeriod.isNegative()) {
             throw new IllegalArgumentException("login throttle needs 0 <= base <= max and a non-negative quiet period");
         }
-        this.baseNanos = base.toNanos();
-        this.maxNanos = max.toNanos();
-        this.quietNanos = quietPeriod.toNanos();
+        this.baseNanos = saturatedNanos(base);
+        this.maxNanos = saturatedNanos(max);
+        this.quietNanos = saturatedNanos(quietPeriod);
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     }
 
@@ -125,6 +125,15 @@ public final class LoginThrottle {
     private int current(String key, long now) {
         Failures entry = failures.get(key);
         return entry == null || now - entry.lastNanos >= quietNanos ? 0 : entry.count;
+    }
+
+    /** {@link Duration#toNanos()} without its overflow: anything beyond 292 years is "forever". */
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException beyondLong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** base · 2^(count−1), capped at max; count ≥ 1. */

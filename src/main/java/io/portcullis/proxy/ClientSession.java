@@ -55,6 +55,10 @@ final class ClientSession {
     private State state = State.STARTUP;
     private boolean tls;
     private long loginTimer = -1;
+    private long handshakeTimer = -1;
+    /** The client's IP address, or null; counted in {@link ConnectionsPerAddress} while {@link #addressCounted}. */
+    private final String clientAddress;
+    private boolean addressCounted;
     private StartupRequest.StartupMessage startupMessage;
     private DatabaseConfig database;
     private ClientAuthentication authentication;
@@ -73,10 +77,19 @@ final class ClientSession {
         this.context = Vertx.currentContext();
         this.processId = services.sessions().register(this);
         this.cancelSecret = SessionRegistry.newSecret(services.random());
+        this.clientAddress = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
     }
 
     void start() {
         ConnectionLog.connected(socket.remoteAddress());
+        if (!services.connectionsPerAddress().tryOpen(clientAddress)) {
+            // In clear and before reading anything, as PostgreSQL answers "too many clients".
+            services.events().connectionRefused(GatewayEvents.TOO_MANY_FROM_ADDRESS);
+            fatal(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many connections from your address (at most "
+                    + services.connectionsPerAddress().limit() + ")");
+            return;
+        }
+        addressCounted = true;
         loginTimer = services.vertx().setTimer(services.listener().clientLoginTimeout().toMillis(), t -> onLoginTimeout());
         socket.handler(this::onData);
         socket.closeHandler(v -> onClientClosed());
@@ -103,6 +116,10 @@ final class ClientSession {
             }
         } catch (ProtocolViolation e) {
             fatal(SqlState.PROTOCOL_VIOLATION, e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug, not the client's fault: end the connection rather than leave it hanging until a timeout.
+            LOG.errorf(e, "client %s: unexpected failure in state %s", socket.remoteAddress(), state);
+            fatal(SqlState.INTERNAL_ERROR, "internal error in the gateway");
         }
     }
 
@@ -157,6 +174,8 @@ final class ClientSession {
         // No pause here: the TLS engine must keep reading the handshake.
         state = State.TLS_HANDSHAKE;
         handshakeStartNanos = System.nanoTime();
+        handshakeTimer = services.vertx().setTimer(services.listener().tlsHandshakeTimeout().toMillis(),
+                t -> onHandshakeTimeout());
         if (direct) {
             services.tls().startDirectTls(socket, startup.remainder()).onComplete(ar -> afterHandshake(ar.succeeded()));
         } else {
@@ -167,6 +186,7 @@ final class ClientSession {
     }
 
     private void afterHandshake(boolean ok) {
+        services.vertx().cancelTimer(handshakeTimer);
         javax.net.ssl.SSLSession session = ok ? services.tls().session(socket) : null;
         String protocol = session == null ? "unknown" : session.getProtocol();
         services.events().tlsHandshake(protocol, ok, System.nanoTime() - handshakeStartNanos);
@@ -356,6 +376,15 @@ final class ClientSession {
         end();
     }
 
+    /** A client that stalls its TLS handshake (slowloris) holds an engine and a socket: cut it. */
+    private void onHandshakeTimeout() {
+        if (state == State.TLS_HANDSHAKE) {
+            LOG.debugf("client %s: TLS handshake did not complete within %s", socket.remoteAddress(),
+                    services.listener().tlsHandshakeTimeout());
+            closeQuietly();
+        }
+    }
+
     private void onLoginTimeout() {
         if (state == State.ACTIVE || state == State.CLOSED) {
             return;
@@ -379,6 +408,11 @@ final class ClientSession {
                 (System.nanoTime() - acceptedNanos) / 1_000_000,
                 forwarding == null ? 0 : forwarding.bytesFromClient(), forwarding == null ? 0 : forwarding.bytesToClient());
         services.vertx().cancelTimer(loginTimer);
+        services.vertx().cancelTimer(handshakeTimer);
+        if (addressCounted) {
+            addressCounted = false;
+            services.connectionsPerAddress().closed(clientAddress);
+        }
         services.sessions().unregister(processId, this);
         if (forwarding != null) {
             forwarding.release();

@@ -1,5 +1,6 @@
 package io.portcullis.proxy;
 
+import io.portcullis.auth.LoginThrottle;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.pool.PoolManager;
 import io.portcullis.tls.LiveTls;
@@ -11,10 +12,13 @@ import java.security.SecureRandom;
 /**
  * What every client session needs, gathered once per process and handed to each verticle.
  *
- * @param mockScramSecret per-process secret that makes the SCRAM salt of unknown users stable
- *                        and unguessable, so a login attempt cannot tell whether a user exists
+ * @param mockScramSecret secret that makes the SCRAM salt of unknown users stable (across restarts and
+ *                        replicas: it is derived from the secret key) and unguessable, so a login attempt
+ *                        cannot tell whether a user exists
  * @param cancelClient    connections that carry CancelRequests to backends
  * @param events          where TLS handshakes, failed logins and cancel requests are reported
+ * @param loginThrottle   delays the answer to failed logins (brute force)
+ * @param connectionsPerAddress caps open connections per client IP address
  */
 record GatewayServices(
         Vertx vertx,
@@ -28,5 +32,7 @@ record GatewayServices(
         byte[] mockScramSecret,
         NetClient cancelClient,
         GatewayEvents events,
-        Drain drain) {
+        Drain drain,
+        LoginThrottle loginThrottle,
+        ConnectionsPerAddress connectionsPerAddress) {
 }

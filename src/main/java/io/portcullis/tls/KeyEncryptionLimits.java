@@ -1,10 +1,7 @@
 package io.portcullis.tls;
 
 import java.math.BigInteger;
-import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.pkcs.KeyDerivationFunc;
 import org.bouncycastle.asn1.pkcs.PBES2Parameters;
 import org.bouncycastle.asn1.pkcs.PBEParameter;
@@ -15,19 +12,16 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 
 /**
  * Bounds the work an encrypted private key may ask for before it is decrypted. The key derivation
- * parameters (PBKDF2 iterations, scrypt cost and block size) come from the uploaded PEM itself, so
- * without a bound one request could keep a worker busy for hours (2<sup>31</sup> PBKDF2 iterations)
- * or ask scrypt for a terabyte of memory. Real tools stay far below the bounds: OpenSSL encrypts
- * PKCS#8 with 2,048 PBKDF2 iterations and scrypt N=16,384, r=8 (16 MiB).
+ * parameters (iteration count, derived key length) come from the uploaded PEM itself, so without a
+ * bound one request could keep a worker busy for hours (2<sup>31</sup> PBKDF2 iterations). Real
+ * tools stay far below the bounds: OpenSSL encrypts PKCS#8 with 2,048 PBKDF2 iterations. scrypt
+ * (whose parameters could also ask for a terabyte of memory) is refused outright: the decryptor
+ * used here does not support it.
  */
 final class KeyEncryptionLimits {
 
     /** PBKDF2 / PKCS#12 / PKCS#5 v1 iterations: about a second of one core at the bound. */
     static final int MAX_ITERATIONS = 1_000_000;
-    /** scrypt needs 128·r·N bytes; 64 MiB is four times OpenSSL's default and fits any gateway heap. */
-    static final long MAX_SCRYPT_MEMORY_BYTES = 64L * 1024 * 1024;
-    /** scrypt p runs the memory-hard function p times in a row. */
-    static final int MAX_SCRYPT_PARALLELISM = 16;
     /** Longest derived key any supported cipher needs (AES-256: 32 bytes), with room to spare. */
     static final int MAX_DERIVED_KEY_BYTES = 64;
 
@@ -44,7 +38,7 @@ final class KeyEncryptionLimits {
     /**
      * Refuses an encryption scheme whose key derivation would cost more than the bounds above.
      *
-     * @throws CertificateMaterialException saying which parameter is too large, or that the scheme is unknown
+     * @throws CertificateMaterialException saying which parameter is too large, or that the scheme is not supported
      */
     static void check(AlgorithmIdentifier encryption) {
         try {
@@ -71,34 +65,12 @@ final class KeyEncryptionLimits {
             requireIterations(params.getIterationCount());
             requireKeyLength(params.getKeyLength());
         } else if (SCRYPT.equals(kdf)) {
-            checkScrypt(ASN1Sequence.getInstance(function.getParameters()));
+            // BouncyCastle's OpenSSL PKCS#8 decryptor reads only PBKDF2 parameters; it would fail with a
+            // misleading "wrong passphrase" after parsing, so say what is wrong before that.
+            throw new CertificateMaterialException("the private key is encrypted with scrypt, which is not supported;"
+                    + " re-encrypt it with PBKDF2 (openssl pkcs8 -topk8 -v2 aes-256-cbc) or supply it decrypted");
         } else {
             throw unsupported(kdf.getId());
-        }
-    }
-
-    /** RFC 7914 §7.1: SEQUENCE { salt, costParameter N, blockSize r, parallelizationParameter p, keyLength OPTIONAL }. */
-    private static void checkScrypt(ASN1Sequence params) {
-        if (params.size() < 4 || params.size() > 5) {
-            throw new CertificateMaterialException("the private key's scrypt parameters are malformed");
-        }
-        BigInteger n = integer(params.getObjectAt(1));
-        BigInteger r = integer(params.getObjectAt(2));
-        BigInteger p = integer(params.getObjectAt(3));
-        if (n.signum() <= 0 || r.signum() <= 0 || p.signum() <= 0) {
-            throw new CertificateMaterialException("the private key's scrypt parameters must be positive");
-        }
-        BigInteger memory = BigInteger.valueOf(128).multiply(r).multiply(n);
-        if (memory.compareTo(BigInteger.valueOf(MAX_SCRYPT_MEMORY_BYTES)) > 0) {
-            throw new CertificateMaterialException("the private key is encrypted with scrypt parameters that need "
-                    + memory + " bytes of memory; at most " + MAX_SCRYPT_MEMORY_BYTES + " are allowed: re-encrypt it with lower ones or supply it decrypted");
-        }
-        if (p.compareTo(BigInteger.valueOf(MAX_SCRYPT_PARALLELISM)) > 0) {
-            throw new CertificateMaterialException("the private key's scrypt parallelization parameter is " + p
-                    + "; at most " + MAX_SCRYPT_PARALLELISM + " is allowed");
-        }
-        if (params.size() == 5) {
-            requireKeyLength(integer(params.getObjectAt(4)));
         }
     }
 
@@ -115,10 +87,6 @@ final class KeyEncryptionLimits {
             throw new CertificateMaterialException("the private key's encryption asks for a derived key of "
                     + keyLength + " bytes; at most " + MAX_DERIVED_KEY_BYTES + " are allowed");
         }
-    }
-
-    private static BigInteger integer(ASN1Encodable value) {
-        return ASN1Integer.getInstance(value).getValue();
     }
 
     private static CertificateMaterialException unsupported(String oid) {
