@@ -41,9 +41,11 @@ public interface ListenerSettings {
 
     /**
      * Open client connections allowed from one IP address; the next is refused with {@code 53300} at
-     * once, in clear, before any TLS. 0 turns the cap off. Set it to 0 behind a load balancer or NAT that
+     * once, in clear, before any TLS. 0 turns the cap off. Generous by default: a pooler's clients are
+     * often hundreds of connections from a few application hosts; the cap is there so that one address
+     * cannot take every socket the process may open. Set it to 0 behind a load balancer or NAT that
      * hides client addresses (every client then shares the balancer's address).
      */
-    @WithDefault("100")
+    @WithDefault("1000")
     int maxConnectionsPerAddress();
 }

@@ -34,7 +34,6 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Clients that attack the wire listener rather than use it, over real sockets: slow ones, greedy
@@ -187,7 +186,10 @@ class HostileClientsTest {
                 RawClient raw = RawClient.plain(GatewayClient.gatewayPort(), greedy);
                 open.add(raw);
                 raw.write(ByteBuffer.allocate(8).putInt(8).putInt(MessageTypes.GSSENC_REQUEST_CODE).array());
-                assertEquals('N', (char) raw.readByte(), "connection " + (i + 1) + " is served");
+            }
+            // Every one answered: each was accepted and counted before the next one below.
+            for (int i = 0; i < limit; i++) {
+                assertEquals('N', (char) open.get(i).readByte(), "connection " + (i + 1) + " is served");
             }
             try (RawClient refused = RawClient.plain(GatewayClient.gatewayPort(), greedy)) {
                 assertEquals('E', refused.readType(), "refused before the client says anything, in clear");
@@ -293,6 +295,7 @@ class HostileClientsTest {
             }
             assertEquals("ClientWrite", waitEvent, "the backend is blocked on its socket to the gateway");
             double held = sentToClients(PG_DB) - sentBefore;
+            assertTrue(held > 0, "the metric counts what was sent to this client");
             assertTrue(held < MAX_HELD_FOR_ONE_CLIENT, "the gateway took " + held + " bytes for a client that reads nothing");
             assertEquals("ClientWrite", backendWaitEvent(pg, marker), "still blocked: the gateway does not read on");
             assertServing();
@@ -329,8 +332,8 @@ class HostileClientsTest {
     /** The backend's wait event for the query carrying {@code marker}, or null when no such query runs. */
     private static String backendWaitEvent(PostgresServer pg, String marker) throws Exception {
         try (Connection c = pg.connectAsSuperuser(PostgresServer.MAINTENANCE_DATABASE); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT coalesce(wait_event, 'none') FROM pg_stat_activity WHERE query LIKE '%"
-                     + marker + "%' AND pid <> pg_backend_pid()")) {
+             ResultSet rs = s.executeQuery("SELECT coalesce(wait_event, 'none') FROM pg_stat_activity WHERE usename = '"
+                     + pg.scramUser() + "' AND query LIKE '%" + marker + "%' AND query NOT LIKE '%pg_stat_activity%'")) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
@@ -346,7 +349,6 @@ class HostileClientsTest {
                 return Double.parseDouble(m.group(2));
             }
         }
-        fail("no portcullis_client_sent_bytes_total for " + database + " in\n" + metrics);
-        return 0;
+        return 0; // the database's meters appear with its pool, at its first client
     }
 }
