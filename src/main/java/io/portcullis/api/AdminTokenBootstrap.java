@@ -62,7 +62,7 @@ public class AdminTokenBootstrap {
 
     private static void installIfChanged(ConfigStore store, String hash) {
         boolean current = store.current().tokens().stream().anyMatch(t -> t.name().equals(TOKEN_NAME)
-                && ApiToken.ADMIN.equals(t.role()) && t.sha256Hex().equals(hash));
+                && ApiToken.ADMIN.equals(t.role()) && ApiTokens.sameHash(t.sha256Hex(), hash));
         if (!current) {
             install(store, hash);
             LOG.infof("Installed the admin API token from %s as token '%s'", ADMIN_TOKEN, TOKEN_NAME);

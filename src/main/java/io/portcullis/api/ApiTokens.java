@@ -49,14 +49,18 @@ final class ApiTokens {
         if (presented == null || presented.isEmpty() || presented.length() > MAX_TOKEN_LENGTH) {
             return Optional.empty();
         }
-        byte[] hash = sha256Hex(presented).getBytes(StandardCharsets.US_ASCII);
+        String hash = sha256Hex(presented);
         ApiToken found = null;
         for (ApiToken token : stored) {
-            byte[] candidate = token.sha256Hex().getBytes(StandardCharsets.US_ASCII);
-            if (MessageDigest.isEqual(hash, candidate) && found == null) {
+            if (sameHash(hash, token.sha256Hex()) && found == null) {
                 found = token;
             }
         }
         return Optional.ofNullable(found);
+    }
+
+    /** Whether two token hashes are equal, compared in constant time ({@link MessageDigest#isEqual}). */
+    static boolean sameHash(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -109,6 +109,10 @@ final class ScramClientMessages {
 
     /** Strict UTF-8, so that re-encoding for the AuthMessage gives back exactly the bytes received. */
     private static String decode(byte[] message, String what) throws AuthenticationFailure {
+        if (message == null) {
+            // SASLInitialResponse with data length -1: the protocol allows it, SCRAM does not.
+            throw malformed(what + " is missing");
+        }
         if (message.length > MAX_MESSAGE_BYTES) {
             throw malformed(what + " is longer than " + MAX_MESSAGE_BYTES + " bytes");
         }

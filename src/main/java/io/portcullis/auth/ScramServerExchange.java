@@ -32,9 +32,11 @@ import java.util.function.Supplier;
  * SCRAM-SHA-256-PLUS is offered over TLS, 'y' must be refused as a downgrade, as PostgreSQL does.)
  *
  * <p><b>Unknown users.</b> {@link #forUnknownUser} runs the same exchange with a fake salt derived
- * from the user name and a per-process secret, so the salt and iteration count a client sees are
+ * from the user name and a server secret, so the salt and iteration count a client sees are
  * stable per name and look like a real user's; the exchange then fails at client-final just like a
- * wrong password. That keeps the set of user names from leaking through SCRAM.
+ * wrong password. That keeps the set of user names from leaking through SCRAM. The secret must be
+ * as stable as real salts are: the gateway derives it from its secret key, so a fake salt does not
+ * change at a restart (which would give the name away) and is the same on every replica.
  *
  * <p>Cheap on the server (a few HMACs, no PBKDF2), so it may run on an event loop. One instance per
  * login attempt; not thread-safe.
@@ -43,7 +45,7 @@ public final class ScramServerExchange {
 
     /** The SASL mechanism name this class implements, as advertised in AuthenticationSASL. */
     public static final String MECHANISM = "SCRAM-SHA-256";
-    /** The shortest per-process secret {@link #forUnknownUser} accepts. */
+    /** The shortest server secret {@link #forUnknownUser} accepts. */
     public static final int MIN_MOCK_SECRET_BYTES = 16;
     /** Random bytes in the server's nonce part; PostgreSQL uses 18 (24 base64 characters). */
     static final int SERVER_NONCE_BYTES = 18;
@@ -87,10 +89,16 @@ public final class ScramServerExchange {
      * client-first with a salt that depends only on {@code userName} and {@code mockSecret} and the
      * default iteration count, then fails client-final with {@link Reason#UNKNOWN_USER}.
      *
-     * @param mockSecret one random value per process ({@link #newMockSecret}), at least
-     *        {@value #MIN_MOCK_SECRET_BYTES} bytes, so outsiders cannot tell fake salts from real ones
+     * @param mockSecret a server secret of at least {@value #MIN_MOCK_SECRET_BYTES} bytes, unknown outside so
+     *        fake salts cannot be told from real ones, and stable (derived from the secret key) so they
+     *        do not change at a restart
      */
     public static ScramServerExchange forUnknownUser(String userName, byte[] mockSecret, SecureRandom random) {
+        return forUnknownUser(userName, mockSecret, randomNonces(random));
+    }
+
+    /** {@link #forUnknownUser(String, byte[], SecureRandom)} with given server nonces, for tests. */
+    static ScramServerExchange forUnknownUser(String userName, byte[] mockSecret, Supplier<String> serverNonces) {
         Objects.requireNonNull(userName, "userName");
         if (mockSecret.length < MIN_MOCK_SECRET_BYTES) {
             throw new IllegalArgumentException("mock secret must be at least " + MIN_MOCK_SECRET_BYTES + " bytes");
@@ -99,7 +107,7 @@ public final class ScramServerExchange {
                 userName.getBytes(StandardCharsets.UTF_8)), MOCK_SALT_BYTES);
         byte[] noKey = new byte[ScramVerifier.KEY_BYTES];
         ScramVerifier fake = new ScramVerifier(PasswordVerifiers.DEFAULT_SCRAM_ITERATIONS, salt, noKey, noKey);
-        return new ScramServerExchange(fake, true, randomNonces(random));
+        return new ScramServerExchange(fake, true, serverNonces);
     }
 
     /**
@@ -115,7 +123,10 @@ public final class ScramServerExchange {
                 : forUnknownUser(userName, mockSecret, random);
     }
 
-    /** A fresh secret for {@link #forUnknownUser}; create one per process and keep it in memory only. */
+    /**
+     * A fresh random secret for {@link #forUnknownUser}, for tests and tools; the gateway derives its
+     * own from the secret key instead, so that fake salts survive restarts.
+     */
     public static byte[] newMockSecret(SecureRandom random) {
         byte[] secret = new byte[MOCK_SECRET_BYTES];
         random.nextBytes(secret);
@@ -126,6 +137,8 @@ public final class ScramServerExchange {
      * Takes the client-first-message (the data of SASLInitialResponse) and returns the
      * server-first-message to send in AuthenticationSASLContinue.
      *
+     * @param clientFirstMessage the bytes as received; null (a SASLInitialResponse whose data length is
+     *        -1) is refused as malformed
      * @throws AuthenticationFailure if the message is malformed or asks for what we do not offer
      */
     public byte[] clientFirst(byte[] clientFirstMessage) throws AuthenticationFailure {

@@ -1,5 +1,6 @@
 package io.portcullis.auth;
 
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
@@ -94,10 +95,11 @@ public record ScramVerifier(int iterations, byte[] salt, byte[] storedKey, byte[
         return serverKey.clone();
     }
 
+    /** Key material compared in constant time, like every secret in this package. */
     @Override
     public boolean equals(Object other) {
-        return other instanceof ScramVerifier v && iterations == v.iterations && Arrays.equals(salt, v.salt)
-                && Arrays.equals(storedKey, v.storedKey) && Arrays.equals(serverKey, v.serverKey);
+        return other instanceof ScramVerifier v && iterations == v.iterations && MessageDigest.isEqual(salt, v.salt)
+                && MessageDigest.isEqual(storedKey, v.storedKey) && MessageDigest.isEqual(serverKey, v.serverKey);
     }
 
     @Override

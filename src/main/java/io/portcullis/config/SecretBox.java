@@ -30,6 +30,7 @@ public final class SecretBox {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+    private static final String DERIVATION = "HmacSHA256";
     private static final byte[] ASSOCIATED_DATA = PREFIX.getBytes(StandardCharsets.US_ASCII);
 
     private final SecretKeySpec key;
@@ -101,6 +102,27 @@ public final class SecretBox {
                     + "another key (was " + SettingNames.SECRET_KEY + " or secret.key changed?) or altered");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is unavailable in this JVM", e);
+        }
+    }
+
+    /**
+     * A 32-byte key for another purpose, derived from this box's key as HMAC-SHA256(key, purpose). Lets
+     * a feature have a secret that is stable across restarts and shared by replicas using the same key,
+     * without a second secret to manage; different purposes give unrelated keys, and none reveals the
+     * box's key.
+     *
+     * @param purpose a fixed label naming the use and its version, e.g. {@code "portcullis/scram-mock-salt/v1"}
+     */
+    public byte[] deriveKey(String purpose) {
+        if (purpose == null || purpose.isEmpty()) {
+            throw new IllegalArgumentException("a derived key needs a purpose");
+        }
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance(DERIVATION);
+            mac.init(new SecretKeySpec(key.getEncoded(), DERIVATION));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(DERIVATION + " is unavailable in this JVM", e);
         }
     }
 

@@ -42,7 +42,7 @@ public class GatewayMetrics implements PoolObserver, GatewayEvents {
     static final String OUTCOME_SUCCESS = "success";
     static final String OUTCOME_FAILURE = "failure";
 
-    /** Bucket bounds for TLS handshakes: a local handshake takes about a millisecond, the timeout is 10 s. */
+    /** Bucket bounds for TLS handshakes: a local handshake takes about a millisecond, the default timeout is 10 s. */
     private static final Duration[] HANDSHAKE_BUCKETS = {
             Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
             Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500),
@@ -62,6 +62,8 @@ public class GatewayMetrics implements PoolObserver, GatewayEvents {
     private final Map<String, Counter[]> handshakes = new ConcurrentHashMap<>();
     private final Map<String, Counter> authenticationFailures = new ConcurrentHashMap<>();
     private Timer handshakeTime;
+    private final Map<String, Counter> refusedConnections = new ConcurrentHashMap<>();
+    private Timer loginFailureDelay;
     private Counter cancelsForwarded;
     private Counter cancelsIgnored;
 
@@ -82,6 +84,9 @@ public class GatewayMetrics implements PoolObserver, GatewayEvents {
         handshakeTime = Timer.builder("portcullis.tls.handshake")
                 .description("TLS handshake time, from SSLRequest or ClientHello to the end of the handshake")
                 .serviceLevelObjectives(HANDSHAKE_BUCKETS)
+                .register(registry);
+        loginFailureDelay = Timer.builder("portcullis.auth.failure.delay")
+                .description("How long failed logins waited for their answer (login throttle)")
                 .register(registry);
         cancelsForwarded = cancelCounter("forwarded");
         cancelsIgnored = cancelCounter("ignored");
@@ -132,6 +137,19 @@ public class GatewayMetrics implements PoolObserver, GatewayEvents {
         authenticationFailures.computeIfAbsent(reason, r -> Counter.builder("portcullis.auth.failures")
                 .tag("reason", r)
                 .description("Client password exchanges that failed, by reason")
+                .register(registry)).increment();
+    }
+
+    @Override
+    public void loginFailureDelayed(Duration delay) {
+        loginFailureDelay.record(delay);
+    }
+
+    @Override
+    public void connectionRefused(String reason) {
+        refusedConnections.computeIfAbsent(reason, r -> Counter.builder("portcullis.connections.refused")
+                .tag("reason", r)
+                .description("Client connections refused before their startup packet, by reason")
                 .register(registry)).increment();
     }
 

@@ -17,6 +17,7 @@ import io.portcullis.wire.SqlState;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiConsumer;
@@ -141,7 +142,21 @@ final class ClientAuthentication {
         }
     }
 
+    /**
+     * Answers {@code 28P01} after the login throttle's delay, the same way for every reason (unknown
+     * user, wrong password, malformed exchange), so a guesser pays the delay and learns nothing from it.
+     * The socket is paused meanwhile: nothing the client sends is read or buffered.
+     */
     private void failPassword() {
-        onFailure.accept(SqlState.INVALID_PASSWORD, AuthenticationFailure.clientMessage(userName));
+        String clientAddress = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
+        Duration delay = services.loginThrottle().failed(userName, clientAddress);
+        services.events().loginFailureDelayed(delay);
+        if (delay.isZero()) {
+            onFailure.accept(SqlState.INVALID_PASSWORD, AuthenticationFailure.clientMessage(userName));
+            return;
+        }
+        socket.pause();
+        services.vertx().setTimer(Math.max(1, delay.toMillis()),
+                t -> onFailure.accept(SqlState.INVALID_PASSWORD, AuthenticationFailure.clientMessage(userName)));
     }
 }

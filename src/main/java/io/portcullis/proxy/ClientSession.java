@@ -58,6 +58,10 @@ final class ClientSession {
     private volatile State state = State.STARTUP;
     private boolean tls;
     private long loginTimer = -1;
+    private long handshakeTimer = -1;
+    /** The client's IP address, or null; counted in {@link ConnectionsPerAddress} while {@link #addressCounted}. */
+    private final String clientAddress;
+    private boolean addressCounted;
     private volatile StartupRequest.StartupMessage startupMessage;
     private DatabaseConfig database;
     private ClientAuthentication authentication;
@@ -87,10 +91,19 @@ final class ClientSession {
         this.context = Vertx.currentContext();
         this.processId = services.sessions().register(this);
         this.cancelSecret = SessionRegistry.newSecret(services.random());
+        this.clientAddress = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
     }
 
     void start() {
         ConnectionLog.connected(socket.remoteAddress());
+        if (!services.connectionsPerAddress().tryOpen(clientAddress)) {
+            // In clear and before reading anything, as PostgreSQL answers "too many clients".
+            services.events().connectionRefused(GatewayEvents.TOO_MANY_FROM_ADDRESS);
+            fatal(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many connections from your address (at most "
+                    + services.connectionsPerAddress().limit() + ")");
+            return;
+        }
+        addressCounted = true;
         loginTimeout = services.settings().current().clientLoginTimeout();
         loginTimer = services.vertx().setTimer(loginTimeout.toMillis(), t -> onLoginTimeout());
         socket.handler(this::onData);
@@ -119,6 +132,10 @@ final class ClientSession {
             }
         } catch (ProtocolViolation e) {
             fatal(SqlState.PROTOCOL_VIOLATION, e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug, not the client's fault: end the connection rather than leave it hanging until a timeout.
+            LOG.errorf(e, "client %s: unexpected failure in state %s", socket.remoteAddress(), state);
+            fatal(SqlState.INTERNAL_ERROR, "internal error in the gateway");
         }
     }
 
@@ -173,6 +190,8 @@ final class ClientSession {
         // No pause here: the TLS engine must keep reading the handshake.
         state = State.TLS_HANDSHAKE;
         handshakeStartNanos = System.nanoTime();
+        handshakeTimer = services.vertx().setTimer(services.listener().tlsHandshakeTimeout().toMillis(),
+                t -> onHandshakeTimeout());
         if (direct) {
             services.tls().startDirectTls(socket, startup.remainder()).onComplete(ar -> afterHandshake(ar.succeeded()));
         } else {
@@ -183,6 +202,7 @@ final class ClientSession {
     }
 
     private void afterHandshake(boolean ok) {
+        services.vertx().cancelTimer(handshakeTimer);
         javax.net.ssl.SSLSession session = ok ? services.tls().session(socket) : null;
         String protocol = session == null ? "unknown" : session.getProtocol();
         services.events().tlsHandshake(protocol, ok, System.nanoTime() - handshakeStartNanos);
@@ -491,6 +511,15 @@ final class ClientSession {
         end();
     }
 
+    /** A client that stalls its TLS handshake (slowloris) holds an engine and a socket: cut it. */
+    private void onHandshakeTimeout() {
+        if (state == State.TLS_HANDSHAKE) {
+            LOG.debugf("client %s: TLS handshake did not complete within %s", socket.remoteAddress(),
+                    services.listener().tlsHandshakeTimeout());
+            closeQuietly();
+        }
+    }
+
     private void onLoginTimeout() {
         if (state == State.ACTIVE || state == State.CONSOLE || state == State.CLOSED) {
             return;
@@ -522,6 +551,11 @@ final class ClientSession {
         }
         if (countedUser != null) {
             services.limits().leaveUser(countedUser);
+        }
+        services.vertx().cancelTimer(handshakeTimer);
+        if (addressCounted) {
+            addressCounted = false;
+            services.connectionsPerAddress().closed(clientAddress);
         }
         services.sessions().unregister(processId, this);
         if (forwarding != null) {

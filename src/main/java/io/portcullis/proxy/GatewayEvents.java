@@ -41,4 +41,23 @@ public interface GatewayEvents {
      */
     default void cancelRequest(boolean forwarded) {
     }
+
+    /** {@link #connectionRefused} reason: the client's address had {@code max-connections-per-address} open. */
+    String TOO_MANY_FROM_ADDRESS = "max_connections_per_address";
+
+    /**
+     * A failed login's answer is held back by the login throttle (brute force).
+     *
+     * @param delay how long the client waits for its {@code 28P01}; zero when the throttle is off
+     */
+    default void loginFailureDelayed(java.time.Duration delay) {
+    }
+
+    /**
+     * A connection was refused before its startup packet was read.
+     *
+     * @param reason a fixed, lower-case word such as {@link #TOO_MANY_FROM_ADDRESS}
+     */
+    default void connectionRefused(String reason) {
+    }
 }

@@ -1,11 +1,13 @@
 package io.portcullis.proxy;
 
-import io.portcullis.auth.ScramServerExchange;
+import io.portcullis.auth.LoginThrottleSettings;
 import io.portcullis.config.ConfigChanged;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.LiveSettings;
+import io.portcullis.config.SecretBox;
 import io.portcullis.pool.PoolManager;
 import io.portcullis.tls.LiveTls;
+import io.portcullis.tls.TlsRenegotiation;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -36,6 +38,12 @@ public class GatewayServer {
     private static final Logger LOG = Logger.getLogger(GatewayServer.class);
     /** Startup gives up binding after this rather than hanging the process. */
     private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Derives the secret behind unknown users' fake SCRAM salts from the secret key, so a fake salt stays
+     * the same across restarts and replicas, as a real user's does (a per-process random secret would
+     * change it at every restart and so give unknown users away).
+     */
+    static final String MOCK_SCRAM_SECRET_PURPOSE = "portcullis/scram-mock-salt/v1";
 
     @Inject
     Vertx vertx;
@@ -57,6 +65,10 @@ public class GatewayServer {
     LiveSettings settings;
     @Inject
     Instance<AdminConsole> consoles;
+    @Inject
+    LoginThrottleSettings loginThrottle;
+    @Inject
+    SecretBox secretBox;
 
     private final List<WireVerticle> verticles = new CopyOnWriteArrayList<>();
     private final Drain drain = new Drain();
@@ -70,12 +82,14 @@ public class GatewayServer {
             return;
         }
         SecureRandom random = new SecureRandom();
-        byte[] mockSecret = ScramServerExchange.newMockSecret(random);
+        byte[] mockSecret = secretBox.deriveKey(MOCK_SCRAM_SECRET_PURPOSE);
+        TlsRenegotiation.refuseClientInitiated();
         GatewayServices services = new GatewayServices(vertx, store, pools, tls, listener, sessionSettings,
                 new SessionRegistry(),
                 random, mockSecret, vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000)),
                 events.isResolvable() ? events.get() : GatewayEvents.NONE, drain, settings, new ClientLimits(),
-                consoles.isResolvable() ? consoles.get() : AdminConsole.NONE);
+                consoles.isResolvable() ? consoles.get() : AdminConsole.NONE,
+                loginThrottle.throttle(), new ConnectionsPerAddress(listener.maxConnectionsPerAddress()));
         NetServerOptions options = tls.configure(new NetServerOptions()
                 .setHost(listener.host())
                 .setPort(listener.port())

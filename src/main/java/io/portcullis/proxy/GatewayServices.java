@@ -1,5 +1,6 @@
 package io.portcullis.proxy;
 
+import io.portcullis.auth.LoginThrottle;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.LiveSettings;
 import io.portcullis.pool.PoolManager;
@@ -12,13 +13,16 @@ import java.security.SecureRandom;
 /**
  * What every client session needs, gathered once per process and handed to each verticle.
  *
- * @param mockScramSecret per-process secret that makes the SCRAM salt of unknown users stable
- *                        and unguessable, so a login attempt cannot tell whether a user exists
+ * @param mockScramSecret secret that makes the SCRAM salt of unknown users stable (across restarts and
+ *                        replicas: it is derived from the secret key) and unguessable, so a login attempt
+ *                        cannot tell whether a user exists
  * @param cancelClient    connections that carry CancelRequests to backends
  * @param events          where TLS handshakes, failed logins and cancel requests are reported
  * @param settings        the process-wide settings in force (timeouts, limits), read at each use
  * @param limits          clients counted against maxClientConnections, in all and per user
  * @param console         the admin console, or {@link AdminConsole#NONE}
+ * @param loginThrottle   delays the answer to failed logins (brute force)
+ * @param connectionsPerAddress caps open connections per client IP address
  */
 record GatewayServices(
         Vertx vertx,
@@ -35,5 +39,7 @@ record GatewayServices(
         Drain drain,
         LiveSettings settings,
         ClientLimits limits,
-        AdminConsole console) {
+        AdminConsole console,
+        LoginThrottle loginThrottle,
+        ConnectionsPerAddress connectionsPerAddress) {
 }

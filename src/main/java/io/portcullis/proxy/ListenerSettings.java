@@ -39,4 +39,23 @@ public interface ListenerSettings {
      */
     @WithDefault("0")
     int maxClientConnections();
+
+    /**
+     * From SSLRequest (or the first byte of a direct-TLS ClientHello) to the end of the TLS handshake.
+     * A real handshake takes milliseconds; a client that stalls in it holds a socket and a TLS engine,
+     * so it is cut long before {@link #clientLoginTimeout()}. The TLS engine has its own backstop of
+     * {@code VertxTls.HANDSHAKE_TIMEOUT_SECONDS}, which caps this setting.
+     */
+    @WithDefault("10s")
+    Duration tlsHandshakeTimeout();
+
+    /**
+     * Open client connections allowed from one IP address; the next is refused with {@code 53300} at
+     * once, in clear, before any TLS. 0 turns the cap off. Generous by default: a pooler's clients are
+     * often hundreds of connections from a few application hosts; the cap is there so that one address
+     * cannot take every socket the process may open. Set it to 0 behind a load balancer or NAT that
+     * hides client addresses (every client then shares the balancer's address).
+     */
+    @WithDefault("1000")
+    int maxConnectionsPerAddress();
 }

@@ -115,6 +115,7 @@ final class PemReader {
      */
     private static PrivateKeyInfo decrypt(PKCS8EncryptedPrivateKeyInfo encrypted, char[] passphrase) {
         requirePassphrase(passphrase);
+        KeyEncryptionLimits.check(encrypted.getEncryptionAlgorithm());
         try {
             return encrypted.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
                     .setProvider(new BouncyCastleProvider()).build(passphrase));

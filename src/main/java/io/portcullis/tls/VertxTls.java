@@ -58,8 +58,12 @@ public final class VertxTls {
     /** What {@code protocols} means when the configuration names none. */
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
 
-    /** A handshake that takes longer is abandoned: it holds a connection slot and an engine. */
-    public static final long HANDSHAKE_TIMEOUT_SECONDS = 10;
+    /**
+     * The TLS engine abandons a handshake that takes longer: it holds a connection slot and an engine.
+     * A backstop only: the gateway cuts handshakes sooner, at {@code portcullis.listen.tls-handshake-timeout}
+     * (default 10 s); this bounds that setting and anything else using these options.
+     */
+    public static final long HANDSHAKE_TIMEOUT_SECONDS = 60;
 
     /** The TLS record type of a handshake record: the first byte of every ClientHello. */
     public static final byte TLS_HANDSHAKE_RECORD = 0x16;

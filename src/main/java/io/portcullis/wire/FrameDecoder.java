@@ -47,7 +47,7 @@ public final class FrameDecoder {
         byte type = pending.getByte(readPosition);
         int length = pending.getInt(readPosition + 1);
         checkLength(length);
-        if (available < 1 + length) {
+        if (available - 1 < length) { // not "available < 1 + length": that overflows for a length near 2^31
             return null;
         }
         Buffer body = pending.getBuffer(readPosition + HEADER_LENGTH, readPosition + 1 + length);

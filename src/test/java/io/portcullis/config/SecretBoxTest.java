@@ -29,6 +29,16 @@ class SecretBoxTest {
     }
 
     @Test
+    void derivedKeysAreStablePerPurposeAndUnrelatedOtherwise() {
+        byte[] mock = box((byte) 1).deriveKey("portcullis/scram-mock-salt/v1");
+        assertEquals(32, mock.length);
+        assertArrayEquals(mock, box((byte) 1).deriveKey("portcullis/scram-mock-salt/v1"), "same key, same purpose: same bytes (restarts, replicas)");
+        assertFalse(java.util.Arrays.equals(mock, box((byte) 1).deriveKey("portcullis/other/v1")), "another purpose");
+        assertFalse(java.util.Arrays.equals(mock, box((byte) 2).deriveKey("portcullis/scram-mock-salt/v1")), "another key");
+        assertThrows(IllegalArgumentException.class, () -> box((byte) 1).deriveKey(""));
+    }
+
+    @Test
     void sealsAndOpensRoundTrip() {
         SecretBox box = box((byte) 1);
         String clear = "quest-pässwörd with spaces ✓";

@@ -41,6 +41,55 @@ final class RawClient implements AutoCloseable {
         return new RawClient(tls);
     }
 
+    /**
+     * As {@link #tls(int)}, from a chosen loopback address (127.0.0.0/8 all reach the gateway, and the
+     * gateway's per-address limits then count this client apart from the others) and, if given, only
+     * the named TLS protocol versions.
+     */
+    static RawClient tls(int port, InetAddress localAddress, String... protocols) throws Exception {
+        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port, localAddress, 0);
+        plain.setSoTimeout(15_000);
+        DataOutputStream sslRequest = new DataOutputStream(plain.getOutputStream());
+        sslRequest.writeInt(8);
+        sslRequest.writeInt(80877103);
+        sslRequest.flush();
+        int answer = plain.getInputStream().read();
+        if (answer != 'S') {
+            plain.close();
+            throw new IOException("expected 'S' in answer to SSLRequest, got " + answer);
+        }
+        SSLSocket tls = (SSLSocket) ServedCertificate.trustingAnything().getSocketFactory()
+                .createSocket(plain, "localhost", port, true);
+        if (protocols.length > 0) {
+            tls.setEnabledProtocols(protocols);
+        }
+        tls.startHandshake();
+        return new RawClient(tls);
+    }
+
+    /** A plain connection from a chosen loopback address. */
+    static RawClient plain(int port, InetAddress localAddress) throws IOException {
+        return new RawClient(new Socket(InetAddress.getLoopbackAddress(), port, localAddress, 0));
+    }
+
+    /** The socket, for what the helpers here do not cover (TLS renegotiation, timeouts). */
+    Socket socket() {
+        return socket;
+    }
+
+    /** Writes one typed message: type, length, body. */
+    void message(char type, byte[] body) throws IOException {
+        out.writeByte(type);
+        out.writeInt(4 + body.length);
+        out.write(body);
+        out.flush();
+    }
+
+    /** The body of the last message read by {@link #readType()}. */
+    byte[] lastBody() {
+        return last.clone();
+    }
+
     void write(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();

@@ -1,0 +1,160 @@
+package io.portcullis.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.portcullis.api.ApiTestSupport.asAdmin;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The management API as an attacker meets it: no CORS, bounded bodies, and no secret in any answer. */
+@QuarkusTest
+class ApiHardeningTest {
+
+    private static final String BACKEND_PASSWORD = "hardening-Backend-Secret-91";
+    private static final String SCRAM_PASSWORD = "hardening-Scram-Secret-92";
+    private static final String MD5_PASSWORD = "hardening-Md5-Secret-93";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void corsStaysOff() {
+        Response preflight = given().header("Origin", "https://evil.example")
+                .header("Access-Control-Request-Method", "PUT")
+                .header("Access-Control-Request-Headers", "authorization,content-type")
+                .options("/api/v1/databases");
+        assertNull(preflight.getHeader("Access-Control-Allow-Origin"), "preflight answered with " + preflight.getHeaders());
+        Response read = asAdmin().header("Origin", "https://evil.example").get("/api/v1/databases");
+        assertEquals(200, read.statusCode());
+        assertNull(read.getHeader("Access-Control-Allow-Origin"));
+        assertNull(read.getHeader("Access-Control-Allow-Credentials"));
+    }
+
+    @Test
+    void bodyOverTheLimitIs413ProblemJson() {
+        String huge = "{\"host\":\"" + "h".repeat(2 * 1024 * 1024) + "\",\"port\":5432,\"user\":\"u\",\"password\":\"p\"}";
+        Response answer = asAdmin().body(huge).put("/api/v1/databases/too_big");
+        assertEquals(413, answer.statusCode());
+        assertTrue(answer.contentType().startsWith(Problem.MEDIA_TYPE), answer.contentType());
+        assertEquals(413, answer.jsonPath().getInt("status"));
+        assertEquals("urn:portcullis:problem:payload-too-large", answer.jsonPath().getString("type"));
+        assertTrue(answer.jsonPath().getString("detail").contains("quarkus.http.limits.max-body-size"), answer.asString());
+        asAdmin().get("/api/v1/databases/too_big").then().statusCode(404);
+        // Under the limit, a large body is read and judged on its content.
+        String large = "{\"host\":\"" + "h".repeat(512 * 1024) + "\",\"port\":5432,\"user\":\"u\",\"password\":\"p\"}";
+        assertEquals(400, asAdmin().body(large).put("/api/v1/databases/too_big").statusCode());
+    }
+
+    @Test
+    void noReadableEndpointShowsASecret() throws Exception {
+        asAdmin().body(ApiTestSupport.database("127.0.0.1", 5432, "backend_user", BACKEND_PASSWORD))
+                .put("/api/v1/databases/hardening_db").then().statusCode(org.hamcrest.Matchers.anyOf(
+                        org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(201)));
+        asAdmin().body("{\"password\":\"" + SCRAM_PASSWORD + "\"}").put("/api/v1/users/hardening_scram")
+                .then().statusCode(org.hamcrest.Matchers.lessThan(300));
+        asAdmin().body("{\"password\":\"" + MD5_PASSWORD + "\",\"auth\":\"md5\"}").put("/api/v1/users/hardening_md5")
+                .then().statusCode(org.hamcrest.Matchers.lessThan(300));
+        asAdmin().delete("/api/v1/tokens/hardening_viewer");
+        String viewerToken = asAdmin().body("{\"name\":\"hardening_viewer\",\"role\":\"viewer\"}").post("/api/v1/tokens")
+                .then().statusCode(201).extract().jsonPath().getString("token");
+
+        List<String> secrets = new ArrayList<>(List.of(BACKEND_PASSWORD, SCRAM_PASSWORD, MD5_PASSWORD, viewerToken,
+                ApiTestSupport.ADMIN_TOKEN));
+        secrets.addAll(storedSecrets());
+
+        Map<String, String> answers = new LinkedHashMap<>();
+        for (String path : getPaths()) {
+            Response answer = asAdmin().get(path);
+            assertTrue(answer.statusCode() < 500, path + " answered " + answer.statusCode());
+            answers.put(path, answer.getHeaders().toString() + "\n" + answer.asString());
+        }
+        for (String path : List.of("/q/health", "/q/health/ready", "/q/health/group/backends", "/q/metrics", "/q/openapi")) {
+            answers.put(path, given().get(path).asString());
+        }
+        assertTrue(answers.keySet().containsAll(List.of("/api/v1/databases/hardening_db", "/api/v1/users/hardening_md5",
+                "/api/v1/tls", "/api/v1/tokens")), "walked " + answers.keySet());
+        for (Map.Entry<String, String> answer : answers.entrySet()) {
+            for (String secret : secrets) {
+                assertFalse(answer.getValue().contains(secret),
+                        answer.getKey() + " shows a secret (" + secret.length() + " characters, starting " + secret.substring(0, 3) + ")");
+            }
+        }
+    }
+
+    /** Every GET path of the served OpenAPI document, path parameters filled with every resource we know. */
+    private static List<String> getPaths() throws Exception {
+        JsonNode spec = JSON.readTree(given().get("/q/openapi?format=json").asString());
+        Map<String, List<String>> names = Map.of(
+                "/api/v1/databases/{name}", names("/api/v1/databases"),
+                "/api/v1/users/{name}", names("/api/v1/users"),
+                "/api/v1/tokens/{name}", names("/api/v1/tokens"));
+        List<String> paths = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = spec.get("paths").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (!entry.getValue().has("get")) {
+                continue;
+            }
+            String path = entry.getKey();
+            if (!path.contains("{")) {
+                paths.add(path);
+            } else {
+                assertTrue(names.containsKey(path), "a new GET endpoint with parameters: teach this test to fill " + path);
+                names.get(path).forEach(name -> paths.add(path.replace("{name}", name)));
+            }
+        }
+        return paths;
+    }
+
+    private static List<String> names(String collection) {
+        return asAdmin().get(collection).then().statusCode(200).extract().jsonPath().getList("name", String.class);
+    }
+
+    /** What the store holds that must never be shown: verifiers, md5 hashes, sealed passwords, token hashes, the TLS key. */
+    private static List<String> storedSecrets() throws Exception {
+        Path dataDir = Path.of(ConfigProvider.getConfig().getValue("portcullis.data-dir", String.class));
+        JsonNode config = JSON.readTree(Files.readString(dataDir.resolve("config.json")));
+        List<String> secrets = new ArrayList<>();
+        collect(config, secrets);
+        assertTrue(secrets.stream().anyMatch(s -> s.startsWith("SCRAM-SHA-256$")), "the store holds a SCRAM verifier");
+        assertTrue(secrets.stream().anyMatch(s -> s.startsWith("md5")), "the store holds an md5 hash");
+        assertTrue(secrets.stream().anyMatch(s -> s.startsWith("v1:")), "the store holds a sealed password");
+        String key = Files.readString(dataDir.resolve("tls").resolve("server.key"));
+        key.lines().filter(line -> !line.startsWith("-----") && line.length() > 20).forEach(secrets::add);
+        return secrets;
+    }
+
+    private static void collect(JsonNode node, List<String> secrets) {
+        node.fields().forEachRemaining(field -> {
+            String name = field.getKey();
+            JsonNode value = field.getValue();
+            if (value.isTextual() && (name.equals("scramVerifier") || name.equals("md5Hash") || name.equals("sealedPassword")
+                    || name.equals("sha256Hex"))) {
+                secrets.add(value.asText());
+                if (value.asText().startsWith("SCRAM-SHA-256$")) {
+                    // The keys alone are as secret as the whole verifier.
+                    String keys = value.asText().substring(value.asText().indexOf('$', 14) + 1);
+                    secrets.addAll(List.of(keys.split(":")));
+                }
+            } else if (value.isContainerNode()) {
+                collect(value, secrets);
+            }
+        });
+        if (node.isArray()) {
+            node.forEach(element -> collect(element, secrets));
+        }
+    }
+}
