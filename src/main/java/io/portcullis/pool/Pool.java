@@ -275,8 +275,11 @@ public final class Pool {
                         synchronized (this) {
                             open--;
                         }
+                        traffic.serverLoginFailed(ar.cause().getMessage());
                         return;
                     }
+                    // Counted like any other opened connection, or opened/closed drift apart by minPoolSize.
+                    traffic.serverOpened();
                     synchronized (this) {
                         lent.add(ar.result());
                     }
