@@ -282,6 +282,9 @@ class Portcullis(Server):
                    f"-Dquarkus.http.host={HOST}", f"-Dquarkus.http.port={self.http_port}",
                    f"-Dportcullis.data-dir={data}", "-Dportcullis.tls.mode=require",
                    f"-Dportcullis.listen.client-login-timeout={LOGIN_TIMEOUT_SECONDS}s",
+                   # Every client here comes from 127.0.0.1: the per-address cap (1000) would refuse
+                   # the idle-client run; PgBouncer has no such cap.
+                   "-Dportcullis.listen.max-connections-per-address=0",
                    "-jar", str(PORTCULLIS_JAR)]
         env = dict(os.environ, PORTCULLIS_ADMIN_TOKEN=self.token)
         self.spawn(command, env=env, cwd=self.work)
