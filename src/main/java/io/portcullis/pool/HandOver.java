@@ -1,10 +1,8 @@
 package io.portcullis.pool;
 
-import io.portcullis.wire.FrameScanner;
 import io.portcullis.wire.FrontendMessages;
 import io.portcullis.wire.MessageTypes;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
@@ -17,33 +15,24 @@ import java.time.Duration;
  * {@code DISCARD ALL} to drop session settings, temporary tables and SQL-level prepared statements. Succeeds only when every reply
  * came back without an error; otherwise the pool closes the connection instead of lending it.
  */
-final class HandOver implements ServerConnection.Sink {
-
-    private final Vertx vertx;
-    private final ServerConnection conn;
-    private final Promise<Void> done = Promise.promise();
-    private final FrameScanner scanner = new FrameScanner("ZE", 0, (type, startInChunk, body) -> onFrame(type));
-    private int readyExpected;
-    private boolean errorSeen;
-    private long timer = -1;
+final class HandOver extends ServerExchange {
 
     private HandOver(Vertx vertx, ServerConnection conn) {
-        this.vertx = vertx;
-        this.conn = conn;
+        super(vertx, conn, "the hand-over did not complete cleanly");
     }
 
     /** Runs on the connection's own context. */
     static Future<Void> run(Vertx vertx, ServerConnection conn, boolean resetSession, Duration timeout) {
         HandOver handOver = new HandOver(vertx, conn);
         conn.context().runOnContext(v -> handOver.start(resetSession, timeout));
-        return handOver.done.future();
+        return handOver.future();
     }
 
     private void start(boolean resetSession, Duration timeout) {
-        if (conn.isClosed()) {
-            done.tryFail("closed");
+        if (failIfClosed()) {
             return;
         }
+        int readyExpected = 0;
         Buffer batch = Buffer.buffer();
         boolean closesSent = !conn.statements().isEmpty() || !conn.portals().isEmpty();
         for (String portal : conn.portals()) {
@@ -64,43 +53,9 @@ final class HandOver implements ServerConnection.Sink {
             readyExpected++;
         }
         if (readyExpected == 0) {
-            done.tryComplete();
+            succeedAtOnce();
             return;
         }
-        conn.sink(this);
-        timer = vertx.setTimer(timeout.toMillis(), t -> finish(false));
-        conn.write(batch);
-    }
-
-    private void onFrame(byte type) {
-        if (type == MessageTypes.ERROR_RESPONSE) {
-            errorSeen = true;
-        } else if (type == MessageTypes.READY_FOR_QUERY && --readyExpected == 0) {
-            finish(!errorSeen);
-        }
-    }
-
-    @Override
-    public void onServerData(Buffer data, boolean endsOnFrameBoundary) {
-        try {
-            scanner.scan(data);
-        } catch (RuntimeException e) {
-            finish(false);
-        }
-    }
-
-    @Override
-    public void onServerClosed() {
-        finish(false);
-    }
-
-    private void finish(boolean clean) {
-        vertx.cancelTimer(timer);
-        conn.sink(null);
-        if (clean) {
-            done.tryComplete();
-        } else {
-            done.tryFail("the hand-over did not complete cleanly");
-        }
+        send(batch, readyExpected, timeout);
     }
 }
