@@ -132,9 +132,13 @@ public final class ServerConnection {
         }
     }
 
-    /** Sends bytes to the backend as they are. Safe from any thread; Vert.x orders writes. */
+    /**
+     * Sends bytes to the backend as they are. Safe from any thread; Vert.x orders writes. No completion
+     * is asked for: a failed write closes the socket, which {@link Sink#onServerClosed} reports, and
+     * {@code write(data)} would allocate a promise and a listener per forwarded chunk.
+     */
     public void write(Buffer data) {
-        socket.write(data);
+        socket.write(data, null);
     }
 
     public boolean writeQueueFull() {

@@ -209,7 +209,7 @@ final class Forwarding implements ServerConnection.Sink {
         if (answers != null) {
             bytesToClient += answers.length();
             traffic.sentToClient(answers.length());
-            client.write(answers);
+            client.write(answers, null);
         }
     }
 
@@ -327,7 +327,9 @@ final class Forwarding implements ServerConnection.Sink {
         bytesToClient += data.length();
         traffic.sentToClient(data.length());
         if (data.length() > 0) {
-            client.write(data);
+            // No completion asked for (a failed write closes the socket, which ends the session):
+            // write(data) would allocate a promise and a listener per forwarded chunk.
+            client.write(data, null);
         }
         clientAtFrameBoundary = endsOnFrameBoundary;
         if (server == null) {

@@ -13,7 +13,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServerOptions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -97,7 +96,7 @@ public class GatewayServer {
                 .setTcpKeepAlive(true)
                 .setReuseAddress(true));
         this.services = services;
-        int instances = listener.instances().orElse(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+        int instances = listener.instances().orElse(ListenerSettings.defaultInstances());
         deploymentId = vertx.deployVerticle(() -> {
                     WireVerticle verticle = new WireVerticle(services, options);
                     verticles.add(verticle);
