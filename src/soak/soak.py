@@ -568,6 +568,7 @@ def main():
     for key in ("duration", "clients", "sample_seconds", "log_sampling"):
         if getattr(args, key) is not None:
             settings[key] = getattr(args, key)
+            profile = f"{profile}, custom" if not profile.endswith("custom") else profile
     duration = settings["duration"]
     if duration < 10:
         parser.error("--duration must be at least 10 seconds")
