@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from harness import (HOST, QDB_DATABASE, QDB_PASSWORD, QDB_USER, ROOT, Portcullis, PostgreSql, QuestDb,  # noqa: E402
                      await_login, cpu_seconds, environment, load_average, log, open_fds, postgres_bin_dir,
-                     require_tools, rss_kib, stop_on_sigterm, tail, thread_count, timestamp)
+                     require_tools, rss_kib, stop_on_sigterm, thread_count, timestamp)
 
 SOAK_DIR = ROOT / "target" / "soak"
 SOAK_USER, SOAK_PASSWORD = "soak", "soak-secret-1"
