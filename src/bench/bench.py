@@ -13,30 +13,22 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import re
 import resource
-import secrets
 import shutil
 import signal
 import socket
 import ssl
 import subprocess
-import sys
 import tempfile
-import threading
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-BENCH_DIR = ROOT / "target" / "bench"
-PORTCULLIS_JAR = ROOT / "target" / "quarkus-app" / "quarkus-run.jar"
-QUESTDB_JAR = ROOT / "target" / "backends" / "questdb.jar"
+from harness import (HOST, QDB_DATABASE as DATABASE, QDB_USER, QDB_PASSWORD, ROOT, TRADES_ROWS, Portcullis, QuestDb,
+                     RssSampler, Server, await_login, cpu_seconds, environment, first_line, jit_cpu_seconds, log,
+                     free_port, require_tools, rss_kib, run, stop_on_sigterm)
 
-HOST = "127.0.0.1"
-DATABASE = "qdb"
-QDB_USER, QDB_PASSWORD = "admin", "quest"
+BENCH_DIR = ROOT / "target" / "bench"
 BENCH_USER, BENCH_PASSWORD = "bench", "bench-secret-1"
 
 # Same pool size in both proxies; QuestDB's own connection limit (64 by default) is raised well above
@@ -46,12 +38,9 @@ QUESTDB_CONNECTION_LIMIT = 256
 CLIENT_COUNTS = (1, 16, 64)
 PGBENCH_THREADS = 2
 MODES = ("simple", "extended", "prepared")
-TRADES_ROWS = 100_000
 IDLE_CLIENTS = 5000
 # Idle clients sit through the whole measurement; both proxies' login timeouts are raised above it.
 LOGIN_TIMEOUT_SECONDS = 600
-STARTUP_TIMEOUT_SECONDS = 120
-RSS_SAMPLE_SECONDS = 0.25
 # pgbench -T includes connecting: 64 TLS + SCRAM logins take seconds on a busy 2-core box, so runs with
 # many clients get this much longer (TPS excludes the initial connection time either way).
 SETUP_ALLOWANCE_SECONDS = {1: 0, 16: 2, 64: 5}
@@ -74,254 +63,24 @@ PROFILES = {
 SSL_REQUEST = (8).to_bytes(4, "big") + (80877103).to_bytes(4, "big")
 
 
-def log(message):
-    print(f"==> {message}", file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def run(command, **kwargs):
-    return subprocess.run(command, check=True, capture_output=True, text=True, **kwargs)
-
-
-def first_line(command):
-    try:
-        out = subprocess.run(command, capture_output=True, text=True, timeout=30)
-        return (out.stdout or out.stderr).strip().splitlines()[0]
-    except (OSError, IndexError, subprocess.TimeoutExpired):
-        return "unknown"
-
-
-# ---------------------------------------------------------------- process metrics
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid):
-    """User + system CPU time of a process (all threads) so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def jit_cpu_seconds(pid):
-    """CPU time of a JVM's JIT compiler threads: while it grows, the JVM is still warming up."""
-    total = 0.0
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            if task.joinpath("comm").read_text().startswith(("C1 Compiler", "C2 Compiler")):
-                fields = task.joinpath("stat").read_text().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-        except OSError:
-            pass
-    return total
-
-
-def rss_kib(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-class RssSampler:
-    """Highest RSS of some processes while a block runs."""
-
-    def __init__(self, pids):
-        self.pids = pids
-        self.peak = {pid: 0 for pid in pids}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    def _loop(self):
-        while not self._stop.is_set():
-            for pid in self.pids:
-                try:
-                    self.peak[pid] = max(self.peak[pid], rss_kib(pid))
-                except OSError:
-                    pass
-            self._stop.wait(RSS_SAMPLE_SECONDS)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-
-
 # ---------------------------------------------------------------- servers
 
-class Server:
-    name = "server"
-
-    def __init__(self, work):
-        self.work = work
-        self.process = None
-        self.log_path = work / f"{self.name}.log"
-
-    @property
-    def pid(self):
-        return self.process.pid
-
-    def spawn(self, command, env=None, cwd=None):
-        log_file = open(self.log_path, "ab")
-        self.process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        env=env, cwd=cwd, start_new_session=True)
-        log_file.close()
-
-    def check_alive(self):
-        if self.process.poll() is not None:
-            raise RuntimeError(f"{self.name} exited with {self.process.returncode}; see {self.log_path}:\n"
-                               + tail(self.log_path))
-
-    def stop(self):
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(15)
+def new_portcullis(work, java_options):
+    return Portcullis(work, java_options, {
+        "portcullis.listen.client-login-timeout": f"{LOGIN_TIMEOUT_SECONDS}s",
+        # Every client here comes from 127.0.0.1: the per-address cap (1000) would refuse the idle-client
+        # run; PgBouncer has no such cap.
+        "portcullis.listen.max-connections-per-address": 0})
 
 
-def tail(path, lines=20):
-    try:
-        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
-def psql(port, user, password, sql, sslmode="disable", timeout=30):
-    env = dict(os.environ, PGPASSWORD=password, PGSSLMODE=sslmode, PGCONNECT_TIMEOUT="5")
-    return subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", HOST, "-p", str(port),
-                           "-U", user, "-d", DATABASE, "-c", sql],
-                          capture_output=True, text=True, env=env, timeout=timeout)
-
-
-def await_login(server, port, user, password, sslmode):
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    last = None
-    while time.monotonic() < deadline:
-        server.check_alive()
-        last = psql(port, user, password, "SELECT 1", sslmode)
-        if last.returncode == 0:
-            return
-        time.sleep(0.5)
-    raise RuntimeError(f"{server.name} did not accept a login on port {port} within {STARTUP_TIMEOUT_SECONDS}s: "
-                       f"{last.stderr.strip() if last else ''}\n{tail(server.log_path)}")
-
-
-class QuestDb(Server):
-    """QuestDB as its own process, configured like src/test/java/io/portcullis/testing/QuestDbServer.java
-    except for the connection limit and the worker counts (QuestDB's defaults for this machine)."""
-    name = "questdb"
-
-    def start(self):
-        self.port = free_port()
-        root = self.work / "questdb"
-        (root / "conf").mkdir(parents=True)
-        settings = {
-            "pg.net.bind.to": f"{HOST}:{self.port}",
-            "http.net.bind.to": f"{HOST}:{free_port()}",
-            "http.min.net.bind.to": f"{HOST}:{free_port()}",
-            "line.tcp.net.bind.to": f"{HOST}:{free_port()}",
-            "line.udp.enabled": "false",
-            "telemetry.enabled": "false",
-            "cairo.wal.enabled.default": "false",
-            "pg.net.connection.limit": QUESTDB_CONNECTION_LIMIT,
-            "pg.net.active.connection.limit": QUESTDB_CONNECTION_LIMIT,
-            "pg.connection.pool.capacity": QUESTDB_CONNECTION_LIMIT,
-        }
-        (root / "conf" / "server.conf").write_text("".join(f"{k}={v}\n" for k, v in settings.items()))
-        (root / "conf" / "log.conf").write_text("writers=stdout\nw.stdout.class=io.questdb.log.LogConsoleWriter\n"
-                                                "w.stdout.level=ADVISORY,ERROR,CRITICAL\n")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("QDB_")}
-        self.spawn(["java", "-Xmx1g", "-p", str(QUESTDB_JAR), "-m", "io.questdb/io.questdb.ServerMain",
-                    "-d", str(root)], env=env, cwd=root)
-        await_login(self, self.port, QDB_USER, QDB_PASSWORD, "disable")
-
-    def create_trades(self):
-        statements = [
-            "DROP TABLE IF EXISTS trades",
-            "CREATE TABLE trades (ts TIMESTAMP, sym SYMBOL, price DOUBLE, qty LONG) TIMESTAMP(ts) PARTITION BY DAY",
-            "INSERT INTO trades SELECT timestamp_sequence('2024-01-01', 1000000L), "
-            "rnd_symbol('AAPL','MSFT','GOOG','AMZN','NVDA'), rnd_double() * 1000, rnd_long(1, 1000, 0) "
-            f"FROM long_sequence({TRADES_ROWS})",
-        ]
-        for sql in statements:
-            result = psql(self.port, QDB_USER, QDB_PASSWORD, sql)
-            if result.returncode != 0:
-                raise RuntimeError(f"QuestDB refused {sql!r}: {result.stderr.strip()}")
-        count = psql(self.port, QDB_USER, QDB_PASSWORD, "SELECT count() FROM trades").stdout.strip()
-        if count != str(TRADES_ROWS):
-            raise RuntimeError(f"trades holds {count} rows, expected {TRADES_ROWS}")
-
-
-class Portcullis(Server):
-    name = "portcullis"
-
-    def __init__(self, work, backend_port, java_options):
-        super().__init__(work)
-        self.backend_port = backend_port
-        self.java_options = java_options
-        self.token = secrets.token_urlsafe(24)
-
-    def start(self):
-        self.port = free_port()
-        self.http_port = free_port()
-        data = self.work / "portcullis-data"
-        data.mkdir()
-        command = ["java", *self.java_options,
-                   f"-Dportcullis.listen.host={HOST}", f"-Dportcullis.listen.port={self.port}",
-                   f"-Dquarkus.http.host={HOST}", f"-Dquarkus.http.port={self.http_port}",
-                   f"-Dportcullis.data-dir={data}", "-Dportcullis.tls.mode=require",
-                   f"-Dportcullis.listen.client-login-timeout={LOGIN_TIMEOUT_SECONDS}s",
-                   # Every client here comes from 127.0.0.1: the per-address cap (1000) would refuse
-                   # the idle-client run; PgBouncer has no such cap.
-                   "-Dportcullis.listen.max-connections-per-address=0",
-                   "-jar", str(PORTCULLIS_JAR)]
-        env = dict(os.environ, PORTCULLIS_ADMIN_TOKEN=self.token)
-        self.spawn(command, env=env, cwd=self.work)
-        self._await_api()
-        self._api("PUT", f"/api/v1/databases/{DATABASE}", {
-            "host": HOST, "port": self.backend_port, "dbname": DATABASE, "user": QDB_USER,
-            "password": QDB_PASSWORD, "poolMode": "session", "poolSize": POOL_SIZE})
-        self._api("PUT", f"/api/v1/users/{BENCH_USER}", {"password": BENCH_PASSWORD, "auth": "scram-sha-256"})
-        await_login(self, self.port, BENCH_USER, BENCH_PASSWORD, "require")
-
-    def _await_api(self):
-        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            self.check_alive()
-            try:
-                with urllib.request.urlopen(f"http://{HOST}:{self.http_port}/q/health/ready", timeout=5) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"Portcullis API not ready within {STARTUP_TIMEOUT_SECONDS}s\n{tail(self.log_path)}")
-
-    def _api(self, method, path, body):
-        request = urllib.request.Request(f"http://{HOST}:{self.http_port}{path}", method=method,
-                                         data=json.dumps(body).encode(),
-                                         headers={"Authorization": f"Bearer {self.token}",
-                                                  "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return json.load(response)
-        except urllib.error.HTTPError as e:
-            raise RuntimeError(f"{method} {path} -> {e.code}: {e.read().decode(errors='replace')}") from e
-
-    def gc(self):
-        """Full GC so RSS readings compare live memory, not garbage awaiting collection."""
-        subprocess.run(["jcmd", str(self.pid), "GC.run"], capture_output=True, timeout=60)
+def start_portcullis(portcullis, backend_port):
+    """Starts Portcullis with database DATABASE -> QuestDB (session pool of POOL_SIZE) and SCRAM user BENCH_USER."""
+    portcullis.start()
+    portcullis.api("PUT", f"/api/v1/databases/{DATABASE}", {
+        "host": HOST, "port": backend_port, "dbname": DATABASE, "user": QDB_USER,
+        "password": QDB_PASSWORD, "poolMode": "session", "poolSize": POOL_SIZE})
+    portcullis.api("PUT", f"/api/v1/users/{BENCH_USER}", {"password": BENCH_PASSWORD, "auth": "scram-sha-256"})
+    await_login(portcullis, portcullis.port, BENCH_USER, BENCH_PASSWORD, "require")
 
 
 class PgBouncer(Server):
@@ -667,37 +426,9 @@ def markdown(result):
 
 # ---------------------------------------------------------------- main
 
-def environment(java_options):
-    git = first_line(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True).stdout.strip()
-    model = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    mem_kib = int(Path("/proc/meminfo").read_text().split()[1])
-    return {"git": git + ("-dirty" if dirty else ""), "nproc": os.cpu_count(), "cpu_model": model,
-            "memory_gib": round(mem_kib / 1024 / 1024, 1), "kernel": platform.release(),
-            "java": first_line(["java", "-version"]), "pgbench": first_line(["pgbench", "--version"]),
-            "pgbouncer": first_line([os.environ.get("PGBOUNCER_BIN") or "pgbouncer", "--version"]),
-            "questdb": QUESTDB_JAR.resolve().name if not QUESTDB_JAR.is_symlink() else "?",
-            "portcullis_java_options": java_options}
-
-
-def questdb_version():
-    pom = (ROOT / "pom.xml").read_text()
-    found = re.search(r"<questdb.version>([^<]+)</questdb.version>", pom)
-    return found.group(1) if found else "?"
-
-
-def _interrupted(signum, frame):
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 def main():
     # SIGTERM stops the servers too (the finally block runs), like Ctrl-C.
-    signal.signal(signal.SIGTERM, _interrupted)
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description="Portcullis vs PgBouncer vs direct QuestDB, with pgbench")
     parser.add_argument("--quick", action="store_true", help="fewer cells, short runs, 1,000 idle clients (about 4 minutes)")
     parser.add_argument("--profile", action="store_true",
@@ -707,13 +438,7 @@ def main():
     settings = PROFILES[profile]
     java_options = os.environ.get("BENCH_PORTCULLIS_JAVA_OPTS", "").split()
 
-    for path, hint in ((PORTCULLIS_JAR, "./mvnw -B -q package -DskipTests"),
-                       (QUESTDB_JAR, "./mvnw -B -q package -DskipTests")):
-        if not path.is_file():
-            sys.exit(f"missing {path}: run {hint} (src/bench/run.sh does)")
-    for tool in ("pgbench", "psql", "openssl", "java", "jcmd"):
-        if not shutil.which(tool):
-            sys.exit(f"missing {tool} on PATH (src/bench/run.sh installs postgresql-client and pgbouncer)")
+    require_tools(("pgbench", "psql", "openssl", "java", "jcmd"), "src/bench/run.sh")
 
     started = datetime.datetime.now()
     load_start = [round(x, 1) for x in os.getloadavg()]
@@ -726,10 +451,10 @@ def main():
         scripts[name] = work / f"{name}.sql"
         scripts[name].write_text(text)
     env = environment(java_options)
-    env["questdb"] = questdb_version()
+    env["pgbouncer"] = first_line([os.environ.get("PGBOUNCER_BIN") or "pgbouncer", "--version"])
     log(f"benchmark ({profile}) in {work}; commit {env['git']}")
 
-    questdb = QuestDb(work)
+    questdb = QuestDb(work, QUESTDB_CONNECTION_LIMIT)
     portcullis = pgbouncer = None
     servers = [questdb]
     try:
@@ -737,9 +462,9 @@ def main():
         questdb.start()
         questdb.create_trades()
         log("starting Portcullis")
-        portcullis = Portcullis(work, questdb.port, java_options)
+        portcullis = new_portcullis(work, java_options)
         servers.append(portcullis)
-        portcullis.start()
+        start_portcullis(portcullis, questdb.port)
         log("starting PgBouncer")
         pgbouncer = PgBouncer(work, questdb.port)
         servers.append(pgbouncer)
