@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -306,26 +305,6 @@ class HostileClientsTest {
             Thread.sleep(200);
         }
         assertEquals(null, backendWaitEvent(pg, marker), "the backend of the abandoned query ended");
-        assertServing();
-    }
-
-    @Test
-    void clientInitiatedTlsRenegotiationIsRefused() throws Exception {
-        try (RawClient raw = RawClient.tls(GatewayClient.gatewayPort(), loopback(1), "TLSv1.2")) {
-            SSLSocket tls = (SSLSocket) raw.socket();
-            assertEquals("TLSv1.2", tls.getSession().getProtocol());
-            boolean refused;
-            try {
-                tls.startHandshake(); // a second handshake on an established TLS 1.2 session: renegotiation
-                raw.startup(3, 0, Map.of("user", USER, "database", QUEST_DB));
-                char answer = raw.readType();
-                refused = answer != 'R';
-            } catch (IOException e) {
-                refused = true;
-            }
-            assertTrue(refused, "the gateway went on after a client-initiated renegotiation");
-            assertTrue(raw.closedByPeer(), "the connection is closed");
-        }
         assertServing();
     }
 
