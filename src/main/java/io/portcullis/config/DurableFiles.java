@@ -47,12 +47,17 @@ final class DurableFiles {
      * disk and returns it. The caller moves it into place (or deletes it).
      */
     static Path writeTemporary(Path target, byte[] content) throws IOException {
+        return writeTemporary(target, content, TemporaryChannels.FILE);
+    }
+
+    /** {@link #writeTemporary(Path, byte[])}, writing through {@code channels}. */
+    static Path writeTemporary(Path target, byte[] content, TemporaryChannels channels) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         String prefix = target.getFileName() + ".";
         Path tmp = posix()
                 ? Files.createTempFile(dir, prefix, ".tmp", ownerOnlyFile())
                 : Files.createTempFile(dir, prefix, ".tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = channels.openForWrite(tmp)) {
             ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
@@ -70,7 +75,12 @@ final class DurableFiles {
      * fsync of the directory (so the rename itself is durable).
      */
     static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path tmp = writeTemporary(target, content);
+        writeAtomically(target, content, TemporaryChannels.FILE);
+    }
+
+    /** {@link #writeAtomically(Path, byte[])}, writing the temporary file through {@code channels}. */
+    static void writeAtomically(Path target, byte[] content, TemporaryChannels channels) throws IOException {
+        Path tmp = writeTemporary(target, content, channels);
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {

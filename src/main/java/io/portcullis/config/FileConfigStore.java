@@ -15,7 +15,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +61,7 @@ public class FileConfigStore implements ConfigStore {
     private final Path backup;
     private final Consumer<ConfigChanged> publisher;
     private final ObjectMapper mapper;
+    private final TemporaryChannels channels;
     private final ReentrantLock writeLock = new ReentrantLock();
     /** The newest durable snapshot. */
     private volatile GatewayConfig current;
@@ -82,6 +82,12 @@ public class FileConfigStore implements ConfigStore {
      * @throws ConfigException when neither {@code config.json} nor its backup can be read
      */
     public FileConfigStore(Path dataDir, Consumer<ConfigChanged> publisher) {
+        this(dataDir, publisher, TemporaryChannels.FILE);
+    }
+
+    /** Writes through {@code channels}: the seam tests use to make the disk full. */
+    FileConfigStore(Path dataDir, Consumer<ConfigChanged> publisher, TemporaryChannels channels) {
+        this.channels = Objects.requireNonNull(channels);
         Path dir = dataDir.toAbsolutePath().normalize();
         this.file = dir.resolve(CONFIG_FILE);
         this.backup = dir.resolve(BACKUP_FILE);
@@ -127,7 +133,7 @@ public class FileConfigStore implements ConfigStore {
             GatewayConfig after = changed.withVersion(before.version() + 1);
             ConfigValidator.validate(after);
             byte[] bytes = serialize(after);
-            persist(bytes);
+            persist(bytes, before.version());
             current = after;
             currentBytes = bytes;
             publish(new ConfigChanged(before, after));
@@ -142,14 +148,21 @@ public class FileConfigStore implements ConfigStore {
         return file;
     }
 
-    private void persist(byte[] bytes) {
+    /**
+     * Makes {@code bytes} the durable content of {@code config.json}. On failure nothing the caller
+     * can observe has changed: the backup (if written) holds exactly what {@code config.json} still
+     * holds, and the temporary file is gone.
+     */
+    private void persist(byte[] bytes, long keptVersion) {
         try {
             if (currentBytes != null) {
-                DurableFiles.writeAtomically(backup, currentBytes);
+                DurableFiles.writeAtomically(backup, currentBytes, channels);
             }
-            DurableFiles.writeAtomically(file, bytes);
+            DurableFiles.writeAtomically(file, bytes, channels);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            LOG.errorf("Configuration version %d could not be stored in %s (%s); version %d stays in effect",
+                    keptVersion + 1, file.getParent(), e.getMessage(), keptVersion);
+            throw new ConfigStorageException(file.getParent(), keptVersion, e);
         }
     }
 
@@ -204,7 +217,7 @@ public class FileConfigStore implements ConfigStore {
             keptAside = file.resolveSibling(CONFIG_FILE + CORRUPT_SUFFIX + System.currentTimeMillis());
             Files.move(file, keptAside, StandardCopyOption.ATOMIC_MOVE);
         }
-        DurableFiles.writeAtomically(file, backupBytes);
+        DurableFiles.writeAtomically(file, backupBytes, channels);
         currentBytes = backupBytes;
         LOG.errorf("!!! %s could not be read (%s). Loaded the backup %s instead: configuration version %d "
                         + "(%d databases, %d users). Changes made after that version are LOST%s.",
