@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -64,10 +65,38 @@ class CrashSafetyTest {
         }
     }
 
+    @Test
+    void aWriterThatDiesHalfwayThroughItsTemporaryFileLeavesTheLastStoredVersionAndNoLeftovers() throws Exception {
+        GatewayConfig stored = new FileConfigStore(dir, change -> { })
+                .update(ConfigStore.ANY_VERSION, c -> c.withDatabase(FileConfigStoreTest.db("a", 8812)));
+        FileConfigStore dying = new FileConfigStore(dir, change -> { }, tmp -> {
+            Files.writeString(tmp, "{\"format\" : 1, \"config\" : {\"version\" : 2, \"datab"); // torn
+            throw new SimulatedCrash(); // an Error: nothing cleans up, as after kill -9
+        });
+        assertThrows(SimulatedCrash.class, () -> dying.update(ConfigStore.ANY_VERSION, c -> c.withoutDatabase("a")));
+        try (var files = Files.list(dir)) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "the torn temporary file is there");
+        }
+
+        GatewayConfig loaded = new FileConfigStore(dir, change -> { }).current();
+        assertEquals(stored, loaded, "the torn temporary file is never read as the configuration");
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(FileConfigStore.CONFIG_FILE), files.map(p -> p.getFileName().toString()).toList(),
+                    "and it is removed on open");
+        }
+    }
+
+    /** Stands for the process dying: not an IOException or RuntimeException, so no cleanup runs. */
+    private static final class SimulatedCrash extends Error {
+        SimulatedCrash() {
+            super("simulated kill -9", null, false, false);
+        }
+    }
+
     /** Starts a writer, kills it {@code delayMillis} after its burst is under way, returns the last acknowledged version. */
     private long killDuringWrites(long delayMillis) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process writer = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+        Process writer = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m",
                 "-cp", System.getProperty("java.class.path"), ConfigWriterProcess.class.getName(), dir.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
