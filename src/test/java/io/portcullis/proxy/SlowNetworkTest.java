@@ -1,10 +1,13 @@
 package io.portcullis.proxy;
 
+import io.portcullis.pool.PoolManager;
+import io.portcullis.pool.PoolStats;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.QuestDbServer;
 import io.portcullis.testing.SlowLink;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +44,9 @@ class SlowNetworkTest {
     private static final String PASSWORD = "slow-pass";
     private static final int TINY_PIECE = 7;
     private static final Duration CHUNK_DELAY = Duration.ofMillis(30);
+
+    @Inject
+    PoolManager pools;
 
     private static SlowLink pgChoppy;
     private static SlowLink pgDelayed;
@@ -172,6 +178,57 @@ class SlowNetworkTest {
                 assertEquals(5, rs.getInt(1), "the session goes on after the cancel");
             }
         }
+    }
+
+    @Test
+    void aBackendCutOffMidSessionEndsItWith57014AtTheQueryTimeoutAndFreesThePoolSlot() throws Exception {
+        PostgresServer pg = Backends.postgres();
+        try (SlowLink partition = SlowLink.start(pg.host(), pg.port(), Duration.ZERO, Integer.MAX_VALUE)) {
+            GatewayClient.putDatabase("slow_pg_cut", Map.of("host", partition.host(), "port", partition.port(),
+                    "dbname", pg.database(), "user", pg.scramUser(), "password", pg.scramPassword(), "poolSize", 1));
+            TestSettings.put(Map.of("queryTimeout", "1s"));
+            try (Connection c = connect("slow_pg_cut")) {
+                assertEquals(1, selectInt(c, "SELECT 1"));
+                partition.freeze(); // the query, its CancelRequest and any answer are all swallowed
+                long start = System.nanoTime();
+                SQLException e = assertThrows(SQLException.class, () -> selectInt(c, "SELECT 2"));
+                long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertEquals("57014", e.getSQLState(), e.toString());
+                long expected = 1_000 + SessionTimeouts.CANCEL_GRACE.toMillis();
+                assertTrue(took >= expected - 200 && took < expected + 8_000,
+                        "ended after the timeout and the cancel grace, not after " + took + " ms");
+            }
+            PoolStats after = awaitNoneOpen("slow_pg_cut");
+            assertEquals(0, after.open(), "the cut-off server connection was closed, not kept: " + after);
+            partition.thaw();
+            try (Connection next = connect("slow_pg_cut")) {
+                assertEquals(3, selectInt(next, "SELECT 3"), "the pool's only slot serves a new connection");
+            }
+        } finally {
+            GatewayClient.deleteDatabase("slow_pg_cut");
+        }
+    }
+
+    private static int selectInt(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            assertTrue(rs.next());
+            return rs.getInt(1);
+        }
+    }
+
+    private PoolStats awaitNoneOpen(String database) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        PoolStats now = stats(database);
+        while (now.open() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            now = stats(database);
+        }
+        return now;
+    }
+
+    private PoolStats stats(String database) {
+        return pools.stats().stream().filter(s -> s.database().equals(database)).findFirst()
+                .orElse(new PoolStats(database, 0, 0, 0, 0, 0, 0, 0));
     }
 
     @Test

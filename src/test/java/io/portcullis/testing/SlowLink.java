@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * for a delay before it is passed on, and/or written on in pieces of 1 to {@code maxPiece} bytes,
  * each flushed on its own (Nagle off, so each piece is its own segment). Order and content are
  * preserved, so whatever runs through it must give the same answers as over a good link.
+ * {@link #freeze()} simulates a silent partition: connections stay open, nothing gets through.
  *
  * <p>One platform thread per direction per connection: this is test code for a handful of
  * connections. {@link #close()} ends every connection.
@@ -26,6 +27,7 @@ public final class SlowLink implements AutoCloseable {
 
     private static final int BUFFER_BYTES = 16 * 1024;
     private static final int TARGET_CONNECT_MILLIS = 5_000;
+    private static final long FROZEN_POLL_MILLIS = 10;
 
     private final String targetHost;
     private final int targetPort;
@@ -35,6 +37,7 @@ public final class SlowLink implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicLong piecesRelayed = new AtomicLong();
     private volatile boolean closed;
+    private volatile boolean frozen;
 
     private SlowLink(String targetHost, int targetPort, Duration delay, int maxPiece) throws IOException {
         if (maxPiece < 1) {
@@ -78,6 +81,19 @@ public final class SlowLink implements AutoCloseable {
         return piecesRelayed.get();
     }
 
+    /**
+     * Stops passing anything on, both ways, on every connection, while keeping all of them open: a
+     * network partition that neither side is told about. New connections are accepted but held too.
+     */
+    public void freeze() {
+        frozen = true;
+    }
+
+    /** Ends {@link #freeze()}: what was held is passed on. */
+    public void thaw() {
+        frozen = false;
+    }
+
     private void acceptLoop() {
         while (!closed) {
             try {
@@ -111,6 +127,9 @@ public final class SlowLink implements AutoCloseable {
                 while ((n = in.read(buffer)) > 0) {
                     if (!delay.isZero()) {
                         Thread.sleep(delay.toMillis());
+                    }
+                    while (frozen && !closed) {
+                        Thread.sleep(FROZEN_POLL_MILLIS);
                     }
                     for (int offset = 0; offset < n; ) {
                         int piece = Math.min(n - offset, maxPiece == Integer.MAX_VALUE ? n : 1 + random.nextInt(maxPiece));
