@@ -43,7 +43,9 @@ class UnresponsiveBackendTest {
 
     private static final String USER = "mute_user";
     private static final String PASSWORD = "mute-pass";
-    private static final long TIMEOUT_SECONDS = 3;
+    /** Long enough that serving another database meanwhile cannot take as long on a busy machine. */
+    private static final long LOGIN_TIMEOUT_SECONDS = 5;
+    private static final long CONNECT_TIMEOUT_SECONDS = 2;
     /** Time for TLS, the client's own SCRAM exchange and a busy machine, on top of the gateway's timeout. */
     private static final long SLACK_MILLIS = 4_000;
 
@@ -104,12 +106,12 @@ class UnresponsiveBackendTest {
 
     @Test
     void aBackendThatAcceptsButNeverAnswersIsRefusedWith08001WithinTheLoginTimeoutAndLeavesNothingOpen() throws Exception {
-        TestSettings.put(Map.of("serverLoginTimeout", TIMEOUT_SECONDS + "s"));
+        TestSettings.put(Map.of("serverLoginTimeout", LOGIN_TIMEOUT_SECONDS + "s"));
         try (SilentBackend silent = new SilentBackend()) {
             putBackend("mute_silent", silent.port());
             CompletableFuture<Refusal> first = refusedLogin("mute_silent");
             CompletableFuture<Refusal> second = refusedLogin("mute_silent");
-            assertTrue(silent.awaitAccepted(2, TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS) + SLACK_MILLIS),
+            assertTrue(silent.awaitAccepted(2, TimeUnit.SECONDS.toMillis(LOGIN_TIMEOUT_SECONDS) + SLACK_MILLIS),
                     "the gateway opened two server connections");
 
             // Meanwhile another database answers at once: nothing waits behind the silent logins.
@@ -120,19 +122,19 @@ class UnresponsiveBackendTest {
                 }
             }
             long okMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertTrue(okMillis < TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS),
+            assertTrue(okMillis < TimeUnit.SECONDS.toMillis(LOGIN_TIMEOUT_SECONDS),
                     "the other database was served in " + okMillis + " ms, not after the silent login's timeout");
 
             for (CompletableFuture<Refusal> login : List.of(first, second)) {
-                Refusal refusal = login.get(TIMEOUT_SECONDS + 10, TimeUnit.SECONDS);
+                Refusal refusal = login.get(LOGIN_TIMEOUT_SECONDS + 10, TimeUnit.SECONDS);
                 SQLException e = refusal.error();
                 assertEquals("08001", e.getSQLState(), e.toString());
                 assertTrue(e.getMessage().contains("\"mute_silent\"") && e.getMessage().contains("127.0.0.1:" + silent.port()),
                         "names the database and the backend: " + e.getMessage());
-                assertTrue(e.getMessage().contains("no answer to the login within " + TIMEOUT_SECONDS + " s (serverLoginTimeout)"),
+                assertTrue(e.getMessage().contains("no answer to the login within " + LOGIN_TIMEOUT_SECONDS + " s (serverLoginTimeout)"),
                         e.getMessage());
-                assertTrue(refusal.millis() >= TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS) - 200
-                                && refusal.millis() < TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS) + SLACK_MILLIS,
+                assertTrue(refusal.millis() >= TimeUnit.SECONDS.toMillis(LOGIN_TIMEOUT_SECONDS) - 200
+                                && refusal.millis() < TimeUnit.SECONDS.toMillis(LOGIN_TIMEOUT_SECONDS) + SLACK_MILLIS,
                         "refused after the login timeout, not after " + refusal.millis() + " ms");
             }
             PoolStats after = awaitNoneOpen("mute_silent");
@@ -149,16 +151,16 @@ class UnresponsiveBackendTest {
         try (ServerSocket neverAccepts = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              Backlog backlog = Backlog.fill(neverAccepts)) {
             assumeTrue(backlog.full(), "this kernel does not drop SYNs to a full accept queue");
-            TestSettings.put(Map.of("serverConnectTimeout", TIMEOUT_SECONDS + "s"));
+            TestSettings.put(Map.of("serverConnectTimeout", CONNECT_TIMEOUT_SECONDS + "s"));
             putBackend("mute_hole", neverAccepts.getLocalPort());
-            Refusal refusal = refusedLogin("mute_hole").get(TIMEOUT_SECONDS + 10, TimeUnit.SECONDS);
+            Refusal refusal = refusedLogin("mute_hole").get(CONNECT_TIMEOUT_SECONDS + 10, TimeUnit.SECONDS);
             SQLException e = refusal.error();
             assertEquals("08006", e.getSQLState(), e.toString());
             assertTrue(e.getMessage().contains("could not connect to the backend of database \"mute_hole\" at 127.0.0.1:"
                     + neverAccepts.getLocalPort()), e.getMessage());
             assertTrue(e.getMessage().contains("timed out"), "says it timed out: " + e.getMessage());
-            assertTrue(refusal.millis() >= TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS) - 200
-                            && refusal.millis() < TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS) + SLACK_MILLIS,
+            assertTrue(refusal.millis() >= TimeUnit.SECONDS.toMillis(CONNECT_TIMEOUT_SECONDS) - 200
+                            && refusal.millis() < TimeUnit.SECONDS.toMillis(CONNECT_TIMEOUT_SECONDS) + SLACK_MILLIS,
                     "refused after the connect timeout, not after " + refusal.millis() + " ms");
             try (Connection ok = GatewayClient.connect("mute_ok", USER, PASSWORD)) {
                 assertEquals(7, selectInt(ok, "SELECT 7"));
