@@ -47,17 +47,17 @@ final class DurableFiles {
      * disk and returns it. The caller moves it into place (or deletes it).
      */
     static Path writeTemporary(Path target, byte[] content) throws IOException {
-        return writeTemporary(target, content, TemporaryChannels.FILE);
+        return writeTemporary(target, content, FileWrites.DISK);
     }
 
-    /** {@link #writeTemporary(Path, byte[])}, writing through {@code channels}. */
-    static Path writeTemporary(Path target, byte[] content, TemporaryChannels channels) throws IOException {
+    /** {@link #writeTemporary(Path, byte[])}, writing through {@code writes}. */
+    static Path writeTemporary(Path target, byte[] content, FileWrites writes) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         String prefix = target.getFileName() + ".";
         Path tmp = posix()
                 ? Files.createTempFile(dir, prefix, ".tmp", ownerOnlyFile())
                 : Files.createTempFile(dir, prefix, ".tmp");
-        try (FileChannel channel = channels.openForWrite(tmp)) {
+        try (FileChannel channel = writes.openTemporary(tmp)) {
             ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
@@ -75,19 +75,19 @@ final class DurableFiles {
      * fsync of the directory (so the rename itself is durable).
      */
     static void writeAtomically(Path target, byte[] content) throws IOException {
-        writeAtomically(target, content, TemporaryChannels.FILE);
+        writeAtomically(target, content, FileWrites.DISK);
     }
 
-    /** {@link #writeAtomically(Path, byte[])}, writing the temporary file through {@code channels}. */
-    static void writeAtomically(Path target, byte[] content, TemporaryChannels channels) throws IOException {
-        Path tmp = writeTemporary(target, content, channels);
+    /** {@link #writeAtomically(Path, byte[])}, writing and syncing through {@code writes}. */
+    static void writeAtomically(Path target, byte[] content, FileWrites writes) throws IOException {
+        Path tmp = writeTemporary(target, content, writes);
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        fsyncDirectory(target.toAbsolutePath().getParent());
+        writes.syncDirectory(target.toAbsolutePath().getParent());
     }
 
     /** Makes renames and creations in {@code dir} durable; a no-op where directories cannot be opened. */

@@ -19,6 +19,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -30,7 +31,9 @@ import java.util.function.UnaryOperator;
  * <p>Durability: every write goes to a temporary file in the same directory, is forced to disk,
  * renamed over the old file atomically, and the directory is forced too, so after a crash the file
  * holds either the old or the new snapshot. Before that, the previous file's content is written
- * the same way to {@code config.json.bak}.
+ * the same way to {@code config.json.bak}. A write that fails (disk full, I/O error) changes
+ * nothing: the snapshot in memory stays, {@code config.json} is set back if the failure came after
+ * its rename, and the caller gets a {@link ConfigStorageException}.
  *
  * <p>Recovery: if {@code config.json} cannot be read at startup (half-written by a broken disk,
  * edited by hand into invalid JSON or an invalid configuration), the backup is loaded with a loud
@@ -61,7 +64,7 @@ public class FileConfigStore implements ConfigStore {
     private final Path backup;
     private final Consumer<ConfigChanged> publisher;
     private final ObjectMapper mapper;
-    private final TemporaryChannels channels;
+    private final FileWrites writes;
     private final ReentrantLock writeLock = new ReentrantLock();
     /** The newest durable snapshot. */
     private volatile GatewayConfig current;
@@ -82,12 +85,12 @@ public class FileConfigStore implements ConfigStore {
      * @throws ConfigException when neither {@code config.json} nor its backup can be read
      */
     public FileConfigStore(Path dataDir, Consumer<ConfigChanged> publisher) {
-        this(dataDir, publisher, TemporaryChannels.FILE);
+        this(dataDir, publisher, FileWrites.DISK);
     }
 
-    /** Writes through {@code channels}: the seam tests use to make the disk full. */
-    FileConfigStore(Path dataDir, Consumer<ConfigChanged> publisher, TemporaryChannels channels) {
-        this.channels = Objects.requireNonNull(channels);
+    /** Writes through {@code writes}: the seam tests use to make the disk full or broken. */
+    FileConfigStore(Path dataDir, Consumer<ConfigChanged> publisher, FileWrites writes) {
+        this.writes = Objects.requireNonNull(writes);
         Path dir = dataDir.toAbsolutePath().normalize();
         this.file = dir.resolve(CONFIG_FILE);
         this.backup = dir.resolve(BACKUP_FILE);
@@ -156,13 +159,44 @@ public class FileConfigStore implements ConfigStore {
     private void persist(byte[] bytes, long keptVersion) {
         try {
             if (currentBytes != null) {
-                DurableFiles.writeAtomically(backup, currentBytes, channels);
+                DurableFiles.writeAtomically(backup, currentBytes, writes);
             }
-            DurableFiles.writeAtomically(file, bytes, channels);
+            DurableFiles.writeAtomically(file, bytes, writes);
         } catch (IOException e) {
             LOG.errorf("Configuration version %d could not be stored in %s (%s); version %d stays in effect",
                     keptVersion + 1, file.getParent(), e.getMessage(), keptVersion);
+            undoIfReplaced(bytes, keptVersion);
             throw new ConfigStorageException(file.getParent(), keptVersion, e);
+        }
+    }
+
+    /**
+     * A failure after the rename (forcing the directory) leaves the refused version visible in
+     * {@code config.json}, where a restart would load it although it was never put into effect:
+     * puts back what is in effect.
+     */
+    private void undoIfReplaced(byte[] refused, long keptVersion) {
+        try {
+            if (!Files.exists(file) || !Arrays.equals(Files.readAllBytes(file), refused)) {
+                return;
+            }
+            if (currentBytes == null) {
+                Files.delete(file);
+            } else {
+                DurableFiles.writeAtomically(file, currentBytes, writes);
+            }
+        } catch (IOException | RuntimeException e) {
+            boolean restored;
+            try {
+                restored = currentBytes == null ? !Files.exists(file) : Arrays.equals(Files.readAllBytes(file), currentBytes);
+            } catch (IOException unreadable) {
+                restored = false;
+            }
+            if (!restored) {
+                LOG.errorf("!!! %s holds configuration version %d, which is NOT in effect, and could not be set back "
+                        + "to version %d (%s): a restart would load version %d", file, keptVersion + 1, keptVersion,
+                        e.getMessage(), keptVersion + 1);
+            }
         }
     }
 
@@ -217,7 +251,7 @@ public class FileConfigStore implements ConfigStore {
             keptAside = file.resolveSibling(CONFIG_FILE + CORRUPT_SUFFIX + System.currentTimeMillis());
             Files.move(file, keptAside, StandardCopyOption.ATOMIC_MOVE);
         }
-        DurableFiles.writeAtomically(file, backupBytes, channels);
+        DurableFiles.writeAtomically(file, backupBytes, writes);
         currentBytes = backupBytes;
         LOG.errorf("!!! %s could not be read (%s). Loaded the backup %s instead: configuration version %d "
                         + "(%d databases, %d users). Changes made after that version are LOST%s.",

@@ -46,7 +46,7 @@ class DiskFullTest {
     private FileConfigStore open(Predicate<String> affected) {
         return new FileConfigStore(dir, events::add, tmp -> full.get() && affected.test(tmp.getFileName().toString())
                 ? FileChannel.open(DEV_FULL, StandardOpenOption.WRITE)
-                : TemporaryChannels.FILE.openForWrite(tmp));
+                : FileWrites.DISK.openTemporary(tmp));
     }
 
     private byte[] onDisk(String name) throws IOException {
@@ -110,6 +110,62 @@ class DiskFullTest {
         // Even if config.json were lost now, the backup is version 2, not older.
         Files.delete(dir.resolve(FileConfigStore.CONFIG_FILE));
         assertEquals(v2, new FileConfigStore(dir, x -> { }).current());
+    }
+
+    @Test
+    void aFailureAfterTheRenamePutsTheVersionInEffectBackOnDisk() throws Exception {
+        // Broken: the first directory sync (after the backup's rename) passes, every later one fails.
+        AtomicBoolean brokenSync = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger syncsWhileBroken = new java.util.concurrent.atomic.AtomicInteger();
+        FileConfigStore store = new FileConfigStore(dir, events::add, new FileWrites() {
+            @Override
+            public FileChannel openTemporary(Path tmp) throws IOException {
+                return FileWrites.DISK.openTemporary(tmp);
+            }
+
+            @Override
+            public void syncDirectory(Path directory) throws IOException {
+                if (brokenSync.get() && syncsWhileBroken.incrementAndGet() > 1) {
+                    throw new IOException("Input/output error");
+                }
+                FileWrites.DISK.syncDirectory(directory);
+            }
+        });
+        GatewayConfig v1 = store.update(ConfigStore.ANY_VERSION, c -> c.withDatabase(FileConfigStoreTest.db("a", 8812)));
+        byte[] fileBefore = onDisk(FileConfigStore.CONFIG_FILE);
+
+        brokenSync.set(true); // config.json's rename happens, forcing the directory afterwards fails
+        ConfigStorageException e = assertThrows(ConfigStorageException.class,
+                () -> store.update(1, c -> c.withDatabase(FileConfigStoreTest.db("b", 8813))));
+        assertFalse(e.outOfSpace());
+        assertSame(v1, store.current());
+        assertArrayEquals(fileBefore, onDisk(FileConfigStore.CONFIG_FILE),
+                "config.json holds the version in effect again, not the refused one");
+        assertEquals(v1, new FileConfigStore(dir, x -> { }).current(), "a restart loads what was in effect");
+        assertEquals(1, events.size());
+        assertTrue(syncsWhileBroken.get() >= 2, "the failure came after config.json's rename");
+
+        brokenSync.set(false);
+        assertEquals(2, store.update(1, c -> c.withDatabase(FileConfigStoreTest.db("b", 8813))).version());
+    }
+
+    @Test
+    void aFailureAfterTheFirstEverRenameLeavesNoFile() {
+        FileConfigStore store = new FileConfigStore(dir, events::add, new FileWrites() {
+            @Override
+            public FileChannel openTemporary(Path tmp) throws IOException {
+                return FileWrites.DISK.openTemporary(tmp);
+            }
+
+            @Override
+            public void syncDirectory(Path directory) throws IOException {
+                throw new IOException("Input/output error");
+            }
+        });
+        assertThrows(ConfigStorageException.class,
+                () -> store.update(ConfigStore.ANY_VERSION, c -> c.withDatabase(FileConfigStoreTest.db("a", 8812))));
+        assertEquals(0, store.current().version());
+        assertFalse(Files.exists(dir.resolve(FileConfigStore.CONFIG_FILE)), "version 1 was never in effect");
     }
 
     @Test
