@@ -176,27 +176,30 @@ public class FileConfigStore implements ConfigStore {
      * puts back what is in effect.
      */
     private void undoIfReplaced(byte[] refused, long keptVersion) {
+        if (!holds(refused)) {
+            return;
+        }
         try {
-            if (!Files.exists(file) || !Arrays.equals(Files.readAllBytes(file), refused)) {
-                return;
-            }
             if (currentBytes == null) {
                 Files.delete(file);
             } else {
                 DurableFiles.writeAtomically(file, currentBytes, writes);
             }
         } catch (IOException | RuntimeException e) {
-            boolean restored;
-            try {
-                restored = currentBytes == null ? !Files.exists(file) : Arrays.equals(Files.readAllBytes(file), currentBytes);
-            } catch (IOException unreadable) {
-                restored = false;
-            }
-            if (!restored) {
+            if (holds(refused)) {
                 LOG.errorf("!!! %s holds configuration version %d, which is NOT in effect, and could not be set back "
                         + "to version %d (%s): a restart would load version %d", file, keptVersion + 1, keptVersion,
                         e.getMessage(), keptVersion + 1);
             }
+        }
+    }
+
+    /** Whether {@code config.json} holds exactly {@code content}; false when it is missing or unreadable. */
+    private boolean holds(byte[] content) {
+        try {
+            return Files.exists(file) && Arrays.equals(Files.readAllBytes(file), content);
+        } catch (IOException e) {
+            return false;
         }
     }
 

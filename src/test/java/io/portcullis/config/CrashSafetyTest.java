@@ -52,8 +52,7 @@ class CrashSafetyTest {
             assertTrue(acked > previous, where + ": the writer acknowledged new writes");
             assertTrue(loaded.version() >= acked, where + ": acknowledged version " + acked + " lost, loaded "
                     + loaded.version());
-            assertTrue(loaded.version() <= acked + 1, where + ": at most the one unacknowledged write in flight survives, "
-                    + "acknowledged " + acked + ", loaded " + loaded.version());
+            // No upper bound: acknowledgements still in the pipe when the writer dies may be lost to the reader.
             assertEquals(ConfigWriterProcess.expected(loaded.version()), loaded.databases(),
                     where + ": the content is exactly version " + loaded.version() + "'s");
             try (var files = Files.list(dir)) {
@@ -106,7 +105,7 @@ class CrashSafetyTest {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
-                    if (line.startsWith(ConfigWriterProcess.ACK)) {
+                    if (line.matches(ConfigWriterProcess.ACK + "\\d+")) { // anything else (JVM warnings) is not an ack
                         lastAck.set(Long.parseLong(line.substring(ConfigWriterProcess.ACK.length())));
                         burst.countDown();
                     }
