@@ -3,6 +3,7 @@ package io.portcullis.api;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigStorageException;
 import io.portcullis.config.VersionConflictException;
 import io.portcullis.migrate.PgBouncerSyntaxException;
 import jakarta.ws.rs.WebApplicationException;
@@ -30,6 +31,15 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response invalidConfig(ConfigException e, UriInfo uri) {
         return Problems.response(ProblemType.INVALID_REQUEST, e.getMessage(), path(uri));
+    }
+
+    /**
+     * A valid change the store could not write (disk full, I/O error): 507, so that clients and
+     * operators see "storage", not "bug"; the detail says why and that the previous version stays.
+     */
+    @ServerExceptionMapper
+    public Response storageFailed(ConfigStorageException e, UriInfo uri) {
+        return Problems.response(ProblemType.INSUFFICIENT_STORAGE, e.getMessage(), path(uri));
     }
 
     /** An imported PgBouncer file that PgBouncer itself would not load; the message names file and line. */

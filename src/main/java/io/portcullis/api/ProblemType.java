@@ -17,6 +17,8 @@ enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE(415),
     INTERNAL(500),
     UNAVAILABLE(503),
+    /** A valid configuration change that could not be stored (disk full, I/O error); nothing changed. */
+    INSUFFICIENT_STORAGE(507),
     /** Any other HTTP error the framework raises. */
     HTTP_ERROR(0);
 
@@ -44,6 +46,9 @@ enum ProblemType {
     }
 
     static String title(int status) {
+        if (status == INSUFFICIENT_STORAGE.status) {
+            return "Insufficient Storage"; // RFC 4918; not in Response.Status
+        }
         Response.Status known = Response.Status.fromStatusCode(status);
         return known == null ? "HTTP " + status : known.getReasonPhrase();
     }

@@ -22,6 +22,7 @@ public interface ConfigStore {
      * @param expectedVersion the version the caller based its change on, or {@link #ANY_VERSION}
      * @throws VersionConflictException when {@code expectedVersion} is not the current version
      * @throws ConfigException when the result is invalid; nothing is stored
+     * @throws ConfigStorageException when the result cannot be stored (disk full, I/O error); nothing changes
      */
     GatewayConfig update(long expectedVersion, UnaryOperator<GatewayConfig> change);
 }

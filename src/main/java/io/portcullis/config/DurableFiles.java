@@ -47,12 +47,17 @@ final class DurableFiles {
      * disk and returns it. The caller moves it into place (or deletes it).
      */
     static Path writeTemporary(Path target, byte[] content) throws IOException {
+        return writeTemporary(target, content, FileWrites.DISK);
+    }
+
+    /** {@link #writeTemporary(Path, byte[])}, writing through {@code writes}. */
+    static Path writeTemporary(Path target, byte[] content, FileWrites writes) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         String prefix = target.getFileName() + ".";
         Path tmp = posix()
                 ? Files.createTempFile(dir, prefix, ".tmp", ownerOnlyFile())
                 : Files.createTempFile(dir, prefix, ".tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = writes.openTemporary(tmp)) {
             ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
@@ -70,14 +75,19 @@ final class DurableFiles {
      * fsync of the directory (so the rename itself is durable).
      */
     static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path tmp = writeTemporary(target, content);
+        writeAtomically(target, content, FileWrites.DISK);
+    }
+
+    /** {@link #writeAtomically(Path, byte[])}, writing and syncing through {@code writes}. */
+    static void writeAtomically(Path target, byte[] content, FileWrites writes) throws IOException {
+        Path tmp = writeTemporary(target, content, writes);
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        fsyncDirectory(target.toAbsolutePath().getParent());
+        writes.syncDirectory(target.toAbsolutePath().getParent());
     }
 
     /** Makes renames and creations in {@code dir} durable; a no-op where directories cannot be opened. */

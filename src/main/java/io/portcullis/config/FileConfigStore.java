@@ -15,11 +15,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -31,7 +31,9 @@ import java.util.function.UnaryOperator;
  * <p>Durability: every write goes to a temporary file in the same directory, is forced to disk,
  * renamed over the old file atomically, and the directory is forced too, so after a crash the file
  * holds either the old or the new snapshot. Before that, the previous file's content is written
- * the same way to {@code config.json.bak}.
+ * the same way to {@code config.json.bak}. A write that fails (disk full, I/O error) changes
+ * nothing: the snapshot in memory stays, {@code config.json} is set back if the failure came after
+ * its rename, and the caller gets a {@link ConfigStorageException}.
  *
  * <p>Recovery: if {@code config.json} cannot be read at startup (half-written by a broken disk,
  * edited by hand into invalid JSON or an invalid configuration), the backup is loaded with a loud
@@ -62,6 +64,7 @@ public class FileConfigStore implements ConfigStore {
     private final Path backup;
     private final Consumer<ConfigChanged> publisher;
     private final ObjectMapper mapper;
+    private final FileWrites writes;
     private final ReentrantLock writeLock = new ReentrantLock();
     /** The newest durable snapshot. */
     private volatile GatewayConfig current;
@@ -82,6 +85,12 @@ public class FileConfigStore implements ConfigStore {
      * @throws ConfigException when neither {@code config.json} nor its backup can be read
      */
     public FileConfigStore(Path dataDir, Consumer<ConfigChanged> publisher) {
+        this(dataDir, publisher, FileWrites.DISK);
+    }
+
+    /** Writes through {@code writes}: the seam tests use to make the disk full or broken. */
+    FileConfigStore(Path dataDir, Consumer<ConfigChanged> publisher, FileWrites writes) {
+        this.writes = Objects.requireNonNull(writes);
         Path dir = dataDir.toAbsolutePath().normalize();
         this.file = dir.resolve(CONFIG_FILE);
         this.backup = dir.resolve(BACKUP_FILE);
@@ -127,7 +136,7 @@ public class FileConfigStore implements ConfigStore {
             GatewayConfig after = changed.withVersion(before.version() + 1);
             ConfigValidator.validate(after);
             byte[] bytes = serialize(after);
-            persist(bytes);
+            persist(bytes, before.version());
             current = after;
             currentBytes = bytes;
             publish(new ConfigChanged(before, after));
@@ -142,14 +151,55 @@ public class FileConfigStore implements ConfigStore {
         return file;
     }
 
-    private void persist(byte[] bytes) {
+    /**
+     * Makes {@code bytes} the durable content of {@code config.json}. On failure nothing the caller
+     * can observe has changed: the backup (if written) holds exactly what {@code config.json} still
+     * holds, and the temporary file is gone.
+     */
+    private void persist(byte[] bytes, long keptVersion) {
         try {
             if (currentBytes != null) {
-                DurableFiles.writeAtomically(backup, currentBytes);
+                DurableFiles.writeAtomically(backup, currentBytes, writes);
             }
-            DurableFiles.writeAtomically(file, bytes);
+            DurableFiles.writeAtomically(file, bytes, writes);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            LOG.errorf("Configuration version %d could not be stored in %s (%s); version %d stays in effect",
+                    keptVersion + 1, file.getParent(), e.getMessage(), keptVersion);
+            undoIfReplaced(bytes, keptVersion);
+            throw new ConfigStorageException(file.getParent(), keptVersion, e);
+        }
+    }
+
+    /**
+     * A failure after the rename (forcing the directory) leaves the refused version visible in
+     * {@code config.json}, where a restart would load it although it was never put into effect:
+     * puts back what is in effect.
+     */
+    private void undoIfReplaced(byte[] refused, long keptVersion) {
+        if (!holds(refused)) {
+            return;
+        }
+        try {
+            if (currentBytes == null) {
+                Files.delete(file);
+            } else {
+                DurableFiles.writeAtomically(file, currentBytes, writes);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (holds(refused)) {
+                LOG.errorf("!!! %s holds configuration version %d, which is NOT in effect, and could not be set back "
+                        + "to version %d (%s): a restart would load version %d", file, keptVersion + 1, keptVersion,
+                        e.getMessage(), keptVersion + 1);
+            }
+        }
+    }
+
+    /** Whether {@code config.json} holds exactly {@code content}; false when it is missing or unreadable. */
+    private boolean holds(byte[] content) {
+        try {
+            return Files.exists(file) && Arrays.equals(Files.readAllBytes(file), content);
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -204,7 +254,7 @@ public class FileConfigStore implements ConfigStore {
             keptAside = file.resolveSibling(CONFIG_FILE + CORRUPT_SUFFIX + System.currentTimeMillis());
             Files.move(file, keptAside, StandardCopyOption.ATOMIC_MOVE);
         }
-        DurableFiles.writeAtomically(file, backupBytes);
+        DurableFiles.writeAtomically(file, backupBytes, writes);
         currentBytes = backupBytes;
         LOG.errorf("!!! %s could not be read (%s). Loaded the backup %s instead: configuration version %d "
                         + "(%d databases, %d users). Changes made after that version are LOST%s.",

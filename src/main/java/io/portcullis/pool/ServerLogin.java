@@ -64,7 +64,7 @@ final class ServerLogin {
             }
             socket = ar.result();
             timer = vertx.setTimer(loginTimeout.toMillis(), t -> fail(BackendUnavailable.refused(db,
-                    "no answer to the login within " + loginTimeout.toSeconds() + " s")));
+                    "no answer to the login within " + readable(loginTimeout) + " (serverLoginTimeout)")));
             socket.handler(this::onData);
             socket.closeHandler(v -> fail(BackendUnavailable.refused(db, "the backend closed the connection during login")));
             socket.exceptionHandler(e -> fail(BackendUnavailable.connect(db, e)));
@@ -75,6 +75,12 @@ final class ServerLogin {
             socket.write(FrontendMessages.startupMessage(startup));
         });
         return result.future();
+    }
+
+    /** "3 s", or "500 ms" where whole seconds would round a short timeout down to "0 s". */
+    private static String readable(Duration timeout) {
+        long millis = timeout.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     private void onData(Buffer chunk) {
