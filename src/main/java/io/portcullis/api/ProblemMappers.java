@@ -3,6 +3,7 @@ package io.portcullis.api;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigStoreUnavailableException;
 import io.portcullis.config.VersionConflictException;
 import io.portcullis.migrate.PgBouncerSyntaxException;
 import jakarta.ws.rs.WebApplicationException;
@@ -42,6 +43,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response versionConflict(VersionConflictException e, UriInfo uri) {
         return Problems.response(ProblemType.PRECONDITION_FAILED, e.getMessage(), path(uri));
+    }
+
+    /** The shared configuration store cannot be reached; the message says whether anything may have been stored. */
+    @ServerExceptionMapper
+    public Response storeUnavailable(ConfigStoreUnavailableException e, UriInfo uri) {
+        return Problems.response(ProblemType.UNAVAILABLE, e.getMessage(), path(uri));
     }
 
     /** JSON of the wrong shape: unknown field, wrong type, bad enum value. */
