@@ -126,7 +126,7 @@ public final class PostgresConfigStore implements ConfigStore, AutoCloseable {
         } catch (SQLException e) {
             throw new ConfigStoreUnavailableException("the configuration store (" + settings.redactedUrl() + ") "
                     + (committing ? "broke off during the commit: the change may or may not be stored; read the "
-                    + "configuration again before retrying" : "cannot be written: " + e.getMessage()
+                    + "configuration again before retrying" : "cannot be written: " + PostgresConnector.describe(e)
                     + "; nothing was stored"), e);
         }
     }
@@ -200,13 +200,13 @@ public final class PostgresConfigStore implements ConfigStore, AutoCloseable {
                 return loaded;
             } catch (SQLException e) {
                 if (!PostgresConnector.isTransient(e)) {
-                    throw new ConfigException("cannot start: the " + settings + " refuses us: " + e.getMessage(), e);
+                    throw new ConfigException("cannot start: the " + settings + " refuses us: " + PostgresConnector.describe(e), e);
                 }
                 if (System.nanoTime() > deadline) {
                     throw new ConfigException("cannot start: the " + settings + " stayed unreachable for "
-                            + STARTUP_WAIT.toSeconds() + "s: " + e.getMessage(), e);
+                            + STARTUP_WAIT.toSeconds() + "s: " + PostgresConnector.describe(e), e);
                 }
-                LOG.warnf("Waiting for the configuration store: %s", e.getMessage());
+                LOG.warnf("Waiting for the configuration store: %s", PostgresConnector.describe(e));
                 sleep(STARTUP_RETRY);
             }
         }
@@ -227,6 +227,11 @@ public final class PostgresConfigStore implements ConfigStore, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ConfigException("interrupted while waiting for the configuration store");
         }
+    }
+
+    /** Whether this replica is subscribed to other replicas' changes right now (for tests and diagnostics). */
+    boolean listening() {
+        return watcher.listening();
     }
 
     /** Stops the watcher; {@link #current()} keeps answering with the last snapshot. */

@@ -37,6 +37,8 @@ final class PostgresConfigWatcher implements Runnable {
     private final Duration pollInterval;
     private final Thread thread;
     private volatile boolean closed;
+    /** True while a LISTEN is in place and everything stored before it has been read. */
+    private volatile boolean listening;
 
     PostgresConfigWatcher(PostgresConfigStore store, PostgresConnector connector, PostgresConfigTable table,
                           Duration pollInterval) {
@@ -61,13 +63,15 @@ final class PostgresConfigWatcher implements Runnable {
                 // Anything written before LISTEN took effect is read here; anything after arrives as a notification.
                 refresh(connection);
                 store.reachable();
+                listening = true;
                 backoff = FIRST_BACKOFF;
                 watch(connection);
             } catch (SQLException | RuntimeException e) {
+                listening = false;
                 if (closed) {
                     return;
                 }
-                store.unreachable(describe(e));
+                store.unreachable(PostgresConnector.describe(e));
                 LOG.debugf(e, "Configuration watch failed; retrying in %d ms", backoff.toMillis());
                 pause(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
@@ -116,20 +120,16 @@ final class PostgresConfigWatcher implements Runnable {
         }
     }
 
-    /** A reason for readiness and the log: the SQLSTATE and message, which never carry the password. */
-    private static String describe(Exception e) {
-        if (e instanceof SQLException sql && sql.getSQLState() != null) {
-            return sql.getMessage() + " (SQLSTATE " + sql.getSQLState() + ")";
-        }
-        return String.valueOf(e.getMessage());
-    }
-
     private void pause(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             // Only close() interrupts this thread; the loop sees the flag next.
         }
+    }
+
+    boolean listening() {
+        return listening;
     }
 
     void close() {

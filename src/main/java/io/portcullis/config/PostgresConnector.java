@@ -54,6 +54,14 @@ final class PostgresConnector {
         return connection;
     }
 
+    /** A reason for the log, readiness and API errors: message and SQLSTATE, which never carry the password. */
+    static String describe(Exception e) {
+        if (e instanceof SQLException sql && sql.getSQLState() != null) {
+            return sql.getMessage() + " (SQLSTATE " + sql.getSQLState() + ")";
+        }
+        return String.valueOf(e.getMessage());
+    }
+
     /** Whether retrying later may succeed (the store is down or restarting), as opposed to a refusal. */
     static boolean isTransient(SQLException e) {
         String state = e.getSQLState();
