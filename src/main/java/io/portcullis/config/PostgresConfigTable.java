@@ -48,8 +48,15 @@ final class PostgresConfigTable {
         return table;
     }
 
-    /** Creates the table if it is missing, under the writers' lock so that replicas starting together do not race. */
+    /**
+     * Creates the table if it is missing, under the writers' lock so that replicas starting together do not race.
+     * Looks first: {@code CREATE TABLE IF NOT EXISTS} demands CREATE on the schema even when the table exists,
+     * and a role that was only granted SELECT and INSERT on a table an administrator made must still start.
+     */
     void create(Connection connection) throws SQLException {
+        if (exists(connection)) {
+            return;
+        }
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
@@ -65,6 +72,16 @@ final class PostgresConfigTable {
             throw e;
         } finally {
             connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private boolean exists(Connection connection) throws SQLException {
+        try (PreparedStatement lookup = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            lookup.setString(1, table);
+            try (ResultSet found = lookup.executeQuery()) {
+                found.next();
+                return found.getBoolean(1);
+            }
         }
     }
 

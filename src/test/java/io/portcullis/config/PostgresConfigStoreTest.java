@@ -224,6 +224,31 @@ class PostgresConfigStoreTest {
     }
 
     @Test
+    void aRoleWithOnlySelectAndInsertOnAnExistingTableCanRunAReplica() throws Exception {
+        open(NO_POLL, new CopyOnWriteArrayList<>()).update(ConfigStore.ANY_VERSION, c -> c.withDatabase(db("made-by-owner")));
+        String role = table + "_writer";
+        String password = "pw-" + UUID.randomUUID();
+        try (Connection c = pg.connectAsSuperuser(pg.database()); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'");
+            s.execute("GRANT SELECT, INSERT ON " + table + " TO " + role);
+        }
+        try {
+            PostgresConfigStore limited = open(settings(pg.jdbcUrl(pg.database()), role, password, NO_POLL),
+                    new CopyOnWriteArrayList<>());
+            assertEquals(1, limited.current().version());
+            assertEquals(2, limited.update(1, c -> c.withDatabase(db("by-limited-role"))).version());
+        } finally {
+            opened.forEach(PostgresConfigStore::close);
+            opened.clear();
+            try (Connection c = pg.connectAsSuperuser(pg.database()); Statement s = c.createStatement()) {
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
+                s.execute("DROP OWNED BY " + role);
+                s.execute("DROP ROLE " + role);
+            }
+        }
+    }
+
+    @Test
     void aRefusingStoreFailsStartupAtOnceWithoutThePassword() {
         PostgresStoreSettings wrong = settings(pg.jdbcUrl(pg.database()), pg.scramUser(), "not-the-password", NO_POLL);
         long started = System.nanoTime();
