@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -21,6 +20,10 @@ import java.util.Optional;
  * {@code postgresql} the shared {@link PostgresConfigStore} that several replicas use together. The PostgreSQL
  * driver is only loaded when that store is selected. Produced at startup so that an unreadable configuration
  * or an unreachable store stops the gateway before it listens, with a message naming the setting.
+ *
+ * <p>{@code @ApplicationScoped}, not {@code @Singleton}: beans that Quarkus creates during static
+ * initialization (REST filters and mappers) inject the store, and without a client proxy the store would be
+ * created then, which the native image runs at build time, baking the build machine's configuration in.
  */
 @ApplicationScoped
 public class ConfigStoreProducer {
@@ -28,7 +31,7 @@ public class ConfigStoreProducer {
     private static final Logger LOG = Logger.getLogger(ConfigStoreProducer.class);
 
     @Produces
-    @Singleton
+    @ApplicationScoped
     @Startup
     @DefaultBean
     ConfigStore configStore(
