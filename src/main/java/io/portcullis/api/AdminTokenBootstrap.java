@@ -3,6 +3,8 @@ package io.portcullis.api;
 import io.portcullis.config.ApiToken;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigStore;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.VersionConflictException;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -27,6 +29,8 @@ public class AdminTokenBootstrap {
     public static final String TOKEN_NAME = "bootstrap";
     /** Shorter configured tokens are refused: an admin token must not be guessable. */
     public static final int MIN_TOKEN_LENGTH = 16;
+    /** Concurrent writers (other replicas starting) can make a conditional write fail; this many tries, then give up. */
+    static final int GENERATE_ATTEMPTS = 5;
 
     private static final Logger LOG = Logger.getLogger(AdminTokenBootstrap.class);
 
@@ -49,15 +53,26 @@ public class AdminTokenBootstrap {
             installIfChanged(store, ApiTokens.sha256Hex(token.get()));
             return Optional.empty();
         }
-        if (store.current().tokens().stream().anyMatch(t -> ApiToken.ADMIN.equals(t.role()))) {
-            return Optional.empty();
+        for (int attempt = 0; attempt < GENERATE_ATTEMPTS; attempt++) {
+            GatewayConfig seen = store.current();
+            if (seen.tokens().stream().anyMatch(t -> ApiToken.ADMIN.equals(t.role()))) {
+                return Optional.empty();
+            }
+            String generated = ApiTokens.generate(random);
+            try {
+                // Based on the version checked: with a shared store, a replica starting at the same moment may
+                // have stored its own admin token since; then that one stands and this one is dropped.
+                install(store, seen.version(), ApiTokens.sha256Hex(generated));
+            } catch (VersionConflictException e) {
+                continue;
+            }
+            // The one place a secret is logged, on purpose and once: nobody could reach the API otherwise,
+            // and only the hash is kept. Set portcullis.admin-token to choose the token instead.
+            LOG.warnf("Generated the admin API token (shown only this once; only its hash is stored): %s", generated);
+            return Optional.of(generated);
         }
-        String generated = ApiTokens.generate(random);
-        install(store, ApiTokens.sha256Hex(generated));
-        // The one place a secret is logged, on purpose and once: nobody could reach the API otherwise,
-        // and only the hash is kept. Set portcullis.admin-token to choose the token instead.
-        LOG.warnf("Generated the admin API token (shown only this once; only its hash is stored): %s", generated);
-        return Optional.of(generated);
+        throw new ConfigException("cannot store a generated admin token: the configuration kept changing during "
+                + GENERATE_ATTEMPTS + " attempts; set " + ADMIN_TOKEN + " instead");
     }
 
     private static void installIfChanged(ConfigStore store, String hash) {
@@ -70,7 +85,11 @@ public class AdminTokenBootstrap {
     }
 
     private static void install(ConfigStore store, String hash) {
-        store.update(ConfigStore.ANY_VERSION, config -> {
+        install(store, ConfigStore.ANY_VERSION, hash);
+    }
+
+    private static void install(ConfigStore store, long expectedVersion, String hash) {
+        store.update(expectedVersion, config -> {
             List<ApiToken> tokens = new ArrayList<>();
             for (ApiToken t : config.tokens()) {
                 if (!t.name().equals(TOKEN_NAME)) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigStorageException;
+import io.portcullis.config.ConfigStoreUnavailableException;
 import io.portcullis.config.VersionConflictException;
 import io.portcullis.migrate.PgBouncerSyntaxException;
 import jakarta.ws.rs.WebApplicationException;
@@ -52,6 +53,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response versionConflict(VersionConflictException e, UriInfo uri) {
         return Problems.response(ProblemType.PRECONDITION_FAILED, e.getMessage(), path(uri));
+    }
+
+    /** The shared configuration store cannot be reached; the message says whether anything may have been stored. */
+    @ServerExceptionMapper
+    public Response storeUnavailable(ConfigStoreUnavailableException e, UriInfo uri) {
+        return Problems.response(ProblemType.UNAVAILABLE, e.getMessage(), path(uri));
     }
 
     /** JSON of the wrong shape: unknown field, wrong type, bad enum value. */

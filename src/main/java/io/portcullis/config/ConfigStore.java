@@ -1,5 +1,6 @@
 package io.portcullis.config;
 
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,4 +26,13 @@ public interface ConfigStore {
      * @throws ConfigStorageException when the result cannot be stored (disk full, I/O error); nothing changes
      */
     GatewayConfig update(long expectedVersion, UnaryOperator<GatewayConfig> change);
+
+    /**
+     * Why the store behind this one cannot be reached right now, in words for an operator; empty when it can.
+     * While it cannot, {@link #current()} is the last snapshot seen and writes fail. The embedded file store
+     * is always reachable.
+     */
+    default Optional<String> problem() {
+        return Optional.empty();
+    }
 }

@@ -1,17 +1,5 @@
 package io.portcullis.config;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.quarkus.arc.DefaultBean;
-import io.quarkus.runtime.Startup;
-import io.quarkus.runtime.annotations.RegisterForReflection;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -45,13 +33,9 @@ import java.util.function.UnaryOperator;
  * are serialized by one lock, block on disk I/O (call them from a worker thread) and publish one
  * {@link ConfigChanged} after the file is durable, while still holding the lock so observers see
  * changes in version order.
+ *
+ * <p>Made by {@link ConfigStoreProducer} unless {@code portcullis.config.store} selects another store.
  */
-@ApplicationScoped
-@DefaultBean
-@Startup
-@RegisterForReflection(targets = {ConfigDocument.class, GatewayConfig.class, DatabaseConfig.class,
-        UserConfig.class, ApiToken.class, ServerTls.class, PoolMode.class, AuthMethod.class, TlsConfig.class,
-        SettingsConfig.class})
 public class FileConfigStore implements ConfigStore {
 
     public static final String CONFIG_FILE = "config.json";
@@ -63,20 +47,13 @@ public class FileConfigStore implements ConfigStore {
     private final Path file;
     private final Path backup;
     private final Consumer<ConfigChanged> publisher;
-    private final ObjectMapper mapper;
     private final FileWrites writes;
+    private final ConfigCodec codec = new ConfigCodec();
     private final ReentrantLock writeLock = new ReentrantLock();
     /** The newest durable snapshot. */
     private volatile GatewayConfig current;
     /** Exactly what {@code config.json} holds, or null before the first write. Guarded by writeLock. */
     private byte[] currentBytes;
-
-    @Inject
-    FileConfigStore(@ConfigProperty(name = SettingNames.DATA_DIR, defaultValue = SettingNames.DATA_DIR_DEFAULT)
-                    String dataDir,
-                    Event<ConfigChanged> events) {
-        this(Path.of(dataDir), events::fire);
-    }
 
     /**
      * Loads (or recovers) the stored configuration from {@code dataDir}, creating the directory.
@@ -95,14 +72,6 @@ public class FileConfigStore implements ConfigStore {
         this.file = dir.resolve(CONFIG_FILE);
         this.backup = dir.resolve(BACKUP_FILE);
         this.publisher = Objects.requireNonNull(publisher);
-        this.mapper = JsonMapper.builder()
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .addModule(SettingDurations.jsonModule())
-                .build();
         writeLock.lock();
         try {
             DurableFiles.createDirectories(dir);
@@ -264,54 +233,11 @@ public class FileConfigStore implements ConfigStore {
     }
 
     private GatewayConfig parse(byte[] bytes) {
-        ConfigDocument document;
-        try {
-            document = mapper.readValue(bytes, ConfigDocument.class);
-        } catch (JacksonException e) {
-            // The original message may quote file content (sealed values, hashes): say only where.
-            throw new ConfigException(describe(e), e);
-        } catch (IOException e) {
-            throw new ConfigException("it cannot be read: " + e.getMessage(), e);
-        }
-        if (document == null || document.config() == null) {
-            throw new ConfigException("it holds no configuration");
-        }
-        if (document.format() != ConfigDocument.CURRENT_FORMAT) {
-            throw new ConfigException("it is in format " + document.format() + ", but this Portcullis reads format "
-                    + ConfigDocument.CURRENT_FORMAT + (document.format() > ConfigDocument.CURRENT_FORMAT
-                    ? " (written by a newer version?)" : ""));
-        }
-        GatewayConfig config = document.config();
-        ConfigValidator.validate(config);
-        return config;
-    }
-
-    private static String describe(JacksonException e) {
-        var location = e.getLocation();
-        String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException unknown) {
-            return "unknown field '" + unknown.getPropertyName() + "'" + where;
-        }
-        if (e instanceof com.fasterxml.jackson.core.io.JsonEOFException
-                || String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input")) {
-            return "it ends early (truncated)" + where;
-        }
-        if (e instanceof com.fasterxml.jackson.databind.DatabindException) {
-            Throwable cause = e.getCause();
-            if (cause instanceof ConfigException config) {
-                return config.getMessage() + where;
-            }
-            return "it does not match the configuration format" + where;
-        }
-        return "it is not valid JSON (truncated or damaged)" + where;
+        return codec.parse(bytes);
     }
 
     private byte[] serialize(GatewayConfig config) {
-        try {
-            return mapper.writeValueAsBytes(new ConfigDocument(ConfigDocument.CURRENT_FORMAT, config));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialize the configuration", e);
-        }
+        return codec.serialize(config);
     }
 
     private static void removeLeftoverTemporaries(Path dir) throws IOException {

@@ -13,6 +13,23 @@ public final class SettingNames {
     /** Base64 of the 32-byte key that seals backend passwords; overrides {@code <data-dir>/secret.key}. */
     public static final String SECRET_KEY = "portcullis.secret-key";
 
+    /** Which {@link ConfigStore} holds the configuration: {@value #STORE_FILE} (default) or {@value #STORE_POSTGRESQL}. */
+    public static final String CONFIG_STORE = "portcullis.config.store";
+    public static final String STORE_FILE = "file";
+    public static final String STORE_POSTGRESQL = "postgresql";
+
+    /** JDBC URL of the shared store, e.g. {@code jdbc:postgresql://db:5432/portcullis?sslmode=verify-full}. */
+    public static final String POSTGRESQL_URL = "portcullis.config.postgresql.url";
+    public static final String POSTGRESQL_USERNAME = "portcullis.config.postgresql.username";
+    /** Never logged; set it through the environment ({@code PORTCULLIS_CONFIG_POSTGRESQL_PASSWORD}) or a secret. */
+    public static final String POSTGRESQL_PASSWORD = "portcullis.config.postgresql.password";
+    /** The history table, optionally schema-qualified; its name is also the LISTEN/NOTIFY channel. */
+    public static final String POSTGRESQL_TABLE = "portcullis.config.postgresql.table";
+    public static final String POSTGRESQL_TABLE_DEFAULT = "portcullis_config";
+    /** How often each replica reads the newest version even without a notification (missed ones, reconnects). */
+    public static final String POSTGRESQL_POLL_INTERVAL = "portcullis.config.postgresql.poll-interval";
+    public static final String POSTGRESQL_POLL_INTERVAL_DEFAULT = "10s";
+
     private SettingNames() {
     }
 }

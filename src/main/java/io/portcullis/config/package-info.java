@@ -1,7 +1,9 @@
 /**
  * The configuration: an immutable model ({@link io.portcullis.config.GatewayConfig} and its records),
  * its validation, the {@link io.portcullis.config.ConfigStore} that persists it (an embedded JSON file
- * by default) and the one change event published after every stored write. Also the sealing of
+ * by default, {@link io.portcullis.config.PostgresConfigStore} shared by replicas, chosen by
+ * {@link io.portcullis.config.ConfigStoreProducer}) and the one change event published after every stored
+ * write or, with the shared store, after every newer version another replica stored. Also the sealing of
  * backend secrets at rest ({@link io.portcullis.config.SecretBox}), and the process-wide settings in force
  * ({@link io.portcullis.config.LiveSettings}: stored overrides over the application property defaults).
  *
