@@ -356,10 +356,18 @@ def build_table(rows):
             "direct_latency_ms": d.get("latency_ms"), "pgbouncer_latency_ms": b.get("latency_ms"),
             "portcullis_latency_ms": p.get("latency_ms"),
             "pgbouncer_cpu_cores": b.get("proxy_cpu_cores"), "portcullis_cpu_cores": p.get("proxy_cpu_cores"),
+            "pgbouncer_cpu_us_per_txn": cpu_per_transaction(b), "portcullis_cpu_us_per_txn": cpu_per_transaction(p),
             "portcullis_peak_rss_mib": p.get("proxy_peak_rss_mib"),
             "errors": {t: r["error"] for t, r in cell.items() if "error" in r} or None,
         })
     return table
+
+
+def cpu_per_transaction(row):
+    """The proxy's CPU microseconds per transaction in one run: how much work a transaction costs it. Less
+    sensitive to what else the machine does than TPS, which on 2 shared cores mostly says who got the CPU."""
+    cores, tps = row.get("proxy_cpu_cores"), row.get("tps")
+    return round(cores / tps * 1e6, 1) if cores and tps else None
 
 
 def fmt(value, digits=0):
@@ -382,8 +390,8 @@ def markdown(result):
              "- scripts: `select1` = `SELECT 1;`; `trades` = `SELECT ts, sym, price, qty FROM trades WHERE price > :p "
              f"LIMIT 10` ({TRADES_ROWS:,} rows); `-C` = a new TLS connection (and login) per transaction", "",
              "| script | mode | clients | direct TPS | PgBouncer TPS | Portcullis TPS | P/PgB | P/direct "
-             "| latency ms direct / PgB / P | CPU cores PgB / P |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---|---|"]
+             "| latency ms direct / PgB / P | CPU cores PgB / P | CPU µs/txn PgB / P |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---|---|---|"]
     for row in table:
         lines.append(
             f"| {row['script']} | {row['mode']}{' -C' if row['connect_each'] else ''} | {row['clients']} "
@@ -391,7 +399,8 @@ def markdown(result):
             f"| {fmt(row['portcullis_vs_pgbouncer'], 2)} | {fmt(row['portcullis_vs_direct'], 2)} "
             f"| {fmt(row['direct_latency_ms'], 3)} / {fmt(row['pgbouncer_latency_ms'], 3)} / "
             f"{fmt(row['portcullis_latency_ms'], 3)} "
-            f"| {fmt(row['pgbouncer_cpu_cores'], 2)} / {fmt(row['portcullis_cpu_cores'], 2)} |")
+            f"| {fmt(row['pgbouncer_cpu_cores'], 2)} / {fmt(row['portcullis_cpu_cores'], 2)} "
+            f"| {fmt(row['pgbouncer_cpu_us_per_txn'], 1)} / {fmt(row['portcullis_cpu_us_per_txn'], 1)} |")
     errors = [r for r in table if r["errors"]]
     if errors:
         lines += ["", "Failed runs:"]
