@@ -98,12 +98,7 @@ public class FileConfigStore implements ConfigStore {
             if (expectedVersion != ANY_VERSION && expectedVersion != before.version()) {
                 throw new VersionConflictException(expectedVersion, before.version());
             }
-            GatewayConfig changed = change.apply(before);
-            if (changed == null) {
-                throw new IllegalStateException("a configuration change returned no configuration");
-            }
-            GatewayConfig after = changed.withVersion(before.version() + 1);
-            ConfigValidator.validate(after);
+            GatewayConfig after = NextVersion.of(before, change);
             byte[] bytes = serialize(after);
             persist(bytes, before.version());
             current = after;

@@ -107,12 +107,7 @@ public final class PostgresConfigStore implements ConfigStore, AutoCloseable {
                     advanceTo(before);
                     throw new VersionConflictException(expectedVersion, before.version());
                 }
-                GatewayConfig changed = change.apply(before);
-                if (changed == null) {
-                    throw new IllegalStateException("a configuration change returned no configuration");
-                }
-                GatewayConfig after = changed.withVersion(before.version() + 1);
-                ConfigValidator.validate(after);
+                GatewayConfig after = NextVersion.of(before, change);
                 table.append(connection, after.version(), codec.serialize(after), writer);
                 committing = true;
                 connection.commit();

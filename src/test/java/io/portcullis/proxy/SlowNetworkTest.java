@@ -217,18 +217,11 @@ class SlowNetworkTest {
     }
 
     private PoolStats awaitNoneOpen(String database) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        PoolStats now = stats(database);
-        while (now.open() != 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            now = stats(database);
-        }
-        return now;
+        return PoolProbe.awaitNoneOpen(pools, database);
     }
 
     private PoolStats stats(String database) {
-        return pools.stats().stream().filter(s -> s.database().equals(database)).findFirst()
-                .orElse(new PoolStats(database, 0, 0, 0, 0, 0, 0, 0));
+        return PoolProbe.stats(pools, database);
     }
 
     @Test
