@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -70,13 +68,7 @@ class GracefulDrainIT {
         int httpPort = FreePorts.next();
         Path dataDir = Files.createTempDirectory(Path.of("target"), "drain-");
         Path log = dataDir.resolve("gateway.log");
-        Map<String, String> properties = new java.util.LinkedHashMap<>();
-        properties.put("portcullis.data-dir", dataDir.toString());
-        properties.put("portcullis.listen.host", "127.0.0.1");
-        properties.put("portcullis.listen.port", String.valueOf(wirePort));
-        properties.put("quarkus.http.host", "127.0.0.1");
-        properties.put("quarkus.http.port", String.valueOf(httpPort));
-        properties.put("portcullis.admin-token", TOKEN);
+        Map<String, String> properties = PackagedApplication.gatewayProperties(dataDir, wirePort, httpPort, TOKEN);
         properties.put("portcullis.shutdown.delay", DELAY.toSeconds() + "s");
         properties.put("portcullis.shutdown.timeout", TIMEOUT.toSeconds() + "s");
         gateway = new ProcessBuilder(PackagedApplication.built().command(properties))
@@ -84,7 +76,7 @@ class GracefulDrainIT {
         HttpClient http = HttpClient.newHttpClient();
         URI ready = URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (status(http, ready) != 200) {
+        while (PackagedApplication.httpStatus(http, ready) != 200) {
             assertTrue(System.nanoTime() < deadline && gateway.isAlive(), "gateway became ready; log: " + Files.readString(log));
             Thread.sleep(200);
         }
@@ -106,7 +98,7 @@ class GracefulDrainIT {
         long signalled = System.nanoTime();
         gateway.destroy(); // SIGTERM
         Thread.sleep(300);
-        assertEquals(503, status(http, ready), "readiness DOWN as soon as the drain starts");
+        assertEquals(503, PackagedApplication.httpStatus(http, ready), "readiness DOWN as soon as the drain starts");
         assertTrue(gateway.waitFor(DELAY.plus(TIMEOUT).toSeconds() + 15, TimeUnit.SECONDS), "the gateway exited");
         assertTrue(System.nanoTime() - signalled < DELAY.plus(TIMEOUT).plusSeconds(10).toNanos(), "exited within the drain time");
 
@@ -154,12 +146,4 @@ class GracefulDrainIT {
         }
     }
 
-    private static int status(HttpClient http, URI uri) {
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
 }

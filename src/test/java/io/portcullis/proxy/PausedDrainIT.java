@@ -2,6 +2,7 @@ package io.portcullis.proxy;
 
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.FreePorts;
+import io.portcullis.testing.PackagedApplication;
 import io.portcullis.testing.PostgresServer;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -11,8 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +19,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -60,18 +58,17 @@ class PausedDrainIT {
         int httpPort = FreePorts.next();
         Path dataDir = Files.createTempDirectory(Path.of("target"), "paused-drain-");
         Path log = dataDir.resolve("gateway.log");
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
-        assertTrue(Files.exists(jar), "packaged gateway at " + jar);
-        gateway = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dportcullis.data-dir=" + dataDir, "-Dportcullis.listen.host=127.0.0.1",
-                "-Dportcullis.listen.port=" + wirePort, "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + httpPort,
-                "-Dportcullis.admin-token=" + TOKEN, "-Dportcullis.shutdown.delay=" + DELAY.toSeconds() + "s",
-                "-Dportcullis.shutdown.timeout=" + TIMEOUT.toSeconds() + "s", "-jar", jar.toString()))
+        // Whichever artifact the build packaged: the native executable under -Dnative (a fixed path to the
+        // fast-jar here used to test the JVM build there too).
+        Map<String, String> properties = PackagedApplication.gatewayProperties(dataDir, wirePort, httpPort, TOKEN);
+        properties.put("portcullis.shutdown.delay", DELAY.toSeconds() + "s");
+        properties.put("portcullis.shutdown.timeout", TIMEOUT.toSeconds() + "s");
+        gateway = new ProcessBuilder(PackagedApplication.built().command(properties))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         HttpClient http = HttpClient.newHttpClient();
         URI ready = URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (status(http, ready) != 200) {
+        while (PackagedApplication.httpStatus(http, ready) != 200) {
             assertTrue(System.nanoTime() < deadline && gateway.isAlive(), "gateway became ready; log: " + Files.readString(log));
             Thread.sleep(200);
         }
@@ -122,12 +119,4 @@ class PausedDrainIT {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
     }
 
-    private static int status(HttpClient http, URI uri) {
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
 }

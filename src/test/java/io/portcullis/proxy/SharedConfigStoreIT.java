@@ -25,12 +25,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -103,13 +101,7 @@ class SharedConfigStoreIT {
         int httpPort = FreePorts.next();
         Path dataDir = Files.createTempDirectory(Path.of("target"), "replica-" + name + "-");
         Path log = dataDir.resolve("gateway.log");
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("portcullis.data-dir", dataDir.toString());
-        properties.put("portcullis.listen.host", "127.0.0.1");
-        properties.put("portcullis.listen.port", String.valueOf(wirePort));
-        properties.put("quarkus.http.host", "127.0.0.1");
-        properties.put("quarkus.http.port", String.valueOf(httpPort));
-        properties.put("portcullis.admin-token", TOKEN);
+        Map<String, String> properties = PackagedApplication.gatewayProperties(dataDir, wirePort, httpPort, TOKEN);
         properties.put("portcullis.config.store", "postgresql");
         properties.put("portcullis.config.postgresql.url", pg.jdbcUrl(pg.database()));
         properties.put("portcullis.config.postgresql.table", table);
@@ -129,7 +121,7 @@ class SharedConfigStoreIT {
         HttpClient http = HttpClient.newHttpClient();
         URI ready = URI.create("http://127.0.0.1:" + replica.httpPort() + "/q/health/ready");
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (status(http, ready) != 200) {
+        while (PackagedApplication.httpStatus(http, ready) != 200) {
             assertTrue(System.nanoTime() < deadline && replica.process().isAlive(),
                     "replica became ready; log: " + Files.readString(replica.log()));
             Thread.sleep(200);
@@ -175,15 +167,6 @@ class SharedConfigStoreIT {
         props.setProperty("sslmode", "require");
         props.setProperty("connectTimeout", "5");
         return props;
-    }
-
-    private static int status(HttpClient http, URI uri) {
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
     }
 
     @Override

@@ -2,9 +2,15 @@ package io.portcullis.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -68,6 +74,31 @@ public final class PackagedApplication {
         }
         command.addAll(List.of(arguments));
         return command;
+    }
+
+    /**
+     * The system properties every started gateway needs: a data directory of its own, wire and HTTP on
+     * loopback ports, and the admin token. Callers add what their test is about.
+     */
+    public static Map<String, String> gatewayProperties(Path dataDir, int wirePort, int httpPort, String adminToken) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("portcullis.data-dir", dataDir.toString());
+        properties.put("portcullis.listen.host", "127.0.0.1");
+        properties.put("portcullis.listen.port", String.valueOf(wirePort));
+        properties.put("quarkus.http.host", "127.0.0.1");
+        properties.put("quarkus.http.port", String.valueOf(httpPort));
+        properties.put("portcullis.admin-token", adminToken);
+        return properties;
+    }
+
+    /** The HTTP status of a GET, or -1 when nothing answers (not started yet, or gone). */
+    public static int httpStatus(HttpClient http, URI uri) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     @Override
