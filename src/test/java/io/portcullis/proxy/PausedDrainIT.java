@@ -10,8 +10,6 @@ import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -65,13 +63,7 @@ class PausedDrainIT {
         properties.put("portcullis.shutdown.timeout", TIMEOUT.toSeconds() + "s");
         gateway = new ProcessBuilder(PackagedApplication.built().command(properties))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        HttpClient http = HttpClient.newHttpClient();
-        URI ready = URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (PackagedApplication.httpStatus(http, ready) != 200) {
-            assertTrue(System.nanoTime() < deadline && gateway.isAlive(), "gateway became ready; log: " + Files.readString(log));
-            Thread.sleep(200);
-        }
+        PackagedApplication.awaitReady(gateway, httpPort, log, Duration.ofSeconds(60));
         RequestSpecification api = RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(TOKEN)
                 .contentType(ContentType.JSON);
         api.body(Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(), "user", pg.scramUser(),

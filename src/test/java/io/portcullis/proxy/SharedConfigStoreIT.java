@@ -118,14 +118,7 @@ class SharedConfigStoreIT {
     }
 
     private static void awaitReady(Replica replica) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        URI ready = URI.create("http://127.0.0.1:" + replica.httpPort() + "/q/health/ready");
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (PackagedApplication.httpStatus(http, ready) != 200) {
-            assertTrue(System.nanoTime() < deadline && replica.process().isAlive(),
-                    "replica became ready; log: " + Files.readString(replica.log()));
-            Thread.sleep(200);
-        }
+        PackagedApplication.awaitReady(replica.process(), replica.httpPort(), replica.log(), START_TIMEOUT);
     }
 
     private static RequestSpecification api(Replica replica) {

@@ -91,6 +91,24 @@ public final class PackagedApplication {
         return properties;
     }
 
+    /**
+     * Waits until {@code gateway}'s readiness answers 200.
+     *
+     * @throws IllegalStateException with the gateway's log when it exits or is not ready within {@code timeout}
+     */
+    public static void awaitReady(Process gateway, int httpPort, Path log, Duration timeout)
+            throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        URI ready = URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (httpStatus(http, ready) != 200) {
+            if (System.nanoTime() - deadline > 0 || !gateway.isAlive()) {
+                throw new IllegalStateException("the gateway did not become ready; log: " + Files.readString(log));
+            }
+            Thread.sleep(200);
+        }
+    }
+
     /** The HTTP status of a GET, or -1 when nothing answers (not started yet, or gone). */
     public static int httpStatus(HttpClient http, URI uri) {
         try {
