@@ -1,6 +1,8 @@
 package io.portcullis.pool;
 
 import io.portcullis.config.DatabaseConfig;
+import io.portcullis.net.InboundBytes;
+import io.portcullis.net.OwnedBytes;
 import io.portcullis.prepared.ServerStatementCache;
 import io.portcullis.wire.FrameScanner;
 import io.portcullis.wire.MessageReader;
@@ -32,10 +34,20 @@ public final class ServerConnection {
     /** Receives what the backend sends while the connection is lent. Called on the connection's context. */
     public interface Sink {
         /**
+         * @param data                what was read; the sink may read it during the call only, unless it
+         *                            {@link #takesData() takes it}
          * @param endsOnFrameBoundary whether {@code data} ends exactly between two messages: only then
          *                            may the borrower write a message of its own to its client
          */
         void onServerData(Buffer data, boolean endsOnFrameBoundary);
+
+        /**
+         * Whether {@link #onServerData} takes what it is given, as {@link OwnedBytes} describes (sends or
+         * releases it, maybe later); otherwise the connection releases it after the call.
+         */
+        default boolean takesData() {
+            return false;
+        }
 
         void onServerClosed();
 
@@ -58,6 +70,7 @@ public final class ServerConnection {
     private final Set<String> statements = new LinkedHashSet<>();
     private final Set<String> portals = new LinkedHashSet<>();
     private final FrameScanner scanner;
+    private final InboundBytes inbound;
     /** What the gateway prepared here under its own names (transaction/statement pooling); null until used. */
     private ServerStatementCache preparedStatements;
 
@@ -91,7 +104,9 @@ public final class ServerConnection {
                 // An oversized ParameterStatus is forwarded but not remembered.
             }
         });
-        socket.handler(this::onData);
+        // The backend says nothing after the ReadyForQuery that ended the login, so nothing is lost
+        // between the login's handler and this one.
+        this.inbound = new InboundBytes(socket, context, this::onData);
         socket.closeHandler(v -> onClosed());
         socket.exceptionHandler(e -> socket.close());
     }
@@ -101,12 +116,21 @@ public final class ServerConnection {
             scanner.scan(data);
         } catch (RuntimeException e) {
             // A backend that breaks framing cannot be trusted with another byte.
+            OwnedBytes.release(data);
             close();
             return;
         }
         Sink current = sink;
-        if (current != null) {
+        if (current == null) {
+            OwnedBytes.release(data);
+        } else if (current.takesData()) {
             current.onServerData(data, scanner.atFrameBoundary());
+        } else {
+            try {
+                current.onServerData(data, scanner.atFrameBoundary());
+            } finally {
+                OwnedBytes.release(data);
+            }
         }
     }
 
@@ -126,6 +150,7 @@ public final class ServerConnection {
 
     private void onClosed() {
         closed = true;
+        inbound.discard();
         Sink current = sink;
         if (current != null) {
             current.onServerClosed();
@@ -141,6 +166,11 @@ public final class ServerConnection {
         socket.write(data, null);
     }
 
+    /** Sends a chunk read off a client socket and hands it over, as {@link OwnedBytes#send} does. Any thread. */
+    public void send(Buffer chunk) {
+        OwnedBytes.send(socket, chunk);
+    }
+
     public boolean writeQueueFull() {
         return socket.writeQueueFull();
     }
@@ -149,12 +179,13 @@ public final class ServerConnection {
         socket.drainHandler(handler);
     }
 
+    /** Stops reading from the backend (lazily, see {@link InboundBytes}); any thread. */
     public void pause() {
-        socket.pause();
+        inbound.pause();
     }
 
     public void resume() {
-        socket.resume();
+        inbound.resume();
     }
 
     /** The borrower starts receiving what the backend sends. */

@@ -5,6 +5,7 @@ import io.portcullis.auth.Md5Challenge;
 import io.portcullis.auth.ScramServerExchange;
 import io.portcullis.config.AuthMethod;
 import io.portcullis.config.UserConfig;
+import io.portcullis.net.InboundBytes;
 import io.portcullis.wire.BackendMessages;
 import io.portcullis.wire.BodyReader;
 import io.portcullis.wire.Frame;
@@ -39,6 +40,7 @@ final class ClientAuthentication {
 
     private final GatewayServices services;
     private final NetSocket socket;
+    private final InboundBytes inbound;
     private final String userName;
     private final UserConfig user;
     private final Consumer<UserConfig> onSuccess;
@@ -49,10 +51,11 @@ final class ClientAuthentication {
     private ScramServerExchange scram;
     private byte[] md5Salt;
 
-    ClientAuthentication(GatewayServices services, NetSocket socket, String userName, UserConfig user,
+    ClientAuthentication(GatewayServices services, NetSocket socket, InboundBytes inbound, String userName, UserConfig user,
                          Consumer<UserConfig> onSuccess, BiConsumer<SqlState, String> onFailure) {
         this.services = services;
         this.socket = socket;
+        this.inbound = inbound;
         this.userName = userName;
         this.user = user;
         this.onSuccess = onSuccess;
@@ -145,7 +148,7 @@ final class ClientAuthentication {
     /**
      * Answers {@code 28P01} after the login throttle's delay, the same way for every reason (unknown
      * user, wrong password, malformed exchange), so a guesser pays the delay and learns nothing from it.
-     * The socket is paused meanwhile: nothing the client sends is read or buffered.
+     * Reading is paused meanwhile: at most a few reads of what the client sends are held, none acted on.
      */
     private void failPassword() {
         String clientAddress = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
@@ -155,7 +158,7 @@ final class ClientAuthentication {
             onFailure.accept(SqlState.INVALID_PASSWORD, AuthenticationFailure.clientMessage(userName));
             return;
         }
-        socket.pause();
+        inbound.pause();
         services.vertx().setTimer(Math.max(1, delay.toMillis()),
                 t -> onFailure.accept(SqlState.INVALID_PASSWORD, AuthenticationFailure.clientMessage(userName)));
     }

@@ -4,6 +4,8 @@ import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.PoolMode;
 import io.portcullis.config.UserConfig;
+import io.portcullis.net.InboundBytes;
+import io.portcullis.net.OwnedBytes;
 import io.portcullis.pool.BackendUnavailable;
 import io.portcullis.pool.Pool;
 import io.portcullis.pool.ServerConnection;
@@ -51,6 +53,8 @@ final class ClientSession {
     private final NetSocket socket;
     private final Context context;
     private final StartupDecoder startup = new StartupDecoder();
+    /** Set in {@link #start()}: the client's reads, uncopied (see {@link InboundBytes}). */
+    private InboundBytes inbound;
     private final int processId;
     private final int cancelSecret;
 
@@ -106,7 +110,7 @@ final class ClientSession {
         addressCounted = true;
         loginTimeout = services.settings().current().clientLoginTimeout();
         loginTimer = services.vertx().setTimer(loginTimeout.toMillis(), t -> onLoginTimeout());
-        socket.handler(this::onData);
+        inbound = new InboundBytes(socket, context, this::onData);
         socket.closeHandler(v -> onClientClosed());
         socket.exceptionHandler(e -> LOG.debugf("client %s: %s", socket.remoteAddress(), e.getMessage()));
     }
@@ -119,15 +123,20 @@ final class ClientSession {
         return cancelSecret;
     }
 
+    /**
+     * Takes each read as {@link InboundBytes} delivers it: forwarding passes it on as it is, the login and
+     * console states (which keep partial messages between reads) get a heap copy.
+     */
     private void onData(Buffer chunk) {
         try {
             switch (state) {
-                case STARTUP -> onStartupData(chunk);
-                case AUTHENTICATING -> authentication.onData(chunk);
+                case STARTUP -> onStartupData(OwnedBytes.copyAndRelease(chunk));
+                case AUTHENTICATING -> authentication.onData(OwnedBytes.copyAndRelease(chunk));
                 case ACTIVE -> forwarding.fromClient(chunk);
-                case CONSOLE -> console.onData(chunk);
+                case CONSOLE -> console.onData(OwnedBytes.copyAndRelease(chunk));
                 default -> {
                     // TLS_HANDSHAKE and CONNECTING pause the socket; CLOSED ignores stragglers.
+                    OwnedBytes.release(chunk);
                 }
             }
         } catch (ProtocolViolation e) {
@@ -259,7 +268,7 @@ final class ClientSession {
         userName = message.user();
         UserConfig user = services.store().current().user(userName).orElse(null);
         state = State.AUTHENTICATING;
-        authentication = new ClientAuthentication(services, socket, userName, user,
+        authentication = new ClientAuthentication(services, socket, inbound, userName, user,
                 toConsole ? this::openConsole : this::onAuthenticated, this::fatal);
         authentication.begin();
     }
@@ -280,7 +289,7 @@ final class ClientSession {
         socket.write(BackendMessages.authenticationOk());
         state = State.CONNECTING;
         connectingSinceNanos = System.nanoTime();
-        socket.pause();
+        inbound.pause();
         Optional<Pool> pool = services.pools().pool(database.name());
         if (pool.isEmpty()) {
             fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database.name() + "\" does not exist");
@@ -324,7 +333,7 @@ final class ClientSession {
         pool.traffic().clientLoggedIn();
         ConnectionLog.loginSucceeded(socket.remoteAddress(), database.name(), startupMessage.user(), tlsDescription);
         socket.write(greeting);
-        forwarding = new Forwarding(socket, context, lender, poolMode, server, new Forwarding.Ending() {
+        forwarding = new Forwarding(socket, inbound, context, lender, poolMode, server, new Forwarding.Ending() {
             @Override
             public void terminated() {
                 onClientTerminated();
@@ -348,7 +357,7 @@ final class ClientSession {
         if (early.length() > 0) {
             forwarding.fromClient(early);
         }
-        socket.resume();
+        inbound.resume();
     }
 
     /**
@@ -371,7 +380,7 @@ final class ClientSession {
         state = State.CONSOLE;
         ConnectionLog.loginSucceeded(socket.remoteAddress(), startupMessage.database(), userName, tlsDescription);
         socket.write(greeting);
-        console = services.console().open(new ConsoleClient(socket, context, processId, userName, this::onClientTerminated));
+        console = services.console().open(new ConsoleClient(socket, inbound, context, processId, userName, this::onClientTerminated));
         Buffer early = authentication.remainder();
         if (early.length() > 0) {
             console.onData(early);
@@ -538,6 +547,9 @@ final class ClientSession {
             return;
         }
         state = State.CLOSED;
+        if (inbound != null) {
+            inbound.discard();
+        }
         ConnectionLog.disconnected(socket.remoteAddress(), startupMessage == null ? null : startupMessage.database(),
                 startupMessage == null ? null : startupMessage.user(), tlsDescription,
                 (System.nanoTime() - acceptedNanos) / 1_000_000,

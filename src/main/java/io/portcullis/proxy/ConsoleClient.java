@@ -1,5 +1,6 @@
 package io.portcullis.proxy;
 
+import io.portcullis.net.InboundBytes;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -12,13 +13,15 @@ import io.vertx.core.net.NetSocket;
 public final class ConsoleClient {
 
     private final NetSocket socket;
+    private final InboundBytes inbound;
     private final Context context;
     private final int id;
     private final String user;
     private final Runnable terminate;
 
-    ConsoleClient(NetSocket socket, Context context, int id, String user, Runnable terminate) {
+    ConsoleClient(NetSocket socket, InboundBytes inbound, Context context, int id, String user, Runnable terminate) {
         this.socket = socket;
+        this.inbound = inbound;
         this.context = context;
         this.id = id;
         this.user = user;
@@ -40,11 +43,11 @@ public final class ConsoleClient {
 
     /** Stops reading from the client until {@link #resumeReading()}. */
     public void pauseReading() {
-        socket.pause();
+        inbound.pause();
     }
 
     public void resumeReading() {
-        socket.resume();
+        inbound.resume();
     }
 
     /** Runs {@code action} on the client's event loop. */

@@ -1,6 +1,8 @@
 package io.portcullis.proxy;
 
 import io.portcullis.config.PoolMode;
+import io.portcullis.net.InboundBytes;
+import io.portcullis.net.OwnedBytes;
 import io.portcullis.pool.BackendUnavailable;
 import io.portcullis.pool.DatabaseTraffic;
 import io.portcullis.pool.Pool;
@@ -23,7 +25,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * The steady state of a session: bytes flow client ⇄ server as the Buffers they arrived in, with
+ * The steady state of a session: bytes flow client ⇄ server as the buffers Netty read them into
+ * (never copied, see {@link InboundBytes}; each chunk is sent on once or released), with
  * backpressure both ways. Only frame headers are read, to learn what the hand-over needs: the
  * named statements and portals the client creates and closes, whether every Sync/Query has been
  * answered, and the client's Terminate (kept from the server, whose connection goes back to the pool).
@@ -70,6 +73,7 @@ final class Forwarding implements ServerConnection.Sink {
     private static final int NO_TERMINATE = Integer.MIN_VALUE;
 
     private final NetSocket client;
+    private final InboundBytes clientReads;
     private final Context clientContext;
     private final Pool pool;
     private final SessionLender lender;
@@ -83,7 +87,7 @@ final class Forwarding implements ServerConnection.Sink {
     });
     /** Named statements in transaction and statement mode; null in session mode or when turned off. */
     private final StatementMapping mapping;
-    /** Client bytes that arrived while no server connection was attached. */
+    /** Client bytes that arrived while no server connection was attached; owned until sent or released. */
     private final Deque<Buffer> waiting = new ArrayDeque<>();
 
     /** Null between transactions in transaction and statement mode. */
@@ -101,6 +105,11 @@ final class Forwarding implements ServerConnection.Sink {
     private boolean untrackable;
     private int terminateAt = NO_TERMINATE;
     private volatile boolean borrowing; // also read by SHOW CLIENTS
+    /** Whether a drain handler was set on either socket for backpressure (and must be cleared on detach). */
+    private boolean clientDrainSet;
+    private boolean serverDrainSet;
+    /** Whether the attached server connection was paused for backpressure at some point. */
+    private boolean serverPaused;
     private volatile long borrowStartNanos;
     private boolean ended;
     private final DatabaseTraffic traffic;
@@ -115,9 +124,10 @@ final class Forwarding implements ServerConnection.Sink {
     /** When the oldest request still unanswered went out; meaningful in {@link Phase#RUNNING} only. */
     private long requestSinceNanos;
 
-    Forwarding(NetSocket client, Context clientContext, SessionLender lender, PoolMode mode, ServerConnection server,
+    Forwarding(NetSocket client, InboundBytes clientReads, Context clientContext, SessionLender lender, PoolMode mode, ServerConnection server,
                Ending ending) {
         this.client = client;
+        this.clientReads = clientReads;
         this.clientContext = clientContext;
         this.pool = lender.pool();
         this.lender = lender;
@@ -145,9 +155,10 @@ final class Forwarding implements ServerConnection.Sink {
         conn.attach(this);
     }
 
-    /** Client → server. Runs on the client's event loop. */
+    /** Client → server; takes the chunk ({@link OwnedBytes}). Runs on the client's event loop. */
     void fromClient(Buffer chunk) {
         if (ended) {
+            OwnedBytes.release(chunk);
             return;
         }
         lastActivityNanos = System.nanoTime();
@@ -155,6 +166,7 @@ final class Forwarding implements ServerConnection.Sink {
         traffic.receivedFromClient(chunk.length());
         if (server == null) {
             if (leavesBetweenTransactions(chunk)) {
+                OwnedBytes.release(chunk);
                 ending.terminated();
                 return;
             }
@@ -178,29 +190,43 @@ final class Forwarding implements ServerConnection.Sink {
 
     private void toServer(Buffer chunk) {
         terminateAt = NO_TERMINATE;
-        clientFrames.scan(chunk);
+        try {
+            clientFrames.scan(chunk);
+        } catch (RuntimeException e) {
+            OwnedBytes.release(chunk);
+            throw e;
+        }
         if (terminateAt != NO_TERMINATE) {
             if (terminateAt > 0) {
-                send(chunk.slice(0, terminateAt));
-            } else if (terminateAt < 0) {
-                untrackable = true; // part of the Terminate already went to the server
+                send(chunk.slice(0, terminateAt)); // sending the slice uses up the chunk
+            } else {
+                OwnedBytes.release(chunk);
+                if (terminateAt < 0) {
+                    untrackable = true; // part of the Terminate already went to the server
+                }
             }
             ending.terminated();
             return;
         }
         send(chunk);
         if (server.writeQueueFull()) {
-            client.pause();
-            server.drainHandler(v -> client.resume());
+            clientReads.pause();
+            serverDrainSet = true;
+            server.drainHandler(v -> clientReads.resume());
         }
     }
 
-    /** Client bytes to the server: as they are, or through the statement mapping. */
-    private void send(Buffer bytes) {
+    /**
+     * Client bytes to the server: as they are, or through the statement mapping. The mapping keeps
+     * pieces of what it is given between reads, so it gets a heap copy (the cost every read had before
+     * reads came uncopied).
+     */
+    private void send(Buffer chunk) {
         if (mapping == null) {
-            server.write(bytes);
+            server.send(chunk);
             return;
         }
+        Buffer bytes = OwnedBytes.copyAndRelease(chunk);
         Buffer renamed = mapping.toServer(bytes);
         if (renamed.length() > 0) {
             server.write(renamed);
@@ -220,7 +246,7 @@ final class Forwarding implements ServerConnection.Sink {
         }
         borrowing = true;
         borrowStartNanos = System.nanoTime();
-        client.pause();
+        clientReads.pause();
         lender.acquire().onComplete(ar -> {
             borrowing = false;
             if (ended) {
@@ -240,7 +266,7 @@ final class Forwarding implements ServerConnection.Sink {
             while (!waiting.isEmpty() && server != null && !ended) {
                 toServer(waiting.pollFirst());
             }
-            client.resume();
+            clientReads.resume();
         });
     }
 
@@ -292,6 +318,12 @@ final class Forwarding implements ServerConnection.Sink {
         }
     }
 
+    /** Forwarding sends what the backend sent on, or releases it. */
+    @Override
+    public boolean takesData() {
+        return true;
+    }
+
     /** Server → client. Called on the server connection's event loop; hops to ours when they differ. */
     @Override
     public void onServerData(Buffer data, boolean endsOnFrameBoundary) {
@@ -307,9 +339,11 @@ final class Forwarding implements ServerConnection.Sink {
 
     private void toClient(Buffer data, boolean endsOnFrameBoundary, ServerConnection from, long ready, byte status) {
         if (ended) {
+            OwnedBytes.release(data);
             return;
         }
         lastActivityNanos = System.nanoTime();
+        boolean mapped = false;
         if (from == server && from != null) {
             if (ready != deliveredReady) {
                 requestSinceNanos = lastActivityNanos; // a request was answered: the next one's clock starts
@@ -318,18 +352,25 @@ final class Forwarding implements ServerConnection.Sink {
             deliveredReady = ready;
             deliveredStatus = status;
             if (mapping != null) {
-                data = mapping.toClient(data);
+                data = mapping.toClient(OwnedBytes.copyAndRelease(data)); // it may keep pieces, see send
+                mapped = true;
             }
             if (answers > 0) {
                 timing.answered(answers, status == MessageTypes.TX_IDLE, syncsSent > deliveredReady - readyBase);
             }
         }
-        bytesToClient += data.length();
-        traffic.sentToClient(data.length());
-        if (data.length() > 0) {
-            // No completion asked for (a failed write closes the socket, which ends the session):
-            // write(data) would allocate a promise and a listener per forwarded chunk.
-            client.write(data, null);
+        int length = data.length(); // read before sending: Netty may free the memory once written
+        bytesToClient += length;
+        traffic.sentToClient(length);
+        if (mapped) {
+            if (length > 0) {
+                // The mapping's own buffers may be reused: written the usual way, which leaves them as they are.
+                client.write(data, null);
+            }
+        } else if (length > 0) {
+            OwnedBytes.send(client, data);
+        } else {
+            OwnedBytes.release(data);
         }
         clientAtFrameBoundary = endsOnFrameBoundary;
         if (server == null) {
@@ -338,6 +379,8 @@ final class Forwarding implements ServerConnection.Sink {
         if (client.writeQueueFull()) {
             ServerConnection paused = server;
             paused.pause();
+            serverPaused = true;
+            clientDrainSet = true;
             client.drainHandler(v -> paused.resume());
         }
         returnIfBetweenTransactions();
@@ -376,9 +419,19 @@ final class Forwarding implements ServerConnection.Sink {
     private ServerConnection detach() {
         ServerConnection conn = server;
         server = null;
-        client.drainHandler(null);
-        conn.drainHandler(null);
-        conn.resume();
+        // Cleared only when set: NetSocket.drainHandler schedules a task on every call.
+        if (clientDrainSet) {
+            clientDrainSet = false;
+            client.drainHandler(null);
+        }
+        if (serverDrainSet) {
+            serverDrainSet = false;
+            conn.drainHandler(null);
+        }
+        if (serverPaused) {
+            serverPaused = false;
+            conn.resume(); // the next borrower must find it reading
+        }
         lender.returned();
         return conn;
     }
@@ -423,7 +476,9 @@ final class Forwarding implements ServerConnection.Sink {
             return;
         }
         ended = true;
-        waiting.clear();
+        while (!waiting.isEmpty()) {
+            OwnedBytes.release(waiting.pollFirst());
+        }
         if (server != null) {
             boolean clean = quiet() && deliveredStatus == MessageTypes.TX_IDLE;
             pool.release(detach(), clean);

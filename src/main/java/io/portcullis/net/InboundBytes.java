@@ -1,0 +1,120 @@
+package io.portcullis.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.NetSocketInternal;
+
+import java.util.ArrayDeque;
+
+/**
+ * Reads a socket as Netty delivers it: each read reaches the handler as a chunk wrapping Netty's own
+ * buffer, which the handler then owns ({@link OwnedBytes}). Vert.x's {@code NetSocket.handler} copies
+ * every read into a new heap buffer first and queues it through an {@code InboundBuffer}; on a proxy's
+ * data path that is a copy, an allocation and a queue hop per read in each direction, and the heap copy
+ * is copied again into direct memory when written on. Replaces {@code NetSocket.handler},
+ * {@code pause} and {@code resume}, which must not be used on the same socket.
+ *
+ * <p>Pausing is lazy, as Vert.x's is: reads that still arrive are held, in order, and only once
+ * {@link #HOLD_LIMIT} of them are held does the socket stop reading, so a pause and resume per
+ * transaction (transaction pooling) costs no change of the channel's read interest. Resume delivers
+ * what was held before anything newer. Holding is bounded: a paused socket never buffers more than a
+ * few reads.
+ *
+ * <p>The handler runs on the socket's context. {@link #pause} and {@link #resume} may be called from
+ * any thread.
+ */
+public final class InboundBytes {
+
+    /** Reads held while paused before the socket stops reading. */
+    static final int HOLD_LIMIT = 4;
+
+    private final NetSocketInternal socket;
+    private final Channel channel;
+    private final Context context;
+    private final Handler<Buffer> handler;
+    /** Reads that arrived while paused; the socket's context only. */
+    private final ArrayDeque<Buffer> held = new ArrayDeque<>();
+    private volatile boolean paused;
+    /** Whether this reader turned the channel's auto-read off; the socket's context only. */
+    private boolean stoppedReading;
+    /** Once discarded, reads are released on arrival; the socket's context only. */
+    private boolean discarded;
+
+    /**
+     * @param context the socket's own context (where Vert.x delivers its reads)
+     * @param handler receives each read and owns it
+     */
+    public InboundBytes(NetSocket socket, Context context, Handler<Buffer> handler) {
+        this.socket = (NetSocketInternal) socket;
+        this.channel = this.socket.channelHandlerContext().channel();
+        this.context = context;
+        this.handler = handler;
+        this.socket.messageHandler(this::onMessage);
+    }
+
+    private void onMessage(Object message) {
+        if (!(message instanceof ByteBuf buf)) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        if (discarded || !buf.isReadable()) {
+            buf.release();
+            return;
+        }
+        Buffer chunk = Buffer.buffer(buf);
+        if (paused || !held.isEmpty()) {
+            held.addLast(chunk);
+            if (held.size() >= HOLD_LIMIT && !stoppedReading) {
+                stoppedReading = true;
+                channel.config().setAutoRead(false);
+            }
+            return;
+        }
+        handler.handle(chunk);
+    }
+
+    /** Stops delivering reads until {@link #resume}; any thread. */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Delivers what was held, then reads again; any thread. Held reads are delivered on a later turn of the loop. */
+    public void resume() {
+        paused = false;
+        if (Vertx.currentContext() == context && held.isEmpty()) {
+            readAgain();
+        } else {
+            context.runOnContext(v -> deliverHeld());
+        }
+    }
+
+    private void deliverHeld() {
+        while (!paused && !discarded && !held.isEmpty()) {
+            handler.handle(held.pollFirst());
+        }
+        if (!paused) {
+            readAgain();
+        }
+    }
+
+    private void readAgain() {
+        if (stoppedReading && !discarded) {
+            stoppedReading = false;
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    /** The socket is done with: held reads are released, later ones released on arrival. The socket's context. */
+    public void discard() {
+        discarded = true;
+        while (!held.isEmpty()) {
+            OwnedBytes.release(held.pollFirst());
+        }
+    }
+}
