@@ -6,7 +6,10 @@ three targets -- QuestDB direct (plaintext, the limit), PgBouncer + TLS, Portcul
 one table with TPS, latency, the ratios Portcullis/PgBouncer and Portcullis/direct, the proxies' CPU and
 memory, and memory with 5,000 idle TLS clients. Standard library only.
 
-Every cell runs the three targets back to back so drift on a shared machine hits them alike.
+Every cell runs the three targets back to back so drift on a shared machine hits them alike, and does so
+for several rounds, each starting with another target; the table gives each target's median over the rounds
+and the range of the per-round Portcullis/PgBouncer ratio, because on 2 shared cores one run of a cell can
+differ from the next by more than the proxies differ.
 """
 
 import argparse
@@ -56,8 +59,8 @@ SCRIPTS = {
 PROFILES = {
     # seconds: warm-up per target, each pgbench run
     # (pgbench -T counts connection set-up, so 64 TLS logins on a busy machine need a few seconds)
-    "full": {"warmup": 12, "duration": 7, "trades_modes": MODES, "idle_clients": IDLE_CLIENTS},
-    "quick": {"warmup": 3, "duration": 2, "trades_modes": ("extended",), "idle_clients": 1000},
+    "full": {"warmup": 12, "duration": 7, "rounds": 3, "trades_modes": MODES, "idle_clients": IDLE_CLIENTS},
+    "quick": {"warmup": 3, "duration": 2, "rounds": 1, "trades_modes": ("extended",), "idle_clients": 1000},
 }
 
 SSL_REQUEST = (8).to_bytes(4, "big") + (80877103).to_bytes(4, "big")
@@ -340,15 +343,41 @@ def ratio(a, b):
     return round(a / b, 2) if a and b else None
 
 
+def median(values):
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def summarise(runs):
+    """One target's runs of one cell (one per round) as a row of medians; failed runs only add their error."""
+    good = [r for r in runs if "error" not in r]
+    row = {key: median(r.get(key) for r in good)
+           for key in ("tps", "latency_ms", "proxy_cpu_cores", "proxy_peak_rss_mib")}
+    row["cpu_us_per_txn"] = median(cpu_per_transaction(r) for r in good)
+    errors = [r["error"] for r in runs if "error" in r]
+    if errors:
+        row["error"] = errors
+    return row
+
+
 def build_table(rows):
     by_cell = {}
     for row in rows:
         key = (row["script"], row["mode"], row["clients"], row["connect_each"])
-        by_cell.setdefault(key, {})[row["target"]] = row
+        by_cell.setdefault(key, {}).setdefault(row["target"], []).append(row)
     table = []
-    for (script, mode, clients, connect_each), cell in by_cell.items():
+    for (script, mode, clients, connect_each), runs in by_cell.items():
+        cell = {target: summarise(target_runs) for target, target_runs in runs.items()}
         d, b, p = cell.get("direct", {}), cell.get("pgbouncer", {}), cell.get("portcullis", {})
+        per_round = [ratio(pr.get("tps"), br.get("tps"))
+                     for pr, br in zip(runs.get("portcullis", []), runs.get("pgbouncer", []))]
+        per_round = [r for r in per_round if r is not None]
         table.append({
+            "rounds": len(runs.get("portcullis", [])),
+            "portcullis_vs_pgbouncer_range": [min(per_round), max(per_round)] if per_round else None,
             "script": script, "mode": mode, "clients": clients, "connect_each": connect_each,
             "direct_tps": d.get("tps"), "pgbouncer_tps": b.get("tps"), "portcullis_tps": p.get("tps"),
             "portcullis_vs_pgbouncer": ratio(p.get("tps"), b.get("tps")),
@@ -356,7 +385,7 @@ def build_table(rows):
             "direct_latency_ms": d.get("latency_ms"), "pgbouncer_latency_ms": b.get("latency_ms"),
             "portcullis_latency_ms": p.get("latency_ms"),
             "pgbouncer_cpu_cores": b.get("proxy_cpu_cores"), "portcullis_cpu_cores": p.get("proxy_cpu_cores"),
-            "pgbouncer_cpu_us_per_txn": cpu_per_transaction(b), "portcullis_cpu_us_per_txn": cpu_per_transaction(p),
+            "pgbouncer_cpu_us_per_txn": b.get("cpu_us_per_txn"), "portcullis_cpu_us_per_txn": p.get("cpu_us_per_txn"),
             "portcullis_peak_rss_mib": p.get("proxy_peak_rss_mib"),
             "errors": {t: r["error"] for t, r in cell.items() if "error" in r} or None,
         })
@@ -368,6 +397,13 @@ def cpu_per_transaction(row):
     sensitive to what else the machine does than TPS, which on 2 shared cores mostly says who got the CPU."""
     cores, tps = row.get("proxy_cpu_cores"), row.get("tps")
     return round(cores / tps * 1e6, 1) if cores and tps else None
+
+
+def spread(bounds):
+    """The range of the per-round ratios, when there was more than one round."""
+    if not bounds or bounds[0] == bounds[1]:
+        return ""
+    return f" ({bounds[0]:.2f}–{bounds[1]:.2f})"
 
 
 def fmt(value, digits=0):
@@ -383,6 +419,9 @@ def markdown(result):
              f"{env['kernel']}",
              f"- {env['java']}; QuestDB {env['questdb']}; {env['pgbouncer']}; {env['pgbench']}",
              f"- Portcullis JVM options: `{' '.join(env['portcullis_java_options']) or '(defaults)'}`",
+             f"- every cell {result['settings']['rounds']} round(s), each running the three targets back to back "
+             f"(each round starting with another); TPS, latency and CPU are medians over the rounds, P/PgB is the "
+             f"ratio of the medians with the range of the per-round ratios in brackets",
              f"- each run {result['settings']['duration']} s (+{SETUP_ALLOWANCE_SECONDS[16]} s at 16 clients, "
              f"+{SETUP_ALLOWANCE_SECONDS[64]} s at 64 for logging in) after a {result['settings']['warmup']} s warm-up per "
              f"target; pgbench -n -j {PGBENCH_THREADS}; pool size {POOL_SIZE} (session) in both proxies; "
@@ -396,7 +435,8 @@ def markdown(result):
         lines.append(
             f"| {row['script']} | {row['mode']}{' -C' if row['connect_each'] else ''} | {row['clients']} "
             f"| {fmt(row['direct_tps'])} | {fmt(row['pgbouncer_tps'])} | {fmt(row['portcullis_tps'])} "
-            f"| {fmt(row['portcullis_vs_pgbouncer'], 2)} | {fmt(row['portcullis_vs_direct'], 2)} "
+            f"| {fmt(row['portcullis_vs_pgbouncer'], 2)}{spread(row['portcullis_vs_pgbouncer_range'])} "
+            f"| {fmt(row['portcullis_vs_direct'], 2)} "
             f"| {fmt(row['direct_latency_ms'], 3)} / {fmt(row['pgbouncer_latency_ms'], 3)} / "
             f"{fmt(row['portcullis_latency_ms'], 3)} "
             f"| {fmt(row['pgbouncer_cpu_cores'], 2)} / {fmt(row['portcullis_cpu_cores'], 2)} "
@@ -440,11 +480,14 @@ def main():
     stop_on_sigterm()
     parser = argparse.ArgumentParser(description="Portcullis vs PgBouncer vs direct QuestDB, with pgbench")
     parser.add_argument("--quick", action="store_true", help="fewer cells, short runs, 1,000 idle clients (about 4 minutes)")
+    parser.add_argument("--rounds", type=int, help="rounds per cell (full: 3, quick: 1)")
     parser.add_argument("--profile", action="store_true",
                         help="also record a JFR profile of Portcullis during one extra 16-client run")
     args = parser.parse_args()
     profile = "quick" if args.quick else "full"
-    settings = PROFILES[profile]
+    settings = dict(PROFILES[profile])
+    if args.rounds:
+        settings["rounds"] = max(1, args.rounds)
     java_options = os.environ.get("BENCH_PORTCULLIS_JAVA_OPTS", "").split()
 
     require_tools(("pgbench", "psql", "openssl", "java", "jcmd"), "src/bench/run.sh")
@@ -498,13 +541,17 @@ def main():
         cells += [("select1", "simple", clients, True) for clients in (1, 16)]
         for script, mode, clients, connect_each in cells:
             log(f"{script} {mode} c={clients}{' -C' if connect_each else ''}")
-            for target in targets:
-                for s in servers:
-                    s.check_alive()
-                seconds = settings["duration"] + (0 if connect_each else SETUP_ALLOWANCE_SECONDS[clients])
-                row = pgbench(target, scripts[script], mode, clients, seconds, connect_each)
-                row["script"] = script
-                rows.append(row)
+            for round_number in range(settings["rounds"]):
+                # Each round starts with another target, so no target always runs first (or last).
+                shift = round_number % len(targets)
+                for target in targets[shift:] + targets[:shift]:
+                    for s in servers:
+                        s.check_alive()
+                    seconds = settings["duration"] + (0 if connect_each else SETUP_ALLOWANCE_SECONDS[clients])
+                    row = pgbench(target, scripts[script], mode, clients, seconds, connect_each)
+                    row["script"] = script
+                    row["round"] = round_number
+                    rows.append(row)
 
         memory = {
             "portcullis_rss_start_mib": round(rss_start / 1024, 1),
