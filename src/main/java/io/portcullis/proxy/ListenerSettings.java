@@ -30,14 +30,17 @@ public interface ListenerSettings {
     Optional<Integer> instances();
 
     /**
-     * One wire event loop per core. A proxy's loops never block, so more loops than cores only add
-     * thread switches: each loop then sleeps and wakes more often per transaction (measured with 4 loops
-     * on 2 cores: five times the voluntary context switches and a third more CPU per transaction than
-     * with one), and a client and its server connection land on different loops more often, which costs
-     * a hand-off between threads on every read. Vert.x's own default is two loops per core.
+     * One wire event loop per two cores (at least one). A proxy's loops never block, so a loop is only
+     * worth a core it can have to itself: a gateway shares its machine with the kernel's network stack
+     * and often with its clients or its backend, and a loop thread preempted while it holds work for
+     * hundreds of clients stalls all of them. Measured on 2 cores shared with pgbench and QuestDB: 4 loops
+     * cost five times the voluntary context switches and a third more CPU per transaction than 1; 2 loops
+     * were preempted two to five times as often per transaction as 1 and ran 10–40 % fewer transactions at
+     * 64 clients (README, Performance). Vert.x's own default is two loops per core. On a machine that runs
+     * nothing but Portcullis, set {@code portcullis.listen.instances} to the core count.
      */
     static int defaultInstances() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors());
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     /**
