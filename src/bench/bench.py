@@ -213,6 +213,13 @@ def pgbench(target, script_path, mode, clients, seconds, connect_each=False):
     row["latency_ms"] = round(float(latency.group(1)), 3) if latency else None
     row["transactions"] = int(processed.group(1)) if processed else None
     row["failed"] = int(failed.group(1)) if failed else 0
+    # pgbench goes on after some server errors and counts the transactions anyway: with -M prepared, a Parse
+    # refused as "duplicate statement" leaves it executing whatever statement of that name the server
+    # connection already had, i.e. another script's query. Such runs are marked in the table.
+    server_errors = sorted({line.split("error: ", 1)[-1].strip() for line in result.stderr.splitlines()
+                            if "ERROR:" in line})
+    if server_errors:
+        row["server_errors"] = server_errors
     if row["failed"] or "error" in result.stderr.lower():
         row["stderr"] = result.stderr.strip().splitlines()[-3:]
     log(f"  {target.key:10} {mode:8} c={clients:<3}{' -C' if connect_each else '   '} "
@@ -360,6 +367,9 @@ def summarise(runs):
     errors = [r["error"] for r in runs if "error" in r]
     if errors:
         row["error"] = errors
+    server_errors = sorted({e for r in good for e in r.get("server_errors", [])})
+    if server_errors:
+        row["server_errors"] = server_errors
     return row
 
 
@@ -388,6 +398,7 @@ def build_table(rows):
             "pgbouncer_cpu_us_per_txn": b.get("cpu_us_per_txn"), "portcullis_cpu_us_per_txn": p.get("cpu_us_per_txn"),
             "portcullis_peak_rss_mib": p.get("proxy_peak_rss_mib"),
             "errors": {t: r["error"] for t, r in cell.items() if "error" in r} or None,
+            "server_errors": {t: r["server_errors"] for t, r in cell.items() if "server_errors" in r} or None,
         })
     return table
 
@@ -397,6 +408,11 @@ def cpu_per_transaction(row):
     sensitive to what else the machine does than TPS, which on 2 shared cores mostly says who got the CPU."""
     cores, tps = row.get("proxy_cpu_cores"), row.get("tps")
     return round(cores / tps * 1e6, 1) if cores and tps else None
+
+
+def mark(row, target):
+    """† after a target's TPS when pgbench reported server errors in its runs of the cell."""
+    return " †" if (row.get("server_errors") or {}).get(target) else ""
 
 
 def spread(bounds):
@@ -434,13 +450,21 @@ def markdown(result):
     for row in table:
         lines.append(
             f"| {row['script']} | {row['mode']}{' -C' if row['connect_each'] else ''} | {row['clients']} "
-            f"| {fmt(row['direct_tps'])} | {fmt(row['pgbouncer_tps'])} | {fmt(row['portcullis_tps'])} "
+            f"| {fmt(row['direct_tps'])}{mark(row, 'direct')} | {fmt(row['pgbouncer_tps'])}{mark(row, 'pgbouncer')} "
+            f"| {fmt(row['portcullis_tps'])}{mark(row, 'portcullis')} "
             f"| {fmt(row['portcullis_vs_pgbouncer'], 2)}{spread(row['portcullis_vs_pgbouncer_range'])} "
             f"| {fmt(row['portcullis_vs_direct'], 2)} "
             f"| {fmt(row['direct_latency_ms'], 3)} / {fmt(row['pgbouncer_latency_ms'], 3)} / "
             f"{fmt(row['portcullis_latency_ms'], 3)} "
             f"| {fmt(row['pgbouncer_cpu_cores'], 2)} / {fmt(row['portcullis_cpu_cores'], 2)} "
             f"| {fmt(row['pgbouncer_cpu_us_per_txn'], 1)} / {fmt(row['portcullis_cpu_us_per_txn'], 1)} |")
+    flagged = [r for r in table if r["server_errors"]]
+    if flagged:
+        lines += ["", "† pgbench reported server errors in these runs and counted the transactions anyway, so "
+                  "the TPS may not be for the script (with `-M prepared`, a refused Parse leaves pgbench executing "
+                  "the statement of that name the server connection already had):"]
+        lines += [f"- {r['script']} {r['mode']} c={r['clients']}, {target}: {'; '.join(messages)}"
+                  for r in flagged for target, messages in r["server_errors"].items()]
     errors = [r for r in table if r["errors"]]
     if errors:
         lines += ["", "Failed runs:"]
