@@ -34,7 +34,6 @@ public final class InboundBytes {
     /** Reads held while paused before the socket stops reading. */
     static final int HOLD_LIMIT = 4;
 
-    private final NetSocketInternal socket;
     private final Channel channel;
     private final Context context;
     private final Handler<Buffer> handler;
@@ -51,11 +50,11 @@ public final class InboundBytes {
      * @param handler receives each read and owns it
      */
     public InboundBytes(NetSocket socket, Context context, Handler<Buffer> handler) {
-        this.socket = (NetSocketInternal) socket;
-        this.channel = this.socket.channelHandlerContext().channel();
+        NetSocketInternal internal = (NetSocketInternal) socket;
+        this.channel = internal.channelHandlerContext().channel();
         this.context = context;
         this.handler = handler;
-        this.socket.messageHandler(this::onMessage);
+        internal.messageHandler(this::onMessage);
     }
 
     private void onMessage(Object message) {

@@ -26,7 +26,8 @@ import java.util.Deque;
 
 /**
  * The steady state of a session: bytes flow client ⇄ server as the buffers Netty read them into
- * (never copied, see {@link InboundBytes}; each chunk is sent on once or released), with
+ * (not copied unless the statement mapping rewrites them, see {@link InboundBytes}; each chunk is sent on
+ * once or released), with
  * backpressure both ways. Only frame headers are read, to learn what the hand-over needs: the
  * named statements and portals the client creates and closes, whether every Sync/Query has been
  * answered, and the client's Terminate (kept from the server, whose connection goes back to the pool).
