@@ -105,8 +105,8 @@ public class GatewayServer {
                 .toCompletionStage().toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         verticles.forEach(verticle -> tls.register(verticle.server()));
         boundPort = verticles.get(0).server().actualPort();
-        LOG.infof("Portcullis wire listener on %s:%d (TLS %s, %d event loops)", listener.host(), boundPort,
-                tls.mode().wireName(), instances);
+        LOG.infof("Portcullis wire listener on %s:%d (TLS %s, %d event loops, %s transport)", listener.host(),
+                boundPort, tls.mode().wireName(), instances, vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
     }
 
     /** Sessions whose database or user went away end; each decides on its own event loop. */
