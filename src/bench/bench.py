@@ -314,34 +314,95 @@ def _still_open(tls_socket):
         tls_socket.setblocking(True)
 
 
-# ---------------------------------------------------------------- JFR
+# ---------------------------------------------------------------- profile
 
-def profile_portcullis(portcullis, target, script_path, seconds, out_dir):
-    """Records Portcullis with JFR (profile settings) during one extra 16-client run and summarises
-    jdk.ExecutionSample by top frame (self time) and by io.portcullis / io.netty / io.vertx frames on stack."""
-    recording = out_dir / "portcullis-16c.jfr"
-    run(["jcmd", str(portcullis.pid), "JFR.start", "name=bench", "settings=profile"])
-    row = pgbench(target, script_path, "extended", 16, seconds)
-    run(["jcmd", str(portcullis.pid), "JFR.stop", "name=bench", f"filename={recording}"])
-    printed = subprocess.run(["jfr", "print", "--events", "jdk.ExecutionSample", "--stack-depth", "64",
-                              str(recording)], capture_output=True, text=True, timeout=600).stdout
-    self_counts, inclusive, samples = {}, {}, 0
-    for event in printed.split("jdk.ExecutionSample")[1:]:
-        frames = re.findall(r"^\s+([\w$.<>/]+\([^)]*\))\s+line:", event, re.M)
-        if not frames:
-            continue
-        samples += 1
-        top = frames[0].split("(")[0]
-        self_counts[top] = self_counts.get(top, 0) + 1
-        for method in {f.split("(")[0] for f in frames}:
-            inclusive[method] = inclusive.get(method, 0) + 1
-    def top(counts, n, keep=lambda m: True):
-        return [{"method": m, "samples": c, "percent": round(100 * c / samples, 1)}
-                for m, c in sorted(counts.items(), key=lambda kv: -kv[1]) if keep(m)][:n]
-    return {"recording": str(recording.relative_to(ROOT)), "run": row, "samples": samples,
-            "top_self": top(self_counts, 25),
-            "top_inclusive_portcullis": top(inclusive, 20, lambda m: m.startswith("io.portcullis")),
-            "top_inclusive_all": top(inclusive, 30)}
+ASYNC_PROFILER = "tools.profiler:async-profiler:4.2"
+ASYNC_PROFILER_PLATFORMS = {"x86_64": "linux-x64", "aarch64": "linux-arm64"}
+PROFILE_INTERVAL = "1ms"
+# Where the proxy's CPU goes, by the frame that was running: the kernel by the system call that entered it,
+# native TLS, then the Java code by owner. First match wins.
+PROFILE_CATEGORIES = (
+    ("JIT compiler threads", lambda s, leaf: "CompileBroker" in s),
+    ("kernel: send (with loopback delivery to the receiver)",
+     lambda s, leaf: leaf.endswith("_[k]") and any(k in s for k in ("sys_sendto", "sys_write", "write0"))),
+    ("kernel: receive", lambda s, leaf: leaf.endswith("_[k]") and any(k in s for k in ("sys_recvfrom", "sys_read", "read0"))),
+    ("kernel: epoll", lambda s, leaf: leaf.endswith("_[k]") and "epoll" in s),
+    ("kernel: other", lambda s, leaf: leaf.endswith("_[k]")),
+    ("TLS records (BoringSSL)", lambda s, leaf: "tcnative" in leaf),
+)
+JAVA_OWNERS = (("TLS records (Netty SslHandler, engine glue)", ("io/netty/handler/ssl/", "io/netty/internal/tcnative/", "javax/net/ssl/")),
+               ("Portcullis", ("io/portcullis/",)),
+               ("Micrometer", ("io/micrometer/", "java/util/concurrent/atomic/LongAdder", "java/util/IdentityHashMap")),
+               ("Vert.x", ("io/vertx/",)),
+               ("Netty channels, buffers, event loop (+ JDK NIO)", ("io/netty/", "sun/nio/", "java/nio/")))
+
+
+def async_profiler_library(out_dir):
+    """libasyncProfiler.so from Maven Central (tools.profiler:async-profiler), fetched with the Maven wrapper
+    so a mirror in settings.xml applies; None, with a log line, when this platform has none or the fetch fails."""
+    import platform
+    import zipfile
+    classifier = ASYNC_PROFILER_PLATFORMS.get(platform.machine())
+    if classifier is None or platform.system() != "Linux":
+        log(f"no async-profiler build for {platform.system()} {platform.machine()}: no profile")
+        return None
+    library = BENCH_DIR / "async-profiler" / classifier / "libasyncProfiler.so"
+    if not library.exists():
+        fetched = subprocess.run([str(ROOT / "mvnw"), "-B", "-q", "dependency:copy",
+                                  f"-Dartifact={ASYNC_PROFILER}:jar:{classifier}",
+                                  f"-DoutputDirectory={out_dir}"], cwd=ROOT, capture_output=True, text=True)
+        jars = list(out_dir.glob("async-profiler-*.jar"))
+        if fetched.returncode != 0 or not jars:
+            log(f"could not fetch {ASYNC_PROFILER} ({classifier}) from Maven: no profile\n{fetched.stdout[-2000:]}")
+            return None
+        with zipfile.ZipFile(jars[0]) as jar:
+            library.parent.mkdir(parents=True, exist_ok=True)
+            library.write_bytes(jar.read(f"{classifier}/libasyncProfiler.so"))
+    return library
+
+
+def profile_portcullis(portcullis, target, script_path, mode, clients, seconds, out_dir):
+    """Samples Portcullis's CPU with async-profiler (Java, JNI and kernel frames; JFR sees only Java) during one
+    extra run, writes a flame graph and the collapsed stacks, and sums the samples by PROFILE_CATEGORIES."""
+    library = async_profiler_library(out_dir)
+    if library is None:
+        return None
+    flame = out_dir / f"portcullis-{mode}-{clients}c.html"
+    collapsed = out_dir / f"portcullis-{mode}-{clients}c.collapsed"
+    # jcmd splits its arguments at '=' unless quoted: the agent's option string goes in quotes.
+    agent = ["jcmd", str(portcullis.pid), "JVMTI.agent_load", str(library)]
+    run(agent + [f'"start,event=cpu,interval={PROFILE_INTERVAL}"'])
+    row = pgbench(target, script_path, mode, clients, seconds)
+    run(agent + [f'"dump,file={flame}"'])
+    run(agent + [f'"stop,file={collapsed},collapsed"'])
+    if not collapsed.exists():
+        log("async-profiler wrote no profile (see Portcullis's log): no summary")
+        return None
+    summary = summarise_profile(collapsed)
+    shown = lambda path: str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+    return {"cell": f"select1 {mode} c={clients}", "flame_graph": shown(flame), "collapsed": shown(collapsed),
+            "interval": PROFILE_INTERVAL, "run": row, **summary}
+
+
+def summarise_profile(collapsed):
+    """Samples of a collapsed-stacks file by PROFILE_CATEGORIES / JAVA_OWNERS, and the hottest leaf frames."""
+    totals, self_counts, samples = {}, {}, 0
+    for line in collapsed.read_text().splitlines():
+        stack, count = line.rsplit(" ", 1)
+        frames, count = stack.split(";"), int(count)
+        samples += count
+        leaf = frames[-1]
+        self_counts[leaf] = self_counts.get(leaf, 0) + count
+        category = next((name for name, match in PROFILE_CATEGORIES if match(stack, leaf)), None)
+        if category is None:
+            java = next((f for f in reversed(frames) if "/" in f and "." in f and not f.startswith("/")), "")
+            category = next((name for name, prefixes in JAVA_OWNERS if java.startswith(prefixes)),
+                            "JVM threads, GC, other")
+        totals[category] = totals.get(category, 0) + count
+    def percent(counts, n):
+        return [{"name": k, "samples": c, "percent": round(100 * c / samples, 1)}
+                for k, c in sorted(counts.items(), key=lambda kv: -kv[1])][:n]
+    return {"samples": samples, "categories": percent(totals, 20), "top_self": percent(self_counts, 25)}
 
 
 # ---------------------------------------------------------------- report
@@ -489,11 +550,11 @@ def markdown(result):
                          f"{idle['rss_after_mib']} MiB = {idle['kib_per_client']} KiB per client")
     if result.get("profile_summary"):
         prof = result["profile_summary"]
-        lines += ["", f"JFR profile of Portcullis (select1 extended c=16, {prof['samples']} samples, "
-                      f"`{prof['recording']}`), top frames by self time:", ""]
-        lines += [f"- {p['percent']}% {p['method']}" for p in prof["top_self"][:15]]
-        lines += ["", "io.portcullis frames on stack:", ""]
-        lines += [f"- {p['percent']}% {p['method']}" for p in prof["top_inclusive_portcullis"][:10]]
+        lines += ["", f"Profile of Portcullis (async-profiler, CPU every {prof['interval']}, {prof['cell']}, "
+                      f"{prof['samples']:,} samples; flame graph `{prof['flame_graph']}`), by what was running:", ""]
+        lines += [f"- {p['percent']}% {p['name']}" for p in prof["categories"]]
+        lines += ["", "Top frames by self time:", ""]
+        lines += [f"- {p['percent']}% `{p['name']}`" for p in prof["top_self"][:15]]
     return "\n".join(lines) + "\n"
 
 
@@ -506,7 +567,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer cells, short runs, 1,000 idle clients (about 4 minutes)")
     parser.add_argument("--rounds", type=int, help="rounds per cell (full: 3, quick: 1)")
     parser.add_argument("--profile", action="store_true",
-                        help="also record a JFR profile of Portcullis during one extra 16-client run")
+                        help="also profile Portcullis (async-profiler) during one extra select1 simple 64-client run")
     args = parser.parse_args()
     profile = "quick" if args.quick else "full"
     settings = dict(PROFILES[profile])
@@ -589,8 +650,8 @@ def main():
 
         profile_summary = None
         if args.profile:
-            log("JFR profile of Portcullis: select1 extended c=16")
-            profile_summary = profile_portcullis(portcullis, targets[2], scripts["select1"],
+            log("profile of Portcullis (async-profiler): select1 simple c=64")
+            profile_summary = profile_portcullis(portcullis, targets[2], scripts["select1"], "simple", 64,
                                                  max(settings["duration"], 10), work)
 
         idle = {}

@@ -47,11 +47,13 @@ install_packages() {
 }
 
 # Build when the jar is missing or older than the sources, so a report's commit id names what ran, or when
-# it came from a native build (-Dnative leaves OpenSSL out, and the JVM jar would then run the JDK's TLS engine).
+# it came from a native build (-Dnative leaves Netty's JNI libraries out: the JVM jar would then run the JDK's
+# TLS engine and NIO instead of OpenSSL and epoll).
 build_if_stale() {
   local jar=target/quarkus-app/quarkus-run.jar
   if [[ ! -f $jar || ! -f target/backends/questdb.jar || -n $(find src/main pom.xml -newer "$jar" -print -quit) ]] \
-      || ! compgen -G 'target/quarkus-app/lib/main/*netty-tcnative-boringssl-static*' >/dev/null; then
+      || ! compgen -G 'target/quarkus-app/lib/main/*netty-tcnative-boringssl-static*' >/dev/null \
+      || ! compgen -G 'target/quarkus-app/lib/main/*netty-transport-native-epoll*' >/dev/null; then
     log "building: ./mvnw -B -q package -DskipTests"
     ./mvnw -B -q package -DskipTests
   fi

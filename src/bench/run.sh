@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Portcullis benchmark: QuestDB direct vs PgBouncer+TLS vs Portcullis+TLS, pgbench custom scripts, one table.
 #
-#   src/bench/run.sh            full matrix, about 12 minutes
+#   src/bench/run.sh            full matrix, 3 rounds per cell, about 30 minutes (--rounds 1: about 12)
 #   src/bench/run.sh --quick    fewer cells, short runs, about 4 minutes
-#   src/bench/run.sh --profile  full run plus a JFR profile of Portcullis during one 16-client run
+#   src/bench/run.sh --profile  full run plus a CPU profile of Portcullis (async-profiler) during one extra run
 #
 # Works from a fresh clone: builds the fast-jar when it is missing (./mvnw -B -q package -DskipTests, which
 # also copies QuestDB's jar to target/backends/), installs pgbouncer and postgresql-client (pgbench) with
