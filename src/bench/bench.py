@@ -384,6 +384,56 @@ def profile_portcullis(portcullis, target, script_path, mode, clients, seconds, 
             "interval": PROFILE_INTERVAL, "run": row, **summary}
 
 
+def profile_pgbouncer(pgbouncer, target, script_path, mode, clients, seconds, out_dir):
+    """The same run against PgBouncer, sampled with Linux perf (when installed) in the same categories, so the
+    two proxies' CPU per transaction can be split side by side: kernel, TLS, and their own user-space work."""
+    if shutil.which("perf") is None:
+        log("perf not installed (Debian: linux-perf): no PgBouncer profile")
+        return None
+    data = out_dir / f"pgbouncer-{mode}-{clients}c.perf"
+    recorder = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(pgbouncer.pid), "-o", str(data)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    row = pgbench(target, script_path, mode, clients, seconds)
+    recorder.send_signal(signal.SIGINT)
+    _, errors = recorder.communicate(timeout=60)
+    printed = subprocess.run(["perf", "script", "-i", str(data), "-F", "ip,sym,dso"], capture_output=True,
+                             text=True, timeout=600).stdout if data.exists() else ""
+    totals, samples = {}, 0
+    for block in printed.strip().split("\n\n"):
+        frames = [line.strip() for line in block.strip().splitlines() if line.strip()]
+        if not frames:
+            continue
+        samples += 1
+        leaf, stack = frames[0], " ".join(frames)
+        if "kernel.kallsyms" in leaf:
+            category = ("kernel: send (with loopback delivery to the receiver)" if re.search(r"sendto|sys_write|sendmsg", stack)
+                        else "kernel: receive" if re.search(r"recvfrom|sys_read|recvmsg", stack)
+                        else "kernel: epoll" if "epoll" in stack else "kernel: other")
+        elif "libssl" in leaf or "libcrypto" in leaf:
+            category = "TLS records (OpenSSL)"
+        elif "pgbouncer" in leaf:
+            category = "PgBouncer"
+        elif "libevent" in leaf:
+            category = "libevent"
+        elif "libc" in leaf:
+            category = "libc"
+        else:
+            category = "other"
+        totals[category] = totals.get(category, 0) + 1
+    if not samples:
+        log(f"perf recorded no samples of PgBouncer: {errors.strip()[-300:]}")
+        return None
+    return {"cell": f"select1 {mode} c={clients}", "run": row, "samples": samples, "interval": "999 Hz",
+            "categories": [{"name": k, "samples": c, "percent": round(100 * c / samples, 1)}
+                           for k, c in sorted(totals.items(), key=lambda kv: -kv[1])]}
+
+
+def cpu_microseconds_per_transaction(run_row):
+    if run_row and run_row.get("proxy_cpu_seconds") and run_row.get("transactions"):
+        return run_row["proxy_cpu_seconds"] / run_row["transactions"] * 1e6
+    return None
+
+
 def summarise_profile(collapsed):
     """Samples of a collapsed-stacks file by PROFILE_CATEGORIES / JAVA_OWNERS, and the hottest leaf frames."""
     totals, self_counts, samples = {}, {}, 0
@@ -550,11 +600,21 @@ def markdown(result):
                          f"{idle['rss_after_mib']} MiB = {idle['kib_per_client']} KiB per client")
     if result.get("profile_summary"):
         prof = result["profile_summary"]
+        per_txn = cpu_microseconds_per_transaction(prof.get("run"))
         lines += ["", f"Profile of Portcullis (async-profiler, CPU every {prof['interval']}, {prof['cell']}, "
-                      f"{prof['samples']:,} samples; flame graph `{prof['flame_graph']}`), by what was running:", ""]
-        lines += [f"- {p['percent']}% {p['name']}" for p in prof["categories"]]
+                      f"{prof['samples']:,} samples; flame graph `{prof['flame_graph']}`), by what was running"
+                      + (f", share and CPU µs per transaction ({per_txn:.1f} µs in all):" if per_txn else ":"), ""]
+        lines += [f"- {p['percent']}% " + (f"{per_txn * p['percent'] / 100:.1f} µs " if per_txn else "") + p["name"]
+                  for p in prof["categories"]]
         lines += ["", "Top frames by self time:", ""]
         lines += [f"- {p['percent']}% `{p['name']}`" for p in prof["top_self"][:15]]
+    if result.get("pgbouncer_profile"):
+        prof = result["pgbouncer_profile"]
+        per_txn = cpu_microseconds_per_transaction(prof.get("run"))
+        lines += ["", f"Profile of PgBouncer (perf, {prof['interval']}, the same cell, {prof['samples']:,} samples)"
+                      + (f", share and CPU µs per transaction ({per_txn:.1f} µs in all):" if per_txn else ":"), ""]
+        lines += [f"- {p['percent']}% " + (f"{per_txn * p['percent'] / 100:.1f} µs " if per_txn else "") + p["name"]
+                  for p in prof["categories"]]
     return "\n".join(lines) + "\n"
 
 
@@ -567,7 +627,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer cells, short runs, 1,000 idle clients (about 4 minutes)")
     parser.add_argument("--rounds", type=int, help="rounds per cell (full: 3, quick: 1)")
     parser.add_argument("--profile", action="store_true",
-                        help="also profile Portcullis (async-profiler) during one extra select1 simple 64-client run")
+                        help="also profile Portcullis (async-profiler) and PgBouncer (perf) in one extra select1 simple 64-client run")
     args = parser.parse_args()
     profile = "quick" if args.quick else "full"
     settings = dict(PROFILES[profile])
@@ -649,10 +709,14 @@ def main():
         }
 
         profile_summary = None
+        pgbouncer_profile = None
         if args.profile:
-            log("profile of Portcullis (async-profiler): select1 simple c=64")
+            log("profile of Portcullis (async-profiler) and PgBouncer (perf): select1 simple c=64")
+            profile_seconds = max(settings["duration"], 10)
             profile_summary = profile_portcullis(portcullis, targets[2], scripts["select1"], "simple", 64,
-                                                 max(settings["duration"], 10), work)
+                                                 profile_seconds, work)
+            pgbouncer_profile = profile_pgbouncer(pgbouncer, targets[1], scripts["select1"], "simple", 64,
+                                                  profile_seconds, work)
 
         idle = {}
         idle_count = settings["idle_clients"]
@@ -671,7 +735,7 @@ def main():
 
     result = {"started": started.isoformat(timespec="seconds"), "profile": profile, "settings": settings,
               "environment": env, "table": build_table(rows), "runs": rows, "memory": memory,
-              "idle_clients": idle, "profile_summary": profile_summary,
+              "idle_clients": idle, "profile_summary": profile_summary, "pgbouncer_profile": pgbouncer_profile,
               "load_average": {"start": load_start, "end": [round(x, 1) for x in os.getloadavg()]},
               "elapsed_seconds": round((datetime.datetime.now() - started).total_seconds())}
     sha = env["git"]

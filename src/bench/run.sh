@@ -3,7 +3,7 @@
 #
 #   src/bench/run.sh            full matrix, 3 rounds per cell, about 30 minutes (--rounds 1: about 12)
 #   src/bench/run.sh --quick    fewer cells, short runs, about 4 minutes
-#   src/bench/run.sh --profile  full run plus a CPU profile of Portcullis (async-profiler) during one extra run
+#   src/bench/run.sh --profile  full run plus CPU profiles of both proxies (async-profiler, perf) in one extra cell
 #
 # Works from a fresh clone: builds the fast-jar when it is missing (./mvnw -B -q package -DskipTests, which
 # also copies QuestDB's jar to target/backends/), installs pgbouncer and postgresql-client (pgbench) with
