@@ -1,5 +1,6 @@
 package io.portcullis.api;
 
+import io.portcullis.auth.AuthSettings;
 import io.portcullis.auth.PasswordVerifiers;
 import io.portcullis.config.AuthMethod;
 import io.portcullis.config.ConfigStore;
@@ -49,10 +50,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class UsersResource {
 
     private final ConfigStore store;
+    /** portcullis.auth.scram-iterations, checked at start-up. */
+    private final int scramIterations;
 
     @Inject
-    public UsersResource(ConfigStore store) {
+    public UsersResource(ConfigStore store, AuthSettings auth) {
         this.store = store;
+        this.scramIterations = auth.checkedScramIterations();
     }
 
     @GET
@@ -123,7 +127,7 @@ public class UsersResource {
         AuthMethod auth = body.authOrDefault();
         // Hash before taking the store's lock: SCRAM's key derivation takes milliseconds on purpose.
         String scramVerifier = body.password() != null && auth == AuthMethod.SCRAM_SHA_256
-                ? PasswordVerifiers.scramSha256(body.password()) : null;
+                ? PasswordVerifiers.scramSha256(body.password(), scramIterations) : null;
         String md5Hash = body.password() != null && auth == AuthMethod.MD5
                 ? PasswordVerifiers.md5(name, body.password()) : null;
         GatewayConfig seen = store.current();

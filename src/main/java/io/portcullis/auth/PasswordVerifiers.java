@@ -17,8 +17,10 @@ import java.util.HexFormat;
  */
 public final class PasswordVerifiers {
 
-    /** PostgreSQL's default; a setting may raise it. */
+    /** PostgreSQL's default and RFC 7677's minimum; {@code portcullis.auth.scram-iterations} may raise it. */
     public static final int DEFAULT_SCRAM_ITERATIONS = 4096;
+    /** The most we make verifiers with, the most we answer a backend asking for ({@link BackendLogin}). */
+    public static final int MAX_SCRAM_ITERATIONS = BackendLogin.MAX_SCRAM_ITERATIONS;
     private static final int SALT_BYTES = 16;
 
     private PasswordVerifiers() {
@@ -39,6 +41,18 @@ public final class PasswordVerifiers {
 
     public static String scramSha256(String password) {
         return scramSha256(password, DEFAULT_SCRAM_ITERATIONS);
+    }
+
+    /**
+     * @return {@code iterations}, when from {@link #DEFAULT_SCRAM_ITERATIONS} to {@link #MAX_SCRAM_ITERATIONS}
+     * @throws IllegalArgumentException otherwise, naming the setting
+     */
+    public static int checkScramIterations(int iterations) {
+        if (iterations < DEFAULT_SCRAM_ITERATIONS || iterations > MAX_SCRAM_ITERATIONS) {
+            throw new IllegalArgumentException("portcullis.auth.scram-iterations must be from " + DEFAULT_SCRAM_ITERATIONS
+                    + " (RFC 7677's minimum) to " + MAX_SCRAM_ITERATIONS + ", not " + iterations);
+        }
+        return iterations;
     }
 
     /** {@code md5} followed by the hex of md5(password || user), as PostgreSQL stores it. */

@@ -87,18 +87,31 @@ public final class ScramServerExchange {
     /**
      * A mock exchange for a user that does not exist or has no SCRAM verifier. It answers
      * client-first with a salt that depends only on {@code userName} and {@code mockSecret} and the
-     * default iteration count, then fails client-final with {@link Reason#UNKNOWN_USER}.
+     * default iteration count, then fails client-final with {@link Reason#UNKNOWN_USER}. The gateway passes its
+     * configured count instead ({@link #forUnknownUser(String, byte[], int, SecureRandom)}), as PostgreSQL uses
+     * its current {@code scram_iterations}, so unknown users look like users created now.
      *
      * @param mockSecret a server secret of at least {@value #MIN_MOCK_SECRET_BYTES} bytes, unknown outside so
      *        fake salts cannot be told from real ones, and stable (derived from the secret key) so they
      *        do not change at a restart
      */
     public static ScramServerExchange forUnknownUser(String userName, byte[] mockSecret, SecureRandom random) {
-        return forUnknownUser(userName, mockSecret, randomNonces(random));
+        return forUnknownUser(userName, mockSecret, PasswordVerifiers.DEFAULT_SCRAM_ITERATIONS, randomNonces(random));
+    }
+
+    /** {@link #forUnknownUser(String, byte[], SecureRandom)} announcing {@code iterations}. */
+    public static ScramServerExchange forUnknownUser(String userName, byte[] mockSecret, int iterations,
+                                                     SecureRandom random) {
+        return forUnknownUser(userName, mockSecret, iterations, randomNonces(random));
     }
 
     /** {@link #forUnknownUser(String, byte[], SecureRandom)} with given server nonces, for tests. */
     static ScramServerExchange forUnknownUser(String userName, byte[] mockSecret, Supplier<String> serverNonces) {
+        return forUnknownUser(userName, mockSecret, PasswordVerifiers.DEFAULT_SCRAM_ITERATIONS, serverNonces);
+    }
+
+    private static ScramServerExchange forUnknownUser(String userName, byte[] mockSecret, int iterations,
+                                                      Supplier<String> serverNonces) {
         Objects.requireNonNull(userName, "userName");
         if (mockSecret.length < MIN_MOCK_SECRET_BYTES) {
             throw new IllegalArgumentException("mock secret must be at least " + MIN_MOCK_SECRET_BYTES + " bytes");
@@ -106,7 +119,7 @@ public final class ScramServerExchange {
         byte[] salt = Arrays.copyOf(ScramFunctions.hmac(SHA_256, mockSecret,
                 userName.getBytes(StandardCharsets.UTF_8)), MOCK_SALT_BYTES);
         byte[] noKey = new byte[ScramVerifier.KEY_BYTES];
-        ScramVerifier fake = new ScramVerifier(PasswordVerifiers.DEFAULT_SCRAM_ITERATIONS, salt, noKey, noKey);
+        ScramVerifier fake = new ScramVerifier(iterations, salt, noKey, noKey);
         return new ScramServerExchange(fake, true, serverNonces);
     }
 
@@ -118,9 +131,15 @@ public final class ScramServerExchange {
      */
     public static ScramServerExchange forUser(String userName, String storedVerifierOrNull, byte[] mockSecret,
                                               SecureRandom random) {
+        return forUser(userName, storedVerifierOrNull, mockSecret, PasswordVerifiers.DEFAULT_SCRAM_ITERATIONS, random);
+    }
+
+    /** {@link #forUser(String, String, byte[], SecureRandom)} whose mock announces {@code mockIterations}. */
+    public static ScramServerExchange forUser(String userName, String storedVerifierOrNull, byte[] mockSecret,
+                                              int mockIterations, SecureRandom random) {
         return ScramVerifier.isScramSha256(storedVerifierOrNull)
                 ? new ScramServerExchange(storedVerifierOrNull, random)
-                : forUnknownUser(userName, mockSecret, random);
+                : forUnknownUser(userName, mockSecret, mockIterations, random);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.portcullis.migrate;
 
+import io.portcullis.auth.AuthSettings;
 import io.portcullis.auth.PasswordVerifiers;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.ConfigValidator;
@@ -21,10 +22,13 @@ public class PgBouncerImporter {
 
     private final ConfigStore store;
     private final SecretBox secrets;
+    /** portcullis.auth.scram-iterations, for the verifiers made from the userlist's clear-text passwords. */
+    private final int scramIterations;
 
     @Inject
-    public PgBouncerImporter(ConfigStore store, SecretBox secrets) {
+    public PgBouncerImporter(ConfigStore store, SecretBox secrets, AuthSettings auth) {
         this.store = store;
+        this.scramIterations = auth.checkedScramIterations();
         this.secrets = secrets;
     }
 
@@ -47,7 +51,8 @@ public class PgBouncerImporter {
         List<IniEntry> ini = new IniParser(sources.includes()).parse(sources.iniName(), sources.ini());
         List<UserlistEntry> userlist = sources.userlist() == null ? List.of()
                 : UserlistParser.parse(sources.userlistName(), sources.userlist());
-        ImportPlan plan = new PgBouncerMapper(secrets::seal, PasswordVerifiers::scramSha256).map(ini, userlist);
+        ImportPlan plan = new PgBouncerMapper(secrets::seal,
+                password -> PasswordVerifiers.scramSha256(password, scramIterations)).map(ini, userlist);
         if (dryRun || (plan.databases().isEmpty() && plan.users().isEmpty())) {
             GatewayConfig current = store.current();
             ImportMerge merge = ImportMerge.apply(current, plan);

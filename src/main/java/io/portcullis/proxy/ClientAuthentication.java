@@ -82,7 +82,7 @@ final class ClientAuthentication {
             return;
         }
         scram = ScramServerExchange.forUser(userName, user == null ? null : user.scramVerifier(),
-                services.mockScramSecret(), services.random());
+                services.mockScramSecret(), services.scramIterations(), services.random());
         step = Step.SASL_INITIAL;
         socket.write(BackendMessages.authenticationSasl(List.of(SCRAM_SHA_256)));
     }

@@ -1,6 +1,6 @@
 package io.portcullis.proxy;
 
-import io.portcullis.auth.LoginThrottleSettings;
+import io.portcullis.auth.AuthSettings;
 import io.portcullis.config.ConfigChanged;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.LiveSettings;
@@ -65,7 +65,7 @@ public class GatewayServer {
     @Inject
     Instance<AdminConsole> consoles;
     @Inject
-    LoginThrottleSettings loginThrottle;
+    AuthSettings auth;
     @Inject
     SecretBox secretBox;
 
@@ -85,10 +85,10 @@ public class GatewayServer {
         TlsRenegotiation.refuseClientInitiated();
         GatewayServices services = new GatewayServices(vertx, store, pools, tls, listener, sessionSettings,
                 new SessionRegistry(),
-                random, mockSecret, vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000)),
+                random, mockSecret, auth.checkedScramIterations(), vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000)),
                 events.isResolvable() ? events.get() : GatewayEvents.NONE, drain, settings, new ClientLimits(),
                 consoles.isResolvable() ? consoles.get() : AdminConsole.NONE,
-                loginThrottle.throttle(), new ConnectionsPerAddress(listener.maxConnectionsPerAddress()));
+                auth.throttle(), new ConnectionsPerAddress(listener.maxConnectionsPerAddress()));
         NetServerOptions options = tls.configure(new NetServerOptions()
                 .setHost(listener.host())
                 .setPort(listener.port())

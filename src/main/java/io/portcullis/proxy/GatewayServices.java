@@ -16,6 +16,8 @@ import java.security.SecureRandom;
  * @param mockScramSecret secret that makes the SCRAM salt of unknown users stable (across restarts and
  *                        replicas: it is derived from the secret key) and unguessable, so a login attempt
  *                        cannot tell whether a user exists
+ * @param scramIterations the iteration count unknown users' mock SCRAM exchange announces (the one new
+ *                        verifiers get: portcullis.auth.scram-iterations)
  * @param cancelClient    connections that carry CancelRequests to backends
  * @param events          where TLS handshakes, failed logins and cancel requests are reported
  * @param settings        the process-wide settings in force (timeouts, limits), read at each use
@@ -34,6 +36,7 @@ record GatewayServices(
         SessionRegistry sessions,
         SecureRandom random,
         byte[] mockScramSecret,
+        int scramIterations,
         NetClient cancelClient,
         GatewayEvents events,
         Drain drain,

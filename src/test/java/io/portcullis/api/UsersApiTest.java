@@ -3,6 +3,7 @@ package io.portcullis.api;
 import com.ongres.scram.common.ScramFunctions;
 import com.ongres.scram.common.ScramMechanism;
 import com.ongres.scram.common.StringPreparation;
+import io.portcullis.auth.AuthSettings;
 import io.portcullis.auth.PasswordVerifiers;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.FileConfigStore;
@@ -40,6 +41,8 @@ class UsersApiTest {
 
     @Inject
     ConfigStore store;
+    @Inject
+    AuthSettings auth;
     @ConfigProperty(name = "portcullis.data-dir")
     String dataDir;
 
@@ -60,6 +63,8 @@ class UsersApiTest {
         assertNoSecrets(asAdmin().get("/api/v1/users").then().statusCode(200).extract().asString());
 
         UserConfig stored = store.current().user("alice").orElseThrow();
+        assertTrue(stored.scramVerifier().startsWith("SCRAM-SHA-256$" + auth.scramIterations() + ":"),
+                "made with portcullis.auth.scram-iterations (" + auth.scramIterations() + " in tests)");
         assertTrue(scramVerifies(stored.scramVerifier(), PASSWORD), "the stored verifier verifies the password");
         assertFalse(scramVerifies(stored.scramVerifier(), PASSWORD + "x"));
         assertNull(stored.md5Hash());

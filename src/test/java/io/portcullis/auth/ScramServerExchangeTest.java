@@ -250,4 +250,24 @@ class ScramServerExchangeTest {
     static String utf8(byte[] data) {
         return new String(data, StandardCharsets.UTF_8);
     }
+
+    @Test
+    void theMockAnnouncesTheConfiguredIterationCount() throws Exception {
+        byte[] mockSecret = ScramServerExchange.newMockSecret(random);
+        ScramServerExchange server = ScramServerExchange.forUser("ghost", null, mockSecret, 15_000, random);
+        String serverFirst = utf8(server.clientFirst(bytes(client("secret").clientFirstMessage().toString())));
+        assertTrue(serverFirst.endsWith(",i=15000"), serverFirst);
+    }
+
+    @Test
+    void iterationCountsOutsideTheRangeAreRefusedNamingTheSetting() {
+        assertEquals(4096, PasswordVerifiers.checkScramIterations(4096));
+        assertEquals(1_000_000, PasswordVerifiers.checkScramIterations(1_000_000));
+        for (int bad : new int[]{0, 4095, 1_000_001}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> PasswordVerifiers.checkScramIterations(bad));
+            assertTrue(e.getMessage().contains("portcullis.auth.scram-iterations"), e.getMessage());
+        }
+        assertTrue(PasswordVerifiers.scramSha256("pw", 5000).startsWith("SCRAM-SHA-256$5000:"));
+    }
 }

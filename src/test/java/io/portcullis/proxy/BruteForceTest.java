@@ -1,6 +1,6 @@
 package io.portcullis.proxy;
 
-import io.portcullis.auth.LoginThrottleSettings;
+import io.portcullis.auth.AuthSettings;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.QuestDbServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,7 +32,7 @@ class BruteForceTest {
     private static final String PASSWORD = "brute-right-pass";
 
     @Inject
-    LoginThrottleSettings throttle;
+    AuthSettings auth;
 
     @BeforeAll
     static void configure() {
@@ -56,14 +56,14 @@ class BruteForceTest {
     void failedLoginsAreAnsweredEverMoreSlowly() throws Exception {
         InetAddress guesser = loopback(4);
         double delayedBefore = delayedFailures();
-        Duration expected = throttle.failureDelay();
+        Duration expected = auth.failureDelay();
         for (int i = 0; i < 4; i++) {
             // A different user name each time: the guesser's address is what is counted.
             RawLogin.Result result = attempt(guesser, "brute_guess_" + i, "guess-" + i);
             assertEquals("28P01", result.error().get('C'));
             Duration waited = Duration.ofNanos(result.verdictNanos());
             assertTrue(waited.compareTo(expected) >= 0, "failure " + (i + 1) + " answered after " + waited + ", expected at least " + expected);
-            expected = expected.multipliedBy(2).compareTo(throttle.failureDelayMax()) > 0 ? throttle.failureDelayMax() : expected.multipliedBy(2);
+            expected = expected.multipliedBy(2).compareTo(auth.failureDelayMax()) > 0 ? auth.failureDelayMax() : expected.multipliedBy(2);
         }
         assertTrue(attempt(guesser, USER, PASSWORD).ok(), "the right password still logs in, undelayed by design");
         assertTrue(delayedFailures() >= delayedBefore + 4, "the delays are counted in portcullis_auth_failure_delay_seconds");
@@ -81,6 +81,8 @@ class BruteForceTest {
         assertEquals(wrong.error().keySet(), unknown.error().keySet(), "same fields");
         assertEquals(wrong.error().get('M').replace(USER, "brute_nobody"), unknown.error().get('M'), "same text but for the name");
         assertEquals(shape(wrong.serverFirst()), shape(unknown.serverFirst()), "server-first has the same shape");
+        assertTrue(unknown.serverFirst().endsWith(",i=" + auth.scramIterations()),
+                "the mock announces portcullis.auth.scram-iterations, as a user created now has: " + unknown.serverFirst());
         assertEquals(salt(unknown.serverFirst()), salt(unknownAgain.serverFirst()), "an unknown user's salt is stable, like a real one");
         assertNotEquals(salt(wrong.serverFirst()), salt(unknown.serverFirst()));
         assertFalse(salt(unknown.serverFirst()).isEmpty());

@@ -1,5 +1,6 @@
 package io.portcullis.proxy;
 
+import io.portcullis.auth.AuthSettings;
 import io.portcullis.auth.PasswordVerifiers;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.testing.Backends;
@@ -40,6 +41,8 @@ class PgBouncerImportTest {
     private static final String MD5_SECRET = "imp-md5-secret";
     private static final String SCRAM_SECRET = "imp-scram-secret";
 
+    @Inject
+    AuthSettings auth;
     @Inject
     ConfigStore store;
 
@@ -114,6 +117,9 @@ class PgBouncerImportTest {
                 .then().statusCode(200).body("auth", equalTo("md5"));
         GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).get("/api/v1/databases/imported_qdb")
                 .then().statusCode(200).body("poolSize", equalTo(4)).body("passwordSet", equalTo(true));
+        assertTrue(store.current().user("imp_plain").orElseThrow().scramVerifier()
+                        .startsWith("SCRAM-SHA-256$" + auth.scramIterations() + ":"),
+                "a clear-text userlist password becomes a verifier of portcullis.auth.scram-iterations");
         selectOne("imported_qdb", "imp_plain", PLAIN_SECRET);
         selectOne("imported_qdb", "imp_md5", MD5_SECRET);
         selectOne("imported_qdb", "imp_scram", SCRAM_SECRET);
