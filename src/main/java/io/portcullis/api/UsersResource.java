@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class UsersResource {
 
     private final ConfigStore store;
-    /** portcullis.auth.scram-iterations, checked at start-up. */
+    /** portcullis.auth.scram-iterations (the gateway refuses to start with a value out of range). */
     private final int scramIterations;
 
     @Inject
