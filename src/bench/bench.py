@@ -424,14 +424,13 @@ def profile_pgbouncer(pgbouncer, target, script_path, mode, clients, seconds, ou
         log(f"perf recorded no samples of PgBouncer: {errors.strip()[-300:]}")
         return None
     return {"cell": f"select1 {mode} c={clients}", "run": row, "samples": samples, "interval": "999 Hz",
-            "categories": [{"name": k, "samples": c, "percent": round(100 * c / samples, 1)}
-                           for k, c in sorted(totals.items(), key=lambda kv: -kv[1])]}
+            "categories": shares(totals, samples, 20)}
 
 
-def cpu_microseconds_per_transaction(run_row):
-    if run_row and run_row.get("proxy_cpu_seconds") and run_row.get("transactions"):
-        return run_row["proxy_cpu_seconds"] / run_row["transactions"] * 1e6
-    return None
+def shares(counts, samples, n):
+    """The n largest counts, each with its percentage of all samples."""
+    return [{"name": k, "samples": c, "percent": round(100 * c / samples, 1)}
+            for k, c in sorted(counts.items(), key=lambda kv: -kv[1])][:n]
 
 
 def summarise_profile(collapsed):
@@ -449,10 +448,7 @@ def summarise_profile(collapsed):
             category = next((name for name, prefixes in JAVA_OWNERS if java.startswith(prefixes)),
                             "JVM threads, GC, other")
         totals[category] = totals.get(category, 0) + count
-    def percent(counts, n):
-        return [{"name": k, "samples": c, "percent": round(100 * c / samples, 1)}
-                for k, c in sorted(counts.items(), key=lambda kv: -kv[1])][:n]
-    return {"samples": samples, "categories": percent(totals, 20), "top_self": percent(self_counts, 25)}
+    return {"samples": samples, "categories": shares(totals, samples, 20), "top_self": shares(self_counts, samples, 25)}
 
 
 # ---------------------------------------------------------------- report
@@ -600,22 +596,23 @@ def markdown(result):
                          f"{idle['rss_after_mib']} MiB = {idle['kib_per_client']} KiB per client")
     if result.get("profile_summary"):
         prof = result["profile_summary"]
-        per_txn = cpu_microseconds_per_transaction(prof.get("run"))
-        lines += ["", f"Profile of Portcullis (async-profiler, CPU every {prof['interval']}, {prof['cell']}, "
-                      f"{prof['samples']:,} samples; flame graph `{prof['flame_graph']}`), by what was running"
-                      + (f", share and CPU µs per transaction ({per_txn:.1f} µs in all):" if per_txn else ":"), ""]
-        lines += [f"- {p['percent']}% " + (f"{per_txn * p['percent'] / 100:.1f} µs " if per_txn else "") + p["name"]
-                  for p in prof["categories"]]
+        lines += profile_lines(f"Portcullis (async-profiler, CPU every {prof['interval']}, {prof['cell']}, "
+                               f"{prof['samples']:,} samples; flame graph `{prof['flame_graph']}`)", prof)
         lines += ["", "Top frames by self time:", ""]
         lines += [f"- {p['percent']}% `{p['name']}`" for p in prof["top_self"][:15]]
     if result.get("pgbouncer_profile"):
         prof = result["pgbouncer_profile"]
-        per_txn = cpu_microseconds_per_transaction(prof.get("run"))
-        lines += ["", f"Profile of PgBouncer (perf, {prof['interval']}, the same cell, {prof['samples']:,} samples)"
-                      + (f", share and CPU µs per transaction ({per_txn:.1f} µs in all):" if per_txn else ":"), ""]
-        lines += [f"- {p['percent']}% " + (f"{per_txn * p['percent'] / 100:.1f} µs " if per_txn else "") + p["name"]
-                  for p in prof["categories"]]
+        lines += profile_lines(f"PgBouncer (perf, {prof['interval']}, the same cell, {prof['samples']:,} samples)", prof)
     return "\n".join(lines) + "\n"
+
+
+def profile_lines(title, prof):
+    """A profile's categories as a list, with CPU µs per transaction when its run measured the proxy's CPU."""
+    per_txn = cpu_per_transaction(prof.get("run") or {})
+    lines = ["", f"Profile of {title}, by what was running"
+             + (f", share and CPU µs per transaction ({per_txn} µs in all):" if per_txn else ":"), ""]
+    return lines + [f"- {p['percent']}% " + (f"{per_txn * p['percent'] / 100:.1f} µs " if per_txn else "") + p["name"]
+                    for p in prof["categories"]]
 
 
 # ---------------------------------------------------------------- main

@@ -86,32 +86,23 @@ public final class ScramServerExchange {
 
     /**
      * A mock exchange for a user that does not exist or has no SCRAM verifier. It answers
-     * client-first with a salt that depends only on {@code userName} and {@code mockSecret} and the
-     * default iteration count, then fails client-final with {@link Reason#UNKNOWN_USER}. The gateway passes its
-     * configured count instead ({@link #forUnknownUser(String, byte[], int, SecureRandom)}), as PostgreSQL uses
-     * its current {@code scram_iterations}, so unknown users look like users created now.
+     * client-first with a salt that depends only on {@code userName} and {@code mockSecret} and with
+     * {@code iterations}, then fails client-final with {@link Reason#UNKNOWN_USER}. The gateway passes its
+     * configured count (portcullis.auth.scram-iterations), as PostgreSQL announces its current
+     * {@code scram_iterations}, so unknown users look like users created now.
      *
      * @param mockSecret a server secret of at least {@value #MIN_MOCK_SECRET_BYTES} bytes, unknown outside so
      *        fake salts cannot be told from real ones, and stable (derived from the secret key) so they
      *        do not change at a restart
      */
-    public static ScramServerExchange forUnknownUser(String userName, byte[] mockSecret, SecureRandom random) {
-        return forUnknownUser(userName, mockSecret, PasswordVerifiers.DEFAULT_SCRAM_ITERATIONS, randomNonces(random));
-    }
-
-    /** {@link #forUnknownUser(String, byte[], SecureRandom)} announcing {@code iterations}. */
     public static ScramServerExchange forUnknownUser(String userName, byte[] mockSecret, int iterations,
                                                      SecureRandom random) {
         return forUnknownUser(userName, mockSecret, iterations, randomNonces(random));
     }
 
-    /** {@link #forUnknownUser(String, byte[], SecureRandom)} with given server nonces, for tests. */
-    static ScramServerExchange forUnknownUser(String userName, byte[] mockSecret, Supplier<String> serverNonces) {
-        return forUnknownUser(userName, mockSecret, PasswordVerifiers.DEFAULT_SCRAM_ITERATIONS, serverNonces);
-    }
-
-    private static ScramServerExchange forUnknownUser(String userName, byte[] mockSecret, int iterations,
-                                                      Supplier<String> serverNonces) {
+    /** {@link #forUnknownUser(String, byte[], int, SecureRandom)} with given server nonces, for tests. */
+    static ScramServerExchange forUnknownUser(String userName, byte[] mockSecret, int iterations,
+                                              Supplier<String> serverNonces) {
         Objects.requireNonNull(userName, "userName");
         if (mockSecret.length < MIN_MOCK_SECRET_BYTES) {
             throw new IllegalArgumentException("mock secret must be at least " + MIN_MOCK_SECRET_BYTES + " bytes");
@@ -129,12 +120,6 @@ public final class ScramServerExchange {
      *
      * @throws IllegalArgumentException if the stored value looks like a SCRAM verifier but is malformed
      */
-    public static ScramServerExchange forUser(String userName, String storedVerifierOrNull, byte[] mockSecret,
-                                              SecureRandom random) {
-        return forUser(userName, storedVerifierOrNull, mockSecret, PasswordVerifiers.DEFAULT_SCRAM_ITERATIONS, random);
-    }
-
-    /** {@link #forUser(String, String, byte[], SecureRandom)} whose mock announces {@code mockIterations}. */
     public static ScramServerExchange forUser(String userName, String storedVerifierOrNull, byte[] mockSecret,
                                               int mockIterations, SecureRandom random) {
         return ScramVerifier.isScramSha256(storedVerifierOrNull)

@@ -55,7 +55,7 @@ class ScramServerExchangeFuzzTest {
 
         Supplier<String> nonces = () -> SERVER_NONCE;
         ScramServerExchange real = new ScramServerExchange(ScramVerifier.parse(POSTGRES_VERIFIER), false, nonces);
-        ScramServerExchange mock = ScramServerExchange.forUnknownUser("fuzz", MOCK_SECRET, nonces);
+        ScramServerExchange mock = ScramServerExchange.forUnknownUser("fuzz", MOCK_SECRET, PasswordVerifiers.DEFAULT_SCRAM_ITERATIONS, nonces);
 
         byte[][] serverFirst = new byte[2][];
         Ending realEnding = run(real, clientFirst, clientFinal, serverFirst, 0);

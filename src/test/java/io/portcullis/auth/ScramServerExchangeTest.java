@@ -21,6 +21,8 @@ class ScramServerExchangeTest {
 
     private static final ScramMechanism SHA_256 = ScramMechanism.SCRAM_SHA_256;
     /** Made by PostgreSQL 15 for password "secret" (CREATE ROLE bob PASSWORD 'secret'). */
+    /** What unknown users' mocks announce here (the gateway passes portcullis.auth.scram-iterations). */
+    private static final int ITERATIONS = PasswordVerifiers.DEFAULT_SCRAM_ITERATIONS;
     private static final String POSTGRES_VERIFIER = "SCRAM-SHA-256$4096:Ap4sVF7Bn3kMSmpmrf+GNg==$"
             + "Yg3ctuON6o1ID4XS+HpTwXfW60tLGwN6MA/vhEKQfhc=:Rj3FksrEGIsNXJVphQnAHemUAHJ87sWZivZTjTCBaoI=";
 
@@ -120,7 +122,7 @@ class ScramServerExchangeTest {
 
     @Test
     void unknownUserMockFailsAtClientFinalLikeAWrongPassword() throws Exception {
-        ScramServerExchange server = ScramServerExchange.forUnknownUser("ghost", mockSecret, random);
+        ScramServerExchange server = ScramServerExchange.forUnknownUser("ghost", mockSecret, ITERATIONS, random);
         ScramClient client = client("secret");
         client.serverFirstMessage(utf8(server.clientFirst(bytes(client.clientFirstMessage().toString()))));
         AuthenticationFailure failure = assertThrows(AuthenticationFailure.class,
@@ -131,10 +133,10 @@ class ScramServerExchangeTest {
 
     @Test
     void unknownUserMockSaltIsStablePerUserAndLooksReal() throws Exception {
-        String first = saltAndIterations(ScramServerExchange.forUnknownUser("ghost", mockSecret, random));
-        String again = saltAndIterations(ScramServerExchange.forUnknownUser("ghost", mockSecret, random));
-        String other = saltAndIterations(ScramServerExchange.forUnknownUser("phantom", mockSecret, random));
-        String otherProcess = saltAndIterations(ScramServerExchange.forUnknownUser("ghost", ScramServerExchange.newMockSecret(random), random));
+        String first = saltAndIterations(ScramServerExchange.forUnknownUser("ghost", mockSecret, ITERATIONS, random));
+        String again = saltAndIterations(ScramServerExchange.forUnknownUser("ghost", mockSecret, ITERATIONS, random));
+        String other = saltAndIterations(ScramServerExchange.forUnknownUser("phantom", mockSecret, ITERATIONS, random));
+        String otherProcess = saltAndIterations(ScramServerExchange.forUnknownUser("ghost", ScramServerExchange.newMockSecret(random), ITERATIONS, random));
         assertEquals(first, again);
         assertNotEquals(first, other);
         assertNotEquals(first, otherProcess);
@@ -146,13 +148,13 @@ class ScramServerExchangeTest {
     @Test
     void forUserMocksWhenThereIsNoScramVerifier() throws Exception {
         for (String stored : new String[] {null, PasswordVerifiers.md5("alice", "secret")}) {
-            ScramServerExchange server = ScramServerExchange.forUser("alice", stored, mockSecret, random);
+            ScramServerExchange server = ScramServerExchange.forUser("alice", stored, mockSecret, ITERATIONS, random);
             ScramClient client = client("secret");
             client.serverFirstMessage(utf8(server.clientFirst(bytes(client.clientFirstMessage().toString()))));
             assertEquals(Reason.UNKNOWN_USER, assertThrows(AuthenticationFailure.class,
                     () -> server.clientFinal(bytes(client.clientFinalMessage().toString()))).reason());
         }
-        assertLoginSucceeds(ScramServerExchange.forUser("bob", POSTGRES_VERIFIER, mockSecret, random), "secret");
+        assertLoginSucceeds(ScramServerExchange.forUser("bob", POSTGRES_VERIFIER, mockSecret, ITERATIONS, random), "secret");
     }
 
     @Test
@@ -212,7 +214,7 @@ class ScramServerExchangeTest {
     void constructorNeedsAVerifier() {
         assertThrows(NullPointerException.class, () -> new ScramServerExchange(null, random));
         assertThrows(IllegalArgumentException.class, () -> new ScramServerExchange("md5abc", random));
-        assertThrows(IllegalArgumentException.class, () -> ScramServerExchange.forUnknownUser("u", new byte[8], random));
+        assertThrows(IllegalArgumentException.class, () -> ScramServerExchange.forUnknownUser("u", new byte[8], ITERATIONS, random));
     }
 
     private void assertLoginSucceeds(ScramServerExchange server, String password) throws Exception {
