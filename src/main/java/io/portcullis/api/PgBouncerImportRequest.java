@@ -10,10 +10,12 @@ public record PgBouncerImportRequest(
         @Schema(required = true, description = "content of pgbouncer.ini",
                 example = "[databases]\nquestdb = host=127.0.0.1 port=8812 dbname=qdb user=admin password=quest\n")
         String ini,
-        @Schema(writeOnly = true, description = "content of userlist.txt (the auth_file); plain passwords become "
-                + "SCRAM verifiers, md5 hashes and SCRAM verifiers are kept", example = "\"alice\" \"alice-secret\"\n")
+        @Schema(writeOnly = true, description = "content of userlist.txt (the file auth_file names, which the server "
+                + "never reads itself: without it no users are imported); plain passwords become SCRAM verifiers, md5 "
+                + "hashes and SCRAM verifiers are kept", example = "\"alice\" \"alice-secret\"\n")
         String userlist,
-        @Schema(description = "content of the files %include lines name, by the path exactly as written")
+        @Schema(description = "content of the files %include lines name, by the path exactly as written; a file no "
+                + "%include line names is reported as unused")
         Map<String, String> includes,
         @Schema(description = "report what would happen and store nothing", defaultValue = "false")
         Boolean dryRun) {
