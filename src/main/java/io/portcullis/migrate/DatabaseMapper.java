@@ -42,8 +42,10 @@ final class DatabaseMapper {
             Map.entry("datestyle", "Portcullis does not set backend session parameters; clients set their own"),
             Map.entry("timezone", "Portcullis does not set backend session parameters; clients set their own"),
             Map.entry("application_name", "Portcullis does not set backend session parameters; clients set their own"),
-            Map.entry("query_wait_timeout", "one wait timeout for all databases: portcullis.pool.query-wait-timeout"),
-            Map.entry("server_lifetime", "no per-database server lifetime"),
+            Map.entry("query_wait_timeout", "one wait timeout for all databases: the setting queryWaitTimeout "
+                    + "(/api/v1/settings; [pgbouncer] query_wait_timeout is imported into it)"),
+            Map.entry("server_lifetime", "no per-database server lifetime: the setting serverLifetime applies to all "
+                    + "databases ([pgbouncer] server_lifetime is imported into it)"),
             Map.entry("load_balance_hosts", "one host per database; nothing to balance"),
             Map.entry("max_db_client_connections", "no client connection cap per database yet"));
 

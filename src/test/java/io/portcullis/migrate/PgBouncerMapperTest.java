@@ -93,6 +93,14 @@ class PgBouncerMapperTest {
     }
 
     @Test
+    void perDatabaseTimeoutsNameTheSettingThatAppliesToAllDatabases() {
+        Map<String, UnmappedLine> found = Fixtures.byWhere(Fixtures.plan(
+                "[databases]\nd = host=h user=u password=p query_wait_timeout=5 server_lifetime=60\n", null));
+        assertTrue(found.get("pgbouncer.ini:2:query_wait_timeout").reason().contains("the setting queryWaitTimeout"));
+        assertTrue(found.get("pgbouncer.ini:2:server_lifetime").reason().contains("the setting serverLifetime"));
+    }
+
+    @Test
     void mapsUsersKeepingHashesAndHashingPlainPasswords() {
         Map<String, UserConfig> users = full().users().stream()
                 .collect(Collectors.toMap(UserConfig::name, Function.identity()));
