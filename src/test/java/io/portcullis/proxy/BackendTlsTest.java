@@ -95,6 +95,25 @@ class BackendTlsTest {
         assertTrue(cipher.contains("GCM") || cipher.contains("CHACHA20"), "an AEAD suite, not " + cipher);
     }
 
+    /** A cancel reaches a TLS-only backend (PostgreSQL reads a CancelRequest before its pg_hba rules). */
+    @Test
+    void cancelWorksAgainstATlsOnlyBackend() throws Exception {
+        tlsDatabase("tls_cancel", "localhost", Map.of("serverTls", "verify-full", "serverCa", serverCa.certificatePem()));
+        try (Connection c = GatewayClient.connect("tls_cancel", USER, PASSWORD); Statement s = c.createStatement()) {
+            java.util.concurrent.CompletableFuture<Void> canceller = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    Thread.sleep(500);
+                    s.cancel();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            PSQLException e = assertThrows(PSQLException.class, () -> s.executeQuery("SELECT pg_sleep(30)"));
+            canceller.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals("57014", e.getSQLState(), e.getMessage());
+        }
+    }
+
     @Test
     void aCaThatDidNotSignTheCertificateIsRefused() {
         tlsDatabase("tls_other_ca", "localhost", Map.of("serverTls", "verify-full", "serverCa", otherCa.certificatePem()));
