@@ -13,7 +13,8 @@ public record PgBouncerImportRequest(
         @Schema(writeOnly = true, description = "content of userlist.txt (the auth_file); plain passwords become "
                 + "SCRAM verifiers, md5 hashes and SCRAM verifiers are kept", example = "\"alice\" \"alice-secret\"\n")
         String userlist,
-        @Schema(description = "content of the files %include lines name, by the path exactly as written")
+        @Schema(description = "content of the files %include lines and server_tls_ca_file, server_tls_cert_file and "
+                + "server_tls_key_file name, by the path exactly as written")
         Map<String, String> includes,
         @Schema(description = "report what would happen and store nothing", defaultValue = "false")
         Boolean dryRun) {

@@ -2,7 +2,6 @@ package io.portcullis.migrate;
 
 import io.portcullis.config.ConfigValidator;
 import io.portcullis.config.PoolMode;
-import io.portcullis.config.ServerTls;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,18 +14,18 @@ import java.util.Set;
 
 /**
  * What the {@code [pgbouncer]} section says that the rest of the import needs: pool defaults,
- * {@code auth_type}, {@code admin_users}, {@code server_tls_sslmode} and the client TLS settings.
+ * {@code auth_type}, {@code admin_users}, the backend TLS settings and the client TLS settings.
  * Every other key is reported with what to do instead.
  *
  * @param pool            defaults for every database
  * @param authType        {@code auth_type}, lower case ({@code md5} when not set, as in PgBouncer)
  * @param adminUsers      {@code admin_users}
  * @param adminUsersEntry the line {@code admin_users} came from, or null
- * @param serverTls       TLS towards backends for every database
+ * @param serverTls       TLS towards backends for every database (mode, CA, client certificate)
  * @param tls             the client TLS report
  */
 record GlobalSettings(PoolDefaults pool, String authType, Set<String> adminUsers, IniEntry adminUsersEntry,
-                      ServerTls serverTls, TlsSettingsReport tls) {
+                      ServerTlsSettings serverTls, TlsSettingsReport tls) {
 
     static final String SECTION = "pgbouncer";
     private static final String DEFAULT_AUTH_TYPE = "md5";
@@ -60,7 +59,8 @@ record GlobalSettings(PoolDefaults pool, String authType, Set<String> adminUsers
     /** Keys whose job Portcullis does differently, with the explanation. */
     private static final Map<String, String> EXPLAINED = explained();
 
-    static GlobalSettings read(List<IniEntry> entries, ImportFindings findings) {
+    /** @param files reads the files server_tls_* settings name */
+    static GlobalSettings read(List<IniEntry> entries, IncludeResolver files, ImportFindings findings) {
         Map<String, IniEntry> last = new LinkedHashMap<>();
         for (IniEntry e : entries) {
             IniEntry earlier = last.put(e.key(), e);
@@ -72,7 +72,7 @@ record GlobalSettings(PoolDefaults pool, String authType, Set<String> adminUsers
         String authType = DEFAULT_AUTH_TYPE;
         Set<String> admins = Set.of();
         IniEntry adminsEntry = null;
-        ServerTls serverTls = ServerTls.DISABLE;
+        ServerTlsSettings serverTls = new ServerTlsSettings(files, findings);
         ClientTlsSettings tls = new ClientTlsSettings(findings);
         for (IniEntry e : last.values()) {
             String value = e.value().strip();
@@ -109,12 +109,11 @@ record GlobalSettings(PoolDefaults pool, String authType, Set<String> adminUsers
                     admins = names(value);
                     adminsEntry = e;
                 }
-                case "server_tls_sslmode" -> serverTls = serverTls(e, findings);
                 case "listen_addr" -> findings.unmapped(e, "a startup setting: set portcullis.listen.host="
                         + ("*".equals(value) ? "0.0.0.0" : value)
                         + (value.contains(",") ? " (Portcullis listens on one address)" : ""));
                 default -> {
-                    if (!tls.accept(e)) {
+                    if (!tls.accept(e) && !serverTls.accept(e)) {
                         findings.unmapped(e, reason(e.key(), value));
                     }
                 }
@@ -123,7 +122,8 @@ record GlobalSettings(PoolDefaults pool, String authType, Set<String> adminUsers
         if (pool.minPoolSize() > pool.poolSize()) {
             pool = pool.withMinPoolSize(pool.poolSize());
         }
-        return new GlobalSettings(pool, authType, admins, adminsEntry, serverTls, tls.report(serverTls));
+        serverTls.resolve();
+        return new GlobalSettings(pool, authType, admins, adminsEntry, serverTls, tls.report(serverTls.mode()));
     }
 
     private static int integer(IniEntry e, int min, int max, int fallback, ImportFindings findings) {
@@ -133,34 +133,6 @@ record GlobalSettings(PoolDefaults pool, String authType, Set<String> adminUsers
                     + fallback + " is used");
         }
         return n.orElse(fallback);
-    }
-
-    private static ServerTls serverTls(IniEntry e, ImportFindings findings) {
-        switch (e.value().strip().toLowerCase(Locale.ROOT)) {
-            case "disable" -> {
-                return ServerTls.DISABLE;
-            }
-            case "allow", "prefer" -> {
-                findings.unmapped(e, "Portcullis has no opportunistic TLS to backends; databases get serverTls "
-                        + "disable (QuestDB has no TLS). Set serverTls require on databases whose backend has TLS");
-                return ServerTls.DISABLE;
-            }
-            case "require" -> {
-                return ServerTls.REQUIRE;
-            }
-            case "verify-ca" -> {
-                findings.unmapped(e, "Portcullis verifies backend certificates only together with the host name: "
-                        + "databases get serverTls verify-full");
-                return ServerTls.VERIFY_FULL;
-            }
-            case "verify-full" -> {
-                return ServerTls.VERIFY_FULL;
-            }
-            default -> {
-                findings.unmapped(e, "not a TLS mode; databases get serverTls disable");
-                return ServerTls.DISABLE;
-            }
-        }
     }
 
     private static Set<String> names(String list) {
@@ -177,9 +149,6 @@ record GlobalSettings(PoolDefaults pool, String authType, Set<String> adminUsers
         String explained = EXPLAINED.get(key);
         if (explained != null) {
             return explained;
-        }
-        if (key.startsWith("server_tls_")) {
-            return "Portcullis has no setting for backend TLS files or versions; only each database's serverTls";
         }
         if (key.startsWith("log_") || key.startsWith("syslog") || key.startsWith("unix_socket_")
                 || key.startsWith("tcp_")) {

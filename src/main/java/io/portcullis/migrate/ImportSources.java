@@ -7,7 +7,7 @@ package io.portcullis.migrate;
  * @param ini          content of {@code pgbouncer.ini}
  * @param userlistName the name reports use for the userlist
  * @param userlist     content of {@code userlist.txt}, or null for none
- * @param includes     reads the files {@code %include} lines name
+ * @param includes     reads the files {@code %include} lines and {@code server_tls_*_file} settings name
  */
 public record ImportSources(String iniName, String ini, String userlistName, String userlist, IncludeResolver includes) {
 

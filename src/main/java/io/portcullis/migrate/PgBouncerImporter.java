@@ -52,7 +52,7 @@ public class PgBouncerImporter {
         List<UserlistEntry> userlist = sources.userlist() == null ? List.of()
                 : UserlistParser.parse(sources.userlistName(), sources.userlist());
         ImportPlan plan = new PgBouncerMapper(secrets::seal,
-                password -> PasswordVerifiers.scramSha256(password, scramIterations)).map(ini, userlist);
+                password -> PasswordVerifiers.scramSha256(password, scramIterations)).map(ini, userlist, sources.includes());
         if (dryRun || (plan.databases().isEmpty() && plan.users().isEmpty())) {
             GatewayConfig current = store.current();
             ImportMerge merge = ImportMerge.apply(current, plan);

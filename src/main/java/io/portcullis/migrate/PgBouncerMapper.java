@@ -1,11 +1,13 @@
 package io.portcullis.migrate;
 
 import io.portcullis.config.DatabaseConfig;
+import io.portcullis.config.SecretBinding;
 import io.portcullis.config.UserConfig;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -14,23 +16,30 @@ import java.util.function.UnaryOperator;
  */
 public final class PgBouncerMapper {
 
-    private final UnaryOperator<String> seal;
+    private final BiFunction<String, SecretBinding, String> seal;
     private final UnaryOperator<String> scramVerifier;
 
     /**
-     * @param seal          seals a backend password ({@link io.portcullis.config.SecretBox#seal})
+     * @param seal          seals a backend secret for what it is bound to ({@link io.portcullis.config.SecretBox#seal})
      * @param scramVerifier turns a clear-text user password into a SCRAM-SHA-256 verifier
      *                      ({@link io.portcullis.auth.PasswordVerifiers#scramSha256(String)})
      */
-    public PgBouncerMapper(UnaryOperator<String> seal, UnaryOperator<String> scramVerifier) {
+    public PgBouncerMapper(BiFunction<String, SecretBinding, String> seal, UnaryOperator<String> scramVerifier) {
         this.seal = seal;
         this.scramVerifier = scramVerifier;
     }
 
+    /** {@link #map(List, List, IncludeResolver)} with no files to read. */
+    public ImportPlan map(List<IniEntry> ini, List<UserlistEntry> userlist) {
+        return map(ini, userlist, IncludeResolver.NONE);
+    }
+
     /**
+     * @param files reads the files {@code server_tls_ca_file}, {@code server_tls_cert_file} and
+     *              {@code server_tls_key_file} name
      * @throws PgBouncerSyntaxException when a connection string cannot be read
      */
-    public ImportPlan map(List<IniEntry> ini, List<UserlistEntry> userlist) {
+    public ImportPlan map(List<IniEntry> ini, List<UserlistEntry> userlist, IncludeResolver files) {
         ImportFindings findings = new ImportFindings();
         List<IniEntry> global = new ArrayList<>();
         List<IniEntry> databases = new ArrayList<>();
@@ -44,7 +53,7 @@ public final class PgBouncerMapper {
                 default -> findings.unmapped(e, "in section [" + e.section() + "], which PgBouncer does not have");
             }
         }
-        GlobalSettings settings = GlobalSettings.read(global, findings);
+        GlobalSettings settings = GlobalSettings.read(global, files, findings);
         Map<String, UserlistEntry> users = UserMapper.byName(userlist, findings);
         List<UserConfig> userConfigs = new UserMapper(settings, scramVerifier, findings).map(users);
         List<DatabaseConfig> databaseConfigs = new DatabaseMapper(settings, users, seal, findings).map(databases);
