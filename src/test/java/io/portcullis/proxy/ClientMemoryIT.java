@@ -1,0 +1,266 @@
+package io.portcullis.proxy;
+
+import io.portcullis.testing.Backends;
+import io.portcullis.testing.FreePorts;
+import io.portcullis.testing.PackagedApplication;
+import io.portcullis.testing.QuestDbServer;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Bounded memory per client, measured where it matters: the resident memory of the packaged gateway,
+ * started as a process of its own, while one client sends 150 MiB of requests that the gateway answers
+ * itself and never reads an answer. Once the client's write queue is full the gateway must stop reading
+ * that client (so the sender blocks long before 150 MiB) and hold only a bounded amount for it, while
+ * other clients are served.
+ *
+ * <p>Why the process's RSS: the issue's measure, and the only one that sees every kind of memory (heap,
+ * Netty's direct arenas, queued writes). To keep it a steady measure the heap is fixed and, on the JVM,
+ * touched at start ({@code -Xms=-Xmx}, {@code AlwaysPreTouch}), so garbage made by the flood does not show
+ * up as growth; a first, shorter flood warms the paths (JIT, pool arenas) before the baseline is read.
+ * What is left to grow is what the gateway keeps for the client: the old code grew ~1 GiB here.
+ */
+class ClientMemoryIT {
+
+    private static final String TOKEN = "memory-admin-token-0123456789";
+    private static final String DATABASE = "mem_qdb";
+    private static final String USER = "mem_user";
+    private static final String PASSWORD = "mem-pass";
+    private static final String ADMIN = "mem_admin";
+    private static final String ADMIN_PASSWORD = "mem-admin-pass";
+    private static final String CONSOLE = "pgbouncer";
+    private static final long MIB = 1L << 20;
+    /** What the client sends: far more than any buffer between it and the gateway. */
+    private static final long FLOOD = 150 * MIB;
+    /** The warm-up flood, before the baseline. */
+    private static final long WARM_UP = 16 * MIB;
+    /** The most the gateway's RSS may grow while one client floods it. */
+    private static final long MAX_GROWTH = 64 * MIB;
+    /**
+     * The most the sender may get through before blocking: the kernel's socket buffers on both sides
+     * (loopback autotuning goes up to tcp_rmem's 32 MiB here) plus the little the gateway holds.
+     */
+    private static final long MAX_ACCEPTED = 64 * MIB;
+    /** No byte accepted for this long: the sender is blocked. */
+    private static final Duration STALLED = Duration.ofSeconds(3);
+
+    private static Process gateway;
+    private static Path log;
+    private static int wirePort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        QuestDbServer questdb = Backends.questdb();
+        wirePort = FreePorts.next();
+        int httpPort = FreePorts.next();
+        Path dataDir = Files.createTempDirectory(Path.of("target"), "memory-");
+        log = dataDir.resolve("gateway.log");
+        Map<String, String> properties = PackagedApplication.gatewayProperties(dataDir, wirePort, httpPort, TOKEN);
+        properties.put("portcullis.tls.mode", "allow");
+        gateway = new ProcessBuilder(PackagedApplication.built().command(List.of("-Xms160m", "-Xmx160m"),
+                List.of("-XX:+AlwaysPreTouch"), properties))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        PackagedApplication.awaitReady(gateway, httpPort, log, Duration.ofSeconds(60));
+        RequestSpecification api = RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(TOKEN)
+                .contentType(ContentType.JSON);
+        api.body(Map.of("host", questdb.host(), "port", questdb.pgPort(), "user", questdb.user(),
+                "password", questdb.password(), "poolSize", 2, "poolMode", "transaction"))
+                .put("/api/v1/databases/" + DATABASE).then().statusCode(201);
+        RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("password", PASSWORD)).put("/api/v1/users/" + USER).then().statusCode(201);
+        RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("password", ADMIN_PASSWORD, "admin", true)).put("/api/v1/users/" + ADMIN).then().statusCode(201);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null && gateway.isAlive()) {
+            gateway.destroyForcibly();
+        }
+    }
+
+    /**
+     * Close and Parse of a statement the server connection already has, without Sync: the gateway answers
+     * both itself (CloseComplete, ParseComplete), nothing reaches the backend.
+     */
+    @Test
+    void closeParseFloodInTransactionModeStopsBeingReadAndHoldsLittle() throws Exception {
+        byte[] pairs = repeat(concat(message('C', concat(new byte[]{'S'}, cstring("S_1"))),
+                message('P', concat(cstring("S_1"), cstring("SELECT 1"), new byte[]{0, 0}))));
+        floodAndMeasure(() -> {
+            RawClient raw = loggedIn(DATABASE, USER, PASSWORD);
+            raw.message('P', concat(cstring("S_1"), cstring("SELECT 1"), new byte[]{0, 0}));
+            raw.message('S', new byte[0]);
+            RawLogin.readUntilReady(raw); // prepared once, with its Sync: from now on the gateway answers
+            return raw;
+        }, pairs, () -> {
+            try (Connection c = jdbc(DATABASE, USER, PASSWORD, false); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT 41 + 1")) {
+                assertTrue(rs.next());
+                assertEquals(42, rs.getInt(1));
+            }
+        });
+    }
+
+    /** SHOW after SHOW on the admin console, each answered with a table, none read. */
+    @Test
+    void showFloodOnTheAdminConsoleStopsBeingReadAndHoldsLittle() throws Exception {
+        byte[] shows = repeat(message('Q', cstring("SHOW CLIENTS;")));
+        floodAndMeasure(() -> loggedIn(CONSOLE, ADMIN, ADMIN_PASSWORD), shows, () -> {
+            try (Connection c = jdbc(CONSOLE, ADMIN, ADMIN_PASSWORD, true); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SHOW POOLS")) {
+                assertTrue(rs.next(), "SHOW POOLS answers while another console client floods");
+            }
+        });
+    }
+
+    private interface Opener {
+        RawClient open() throws Exception;
+    }
+
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    private void floodAndMeasure(Opener opener, byte[] block, Check served) throws Exception {
+        try (RawClient warmUp = opener.open()) {
+            flood(warmUp, block, WARM_UP);
+        }
+        Thread.sleep(1000);
+        long before = rss();
+        try (RawClient raw = opener.open()) {
+            long accepted = flood(raw, block, FLOOD);
+            long growth = rss() - before;
+            assertTrue(accepted < MAX_ACCEPTED, "the gateway took " + accepted / MIB
+                    + " MiB from a client that reads nothing before the sender blocked (if it did)");
+            assertTrue(growth < MAX_GROWTH, "the gateway's RSS grew by " + growth / MIB + " MiB for a client that sent "
+                    + accepted / MIB + " MiB and read nothing");
+            served.run();
+            assertTrue(rss() - before < MAX_GROWTH, "still bounded after serving others");
+        }
+        served.run();
+        assertTrue(gateway.isAlive(), "the gateway is still running; log: " + log);
+    }
+
+    /**
+     * Writes {@code block} over and over, never reading, until {@code limit} bytes are out or nothing has
+     * been accepted for {@link #STALLED}; returns the bytes accepted. A write error fails the test (the
+     * gateway gave up on the client instead of pausing it).
+     */
+    private static long flood(RawClient raw, byte[] block, long limit) throws Exception {
+        AtomicLong sent = new AtomicLong();
+        AtomicReference<IOException> failure = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try {
+                while (sent.get() < limit) {
+                    raw.write(block);
+                    sent.addAndGet(block.length);
+                }
+            } catch (IOException e) {
+                failure.set(e);
+            }
+        }, "flood");
+        writer.setDaemon(true);
+        writer.start();
+        long last = -1;
+        long lastChange = System.nanoTime();
+        while (writer.isAlive() && System.nanoTime() - lastChange < STALLED.toNanos()) {
+            Thread.sleep(200);
+            long now = sent.get();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            }
+        }
+        if (failure.get() != null && !(sent.get() >= limit)) {
+            throw new AssertionError("the flood ended with a write error after " + sent.get() / MIB + " MiB; log: "
+                    + log, failure.get());
+        }
+        return sent.get();
+    }
+
+    private RawClient loggedIn(String database, String user, String password) throws Exception {
+        RawClient raw = RawClient.plain(wirePort);
+        RawLogin.Result login = RawLogin.login(raw, database, user, password);
+        assertTrue(login.ok(), "login: " + login.error());
+        RawLogin.readUntilReady(raw);
+        return raw;
+    }
+
+    private Connection jdbc(String database, String user, String password, boolean simple) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        props.setProperty("sslmode", "disable");
+        props.setProperty("socketTimeout", "30");
+        props.setProperty("connectTimeout", "10");
+        if (simple) {
+            props.setProperty("preferQueryMode", "simple");
+        }
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + wirePort + "/" + database, props);
+    }
+
+    /** The gateway's resident memory, from /proc. */
+    private static long rss() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(gateway.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for the gateway's process");
+    }
+
+    private static byte[] message(char type, byte[] body) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(type);
+        out.writeInt(4 + body.length);
+        out.write(body);
+        return bytes.toByteArray();
+    }
+
+    private static byte[] cstring(String value) {
+        return RawLogin.cstring(value);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            bytes.writeBytes(part);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** {@code unit} repeated to about 64 KiB, written at once. */
+    private static byte[] repeat(byte[] unit) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        while (bytes.size() < 64 * 1024) {
+            bytes.writeBytes(unit);
+        }
+        return bytes.toByteArray();
+    }
+}
