@@ -55,12 +55,18 @@ final class ResponsePlan {
     private static final int INITIAL_CAPACITY = 16;
     /**
      * What the plan may hold before the client's reads stop: 4 MiB is over 80,000 steps that keep no
-     * statement, far more than a driver sends between two Syncs (pgJDBC syncs every few hundred
-     * messages), while a client that never syncs nor reads stops there.
+     * statement, or over 6,000 Close/Parse pairs of a short statement, far more than a driver sends
+     * between two Syncs (pgJDBC syncs every few hundred messages), while a client that never syncs nor
+     * reads stops there.
      */
     static final long MAX_HELD_BYTES = 4L << 20;
-    /** A step's share of the ring (two slots, doubled while it grows) and of a note object. */
+    /** A step's share of the ring (two slots, doubled while it grows). */
     static final int STEP_BYTES = 48;
+    /**
+     * What a note naming a statement keeps beyond the statement's text: the note, the key with its
+     * digest and buffer, the client's name (rounded up).
+     */
+    static final int STATEMENT_NOTE_BYTES = 256;
 
     private final Outcomes outcomes;
     private Step[] steps = new Step[INITIAL_CAPACITY];
@@ -122,7 +128,7 @@ final class ResponsePlan {
     /** What one step with this note holds. */
     private static long held(Object note) {
         if (note instanceof StatementNote statement) {
-            return STEP_BYTES + statement.key().size();
+            return STEP_BYTES + STATEMENT_NOTE_BYTES + statement.key().size();
         }
         if (note instanceof Buffer error) {
             return STEP_BYTES + error.length();

@@ -97,10 +97,17 @@ public final class StatementMapping implements ResponsePlan.Outcomes {
     /**
      * Whether the session owes its client more than it keeps (answers of its own, with the statements
      * they concern, queued behind a backend answer still to come): the caller stops reading the client
-     * until {@link #toClient} has brought this back to false.
+     * until {@link #toClient} has brought this back to false, and, where
+     * {@link #sentEndsBetweenMessages()}, sends the backend a Flush. Without it a backend such as
+     * PostgreSQL holds its answer back until a Sync or Flush that the client, no longer read, cannot send.
      */
     public boolean owesTooMuch() {
         return plan.owesTooMuch();
+    }
+
+    /** Whether what {@link #toServer} returned so far ends between two messages: a Flush may follow. */
+    public boolean sentEndsBetweenMessages() {
+        return requests.sentEndsBetweenMessages();
     }
 
     /** Every answer awaited has come (and every one of ours is written): the server connection may go. */

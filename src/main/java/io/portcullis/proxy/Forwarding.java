@@ -259,9 +259,10 @@ final class Forwarding implements ServerConnection.Sink {
                 clientReads.resume(InboundBytes.PEER_WRITES_FULL);
             }
         }
-        if (mapping != null && !owingPaused && mapping.owesTooMuch()) {
+        if (mapping != null && !owingPaused && mapping.owesTooMuch() && mapping.sentEndsBetweenMessages()) {
             owingPaused = true;
             clientReads.pause(InboundBytes.ANSWERS_OWED);
+            server.write(FrontendMessages.flush()); // see StatementMapping.owesTooMuch
         }
     }
 

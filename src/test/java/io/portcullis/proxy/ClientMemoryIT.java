@@ -3,6 +3,7 @@ package io.portcullis.proxy;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.FreePorts;
 import io.portcullis.testing.PackagedApplication;
+import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.QuestDbServer;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -48,6 +49,8 @@ class ClientMemoryIT {
 
     private static final String TOKEN = "memory-admin-token-0123456789";
     private static final String DATABASE = "mem_qdb";
+    /** PostgreSQL, one server connection: it sends no ParseComplete before a Sync or Flush. */
+    private static final String PG_DATABASE = "mem_pg";
     private static final String USER = "mem_user";
     private static final String PASSWORD = "mem-pass";
     private static final String ADMIN = "mem_admin";
@@ -90,6 +93,11 @@ class ClientMemoryIT {
         api.body(Map.of("host", questdb.host(), "port", questdb.pgPort(), "user", questdb.user(),
                 "password", questdb.password(), "poolSize", 2, "poolMode", "transaction"))
                 .put("/api/v1/databases/" + DATABASE).then().statusCode(201);
+        PostgresServer pg = Backends.postgres();
+        RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(), "user", pg.scramUser(),
+                        "password", pg.scramPassword(), "poolSize", 1, "poolMode", "transaction"))
+                .put("/api/v1/databases/" + PG_DATABASE).then().statusCode(201);
         RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(TOKEN).contentType(ContentType.JSON)
                 .body(Map.of("password", PASSWORD)).put("/api/v1/users/" + USER).then().statusCode(201);
         RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(TOKEN).contentType(ContentType.JSON)
@@ -116,6 +124,31 @@ class ClientMemoryIT {
             raw.message('P', concat(cstring("S_1"), cstring("SELECT 1"), new byte[]{0, 0}));
             raw.message('S', new byte[0]);
             RawLogin.readUntilReady(raw); // prepared once, with its Sync: from now on the gateway answers
+            return raw;
+        }, pairs, () -> {
+            try (Connection c = jdbc(DATABASE, USER, PASSWORD, false); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT 41 + 1")) {
+                assertTrue(rs.next());
+                assertEquals(42, rs.getInt(1));
+            }
+        });
+    }
+
+    /**
+     * The same pairs behind a Parse the backend has not answered (PostgreSQL holds its ParseComplete until
+     * a Sync or Flush that never comes): the gateway's answers cannot be written yet, so it owes them,
+     * each with its statement, and must stop reading once it owes too much.
+     */
+    @Test
+    void closeParseFloodBehindAnUnansweredParseStopsBeingReadAndHoldsLittle() throws Exception {
+        byte[] pairs = repeat(concat(message('C', concat(new byte[]{'S'}, cstring("S_1"))),
+                message('P', concat(cstring("S_1"), cstring("SELECT 1"), new byte[]{0, 0}))));
+        floodAndMeasure(() -> {
+            RawClient raw = loggedIn(PG_DATABASE, USER, PASSWORD);
+            raw.message('P', concat(cstring("S_1"), cstring("SELECT 1"), new byte[]{0, 0}));
+            raw.message('S', new byte[0]);
+            RawLogin.readUntilReady(raw);
+            raw.message('P', concat(cstring("S_2"), cstring("SELECT 2"), new byte[]{0, 0})); // no Sync
             return raw;
         }, pairs, () -> {
             try (Connection c = jdbc(DATABASE, USER, PASSWORD, false); Statement s = c.createStatement();
@@ -155,6 +188,8 @@ class ClientMemoryIT {
         try (RawClient raw = opener.open()) {
             long accepted = flood(raw, block, FLOOD);
             long growth = rss() - before;
+            System.out.printf("%s: the sender blocked after %d MiB; RSS %d MiB before, grew by %d KiB%n",
+                    Thread.currentThread().getStackTrace()[2].getMethodName(), accepted / MIB, before / MIB, growth / 1024);
             assertTrue(accepted < MAX_ACCEPTED, "the gateway took " + accepted / MIB
                     + " MiB from a client that reads nothing before the sender blocked (if it did)");
             assertTrue(growth < MAX_GROWTH, "the gateway's RSS grew by " + growth / MIB + " MiB for a client that sent "
