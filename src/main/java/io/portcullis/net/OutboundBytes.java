@@ -1,6 +1,7 @@
 package io.portcullis.net;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -53,6 +54,8 @@ public final class OutboundBytes {
 
     private final NetSocket socket;
     private final Channel channel;
+    /** Vert.x's handler in the channel's pipeline. */
+    private final ChannelHandlerContext handlerContext;
     private final Context context;
     private final InboundBytes reads;
     private Listener listener = NO_LISTENER;
@@ -66,7 +69,8 @@ public final class OutboundBytes {
      */
     public OutboundBytes(NetSocket socket, Context context, InboundBytes reads) {
         this.socket = socket;
-        this.channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
+        this.handlerContext = ((NetSocketInternal) socket).channelHandlerContext();
+        this.channel = handlerContext.channel();
         this.context = context;
         this.reads = reads;
     }
@@ -113,7 +117,9 @@ public final class OutboundBytes {
         socket.close();
         context.owner().setTimer(CLOSE_GRACE.toMillis(), t -> {
             if (channel.isOpen()) {
-                channel.close(); // drops what the peer never read
+                // From Vert.x's own handler onwards: a close through the whole pipeline is turned back
+                // into the close that waits for the flush. This one drops what the peer never read.
+                handlerContext.close();
             }
         });
     }

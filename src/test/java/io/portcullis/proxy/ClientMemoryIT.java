@@ -74,12 +74,13 @@ class ClientMemoryIT {
     private static Process gateway;
     private static Path log;
     private static int wirePort;
+    private static int httpPort;
 
     @BeforeAll
     static void start() throws Exception {
         QuestDbServer questdb = Backends.questdb();
         wirePort = FreePorts.next();
-        int httpPort = FreePorts.next();
+        httpPort = FreePorts.next();
         Path dataDir = Files.createTempDirectory(Path.of("target"), "memory-");
         log = dataDir.resolve("gateway.log");
         Map<String, String> properties = PackagedApplication.gatewayProperties(dataDir, wirePort, httpPort, TOKEN);
@@ -88,20 +89,15 @@ class ClientMemoryIT {
                 List.of("-XX:+AlwaysPreTouch"), properties))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         PackagedApplication.awaitReady(gateway, httpPort, log, Duration.ofSeconds(60));
-        RequestSpecification api = RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(TOKEN)
-                .contentType(ContentType.JSON);
-        api.body(Map.of("host", questdb.host(), "port", questdb.pgPort(), "user", questdb.user(),
+        api().body(Map.of("host", questdb.host(), "port", questdb.pgPort(), "user", questdb.user(),
                 "password", questdb.password(), "poolSize", 2, "poolMode", "transaction"))
                 .put("/api/v1/databases/" + DATABASE).then().statusCode(201);
         PostgresServer pg = Backends.postgres();
-        RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(TOKEN).contentType(ContentType.JSON)
-                .body(Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(), "user", pg.scramUser(),
+        api().body(Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(), "user", pg.scramUser(),
                         "password", pg.scramPassword(), "poolSize", 1, "poolMode", "transaction"))
                 .put("/api/v1/databases/" + PG_DATABASE).then().statusCode(201);
-        RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(TOKEN).contentType(ContentType.JSON)
-                .body(Map.of("password", PASSWORD)).put("/api/v1/users/" + USER).then().statusCode(201);
-        RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(TOKEN).contentType(ContentType.JSON)
-                .body(Map.of("password", ADMIN_PASSWORD, "admin", true)).put("/api/v1/users/" + ADMIN).then().statusCode(201);
+        api().body(Map.of("password", PASSWORD)).put("/api/v1/users/" + USER).then().statusCode(201);
+        api().body(Map.of("password", ADMIN_PASSWORD, "admin", true)).put("/api/v1/users/" + ADMIN).then().statusCode(201);
     }
 
     @AfterAll
@@ -119,7 +115,7 @@ class ClientMemoryIT {
     void closeParseFloodInTransactionModeStopsBeingReadAndHoldsLittle() throws Exception {
         byte[] pairs = repeat(concat(message('C', concat(new byte[]{'S'}, cstring("S_1"))),
                 message('P', concat(cstring("S_1"), cstring("SELECT 1"), new byte[]{0, 0}))));
-        floodAndMeasure(() -> {
+        floodAndMeasure("Close/Parse pairs", () -> {
             RawClient raw = loggedIn(DATABASE, USER, PASSWORD);
             raw.message('P', concat(cstring("S_1"), cstring("SELECT 1"), new byte[]{0, 0}));
             raw.message('S', new byte[0]);
@@ -131,7 +127,7 @@ class ClientMemoryIT {
                 assertTrue(rs.next());
                 assertEquals(42, rs.getInt(1));
             }
-        });
+        }, true);
     }
 
     /**
@@ -143,7 +139,7 @@ class ClientMemoryIT {
     void closeParseFloodBehindAnUnansweredParseStopsBeingReadAndHoldsLittle() throws Exception {
         byte[] pairs = repeat(concat(message('C', concat(new byte[]{'S'}, cstring("S_1"))),
                 message('P', concat(cstring("S_1"), cstring("SELECT 1"), new byte[]{0, 0}))));
-        floodAndMeasure(() -> {
+        floodAndMeasure("Close/Parse pairs behind an unanswered Parse", () -> {
             RawClient raw = loggedIn(PG_DATABASE, USER, PASSWORD);
             raw.message('P', concat(cstring("S_1"), cstring("SELECT 1"), new byte[]{0, 0}));
             raw.message('S', new byte[0]);
@@ -163,7 +159,7 @@ class ClientMemoryIT {
     @Test
     void showFloodOnTheAdminConsoleStopsBeingReadAndHoldsLittle() throws Exception {
         byte[] shows = repeat(message('Q', cstring("SHOW CLIENTS;")));
-        floodAndMeasure(() -> loggedIn(CONSOLE, ADMIN, ADMIN_PASSWORD), shows, () -> {
+        floodAndMeasure("SHOW CLIENTS on the console", () -> loggedIn(CONSOLE, ADMIN, ADMIN_PASSWORD), shows, () -> {
             try (Connection c = jdbc(CONSOLE, ADMIN, ADMIN_PASSWORD, true); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SHOW POOLS")) {
                 assertTrue(rs.next(), "SHOW POOLS answers while another console client floods");
@@ -179,34 +175,57 @@ class ClientMemoryIT {
         void run() throws Exception;
     }
 
-    private void floodAndMeasure(Opener opener, byte[] block, Check served) throws Exception {
+    private void floodAndMeasure(String what, Opener opener, byte[] block, Check served) throws Exception {
+        floodAndMeasure(what, opener, block, served, false);
+    }
+
+    /**
+     * A warm-up flood, the baseline, then the flood measured; {@code killAfter}: the session is then ended
+     * by an administrator, and its socket must close although the client reads nothing.
+     */
+    private void floodAndMeasure(String what, Opener opener, byte[] block, Check served, boolean killAfter)
+            throws Exception {
         try (RawClient warmUp = opener.open()) {
             flood(warmUp, block, WARM_UP);
         }
         Thread.sleep(1000);
         long before = rss();
         try (RawClient raw = opener.open()) {
-            long accepted = flood(raw, block, FLOOD);
+            Flood flood = flood(raw, block, FLOOD);
+            long accepted = flood.sent.get();
             long growth = rss() - before;
             System.out.printf("%s: the sender blocked after %d MiB; RSS %d MiB before, grew by %d KiB%n",
-                    Thread.currentThread().getStackTrace()[2].getMethodName(), accepted / MIB, before / MIB, growth / 1024);
+                    what, accepted / MIB, before / MIB, growth / 1024);
             assertTrue(accepted < MAX_ACCEPTED, "the gateway took " + accepted / MIB
                     + " MiB from a client that reads nothing before the sender blocked (if it did)");
             assertTrue(growth < MAX_GROWTH, "the gateway's RSS grew by " + growth / MIB + " MiB for a client that sent "
                     + accepted / MIB + " MiB and read nothing");
             served.run();
             assertTrue(rss() - before < MAX_GROWTH, "still bounded after serving others");
+            if (killAfter) {
+                int id = api().get("/api/v1/clients").then().statusCode(200).extract().jsonPath()
+                        .getInt("find { it.port == " + raw.socket().getLocalPort() + " }.id");
+                api().delete("/api/v1/clients/" + id).then().statusCode(204);
+                // Vert.x closes a socket once what was written is flushed, which never happens here.
+                flood.writer.join(Duration.ofSeconds(30).toMillis());
+                assertTrue(!flood.writer.isAlive() && flood.failure.get() != null,
+                        "the gateway closed the connection of the ended session although its client reads nothing");
+            }
         }
         served.run();
         assertTrue(gateway.isAlive(), "the gateway is still running; log: " + log);
     }
 
+    /** A flood in progress: what was sent, and the writer, blocked or ended. */
+    private record Flood(AtomicLong sent, Thread writer, AtomicReference<IOException> failure) {
+    }
+
     /**
      * Writes {@code block} over and over, never reading, until {@code limit} bytes are out or nothing has
-     * been accepted for {@link #STALLED}; returns the bytes accepted. A write error fails the test (the
-     * gateway gave up on the client instead of pausing it).
+     * been accepted for {@link #STALLED}, and returns then (the writer may still be blocked). A write
+     * error before that fails the test (the gateway gave up on the client instead of pausing it).
      */
-    private static long flood(RawClient raw, byte[] block, long limit) throws Exception {
+    private static Flood flood(RawClient raw, byte[] block, long limit) throws Exception {
         AtomicLong sent = new AtomicLong();
         AtomicReference<IOException> failure = new AtomicReference<>();
         Thread writer = new Thread(() -> {
@@ -231,11 +250,15 @@ class ClientMemoryIT {
                 lastChange = System.nanoTime();
             }
         }
-        if (failure.get() != null && !(sent.get() >= limit)) {
+        if (failure.get() != null) {
             throw new AssertionError("the flood ended with a write error after " + sent.get() / MIB + " MiB; log: "
                     + log, failure.get());
         }
-        return sent.get();
+        return new Flood(sent, writer, failure);
+    }
+
+    private static RequestSpecification api() {
+        return RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(TOKEN).contentType(ContentType.JSON);
     }
 
     private RawClient loggedIn(String database, String user, String password) throws Exception {
