@@ -115,13 +115,14 @@ public final class OutboundBytes {
         }
         closing = true;
         socket.close();
-        context.owner().setTimer(CLOSE_GRACE.toMillis(), t -> {
+        long timer = context.owner().setTimer(CLOSE_GRACE.toMillis(), t -> {
             if (channel.isOpen()) {
                 // From Vert.x's own handler onwards: a close through the whole pipeline is turned back
                 // into the close that waits for the flush. This one drops what the peer never read.
                 handlerContext.close();
             }
         });
+        channel.closeFuture().addListener(f -> context.owner().cancelTimer(timer)); // keeps timers few under churn
     }
 
     private void checkFull() {
