@@ -98,8 +98,9 @@ public final class StatementMapping implements ResponsePlan.Outcomes {
      * Whether the session owes its client more than it keeps (answers of its own, with the statements
      * they concern, queued behind a backend answer still to come): the caller stops reading the client
      * until {@link #toClient} has brought this back to false, and, where
-     * {@link #sentEndsBetweenMessages()}, sends the backend a Flush. Without it a backend such as
-     * PostgreSQL holds its answer back until a Sync or Flush that the client, no longer read, cannot send.
+     * {@link #sentEndsBetweenMessages()}, sends the backend a Flush. Without it the backend (PostgreSQL,
+     * and QuestDB 9.3.4 too, as measured) holds its answer back until a Sync or Flush that the client, no
+     * longer read, cannot send.
      */
     public boolean owesTooMuch() {
         return plan.owesTooMuch();
