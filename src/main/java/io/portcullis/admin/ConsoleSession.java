@@ -19,6 +19,10 @@ import io.vertx.core.buffer.Buffer;
  * ErrorResponse 0A000, then everything up to the next Sync is skipped, and the Sync gets a
  * ReadyForQuery, so the client can go on. While a command waits (PAUSE, WAIT_CLOSE) reading stops;
  * what the client pipelined meanwhile is answered afterwards, in order.
+ *
+ * <p>Answers obey the client's backpressure: once its write queue is full, no further command is
+ * answered (reading has stopped too) until the client has taken what was written. A client that sends
+ * {@code SHOW} after {@code SHOW} and never reads costs one read's worth of commands, not their answers.
  */
 final class ConsoleSession implements AdminConsole.Connection {
 
@@ -36,6 +40,7 @@ final class ConsoleSession implements AdminConsole.Connection {
     ConsoleSession(ConsoleClient client, ConsoleCommands commands) {
         this.client = client;
         this.commands = commands;
+        client.whenDrained(this::handleFrames);
     }
 
     @Override
@@ -51,7 +56,7 @@ final class ConsoleSession implements AdminConsole.Connection {
 
     private void handleFrames() {
         Frame frame;
-        while (!busy && !closed && (frame = frames.next()) != null) {
+        while (!busy && !closed && client.writable() && (frame = frames.next()) != null) {
             handle(frame);
         }
     }

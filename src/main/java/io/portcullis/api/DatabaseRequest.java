@@ -7,9 +7,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Body of {@code PUT /api/v1/databases/{name}}: the whole resource (fields left out take their
- * defaults), except that a missing {@code password} keeps the stored one. {@code name} and
- * {@code passwordSet} are accepted so a client can send back what it read; {@code name} must then
- * match the path and {@code passwordSet} is ignored.
+ * defaults), except that a missing {@code password} keeps the stored one (not when host, port or user
+ * change: the password must then be sent again) and a missing {@code serverKey} keeps the stored key of
+ * an unchanged {@code serverCertificate} (not when host or port change). {@code name}, {@code passwordSet}
+ * and {@code serverKeySet} are accepted so a client can send back what it read; {@code name} must then
+ * match the path and the others are ignored.
  */
 @Schema(name = "DatabaseRequest", description = "A database clients connect to by name, and its backend")
 public record DatabaseRequest(
@@ -26,8 +28,19 @@ public record DatabaseRequest(
         @Schema(writeOnly = true, description = "backend password, stored encrypted and never returned; "
                 + "leave out to keep the stored one, send \"\" to remove it")
         String password,
-        @Schema(description = "TLS towards the backend", defaultValue = "disable")
+        @Schema(description = "TLS towards the backend, with libpq's sslmode meanings: disable (plain TCP), prefer (TLS "
+                + "when the backend offers it, else plain; certificate not checked), require (TLS or fail; certificate "
+                + "checked only against serverCa when set), verify-ca (certificate must chain to serverCa or the default "
+                + "CA), verify-full (verify-ca and the certificate must be issued for host)", defaultValue = "disable")
         ServerTls serverTls,
+        @Schema(description = "PEM CA certificates the backend's certificate must chain to (require, verify-ca, "
+                + "verify-full); without it verify-ca and verify-full use portcullis.server-tls.ca-file")
+        String serverCa,
+        @Schema(description = "PEM client certificate (and its chain) for a backend that asks for one")
+        String serverCertificate,
+        @Schema(writeOnly = true, description = "PEM private key of serverCertificate, stored encrypted and never "
+                + "returned; leave out to keep the stored one, send \"\" to remove it")
+        String serverKey,
         @Schema(description = "when server connections go back to the pool", defaultValue = "session")
         PoolMode poolMode,
         @Schema(description = "server connections per pool, 1-10000", defaultValue = "20")
@@ -39,18 +52,17 @@ public record DatabaseRequest(
         @Schema(description = "cap on server connections to this database, 0 = none", defaultValue = "0")
         Integer maxDbConnections,
         @Schema(readOnly = true, description = "ignored on writes")
-        Boolean passwordSet) {
+        Boolean passwordSet,
+        @Schema(readOnly = true, description = "ignored on writes")
+        Boolean serverKeySet) {
 
     /** Longer passwords are refused; no backend accepts anything near this. */
     static final int MAX_PASSWORD_LENGTH = 1024;
 
     /**
-     * The stored form.
-     *
-     * @param sealedPassword the sealed password to store (already decided: new, kept or none)
      * @throws ApiProblem 400 when a required field is missing or {@code name} contradicts the path
      */
-    DatabaseConfig toConfig(String pathName, String sealedPassword) {
+    void requireBackend(String pathName) {
         if (name != null && !name.equals(pathName)) {
             throw ApiProblem.badRequest("name '" + name + "' in the body does not match '" + pathName
                     + "' in the path; a database cannot be renamed");
@@ -64,13 +76,31 @@ public record DatabaseRequest(
         if (user == null) {
             throw ApiProblem.badRequest("user is required");
         }
+    }
+
+    /** {@code serverTls}, {@code disable} when left out. */
+    ServerTls serverTlsOrDefault() {
+        return serverTls == null ? ServerTls.DISABLE : serverTls;
+    }
+
+    /**
+     * The stored form; {@link #requireBackend} must have passed.
+     *
+     * @param sealedPassword    the sealed password to store (already decided: new, kept or none)
+     * @param serverCaPem       the CA certificates as parsed and re-encoded, or null
+     * @param certificatePem    the client certificate as parsed and re-encoded, or null
+     * @param sealedServerKey   the sealed client key to store (new, kept or none)
+     */
+    DatabaseConfig toConfig(String pathName, String sealedPassword, String serverCaPem, String certificatePem,
+                            String sealedServerKey) {
         return new DatabaseConfig(pathName, host, port, dbname == null ? pathName : dbname, user, sealedPassword,
-                serverTls == null ? ServerTls.DISABLE : serverTls,
+                serverTlsOrDefault(),
                 poolMode == null ? PoolMode.SESSION : poolMode,
                 poolSize == null ? DatabaseConfig.DEFAULT_POOL_SIZE : poolSize,
                 minPoolSize == null ? 0 : minPoolSize,
                 reservePoolSize == null ? 0 : reservePoolSize,
-                maxDbConnections == null ? 0 : maxDbConnections);
+                maxDbConnections == null ? 0 : maxDbConnections,
+                serverCaPem, certificatePem, sealedServerKey);
     }
 
     /** @throws ApiProblem 400 when the password is too long */

@@ -5,6 +5,7 @@ import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.SecretBox;
 import io.portcullis.config.UserConfig;
+import io.portcullis.tls.BackendTlsDefaults;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -56,11 +57,13 @@ public class DatabasesResource {
 
     private final ConfigStore store;
     private final SecretBox secrets;
+    private final BackendTlsDefaults backendTls;
 
     @Inject
-    public DatabasesResource(ConfigStore store, SecretBox secrets) {
+    public DatabasesResource(ConfigStore store, SecretBox secrets, BackendTlsDefaults backendTls) {
         this.store = store;
         this.secrets = secrets;
+        this.backendTls = backendTls;
     }
 
     @GET
@@ -105,7 +108,9 @@ public class DatabasesResource {
     @Path("{name}")
     @Operation(summary = "Create or replace a database",
             description = "Replaces the whole database (left-out fields take their defaults), except that a "
-                    + "left-out password keeps the stored one. The change is stored durably and applied live.")
+                    + "left-out password keeps the stored one while host, port and user stay (a change of them needs "
+                    + "the password again), and a left-out serverKey keeps the stored one while host and port stay. "
+                    + "The change is stored durably and applied live.")
     @APIResponse(responseCode = "200", description = "replaced", headers = @Header(name = "ETag", description = "new configuration version"),
             content = @Content(schema = @Schema(implementation = DatabaseView.class)))
     @APIResponse(responseCode = "201", description = "created", headers = @Header(name = "ETag", description = "new configuration version"),
@@ -124,9 +129,8 @@ public class DatabasesResource {
         if (body == null) {
             throw ApiProblem.badRequest("a JSON body is required: {\"host\", \"port\", \"user\", ...}");
         }
-        body.checkPassword();
-        // Sealing happens before taking the store's lock; "" removes the password, null keeps it.
-        String newSealed = body.password() == null || body.password().isEmpty() ? null : secrets.seal(body.password());
+        // Parsing and sealing happen before taking the store's lock; "" removes a secret, null keeps it.
+        DatabaseWrite write = DatabaseWrite.prepare(name, body, secrets);
         GatewayConfig seen = store.current();
         long expected = EntityTags.expectedVersion(ifMatch, seen, seen.database(name).isPresent());
         AtomicBoolean created = new AtomicBoolean();
@@ -136,10 +140,7 @@ public class DatabasesResource {
                 throw ApiProblem.preconditionFailed("If-Match was sent, but database '" + name + "' does not exist");
             }
             created.set(existing == null);
-            String sealed = body.password() == null
-                    ? (existing == null ? null : existing.sealedPassword())
-                    : newSealed;
-            return config.withDatabase(body.toConfig(name, sealed));
+            return config.withDatabase(write.apply(existing, secrets, backendTls));
         });
         Audit.write(ApiCaller.from(security), (created.get() ? "created" : "replaced") + " database '" + name + "'",
                 stored.version());

@@ -55,13 +55,15 @@ public class ImportResource {
                     + "of their server user's [users] line and of [pgbouncer]) and the users of the userlist (plain "
                     + "passwords become SCRAM-SHA-256 verifiers, md5 hashes stay md5 unless auth_type is scram-sha-256, "
                     + "SCRAM verifiers stay SCRAM), and stores PgBouncer's process-wide timeouts and limits as "
-                    + "/api/v1/settings overrides, all in one configuration version. Every line "
+                    + "/api/v1/settings overrides, all in one configuration version. server_tls_* gives every imported database "
+                    + "its backend TLS (the files they name are taken from includes). Every line "
                     + "that could not be mapped is reported with its file, line and the reason. Client TLS settings are "
                     + "reported with how to apply them, not applied. With dryRun nothing is stored.")
     @APIResponse(responseCode = "200", description = "imported (or, with dryRun, what an import would do)",
             headers = @Header(name = "ETag", description = "configuration version after the import"),
             content = @Content(schema = @Schema(implementation = ImportReport.class)))
     @APIResponse(responseCode = "400", description = "a file PgBouncer itself would not load (detail names file and line), "
+            + "an import that moves a database without its password, "
             + "or an import that would make the configuration invalid",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -14,8 +14,8 @@ public record PgBouncerImportRequest(
                 + "never reads itself: without it no users are imported); plain passwords become SCRAM verifiers, md5 "
                 + "hashes and SCRAM verifiers are kept", example = "\"alice\" \"alice-secret\"\n")
         String userlist,
-        @Schema(description = "content of the files %include lines name, by the path exactly as written; a file no "
-                + "%include line names is reported as unused")
+        @Schema(description = "content of the files %include lines and server_tls_ca_file, server_tls_cert_file and "
+                + "server_tls_key_file name, by the path exactly as written; a file nothing names is reported as unused")
         Map<String, String> includes,
         @Schema(description = "report what would happen and store nothing", defaultValue = "false")
         Boolean dryRun) {

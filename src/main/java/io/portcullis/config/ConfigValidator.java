@@ -43,7 +43,9 @@ public final class ConfigValidator {
             "SCRAM-SHA-256\\$[1-9][0-9]{0,8}:[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+");
     private static final Pattern MD5_HASH = Pattern.compile("md5[0-9a-f]{32}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
-    private static final String SEALED_PREFIX = "v1:";
+    /** A PEM bundle of this size holds hundreds of certificates; more is a mistake. */
+    public static final int MAX_SERVER_PEM_CHARS = 256 * 1024;
+    private static final String PEM_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
     /** The client TLS modes (the tls package owns their meaning; config only checks the spelling). */
     public static final List<String> TLS_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     /** TLS 1.2+ only (security checklist). */
@@ -111,12 +113,14 @@ public final class ConfigValidator {
         checkRange(errors, where, "port", db.port(), 1, 65_535);
         checkIdentifier(errors, where, "dbname", db.dbname());
         checkIdentifier(errors, where, "user", db.user());
-        if (db.sealedPassword() != null && !db.sealedPassword().isEmpty()
-                && !db.sealedPassword().startsWith(SEALED_PREFIX)) {
-            errors.add(where + "the password is not sealed (expected the prefix " + SEALED_PREFIX + ")");
+        if (db.hasPassword() && !db.sealedPassword().startsWith(SecretBox.PREFIX)
+                && !db.sealedPassword().startsWith(SecretBox.UNBOUND_PREFIX)) {
+            errors.add(where + "the password is not sealed (expected the prefix " + SecretBox.PREFIX + ")");
         }
         if (db.serverTls() == null) {
             errors.add(where + "serverTls is required");
+        } else {
+            checkServerTls(errors, where, db);
         }
         if (db.poolMode() == null) {
             errors.add(where + "poolMode is required");
@@ -129,6 +133,47 @@ public final class ConfigValidator {
         }
         checkRange(errors, where, "reservePoolSize", db.reservePoolSize(), 0, MAX_POOL_SIZE);
         checkRange(errors, where, "maxDbConnections", db.maxDbConnections(), 0, MAX_DB_CONNECTIONS);
+    }
+
+    /**
+     * The backend TLS material: present only where the mode uses it (nothing accepted and ignored), PEM
+     * certificates where certificates belong (the API and the import parse them fully; this is the check of
+     * last resort for a hand-edited store), a client key only with its certificate and only sealed.
+     */
+    private static void checkServerTls(List<String> errors, String where, DatabaseConfig db) {
+        ServerTls mode = db.serverTls();
+        if (db.serverCa() != null) {
+            checkPemCertificates(errors, where, "serverCa", db.serverCa());
+            if (mode != ServerTls.REQUIRE && !mode.verifiesChain()) {
+                errors.add(where + "serverCa is used only with serverTls require, verify-ca or verify-full, not "
+                        + mode.wireName());
+            }
+        }
+        if (db.serverCertificate() != null) {
+            checkPemCertificates(errors, where, "serverCertificate", db.serverCertificate());
+            if (!mode.requestsTls()) {
+                errors.add(where + "serverCertificate needs serverTls prefer, require, verify-ca or verify-full, not disable");
+            }
+            if (!db.hasServerKey()) {
+                errors.add(where + "serverCertificate needs its private key (serverKey)");
+            }
+        }
+        if (db.sealedServerKey() != null) {
+            if (!db.sealedServerKey().startsWith(SecretBox.PREFIX)) {
+                errors.add(where + "serverKey is not sealed (expected the prefix " + SecretBox.PREFIX + ")");
+            }
+            if (db.serverCertificate() == null) {
+                errors.add(where + "serverKey needs the certificate it belongs to (serverCertificate)");
+            }
+        }
+    }
+
+    private static void checkPemCertificates(List<String> errors, String where, String field, String pem) {
+        if (pem.length() > MAX_SERVER_PEM_CHARS) {
+            errors.add(where + field + " must be at most " + MAX_SERVER_PEM_CHARS + " characters");
+        } else if (!pem.contains(PEM_CERTIFICATE)) {
+            errors.add(where + field + " holds no '" + PEM_CERTIFICATE + "' block");
+        }
     }
 
     private static void checkUser(List<String> errors, String key, UserConfig user, Set<String> databases) {

@@ -1,5 +1,9 @@
 package io.portcullis.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
+import java.util.Objects;
+
 /**
  * A database clients can connect to by name, and the backend it routes to.
  *
@@ -8,13 +12,17 @@ package io.portcullis.config;
  * @param port              backend port
  * @param dbname            database name sent to the backend (defaults to {@code name})
  * @param user              user Portcullis logs in to the backend as
- * @param sealedPassword    backend password sealed by {@link SecretBox}; never the clear text
+ * @param sealedPassword    backend password sealed by {@link SecretBox} for {@link SecretBinding#backendPassword};
+ *                          never the clear text
  * @param serverTls         TLS towards the backend
  * @param poolMode          when server connections go back to the pool
  * @param poolSize          server connections per pool
  * @param minPoolSize       server connections kept open while idle
  * @param reservePoolSize   extra connections lent when clients have waited too long
  * @param maxDbConnections  cap on server connections to this database (0 = no cap)
+ * @param serverCa          PEM CA certificates the backend's certificate must chain to, or null
+ * @param serverCertificate PEM client certificate (chain) presented to a backend that asks for one, or null
+ * @param sealedServerKey   private key of {@code serverCertificate} sealed for {@link SecretBinding#serverKey}, or null
  */
 public record DatabaseConfig(
         String name,
@@ -28,15 +36,64 @@ public record DatabaseConfig(
         int poolSize,
         int minPoolSize,
         int reservePoolSize,
-        int maxDbConnections) {
+        int maxDbConnections,
+        String serverCa,
+        String serverCertificate,
+        String sealedServerKey) {
 
     public static final int DEFAULT_POOL_SIZE = 20;
+
+    @JsonCreator
+    public DatabaseConfig {
+    }
+
+    /** A database without backend TLS material (no serverCa, serverCertificate or serverKey). */
+    public DatabaseConfig(String name, String host, int port, String dbname, String user, String sealedPassword,
+                          ServerTls serverTls, PoolMode poolMode, int poolSize, int minPoolSize, int reservePoolSize,
+                          int maxDbConnections) {
+        this(name, host, port, dbname, user, sealedPassword, serverTls, poolMode, poolSize, minPoolSize,
+                reservePoolSize, maxDbConnections, null, null, null);
+    }
 
     public boolean hasPassword() {
         return sealedPassword != null && !sealedPassword.isEmpty();
     }
 
+    public boolean hasServerKey() {
+        return sealedServerKey != null && !sealedServerKey.isEmpty();
+    }
+
     public String backendAddress() {
         return host + ":" + port;
+    }
+
+    /** Whether {@code other} logs in to the same backend address as the same user (what a sealed password is bound to). */
+    public boolean sameLogin(DatabaseConfig other) {
+        return sameAddress(other) && user.equals(other.user);
+    }
+
+    /** Whether {@code other} connects to the same host and port (what a sealed TLS client key is bound to). */
+    public boolean sameAddress(DatabaseConfig other) {
+        return host.equals(other.host) && port == other.port;
+    }
+
+    /** Whether a server connection made for {@code other} is one this definition would make too. */
+    public boolean sameBackend(DatabaseConfig other) {
+        return sameLogin(other) && dbname.equals(other.dbname) && Objects.equals(sealedPassword, other.sealedPassword)
+                && serverTls == other.serverTls && Objects.equals(serverCa, other.serverCa)
+                && Objects.equals(serverCertificate, other.serverCertificate)
+                && Objects.equals(sealedServerKey, other.sealedServerKey);
+    }
+
+    public DatabaseConfig withSealedPassword(String sealed) {
+        return new DatabaseConfig(name, host, port, dbname, user, sealed, serverTls, poolMode, poolSize, minPoolSize,
+                reservePoolSize, maxDbConnections, serverCa, serverCertificate, sealedServerKey);
+    }
+
+    /** Leaves the sealed values out (they are not secret without the key, but they are noise). */
+    @Override
+    public String toString() {
+        return "DatabaseConfig[" + name + " -> " + user + "@" + backendAddress() + "/" + dbname + ", serverTls="
+                + (serverTls == null ? null : serverTls.wireName()) + ", passwordSet=" + hasPassword() + "]";
     }
 }

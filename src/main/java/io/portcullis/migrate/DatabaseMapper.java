@@ -5,13 +5,14 @@ import io.portcullis.config.ConfigValidator;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.PoolMode;
+import io.portcullis.config.SecretBinding;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.function.UnaryOperator;
+import java.util.function.BiFunction;
 
 /**
  * Turns {@code [databases]} lines into {@link DatabaseConfig}s. Portcullis logs in to a backend as
@@ -52,16 +53,16 @@ final class DatabaseMapper {
     private final GlobalSettings global;
     private final Map<String, UserSettings> serverUsers;
     private final Map<String, UserlistEntry> userlist;
-    private final UnaryOperator<String> seal;
+    private final BiFunction<String, SecretBinding, String> seal;
     private final ImportFindings findings;
 
     /**
      * @param serverUsers the {@code [users]} lines by user name
      * @param userlist    the userlist by user name: a backend user without {@code password=} takes its password from there
-     * @param seal        seals a backend password ({@link io.portcullis.config.SecretBox#seal})
+     * @param seal        seals a backend secret for what it is bound to ({@link io.portcullis.config.SecretBox#seal})
      */
     DatabaseMapper(GlobalSettings global, Map<String, UserSettings> serverUsers, Map<String, UserlistEntry> userlist,
-                   UnaryOperator<String> seal, ImportFindings findings) {
+                   BiFunction<String, SecretBinding, String> seal, ImportFindings findings) {
         this.global = global;
         this.serverUsers = serverUsers;
         this.userlist = userlist;
@@ -123,7 +124,8 @@ final class DatabaseMapper {
             return db;
         }
         return new DatabaseConfig(db.name(), db.host(), db.port(), db.dbname(), db.user(), db.sealedPassword(),
-                db.serverTls(), db.poolMode(), db.poolSize(), db.minPoolSize(), db.reservePoolSize(), cap);
+                db.serverTls(), db.poolMode(), db.poolSize(), db.minPoolSize(), db.reservePoolSize(), cap, db.serverCa(),
+                db.serverCertificate(), db.sealedServerKey());
     }
 
     /** A cap on a server user that several databases share, and that their own caps do not already keep. */
@@ -229,9 +231,13 @@ final class DatabaseMapper {
                     + "': larger than the pool size; capped at " + poolSize + " as PgBouncer does");
             minPoolSize = poolSize;
         }
+        ServerTlsSettings tls = global.serverTls();
+        SecretBinding passwordBinding = SecretBinding.backendPassword(name, host, port, user);
         DatabaseConfig db = new DatabaseConfig(name, host, port, cs.get("dbname") == null ? name : cs.get("dbname"),
-                user, backendPassword(e, name, user, cs.get("password")), global.serverTls(), poolMode, poolSize,
-                minPoolSize, reservePoolSize, maxDbConnections);
+                user, backendPassword(e, name, user, cs.get("password"), passwordBinding), tls.mode(), poolMode, poolSize,
+                minPoolSize, reservePoolSize, maxDbConnections, tls.caPem(),
+                tls.client() == null ? null : tls.client().certificateChainPem(),
+                tls.client() == null ? null : seal.apply(tls.client().privateKeyPem(), SecretBinding.serverKey(name, host, port)));
         try {
             ConfigValidator.validate(GatewayConfig.EMPTY.withDatabase(db));
         } catch (ConfigException invalid) {
@@ -241,9 +247,9 @@ final class DatabaseMapper {
     }
 
     /** The sealed backend password: from the line, else the backend user's clear-text userlist entry, else none. */
-    private String backendPassword(IniEntry e, String name, String user, String password) {
+    private String backendPassword(IniEntry e, String name, String user, String password, SecretBinding binding) {
         if (password != null) {
-            return seal.apply(password);
+            return seal.apply(password, binding);
         }
         UserlistEntry listed = userlist.get(user);
         if (listed == null) {
@@ -260,7 +266,7 @@ final class DatabaseMapper {
                     + "PUT /api/v1/databases/" + name);
             return null;
         }
-        return seal.apply(listed.secret());
+        return seal.apply(listed.secret(), binding);
     }
 
     private int integer(IniEntry e, String name, String key, String value, int min, int max, int fallback) {

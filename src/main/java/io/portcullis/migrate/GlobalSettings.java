@@ -2,7 +2,6 @@ package io.portcullis.migrate;
 
 import io.portcullis.config.ConfigValidator;
 import io.portcullis.config.PoolMode;
-import io.portcullis.config.ServerTls;
 import io.portcullis.config.SettingsConfig;
 
 import java.util.Arrays;
@@ -16,9 +15,9 @@ import java.util.Set;
 
 /**
  * What the {@code [pgbouncer]} section says that the rest of the import needs: pool defaults,
- * {@code auth_type}, {@code auth_file}, {@code admin_users}, the per-user limits' defaults,
- * {@code server_tls_sslmode}, the settings that become {@code /api/v1/settings} overrides and the
- * client TLS settings. Every other key is reported with what to do instead.
+ * {@code auth_type}, {@code auth_file}, {@code admin_users}, the per-user limits' defaults, the
+ * backend TLS settings, the settings that become {@code /api/v1/settings} overrides and the client
+ * TLS settings. Every other key is reported with what to do instead.
  *
  * @param pool                     defaults for every database
  * @param authType                 {@code auth_type}, lower case ({@code md5} when not set, as in PgBouncer)
@@ -28,14 +27,14 @@ import java.util.Set;
  * @param adminUsersEntry          the line {@code admin_users} came from, or null
  * @param maxUserConnections       {@code max_user_connections}: every server user's cap unless {@code [users]} sets its own
  * @param maxUserClientConnections {@code max_user_client_connections}: every client user's cap unless {@code [users]} sets its own
- * @param serverTls                TLS towards backends for every database
+ * @param serverTls                TLS towards backends for every database (mode, CA, client certificate)
  * @param settings                 the {@code /api/v1/settings} overrides this section gives
  * @param reservePoolOff           {@code reserve_pool_timeout = 0}: PgBouncer lends no reserve connections
  * @param tls                      the client TLS report
  */
 record GlobalSettings(PoolDefaults pool, String authType, IniEntry authTypeEntry, IniEntry authFile,
                       Set<String> adminUsers, IniEntry adminUsersEntry, Limit maxUserConnections,
-                      Limit maxUserClientConnections, ServerTls serverTls, SettingsConfig settings,
+                      Limit maxUserClientConnections, ServerTlsSettings serverTls, SettingsConfig settings,
                       boolean reservePoolOff, TlsSettingsReport tls) {
 
     static final String SECTION = "pgbouncer";
@@ -73,7 +72,8 @@ record GlobalSettings(PoolDefaults pool, String authType, IniEntry authTypeEntry
     /** Keys whose job Portcullis does differently, with the explanation. */
     private static final Map<String, String> EXPLAINED = explained();
 
-    static GlobalSettings read(List<IniEntry> entries, ImportFindings findings) {
+    /** @param files reads the files server_tls_* settings name */
+    static GlobalSettings read(List<IniEntry> entries, IncludeResolver files, ImportFindings findings) {
         Map<String, IniEntry> last = new LinkedHashMap<>();
         for (IniEntry e : entries) {
             IniEntry earlier = last.put(e.key(), e);
@@ -89,7 +89,7 @@ record GlobalSettings(PoolDefaults pool, String authType, IniEntry authTypeEntry
         IniEntry adminsEntry = null;
         Limit maxUserConnections = Limit.NONE;
         Limit maxUserClientConnections = Limit.NONE;
-        ServerTls serverTls = ServerTls.DISABLE;
+        ServerTlsSettings serverTls = new ServerTlsSettings(files, findings);
         SettingsOverrides settings = new SettingsOverrides(findings);
         ClientTlsSettings tls = new ClientTlsSettings(findings);
         for (IniEntry e : last.values()) {
@@ -130,7 +130,6 @@ record GlobalSettings(PoolDefaults pool, String authType, IniEntry authTypeEntry
                     admins = names(value);
                     adminsEntry = e;
                 }
-                case "server_tls_sslmode" -> serverTls = serverTls(e, findings);
                 case "listen_addr" -> findings.unmapped(e, "a startup setting: set portcullis.listen.host="
                         + ("*".equals(value) ? "0.0.0.0" : value)
                         + (value.contains(",") ? " (Portcullis listens on one address)" : ""));
@@ -141,7 +140,7 @@ record GlobalSettings(PoolDefaults pool, String authType, IniEntry authTypeEntry
                             : "a startup setting: set portcullis.admin.stats-period=" + seconds.getAsInt() + "s");
                 }
                 default -> {
-                    if (!settings.accept(e) && !tls.accept(e)) {
+                    if (!settings.accept(e) && !tls.accept(e) && !serverTls.accept(e)) {
                         findings.unmapped(e, reason(e.key(), value));
                     }
                 }
@@ -150,8 +149,10 @@ record GlobalSettings(PoolDefaults pool, String authType, IniEntry authTypeEntry
         if (pool.minPoolSize() > pool.poolSize()) {
             pool = pool.withMinPoolSize(pool.poolSize());
         }
+        serverTls.resolve();
         return new GlobalSettings(pool, authType, authTypeEntry, authFile, admins, adminsEntry, maxUserConnections,
-                maxUserClientConnections, serverTls, settings.settings(), settings.reservePoolOff(), tls.report(serverTls));
+                maxUserClientConnections, serverTls, settings.settings(), settings.reservePoolOff(),
+                tls.report(serverTls.mode()));
     }
 
     /** The {@code auth_file} line of {@code [pgbouncer]} (the last one wins, as in PgBouncer), or null. */
@@ -174,34 +175,6 @@ record GlobalSettings(PoolDefaults pool, String authType, IniEntry authTypeEntry
         return n.orElse(fallback);
     }
 
-    private static ServerTls serverTls(IniEntry e, ImportFindings findings) {
-        switch (e.value().strip().toLowerCase(Locale.ROOT)) {
-            case "disable" -> {
-                return ServerTls.DISABLE;
-            }
-            case "allow", "prefer" -> {
-                findings.unmapped(e, "Portcullis has no opportunistic TLS to backends; databases get serverTls "
-                        + "disable (QuestDB has no TLS). Set serverTls require on databases whose backend has TLS");
-                return ServerTls.DISABLE;
-            }
-            case "require" -> {
-                return ServerTls.REQUIRE;
-            }
-            case "verify-ca" -> {
-                findings.unmapped(e, "Portcullis verifies backend certificates only together with the host name: "
-                        + "databases get serverTls verify-full");
-                return ServerTls.VERIFY_FULL;
-            }
-            case "verify-full" -> {
-                return ServerTls.VERIFY_FULL;
-            }
-            default -> {
-                findings.unmapped(e, "not a TLS mode; databases get serverTls disable");
-                return ServerTls.DISABLE;
-            }
-        }
-    }
-
     private static Set<String> names(String list) {
         Set<String> names = new LinkedHashSet<>();
         Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(names::add);
@@ -216,9 +189,6 @@ record GlobalSettings(PoolDefaults pool, String authType, IniEntry authTypeEntry
         String explained = EXPLAINED.get(key);
         if (explained != null) {
             return explained;
-        }
-        if (key.startsWith("server_tls_")) {
-            return "Portcullis has no setting for backend TLS files or versions; only each database's serverTls";
         }
         if (key.startsWith("log_") || key.startsWith("syslog") || key.startsWith("unix_socket_")
                 || key.startsWith("tcp_")) {

@@ -1,5 +1,6 @@
 package io.portcullis.migrate;
 
+import io.portcullis.config.ConfigException;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.UserConfig;
@@ -11,9 +12,11 @@ import java.util.List;
  * Applies an {@link ImportPlan} to a configuration: imported databases and users are created or
  * replaced, and the imported settings replace their stored overrides (the other overrides stay).
  * Some things survive a replacement, as with a {@code PUT} through the API: a database's stored
- * backend password when the import has none, and a user's database list, pool mode and server
- * connection limit (the PgBouncer files have no notion of them), and its client limit unless the
- * files set {@code max_user_client_connections}; an existing admin stays admin.
+ * backend password when the import has none and the database keeps its host, port and user (a stored
+ * password is only ever sent where it was set: an import that moves a database without giving its
+ * password is refused), and a user's database list, pool mode and server connection limit (the
+ * PgBouncer files have no notion of them), and its client limit unless the files set
+ * {@code max_user_client_connections}; an existing admin stays admin.
  *
  * @param config  the configuration with the plan applied
  * @param created names of resources that did not exist
@@ -28,10 +31,15 @@ record ImportMerge(GatewayConfig config, ImportReport.Names created, ImportRepor
         for (DatabaseConfig db : plan.databases()) {
             DatabaseConfig existing = config.database(db.name()).orElse(null);
             (existing == null ? createdDbs : updatedDbs).add(db.name());
-            if (existing != null && db.sealedPassword() == null) {
-                db = new DatabaseConfig(db.name(), db.host(), db.port(), db.dbname(), db.user(), existing.sealedPassword(),
-                        db.serverTls(), db.poolMode(), db.poolSize(), db.minPoolSize(), db.reservePoolSize(),
-                        db.maxDbConnections());
+            if (existing != null && db.sealedPassword() == null && existing.hasPassword()) {
+                if (!existing.sameLogin(db)) {
+                    throw new ConfigException("database '" + db.name() + "': the import moves it from " + existing.user()
+                            + "@" + existing.backendAddress() + " to " + db.user() + "@" + db.backendAddress()
+                            + " without a password, and the stored password is only ever sent where it was set: add "
+                            + "password= to its line (or the user's clear-text password to the userlist), or set it "
+                            + "with PUT /api/v1/databases/" + db.name() + " first; nothing was stored");
+                }
+                db = db.withSealedPassword(existing.sealedPassword());
             }
             config = config.withDatabase(db);
         }

@@ -10,9 +10,10 @@ import java.util.Set;
  * @param ini          content of {@code pgbouncer.ini}
  * @param userlistName the name reports use for the userlist
  * @param userlist     content of {@code userlist.txt}, or null for none
- * @param includes     reads the files {@code %include} lines name
- * @param sentIncludes the names of the files the caller sent along for {@code %include} lines (the
- *                     API's {@code includes}); one that no line names is reported as unused
+ * @param includes     reads the files {@code %include} lines and {@code server_tls_*_file} settings name
+ * @param sentIncludes the names of the files the caller sent along for {@code %include} lines and
+ *                     {@code server_tls_*_file} settings (the API's {@code includes}); one that nothing
+ *                     names is reported as unused
  * @param authFiles    reads the file {@code auth_file} names when {@code userlist} is null (the
  *                     command line); null where no file may be read (the API)
  */
@@ -38,7 +39,8 @@ public record ImportSources(String iniName, String ini, String userlistName, Str
     /**
      * The files of an API request: contents only, never a path on the server.
      *
-     * @param includes the files {@code %include} lines may name, by the path as written; may be null
+     * @param includes the files {@code %include} lines and {@code server_tls_*_file} settings may name, by the
+     *                 path as written; may be null
      */
     public static ImportSources sent(String ini, String userlist, Map<String, String> includes) {
         return new ImportSources(DEFAULT_INI_NAME, ini, DEFAULT_USERLIST_NAME, userlist, IncludeResolver.of(includes),

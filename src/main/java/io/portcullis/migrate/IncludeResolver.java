@@ -4,8 +4,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the file a {@code %include} line names. The REST API resolves only the files the caller sent
- * along (it never reads the server's disk on a caller's behalf); the command line reads files.
+ * Reads the file a {@code %include} line (or a {@code server_tls_*_file} setting) names. The REST API
+ * resolves only the files the caller sent along (it never reads the server's disk on a caller's behalf);
+ * the command line reads files.
  */
 @FunctionalInterface
 public interface IncludeResolver {

@@ -53,16 +53,16 @@ public class PgBouncerImporter {
      * @throws io.portcullis.config.VersionConflictException when the configuration moved on since
      */
     public ImportReport run(ImportSources sources, boolean dryRun, long expectedVersion) {
-        Set<String> included = new HashSet<>();
-        IncludeResolver includes = (path, includingFile) -> {
-            included.add(path);
+        Set<String> read = new HashSet<>();
+        IncludeResolver files = (path, includingFile) -> {
+            read.add(path);
             return sources.includes().read(path, includingFile);
         };
-        List<IniEntry> ini = new IniParser(includes).parse(sources.iniName(), sources.ini());
+        List<IniEntry> ini = new IniParser(files).parse(sources.iniName(), sources.ini());
         Userlist userlist = Userlist.of(sources, GlobalSettings.authFile(ini));
         ImportPlan plan = withUnusedIncludes(new PgBouncerMapper(secrets::seal,
                 password -> PasswordVerifiers.scramSha256(password, scramIterations))
-                .map(ini, userlist.entries(), userlist.missing()), sources, included);
+                .map(ini, userlist.entries(), files, userlist.missing()), sources, read, ServerTlsSettings.namedFiles(ini));
         if (dryRun || plan.writesNothing()) {
             GatewayConfig current = store.current();
             ImportMerge merge = ImportMerge.apply(current, plan);
@@ -83,11 +83,18 @@ public class PgBouncerImporter {
                 SettingsOverrides.shown(plan.settings()), plan.unmapped(), plan.tlsSettings());
     }
 
-    /** Files sent for {@code %include} lines that no line named: nothing read them. */
-    private static ImportPlan withUnusedIncludes(ImportPlan plan, ImportSources sources, Set<String> included) {
-        List<UnmappedLine> unused = sources.sentIncludes().stream().filter(f -> !included.contains(f)).sorted()
-                .map(f -> new UnmappedLine(f, 0, "%include", null, "sent as an include, but no %include line names "
-                        + "it, so it was not read (an %include names a file by the path exactly as sent)"))
+    /**
+     * Files sent along that nothing names: no {@code %include} line and no {@code server_tls_*_file}
+     * setting. {@code read} holds what the one resolver both go through read; {@code tlsFiles} what
+     * {@code server_tls_*_file} lines name but the mode in force did not read (reported on those lines).
+     */
+    private static ImportPlan withUnusedIncludes(ImportPlan plan, ImportSources sources, Set<String> read,
+                                                 Set<String> tlsFiles) {
+        List<UnmappedLine> unused = sources.sentIncludes().stream()
+                .filter(f -> !read.contains(f) && !tlsFiles.contains(f)).sorted()
+                .map(f -> new UnmappedLine(f, 0, "%include", null, "sent as an include, but no %include line and no "
+                        + "server_tls_*_file setting names it, so it was not read (they name a file by the path exactly "
+                        + "as sent)"))
                 .toList();
         if (unused.isEmpty()) {
             return plan;

@@ -1,11 +1,13 @@
 package io.portcullis.migrate;
 
 import io.portcullis.config.DatabaseConfig;
+import io.portcullis.config.SecretBinding;
 import io.portcullis.config.UserConfig;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -14,32 +16,37 @@ import java.util.function.UnaryOperator;
  */
 public final class PgBouncerMapper {
 
-    private final UnaryOperator<String> seal;
+    private final BiFunction<String, SecretBinding, String> seal;
     private final UnaryOperator<String> scramVerifier;
 
     /**
-     * @param seal          seals a backend password ({@link io.portcullis.config.SecretBox#seal})
+     * @param seal          seals a backend secret for what it is bound to ({@link io.portcullis.config.SecretBox#seal})
      * @param scramVerifier turns a clear-text user password into a SCRAM-SHA-256 verifier
      *                      ({@link io.portcullis.auth.PasswordVerifiers#scramSha256(String)})
      */
-    public PgBouncerMapper(UnaryOperator<String> seal, UnaryOperator<String> scramVerifier) {
+    public PgBouncerMapper(BiFunction<String, SecretBinding, String> seal, UnaryOperator<String> scramVerifier) {
         this.seal = seal;
         this.scramVerifier = scramVerifier;
     }
 
-    /**
-     * @throws PgBouncerSyntaxException when a connection string cannot be read
-     */
+    /** {@link #map(List, List, IncludeResolver)} with no files to read. */
     public ImportPlan map(List<IniEntry> ini, List<UserlistEntry> userlist) {
-        return map(ini, userlist, null);
+        return map(ini, userlist, IncludeResolver.NONE);
+    }
+
+    /** {@link #map(List, List, IncludeResolver, String)} with a userlist that was read. */
+    public ImportPlan map(List<IniEntry> ini, List<UserlistEntry> userlist, IncludeResolver files) {
+        return map(ini, userlist, files, null);
     }
 
     /**
+     * @param files      reads the files {@code server_tls_ca_file}, {@code server_tls_cert_file} and
+     *                   {@code server_tls_key_file} name
      * @param noUserlist null when {@code userlist} was read; else why there is none, which is reported on
      *                   the {@code auth_file} line (a userlist PgBouncer would have read)
      * @throws PgBouncerSyntaxException when a connection string cannot be read
      */
-    public ImportPlan map(List<IniEntry> ini, List<UserlistEntry> userlist, String noUserlist) {
+    public ImportPlan map(List<IniEntry> ini, List<UserlistEntry> userlist, IncludeResolver files, String noUserlist) {
         ImportFindings findings = new ImportFindings();
         List<IniEntry> global = new ArrayList<>();
         List<IniEntry> databases = new ArrayList<>();
@@ -54,7 +61,7 @@ public final class PgBouncerMapper {
                 default -> findings.unmapped(e, "in section [" + e.section() + "], which PgBouncer does not have");
             }
         }
-        GlobalSettings settings = GlobalSettings.read(global, findings);
+        GlobalSettings settings = GlobalSettings.read(global, files, findings);
         if (noUserlist != null && settings.authFile() != null) {
             findings.unmapped(settings.authFile(), noUserlist + "; no users were imported");
         }

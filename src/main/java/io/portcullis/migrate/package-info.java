@@ -5,8 +5,10 @@
  * the REST API ({@code POST /api/v1/import/pgbouncer}) and the {@code import-pgbouncer} command.
  *
  * <p>Secrets: clear-text passwords become SCRAM verifiers (user passwords) or sealed values
- * (backend passwords) before anything is stored; no report, message or log line carries one.
+ * (backend passwords, the backend TLS client key), bound to their database, before anything is stored;
+ * no report, message or log line carries one.
  *
- * <p>May use: {@code config}, {@code auth} (to turn passwords into verifiers).
+ * <p>May use: {@code config}, {@code auth} (to turn passwords into verifiers), {@code tls} (to check the
+ * backend CA, certificate and key files {@code server_tls_*_file} name before they are imported).
  */
 package io.portcullis.migrate;

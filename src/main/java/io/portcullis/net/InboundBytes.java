@@ -11,6 +11,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.NetSocketInternal;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads a socket as Netty delivers it: each read reaches the handler as a chunk wrapping Netty's own
@@ -26,6 +27,10 @@ import java.util.ArrayDeque;
  * what was held before anything newer. Holding is bounded: a paused socket never buffers more than a
  * few reads.
  *
+ * <p>Several parties may stop the reads, each for its own reason (a bit: {@link #BY_OWNER},
+ * {@link #OWN_WRITES_FULL}, {@link #PEER_WRITES_FULL}, {@link #ANSWERS_OWED}); the socket reads again only
+ * once every reason is lifted, so one party's resume never undoes another's pause.
+ *
  * <p>The handler runs on the socket's context. {@link #pause} and {@link #resume} may be called from
  * any thread.
  */
@@ -34,12 +39,22 @@ public final class InboundBytes {
     /** Reads held while paused before the socket stops reading. */
     static final int HOLD_LIMIT = 4;
 
+    /** The owner's state machine: logging in, waiting for a server connection, a console command running. */
+    public static final int BY_OWNER = 1;
+    /** This socket's own write queue is full: what it sends would be answered there ({@link OutboundBytes}). */
+    public static final int OWN_WRITES_FULL = 1 << 1;
+    /** The socket these reads are forwarded to has a full write queue. */
+    public static final int PEER_WRITES_FULL = 1 << 2;
+    /** Whoever consumes the reads owes more answers than it keeps (the statement mapping's plan). */
+    public static final int ANSWERS_OWED = 1 << 3;
+
     private final Channel channel;
     private final Context context;
     private final Handler<Buffer> handler;
     /** Reads that arrived while paused; the socket's context only. */
     private final ArrayDeque<Buffer> held = new ArrayDeque<>();
-    private volatile boolean paused;
+    /** The reasons reading is paused for, as bits; 0 while reading. */
+    private final AtomicInteger pausedFor = new AtomicInteger();
     /** Whether this reader turned the channel's auto-read off; the socket's context only. */
     private boolean stoppedReading;
     /** Once discarded, reads are released on arrival; the socket's context only. */
@@ -67,7 +82,7 @@ public final class InboundBytes {
             return;
         }
         Buffer chunk = Buffer.buffer(buf);
-        if (paused || !held.isEmpty()) {
+        if (pausedFor.get() != 0 || !held.isEmpty()) {
             held.addLast(chunk);
             if (held.size() >= HOLD_LIMIT && !stoppedReading) {
                 stoppedReading = true;
@@ -78,14 +93,36 @@ public final class InboundBytes {
         handler.handle(chunk);
     }
 
-    /** Stops delivering reads until {@link #resume}; any thread. */
+    /** Stops delivering reads until {@link #resume}, for the owner's reason ({@link #BY_OWNER}); any thread. */
     public void pause() {
-        paused = true;
+        pause(BY_OWNER);
     }
 
-    /** Delivers what was held, then reads again; any thread. Held reads are delivered on a later turn of the loop. */
+    /** Lifts {@link #pause()}; any thread. */
     public void resume() {
-        paused = false;
+        resume(BY_OWNER);
+    }
+
+    /** Stops delivering reads until {@code reason} is lifted by {@link #resume(int)}; any thread. */
+    public void pause(int reason) {
+        int now;
+        do {
+            now = pausedFor.get();
+        } while ((now & reason) != reason && !pausedFor.compareAndSet(now, now | reason));
+    }
+
+    /**
+     * Lifts one reason; once none is left, delivers what was held, then reads again. Any thread; held
+     * reads are delivered on a later turn of the loop. Lifting a reason that was not given does nothing.
+     */
+    public void resume(int reason) {
+        int before;
+        do {
+            before = pausedFor.get();
+        } while ((before & reason) != 0 && !pausedFor.compareAndSet(before, before & ~reason));
+        if ((before & reason) == 0 || (before & ~reason) != 0) {
+            return;
+        }
         if (Vertx.currentContext() == context && held.isEmpty()) {
             readAgain();
         } else {
@@ -93,11 +130,16 @@ public final class InboundBytes {
         }
     }
 
+    /** Whether any reason to pause is in force. */
+    public boolean paused() {
+        return pausedFor.get() != 0;
+    }
+
     private void deliverHeld() {
-        while (!paused && !discarded && !held.isEmpty()) {
+        while (pausedFor.get() == 0 && !discarded && !held.isEmpty()) {
             handler.handle(held.pollFirst());
         }
-        if (!paused) {
+        if (pausedFor.get() == 0) {
             readAgain();
         }
     }

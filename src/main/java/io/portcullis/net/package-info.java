@@ -1,7 +1,10 @@
 /**
  * Socket plumbing under the wire protocol: reading a socket's bytes as Netty delivers them, without
  * the copy Vert.x makes of every read, and the ownership rules that come with that (every chunk read
- * is either written once, which hands it to Netty, or released).
+ * is either written once, which hands it to Netty, or released); and writing to a client under the one
+ * backpressure rule every client write obeys ({@link io.portcullis.net.OutboundBytes}: a full write
+ * queue stops what feeds it, its own socket's reads first, each pause kept apart by its reason in
+ * {@link io.portcullis.net.InboundBytes}).
  *
  * <p>May use: nothing of ours (Vert.x and Netty only).
  */

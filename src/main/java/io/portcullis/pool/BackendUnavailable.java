@@ -29,6 +29,17 @@ public final class BackendUnavailable extends RuntimeException {
                 null);
     }
 
+    /**
+     * TLS with the backend could not be had: it refused TLS although serverTls requires it, or the handshake
+     * failed (unknown CA, host name mismatch, expired certificate...). {@code why} says which, in words.
+     */
+    static BackendUnavailable tls(DatabaseConfig db, String why) {
+        return new BackendUnavailable(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
+                "TLS with the backend of database \"" + db.name() + "\" at " + db.backendAddress() + " failed (serverTls "
+                        + db.serverTls().wireName() + "): " + why,
+                null);
+    }
+
     static BackendUnavailable poolTimeout(String database, long waitedSeconds, int poolSize) {
         return new BackendUnavailable(SqlState.TOO_MANY_CONNECTIONS,
                 "no server connection for database \"" + database + "\" became free within " + waitedSeconds

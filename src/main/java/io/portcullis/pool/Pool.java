@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -38,7 +39,7 @@ import java.util.function.Supplier;
 public final class Pool {
 
     private final Vertx vertx;
-    private final Supplier<NetClient> client;
+    private final Function<DatabaseConfig, NetClient> client;
     private final PoolSettings settings;
     private final AtomicLong ids;
     private final String database;
@@ -58,11 +59,11 @@ public final class Pool {
     private boolean removed;
 
     /**
-     * @param client   the client to open backend connections with; asked at each connect, so that a changed
-     *                 connect timeout applies to the next one
+     * @param client   the client to open a database's backend connections with; asked at each connect, so that
+     *                 a changed connect timeout or TLS setting applies to the next one
      * @param settings read at each use (a {@link LivePoolSettings} in the application)
      */
-    Pool(Vertx vertx, Supplier<NetClient> client, PoolSettings settings, AtomicLong ids, DatabaseConfig config,
+    Pool(Vertx vertx, Function<DatabaseConfig, NetClient> client, PoolSettings settings, AtomicLong ids, DatabaseConfig config,
          Supplier<String> password, PoolObserver observer) {
         this.vertx = vertx;
         this.client = client;
@@ -259,32 +260,21 @@ public final class Pool {
             db = config;
             pw = password;
         }
-        String clear;
-        try {
-            clear = pw.get();
-        } catch (RuntimeException e) {
-            synchronized (this) {
-                open--;
+        login(db, pw).onComplete(ar -> {
+            if (ar.failed()) {
+                synchronized (this) {
+                    open--;
+                }
+                traffic.serverLoginFailed(ar.cause().getMessage());
+                return;
             }
-            return;
-        }
-        new ServerLogin(vertx, client.get(), db, clear, settings.serverLoginTimeout(), ids.incrementAndGet())
-                .start()
-                .onComplete(ar -> {
-                    if (ar.failed()) {
-                        synchronized (this) {
-                            open--;
-                        }
-                        traffic.serverLoginFailed(ar.cause().getMessage());
-                        return;
-                    }
-                    // Counted like any other opened connection, or opened/closed drift apart by minPoolSize.
-                    traffic.serverOpened();
-                    synchronized (this) {
-                        lent.add(ar.result());
-                    }
-                    release(ar.result(), true);
-                });
+            // Counted like any other opened connection, or opened/closed drift apart by minPoolSize.
+            traffic.serverOpened();
+            synchronized (this) {
+                lent.add(ar.result());
+            }
+            release(ar.result(), true);
+        });
     }
 
     /** Takes a connection out of the count once, however many paths try; the caller closes it. */
@@ -302,10 +292,7 @@ public final class Pool {
         synchronized (this) {
             now = config;
         }
-        DatabaseConfig was = conn.config();
-        return was.host().equals(now.host()) && was.port() == now.port() && was.dbname().equals(now.dbname())
-                && was.user().equals(now.user()) && java.util.Objects.equals(was.sealedPassword(), now.sealedPassword())
-                && was.serverTls() == now.serverTls();
+        return conn.config().sameBackend(now);
     }
 
     private void dispatch() {
@@ -391,31 +378,39 @@ public final class Pool {
         return idle.pollFirst();
     }
 
-    private void connectFor(Waiter waiter, DatabaseConfig db, Supplier<String> pw) {
+    /**
+     * Opens and logs in one server connection for {@code db}. Fails with a {@link BackendUnavailable} naming the
+     * database when its secrets do not open or its TLS settings cannot be used (the message says why, never a
+     * value), before any connection is attempted.
+     */
+    private Future<ServerConnection> login(DatabaseConfig db, Supplier<String> pw) {
         String clear;
+        NetClient netClient;
         try {
             clear = pw.get();
+            netClient = client.apply(db);
         } catch (RuntimeException e) {
-            connectFailed(waiter, BackendUnavailable.refused(db, "its password cannot be decrypted with the current secret key"));
-            return;
+            return Future.failedFuture(BackendUnavailable.refused(db, e.getMessage()));
         }
-        new ServerLogin(vertx, client.get(), db, clear, settings.serverLoginTimeout(), ids.incrementAndGet())
-                .start()
-                .onComplete(ar -> {
-                    if (ar.failed()) {
-                        connectFailed(waiter, ar.cause());
-                        return;
-                    }
-                    ServerConnection conn = ar.result();
-                    traffic.serverOpened();
-                    synchronized (this) {
-                        lent.add(conn);
-                    }
-                    if (!waiter.lend(conn)) {
-                        // The borrower gave up meanwhile: keep the fresh connection for the next one.
-                        release(conn, true);
-                    }
-                });
+        return new ServerLogin(vertx, netClient, db, clear, settings.serverLoginTimeout(), ids.incrementAndGet()).start();
+    }
+
+    private void connectFor(Waiter waiter, DatabaseConfig db, Supplier<String> pw) {
+        login(db, pw).onComplete(ar -> {
+            if (ar.failed()) {
+                connectFailed(waiter, ar.cause());
+                return;
+            }
+            ServerConnection conn = ar.result();
+            traffic.serverOpened();
+            synchronized (this) {
+                lent.add(conn);
+            }
+            if (!waiter.lend(conn)) {
+                // The borrower gave up meanwhile: keep the fresh connection for the next one.
+                release(conn, true);
+            }
+        });
     }
 
     private void connectFailed(Waiter waiter, Throwable cause) {

@@ -4,11 +4,12 @@ import io.portcullis.config.ConfigChanged;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.LiveSettings;
+import io.portcullis.config.SecretBinding;
 import io.portcullis.config.SecretBox;
+import io.portcullis.tls.BackendTlsDefaults;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -42,12 +43,13 @@ public class PoolManager {
     @Inject
     SecretBox secrets;
     @Inject
+    BackendTlsDefaults backendTls;
+    @Inject
     Instance<PoolObserver> observers;
 
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
-    /** Backend clients by connect timeout (ms): one per value ever configured, see {@link #client()}. */
-    private final Map<Long, NetClient> clients = new ConcurrentHashMap<>();
+    private BackendClients clients;
     private PoolSettings settings;
     private UserConnectionLimits userLimits;
     private long janitor = -1;
@@ -56,6 +58,7 @@ public class PoolManager {
     void init() {
         settings = new LivePoolSettings(liveSettings);
         userLimits = new UserConnectionLimits(vertx);
+        clients = new BackendClients(vertx, secrets, backendTls);
         janitor = vertx.setPeriodic(JANITOR_PERIOD_MS, t -> {
             // Pools with a minimum size exist before their first client, so they can be kept warm.
             store.current().databases().values().stream()
@@ -77,17 +80,9 @@ public class PoolManager {
                 name -> new Pool(vertx, this::client, settings, connectionIds, config, passwordOf(config), observer())));
     }
 
-    /**
-     * A client whose connect timeout is the current {@code serverConnectTimeout}. Vert.x 4 sets the
-     * timeout per client, and closing a client closes the connections it opened, so a changed value
-     * gets a client of its own and the old one stays for its connections (a few per process lifetime).
-     */
-    private NetClient client() {
-        long timeoutMillis = Math.max(1, settings.serverConnectTimeout().toMillis());
-        return clients.computeIfAbsent(timeoutMillis, ms -> vertx.createNetClient(new NetClientOptions()
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, ms))
-                .setTcpNoDelay(true)
-                .setTcpKeepAlive(true)));
+    /** The client for a database's connections, with the current {@code serverConnectTimeout}. */
+    private NetClient client(DatabaseConfig db) {
+        return clients.client(db, settings.serverConnectTimeout());
     }
 
     /** The per-user cap on server connections (maxUserConnections), shared by every pool. */
@@ -122,6 +117,7 @@ public class PoolManager {
 
     private Supplier<String> passwordOf(DatabaseConfig db) {
         String sealed = db.sealedPassword();
-        return () -> sealed == null || sealed.isEmpty() ? null : secrets.open(sealed);
+        SecretBinding binding = SecretBinding.backendPassword(db);
+        return () -> sealed == null || sealed.isEmpty() ? null : secrets.open(sealed, binding);
     }
 }

@@ -3,6 +3,8 @@ package io.portcullis.pool;
 import io.portcullis.auth.BackendLogin;
 import io.portcullis.auth.BackendLoginException;
 import io.portcullis.config.DatabaseConfig;
+import io.portcullis.tls.BackendTlsFailure;
+import io.portcullis.tls.VertxTls;
 import io.portcullis.wire.Frame;
 import io.portcullis.wire.FrameDecoder;
 import io.portcullis.wire.FrontendMessages;
@@ -27,6 +29,12 @@ import java.util.Map;
  * answering whatever the backend asks (cleartext for QuestDB, md5 or SCRAM for PostgreSQL).
  * Completes with a ready {@link ServerConnection} after the backend's first ReadyForQuery, or
  * fails with a {@link BackendUnavailable} that says which database, host and port, and why.
+ *
+ * <p>TLS first, as libpq does, unless serverTls is {@code disable}: an SSLRequest, and on the backend's
+ * one-byte answer {@code S} the handshake ({@link VertxTls#upgradeToBackendTls}); on {@code N} (QuestDB)
+ * {@code prefer} carries on in plain text and the other modes refuse. The answer must come alone: bytes
+ * after it were sent before encryption and could be a man in the middle's (CVE-2021-23222), so they fail
+ * the login.
  */
 final class ServerLogin {
 
@@ -42,6 +50,8 @@ final class ServerLogin {
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private BackendLogin login;
     private NetSocket socket;
+    /** Until the TLS handshake is over, failures are described as TLS failures. */
+    private boolean negotiatingTls;
     private int processId;
     private int secretKey;
     private long timer = -1;
@@ -65,16 +75,69 @@ final class ServerLogin {
             socket = ar.result();
             timer = vertx.setTimer(loginTimeout.toMillis(), t -> fail(BackendUnavailable.refused(db,
                     "no answer to the login within " + readable(loginTimeout) + " (serverLoginTimeout)")));
-            socket.handler(this::onData);
-            socket.closeHandler(v -> fail(BackendUnavailable.refused(db, "the backend closed the connection during login")));
-            socket.exceptionHandler(e -> fail(BackendUnavailable.connect(db, e)));
-            login = new BackendLogin(db.user(), password);
-            Map<String, String> startup = new LinkedHashMap<>();
-            startup.put("user", db.user());
-            startup.put("database", db.dbname());
-            socket.write(FrontendMessages.startupMessage(startup));
+            socket.closeHandler(v -> fail(negotiatingTls
+                    ? BackendUnavailable.tls(db, "the backend closed the connection during the TLS negotiation")
+                    : BackendUnavailable.refused(db, "the backend closed the connection during login")));
+            socket.exceptionHandler(e -> fail(negotiatingTls || BackendTlsFailure.isTls(e)
+                    ? BackendUnavailable.tls(db, BackendTlsFailure.describe(e, db.host()))
+                    : BackendUnavailable.connect(db, e)));
+            if (db.serverTls().requestsTls()) {
+                negotiatingTls = true;
+                socket.handler(this::onTlsAnswer);
+                socket.write(FrontendMessages.sslRequest());
+            } else {
+                sendStartup();
+            }
         });
         return result.future();
+    }
+
+    /** The backend's answer to the SSLRequest: one byte, alone. */
+    private void onTlsAnswer(Buffer answer) {
+        if (result.future().isComplete()) {
+            return;
+        }
+        byte code = answer.getByte(0);
+        if (answer.length() > 1) {
+            fail(BackendUnavailable.tls(db, "the backend sent " + (answer.length() - 1) + " unexpected byte(s) after its "
+                    + "answer to the TLS request, before any encryption (a man in the middle?)"));
+            return;
+        }
+        switch (code) {
+            case 'S' -> {
+                socket.handler(this::onData);
+                VertxTls.upgradeToBackendTls(socket, db.host()).onComplete(done -> {
+                    if (done.failed()) {
+                        fail(BackendUnavailable.tls(db, BackendTlsFailure.describe(done.cause(), db.host())));
+                    } else if (!result.future().isComplete()) {
+                        negotiatingTls = false;
+                        sendStartup();
+                    }
+                });
+            }
+            case 'N' -> {
+                if (db.serverTls().requiresTls()) {
+                    fail(BackendUnavailable.tls(db, "the backend does not support TLS (it answered N to the TLS request)"));
+                } else {
+                    negotiatingTls = false;
+                    socket.handler(this::onData);
+                    sendStartup();
+                }
+            }
+            case 'E' -> fail(BackendUnavailable.tls(db, "the backend answered the TLS request with an error; it does not "
+                    + "support TLS (or is not a PostgreSQL-wire server)"));
+            default -> fail(BackendUnavailable.tls(db, String.format("the backend answered the TLS request with 0x%02x, "
+                    + "neither S nor N: is it a PostgreSQL-wire server?", code & 0xff)));
+        }
+    }
+
+    private void sendStartup() {
+        socket.handler(this::onData);
+        login = new BackendLogin(db.user(), password);
+        Map<String, String> startup = new LinkedHashMap<>();
+        startup.put("user", db.user());
+        startup.put("database", db.dbname());
+        socket.write(FrontendMessages.startupMessage(startup));
     }
 
     /** "3 s", or "500 ms" where whole seconds would round a short timeout down to "0 s". */

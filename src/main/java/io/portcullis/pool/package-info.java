@@ -1,9 +1,11 @@
 /**
- * Server connections per database: logging in to the backend, lending and returning connections,
- * the bounded wait queue, the clean hand-over (closing what the previous client prepared), the check
- * of long-idle connections before they are lent, and the per-user cap on server connections.
+ * Server connections per database: logging in to the backend (TLS first when the database asks for it),
+ * lending and returning connections, the bounded wait queue, the clean hand-over (closing what the previous
+ * client prepared), the check of long-idle connections before they are lent, and the per-user cap on server
+ * connections.
  *
  * <p>May use: {@code wire}, {@code net}, {@code auth}, {@code config}, {@code prepared} (the statement cache each
- * server connection carries).
+ * server connection carries), {@code tls} (the backend TLS profile, client options and upgrade: the one place
+ * that calls Vert.x's TLS API lives there).
  */
 package io.portcullis.pool;

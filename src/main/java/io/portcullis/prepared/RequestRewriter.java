@@ -70,6 +70,8 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
     private boolean discardingUntilSync;
     /** Nothing extended has been sent since the last Sync or Query: a Close sent now cannot be skipped. */
     private boolean batchStart = true;
+    /** What the server has been sent ends between two messages (no frame half forwarded). */
+    private boolean sentEndsBetweenMessages = true;
 
     RequestRewriter(ClientStatements statements, ResponsePlan plan, MessageDigest sha256) {
         this.statements = statements;
@@ -94,6 +96,8 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
         scanner.scan(data);
         int end = data.length();
         int unreported = scanner.unreportedFrameStart();
+        // A frame still arriving is either held back whole, dropped, or (a long Bind) half forwarded.
+        sentEndsBetweenMessages = dropping || unreported != FrameScanner.NO_UNREPORTED_FRAME || scanner.atFrameBoundary();
         if (dropping) {
             changed = true;
         } else if (unreported != FrameScanner.NO_UNREPORTED_FRAME) {
@@ -106,6 +110,11 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
         }
         chunk = null;
         return changed ? out.build() : data;
+    }
+
+    /** Whether what was sent to the server so far ends between two messages, where one of the gateway's may go. */
+    boolean sentEndsBetweenMessages() {
+        return sentEndsBetweenMessages;
     }
 
     /** Nothing held back and no error answered whose Sync is still to come. */

@@ -20,6 +20,12 @@ import java.util.List;
  * failed one: the step at the head is then the failed one as far as the client can tell, which is
  * exactly what a client infers from the answers it did get.
  *
+ * <p>Bounded: every step waits for a backend answer at the head of the plan, and a client can keep
+ * adding steps the gateway answers itself (a Close, a Parse of a statement already prepared) behind one
+ * that the backend has not answered, each keeping its statement's text. The plan counts what it holds
+ * ({@link #heldBytes()}); past {@link #MAX_HELD_BYTES} the session stops reading its client until the
+ * backend has answered ({@link #owesTooMuch()}).
+ *
  * <p>Not thread-safe: the session's event loop only. Steps live in a ring of arrays, so plain
  * forwarding allocates nothing per message.
  */
@@ -47,6 +53,20 @@ final class ResponsePlan {
     static final int COMMAND_TAG_HEAD = DEALLOCATE_ALL.length() + 1;
 
     private static final int INITIAL_CAPACITY = 16;
+    /**
+     * What the plan may hold before the client's reads stop: 4 MiB is over 80,000 steps that keep no
+     * statement, or over 6,000 Close/Parse pairs of a short statement, far more than a driver sends
+     * between two Syncs (pgJDBC syncs every few hundred messages), while a client that never syncs nor
+     * reads stops there.
+     */
+    static final long MAX_HELD_BYTES = 4L << 20;
+    /** A step's share of the ring (two slots, doubled while it grows). */
+    static final int STEP_BYTES = 48;
+    /**
+     * What a note naming a statement keeps beyond the statement's text: the note, the key with its
+     * digest and buffer, the client's name (rounded up).
+     */
+    static final int STATEMENT_NOTE_BYTES = 256;
 
     private final Outcomes outcomes;
     private Step[] steps = new Step[INITIAL_CAPACITY];
@@ -57,6 +77,8 @@ final class ResponsePlan {
     private int actions;
     /** An extended message failed and its Sync is not in the plan yet: what comes until then is skipped. */
     private boolean skippingUntilSync;
+    /** Bytes the steps in the plan hold, see {@link #held}. */
+    private long heldBytes;
 
     ResponsePlan(Outcomes outcomes) {
         this.outcomes = outcomes;
@@ -82,6 +104,7 @@ final class ResponsePlan {
         int at = (head + size) % steps.length;
         steps[at] = step;
         notes[at] = note;
+        heldBytes += held(note);
         size++;
         if (step.isAction()) {
             actions++;
@@ -90,6 +113,27 @@ final class ResponsePlan {
 
     boolean isEmpty() {
         return size == 0 && !skippingUntilSync;
+    }
+
+    /** Bytes the plan holds: its steps and the statements and errors their notes keep. */
+    long heldBytes() {
+        return heldBytes;
+    }
+
+    /** The plan holds more than {@link #MAX_HELD_BYTES}: read no more from the client until answers come. */
+    boolean owesTooMuch() {
+        return heldBytes > MAX_HELD_BYTES;
+    }
+
+    /** What one step with this note holds. */
+    private static long held(Object note) {
+        if (note instanceof StatementNote statement) {
+            return STEP_BYTES + STATEMENT_NOTE_BYTES + statement.key().size();
+        }
+        if (note instanceof Buffer error) {
+            return STEP_BYTES + error.length();
+        }
+        return STEP_BYTES;
     }
 
     /** Whether some step swallows or writes an answer: only then do the streams need rewriting. */
@@ -205,6 +249,7 @@ final class ResponsePlan {
         if (steps[head].isAction()) {
             actions--;
         }
+        heldBytes -= held(note);
         notes[head] = null;
         steps[head] = null;
         head = (head + 1) % steps.length;

@@ -23,8 +23,8 @@ import java.security.NoSuchAlgorithmException;
  * </pre>
  *
  * <p>Use: {@link #attach} at every server connection the session gets, {@link #toServer} on every
- * client chunk, then {@link #answersDue()}, and {@link #toClient} on every chunk from the server
- * connection attached. The connection may go back to the pool only when {@link #quiet()}. Not
+ * client chunk, then {@link #answersDue()} and {@link #owesTooMuch()}, and {@link #toClient} on every
+ * chunk from the server connection attached. The connection may go back to the pool only when {@link #quiet()}. Not
  * thread-safe: the session's event loop only.
  */
 public final class StatementMapping implements ResponsePlan.Outcomes {
@@ -92,6 +92,23 @@ public final class StatementMapping implements ResponsePlan.Outcomes {
      */
     public Buffer toClient(Buffer chunk) {
         return responses.rewrite(chunk);
+    }
+
+    /**
+     * Whether the session owes its client more than it keeps (answers of its own, with the statements
+     * they concern, queued behind a backend answer still to come): the caller stops reading the client
+     * until {@link #toClient} has brought this back to false, and, where
+     * {@link #sentEndsBetweenMessages()}, sends the backend a Flush. Without it the backend (PostgreSQL,
+     * and QuestDB 9.3.4 too, as measured) holds its answer back until a Sync or Flush that the client, no
+     * longer read, cannot send.
+     */
+    public boolean owesTooMuch() {
+        return plan.owesTooMuch();
+    }
+
+    /** Whether what {@link #toServer} returned so far ends between two messages: a Flush may follow. */
+    public boolean sentEndsBetweenMessages() {
+        return requests.sentEndsBetweenMessages();
     }
 
     /** Every answer awaited has come (and every one of ours is written): the server connection may go. */

@@ -5,6 +5,7 @@ import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.PoolMode;
 import io.portcullis.config.UserConfig;
 import io.portcullis.net.InboundBytes;
+import io.portcullis.net.OutboundBytes;
 import io.portcullis.net.OwnedBytes;
 import io.portcullis.pool.BackendUnavailable;
 import io.portcullis.pool.Pool;
@@ -55,6 +56,8 @@ final class ClientSession {
     private final StartupDecoder startup = new StartupDecoder();
     /** Set in {@link #start()}: the client's reads, uncopied (see {@link InboundBytes}). */
     private InboundBytes inbound;
+    /** Set in {@link #start()}: every write to the client, under backpressure (see {@link OutboundBytes}). */
+    private OutboundBytes outbound;
     private final int processId;
     private final int cancelSecret;
 
@@ -100,6 +103,8 @@ final class ClientSession {
 
     void start() {
         ConnectionLog.connected(socket.remoteAddress());
+        inbound = new InboundBytes(socket, context, this::onData);
+        outbound = new OutboundBytes(socket, context, inbound);
         if (!services.connectionsPerAddress().tryOpen(clientAddress)) {
             // In clear and before reading anything, as PostgreSQL answers "too many clients".
             services.events().connectionRefused(GatewayEvents.TOO_MANY_FROM_ADDRESS);
@@ -110,7 +115,6 @@ final class ClientSession {
         addressCounted = true;
         loginTimeout = services.settings().current().clientLoginTimeout();
         loginTimer = services.vertx().setTimer(loginTimeout.toMillis(), t -> onLoginTimeout());
-        inbound = new InboundBytes(socket, context, this::onData);
         socket.closeHandler(v -> onClientClosed());
         socket.exceptionHandler(e -> LOG.debugf("client %s: %s", socket.remoteAddress(), e.getMessage()));
     }
@@ -159,7 +163,7 @@ final class ClientSession {
             startTls(true);
         } else if (request instanceof StartupRequest.GssEncRequest) {
             requireNothingPipelined("GSSENCRequest");
-            socket.write(BackendMessages.sslResponse(false));
+            outbound.write(BackendMessages.sslResponse(false));
         } else if (request instanceof StartupRequest.CancelRequest cancel) {
             ClientSession target = services.sessions().find(cancel.processId(), cancel.secretKey());
             if (target != null) {
@@ -193,7 +197,7 @@ final class ClientSession {
                 return;
             }
             requireNothingPipelined("SSLRequest");
-            socket.write(BackendMessages.sslResponse(false));
+            outbound.write(BackendMessages.sslResponse(false));
             return;
         }
         // No pause here: the TLS engine must keep reading the handshake.
@@ -205,7 +209,7 @@ final class ClientSession {
             services.tls().startDirectTls(socket, startup.remainder()).onComplete(ar -> afterHandshake(ar.succeeded()));
         } else {
             requireNothingPipelined("SSLRequest");
-            socket.write(BackendMessages.sslResponse(true));
+            outbound.write(BackendMessages.sslResponse(true));
             services.tls().upgradeAfterSslRequest(socket).onComplete(ar -> afterHandshake(ar.succeeded()));
         }
     }
@@ -256,7 +260,7 @@ final class ClientSession {
         }
         if (message.minorVersion() > 0 || !message.protocolOptions().isEmpty()) {
             // We speak 3.0: the client falls back and ignores the options it asked for.
-            socket.write(BackendMessages.negotiateProtocolVersion(0, message.protocolOptions()));
+            outbound.write(BackendMessages.negotiateProtocolVersion(0, message.protocolOptions()));
         }
         boolean toConsole = services.console().opens(message.database());
         Optional<DatabaseConfig> db = toConsole ? Optional.empty() : services.store().current().database(message.database());
@@ -286,7 +290,7 @@ final class ClientSession {
         }
         countedUser = user.name();
         poolMode = user.poolModeOn(database);
-        socket.write(BackendMessages.authenticationOk());
+        outbound.write(BackendMessages.authenticationOk());
         state = State.CONNECTING;
         connectingSinceNanos = System.nanoTime();
         inbound.pause();
@@ -332,8 +336,8 @@ final class ClientSession {
         state = State.ACTIVE;
         pool.traffic().clientLoggedIn();
         ConnectionLog.loginSucceeded(socket.remoteAddress(), database.name(), startupMessage.user(), tlsDescription);
-        socket.write(greeting);
-        forwarding = new Forwarding(socket, inbound, context, lender, poolMode, server, new Forwarding.Ending() {
+        outbound.write(greeting);
+        forwarding = new Forwarding(outbound, inbound, context, lender, poolMode, server, new Forwarding.Ending() {
             @Override
             public void terminated() {
                 onClientTerminated();
@@ -379,8 +383,8 @@ final class ClientSession {
         greeting.appendBuffer(BackendMessages.readyForQuery(MessageTypes.TX_IDLE));
         state = State.CONSOLE;
         ConnectionLog.loginSucceeded(socket.remoteAddress(), startupMessage.database(), userName, tlsDescription);
-        socket.write(greeting);
-        console = services.console().open(new ConsoleClient(socket, inbound, context, processId, userName, this::onClientTerminated));
+        outbound.write(greeting);
+        console = services.console().open(new ConsoleClient(outbound, inbound, context, processId, userName, this::onClientTerminated));
         Buffer early = authentication.remainder();
         if (early.length() > 0) {
             console.onData(early);
@@ -592,15 +596,11 @@ final class ClientSession {
                     startupMessage == null ? null : startupMessage.user(), tlsDescription, code, message);
         }
         end();
-        if (!mayWrite) {
-            socket.close();
-            return;
-        }
-        socket.write(BackendMessages.errorResponse("FATAL", code, message)).onComplete(v -> socket.close());
+        outbound.writeAndClose(mayWrite ? BackendMessages.errorResponse("FATAL", code, message) : null);
     }
 
     private void closeQuietly() {
         end();
-        socket.close();
+        outbound.close();
     }
 }

@@ -2,6 +2,7 @@ package io.portcullis.proxy;
 
 import io.portcullis.config.PoolMode;
 import io.portcullis.net.InboundBytes;
+import io.portcullis.net.OutboundBytes;
 import io.portcullis.net.OwnedBytes;
 import io.portcullis.pool.BackendUnavailable;
 import io.portcullis.pool.DatabaseTraffic;
@@ -16,10 +17,10 @@ import io.portcullis.wire.MessageTypes;
 import io.portcullis.wire.ProtocolViolation;
 import io.portcullis.wire.SqlState;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetSocket;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -28,7 +29,9 @@ import java.util.Deque;
  * The steady state of a session: bytes flow client ⇄ server as the buffers Netty read them into
  * (not copied unless the statement mapping rewrites them, see {@link InboundBytes}; each chunk is sent on
  * once or released), with
- * backpressure both ways. Only frame headers are read, to learn what the hand-over needs: the
+ * backpressure both ways: a full server write queue stops the client's reads; a full client write queue
+ * ({@link OutboundBytes}, the rule every client write obeys) stops the client's reads and the server
+ * connection's. Only frame headers are read, to learn what the hand-over needs: the
  * named statements and portals the client creates and closes, whether every Sync/Query has been
  * answered, and the client's Terminate (kept from the server, whose connection goes back to the pool).
  *
@@ -37,7 +40,10 @@ import java.util.Deque;
  * flight, and the next client bytes borrow one again; while borrowing, the client socket is paused
  * and what already arrived waits in a short queue. There, named prepared statements are mapped to
  * names of the gateway's own, prepared on whichever server connection the client gets
- * ({@link StatementMapping}), unless {@code max-prepared-statements} is 0.
+ * ({@link StatementMapping}), unless {@code max-prepared-statements} is 0. The answers the mapping gives
+ * itself are client writes like any other; those it owes behind a backend answer still to come are
+ * bounded too: past {@link StatementMapping#owesTooMuch()} the client's reads stop until the backend has
+ * answered.
  */
 final class Forwarding implements ServerConnection.Sink {
 
@@ -73,7 +79,7 @@ final class Forwarding implements ServerConnection.Sink {
     private static final int MAX_CAPTURE = 1024;
     private static final int NO_TERMINATE = Integer.MIN_VALUE;
 
-    private final NetSocket client;
+    private final OutboundBytes client;
     private final InboundBytes clientReads;
     private final Context clientContext;
     private final Pool pool;
@@ -106,11 +112,30 @@ final class Forwarding implements ServerConnection.Sink {
     private boolean untrackable;
     private int terminateAt = NO_TERMINATE;
     private volatile boolean borrowing; // also read by SHOW CLIENTS
-    /** Whether a drain handler was set on either socket for backpressure (and must be cleared on detach). */
-    private boolean clientDrainSet;
+    /** Whether a drain handler was set on the server connection for backpressure (and must be cleared on detach). */
     private boolean serverDrainSet;
-    /** Whether the attached server connection was paused for backpressure at some point. */
+    /** Whether the attached server connection is paused because the client's write queue is full. */
     private boolean serverPaused;
+    /** Whether the client's reads are paused because the mapping owes too many answers. */
+    private boolean owingPaused;
+    /** The server connection's drain handler; one for the session, not one per pause. */
+    private final Handler<Void> serverDrained;
+    /** Stops and restarts the server connection's reads as the client's write queue fills and drains. */
+    private final OutboundBytes.Listener clientQueue = new OutboundBytes.Listener() {
+        @Override
+        public void full() {
+            pauseServerForClient();
+        }
+
+        @Override
+        public void drained() {
+            ServerConnection paused = server;
+            if (serverPaused && paused != null) {
+                serverPaused = false;
+                paused.resume();
+            }
+        }
+    };
     private volatile long borrowStartNanos;
     private boolean ended;
     private final DatabaseTraffic traffic;
@@ -125,10 +150,11 @@ final class Forwarding implements ServerConnection.Sink {
     /** When the oldest request still unanswered went out; meaningful in {@link Phase#RUNNING} only. */
     private long requestSinceNanos;
 
-    Forwarding(NetSocket client, InboundBytes clientReads, Context clientContext, SessionLender lender, PoolMode mode, ServerConnection server,
+    Forwarding(OutboundBytes client, InboundBytes clientReads, Context clientContext, SessionLender lender, PoolMode mode, ServerConnection server,
                Ending ending) {
         this.client = client;
         this.clientReads = clientReads;
+        this.serverDrained = v -> clientReads.resume(InboundBytes.PEER_WRITES_FULL);
         this.clientContext = clientContext;
         this.pool = lender.pool();
         this.lender = lender;
@@ -138,6 +164,7 @@ final class Forwarding implements ServerConnection.Sink {
         this.timing = new RequestTiming(traffic);
         int maxPrepared = pool.maxPreparedStatements();
         this.mapping = this.mode != PoolMode.SESSION && maxPrepared > 0 ? new StatementMapping(maxPrepared) : null;
+        client.listener(clientQueue);
         attach(server);
         returnIfBetweenTransactions();
     }
@@ -154,6 +181,17 @@ final class Forwarding implements ServerConnection.Sink {
             mapping.attach(conn.preparedStatements(mapping.capacity()));
         }
         conn.attach(this);
+        if (client.full()) {
+            pauseServerForClient(); // its answers would only add to what the client has not taken
+        }
+    }
+
+    private void pauseServerForClient() {
+        ServerConnection attached = server;
+        if (attached != null && !serverPaused) {
+            serverPaused = true;
+            attached.pause();
+        }
     }
 
     /** Client → server; takes the chunk ({@link OwnedBytes}). Runs on the client's event loop. */
@@ -211,9 +249,20 @@ final class Forwarding implements ServerConnection.Sink {
         }
         send(chunk);
         if (server.writeQueueFull()) {
-            clientReads.pause();
-            serverDrainSet = true;
-            server.drainHandler(v -> clientReads.resume());
+            clientReads.pause(InboundBytes.PEER_WRITES_FULL);
+            if (!serverDrainSet) {
+                serverDrainSet = true;
+                server.drainHandler(serverDrained); // kept until detach
+            }
+            if (!server.writeQueueFull()) {
+                // It drained on its own event loop between the check and the pause: nobody else will resume.
+                clientReads.resume(InboundBytes.PEER_WRITES_FULL);
+            }
+        }
+        if (mapping != null && !owingPaused && mapping.owesTooMuch() && mapping.sentEndsBetweenMessages()) {
+            owingPaused = true;
+            clientReads.pause(InboundBytes.ANSWERS_OWED);
+            server.write(FrontendMessages.flush()); // see StatementMapping.owesTooMuch
         }
     }
 
@@ -236,7 +285,7 @@ final class Forwarding implements ServerConnection.Sink {
         if (answers != null) {
             bytesToClient += answers.length();
             traffic.sentToClient(answers.length());
-            client.write(answers, null);
+            client.write(answers);
         }
     }
 
@@ -355,6 +404,10 @@ final class Forwarding implements ServerConnection.Sink {
             if (mapping != null) {
                 data = mapping.toClient(OwnedBytes.copyAndRelease(data)); // it may keep pieces, see send
                 mapped = true;
+                if (owingPaused && !mapping.owesTooMuch()) {
+                    owingPaused = false;
+                    clientReads.resume(InboundBytes.ANSWERS_OWED);
+                }
             }
             if (answers > 0) {
                 timing.answered(answers, status == MessageTypes.TX_IDLE, syncsSent > deliveredReady - readyBase);
@@ -366,23 +419,16 @@ final class Forwarding implements ServerConnection.Sink {
         if (mapped) {
             if (length > 0) {
                 // The mapping's own buffers may be reused: written the usual way, which leaves them as they are.
-                client.write(data, null);
+                client.write(data);
             }
         } else if (length > 0) {
-            OwnedBytes.send(client, data);
+            client.send(data);
         } else {
             OwnedBytes.release(data);
         }
         clientAtFrameBoundary = endsOnFrameBoundary;
         if (server == null) {
             return;
-        }
-        if (client.writeQueueFull()) {
-            ServerConnection paused = server;
-            paused.pause();
-            serverPaused = true;
-            clientDrainSet = true;
-            client.drainHandler(v -> paused.resume());
         }
         returnIfBetweenTransactions();
         if (idle()) {
@@ -421,13 +467,10 @@ final class Forwarding implements ServerConnection.Sink {
         ServerConnection conn = server;
         server = null;
         // Cleared only when set: NetSocket.drainHandler schedules a task on every call.
-        if (clientDrainSet) {
-            clientDrainSet = false;
-            client.drainHandler(null);
-        }
         if (serverDrainSet) {
             serverDrainSet = false;
             conn.drainHandler(null);
+            clientReads.resume(InboundBytes.PEER_WRITES_FULL); // that queue is no longer ours to wait for
         }
         if (serverPaused) {
             serverPaused = false;

@@ -70,6 +70,40 @@ final class PemReader {
         return chain;
     }
 
+    /** More than any real CA bundle (the Mozilla roots are ~150). */
+    static final int MAX_BUNDLE_LENGTH = 1000;
+
+    /**
+     * The certificates of a CA bundle, in file order: any number of {@code CERTIFICATE} blocks (up to
+     * {@value #MAX_BUNDLE_LENGTH}) and nothing else.
+     *
+     * @param what names the bundle in messages, e.g. {@code "serverCa"}
+     */
+    static List<X509Certificate> bundle(String pem, String what) {
+        List<Object> objects = readAll(pem, what);
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        List<X509Certificate> certificates = new ArrayList<>();
+        for (Object object : objects) {
+            if (!(object instanceof X509CertificateHolder holder)) {
+                throw new CertificateMaterialException(what + " holds " + describe(object)
+                        + "; it must hold only CERTIFICATE blocks (the CA certificates to trust)");
+            }
+            try {
+                certificates.add(converter.getCertificate(holder));
+            } catch (CertificateException e) {
+                throw new CertificateMaterialException("certificate #" + (certificates.size() + 1) + " of " + what
+                        + " cannot be read: " + e.getMessage(), e);
+            }
+            if (certificates.size() > MAX_BUNDLE_LENGTH) {
+                throw new CertificateMaterialException(what + " holds more than " + MAX_BUNDLE_LENGTH + " certificates");
+            }
+        }
+        if (certificates.isEmpty()) {
+            throw new CertificateMaterialException(what + " holds no certificate: expected '-----BEGIN CERTIFICATE-----' blocks");
+        }
+        return certificates;
+    }
+
     /**
      * The one private key of a key PEM. PKCS#8 ({@code PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE
      * KEY}) and SEC1 ({@code EC PRIVATE KEY}) are accepted; encrypted PKCS#8 and legacy OpenSSL

@@ -107,7 +107,8 @@ public record TlsMaterial(
         }
     }
 
-    private static String pem(Object... objects) {
+    /** PEM blocks of BouncyCastle-encodable objects (certificates, PKCS#8 generators), in order. */
+    static String pem(Object... objects) {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
             for (Object object : objects) {

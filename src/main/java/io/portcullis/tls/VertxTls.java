@@ -10,7 +10,11 @@ import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.netty.util.NetUtil;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -46,6 +50,10 @@ import javax.net.ssl.SSLSession;
  *       bytes back into it.</li>
  * </ul>
  * Only TLSv1.2 and TLSv1.3 are ever enabled; ALPN advertises {@value #ALPN_POSTGRESQL}.
+ *
+ * <p>Towards backends the same in-band scheme runs the other way: the pool's client connects in plain
+ * text, sends an SSLRequest, and on {@code S} calls {@link #upgradeToBackendTls}; the client's options come
+ * from {@link #configureBackendClient}.
  */
 public final class VertxTls {
 
@@ -307,6 +315,53 @@ public final class VertxTls {
                 "direct TLS without ALPN '" + ALPN_POSTGRESQL + "' (client offered "
                         + (protocol == null ? "none" : "'" + protocol + "'") + "); the connection was closed")));
         return failed.future();
+    }
+
+    /** Vert.x's name for the endpoint identification of RFC 2818 (subjectAltName DNS and IP entries). */
+    private static final String HOST_NAME_VERIFICATION = "HTTPS";
+
+    /**
+     * Prepares the options of a client whose connections may become TLS towards a backend with {@code profile}:
+     * {@code ssl=false} (TLS starts after the backend answers the SSLRequest), the JDK engine, TLS 1.2 and 1.3
+     * with {@link ModernCipherSuites}, the profile's trust (CA certificates, the JDK's trust store, or none for
+     * prefer/require), host-name verification for verify-full and the client certificate if any.
+     *
+     * <p>Vert.x 4.5 sets trust and host-name verification per client, not per connection, hence one client per
+     * profile (and per host: the SNI name is fixed in the client's TLS context on first use).
+     */
+    public static NetClientOptions configureBackendClient(NetClientOptions options, BackendTlsProfile profile) {
+        options.setSsl(false)
+                .setSslEngineOptions(new JdkSSLEngineOptions())
+                .setEnabledSecureTransportProtocols(protocolSet(DEFAULT_PROTOCOLS))
+                .setHostnameVerificationAlgorithm(profile.verifyHostName() ? HOST_NAME_VERIFICATION : "")
+                .setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_SECONDS)
+                .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+        ModernCipherSuites.ALL.forEach(options::addEnabledCipherSuite);
+        if (profile.ca() != null) {
+            options.setTrustOptions(new PemTrustOptions()
+                    .addCertValue(Buffer.buffer(profile.ca().pem().getBytes(StandardCharsets.US_ASCII))));
+        } else if (profile.trustAll()) {
+            options.setTrustAll(true);
+        }
+        if (profile.client() != null) {
+            options.setKeyCertOptions(keyCertOptions(profile.client()));
+        }
+        return options;
+    }
+
+    /**
+     * Starts the client side of TLS on a backend connection after the backend answered {@code S} to an
+     * SSLRequest. Sends {@code host} as SNI unless it is an IP address (RFC 6066 allows only names); host-name
+     * verification, when the client's options ask for it, checks the certificate against {@code host}.
+     * The future completes when the handshake does.
+     */
+    public static Future<Void> upgradeToBackendTls(NetSocket socket, String host) {
+        return socket.upgradeToSsl(isIpAddress(host) ? null : host);
+    }
+
+    private static boolean isIpAddress(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return NetUtil.isValidIpV4Address(bare) || NetUtil.isValidIpV6Address(bare);
     }
 
     private static TrustOptions trustOptions(TlsState state) {

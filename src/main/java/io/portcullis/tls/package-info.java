@@ -1,6 +1,10 @@
 /**
  * Certificate material: PEM parsing and validation, self-signed certificates (BouncyCastle), the
- * live server TLS options and their hot swap, client-CA verification.
+ * live server TLS options and their hot swap, client-CA verification. Also TLS towards backends: the
+ * per-database profile ({@link io.portcullis.tls.BackendTlsProfile}: what is trusted and checked, the
+ * client certificate), the process-wide default CA, the client options and the in-band upgrade (in
+ * {@link io.portcullis.tls.VertxTls}, the one class that calls Vert.x's TLS API), and the reasons a
+ * backend handshake failed, in words.
  *
  * <p>May use: {@code config}.
  */

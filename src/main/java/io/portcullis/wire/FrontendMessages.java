@@ -96,6 +96,11 @@ public final class FrontendMessages {
         return FrameBuilder.typed(MessageTypes.SYNC, 0).finish();
     }
 
+    /** Flush: the backend sends what it holds back until a Sync or Flush; it has no answer of its own. */
+    public static Buffer flush() {
+        return FrameBuilder.typed(MessageTypes.FLUSH, 0).finish();
+    }
+
     /** Simple Query. */
     public static Buffer query(String sql) {
         return FrameBuilder.typed(MessageTypes.QUERY, sql.length() + 1).cstring(sql, "query").finish();

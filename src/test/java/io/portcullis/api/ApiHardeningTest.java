@@ -131,7 +131,7 @@ class ApiHardeningTest {
         collect(config, secrets);
         assertTrue(secrets.stream().anyMatch(s -> s.startsWith("SCRAM-SHA-256$")), "the store holds a SCRAM verifier");
         assertTrue(secrets.stream().anyMatch(s -> s.startsWith("md5")), "the store holds an md5 hash");
-        assertTrue(secrets.stream().anyMatch(s -> s.startsWith("v1:")), "the store holds a sealed password");
+        assertTrue(secrets.stream().anyMatch(s -> s.startsWith("v2:")), "the store holds a sealed password");
         String key = Files.readString(dataDir.resolve("tls").resolve("server.key"));
         key.lines().filter(line -> !line.startsWith("-----") && line.length() > 20).forEach(secrets::add);
         return secrets;
@@ -142,7 +142,7 @@ class ApiHardeningTest {
             String name = field.getKey();
             JsonNode value = field.getValue();
             if (value.isTextual() && (name.equals("scramVerifier") || name.equals("md5Hash") || name.equals("sealedPassword")
-                    || name.equals("sha256Hex"))) {
+                    || name.equals("sealedServerKey") || name.equals("sha256Hex"))) {
                 secrets.add(value.asText());
                 if (value.asText().startsWith("SCRAM-SHA-256$")) {
                     // The keys alone are as secret as the whole verifier.

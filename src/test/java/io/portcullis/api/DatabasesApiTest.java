@@ -2,7 +2,10 @@ package io.portcullis.api;
 
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.FileConfigStore;
+import io.portcullis.config.DatabaseConfig;
+import io.portcullis.config.SecretBinding;
 import io.portcullis.config.SecretBox;
+import io.portcullis.testing.TestPki;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static io.portcullis.api.ApiTestSupport.asAdmin;
 import static io.portcullis.api.ApiTestSupport.database;
@@ -69,14 +73,19 @@ class DatabasesApiTest {
         read.then().statusCode(200).body("passwordSet", equalTo(true)).header("ETag", created.header("ETag"));
         assertFalse(read.asString().contains(PASSWORD));
 
-        // Replace without a password: everything is replaced, the password is kept.
+        // Replace without a password, same backend and user: everything is replaced, the password is kept.
         Response replaced = asAdmin()
-                .body("{\"host\":\"questdb2\",\"port\":8813,\"user\":\"admin\",\"poolMode\":\"transaction\",\"poolSize\":5}")
+                .body("{\"host\":\"questdb.internal\",\"port\":8812,\"user\":\"admin\",\"poolMode\":\"transaction\",\"poolSize\":5}")
                 .put("/api/v1/databases/orders");
-        replaced.then().statusCode(200).body("host", equalTo("questdb2")).body("poolMode", equalTo("transaction"))
+        replaced.then().statusCode(200).body("poolMode", equalTo("transaction"))
                 .body("poolSize", equalTo(5)).body("passwordSet", equalTo(true));
         assertNotEquals(created.header("ETag"), replaced.header("ETag"));
-        assertEquals(PASSWORD, secrets.open(store.current().database("orders").orElseThrow().sealedPassword()));
+        DatabaseConfig kept = store.current().database("orders").orElseThrow();
+        assertEquals(PASSWORD, secrets.open(kept.sealedPassword(), SecretBinding.backendPassword(kept)));
+
+        // Moving it needs the password again.
+        asAdmin().body(database("questdb2", 8813, "admin", PASSWORD)).put("/api/v1/databases/orders")
+                .then().statusCode(200).body("host", equalTo("questdb2")).body("passwordSet", equalTo(true));
 
         // An empty password removes it.
         asAdmin().body(database("questdb2", 8813, "admin", "")).put("/api/v1/databases/orders")
@@ -108,9 +117,97 @@ class DatabasesApiTest {
         asAdmin().body(database("h", 5432, "u", PASSWORD)).put("/api/v1/databases/sealed").then().statusCode(201);
         String file = Files.readString(Path.of(dataDir, FileConfigStore.CONFIG_FILE));
         assertFalse(file.contains(PASSWORD), "config.json must not hold the clear password");
-        String sealed = store.current().database("sealed").orElseThrow().sealedPassword();
-        assertTrue(sealed.startsWith("v1:") && file.contains(sealed), "config.json holds the sealed value");
-        assertEquals(PASSWORD, secrets.open(sealed));
+        DatabaseConfig db = store.current().database("sealed").orElseThrow();
+        String sealed = db.sealedPassword();
+        assertTrue(sealed.startsWith("v2:") && file.contains(sealed), "config.json holds the sealed value");
+        assertEquals(PASSWORD, secrets.open(sealed, SecretBinding.backendPassword(db)));
+    }
+
+    /**
+     * Issue 15 item 5: a PUT that re-points a database at another host, port or user without its password is
+     * refused (the stored password would otherwise be sent to the new backend) and stores nothing.
+     */
+    @Test
+    void repointingWithoutThePasswordIsRefusedAndStoresNothing() {
+        asAdmin().body(database("db.internal", 5432, "app", PASSWORD)).put("/api/v1/databases/repoint").then().statusCode(201);
+        for (String moved : List.of(
+                "{\"host\":\"attacker.example\",\"port\":5432,\"user\":\"app\"}",
+                "{\"host\":\"db.internal\",\"port\":6543,\"user\":\"app\"}",
+                "{\"host\":\"db.internal\",\"port\":5432,\"user\":\"admin\"}")) {
+            long version = store.current().version();
+            Response refused = asAdmin().body(moved).put("/api/v1/databases/repoint");
+            problem(refused, 400, "password is required");
+            refused.then().body("detail", containsString("only ever sent where it was set"));
+            assertEquals(version, store.current().version(), "nothing stored for " + moved);
+        }
+        DatabaseConfig unchanged = store.current().database("repoint").orElseThrow();
+        assertEquals("db.internal", unchanged.host());
+        assertEquals(PASSWORD, secrets.open(unchanged.sealedPassword(), SecretBinding.backendPassword(unchanged)));
+
+        // With the password it is a normal replacement; "" moves it and removes the password.
+        asAdmin().body(database("attacker-free.example", 5432, "app", "new-pass-1")).put("/api/v1/databases/repoint")
+                .then().statusCode(200).body("host", equalTo("attacker-free.example")).body("passwordSet", equalTo(true));
+        DatabaseConfig moved = store.current().database("repoint").orElseThrow();
+        assertEquals("new-pass-1", secrets.open(moved.sealedPassword(), SecretBinding.backendPassword(moved)));
+        asAdmin().body(database("elsewhere.example", 5432, "app", "")).put("/api/v1/databases/repoint")
+                .then().statusCode(200).body("passwordSet", equalTo(false));
+        // No stored password: nothing to leak, so a move needs none.
+        asAdmin().body(database("third.example", 5432, "app", null)).put("/api/v1/databases/repoint").then().statusCode(200);
+    }
+
+    /** serverCa, serverCertificate and serverKey: checked when stored, the key write-only and bound like a password. */
+    @Test
+    void storesBackendTlsMaterialCheckedAndTheKeySealed() throws Exception {
+        TestPki.Issued ca = TestPki.ca("Backend CA");
+        TestPki.Issued client = TestPki.client(ca, "app");
+        String keyPem = client.keyPem();
+        java.util.Map<String, Object> body = new java.util.HashMap<>(java.util.Map.of("host", "pg.internal", "port", 5432,
+                "user", "app", "serverTls", "verify-full", "serverCa", ca.certificatePem(),
+                "serverCertificate", client.certificatePem(), "serverKey", keyPem));
+        Response created = asAdmin().body(body).put("/api/v1/databases/tls-db");
+        created.then().statusCode(201).body("serverTls", equalTo("verify-full")).body("serverKeySet", equalTo(true))
+                .body("serverCa", containsString("BEGIN CERTIFICATE")).body("serverCertificate", containsString("BEGIN CERTIFICATE"));
+        String shown = asAdmin().get("/api/v1/databases/tls-db").asString() + asAdmin().get("/api/v1/databases").asString()
+                + created.asString();
+        String keyBody = keyPem.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+        assertFalse(shown.contains(keyBody) || shown.contains("PRIVATE KEY") || shown.contains("\"serverKey\""), shown);
+        String file = Files.readString(Path.of(dataDir, FileConfigStore.CONFIG_FILE));
+        assertFalse(file.contains(keyBody) || file.contains("PRIVATE KEY"), "config.json holds only the sealed key");
+        DatabaseConfig db = store.current().database("tls-db").orElseThrow();
+        assertTrue(db.sealedServerKey().startsWith("v2:"));
+        assertTrue(secrets.open(db.sealedServerKey(), SecretBinding.serverKey(db)).contains("PRIVATE KEY"));
+
+        // Sent back as read (no serverKey): the key is kept.
+        body.remove("serverKey");
+        asAdmin().body(body).put("/api/v1/databases/tls-db").then().statusCode(200).body("serverKeySet", equalTo(true));
+        // Moved to another host without the key: refused, nothing stored.
+        long version = store.current().version();
+        body.put("host", "elsewhere.internal");
+        problem(asAdmin().body(body).put("/api/v1/databases/tls-db"), 400, "serverKey is required");
+        assertEquals(version, store.current().version());
+
+        body.put("host", "pg.internal");
+        problem(asAdmin().body(java.util.Map.of("host", "h", "port", 1, "user", "u", "serverTls", "verify-ca",
+                "serverCa", "not a certificate")).put("/api/v1/databases/tls-bad"), 400, "serverCa: ");
+        problem(asAdmin().body(java.util.Map.of("host", "h", "port", 1, "user", "u", "serverTls", "verify-ca",
+                "serverCa", keyPem)).put("/api/v1/databases/tls-bad"), 400, "serverCa holds a private key");
+        problem(asAdmin().body(java.util.Map.of("host", "h", "port", 1, "user", "u", "serverTls", "verify-full"))
+                .put("/api/v1/databases/tls-bad"), 400, "needs the CA certificates to trust");
+        problem(asAdmin().body(java.util.Map.of("host", "h", "port", 1, "user", "u", "serverTls", "prefer",
+                "serverCa", ca.certificatePem())).put("/api/v1/databases/tls-bad"), 400,
+                "serverCa is used only with serverTls require, verify-ca or verify-full, not prefer");
+        problem(asAdmin().body(java.util.Map.of("host", "h", "port", 1, "user", "u", "serverTls", "require",
+                "serverCertificate", client.certificatePem(), "serverKey", TestPki.client(ca, "other").keyPem()))
+                .put("/api/v1/databases/tls-bad"), 400, "does not match the certificate");
+        problem(asAdmin().body(java.util.Map.of("host", "h", "port", 1, "user", "u", "serverTls", "require",
+                "serverCertificate", client.certificatePem())).put("/api/v1/databases/tls-bad"), 400,
+                "serverCertificate needs its private key");
+        problem(asAdmin().body(java.util.Map.of("host", "h", "port", 1, "user", "u", "serverTls", "disable",
+                "serverCertificate", client.certificatePem(), "serverKey", keyPem)).put("/api/v1/databases/tls-bad"), 400,
+                "serverCertificate needs serverTls prefer, require, verify-ca or verify-full");
+        problem(asAdmin().body(java.util.Map.of("host", "h", "port", 1, "user", "u", "serverTls", "sometimes"))
+                .put("/api/v1/databases/tls-bad"), 400, "serverTls must be one of disable, prefer, require, verify-ca, verify-full");
+        asAdmin().get("/api/v1/databases/tls-bad").then().statusCode(404);
     }
 
     @Test

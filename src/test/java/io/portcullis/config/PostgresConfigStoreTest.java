@@ -97,6 +97,37 @@ class PostgresConfigStoreTest {
         assertEquals(v2, restarted.current(), "a new replica loads the newest version");
     }
 
+    /**
+     * Issue 15 item 5: a shared store written before secrets were bound is converted once; a second replica
+     * starting at the same time finds nothing left to convert and writes no version of its own.
+     */
+    @Test
+    void unboundSecretsAreBoundOnceAcrossReplicas() throws Exception {
+        byte[] key = new byte[SecretBox.KEY_BYTES];
+        java.util.Arrays.fill(key, (byte) 3);
+        SecretBox box = new SecretBox(key, new java.security.SecureRandom());
+        GatewayConfig old = GatewayConfig.EMPTY.withDatabase(new DatabaseConfig("orders", "127.0.0.1", 8812, "qdb", "admin",
+                io.portcullis.testing.UnboundSecrets.seal(key, "quest"), ServerTls.DISABLE, PoolMode.SESSION, 20, 0, 0, 0))
+                .withVersion(1);
+        open(NO_POLL, new CopyOnWriteArrayList<>()); // creates the table
+        try (Connection c = pg.connect(pg.database(), pg.scramUser(), pg.scramPassword());
+             PreparedStatement insert = c.prepareStatement("INSERT INTO " + table + " (version, document, writer) VALUES (1, ?, 'old')")) {
+            insert.setString(1, new String(new ConfigCodec().serialize(old), StandardCharsets.UTF_8));
+            insert.executeUpdate();
+        }
+        PostgresConfigStore a = open(NO_POLL, new CopyOnWriteArrayList<>());
+        PostgresConfigStore b = open(NO_POLL, new CopyOnWriteArrayList<>());
+        a.close(); // A hears nothing: it still holds the unbound version 1 when it runs its conversion
+        assertEquals(1, b.current().version());
+        assertEquals(List.of("orders"), SealedSecretsCheck.bindUnboundSecrets(b, box));
+        assertEquals(1, a.current().version());
+        assertEquals(List.of(), SealedSecretsCheck.bindUnboundSecrets(a, box), "the newest stored version has nothing left");
+        assertEquals(2, rows(), "one conversion, written once");
+        DatabaseConfig bound = open(NO_POLL, new CopyOnWriteArrayList<>()).current().database("orders").orElseThrow();
+        assertTrue(bound.sealedPassword().startsWith("v2:"));
+        assertEquals("quest", box.open(bound.sealedPassword(), SecretBinding.backendPassword(bound)));
+    }
+
     @Test
     void aWriteOnOneReplicaIsPublishedOnTheOtherThroughNotify() {
         List<ConfigChanged> seenByB = new CopyOnWriteArrayList<>();

@@ -38,45 +38,80 @@ class SecretBoxTest {
         assertThrows(IllegalArgumentException.class, () -> box((byte) 1).deriveKey(""));
     }
 
+    private static final SecretBinding ORDERS = SecretBinding.backendPassword("orders", "db.internal", 5432, "app");
+
     @Test
     void sealsAndOpensRoundTrip() {
         SecretBox box = box((byte) 1);
         String clear = "quest-pässwörd with spaces ✓";
-        String sealed = box.seal(clear);
-        assertTrue(sealed.startsWith("v1:"), sealed);
+        String sealed = box.seal(clear, ORDERS);
+        assertTrue(sealed.startsWith("v2:"), sealed);
         assertFalse(sealed.contains("quest"), "ciphertext must not contain the clear text");
-        assertEquals(clear, box.open(sealed));
-        assertEquals("", box.open(box.seal("")));
+        assertEquals(clear, box.open(sealed, ORDERS));
+        assertEquals("", box.open(box.seal("", ORDERS), ORDERS));
     }
 
     @Test
     void twoSealsOfTheSameTextDiffer() {
         SecretBox box = box((byte) 1);
-        assertNotEquals(box.seal("quest"), box.seal("quest"));
+        assertNotEquals(box.seal("quest", ORDERS), box.seal("quest", ORDERS));
     }
 
     @Test
     void detectsTampering() {
         SecretBox box = box((byte) 1);
-        String sealed = box.seal("quest");
+        String sealed = box.seal("quest", ORDERS);
         byte[] raw = Base64.getDecoder().decode(sealed.substring(3));
         for (int i : new int[]{0, 12, raw.length - 1}) { // nonce, ciphertext, tag
             byte[] altered = raw.clone();
             altered[i] ^= 0x01;
-            String tampered = "v1:" + Base64.getEncoder().encodeToString(altered);
-            ConfigException e = assertThrows(ConfigException.class, () -> box.open(tampered));
+            String tampered = "v2:" + Base64.getEncoder().encodeToString(altered);
+            ConfigException e = assertThrows(ConfigException.class, () -> box.open(tampered, ORDERS));
             assertTrue(e.getMessage().contains("does not open"), e.getMessage());
         }
     }
 
+    /** The value is bound to database, host, port, user and purpose: a change of any one of them and it stays shut. */
+    @Test
+    void opensOnlyForWhatItWasSealedFor() {
+        SecretBox box = box((byte) 1);
+        String sealed = box.seal("hunter2-secret", ORDERS);
+        for (SecretBinding other : java.util.List.of(
+                SecretBinding.backendPassword("billing", "db.internal", 5432, "app"),
+                SecretBinding.backendPassword("orders", "evil.example", 5432, "app"),
+                SecretBinding.backendPassword("orders", "db.internal", 5433, "app"),
+                SecretBinding.backendPassword("orders", "db.internal", 5432, "admin"),
+                SecretBinding.serverKey("orders", "db.internal", 5432),
+                // Field boundaries are length-prefixed: moving characters between fields is another binding.
+                SecretBinding.backendPassword("orders", "db.interna", 5432, "lapp"))) {
+            ConfigException e = assertThrows(ConfigException.class, () -> box.open(sealed, other), other.toString());
+            assertTrue(e.getMessage().contains("database '" + other.database() + "'")
+                    && e.getMessage().contains("sealed for another database"), e.getMessage());
+            assertFalse(e.getMessage().contains("hunter2"), "the value is never in a message");
+        }
+        assertEquals("hunter2-secret", box.open(sealed, ORDERS));
+    }
+
     @Test
     void refusesAnotherKeyAndMalformedValues() {
-        String sealed = box((byte) 1).seal("quest");
-        assertThrows(ConfigException.class, () -> box((byte) 2).open(sealed));
-        assertThrows(ConfigException.class, () -> box((byte) 1).open("quest"));
-        assertThrows(ConfigException.class, () -> box((byte) 1).open("v1:%%%"));
-        assertThrows(ConfigException.class, () -> box((byte) 1).open("v1:AAAA"));
-        assertThrows(ConfigException.class, () -> box((byte) 1).open(null));
+        String sealed = box((byte) 1).seal("quest", ORDERS);
+        assertThrows(ConfigException.class, () -> box((byte) 2).open(sealed, ORDERS));
+        assertThrows(ConfigException.class, () -> box((byte) 1).open("quest", ORDERS));
+        assertThrows(ConfigException.class, () -> box((byte) 1).open("v2:%%%", ORDERS));
+        assertThrows(ConfigException.class, () -> box((byte) 1).open("v2:AAAA", ORDERS));
+        assertThrows(ConfigException.class, () -> box((byte) 1).open(null, ORDERS));
+    }
+
+    /** Values of the unbound format are not opened for use; only the startup conversion reads them. */
+    @Test
+    void unboundValuesOpenOnlyForConversion() {
+        byte[] key = new byte[32];
+        java.util.Arrays.fill(key, (byte) 1);
+        String unbound = io.portcullis.testing.UnboundSecrets.seal(key, "quest");
+        ConfigException e = assertThrows(ConfigException.class, () -> box((byte) 1).open(unbound, ORDERS));
+        assertTrue(e.getMessage().contains("unbound format v1:"), e.getMessage());
+        assertEquals("quest", box((byte) 1).openUnbound(unbound));
+        assertThrows(ConfigException.class, () -> box((byte) 2).openUnbound(unbound));
     }
 
     @Test
@@ -125,13 +160,18 @@ class SecretBoxTest {
     }
 
     @Test
-    void findsDatabasesWhosePasswordsAnotherKeySealed() {
-        String mine = box((byte) 1).seal("a");
-        String theirs = box((byte) 2).seal("b");
+    void findsDatabasesWhoseSecretsDoNotOpen() {
+        String mine = box((byte) 1).seal("a", SecretBinding.backendPassword("ok", "h", 1, "u"));
+        String theirs = box((byte) 2).seal("b", SecretBinding.backendPassword("lost", "h", 1, "u"));
+        String moved = box((byte) 1).seal("c", SecretBinding.backendPassword("ok", "h", 1, "u"));
         GatewayConfig config = GatewayConfig.EMPTY
                 .withDatabase(new DatabaseConfig("ok", "h", 1, "ok", "u", mine, ServerTls.DISABLE, PoolMode.SESSION, 1, 0, 0, 0))
                 .withDatabase(new DatabaseConfig("lost", "h", 1, "lost", "u", theirs, ServerTls.DISABLE, PoolMode.SESSION, 1, 0, 0, 0))
+                .withDatabase(new DatabaseConfig("moved", "h", 1, "moved", "u", moved, ServerTls.DISABLE, PoolMode.SESSION, 1, 0, 0, 0))
                 .withDatabase(new DatabaseConfig("none", "h", 1, "none", "u", null, ServerTls.DISABLE, PoolMode.SESSION, 1, 0, 0, 0));
-        assertEquals(java.util.List.of("lost"), SealedSecretsCheck.unreadable(config, box((byte) 1)));
+        java.util.List<String> problems = SealedSecretsCheck.unreadable(config, box((byte) 1));
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("the backend password of database 'lost' does not open"), problems.toString());
+        assertTrue(problems.get(1).startsWith("the backend password of database 'moved' does not open"), problems.toString());
     }
 }

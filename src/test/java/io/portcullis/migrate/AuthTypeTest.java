@@ -85,14 +85,15 @@ class AuthTypeTest {
         PgBouncerMapper mapper = new PgBouncerMapper(box::seal, p -> SCRAM);
         List<IniEntry> ini = new IniParser(IncludeResolver.NONE).parse("pgbouncer.ini",
                 "[pgbouncer]\nauth_file = /etc/pgbouncer/userlist.txt\n");
-        ImportPlan plan = mapper.map(ini, List.of(), "the content of /etc/pgbouncer/userlist.txt was not sent");
+        ImportPlan plan = mapper.map(ini, List.of(), IncludeResolver.NONE, "the content of /etc/pgbouncer/userlist.txt was not sent");
         UnmappedLine line = plan.unmapped().get(0);
         assertEquals("pgbouncer.ini:2:auth_file", line.file() + ":" + line.line() + ":" + line.key());
         assertEquals("/etc/pgbouncer/userlist.txt", line.value());
         assertEquals("the content of /etc/pgbouncer/userlist.txt was not sent; no users were imported", line.reason());
 
         assertTrue(mapper.map(ini, List.of()).unmapped().isEmpty(), "given (even empty), auth_file needs no report");
-        assertTrue(mapper.map(new IniParser(IncludeResolver.NONE).parse("i", "[databases]\n"), List.of(), "not sent")
+        assertTrue(mapper.map(new IniParser(IncludeResolver.NONE).parse("i", "[databases]\n"), List.of(),
+                IncludeResolver.NONE, "not sent")
                 .unmapped().isEmpty(), "no auth_file: PgBouncer would not have read a userlist either");
     }
 }

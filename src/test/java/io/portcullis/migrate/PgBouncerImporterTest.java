@@ -8,10 +8,12 @@ import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.FileConfigStore;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.PoolMode;
+import io.portcullis.config.SecretBinding;
 import io.portcullis.config.SecretBox;
 import io.portcullis.config.ServerTls;
 import io.portcullis.config.SettingsConfig;
 import io.portcullis.config.UserConfig;
+import io.portcullis.testing.TestPki;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,8 +83,47 @@ class PgBouncerImporterTest {
                 Map.of("conf.d/dbs.ini", "a = host=h user=u password=p\n", "./conf.d/dbs.ini", "", "spare.ini", "")), true);
         assertEquals(List.of("./conf.d/dbs.ini:0:%include", "spare.ini:0:%include"),
                 report.unmapped().stream().map(PgBouncerImporterTest::where).toList());
-        assertTrue(report.unmapped().get(1).reason().startsWith("sent as an include, but no %include line names it"));
+        assertTrue(report.unmapped().get(1).reason().startsWith("sent as an include, but no %include line and no "
+                + "server_tls_*_file setting names it"), report.unmapped().get(1).reason());
         assertEquals(List.of("a"), report.created().databases());
+    }
+
+    /** The files server_tls_*_file names are read through the same resolver as %include files: used, not "unused". */
+    @Test
+    void backendTlsFilesSentAsIncludesAreUsedAndNotReportedAsUnused() throws Exception {
+        TestPki.Issued ca = TestPki.ca("Backend CA");
+        TestPki.Issued client = TestPki.client(ca, "svc");
+        String ini = "[databases]\n%include conf.d/dbs.ini\n[pgbouncer]\nserver_tls_sslmode = verify-full\n"
+                + "server_tls_ca_file = /etc/pgbouncer/ca.crt\nserver_tls_cert_file = /etc/pgbouncer/client.crt\n"
+                + "server_tls_key_file = /etc/pgbouncer/client.key\n";
+        ImportReport report = importer.run(ImportSources.sent(ini, null, Map.of(
+                "conf.d/dbs.ini", "a = host=db.internal user=svc password=p\n", "spare.ini", "",
+                "/etc/pgbouncer/ca.crt", ca.certificatePem(), "/etc/pgbouncer/client.crt", client.certificatePem(),
+                "/etc/pgbouncer/client.key", client.keyPem())), false);
+        assertEquals(List.of("spare.ini:0:%include"), report.unmapped().stream().map(PgBouncerImporterTest::where).toList());
+        DatabaseConfig a = store.current().database("a").orElseThrow();
+        assertEquals(ServerTls.VERIFY_FULL, a.serverTls());
+        assertTrue(a.serverCa().contains("BEGIN CERTIFICATE"));
+        assertTrue(a.serverCertificate().contains("BEGIN CERTIFICATE"));
+        assertTrue(box.open(a.sealedServerKey(), SecretBinding.serverKey(a)).contains("PRIVATE KEY"), "sealed for 'a'");
+
+        ImportReport unread = importer.run(ImportSources.sent("[pgbouncer]\nserver_tls_ca_file = /etc/pgbouncer/ca.crt\n",
+                null, Map.of("/etc/pgbouncer/ca.crt", ca.certificatePem())), true);
+        assertEquals(List.of("pgbouncer.ini:2:server_tls_ca_file"), unread.unmapped().stream()
+                .map(PgBouncerImporterTest::where).toList(), "named but not read (sslmode disable): reported on its line only");
+
+        Path etc = Files.createDirectories(dir.resolve("etc"));
+        Files.writeString(etc.resolve("pgbouncer.ini"), "[databases]\nb = host=db.internal user=svc password=p\n"
+                + "[pgbouncer]\nserver_tls_sslmode = verify-ca\nserver_tls_ca_file = ca.crt\n");
+        Files.writeString(etc.resolve("ca.crt"), ca.certificatePem());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = new ImportPgBouncerCommand(importer, new ObjectMapper()).run(new String[] {"--ini",
+                etc.resolve("pgbouncer.ini").toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+        assertTrue(store.current().database("b").orElseThrow().serverCa().contains("BEGIN CERTIFICATE"),
+                "the command line reads ca.crt next to pgbouncer.ini: " + out.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -139,7 +180,8 @@ class PgBouncerImporterTest {
     @Test
     void reImportReplacesWhatTheFilesSayAndKeepsWhatTheyCannotSay() {
         store.update(ConfigStore.ANY_VERSION, config -> config
-                .withDatabase(new DatabaseConfig("sales", "old.internal", 5432, "sales", "svc", box.seal("kept-secret"),
+                .withDatabase(new DatabaseConfig("sales", "old.internal", 5432, "sales", "svc", box.seal("kept-secret",
+                        SecretBinding.backendPassword("sales", "old.internal", 5432, "svc")),
                         ServerTls.DISABLE, PoolMode.STATEMENT, 3, 1, 1, 9))
                 .withUser(new UserConfig("alice", AuthMethod.MD5, null, "md50b9789f4aeea4f6c7edf16192882e9aa",
                         List.of("sales"), true, PoolMode.TRANSACTION, 11, 12))
@@ -149,7 +191,7 @@ class PgBouncerImporterTest {
                         Duration.ofSeconds(7), null, null, null, null, null, null, 100, null)));
         ImportReport report = importer.run(ImportSources.sent("""
                 [databases]
-                sales = host=new.internal user=svc pool_size=4
+                sales = host=old.internal dbname=sales_v2 user=svc pool_size=4
                 [users]
                 alice = max_user_client_connections=2
                 [pgbouncer]
@@ -161,11 +203,12 @@ class PgBouncerImporterTest {
         assertEquals(List.of("alice", "bob"), report.updated().users());
 
         DatabaseConfig sales = after.database("sales").orElseThrow();
-        assertEquals("new.internal", sales.host(), "the file's connection wins");
+        assertEquals("sales_v2", sales.dbname(), "the file's connection wins");
         assertEquals(4, sales.poolSize());
         assertEquals(PoolMode.SESSION, sales.poolMode(), "PgBouncer's default: the files describe the whole pool");
         assertEquals(0, sales.maxDbConnections());
-        assertEquals("kept-secret", box.open(sales.sealedPassword()), "no password= in the file: the stored one stays");
+        assertEquals("kept-secret", box.open(sales.sealedPassword(), SecretBinding.backendPassword(sales)),
+                "no password= in the file, same host, port and user: the stored one stays");
 
         UserConfig alice = after.user("alice").orElseThrow();
         assertEquals(AuthMethod.SCRAM_SHA_256, alice.auth(), "the file's credentials win");

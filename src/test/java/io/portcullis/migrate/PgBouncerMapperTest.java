@@ -3,7 +3,9 @@ package io.portcullis.migrate;
 import io.portcullis.config.AuthMethod;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.PoolMode;
+import io.portcullis.config.SecretBinding;
 import io.portcullis.config.SecretBox;
+import io.portcullis.testing.TestPki;
 import io.portcullis.config.ServerTls;
 import io.portcullis.config.SettingsConfig;
 import io.portcullis.config.UserConfig;
@@ -37,6 +39,10 @@ class PgBouncerMapperTest {
         return mapper.map(ini, UserlistParser.parse("userlist.txt", Fixtures.read("full/userlist.txt")));
     }
 
+    private String password(DatabaseConfig db) {
+        return box.open(db.sealedPassword(), SecretBinding.backendPassword(db));
+    }
+
     private static String hashed(UserConfig user) {
         String salt = user.scramVerifier().split("[$:]")[2];
         return new String(Base64.getDecoder().decode(salt), StandardCharsets.UTF_8);
@@ -53,16 +59,16 @@ class PgBouncerMapperTest {
         assertEquals(8812, questdb.port());
         assertEquals("qdb", questdb.dbname());
         assertEquals("admin", questdb.user());
-        assertEquals("quest", box.open(questdb.sealedPassword()));
+        assertEquals("quest", password(questdb));
         assertEquals(PoolMode.TRANSACTION, questdb.poolMode());
         assertEquals(8, questdb.poolSize());
         assertEquals(1, questdb.minPoolSize(), "min_pool_size from [pgbouncer]");
         assertEquals(2, questdb.reservePoolSize(), "reserve_pool_size from [pgbouncer]");
         assertEquals(50, questdb.maxDbConnections(), "max_db_connections from [pgbouncer]");
-        assertEquals(ServerTls.DISABLE, questdb.serverTls(), "server_tls_sslmode=prefer has no equivalent");
+        assertEquals(ServerTls.PREFER, questdb.serverTls(), "server_tls_sslmode=prefer");
 
         DatabaseConfig reporting = dbs.get("reporting");
-        assertEquals("it's;#secret", box.open(reporting.sealedPassword()), "quoted value with '' and comment characters");
+        assertEquals("it's;#secret", password(reporting), "quoted value with '' and comment characters");
         assertEquals(5433, reporting.port());
         assertEquals(PoolMode.STATEMENT, reporting.poolMode(), "[users] pool_mode of its server user 'reporter' wins");
         assertEquals(12, reporting.poolSize(), "default_pool_size");
@@ -74,7 +80,7 @@ class PgBouncerMapperTest {
         DatabaseConfig legacy = dbs.get("legacy-db");
         assertEquals(5432, legacy.port(), "PgBouncer's default port");
         assertEquals("legacy", legacy.dbname());
-        assertEquals("pa\"ss word", box.open(legacy.sealedPassword()), "password taken from the userlist");
+        assertEquals("pa\"ss word", password(legacy), "password taken from the userlist");
         assertEquals(PoolMode.TRANSACTION, legacy.poolMode(), "pool_mode from [pgbouncer]");
         assertEquals(12, legacy.poolSize(), "default_pool_size from [pgbouncer]");
 
@@ -157,7 +163,7 @@ class PgBouncerMapperTest {
                 "pgbouncer.ini:15:alice", "pgbouncer.ini:18:listen_addr", "pgbouncer.ini:19:listen_port",
                 "pgbouncer.ini:20:auth_type", "pgbouncer.ini:22:admin_users",
                 "pgbouncer.ini:28:server_reset_query", "pgbouncer.ini:33:client_tls_protocols",
-                "pgbouncer.ini:35:server_tls_sslmode", "pgbouncer.ini:36:ignore_startup_parameters",
+                "pgbouncer.ini:36:ignore_startup_parameters",
                 "pgbouncer.ini:37:some_unknown_key", "pgbouncer.ini:42:server_lifetime", "pgbouncer.ini:43:stats_period",
                 "userlist.txt:7:dave \"the admin\"", "userlist.txt:8:erin");
         for (String where : expected) {
@@ -202,7 +208,7 @@ class PgBouncerMapperTest {
         assertEquals("/etc/pgbouncer/server.crt", tls.certificateFile());
         assertEquals("/etc/pgbouncer/server.key", tls.privateKeyFile());
         assertEquals("/etc/pgbouncer/clients-ca.crt", tls.clientCaFile());
-        assertEquals("disable", tls.serverTls());
+        assertEquals("prefer", tls.serverTls());
         assertTrue(tls.howToApply().contains("portcullis.tls.mode=verify-full (or PUT /api/v1/tls {\"mode\":\"verify-full\"})"),
                 tls.howToApply().toString());
     }
@@ -213,12 +219,58 @@ class PgBouncerMapperTest {
                 Fixtures.read("questdb-guide/pgbouncer.ini"));
         ImportPlan plan = mapper.map(ini, UserlistParser.parse("userlist.txt", Fixtures.read("questdb-guide/userlist.txt")));
         assertEquals(List.of("questdb"), plan.databases().stream().map(DatabaseConfig::name).toList());
-        assertEquals("quest", box.open(plan.databases().get(0).sealedPassword()));
+        assertEquals("quest", password(plan.databases().get(0)));
         assertEquals(List.of("admin"), plan.users().stream().map(UserConfig::name).toList());
         assertEquals("quest", hashed(plan.users().get(0)));
         assertEquals("require", plan.tlsSettings().mode());
         assertEquals(List.of("auth_type", "listen_addr", "listen_port", "logfile", "pidfile"),
                 plan.unmapped().stream().map(UnmappedLine::key).sorted().toList());
+    }
+
+    /** Issue 15 item 2: server_tls_sslmode, server_tls_ca_file and server_tls_cert_file/key_file reach every database. */
+    @Test
+    void mapsBackendTlsSettingsAndFiles() throws Exception {
+        TestPki.Issued ca = TestPki.ca("Backend CA");
+        TestPki.Issued client = TestPki.client(ca, "admin");
+        String ini = "[databases]\nq = host=db.internal port=5433 user=admin password=quest\n"
+                + "[pgbouncer]\nserver_tls_sslmode = verify-full\nserver_tls_ca_file = /etc/pgb/ca.crt\n"
+                + "server_tls_cert_file = /etc/pgb/client.crt\nserver_tls_key_file = /etc/pgb/client.key\n"
+                + "server_tls_protocols = secure\n";
+        IncludeResolver files = IncludeResolver.of(Map.of("/etc/pgb/ca.crt", ca.certificatePem(),
+                "/etc/pgb/client.crt", client.certificatePem(), "/etc/pgb/client.key", client.keyPem()));
+        ImportPlan plan = mapper.map(new IniParser(IncludeResolver.NONE).parse("pgbouncer.ini", ini), List.of(), files);
+        DatabaseConfig q = plan.databases().get(0);
+        assertEquals(ServerTls.VERIFY_FULL, q.serverTls());
+        assertTrue(q.serverCa().contains("BEGIN CERTIFICATE"));
+        assertTrue(q.serverCertificate().contains("BEGIN CERTIFICATE"));
+        assertTrue(q.sealedServerKey().startsWith("v2:"));
+        assertTrue(box.open(q.sealedServerKey(), SecretBinding.serverKey(q)).contains("PRIVATE KEY"));
+        assertEquals("quest", password(q));
+        assertEquals("verify-full", plan.tlsSettings().serverTls());
+        assertEquals(List.of("server_tls_protocols"), plan.unmapped().stream().map(UnmappedLine::key).toList());
+        io.portcullis.config.ConfigValidator.validate(io.portcullis.config.GatewayConfig.EMPTY.withDatabase(q));
+    }
+
+    @Test
+    void reportsBackendTlsFilesItCannotUse() throws Exception {
+        String ini = "[databases]\nq = host=h user=u password=p\n[pgbouncer]\nserver_tls_sslmode = verify-ca\n"
+                + "server_tls_ca_file = missing.crt\nserver_tls_cert_file = bad.crt\nserver_tls_key_file = bad.key\n";
+        IncludeResolver files = IncludeResolver.of(Map.of("bad.crt", "not a certificate", "bad.key", "nor a key"));
+        ImportPlan plan = mapper.map(new IniParser(IncludeResolver.NONE).parse("pgbouncer.ini", ini), List.of(), files);
+        DatabaseConfig q = plan.databases().get(0);
+        assertEquals(ServerTls.VERIFY_CA, q.serverTls(), "the mode stays: connections fail closed until a CA is set");
+        assertNull(q.serverCa());
+        assertNull(q.serverCertificate());
+        assertNull(q.sealedServerKey());
+        Map<String, String> reasons = plan.unmapped().stream().collect(Collectors.toMap(UnmappedLine::key, UnmappedLine::reason));
+        assertTrue(reasons.get("server_tls_ca_file").contains("cannot read missing.crt"), reasons.toString());
+        assertTrue(reasons.get("server_tls_cert_file").contains("bad.crt cannot be used"), reasons.toString());
+        assertTrue(reasons.get("server_tls_sslmode").contains("without a usable server_tls_ca_file"), reasons.toString());
+
+        ImportPlan allow = mapper.map(new IniParser(IncludeResolver.NONE).parse("i",
+                "[databases]\nq = host=h user=u\n[pgbouncer]\nserver_tls_sslmode = allow\n"), List.of());
+        assertEquals(ServerTls.PREFER, allow.databases().get(0).serverTls());
+        assertTrue(allow.unmapped().stream().anyMatch(u -> u.key().equals("server_tls_sslmode") && u.reason().contains("prefer")));
     }
 
     @Test

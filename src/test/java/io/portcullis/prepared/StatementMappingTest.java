@@ -398,4 +398,28 @@ class StatementMappingTest {
             from = to;
         }
     }
+
+    /**
+     * A client that closes and re-prepares a statement without Sync, behind a Parse the backend has not
+     * answered, makes the gateway owe it answers it cannot write yet, each keeping its statement: past
+     * the plan's bound the session must stop reading, and may read again once the backend answered.
+     */
+    @Test
+    void answersOwedBehindAnUnansweredBackendMessageAreBounded() {
+        Session session = preparedS1(new ServerStatementCache(200));
+        assertEquals(List.of("P(portcullis_2|" + Q2 + ")"), session.fromClient(parse("S_2", Q2)));
+        int pairs = 0;
+        while (!session.mapping.owesTooMuch() && pairs < 100_000) {
+            assertEquals(List.of(), session.fromClient(closeStatement("S_1"), parse("S_1", Q1, 23)));
+            pairs++;
+        }
+        assertTrue(session.mapping.owesTooMuch(), "the plan says when it holds too much");
+        assertTrue(pairs < 20_000, "it held " + pairs + " Close/Parse pairs before saying so");
+        assertTrue(session.mapping.sentEndsBetweenMessages(), "a Flush may be sent to bring the backend's answer");
+        assertEquals(List.of(), session.clientSaw(), "nothing may go before the backend's answer");
+        List<String> answers = session.fromServer(parseComplete());
+        assertFalse(session.mapping.owesTooMuch(), "the backend answered: everything owed went out");
+        assertEquals(1 + 2 * pairs, answers.size());
+        assertEquals(List.of("1", "3", "1"), answers.subList(0, 3));
+    }
 }

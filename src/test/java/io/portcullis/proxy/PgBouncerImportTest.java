@@ -5,6 +5,7 @@ import io.portcullis.auth.PasswordVerifiers;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.QuestDbServer;
+import io.portcullis.testing.TestPki;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -253,19 +254,25 @@ class PgBouncerImportTest {
         assertEquals(before, store.current().version());
     }
 
+    /** Files named by %include and by server_tls_*_file come from includes; only a file nothing names is unused. */
     @Test
-    void includesAreTakenFromTheRequest() {
-        admin().body(Map.of("ini", "[databases]\n%include conf.d/dbs.ini\n",
-                        "includes", Map.of("conf.d/dbs.ini", "inc_db = host=h.internal user=u\n", "spare.ini", ""),
+    void includesAreTakenFromTheRequest() throws Exception {
+        String ini = "[databases]\n%include conf.d/dbs.ini\n[pgbouncer]\nserver_tls_sslmode = verify-ca\n"
+                + "server_tls_ca_file = /etc/pgbouncer/backend-ca.crt\n";
+        admin().body(Map.of("ini", ini,
+                        "includes", Map.of("conf.d/dbs.ini", "inc_db = host=h.internal user=u\n", "spare.ini", "",
+                                "/etc/pgbouncer/backend-ca.crt", TestPki.ca("Import CA").certificatePem()),
                         "dryRun", true))
                 .post("/api/v1/import/pgbouncer")
                 .then().statusCode(200)
                 .body("created.databases", hasItem("inc_db"))
+                .body("tlsSettings.serverTls", equalTo("verify-ca"))
+                .body("unmapped.size()", equalTo(2))
                 .body("unmapped[0].file", equalTo("conf.d/dbs.ini"))
                 .body("unmapped[0].key", equalTo("password"))
                 .body("unmapped[1].file", equalTo("spare.ini"))
                 .body("unmapped[1].line", equalTo(0))
-                .body("unmapped[1].reason", containsString("no %include line names it"));
+                .body("unmapped[1].reason", containsString("no %include line and no server_tls_*_file setting names it"));
     }
 
     @Test

@@ -61,12 +61,30 @@ public final class PackagedApplication {
      * ({@code -Dname=value} works for both the JVM and a Quarkus native executable).
      */
     public List<String> command(Map<String, String> systemProperties, String... arguments) {
+        return command(List.of(), systemProperties, arguments);
+    }
+
+    /**
+     * As {@link #command(Map, String...)}, with heap options that a JVM and a native executable both
+     * understand ({@code -Xms}, {@code -Xmx}, {@code -Xmn}) and, for the JVM only, {@code jvmOnlyOptions}.
+     */
+    public List<String> command(List<String> heapOptions, List<String> jvmOnlyOptions, Map<String, String> systemProperties,
+                                String... arguments) {
+        List<String> options = new ArrayList<>(heapOptions);
+        if (!nativeExecutable) {
+            options.addAll(jvmOnlyOptions);
+        }
+        return command(options, systemProperties, arguments);
+    }
+
+    private List<String> command(List<String> options, Map<String, String> systemProperties, String... arguments) {
         List<String> command = new ArrayList<>();
         if (nativeExecutable) {
             command.add(artifact.toAbsolutePath().toString());
         } else {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         }
+        command.addAll(options);
         systemProperties.forEach((name, value) -> command.add("-D" + name + "=" + value));
         if (!nativeExecutable) {
             command.add("-jar");

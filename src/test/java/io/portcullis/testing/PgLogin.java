@@ -30,18 +30,32 @@ public final class PgLogin {
 
     /** A JDBC URL for {@code database} on the loopback backend at {@code port}, TLS off. */
     public static String url(int port, String database) {
-        return "jdbc:postgresql://" + Loopback.HOST + ":" + port + "/" + database + "?sslmode=disable";
+        return url(port, database, "disable");
+    }
+
+    /** A JDBC URL for {@code database} on the loopback backend at {@code port} with this pgJDBC sslmode. */
+    public static String url(int port, String database, String sslmode) {
+        return "jdbc:postgresql://" + Loopback.HOST + ":" + port + "/" + database + "?sslmode=" + sslmode;
     }
 
     /** Opens a connection (TLS off, short timeouts). The caller closes it. */
     public static Connection connect(int port, String database, String user, String password) throws SQLException {
+        return connect(port, database, user, password, "disable");
+    }
+
+    /**
+     * Opens a connection with this pgJDBC sslmode ({@code require}: encrypted, certificate not checked) and short
+     * timeouts. The caller closes it.
+     */
+    public static Connection connect(int port, String database, String user, String password, String sslmode)
+            throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password);
         props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
         props.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
         props.setProperty("ApplicationName", "portcullis-tests");
-        return DriverManager.getConnection(url(port, database), props);
+        return DriverManager.getConnection(url(port, database, sslmode), props);
     }
 
     /**
@@ -54,6 +68,11 @@ public final class PgLogin {
      */
     static void awaitLogin(String what, Process process, java.nio.file.Path log, int port, String database,
             String user, String password, Duration timeout) {
+        awaitLogin(what, process, log, port, database, user, password, "disable", timeout);
+    }
+
+    static void awaitLogin(String what, Process process, java.nio.file.Path log, int port, String database,
+            String user, String password, String sslmode, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         SQLException last = null;
         while (Instant.now().isBefore(deadline)) {
@@ -61,7 +80,7 @@ public final class PgLogin {
                 throw new IllegalStateException(what + " exited with code " + process.exitValue()
                         + " before accepting a login on port " + port + "; " + LogTail.of(log));
             }
-            try (Connection ignored = connect(port, database, user, password)) {
+            try (Connection ignored = connect(port, database, user, password, sslmode)) {
                 return;
             } catch (SQLException e) {
                 last = e;

@@ -31,6 +31,10 @@ import java.util.stream.Stream;
  * <p>pg_hba.conf: local socket trusted; TCP from 127.0.0.1 only, md5 for {@value #MD5_USER}, SCRAM for
  * everyone else. TLS is off ({@code ssl=off}); fsync is off (data is thrown away).
  *
+ * <p>{@link #startWithTls} makes a TLS-only server instead: {@code ssl=on} with a given certificate, every TCP
+ * line {@code hostssl}, plain TCP rejected ({@code hostnossl all all 0.0.0.0/0 reject} and {@code ::/0}), and a
+ * role {@value #CERT_USER} that logs in with a client certificate ({@code cert}) issued by the given client CA.
+ *
  * <p>The data directory and Unix socket live in a fresh directory under {@code java.io.tmpdir}, not in
  * {@code workDir}: when the JVM is root the {@code postgres} OS user must own and reach them (a clone under
  * {@code /root} is not reachable), and a socket path must stay under ~100 bytes. {@code workDir} keeps the
@@ -45,6 +49,8 @@ public final class PostgresServer implements AutoCloseable {
     public static final String SCRAM_PASSWORD = "scram-pass";
     public static final String MD5_USER = "md5user";
     public static final String MD5_PASSWORD = "md5-pass";
+    /** On a TLS server: logs in with a client certificate whose CN is this name, no password. */
+    public static final String CERT_USER = "certuser";
     /** The application database, owned by {@value #SCRAM_USER}. */
     public static final String DATABASE = "app";
     /** The database every cluster has; the superuser's default. */
@@ -62,17 +68,29 @@ public final class PostgresServer implements AutoCloseable {
 
     private static final String TEMP_PREFIX = "portcullis-pg-";
 
+    /**
+     * What a TLS-only server serves and trusts.
+     *
+     * @param certificatePem its certificate (chain)
+     * @param keyPem         the certificate's private key
+     * @param clientCaPem    the CA client certificates must chain to ({@value #CERT_USER}'s login)
+     */
+    public record Tls(String certificatePem, String keyPem, String clientCaPem) {
+    }
+
     private final PostgresInstallation installation;
     private final Path workDir;
     private final Path baseDir;
     private final int port;
+    private final Tls tls;
     private Process process;
 
-    private PostgresServer(PostgresInstallation installation, Path workDir, Path baseDir, int port) {
+    private PostgresServer(PostgresInstallation installation, Path workDir, Path baseDir, int port, Tls tls) {
         this.installation = installation;
         this.workDir = workDir;
         this.baseDir = baseDir;
         this.port = port;
+        this.tls = tls;
     }
 
     /**
@@ -84,6 +102,17 @@ public final class PostgresServer implements AutoCloseable {
      *         the end of its log
      */
     public static PostgresServer start(Path workDir) {
+        return start(workDir, null);
+    }
+
+    /**
+     * As {@link #start}, but TLS only: see the class comment. The caller closes it.
+     */
+    public static PostgresServer startWithTls(Path workDir, Tls tls) {
+        return start(workDir, java.util.Objects.requireNonNull(tls, "tls"));
+    }
+
+    private static PostgresServer start(Path workDir, Tls tls) {
         PostgresInstallation installation = PostgresInstallation.detect();
         Path logs;
         Path baseDir;
@@ -93,7 +122,7 @@ public final class PostgresServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create PostgreSQL directories", e);
         }
-        PostgresServer server = new PostgresServer(installation, logs, baseDir, FreePorts.next());
+        PostgresServer server = new PostgresServer(installation, logs, baseDir, FreePorts.next(), tls);
         try {
             server.initCluster();
             server.launch();
@@ -129,11 +158,33 @@ public final class PostgresServer implements AutoCloseable {
         }
         try {
             Files.delete(passwordFile);
-            Files.writeString(dataDir().resolve("pg_hba.conf"), hostBasedAuthentication(), StandardCharsets.UTF_8);
+            Files.writeString(dataDir().resolve("pg_hba.conf"), tls == null ? hostBasedAuthentication()
+                    : tlsOnlyHostBasedAuthentication(), StandardCharsets.UTF_8);
+            if (tls != null) {
+                Files.writeString(dataDir().resolve("server.crt"), tls.certificatePem(), StandardCharsets.US_ASCII);
+                Path key = dataDir().resolve("server.key");
+                Files.writeString(key, tls.keyPem(), StandardCharsets.US_ASCII);
+                // PostgreSQL refuses a key file others can read.
+                Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                Files.writeString(dataDir().resolve("client-ca.crt"), tls.clientCaPem(), StandardCharsets.US_ASCII);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        installation.giveToServerUser(dataDir().resolve("pg_hba.conf"));
+        installation.giveToServerUser(dataDir());
+    }
+
+    /** TLS only: every TCP login over TLS, plain TCP rejected from anywhere. First match wins. */
+    private static String tlsOnlyHostBasedAuthentication() {
+        return String.join("\n",
+                "# written by io.portcullis.testing.PostgresServer (TLS only)",
+                "local all all trust",
+                "hostssl all " + CERT_USER + " " + Loopback.HOST + "/32 cert",
+                "hostssl all " + MD5_USER + " " + Loopback.HOST + "/32 md5",
+                "hostssl all all " + Loopback.HOST + "/32 scram-sha-256",
+                "hostnossl all all 0.0.0.0/0 reject",
+                "hostnossl all all ::/0 reject",
+                "");
     }
 
     /** First match wins: the md5 line must precede the catch-all SCRAM line. */
@@ -153,14 +204,19 @@ public final class PostgresServer implements AutoCloseable {
                 "-c", "listen_addresses=" + Loopback.HOST,
                 "-c", "max_connections=" + MAX_CONNECTIONS,
                 "-c", "password_encryption=scram-sha-256",
-                "-c", "ssl=off",
+                "-c", tls == null ? "ssl=off" : "ssl=on",
                 "-c", "fsync=off",
                 "-c", "synchronous_commit=off",
                 "-c", "full_page_writes=off",
                 "-c", "shared_buffers=32MB");
+        if (tls != null) {
+            command = new java.util.ArrayList<>(command);
+            command.addAll(List.of("-c", "ssl_cert_file=server.crt", "-c", "ssl_key_file=server.key",
+                    "-c", "ssl_ca_file=client-ca.crt"));
+        }
         process = startProcess(command, workDir.resolve(SERVER_LOG));
         PgLogin.awaitLogin("PostgreSQL " + installation.majorVersion(), process, workDir.resolve(SERVER_LOG),
-                port, MAINTENANCE_DATABASE, SUPERUSER, SUPERUSER_PASSWORD, STARTUP_TIMEOUT);
+                port, MAINTENANCE_DATABASE, SUPERUSER, SUPERUSER_PASSWORD, sslMode(), STARTUP_TIMEOUT);
     }
 
     private void createRolesAndDatabase() {
@@ -173,6 +229,10 @@ public final class PostgresServer implements AutoCloseable {
                 s.execute("RESET password_encryption");
                 s.execute("CREATE DATABASE " + DATABASE + " OWNER " + SCRAM_USER);
                 s.execute("GRANT CONNECT, TEMPORARY ON DATABASE " + DATABASE + " TO " + MD5_USER);
+                if (tls != null) {
+                    s.execute("CREATE ROLE " + CERT_USER + " LOGIN");
+                    s.execute("GRANT CONNECT ON DATABASE " + DATABASE + " TO " + CERT_USER);
+                }
             }
             try (Connection c = connectAsSuperuser(DATABASE); Statement s = c.createStatement()) {
                 s.execute("GRANT USAGE, CREATE ON SCHEMA public TO " + MD5_USER);
@@ -248,14 +308,19 @@ public final class PostgresServer implements AutoCloseable {
         return installation.majorVersion();
     }
 
-    /** A pgJDBC URL straight to {@code database} on this server, TLS off. */
+    /** A pgJDBC URL straight to {@code database} on this server: TLS off, or required on a TLS-only server. */
     public String jdbcUrl(String database) {
-        return PgLogin.url(port, database);
+        return PgLogin.url(port, database, sslMode());
     }
 
-    /** A direct connection over TCP. The caller closes it. */
+    /** A direct connection over TCP (TLS on a TLS-only server, certificate not checked). The caller closes it. */
     public Connection connect(String database, String user, String password) throws SQLException {
-        return PgLogin.connect(port, database, user, password);
+        return PgLogin.connect(port, database, user, password, sslMode());
+    }
+
+    /** The pgJDBC sslmode this server accepts. */
+    private String sslMode() {
+        return tls == null ? "disable" : "require";
     }
 
     /** A direct superuser connection over TCP, for setup and assertions. The caller closes it. */

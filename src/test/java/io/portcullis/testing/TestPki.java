@@ -98,6 +98,20 @@ public final class TestPki {
         return new Issued(sign(builder, ca.keys()), keys);
     }
 
+    /** A server certificate for exactly these DNS names and IP addresses (subjectAltNames), valid from an hour ago for a day. */
+    public static Issued server(Issued ca, String commonName, List<String> dnsNames, List<String> ipAddresses) throws Exception {
+        KeyPair keys = keyPair();
+        Instant now = Instant.now();
+        List<GeneralName> names = new java.util.ArrayList<>();
+        dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
+        ipAddresses.forEach(n -> names.add(new GeneralName(GeneralName.iPAddress, n)));
+        X509v3CertificateBuilder builder = leaf(ca, new X500Name("CN=" + commonName), keys.getPublic(),
+                now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)))
+                .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        return new Issued(sign(builder, ca.keys()), keys);
+    }
+
     public static Issued client(Issued ca, String commonName) throws Exception {
         KeyPair keys = keyPair();
         Instant now = Instant.now();

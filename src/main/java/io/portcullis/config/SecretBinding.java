@@ -1,0 +1,88 @@
+package io.portcullis.config;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * What a sealed secret belongs to. {@link SecretBox} authenticates it with the ciphertext (AES-GCM
+ * associated data), so a sealed value opens only for the database, backend address and user it was
+ * sealed for: copied to another database, or left in place while the database is re-pointed at
+ * another host (by the API or by editing the stored configuration), it does not open, and the
+ * secret never reaches a backend it was not meant for.
+ *
+ * @param purpose  what the secret is, part of the binding so that a sealed password cannot pass for a key
+ * @param database the database's name
+ * @param host     the backend host
+ * @param port     the backend port
+ * @param user     the backend user, or {@code ""} when the secret does not depend on it (the TLS client key)
+ */
+public record SecretBinding(Purpose purpose, String database, String host, int port, String user) {
+
+    /** The kinds of sealed secret, each with a fixed label in the associated data. */
+    public enum Purpose {
+        BACKEND_PASSWORD("backend-password", "backend password"),
+        SERVER_KEY("server-key", "TLS client key (serverKey)");
+
+        private final String label;
+        private final String words;
+
+        Purpose(String label, String words) {
+            this.label = label;
+            this.words = words;
+        }
+    }
+
+    /** Version label of the associated-data layout; a new layout gets a new label and sealed-value prefix. */
+    private static final String LAYOUT = "portcullis/sealed-secret/v2";
+
+    public SecretBinding {
+        Objects.requireNonNull(purpose, "purpose");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(user, "user");
+    }
+
+    /** The backend password: bound to the database, host, port and user it logs in as. */
+    public static SecretBinding backendPassword(String database, String host, int port, String user) {
+        return new SecretBinding(Purpose.BACKEND_PASSWORD, database, host, port, user);
+    }
+
+    public static SecretBinding backendPassword(DatabaseConfig db) {
+        return backendPassword(db.name(), db.host(), db.port(), db.user());
+    }
+
+    /**
+     * The private key of the TLS client certificate: bound to the database, host and port (a change of
+     * backend user does not send it anywhere new).
+     */
+    public static SecretBinding serverKey(String database, String host, int port) {
+        return new SecretBinding(Purpose.SERVER_KEY, database, host, port, "");
+    }
+
+    public static SecretBinding serverKey(DatabaseConfig db) {
+        return serverKey(db.name(), db.host(), db.port());
+    }
+
+    /** "the backend password of database 'orders'", for messages (never the value). */
+    public String describe() {
+        return "the " + purpose.words + " of database '" + database + "'";
+    }
+
+    /**
+     * The associated data: a layout label, then each field as a 4-byte length and its UTF-8 bytes, so that
+     * no two different bindings encode alike (a host ending where a user begins cannot shift).
+     */
+    byte[] associatedData() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        for (String field : new String[] {LAYOUT, purpose.label, database, host, Integer.toString(port), user}) {
+            byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+            out.write(bytes.length >>> 24);
+            out.write(bytes.length >>> 16);
+            out.write(bytes.length >>> 8);
+            out.write(bytes.length);
+            out.writeBytes(bytes);
+        }
+        return out.toByteArray();
+    }
+}
