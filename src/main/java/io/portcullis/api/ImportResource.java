@@ -63,7 +63,7 @@ public class ImportResource {
             headers = @Header(name = "ETag", description = "configuration version after the import"),
             content = @Content(schema = @Schema(implementation = ImportReport.class)))
     @APIResponse(responseCode = "400", description = "a file PgBouncer itself would not load (detail names file and line), "
-            + "an import that moves a database without its password, "
+            + "an includes entry without content, an import that moves a database without its password, "
             + "or an import that would make the configuration invalid",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

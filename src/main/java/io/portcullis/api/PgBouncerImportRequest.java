@@ -20,10 +20,18 @@ public record PgBouncerImportRequest(
         @Schema(description = "report what would happen and store nothing", defaultValue = "false")
         Boolean dryRun) {
 
-    /** @throws ApiProblem 400 when there is no ini content */
+    /** @throws ApiProblem 400 when there is no ini content, or an {@code includes} entry has no content */
     void check() {
         if (ini == null) {
             throw ApiProblem.badRequest("ini is required: the content of pgbouncer.ini");
+        }
+        if (includes != null) {
+            includes.forEach((path, content) -> {
+                if (content == null) { // JSON null: Jackson puts it in the map, which the import cannot copy
+                    throw ApiProblem.badRequest("includes: the entry '" + path + "' is null; give the file's content "
+                            + "as a string (\"\" for an empty file), or leave the entry out");
+                }
+            });
         }
     }
 }

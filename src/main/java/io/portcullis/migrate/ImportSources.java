@@ -40,7 +40,7 @@ public record ImportSources(String iniName, String ini, String userlistName, Str
      * The files of an API request: contents only, never a path on the server.
      *
      * @param includes the files {@code %include} lines and {@code server_tls_*_file} settings may name, by the
-     *                 path as written; may be null
+     *                 path as written; may be null, but no path or content in it may be
      */
     public static ImportSources sent(String ini, String userlist, Map<String, String> includes) {
         return new ImportSources(DEFAULT_INI_NAME, ini, DEFAULT_USERLIST_NAME, userlist, IncludeResolver.of(includes),

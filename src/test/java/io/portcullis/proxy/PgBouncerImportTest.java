@@ -275,6 +275,18 @@ class PgBouncerImportTest {
                 .body("unmapped[1].reason", containsString("no %include line and no server_tls_*_file setting names it"));
     }
 
+    /** A JSON null as an include's content is the caller's mistake: a 400 naming the entry, not a 500. */
+    @Test
+    void anIncludeWithoutContentIsAProblemNamingIt() {
+        long before = store.current().version();
+        admin().body("{\"ini\": \"[databases]\\n%include conf.d/a.ini\\n\", \"includes\": {\"conf.d/a.ini\": null}}")
+                .post("/api/v1/import/pgbouncer")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("includes: the entry 'conf.d/a.ini' is null"));
+        assertEquals(before, store.current().version());
+    }
+
     @Test
     void anonymousCallersAreRefused() {
         GatewayClient.api().contentType(ContentType.JSON).body(Map.of("ini", ""))
