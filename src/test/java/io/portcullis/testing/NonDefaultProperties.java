@@ -53,6 +53,13 @@ public final class NonDefaultProperties implements QuarkusTestProfile {
         overrides.put("portcullis.tls.client-cert-user-from", "san-email");
         overrides.put("portcullis.auth.failure-delay", "1s");
         overrides.put("portcullis.auth.failure-delay-max", "1s");
+        overrides.put("portcullis.listen.instances", "3");
+        overrides.put("quarkus.vertx.event-loops-pool-size", "4"); // room for 3 wire loops on any machine
+        overrides.put("portcullis.listen.max-connections-per-address", "10");
+        overrides.put("portcullis.listen.tls-handshake-timeout", "3s");
+        overrides.put("portcullis.tls.mode", "prefer");
+        overrides.put("portcullis.tls.protocols", "TLSv1.3");
+        overrides.put("portcullis.tls.expiry-warning", "400d");
         overrides.put("quarkus.log.file.enabled", "true");
         overrides.put(LOG_FILE_KEY, "target/test-logs/non-default-properties-" + System.currentTimeMillis() + ".log");
         return overrides;

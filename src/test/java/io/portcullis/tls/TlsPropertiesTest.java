@@ -89,6 +89,51 @@ class TlsPropertiesTest {
         }
     }
 
+    /**
+     * portcullis.tls.mode=prefer and portcullis.tls.protocols=TLSv1.3 are what the listener runs with when
+     * nothing is stored: plain text is served (require would refuse it), a TLS 1.2-only client is refused
+     * (the built-in list has TLS 1.2); {@code "protocols": []} through the API goes back to this property,
+     * not to the built-in list.
+     */
+    @Test
+    void theModeAndProtocolsPropertiesApplyWhenNothingIsStored() throws Exception {
+        admin().get("/api/v1/tls").then().statusCode(200)
+                .body("mode", org.hamcrest.Matchers.equalTo("prefer"))
+                .body("protocols", org.hamcrest.Matchers.equalTo(List.of("TLSv1.3")));
+        GatewayClient.putUser("tlsprops_pw", Map.of("password", "tlsprops-pass"));
+        try (Connection plain = GatewayClient.connect(DB, "tlsprops_pw", "tlsprops-pass", Map.of("sslmode", "disable"))) {
+            assertTrue(plain.isValid(5));
+        }
+        assertThrows(java.io.IOException.class, () -> handshakeOffering("TLSv1.2"));
+        try {
+            admin().body("{\"protocols\":[\"TLSv1.2\",\"TLSv1.3\"]}").put("/api/v1/tls").then().statusCode(200);
+            assertEquals("TLSv1.2", handshakeOffering("TLSv1.2"), "the stored list wins over the property");
+        } finally {
+            admin().body("{\"protocols\":[]}").put("/api/v1/tls").then().statusCode(200)
+                    .body("protocols", org.hamcrest.Matchers.equalTo(List.of("TLSv1.3")));
+        }
+        assertThrows(java.io.IOException.class, () -> handshakeOffering("TLSv1.2"), "[] is the property's list again");
+    }
+
+    /** expiry-warning=400d: the certificate generated at start (397 days) already counts as expiring soon. */
+    @Test
+    void theExpiryWarningPropertyDecidesWhatExpiresSoon() {
+        GatewayClient.api().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'tls-certificate' }.status", org.hamcrest.Matchers.equalTo("UP"))
+                .body("checks.find { it.name == 'tls-certificate' }.data.expiryWarningDays", org.hamcrest.Matchers.equalTo(400))
+                .body("checks.find { it.name == 'tls-certificate' }.data.expiresSoon", org.hamcrest.Matchers.equalTo(true));
+    }
+
+    private static String handshakeOffering(String... protocols) throws Exception {
+        try (java.net.Socket plain = ServedCertificate.sslRequest(GatewayClient.gatewayPort());
+             javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) ServedCertificate.trustingAnything().getSocketFactory()
+                     .createSocket(plain, "localhost", plain.getPort(), true)) {
+            tls.setEnabledProtocols(protocols);
+            tls.startHandshake();
+            return tls.getSession().getProtocol();
+        }
+    }
+
     private static io.restassured.specification.RequestSpecification admin() {
         return GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(ContentType.JSON);
     }
