@@ -2,7 +2,7 @@ package io.portcullis.admin;
 
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.GatewayConfig;
-import io.portcullis.pool.PoolSettings;
+import io.portcullis.config.LiveSettings;
 import io.portcullis.proxy.ConsoleClient;
 import io.portcullis.proxy.ListenerSettings;
 import io.portcullis.proxy.SessionSettings;
@@ -17,7 +17,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -40,20 +39,26 @@ public class ConsoleCommands {
     private final AdminReports reports;
     private final AdminActions actions;
     private final ConfigStore store;
-    private final List<ConfigListing.Setting> settings;
-    private final PoolSettings poolSettings;
+    private final LiveSettings live;
+    private final ListenerSettings listen;
+    private final SessionSettings session;
+    private final ShutdownSettings shutdown;
+    private final AdminSettings admin;
     private final String version;
 
     @Inject
-    public ConsoleCommands(AdminReports reports, AdminActions actions, ConfigStore store, ListenerSettings listen,
-                           PoolSettings pool, SessionSettings session, ShutdownSettings shutdown,
+    public ConsoleCommands(AdminReports reports, AdminActions actions, ConfigStore store, LiveSettings live,
+                           ListenerSettings listen, SessionSettings session, ShutdownSettings shutdown,
                            AdminSettings admin,
                            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.reports = reports;
         this.actions = actions;
         this.store = store;
-        this.settings = ConfigListing.of(listen, pool, session, shutdown, admin);
-        this.poolSettings = pool;
+        this.live = live;
+        this.listen = listen;
+        this.session = session;
+        this.shutdown = shutdown;
+        this.admin = admin;
         this.version = version;
     }
 
@@ -126,11 +131,12 @@ public class ConsoleCommands {
             case STATS -> StatsTables.stats(reports.stats());
             case STATS_TOTALS -> StatsTables.totals(reports.stats());
             case STATS_AVERAGES -> StatsTables.averages(reports.stats());
+            // The settings in force (API override, else property), read now: they change live.
             case DATABASES -> PoolTables.databases(config, reports.sortedPools(), reports.clients(),
-                    poolSettings.serverLifetime());
+                    live.current().serverLifetime());
             case USERS -> PoolTables.users(config, reports.clients());
             case LISTS -> PoolTables.lists(config, reports.sortedPools(), reports.clients());
-            case CONFIG -> InfoTables.config(settings);
+            case CONFIG -> InfoTables.config(ConfigListing.of(listen, live.current(), session, shutdown, admin));
             case VERSION -> InfoTables.version(version);
         };
     }

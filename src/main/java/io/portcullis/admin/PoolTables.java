@@ -77,7 +77,9 @@ final class PoolTables {
         Map<String, Integer> servers = countBy(clients.stream().filter(c -> c.serverId() >= 0).toList(), ClientInfo::user);
         List<UserConfig> users = config.users().values().stream().sorted(Comparator.comparing(UserConfig::name)).toList();
         for (UserConfig user : users) {
-            table.row(user.name(), null, null, null, 0, servers.getOrDefault(user.name(), 0), 0,
+            // The user's own pool mode and limits (PgBouncer's per-user settings); none set: empty and 0.
+            table.row(user.name(), null, null, user.poolMode() == null ? null : user.poolMode().wireName(),
+                    user.maxUserConnections(), servers.getOrDefault(user.name(), 0), user.maxClientConnections(),
                     sessions.getOrDefault(user.name(), 0));
         }
         return table;

@@ -15,7 +15,8 @@ public final class TlsRequests {
     public record Settings(
             @Schema(enumeration = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}, example = "verify-full")
             String mode,
-            @Schema(description = "TLSv1.2 and/or TLSv1.3", example = "[\"TLSv1.3\"]")
+            @Schema(description = "TLSv1.2 and/or TLSv1.3; [] = back to the portcullis.tls.protocols property "
+                    + "(TLSv1.3 and TLSv1.2 unless set); left out = unchanged", example = "[\"TLSv1.3\"]")
             List<String> protocols,
             @Schema(description = "JSSE cipher suite names; [] = the JDK's defaults", example = "[\"TLS_AES_256_GCM_SHA384\"]")
             List<String> ciphers) {

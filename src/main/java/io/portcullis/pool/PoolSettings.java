@@ -48,7 +48,10 @@ public interface PoolSettings {
     /** The check; unset or empty sends the empty query {@code ;}, which every PG-wire backend answers (PgBouncer: server_check_query). */
     Optional<String> serverCheckQuery();
 
-    /** Hand-over of a returned connection (closing the previous client's statements) must finish within this. */
+    /**
+     * Hand-over of a returned connection (closing the previous client's statements and portals, and
+     * {@code DISCARD ALL} after a session on PostgreSQL) must finish within this; else the connection is closed.
+     */
     @WithDefault("10s")
     Duration serverResetTimeout();
 

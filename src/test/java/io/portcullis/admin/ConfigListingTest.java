@@ -1,5 +1,7 @@
 package io.portcullis.admin;
 
+import io.portcullis.config.GatewaySettings;
+import io.portcullis.config.SettingsConfig;
 import io.portcullis.pool.PoolSettings;
 import io.portcullis.proxy.ListenerSettings;
 import io.portcullis.proxy.SessionSettings;
@@ -29,18 +31,63 @@ class ConfigListingTest {
 
     @Test
     void defaultsAndKeysMatchTheSettingsInterfaces() {
-        List<ConfigListing.Setting> rows = ConfigListing.of(defaults(ListenerSettings.class), defaults(PoolSettings.class),
-                defaults(SessionSettings.class), defaults(ShutdownSettings.class), defaults(AdminSettings.class));
-        assertEquals(15, rows.size());
+        ListenerSettings listen = defaults(ListenerSettings.class);
+        SessionSettings session = defaults(SessionSettings.class);
+        List<ConfigListing.Setting> rows = ConfigListing.of(listen, inForce(defaults(PoolSettings.class), listen, session),
+                session, defaults(ShutdownSettings.class), defaults(AdminSettings.class));
+        assertEquals(22, rows.size());
         for (ConfigListing.Setting row : rows) {
             Map.Entry<String, Class<?>> prefix = PREFIXES.entrySet().stream()
                     .filter(e -> row.key().startsWith(e.getKey())).findFirst().orElseThrow();
             Method method = method(prefix.getValue(), row.key().substring(prefix.getKey().length()));
             WithDefault declared = method.getAnnotation(WithDefault.class);
-            assertNotNull(declared, row.key());
-            assertEquals(declared.value(), row.defaultValue(), row.key());
+            if (method.getReturnType() == Optional.class) {
+                assertEquals("", row.defaultValue(), "an optional property without default is shown as empty: " + row.key());
+            } else {
+                assertNotNull(declared, row.key());
+                assertEquals(declared.value(), row.defaultValue(), row.key());
+            }
             assertEquals(row.defaultValue(), row.value(), "built from defaults, value = default: " + row.key());
         }
+    }
+
+    /** Every setting the API can override lists the value in force, not the property it started with. */
+    @Test
+    void overridableSettingsShowTheValueInForce() {
+        ListenerSettings listen = defaults(ListenerSettings.class);
+        SessionSettings session = defaults(SessionSettings.class);
+        GatewaySettings properties = inForce(defaults(PoolSettings.class), listen, session);
+        GatewaySettings overridden = properties.withOverrides(new SettingsConfig(Duration.ofSeconds(7), Duration.ofSeconds(3),
+                Duration.ofSeconds(4), Duration.ofSeconds(5), Duration.ofSeconds(1234), Duration.ofMillis(1500),
+                Duration.ofSeconds(6), "SELECT 2", Duration.ofSeconds(45), Duration.ofSeconds(8), Duration.ofSeconds(90),
+                Duration.ofSeconds(9), Duration.ofSeconds(11), 250, 17));
+        Map<String, String> shown = new java.util.HashMap<>();
+        ConfigListing.of(listen, overridden, session, defaults(ShutdownSettings.class), defaults(AdminSettings.class))
+                .forEach(row -> shown.put(row.key(), row.value()));
+        assertEquals("7s", shown.get("portcullis.pool.query-wait-timeout"));
+        assertEquals("3s", shown.get("portcullis.pool.server-connect-timeout"));
+        assertEquals("4s", shown.get("portcullis.pool.server-login-timeout"));
+        assertEquals("5s", shown.get("portcullis.pool.server-idle-timeout"));
+        assertEquals("1234s", shown.get("portcullis.pool.server-lifetime"));
+        assertEquals("1500ms", shown.get("portcullis.pool.reserve-pool-timeout"));
+        assertEquals("6s", shown.get("portcullis.pool.server-reset-timeout"));
+        assertEquals("SELECT 2", shown.get("portcullis.pool.server-check-query"));
+        assertEquals("45s", shown.get("portcullis.pool.server-check-delay"));
+        assertEquals("8s", shown.get("portcullis.listen.client-login-timeout"));
+        assertEquals("90s", shown.get("portcullis.session.client-idle-timeout"));
+        assertEquals("9s", shown.get("portcullis.session.idle-transaction-timeout"));
+        assertEquals("11s", shown.get("portcullis.session.query-timeout"));
+        assertEquals("250", shown.get("portcullis.listen.max-client-connections"));
+        assertEquals("17", shown.get("portcullis.pool.max-prepared-statements"));
+    }
+
+    /** What {@code proxy.SettingDefaults} builds from the properties. */
+    private static GatewaySettings inForce(PoolSettings pool, ListenerSettings listen, SessionSettings session) {
+        return new GatewaySettings(pool.queryWaitTimeout(), pool.serverConnectTimeout(), pool.serverLoginTimeout(),
+                pool.serverIdleTimeout(), pool.serverLifetime(), pool.reservePoolTimeout(), pool.serverResetTimeout(),
+                pool.serverCheckQuery().orElse(""), pool.serverCheckDelay(), listen.clientLoginTimeout(),
+                session.clientIdleTimeout(), session.idleTransactionTimeout(), session.queryTimeout(),
+                listen.maxClientConnections(), pool.maxPreparedStatements());
     }
 
     @Test

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Properties;
 
 /** What a gateway test does again and again: configure through the REST API, connect with pgJDBC. */
-final class GatewayClient {
+public final class GatewayClient {
 
-    static final String ADMIN_TOKEN = "test-admin-token";
+    public static final String ADMIN_TOKEN = "test-admin-token";
 
     private GatewayClient() {
     }
@@ -24,17 +24,17 @@ final class GatewayClient {
      * A request to the REST API. Static {@code @BeforeAll} methods run before Quarkus points
      * RestAssured at the random test port, so the port is read from the running app's config.
      */
-    static io.restassured.specification.RequestSpecification api() {
+    public static io.restassured.specification.RequestSpecification api() {
         int port = ConfigProvider.getConfig().getOptionalValue("quarkus.http.test-port", Integer.class).orElse(0);
         // 0 in a @QuarkusIntegrationTest's own JVM: there Quarkus has set RestAssured's port already.
         return port > 0 ? RestAssured.given().baseUri("http://127.0.0.1").port(port) : RestAssured.given();
     }
 
-    static int gatewayPort() {
+    public static int gatewayPort() {
         return Integer.parseInt(setting(GatewayTestResource.LISTEN_PORT));
     }
 
-    static Path dataDir() {
+    public static Path dataDir() {
         return Path.of(setting(GatewayTestResource.DATA_DIR));
     }
 
@@ -48,36 +48,36 @@ final class GatewayClient {
     }
 
     /** The gateway's own certificate, which a verify-full client trusts as its root. */
-    static Path serverCertificate() {
+    public static Path serverCertificate() {
         return dataDir().resolve("tls").resolve("server.crt");
     }
 
-    static void putDatabase(String name, Map<String, Object> body) {
+    public static void putDatabase(String name, Map<String, Object> body) {
         api().auth().oauth2(ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
                 .put("/api/v1/databases/" + name)
                 .then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(201)));
     }
 
-    static void deleteDatabase(String name) {
+    public static void deleteDatabase(String name) {
         api().auth().oauth2(ADMIN_TOKEN).delete("/api/v1/databases/" + name);
     }
 
-    static void putUser(String name, Map<String, Object> body) {
+    public static void putUser(String name, Map<String, Object> body) {
         api().auth().oauth2(ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
                 .put("/api/v1/users/" + name)
                 .then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(201)));
     }
 
-    static String url(String database) {
+    public static String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + gatewayPort() + "/" + database;
     }
 
     /** TLS required, certificate not checked: what {@code sslmode=require} means in libpq and pgJDBC. */
-    static Connection connect(String database, String user, String password) throws SQLException {
+    public static Connection connect(String database, String user, String password) throws SQLException {
         return connect(database, user, password, Map.of());
     }
 
-    static Connection connect(String database, String user, String password, Map<String, String> extra)
+    public static Connection connect(String database, String user, String password, Map<String, String> extra)
             throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user);

@@ -8,19 +8,19 @@ import java.util.Map;
  * Changes the process-wide settings through {@code PUT /api/v1/settings}. Every @QuarkusTest shares one
  * application: a test that sets something calls {@link #reset()} afterwards.
  */
-final class TestSettings {
+public final class TestSettings {
 
     private TestSettings() {
     }
 
     /** Replaces the stored overrides with {@code overrides} (everything else back to its default). */
-    static void put(Map<String, Object> overrides) {
+    public static void put(Map<String, Object> overrides) {
         GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(ContentType.JSON).body(overrides)
                 .put("/api/v1/settings").then().statusCode(200);
     }
 
     /** Every setting back to its application property. */
-    static void reset() {
+    public static void reset() {
         put(Map.of());
     }
 }

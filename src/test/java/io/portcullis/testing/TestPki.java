@@ -121,6 +121,18 @@ public final class TestPki {
         return new Issued(sign(builder, ca.keys()), keys);
     }
 
+    /** A client certificate whose subjectAltName is the e-mail address {@code email} (rfc822Name). */
+    public static Issued clientWithEmail(Issued ca, String commonName, String email) throws Exception {
+        KeyPair keys = keyPair();
+        Instant now = Instant.now();
+        X509v3CertificateBuilder builder = leaf(ca, new X500Name("CN=" + commonName), keys.getPublic(),
+                now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+                .addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(new GeneralName(GeneralName.rfc822Name, email)));
+        return new Issued(sign(builder, ca.keys()), keys);
+    }
+
     /** Signs a CSR as {@code ca} would, copying its requested subjectAltNames; returns the certificate PEM. */
     public static String signCsr(Issued ca, String csrPem) throws Exception {
         PKCS10CertificationRequest csr;
