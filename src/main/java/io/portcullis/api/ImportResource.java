@@ -2,7 +2,6 @@ package io.portcullis.api;
 
 import io.portcullis.migrate.ImportReport;
 import io.portcullis.migrate.ImportSources;
-import io.portcullis.migrate.IncludeResolver;
 import io.portcullis.migrate.PgBouncerImporter;
 import io.smallrye.common.annotation.Blocking;
 import io.portcullis.config.ConfigStore;
@@ -52,15 +51,19 @@ public class ImportResource {
     @POST
     @Path("pgbouncer")
     @Operation(summary = "Import a PgBouncer configuration",
-            description = "Creates or replaces the databases of [databases] (with the pool settings of their line and "
-                    + "of [pgbouncer]) and the users of the userlist (plain passwords become SCRAM-SHA-256 verifiers, "
-                    + "md5 hashes stay md5, SCRAM verifiers stay SCRAM), all in one configuration version. Every line "
+            description = "Creates or replaces the databases of [databases] (with the pool settings of their line, "
+                    + "of their server user's [users] line and of [pgbouncer]) and the users of the userlist (plain "
+                    + "passwords become SCRAM-SHA-256 verifiers, md5 hashes stay md5 unless auth_type is scram-sha-256, "
+                    + "SCRAM verifiers stay SCRAM), and stores PgBouncer's process-wide timeouts and limits as "
+                    + "/api/v1/settings overrides, all in one configuration version. server_tls_* gives every imported database "
+                    + "its backend TLS (the files they name are taken from includes). Every line "
                     + "that could not be mapped is reported with its file, line and the reason. Client TLS settings are "
                     + "reported with how to apply them, not applied. With dryRun nothing is stored.")
     @APIResponse(responseCode = "200", description = "imported (or, with dryRun, what an import would do)",
             headers = @Header(name = "ETag", description = "configuration version after the import"),
             content = @Content(schema = @Schema(implementation = ImportReport.class)))
     @APIResponse(responseCode = "400", description = "a file PgBouncer itself would not load (detail names file and line), "
+            + "an includes entry without content, an import that moves a database without its password, "
             + "or an import that would make the configuration invalid",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -77,12 +80,12 @@ public class ImportResource {
         body.check();
         boolean dryRun = Boolean.TRUE.equals(body.dryRun());
         long expected = EntityTags.expectedVersion(ifMatch, store.current(), true);
-        ImportReport report = importer.run(new ImportSources(ImportSources.DEFAULT_INI_NAME, body.ini(),
-                ImportSources.DEFAULT_USERLIST_NAME, body.userlist(), IncludeResolver.of(body.includes())), dryRun, expected);
+        ImportReport report = importer.run(ImportSources.sent(body.ini(), body.userlist(), body.includes()), dryRun, expected);
         if (!dryRun) {
             Audit.write(ApiCaller.from(security), "imported a PgBouncer configuration (databases created "
                     + report.created().databases() + ", replaced " + report.updated().databases() + "; users created "
-                    + report.created().users() + ", replaced " + report.updated().users() + "; "
+                    + report.created().users() + ", replaced " + report.updated().users() + "; settings set "
+                    + report.settings().keySet() + "; "
                     + report.unmapped().size() + " lines not mapped)", report.version());
         }
         return Response.ok(report).tag(new EntityTag(Long.toString(report.version()))).build();

@@ -19,6 +19,12 @@ import java.util.function.BiFunction;
  * one configured user over TCP, so a line without {@code host} (a Unix socket), with a host list, or
  * without {@code user} (PgBouncer's per-client-user pools) cannot become a database and is reported
  * whole; a parameter Portcullis has no use for is reported alone and the database is still created.
+ *
+ * <p>The {@code [users]} settings of the database's {@code user=} (its server user) apply as in
+ * PgBouncer: that user's pool mode, pool size and reserve win over the database line's, and its
+ * {@code max_user_connections} (else the global one) caps the server connections of every database
+ * that logs in as it. With one such database that cap is the database's {@code maxDbConnections}; a
+ * cap shared by several databases has no Portcullis equivalent and is reported.
  */
 final class DatabaseMapper {
 
@@ -37,23 +43,28 @@ final class DatabaseMapper {
             Map.entry("datestyle", "Portcullis does not set backend session parameters; clients set their own"),
             Map.entry("timezone", "Portcullis does not set backend session parameters; clients set their own"),
             Map.entry("application_name", "Portcullis does not set backend session parameters; clients set their own"),
-            Map.entry("query_wait_timeout", "one wait timeout for all databases: portcullis.pool.query-wait-timeout"),
-            Map.entry("server_lifetime", "no per-database server lifetime"),
+            Map.entry("query_wait_timeout", "one wait timeout for all databases: the setting queryWaitTimeout "
+                    + "(/api/v1/settings; [pgbouncer] query_wait_timeout is imported into it)"),
+            Map.entry("server_lifetime", "no per-database server lifetime: the setting serverLifetime applies to all "
+                    + "databases ([pgbouncer] server_lifetime is imported into it)"),
             Map.entry("load_balance_hosts", "one host per database; nothing to balance"),
             Map.entry("max_db_client_connections", "no client connection cap per database yet"));
 
     private final GlobalSettings global;
+    private final Map<String, UserSettings> serverUsers;
     private final Map<String, UserlistEntry> userlist;
     private final BiFunction<String, SecretBinding, String> seal;
     private final ImportFindings findings;
 
     /**
-     * @param userlist the userlist by user name: a backend user without {@code password=} takes its password from there
-     * @param seal     seals a backend secret for what it is bound to ({@link io.portcullis.config.SecretBox#seal})
+     * @param serverUsers the {@code [users]} lines by user name
+     * @param userlist    the userlist by user name: a backend user without {@code password=} takes its password from there
+     * @param seal        seals a backend secret for what it is bound to ({@link io.portcullis.config.SecretBox#seal})
      */
-    DatabaseMapper(GlobalSettings global, Map<String, UserlistEntry> userlist, BiFunction<String, SecretBinding, String> seal,
-                   ImportFindings findings) {
+    DatabaseMapper(GlobalSettings global, Map<String, UserSettings> serverUsers, Map<String, UserlistEntry> userlist,
+                   BiFunction<String, SecretBinding, String> seal, ImportFindings findings) {
         this.global = global;
+        this.serverUsers = serverUsers;
         this.userlist = userlist;
         this.seal = seal;
         this.findings = findings;
@@ -75,7 +86,70 @@ final class DatabaseMapper {
                 databases.add(db);
             }
         }
-        return databases;
+        Map<String, List<DatabaseConfig>> byServerUser = new LinkedHashMap<>();
+        databases.forEach(db -> byServerUser.computeIfAbsent(db.user(), u -> new ArrayList<>()).add(db));
+        reportServerUsersWithoutDatabases(byServerUser);
+        List<DatabaseConfig> capped = new ArrayList<>();
+        for (DatabaseConfig db : databases) {
+            List<DatabaseConfig> sameUser = byServerUser.get(db.user());
+            capped.add(sameUser.size() == 1 ? withServerUserCap(db) : db);
+        }
+        byServerUser.forEach(this::reportSharedServerUserCap);
+        return capped;
+    }
+
+    /** {@code [users]} pool settings of a user no imported database logs in as apply to nothing here. */
+    private void reportServerUsersWithoutDatabases(Map<String, List<DatabaseConfig>> byServerUser) {
+        for (Map.Entry<String, UserSettings> u : serverUsers.entrySet()) {
+            List<String> settings = u.getValue().serverSettings();
+            if (!settings.isEmpty() && !byServerUser.containsKey(u.getKey())) {
+                findings.unmapped(u.getValue().entry(), "user '" + u.getKey() + "': " + String.join(", ", settings)
+                        + " not imported: PgBouncer applies them to the pools of that server user (the user= of a "
+                        + "database), and no imported database logs in to its backend as '" + u.getKey() + "'");
+            }
+        }
+    }
+
+    /** The line that sets {@code user}'s {@code max_user_connections}: its {@code [users]} line, else the global one. */
+    private GlobalSettings.Limit serverUserCap(String user) {
+        UserSettings own = serverUsers.get(user);
+        return own != null && own.maxUserConnections() > 0
+                ? new GlobalSettings.Limit(own.maxUserConnections(), own.entry()) : global.maxUserConnections();
+    }
+
+    /** {@code db}, the only database of its server user, with that user's cap as {@code maxDbConnections} when lower. */
+    private DatabaseConfig withServerUserCap(DatabaseConfig db) {
+        int cap = serverUserCap(db.user()).value();
+        if (cap <= 0 || (db.maxDbConnections() > 0 && db.maxDbConnections() <= cap)) {
+            return db;
+        }
+        return new DatabaseConfig(db.name(), db.host(), db.port(), db.dbname(), db.user(), db.sealedPassword(),
+                db.serverTls(), db.poolMode(), db.poolSize(), db.minPoolSize(), db.reservePoolSize(), cap, db.serverCa(),
+                db.serverCertificate(), db.sealedServerKey());
+    }
+
+    /** A cap on a server user that several databases share, and that their own caps do not already keep. */
+    private void reportSharedServerUserCap(String user, List<DatabaseConfig> databases) {
+        GlobalSettings.Limit cap = serverUserCap(user);
+        if (databases.size() < 2 || cap.value() <= 0) {
+            return;
+        }
+        long most = 0; // server connections the databases' own caps allow together
+        for (DatabaseConfig db : databases) {
+            if (db.maxDbConnections() == 0) {
+                most = Long.MAX_VALUE;
+                break;
+            }
+            most += db.maxDbConnections();
+        }
+        if (most <= cap.value()) {
+            return;
+        }
+        String names = String.join(", ", databases.stream().map(DatabaseConfig::name).toList());
+        findings.unmapped(cap.entry(), "max_user_connections", Integer.toString(cap.value()), "PgBouncer caps the server "
+                + "connections of user '" + user + "' at " + cap.value() + " across the databases that log in as it ("
+                + names + "); Portcullis caps each database (maxDbConnections), not a server user: not imported; set "
+                + "maxDbConnections on " + names + " so that they add up to at most " + cap.value());
     }
 
     private DatabaseConfig map(IniEntry e) {
@@ -142,6 +216,15 @@ final class DatabaseMapper {
                 default -> findings.parameter(e, key, value, "database '" + name + "': "
                         + IGNORED.getOrDefault(key, "not a PgBouncer connection parameter"));
             }
+        }
+        UserSettings serverUser = serverUsers.get(user);
+        if (serverUser != null) { // PgBouncer: the pool's user wins over its database
+            poolMode = serverUser.poolMode() != null ? serverUser.poolMode() : poolMode;
+            poolSize = serverUser.poolSize() != null ? serverUser.poolSize() : poolSize;
+            reservePoolSize = serverUser.reservePoolSize() != null ? serverUser.reservePoolSize() : reservePoolSize;
+        }
+        if (global.reservePoolOff()) {
+            reservePoolSize = 0;
         }
         if (minPoolSize > poolSize) {
             findings.parameter(e, "min_pool_size", Integer.toString(minPoolSize), "database '" + name

@@ -2,6 +2,7 @@ package io.portcullis.migrate;
 
 import io.portcullis.config.ConfigValidator;
 import io.portcullis.config.PoolMode;
+import io.portcullis.config.SettingsConfig;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,32 +15,44 @@ import java.util.Set;
 
 /**
  * What the {@code [pgbouncer]} section says that the rest of the import needs: pool defaults,
- * {@code auth_type}, {@code admin_users}, the backend TLS settings and the client TLS settings.
- * Every other key is reported with what to do instead.
+ * {@code auth_type}, {@code auth_file}, {@code admin_users}, the per-user limits' defaults, the
+ * backend TLS settings, the settings that become {@code /api/v1/settings} overrides and the client
+ * TLS settings. Every other key is reported with what to do instead.
  *
- * @param pool            defaults for every database
- * @param authType        {@code auth_type}, lower case ({@code md5} when not set, as in PgBouncer)
- * @param adminUsers      {@code admin_users}
- * @param adminUsersEntry the line {@code admin_users} came from, or null
- * @param serverTls       TLS towards backends for every database (mode, CA, client certificate)
- * @param tls             the client TLS report
+ * @param pool                     defaults for every database
+ * @param authType                 {@code auth_type}, lower case ({@code md5} when not set, as in PgBouncer)
+ * @param authTypeEntry            the line {@code auth_type} came from, or null
+ * @param authFile                 the {@code auth_file} line, or null
+ * @param adminUsers               {@code admin_users}
+ * @param adminUsersEntry          the line {@code admin_users} came from, or null
+ * @param maxUserConnections       {@code max_user_connections}: every server user's cap unless {@code [users]} sets its own
+ * @param maxUserClientConnections {@code max_user_client_connections}: every client user's cap unless {@code [users]} sets its own
+ * @param serverTls                TLS towards backends for every database (mode, CA, client certificate)
+ * @param settings                 the {@code /api/v1/settings} overrides this section gives
+ * @param reservePoolOff           {@code reserve_pool_timeout = 0}: PgBouncer lends no reserve connections
+ * @param tls                      the client TLS report
  */
-record GlobalSettings(PoolDefaults pool, String authType, Set<String> adminUsers, IniEntry adminUsersEntry,
-                      ServerTlsSettings serverTls, TlsSettingsReport tls) {
+record GlobalSettings(PoolDefaults pool, String authType, IniEntry authTypeEntry, IniEntry authFile,
+                      Set<String> adminUsers, IniEntry adminUsersEntry, Limit maxUserConnections,
+                      Limit maxUserClientConnections, ServerTlsSettings serverTls, SettingsConfig settings,
+                      boolean reservePoolOff, TlsSettingsReport tls) {
 
     static final String SECTION = "pgbouncer";
-    private static final String DEFAULT_AUTH_TYPE = "md5";
+    static final String DEFAULT_AUTH_TYPE = "md5";
 
     /**
-     * Keys with a Portcullis startup setting of the same meaning: the reason says which. Values are
-     * seconds in PgBouncer, durations in Portcullis.
+     * A global limit and the line it came from.
+     *
+     * @param value 0 = no limit
+     * @param entry the line, or null when the key is not set
      */
+    record Limit(int value, IniEntry entry) {
+        static final Limit NONE = new Limit(0, null);
+    }
+
+    /** Keys with a Portcullis startup setting of the same meaning: the reason says which. */
     private static final Map<String, String> STARTUP_SETTINGS = Map.of(
-            "listen_port", "portcullis.listen.port=%s (env PORTCULLIS_LISTEN_PORT)",
-            "query_wait_timeout", "portcullis.pool.query-wait-timeout=%ss",
-            "server_connect_timeout", "portcullis.pool.server-connect-timeout=%ss",
-            "server_idle_timeout", "portcullis.pool.server-idle-timeout=%ss (keep it under QuestDB's 300 s)",
-            "client_login_timeout", "portcullis.listen.client-login-timeout=%ss");
+            "listen_port", "portcullis.listen.port=%s (env PORTCULLIS_LISTEN_PORT)");
 
     /** auth_type values with a direct equivalent: users get that method (plain passwords become SCRAM). */
     private static final Set<String> SUPPORTED_AUTH_TYPES = Set.of("md5", "scram-sha-256", "cert");
@@ -70,9 +83,14 @@ record GlobalSettings(PoolDefaults pool, String authType, Set<String> adminUsers
         }
         PoolDefaults pool = PoolDefaults.PGBOUNCER;
         String authType = DEFAULT_AUTH_TYPE;
+        IniEntry authTypeEntry = null;
+        IniEntry authFile = null;
         Set<String> admins = Set.of();
         IniEntry adminsEntry = null;
+        Limit maxUserConnections = Limit.NONE;
+        Limit maxUserClientConnections = Limit.NONE;
         ServerTlsSettings serverTls = new ServerTlsSettings(files, findings);
+        SettingsOverrides settings = new SettingsOverrides(findings);
         ClientTlsSettings tls = new ClientTlsSettings(findings);
         for (IniEntry e : last.values()) {
             String value = e.value().strip();
@@ -93,8 +111,13 @@ record GlobalSettings(PoolDefaults pool, String authType, Set<String> adminUsers
                         pool.reservePoolSize(), findings));
                 case "max_db_connections" -> pool = pool.withMaxDbConnections(integer(e, 0,
                         ConfigValidator.MAX_DB_CONNECTIONS, pool.maxDbConnections(), findings));
+                case "max_user_connections" -> maxUserConnections = new Limit(integer(e, 0,
+                        ConfigValidator.MAX_DB_CONNECTIONS, 0, findings), e);
+                case "max_user_client_connections" -> maxUserClientConnections = new Limit(integer(e, 0,
+                        ConfigValidator.MAX_CLIENT_CONNECTIONS, 0, findings), e);
                 case "auth_type" -> {
                     authType = value.toLowerCase(Locale.ROOT);
+                    authTypeEntry = e;
                     String problem = AUTH_TYPES.get(authType);
                     if (problem != null) {
                         findings.unmapped(e, problem);
@@ -102,9 +125,7 @@ record GlobalSettings(PoolDefaults pool, String authType, Set<String> adminUsers
                         findings.unmapped(e, "not an auth_type PgBouncer knows; users keep their userlist.txt credentials");
                     }
                 }
-                case "auth_file" -> {
-                    // The file itself is the userlist the caller passes in.
-                }
+                case "auth_file" -> authFile = e; // its content is the userlist the caller passes in
                 case "admin_users" -> {
                     admins = names(value);
                     adminsEntry = e;
@@ -112,8 +133,14 @@ record GlobalSettings(PoolDefaults pool, String authType, Set<String> adminUsers
                 case "listen_addr" -> findings.unmapped(e, "a startup setting: set portcullis.listen.host="
                         + ("*".equals(value) ? "0.0.0.0" : value)
                         + (value.contains(",") ? " (Portcullis listens on one address)" : ""));
+                case "stats_period" -> {
+                    OptionalInt seconds = SettingValues.globalInteger(value, 1, Integer.MAX_VALUE);
+                    findings.unmapped(e, seconds.isEmpty() ? "not a whole number of seconds; Portcullis's "
+                            + "portcullis.admin.stats-period (a startup setting) keeps its default of 60s"
+                            : "a startup setting: set portcullis.admin.stats-period=" + seconds.getAsInt() + "s");
+                }
                 default -> {
-                    if (!tls.accept(e) && !serverTls.accept(e)) {
+                    if (!settings.accept(e) && !tls.accept(e) && !serverTls.accept(e)) {
                         findings.unmapped(e, reason(e.key(), value));
                     }
                 }
@@ -123,11 +150,24 @@ record GlobalSettings(PoolDefaults pool, String authType, Set<String> adminUsers
             pool = pool.withMinPoolSize(pool.poolSize());
         }
         serverTls.resolve();
-        return new GlobalSettings(pool, authType, admins, adminsEntry, serverTls, tls.report(serverTls.mode()));
+        return new GlobalSettings(pool, authType, authTypeEntry, authFile, admins, adminsEntry, maxUserConnections,
+                maxUserClientConnections, serverTls, settings.settings(), settings.reservePoolOff(),
+                tls.report(serverTls.mode()));
+    }
+
+    /** The {@code auth_file} line of {@code [pgbouncer]} (the last one wins, as in PgBouncer), or null. */
+    static IniEntry authFile(List<IniEntry> ini) {
+        IniEntry found = null;
+        for (IniEntry e : ini) {
+            if (SECTION.equals(e.section()) && "auth_file".equals(e.key())) {
+                found = e;
+            }
+        }
+        return found;
     }
 
     private static int integer(IniEntry e, int min, int max, int fallback, ImportFindings findings) {
-        OptionalInt n = SettingValues.integer(e.value(), min, max);
+        OptionalInt n = SettingValues.globalInteger(e.value(), min, max);
         if (n.isEmpty()) {
             findings.unmapped(e, "must be " + SettingValues.range(min, max) + " in Portcullis; the default "
                     + fallback + " is used");
@@ -174,7 +214,8 @@ record GlobalSettings(PoolDefaults pool, String authType, Set<String> adminUsers
         m.put("logfile", "no equivalent: Portcullis logs to the console (quarkus.log.* settings)");
         m.put("pidfile", "not needed: run Portcullis under a service manager or in a container");
         m.put("user", "not needed: run Portcullis as the user it should run as");
-        m.put("max_client_conn", "no client connection cap yet; limit connections in front of Portcullis");
+        m.put("server_login_retry", "no back-off after a failed backend login: Portcullis fails the client that "
+                + "waited for the connection at once and tries again for the next client");
         return Map.copyOf(m);
     }
 }

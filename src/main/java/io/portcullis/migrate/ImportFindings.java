@@ -7,6 +7,10 @@ import java.util.List;
 /** Collects what an import could not map, in file and line order. Not thread-safe: one per import. */
 final class ImportFindings {
 
+    /** File and line order; a whole-file finding (line 0) first in its file. */
+    static final Comparator<UnmappedLine> ORDER = Comparator.comparing(UnmappedLine::file)
+            .thenComparingInt(UnmappedLine::line);
+
     private final List<UnmappedLine> lines = new ArrayList<>();
 
     /** The whole entry: its key and (secret-safe) value. */
@@ -23,14 +27,17 @@ final class ImportFindings {
         lines.add(new UnmappedLine(entry.file(), entry.line(), key, value, reason));
     }
 
+    /** A finding about a whole file, or about a default no line sets: line 0. */
+    void wholeFile(String file, String key, String value, String reason) {
+        lines.add(new UnmappedLine(file, 0, key, value, reason));
+    }
+
     /** A userlist line; its secret is never shown. */
     void unmapped(UserlistEntry entry, String reason) {
         lines.add(new UnmappedLine(entry.file(), entry.line(), entry.user(), null, reason));
     }
 
     List<UnmappedLine> sorted() {
-        return lines.stream()
-                .sorted(Comparator.comparing(UnmappedLine::file).thenComparingInt(UnmappedLine::line))
-                .toList();
+        return lines.stream().sorted(ORDER).toList();
     }
 }

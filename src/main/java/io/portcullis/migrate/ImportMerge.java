@@ -10,11 +10,13 @@ import java.util.List;
 
 /**
  * Applies an {@link ImportPlan} to a configuration: imported databases and users are created or
- * replaced. Some things survive a replacement, as with a {@code PUT} through the API: a database's
- * stored backend password when the import has none and the database keeps its host, port and user (a
- * stored password is only ever sent where it was set: an import that moves a database without giving its
- * password is refused), and a user's database list, pool mode and connection limits (the userlist has no
- * notion of them); an existing admin stays admin.
+ * replaced, and the imported settings replace their stored overrides (the other overrides stay).
+ * Some things survive a replacement, as with a {@code PUT} through the API: a database's stored
+ * backend password when the import has none and the database keeps its host, port and user (a stored
+ * password is only ever sent where it was set: an import that moves a database without giving its
+ * password is refused), and a user's database list, pool mode and server connection limit (the
+ * PgBouncer files have no notion of them), and its client limit unless the files set
+ * {@code max_user_client_connections}; an existing admin stays admin.
  *
  * @param config  the configuration with the plan applied
  * @param created names of resources that did not exist
@@ -47,12 +49,15 @@ record ImportMerge(GatewayConfig config, ImportReport.Names created, ImportRepor
             UserConfig existing = config.user(user.name()).orElse(null);
             (existing == null ? createdUsers : updatedUsers).add(user.name());
             if (existing != null) {
+                int clientLimit = plan.clientLimitsSet().contains(user.name())
+                        ? user.maxClientConnections() : existing.maxClientConnections();
                 user = new UserConfig(user.name(), user.auth(), user.scramVerifier(), user.md5Hash(),
                         existing.databases(), user.admin() || existing.admin(), existing.poolMode(),
-                        existing.maxClientConnections(), existing.maxUserConnections());
+                        clientLimit, existing.maxUserConnections());
             }
             config = config.withUser(user);
         }
+        config = config.withSettings(SettingsOverrides.merge(config.settings(), plan.settings()));
         return new ImportMerge(config, names(createdDbs, createdUsers), names(updatedDbs, updatedUsers));
     }
 

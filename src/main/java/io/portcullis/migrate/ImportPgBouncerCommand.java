@@ -15,10 +15,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code import-pgbouncer --ini FILE [--userlist FILE] [--dry-run]}: imports into the data
- * directory's store and prints the report (the same JSON the REST API answers) on stdout.
+ * directory's store and prints the report (the same JSON the REST API answers) on stdout. Without
+ * {@code --userlist} the users come from the file the ini's {@code auth_file} names, found as
+ * {@code %include} files are; a file that cannot be read is reported and no users are imported.
  * Exit status: {@value #OK} done, {@value #INVALID} the result would be an invalid configuration,
  * {@value #UNREADABLE} a file PgBouncer would not load either, {@value #USAGE} bad arguments.
  *
@@ -63,9 +66,10 @@ public class ImportPgBouncerCommand implements QuarkusApplication {
         try {
             String ini = read(line.ini());
             String userlist = line.userlist() == null ? null : read(line.userlist());
+            IncludeResolver files = ImportPgBouncerCommand::include;
             ImportReport report = importer.run(new ImportSources(line.ini().toString(), ini,
                     line.userlist() == null ? ImportSources.DEFAULT_USERLIST_NAME : line.userlist().toString(), userlist,
-                    (path, including) -> include(path, including)), line.dryRun());
+                    files, Set.of(), files), line.dryRun());
             out.println(json.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
             return OK;
         } catch (PgBouncerSyntaxException e) {
@@ -83,7 +87,10 @@ public class ImportPgBouncerCommand implements QuarkusApplication {
         }
     }
 
-    /** As PgBouncer: relative to the working directory; failing that, to the including file's directory. */
+    /**
+     * As PgBouncer: relative to the working directory; failing that (as PgBouncer would when started in
+     * the ini's directory), to the including file's directory.
+     */
     private static Optional<String> include(String path, String includingFile) {
         Path direct = Path.of(path);
         if (Files.isRegularFile(direct)) {

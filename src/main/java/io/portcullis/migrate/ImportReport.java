@@ -2,7 +2,10 @@ package io.portcullis.migrate;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The outcome of an import, for the API and the command line alike. Names only: it never holds a
@@ -19,10 +22,18 @@ public record ImportReport(
         Names created,
         @Schema(description = "existing resources that were replaced")
         Names updated,
+        @Schema(description = "settings the import stores as /api/v1/settings overrides (PgBouncer's process-wide "
+                + "timeouts and limits), written as that API writes them; the other overrides stay as they were",
+                example = "{\"maxClientConnections\": 500, \"queryWaitTimeout\": \"60s\"}")
+        Map<String, Object> settings,
         @Schema(description = "every line or parameter that was not (fully) imported, in file and line order")
         List<UnmappedLine> unmapped,
         @Schema(description = "client TLS settings found, as Portcullis would set them; not applied")
         TlsSettingsReport tlsSettings) {
+
+    public ImportReport {
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    }
 
     /** Database and user names, sorted. */
     @Schema(name = "ImportedNames")

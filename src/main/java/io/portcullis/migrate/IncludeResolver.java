@@ -22,7 +22,12 @@ public interface IncludeResolver {
     /** Resolves nothing: every {@code %include} fails with a message naming the file. */
     IncludeResolver NONE = (path, includingFile) -> Optional.empty();
 
-    /** Resolves from a map of path to content, as sent in an API request. */
+    /**
+     * Resolves from a map of path to content, as sent in an API request.
+     *
+     * @throws NullPointerException when a path or a content is null: the caller refuses such a request
+     *                              first (the API answers 400 naming the entry)
+     */
     static IncludeResolver of(Map<String, String> files) {
         Map<String, String> copy = files == null ? Map.of() : Map.copyOf(files);
         return (path, includingFile) -> Optional.ofNullable(copy.get(path));

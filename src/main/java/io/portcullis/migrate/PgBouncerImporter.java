@@ -9,7 +9,12 @@ import io.portcullis.config.SecretBox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -48,12 +53,17 @@ public class PgBouncerImporter {
      * @throws io.portcullis.config.VersionConflictException when the configuration moved on since
      */
     public ImportReport run(ImportSources sources, boolean dryRun, long expectedVersion) {
-        List<IniEntry> ini = new IniParser(sources.includes()).parse(sources.iniName(), sources.ini());
-        List<UserlistEntry> userlist = sources.userlist() == null ? List.of()
-                : UserlistParser.parse(sources.userlistName(), sources.userlist());
-        ImportPlan plan = new PgBouncerMapper(secrets::seal,
-                password -> PasswordVerifiers.scramSha256(password, scramIterations)).map(ini, userlist, sources.includes());
-        if (dryRun || (plan.databases().isEmpty() && plan.users().isEmpty())) {
+        Set<String> read = new HashSet<>();
+        IncludeResolver files = (path, includingFile) -> {
+            read.add(path);
+            return sources.includes().read(path, includingFile);
+        };
+        List<IniEntry> ini = new IniParser(files).parse(sources.iniName(), sources.ini());
+        Userlist userlist = Userlist.of(sources, GlobalSettings.authFile(ini));
+        ImportPlan plan = withUnusedIncludes(new PgBouncerMapper(secrets::seal,
+                password -> PasswordVerifiers.scramSha256(password, scramIterations))
+                .map(ini, userlist.entries(), files, userlist.missing()), sources, read, ServerTlsSettings.namedFiles(ini));
+        if (dryRun || plan.writesNothing()) {
             GatewayConfig current = store.current();
             ImportMerge merge = ImportMerge.apply(current, plan);
             ConfigValidator.validate(merge.config());
@@ -69,6 +79,63 @@ public class PgBouncerImporter {
     }
 
     private static ImportReport report(boolean dryRun, long version, ImportMerge merge, ImportPlan plan) {
-        return new ImportReport(dryRun, version, merge.created(), merge.updated(), plan.unmapped(), plan.tlsSettings());
+        return new ImportReport(dryRun, version, merge.created(), merge.updated(),
+                SettingsOverrides.shown(plan.settings()), plan.unmapped(), plan.tlsSettings());
+    }
+
+    /**
+     * Files sent along that nothing names: no {@code %include} line and no {@code server_tls_*_file}
+     * setting. {@code read} holds what the one resolver both go through read; {@code tlsFiles} what
+     * {@code server_tls_*_file} lines name but the mode in force did not read (reported on those lines).
+     */
+    private static ImportPlan withUnusedIncludes(ImportPlan plan, ImportSources sources, Set<String> read,
+                                                 Set<String> tlsFiles) {
+        List<UnmappedLine> unused = sources.sentIncludes().stream()
+                .filter(f -> !read.contains(f) && !tlsFiles.contains(f)).sorted()
+                .map(f -> new UnmappedLine(f, 0, "%include", null, "sent as an include, but no %include line and no "
+                        + "server_tls_*_file setting names it, so it was not read (they name a file by the path exactly "
+                        + "as sent)"))
+                .toList();
+        if (unused.isEmpty()) {
+            return plan;
+        }
+        List<UnmappedLine> all = new ArrayList<>(plan.unmapped());
+        all.addAll(unused);
+        all.sort(ImportFindings.ORDER);
+        return new ImportPlan(plan.databases(), plan.users(), plan.clientLimitsSet(), plan.settings(), all,
+                plan.tlsSettings());
+    }
+
+    /**
+     * The userlist an import reads: the one given, else (command line only) the file {@code auth_file}
+     * names.
+     *
+     * @param entries its lines, empty when there is none
+     * @param missing null when a userlist was read; else why not
+     */
+    private record Userlist(List<UserlistEntry> entries, String missing) {
+
+        static Userlist of(ImportSources sources, IniEntry authFile) {
+            if (sources.userlist() != null) {
+                return new Userlist(UserlistParser.parse(sources.userlistName(), sources.userlist()), null);
+            }
+            if (authFile == null) {
+                return new Userlist(List.of(), null);
+            }
+            String path = authFile.value().strip();
+            if (sources.authFiles() == null) {
+                return new Userlist(List.of(), "the content of " + path + " was not sent (\"userlist\"), and the "
+                        + "API does not read files on the server");
+            }
+            Optional<String> content;
+            try {
+                content = sources.authFiles().read(path, authFile.file());
+            } catch (UncheckedIOException e) {
+                return new Userlist(List.of(), "cannot read " + path + ": " + e.getCause().getMessage()
+                        + " (give the userlist with --userlist)");
+            }
+            return content.map(text -> new Userlist(UserlistParser.parse(path, text), null))
+                    .orElseGet(() -> new Userlist(List.of(), path + " does not exist (give the userlist with --userlist)"));
+        }
     }
 }

@@ -34,43 +34,44 @@ public final class PgBouncerMapper {
         return map(ini, userlist, IncludeResolver.NONE);
     }
 
+    /** {@link #map(List, List, IncludeResolver, String)} with a userlist that was read. */
+    public ImportPlan map(List<IniEntry> ini, List<UserlistEntry> userlist, IncludeResolver files) {
+        return map(ini, userlist, files, null);
+    }
+
     /**
-     * @param files reads the files {@code server_tls_ca_file}, {@code server_tls_cert_file} and
-     *              {@code server_tls_key_file} name
+     * @param files      reads the files {@code server_tls_ca_file}, {@code server_tls_cert_file} and
+     *                   {@code server_tls_key_file} name
+     * @param noUserlist null when {@code userlist} was read; else why there is none, which is reported on
+     *                   the {@code auth_file} line (a userlist PgBouncer would have read)
      * @throws PgBouncerSyntaxException when a connection string cannot be read
      */
-    public ImportPlan map(List<IniEntry> ini, List<UserlistEntry> userlist, IncludeResolver files) {
+    public ImportPlan map(List<IniEntry> ini, List<UserlistEntry> userlist, IncludeResolver files, String noUserlist) {
         ImportFindings findings = new ImportFindings();
         List<IniEntry> global = new ArrayList<>();
         List<IniEntry> databases = new ArrayList<>();
+        List<IniEntry> userLines = new ArrayList<>();
         for (IniEntry e : ini) {
             switch (e.section()) {
                 case GlobalSettings.SECTION -> global.add(e);
                 case DatabaseMapper.SECTION -> databases.add(e);
-                case UserMapper.SECTION -> userSettings(e, findings);
+                case UserSettings.SECTION -> userLines.add(e);
                 case "peers" -> findings.unmapped(e, "no peering between Portcullis instances");
                 case "" -> findings.unmapped(e, "outside any section; PgBouncer would not accept it");
                 default -> findings.unmapped(e, "in section [" + e.section() + "], which PgBouncer does not have");
             }
         }
         GlobalSettings settings = GlobalSettings.read(global, files, findings);
+        if (noUserlist != null && settings.authFile() != null) {
+            findings.unmapped(settings.authFile(), noUserlist + "; no users were imported");
+        }
+        Map<String, UserSettings> userSettings = UserSettings.read(userLines, findings);
         Map<String, UserlistEntry> users = UserMapper.byName(userlist, findings);
-        List<UserConfig> userConfigs = new UserMapper(settings, scramVerifier, findings).map(users);
-        List<DatabaseConfig> databaseConfigs = new DatabaseMapper(settings, users, seal, findings).map(databases);
-        return new ImportPlan(databaseConfigs, userConfigs, findings.sorted(), settings.tls());
-    }
-
-    /** A {@code [users]} line: per-user pool settings, which Portcullis does not have. */
-    private static void userSettings(IniEntry e, ImportFindings findings) {
-        ConnectionString cs;
-        try {
-            cs = ConnectionString.parse(e.value());
-        } catch (IllegalArgumentException bad) {
-            throw new PgBouncerSyntaxException(e.file(), e.line(), "user '" + e.key() + "': " + bad.getMessage());
-        }
-        for (Map.Entry<String, String> p : cs.params().entrySet()) {
-            findings.parameter(e, p.getKey(), p.getValue(), "user '" + e.key()
-                    + "': Portcullis has no per-user pool settings; the database's settings apply");
-        }
+        UserMapper userMapper = new UserMapper(settings, userSettings, scramVerifier, findings);
+        List<UserConfig> userConfigs = userMapper.map(users);
+        List<DatabaseConfig> databaseConfigs = new DatabaseMapper(settings, userSettings, users, seal, findings)
+                .map(databases);
+        return new ImportPlan(databaseConfigs, userConfigs, userMapper.clientLimitsSet(), settings.settings(),
+                findings.sorted(), settings.tls());
     }
 }

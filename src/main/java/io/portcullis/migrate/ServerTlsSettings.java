@@ -6,8 +6,11 @@ import io.portcullis.tls.CertificateMaterialException;
 import io.portcullis.tls.TlsMaterial;
 
 import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Translates PgBouncer's {@code server_tls_*} settings (TLS towards backends) to each imported database's
@@ -17,6 +20,9 @@ import java.util.Optional;
  * One per import; {@link #accept} returns false for keys it does not own.
  */
 final class ServerTlsSettings {
+
+    /** The keys whose value names a file. */
+    private static final Set<String> FILE_KEYS = Set.of("server_tls_ca_file", "server_tls_cert_file", "server_tls_key_file");
 
     private final IncludeResolver files;
     private final ImportFindings findings;
@@ -31,6 +37,20 @@ final class ServerTlsSettings {
     ServerTlsSettings(IncludeResolver files, ImportFindings findings) {
         this.files = files;
         this.findings = findings;
+    }
+
+    /**
+     * The paths {@code server_tls_*_file} lines name, whether or not they are read (one the mode does not use
+     * is reported on its own line): such a file sent along is not an unused include.
+     */
+    static Set<String> namedFiles(List<IniEntry> ini) {
+        Set<String> named = new HashSet<>();
+        for (IniEntry e : ini) {
+            if (GlobalSettings.SECTION.equals(e.section()) && FILE_KEYS.contains(e.key())) {
+                named.add(e.value().strip());
+            }
+        }
+        return named;
     }
 
     boolean accept(IniEntry e) {

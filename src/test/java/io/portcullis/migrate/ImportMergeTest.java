@@ -8,6 +8,7 @@ import io.portcullis.config.ServerTls;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,7 +22,7 @@ class ImportMergeTest {
     }
 
     private static ImportPlan plan(DatabaseConfig db) {
-        return new ImportPlan(List.of(db), List.of(), List.of(), null);
+        return new ImportPlan(List.of(db), List.of(), Set.of(), null, List.of(), null);
     }
 
     @Test

@@ -7,11 +7,13 @@ import io.portcullis.config.SecretBinding;
 import io.portcullis.config.SecretBox;
 import io.portcullis.testing.TestPki;
 import io.portcullis.config.ServerTls;
+import io.portcullis.config.SettingsConfig;
 import io.portcullis.config.UserConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -68,19 +70,40 @@ class PgBouncerMapperTest {
         DatabaseConfig reporting = dbs.get("reporting");
         assertEquals("it's;#secret", password(reporting), "quoted value with '' and comment characters");
         assertEquals(5433, reporting.port());
-        assertEquals(PoolMode.SESSION, reporting.poolMode());
-        assertEquals(20, reporting.poolSize(), "default_pool_size");
+        assertEquals(PoolMode.STATEMENT, reporting.poolMode(), "[users] pool_mode of its server user 'reporter' wins");
+        assertEquals(12, reporting.poolSize(), "default_pool_size");
         assertEquals(2, reporting.minPoolSize());
         assertEquals(3, reporting.reservePoolSize(), "reserve_pool is an alias");
-        assertEquals(40, reporting.maxDbConnections());
+        assertEquals(10, reporting.maxDbConnections(), "[users] max_user_connections of 'reporter' (10) is below "
+                + "max_db_connections=40, and 'reporting' is its only database");
 
         DatabaseConfig legacy = dbs.get("legacy-db");
         assertEquals(5432, legacy.port(), "PgBouncer's default port");
+        assertEquals("legacy", legacy.dbname());
         assertEquals("pa\"ss word", password(legacy), "password taken from the userlist");
+        assertEquals(PoolMode.TRANSACTION, legacy.poolMode(), "pool_mode from [pgbouncer]");
+        assertEquals(12, legacy.poolSize(), "default_pool_size from [pgbouncer]");
 
         DatabaseConfig metrics = dbs.get("metrics");
+        assertEquals("qdb", metrics.dbname());
         assertEquals(PoolMode.STATEMENT, metrics.poolMode(), "pool_mode is case-insensitive");
-        assertEquals(20, metrics.poolSize(), "pool_size=abc falls back to the default");
+        assertEquals(12, metrics.poolSize(), "pool_size=abc falls back to default_pool_size");
+    }
+
+    @Test
+    void reservePoolSizeIsTheDatabaseLinesOtherNameForReservePool() {
+        ImportPlan plan = Fixtures.plan("[databases]\nd = host=h user=u password=p reserve_pool_size=4\n"
+                + "[pgbouncer]\nreserve_pool_size = 1\n", null);
+        assertEquals(4, plan.databases().get(0).reservePoolSize());
+        assertTrue(plan.unmapped().isEmpty(), plan.unmapped().toString());
+    }
+
+    @Test
+    void perDatabaseTimeoutsNameTheSettingThatAppliesToAllDatabases() {
+        Map<String, UnmappedLine> found = Fixtures.byWhere(Fixtures.plan(
+                "[databases]\nd = host=h user=u password=p query_wait_timeout=5 server_lifetime=60\n", null));
+        assertTrue(found.get("pgbouncer.ini:2:query_wait_timeout").reason().contains("the setting queryWaitTimeout"));
+        assertTrue(found.get("pgbouncer.ini:2:server_lifetime").reason().contains("the setting serverLifetime"));
     }
 
     @Test
@@ -107,6 +130,24 @@ class PgBouncerMapperTest {
                 + ":QnQb/u9jfLWwvePce/pgr5T5zGbJuM+grEnaD7NzdYI=", carol.scramVerifier(), "verifier kept as is");
 
         assertEquals("pa\"ss word", hashed(users.get("legacy_app")));
+
+        assertEquals(3, alice.maxClientConnections(), "[users] max_user_client_connections");
+        assertEquals(50, bob.maxClientConnections(), "max_user_client_connections from [pgbouncer]");
+        assertEquals(50, carol.maxClientConnections());
+        for (UserConfig user : users.values()) {
+            assertNull(user.poolMode(), "PgBouncer's [users] pool_mode belongs to server users, not to client users");
+            assertEquals(0, user.maxUserConnections(), "max_user_connections counts a server user's connections");
+        }
+    }
+
+    @Test
+    void mapsTheWholeGatewaySettingsToSettingsOverrides() {
+        SettingsConfig settings = full().settings();
+        assertEquals(500, settings.maxClientConnections());
+        assertEquals(Duration.ofSeconds(60), settings.queryWaitTimeout());
+        assertEquals(Duration.ofMillis(200_500), settings.serverIdleTimeout(), "seconds with a fraction");
+        assertNull(settings.serverLifetime(), "server_lifetime = 0 means something else: reported");
+        assertEquals(List.of("queryWaitTimeout", "serverIdleTimeout", "maxClientConnections"), settings.overridden());
     }
 
     @Test
@@ -119,11 +160,12 @@ class PgBouncerMapperTest {
         List<String> expected = List.of(
                 "pgbouncer.ini:7:connect_query", "pgbouncer.ini:8:auth_user", "pgbouncer.ini:9:sockets",
                 "pgbouncer.ini:10:perclient", "pgbouncer.ini:11:*", "conf.d/extra.ini:2:pool_size",
-                "pgbouncer.ini:15:pool_mode", "pgbouncer.ini:15:max_user_connections",
-                "pgbouncer.ini:18:listen_addr", "pgbouncer.ini:19:listen_port", "pgbouncer.ini:22:admin_users",
+                "pgbouncer.ini:15:alice", "pgbouncer.ini:18:listen_addr", "pgbouncer.ini:19:listen_port",
+                "pgbouncer.ini:20:auth_type", "pgbouncer.ini:22:admin_users",
                 "pgbouncer.ini:28:server_reset_query", "pgbouncer.ini:33:client_tls_protocols",
                 "pgbouncer.ini:36:ignore_startup_parameters",
-                "pgbouncer.ini:37:some_unknown_key", "userlist.txt:7:dave \"the admin\"", "userlist.txt:8:erin");
+                "pgbouncer.ini:37:some_unknown_key", "pgbouncer.ini:42:server_lifetime", "pgbouncer.ini:43:stats_period",
+                "userlist.txt:7:dave \"the admin\"", "userlist.txt:8:erin");
         for (String where : expected) {
             assertTrue(byWhere.containsKey(where), where + " is reported; got:\n" + all);
         }
@@ -137,6 +179,13 @@ class PgBouncerMapperTest {
         assertTrue(byWhere.get("pgbouncer.ini:9:sockets").reason().contains("Unix socket"));
         assertTrue(byWhere.get("pgbouncer.ini:10:perclient").reason().contains("no user="));
         assertNull(byWhere.get("userlist.txt:8:erin").value());
+        assertEquals("user 'alice': pool_mode, max_user_connections not imported: PgBouncer applies them to the pools "
+                + "of that server user (the user= of a database), and no imported database logs in to its backend as "
+                + "'alice'", byWhere.get("pgbouncer.ini:15:alice").reason(), "its client limit is applied, see above");
+        assertTrue(byWhere.get("pgbouncer.ini:20:auth_type").reason().contains("(alice, legacy_app) are imported as "
+                + "SCRAM-SHA-256 users"), byWhere.get("pgbouncer.ini:20:auth_type").reason());
+        assertTrue(byWhere.get("pgbouncer.ini:42:server_lifetime").reason().contains("after one use"));
+        assertTrue(byWhere.get("pgbouncer.ini:43:stats_period").reason().contains("portcullis.admin.stats-period=30s"));
     }
 
     @Test

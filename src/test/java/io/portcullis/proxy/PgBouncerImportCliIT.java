@@ -55,7 +55,8 @@ class PgBouncerImportCliIT {
         Path ini = dir.resolve("pgbouncer.ini");
         Path userlist = dir.resolve("userlist.txt");
         Files.writeString(ini, "[databases]\nqdb = host=127.0.0.1 port=8812 dbname=qdb user=admin password=quest-secret\n"
-                + "[pgbouncer]\nlisten_port = 6432\nauth_type = scram-sha-256\ndefault_pool_size = 7\n");
+                + "[pgbouncer]\nlisten_port = 6432\nauth_type = scram-sha-256\ndefault_pool_size = 7\n"
+                + "max_client_conn = 321\n");
         Files.writeString(userlist, "\"alice\" \"alice-secret\"\n");
         Path data = dir.resolve("data");
 
@@ -72,6 +73,17 @@ class PgBouncerImportCliIT {
         assertTrue(config.contains("\"qdb\"") && config.contains("\"alice\""), config);
         assertFalse(config.contains("quest-secret") || config.contains("alice-secret"), "passwords are sealed or hashed");
         assertTrue(config.contains("SCRAM-SHA-256$"), "the plain userlist password became a SCRAM verifier");
+        assertTrue(config.contains("\"poolSize\":7") || config.contains("\"poolSize\" : 7"), "default_pool_size: " + config);
+        assertTrue(config.contains("\"maxClientConnections\":321") || config.contains("\"maxClientConnections\" : 321"),
+                "max_client_conn became a settings override: " + config);
+
+        Files.writeString(ini, "[pgbouncer]\nauth_file = users-from-ini.txt\n");
+        Files.writeString(dir.resolve("users-from-ini.txt"), "\"bob\" \"bob-secret\"\n");
+        Run authFile = importCommand(data, "--ini", ini.toString());
+        assertExit(0, authFile);
+        assertTrue(authFile.out().contains("\"bob\""), "without --userlist, the file auth_file names: " + authFile.out());
+        config = Files.readString(data.resolve("config.json"));
+        assertTrue(config.contains("\"bob\"") && !config.contains("bob-secret"), config);
 
         Files.writeString(ini, "[databases]\nbroken = host=127.0.0.1 port='8812\n");
         Run broken = importCommand(data, "--ini", ini.toString());

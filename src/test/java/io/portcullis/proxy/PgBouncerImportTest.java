@@ -5,6 +5,7 @@ import io.portcullis.auth.PasswordVerifiers;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.QuestDbServer;
+import io.portcullis.testing.TestPki;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -27,12 +28,14 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code POST /api/v1/import/pgbouncer} against the running gateway and a real QuestDB: what it
- * creates logs in through the gateway, a dry run stores nothing, what it cannot map is reported, and
- * no secret comes back.
+ * creates logs in through the gateway (and only what PgBouncer would have let in), the settings and
+ * limits it imports are in force, a dry run stores nothing, what it cannot map is reported, and no
+ * secret comes back.
  */
 @QuarkusTest
 class PgBouncerImportTest {
@@ -93,7 +96,7 @@ class PgBouncerImportTest {
                 [databases]
                 imported_qdb = host=%s port=%d user=%s password=%s pool_size=4 pool_mode=session
                 [pgbouncer]
-                auth_type = scram-sha-256
+                auth_type = md5
                 server_reset_query = DISCARD ALL
                 """.formatted(questdb.host(), questdb.pgPort(), questdb.user(), questdb.password());
         String md5Hash = PasswordVerifiers.md5("imp_md5", MD5_SECRET);
@@ -104,11 +107,14 @@ class PgBouncerImportTest {
         response.then().statusCode(200)
                 .body("created.databases", hasItem("imported_qdb"))
                 .body("created.users", hasItems("imp_plain", "imp_md5", "imp_scram"))
-                .body("unmapped[0].file", equalTo("pgbouncer.ini"))
-                .body("unmapped[0].line", equalTo(5))
-                .body("unmapped[0].key", equalTo("server_reset_query"))
-                .body("unmapped[0].value", equalTo("DISCARD ALL"))
-                .body("unmapped[0].reason", containsString("resets server connections"));
+                .body("unmapped[0].line", equalTo(4))
+                .body("unmapped[0].key", equalTo("auth_type"))
+                .body("unmapped[0].reason", containsString("(imp_plain) are imported as SCRAM-SHA-256 users"))
+                .body("unmapped[1].file", equalTo("pgbouncer.ini"))
+                .body("unmapped[1].line", equalTo(5))
+                .body("unmapped[1].key", equalTo("server_reset_query"))
+                .body("unmapped[1].value", equalTo("DISCARD ALL"))
+                .body("unmapped[1].reason", containsString("resets server connections"));
         String body = response.asString();
         for (String secret : List.of(PLAIN_SECRET, MD5_SECRET, SCRAM_SECRET, "SCRAM-SHA-256$", md5Hash, "password=")) {
             assertFalse(body.contains(secret), "the report must not echo " + secret + ": " + body);
@@ -123,6 +129,75 @@ class PgBouncerImportTest {
         selectOne("imported_qdb", "imp_plain", PLAIN_SECRET);
         selectOne("imported_qdb", "imp_md5", MD5_SECRET);
         selectOne("imported_qdb", "imp_scram", SCRAM_SECRET);
+    }
+
+    @Test
+    void withScramSha256AnMd5UserIsNotImportedSinceItCouldNotLogInToPgBouncer() throws Exception {
+        QuestDbServer questdb = Backends.questdb();
+        String ini = """
+                [databases]
+                scram_only_qdb = host=%s port=%d user=%s password=%s
+                [pgbouncer]
+                auth_type = scram-sha-256
+                """.formatted(questdb.host(), questdb.pgPort(), questdb.user(), questdb.password());
+        String userlist = "\"scram_only_plain\" \"" + PLAIN_SECRET + "\"\n"
+                + "\"scram_only_md5\" \"" + PasswordVerifiers.md5("scram_only_md5", MD5_SECRET) + "\"\n";
+        admin().body(Map.of("ini", ini, "userlist", userlist)).post("/api/v1/import/pgbouncer")
+                .then().statusCode(200)
+                .body("created.users", equalTo(List.of("scram_only_plain")))
+                .body("unmapped[0].file", equalTo("userlist.txt"))
+                .body("unmapped[0].line", equalTo(2))
+                .body("unmapped[0].key", equalTo("scram_only_md5"))
+                .body("unmapped[0].reason", containsString("PgBouncer refuses with auth_type = scram-sha-256"));
+        selectOne("scram_only_qdb", "scram_only_plain", PLAIN_SECRET);
+        SQLException refused = assertThrows(SQLException.class, () -> selectOne("scram_only_qdb", "scram_only_md5", MD5_SECRET));
+        assertEquals("28P01", refused.getSQLState(), refused.toString());
+    }
+
+    @Test
+    void settingsAndUserLimitsOfTheFilesTakeEffect() throws Exception {
+        QuestDbServer questdb = Backends.questdb();
+        String ini = """
+                [databases]
+                limited_qdb = host=%s port=%d user=%s password=%s
+                [users]
+                limited_user = max_user_client_connections=1
+                [pgbouncer]
+                auth_type = scram-sha-256
+                max_client_conn = 4321
+                query_wait_timeout = 75
+                """.formatted(questdb.host(), questdb.pgPort(), questdb.user(), questdb.password());
+        try {
+            admin().body(Map.of("ini", ini, "userlist", "\"limited_user\" \"" + PLAIN_SECRET + "\"\n"))
+                    .post("/api/v1/import/pgbouncer")
+                    .then().statusCode(200)
+                    .body("settings.maxClientConnections", equalTo(4321))
+                    .body("settings.queryWaitTimeout", equalTo("75s"))
+                    .body("unmapped", equalTo(List.of()));
+            admin().get("/api/v1/settings").then().statusCode(200)
+                    .body("maxClientConnections", equalTo(4321))
+                    .body("effective.maxClientConnections", equalTo(4321))
+                    .body("effective.queryWaitTimeout", equalTo("75s"));
+            try (Connection first = GatewayClient.connect("limited_qdb", "limited_user", PLAIN_SECRET)) {
+                SQLException second = assertThrows(SQLException.class,
+                        () -> GatewayClient.connect("limited_qdb", "limited_user", PLAIN_SECRET).close());
+                assertEquals("53300", second.getSQLState(), "max_user_client_connections=1: " + second);
+                assertTrue(first.isValid(2));
+            }
+        } finally {
+            TestSettings.reset();
+        }
+    }
+
+    @Test
+    void anAuthFileWhoseContentIsNotSentIsReported() {
+        admin().body(Map.of("ini", "[pgbouncer]\nauth_file = /etc/pgbouncer/userlist.txt\n", "dryRun", true))
+                .post("/api/v1/import/pgbouncer")
+                .then().statusCode(200)
+                .body("created.users", equalTo(List.of()))
+                .body("unmapped[0].key", equalTo("auth_file"))
+                .body("unmapped[0].reason", equalTo("the content of /etc/pgbouncer/userlist.txt was not sent "
+                        + "(\"userlist\"), and the API does not read files on the server; no users were imported"));
     }
 
     @Test
@@ -179,15 +254,37 @@ class PgBouncerImportTest {
         assertEquals(before, store.current().version());
     }
 
+    /** Files named by %include and by server_tls_*_file come from includes; only a file nothing names is unused. */
     @Test
-    void includesAreTakenFromTheRequest() {
-        admin().body(Map.of("ini", "[databases]\n%include conf.d/dbs.ini\n",
-                        "includes", Map.of("conf.d/dbs.ini", "inc_db = host=h.internal user=u\n"), "dryRun", true))
+    void includesAreTakenFromTheRequest() throws Exception {
+        String ini = "[databases]\n%include conf.d/dbs.ini\n[pgbouncer]\nserver_tls_sslmode = verify-ca\n"
+                + "server_tls_ca_file = /etc/pgbouncer/backend-ca.crt\n";
+        admin().body(Map.of("ini", ini,
+                        "includes", Map.of("conf.d/dbs.ini", "inc_db = host=h.internal user=u\n", "spare.ini", "",
+                                "/etc/pgbouncer/backend-ca.crt", TestPki.ca("Import CA").certificatePem()),
+                        "dryRun", true))
                 .post("/api/v1/import/pgbouncer")
                 .then().statusCode(200)
                 .body("created.databases", hasItem("inc_db"))
+                .body("tlsSettings.serverTls", equalTo("verify-ca"))
+                .body("unmapped.size()", equalTo(2))
                 .body("unmapped[0].file", equalTo("conf.d/dbs.ini"))
-                .body("unmapped[0].key", equalTo("password"));
+                .body("unmapped[0].key", equalTo("password"))
+                .body("unmapped[1].file", equalTo("spare.ini"))
+                .body("unmapped[1].line", equalTo(0))
+                .body("unmapped[1].reason", containsString("no %include line and no server_tls_*_file setting names it"));
+    }
+
+    /** A JSON null as an include's content is the caller's mistake: a 400 naming the entry, not a 500. */
+    @Test
+    void anIncludeWithoutContentIsAProblemNamingIt() {
+        long before = store.current().version();
+        admin().body("{\"ini\": \"[databases]\\n%include conf.d/a.ini\\n\", \"includes\": {\"conf.d/a.ini\": null}}")
+                .post("/api/v1/import/pgbouncer")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("includes: the entry 'conf.d/a.ini' is null"));
+        assertEquals(before, store.current().version());
     }
 
     @Test
