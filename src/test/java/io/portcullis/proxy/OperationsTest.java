@@ -177,7 +177,7 @@ class OperationsTest {
                 && l.contains("duration_ms=") && l.matches(".*bytes_in=[1-9].*")), all);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("io.portcullis.audit token 'bootstrap' replaced user '"
                 + USER + "'") && l.matches(".*configuration version (\\d+) -> \\d+.*")), all);
-        assertTrue(value(metrics(), "portcullis_auth_failures_total\\{[^}]*reason=\"wrong_password\"") >= 1);
+        assertTrue(value(metrics(), "portcullis_auth_failures_total\\{[^}]*reason=\"bad_credentials\"") >= 1);
     }
 
     /**
