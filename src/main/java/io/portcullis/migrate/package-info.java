@@ -7,6 +7,7 @@
  * <p>Secrets: clear-text passwords become SCRAM verifiers (user passwords) or sealed values
  * (backend passwords) before anything is stored; no report, message or log line carries one.
  *
- * <p>May use: {@code config}, {@code auth} (to turn passwords into verifiers).
+ * <p>May use: {@code config}, {@code auth} (to turn passwords into verifiers), {@code log} (file names from
+ * {@code %include} lines in messages).
  */
 package io.portcullis.migrate;
