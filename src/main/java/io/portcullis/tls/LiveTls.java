@@ -170,7 +170,8 @@ public class LiveTls {
     /**
      * Why the client certificate of this connection does not authenticate {@code userName}
      * ({@code "auth":"cert"}), or {@code null} when it does: it must be verified against the client
-     * CA and name the user in its CN (or the SAN type {@code portcullis.tls.client-cert-user-from} says).
+     * CA and name the user in its one CN (or its one SAN of the type {@code portcullis.tls.client-cert-user-from}
+     * says).
      */
     public String certificateLoginRefusal(NetSocket socket, String userName) {
         List<X509Certificate> chain = VertxTls.peerCertificates(socket);
@@ -178,12 +179,7 @@ public class LiveTls {
         if (refusal != null) {
             return refusal;
         }
-        List<String> names = ClientCertificates.userNames(chain.get(0), userSource);
-        if (names.contains(userName)) {
-            return null;
-        }
-        return "the client certificate's " + userSource.wireName() + " is "
-                + (names.isEmpty() ? "missing" : "'" + String.join("', '", names) + "'") + ", not '" + userName + "'";
+        return ClientCertificates.userNameRefusal(chain.get(0), userSource, userName);
     }
 
     /**

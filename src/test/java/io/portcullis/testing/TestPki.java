@@ -99,9 +99,14 @@ public final class TestPki {
     }
 
     public static Issued client(Issued ca, String commonName) throws Exception {
+        return client(ca, new X500Name("CN=" + commonName));
+    }
+
+    /** A client certificate with any subject, e.g. {@code CN=a,CN=b} or {@code CN=a+CN=b} (two common names). */
+    public static Issued client(Issued ca, X500Name subject) throws Exception {
         KeyPair keys = keyPair();
         Instant now = Instant.now();
-        X509v3CertificateBuilder builder = leaf(ca, new X500Name("CN=" + commonName), keys.getPublic(),
+        X509v3CertificateBuilder builder = leaf(ca, subject, keys.getPublic(),
                 now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)))
                 .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
         return new Issued(sign(builder, ca.keys()), keys);
