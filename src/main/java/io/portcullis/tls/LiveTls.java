@@ -406,7 +406,11 @@ public class LiveTls {
         return List.copyOf(result);
     }
 
+    /** The configured cipher suites, checked against the engine; none configured means {@link VertxTls#defaultCiphers}. */
     private List<String> ciphers(List<String> requested) {
+        if (requested.isEmpty()) {
+            return VertxTls.defaultCiphers(engine);
+        }
         Set<String> supported = engine.supportedCiphers();
         List<String> unknown = requested.stream().filter(c -> !supported.contains(c)).toList();
         if (!unknown.isEmpty()) {
