@@ -5,6 +5,7 @@ import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.SettingNames;
 import io.portcullis.config.TlsConfig;
+import io.portcullis.log.LogText;
 import io.netty.handler.ssl.OpenSsl;
 import io.quarkus.runtime.ImageMode;
 import io.vertx.core.Future;
@@ -89,12 +90,12 @@ public class LiveTls {
         TlsMaterial material;
         if (fromFiles.material() != null) {
             material = fromFiles.material();
-            LOG.infof("loaded the server certificate from %s (watched for changes)", settings.certFile().orElseThrow());
+            LOG.infof("loaded the server certificate from %s (watched for changes)", LogText.escape(settings.certFile().orElseThrow()));
         } else {
             ServerCertificateFiles.Loaded loaded = ServerCertificateFiles.loadOrCreate(dataDir, hostname(),
                     new SecureRandom(), clock);
             material = loaded.material();
-            LOG.info(loaded.detail());
+            LOG.info(LogText.escape(loaded.detail()));
         }
         TlsConfig stored = store.current().tls();
         seenConfig = stored;
@@ -112,7 +113,8 @@ public class LiveTls {
         }
         state = initial;
         CertificateInfo info = material.info();
-        LOG.infof("server certificate %s; SHA-256 fingerprint %s, valid until %s", info.subject(),
+        // A certificate's subject is whatever whoever made it wrote (a self-signed common name comes from the API).
+        LOG.infof("server certificate %s; SHA-256 fingerprint %s, valid until %s", LogText.escape(info.subject()),
                 info.sha256Fingerprint(), info.notAfter());
     }
 
@@ -264,7 +266,7 @@ public class LiveTls {
                             try {
                                 await(VertxTls.swap(undo, previous));
                             } catch (RuntimeException again) {
-                                LOG.errorf("could not restore the previous TLS settings on a listener: %s", again.getMessage());
+                                LOG.errorf("could not restore the previous TLS settings on a listener: %s", LogText.escape(again.getMessage()));
                             }
                         }
                         throw new CertificateMaterialException("the listener refused the new TLS settings ("
@@ -278,7 +280,7 @@ public class LiveTls {
             }
             if (!previous.material().certificateChainPem().equals(next.material().certificateChainPem())) {
                 CertificateInfo info = next.material().info();
-                LOG.infof("now serving certificate %s; SHA-256 fingerprint %s, valid until %s", info.subject(),
+                LOG.infof("now serving certificate %s; SHA-256 fingerprint %s, valid until %s", LogText.escape(info.subject()),
                         info.sha256Fingerprint(), info.notAfter());
             }
         } finally {
@@ -370,7 +372,7 @@ public class LiveTls {
                 apply(wanted);
             }
         } catch (RuntimeException e) {
-            LOG.errorf("stored TLS settings could not be applied, the previous ones stay in force: %s", e.getMessage());
+            LOG.errorf("stored TLS settings could not be applied, the previous ones stay in force: %s", LogText.escape(e.getMessage()));
         }
     }
 
