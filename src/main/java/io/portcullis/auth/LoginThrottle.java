@@ -43,7 +43,7 @@ import java.util.function.LongSupplier;
  * HMAC-SHA-256 under a random per-process key, so that a client can neither make the table hold its long
  * names nor engineer two names onto one entry. At most {@link #MAX_TRACKED_KEYS} keys are remembered (the
  * least recently used without an attempt in progress are forgotten first), each about
- * {@value #APPROXIMATE_BYTES_PER_KEY} bytes: about 6 MiB at the bound, whatever clients send. A flood of
+ * {@value #APPROXIMATE_BYTES_PER_KEY} bytes: about 7 MiB at the bound, whatever clients send. A flood of
  * distinct names can push a user's count out, but that flood itself comes from addresses whose own counts
  * grow.
  *
@@ -56,8 +56,11 @@ public final class LoginThrottle {
 
     /** Users plus client addresses remembered at once. */
     public static final int MAX_TRACKED_KEYS = 50_000;
-    /** A remembered key: its 16-byte digest record, its state and the map entry that holds them. */
-    static final int APPROXIMATE_BYTES_PER_KEY = 128;
+    /**
+     * A remembered key: its 16-byte digest record, its state and the map entry that holds them (measured on a
+     * 64-bit JVM with compressed pointers: 142 bytes).
+     */
+    static final int APPROXIMATE_BYTES_PER_KEY = 150;
     /** {@link Attempt#turn()}: the attempt waits in line and will be woken. */
     public static final long WAIT_FOR_WAKE = -1;
     /**
@@ -99,7 +102,15 @@ public final class LoginThrottle {
         boolean checking;
         /** Attempts referring to this state (in line or in progress): it must not be forgotten meanwhile. */
         int holders;
-        final ArrayDeque<Attempt> waiting = new ArrayDeque<>();
+        /** Attempts waiting for a place, first come first served; made when the first one waits. */
+        ArrayDeque<Attempt> waiting;
+
+        ArrayDeque<Attempt> waiting() {
+            if (waiting == null) {
+                waiting = new ArrayDeque<>(4);
+            }
+            return waiting;
+        }
 
         KeyState(Key key, int maxInProgress) {
             this.key = key;
@@ -341,18 +352,18 @@ public final class LoginThrottle {
 
         private void enqueue() {
             if (user != null) {
-                user.waiting.addLast(this);
+                user.waiting().addLast(this);
             }
             if (address != null) {
-                address.waiting.addLast(this);
+                address.waiting().addLast(this);
             }
         }
 
         private void dequeue() {
-            if (user != null) {
+            if (user != null && user.waiting != null) {
                 user.waiting.remove(this);
             }
-            if (address != null) {
+            if (address != null && address.waiting != null) {
                 address.waiting.remove(this);
             }
         }
@@ -391,7 +402,7 @@ public final class LoginThrottle {
 
     /** Gives free places of {@code state} to waiting attempts, first come first served. Under the lock. */
     private static void admitWaiting(KeyState state, List<Attempt> woken) {
-        if (state == null) {
+        if (state == null || state.waiting == null) {
             return;
         }
         for (Iterator<Attempt> it = state.waiting.iterator(); it.hasNext() && state.inProgress < state.maxInProgress; ) {
