@@ -23,6 +23,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -253,9 +254,21 @@ final class ClientAuthentication {
         if (clientGone) {
             return;
         }
+        UserConfig current = user;
+        if (pausedForThrottle) {
+            // The proof waited: the user may have been removed, or its password changed, meanwhile.
+            current = services.store().current().user(userName).orElse(null);
+            if (current == null || !Objects.equals(current.scramVerifier(), user.scramVerifier())
+                    || !Objects.equals(current.md5Hash(), user.md5Hash())) {
+                services.events().authenticationFailed(AuthenticationFailure.BAD_CREDENTIALS);
+                onFailure.refuse(SqlState.INVALID_PASSWORD, AuthenticationFailure.clientMessage(userName),
+                        "the user was removed or its password changed while its login waited for the throttle");
+                return;
+            }
+        }
         if (serverFinal != null) {
             socket.write(BackendMessages.authenticationSaslFinal(serverFinal));
         }
-        onSuccess.accept(user);
+        onSuccess.accept(current);
     }
 }
