@@ -3,6 +3,7 @@ package io.portcullis.admin;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.LiveSettings;
+import io.portcullis.log.LogText;
 import io.portcullis.proxy.ConsoleClient;
 import io.portcullis.proxy.ListenerSettings;
 import io.portcullis.proxy.SessionSettings;
@@ -154,7 +155,9 @@ public class ConsoleCommands {
     }
 
     private static void audit(ConsoleClient client, ConsoleCommand command) {
-        AUDIT.infof("admin console user '%s' (client %d): %s", client.user(), client.id(), command.describe());
+        // describe() quotes database names as the console user typed them.
+        AUDIT.infof("admin console user '%s' (client %d): %s", LogText.escape(client.user()), client.id(),
+                LogText.escape(command.describe()));
     }
 
     private static Future<Buffer> done(Buffer answer) {

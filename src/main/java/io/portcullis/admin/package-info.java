@@ -13,6 +13,6 @@
  * (what is done), the {@code *Tables} classes (reports → PgBouncer's columns) and
  * {@link io.portcullis.admin.ResultTable} (columns and rows → wire messages).
  *
- * <p>May use: {@code pool}, {@code proxy}, {@code config}, {@code wire}.
+ * <p>May use: {@code pool}, {@code proxy}, {@code config}, {@code wire}, {@code log} (console input in audit lines).
  */
 package io.portcullis.admin;

@@ -1,12 +1,14 @@
 package io.portcullis.api;
 
+import io.portcullis.log.LogText;
 import org.jboss.logging.Logger;
 
 /**
  * One line per stored configuration write, under the category {@value #CATEGORY}: who (the name of
  * the API token used), what (the action and the resource it touched), and the configuration version
  * before and after. Never a value: no password, verifier, token or key reaches this class, only
- * resource names.
+ * resource names. What callers chose (names, a CSR subject) is escaped ({@link LogText}), so it cannot forge
+ * an audit line.
  *
  * <p>The version before is the one after minus one: {@link io.portcullis.config.ConfigStore#update}
  * stores each write with the next version, one at a time.
@@ -25,7 +27,8 @@ final class Audit {
      * @param version the configuration version the write produced
      */
     static void write(ApiCaller caller, String what, long version) {
-        LOG.infof("token '%s' %s (configuration version %d -> %d)", caller.name(), what, version - 1, version);
+        LOG.infof("token '%s' %s (configuration version %d -> %d)", LogText.escape(caller.name()), LogText.escape(what),
+                version - 1, version);
     }
 
     /**
@@ -34,6 +37,6 @@ final class Audit {
      * @param what the action and its target, e.g. {@code paused database 'qdb'}
      */
     static void action(ApiCaller caller, String what) {
-        LOG.infof("token '%s' %s (runtime action, configuration unchanged)", caller.name(), what);
+        LOG.infof("token '%s' %s (runtime action, configuration unchanged)", LogText.escape(caller.name()), LogText.escape(what));
     }
 }

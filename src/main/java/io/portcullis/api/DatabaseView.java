@@ -3,9 +3,17 @@ package io.portcullis.api;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.PoolMode;
 import io.portcullis.config.ServerTls;
+import io.portcullis.observe.BackendReachability;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** A database as the API shows it: everything but the password and the TLS client key, of which only their presence shows. */
+import java.time.Instant;
+
+/**
+ * A database as the API shows it: everything but the password and the TLS client key, of which only their
+ * presence shows, and what the
+ * gateway last learned about its backend (shown here, to token holders, and not on the unauthenticated health
+ * endpoint, because it names hosts, ports, users and the backend's own error text).
+ */
 @Schema(name = "Database")
 public record DatabaseView(
         String name,
@@ -26,11 +34,34 @@ public record DatabaseView(
         @Schema(description = "PEM client certificate presented to the backend, or null")
         String serverCertificate,
         @Schema(description = "whether the private key of serverCertificate is stored (it is never shown)")
-        boolean serverKeySet) {
+        boolean serverKeySet,
+        @Schema(description = "the outcome of the latest backend connect and login (read-only; not covered by the ETag)")
+        BackendStatus backend) {
 
-    static DatabaseView of(DatabaseConfig db) {
+    /** Whether the backend answered the pool's latest connect and login. */
+    @Schema(name = "BackendStatus")
+    public record BackendStatus(
+            @Schema(enumeration = {"up", "down", "unknown"},
+                    description = "unknown: no connection attempted since the database was defined or changed")
+            String state,
+            @Schema(description = "when the latest attempt ended")
+            Instant since,
+            @Schema(description = "why the latest attempt failed, as the backend or the network said it")
+            String detail) {
+
+        static BackendStatus of(BackendReachability.State state) {
+            if (state == null) {
+                return new BackendStatus("unknown", null, null);
+            }
+            return state.reachable() ? new BackendStatus("up", state.at(), null)
+                    : new BackendStatus("down", state.at(), state.detail());
+        }
+    }
+
+    static DatabaseView of(DatabaseConfig db, BackendReachability backends) {
         return new DatabaseView(db.name(), db.host(), db.port(), db.dbname(), db.user(), db.hasPassword(),
                 db.serverTls(), db.poolMode(), db.poolSize(), db.minPoolSize(), db.reservePoolSize(),
-                db.maxDbConnections(), db.serverCa(), db.serverCertificate(), db.hasServerKey());
+                db.maxDbConnections(), db.serverCa(), db.serverCertificate(), db.hasServerKey(),
+                BackendStatus.of(backends.of(db.name())));
     }
 }

@@ -6,6 +6,7 @@ import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.SecretBox;
 import io.portcullis.config.UserConfig;
 import io.portcullis.tls.BackendTlsDefaults;
+import io.portcullis.observe.BackendReachability;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -58,6 +59,9 @@ public class DatabasesResource {
     private final ConfigStore store;
     private final SecretBox secrets;
     private final BackendTlsDefaults backendTls;
+    /** The backend status each view shows (read-only). */
+    @Inject
+    BackendReachability backends;
 
     @Inject
     public DatabasesResource(ConfigStore store, SecretBox secrets, BackendTlsDefaults backendTls) {
@@ -80,7 +84,7 @@ public class DatabasesResource {
         }
         List<DatabaseView> views = config.databases().values().stream()
                 .sorted(Comparator.comparing(DatabaseConfig::name))
-                .map(DatabaseView::of)
+                .map(db -> DatabaseView.of(db, backends))
                 .toList();
         return Response.ok(views).tag(EntityTags.of(config)).build();
     }
@@ -101,7 +105,7 @@ public class DatabasesResource {
         if (notModified != null) {
             return notModified.build();
         }
-        return Response.ok(DatabaseView.of(db)).tag(EntityTags.of(config)).build();
+        return Response.ok(DatabaseView.of(db, backends)).tag(EntityTags.of(config)).build();
     }
 
     @PUT
@@ -144,7 +148,7 @@ public class DatabasesResource {
         });
         Audit.write(ApiCaller.from(security), (created.get() ? "created" : "replaced") + " database '" + name + "'",
                 stored.version());
-        DatabaseView view = DatabaseView.of(stored.database(name).orElseThrow());
+        DatabaseView view = DatabaseView.of(stored.database(name).orElseThrow(), backends);
         Response.ResponseBuilder response = created.get()
                 ? Response.created(uri.getAbsolutePath())
                 : Response.ok();

@@ -14,7 +14,7 @@ public record TlsView(
         ClientTlsMode mode,
         @Schema(description = "TLS versions offered", example = "[\"TLSv1.2\", \"TLSv1.3\"]")
         List<String> protocols,
-        @Schema(description = "cipher suites offered (JSSE names); empty = the JDK's defaults")
+        @Schema(description = "cipher suites offered (JSSE names): the configured ones, or the defaults (TLS 1.3, and TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305)")
         List<String> ciphers,
         @Schema(description = "the server certificate")
         CertificateInfo certificate,

@@ -3,23 +3,39 @@ package io.portcullis.auth;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 
 /** Client authentication: how failed logins are slowed down ({@link LoginThrottle}) and how passwords are hashed. */
 @ConfigMapping(prefix = "portcullis.auth")
 public interface AuthSettings {
 
-    /** Delay before the first failure of a user or address is answered; doubles per failure. 0 turns it off. */
+    /**
+     * Back-off after the first failure of a user or address: the next login attempt of that user or from that
+     * address waits this long before its password is checked. Doubles per recent failure. 0 turns it off.
+     */
     @WithDefault("100ms")
     Duration failureDelay();
 
-    /** The longest delay, however many failures. */
+    /** The longest back-off, however many failures. */
     @WithDefault("5s")
     Duration failureDelayMax();
 
     /** After this long without a failure, a user's or address's count starts again. */
     @WithDefault("60s")
     Duration failureQuietPeriod();
+
+    /**
+     * Logins of one user name whose password is being checked or waits for the back-off, at once; more wait in
+     * line. Checks of one user run one at a time anyway (each after the back-off the previous failure earned);
+     * this bounds how many answers a guesser can have pending, including those of clients that left.
+     */
+    @WithDefault("2")
+    int maxLoginsInProgressPerUser();
+
+    /** As {@link #maxLoginsInProgressPerUser()}, per client IP address: an application host opening many connections at once. */
+    @WithDefault("4")
+    int maxLoginsInProgressPerAddress();
 
     /**
      * PBKDF2 iterations of the SCRAM-SHA-256 verifiers made from passwords set from now on (API, PgBouncer
@@ -36,8 +52,9 @@ public interface AuthSettings {
         return PasswordVerifiers.checkScramIterations(scramIterations());
     }
 
-    /** The throttle these settings describe. */
+    /** The throttle these settings describe, on the system clock. */
     default LoginThrottle throttle() {
-        return LoginThrottle.of(failureDelay(), failureDelayMax(), failureQuietPeriod());
+        return new LoginThrottle(failureDelay(), failureDelayMax(), failureQuietPeriod(), maxLoginsInProgressPerUser(),
+                maxLoginsInProgressPerAddress(), System::nanoTime, new SecureRandom());
     }
 }

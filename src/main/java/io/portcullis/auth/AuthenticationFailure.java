@@ -26,8 +26,20 @@ public final class AuthenticationFailure extends Exception {
         /** The proof (or md5 response) does not match the stored verifier. */
         WRONG_PASSWORD,
         /** The user does not exist or has no verifier usable for this method; a mock exchange ran. */
-        UNKNOWN_USER
+        UNKNOWN_USER;
+
+        /**
+         * The name this reason may have where anyone can read it (metrics on the unauthenticated
+         * {@code /q/metrics}): {@code bad_credentials} for both an unknown user and a wrong password, which
+         * must look the same from outside; the others in lower case. Only the log tells the two apart.
+         */
+        public String publicName() {
+            return this == WRONG_PASSWORD || this == UNKNOWN_USER ? BAD_CREDENTIALS : name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
+
+    /** {@link Reason#publicName()} of an unknown user and of a wrong password alike. */
+    public static final String BAD_CREDENTIALS = "bad_credentials";
 
     private final Reason reason;
 

@@ -15,7 +15,8 @@ import java.util.List;
  *
  * @param mode              {@code disable | allow | prefer | require | verify-ca | verify-full}, or null
  * @param protocols         TLS versions offered ({@code TLSv1.2}, {@code TLSv1.3}); empty = unset
- * @param ciphers           cipher suites (JSSE names); null = unset, empty = the JDK's defaults
+ * @param ciphers           cipher suites (JSSE names); null = unset, empty = the gateway's defaults (TLS 1.3, and
+ *                          TLS 1.2 ECDHE with an AEAD cipher)
  * @param clientCaPem       the CA certificates client certificates must chain to, PEM; null = none
  * @param certificateSha256 fingerprint of the server certificate installed through the API, so that
  *                          installing one moves the configuration version (and so the ETag); null

@@ -3,6 +3,7 @@ package io.portcullis.migrate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.portcullis.config.ConfigException;
+import io.portcullis.log.LogText;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;
 
@@ -23,7 +24,9 @@ import java.util.Set;
  * {@code --userlist} the users come from the file the ini's {@code auth_file} names, found as
  * {@code %include} files are; a file that cannot be read is reported and no users are imported.
  * Exit status: {@value #OK} done, {@value #INVALID} the result would be an invalid configuration,
- * {@value #UNREADABLE} a file PgBouncer would not load either, {@value #USAGE} bad arguments.
+ * {@value #UNREADABLE} a file PgBouncer would not load either (or whose {@code %include}s expand beyond
+ * {@link IniParser#MAX_EXPANDED_LINES} lines or {@link IniParser#MAX_EXPANDED_BYTES} bytes), {@value #USAGE} bad
+ * arguments.
  *
  * <p>Run it while the gateway is stopped, or use {@code POST /api/v1/import/pgbouncer} on a running
  * one: a running gateway keeps the configuration it loaded and would overwrite the import on its
@@ -73,13 +76,14 @@ public class ImportPgBouncerCommand implements QuarkusApplication {
             out.println(json.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
             return OK;
         } catch (PgBouncerSyntaxException e) {
-            err.println("cannot import: " + e.getMessage());
+            // File names come from %include lines: escaped, so that a crafted one cannot write lines or terminal codes.
+            err.println("cannot import: " + LogText.escape(e.getMessage()));
             return UNREADABLE;
         } catch (UncheckedIOException e) {
-            err.println("cannot import: " + e.getCause().getMessage());
+            err.println("cannot import: " + LogText.escape(e.getCause().getMessage()));
             return UNREADABLE;
         } catch (ConfigException e) {
-            err.println("cannot import, nothing was stored: " + e.getMessage());
+            err.println("cannot import, nothing was stored: " + LogText.escape(e.getMessage()));
             return INVALID;
         } catch (IOException e) {
             err.println("cannot write the report: " + e.getMessage());

@@ -18,7 +18,10 @@ import java.util.List;
  *       Values are not unquoted here: connection strings have their own quoting
  *       ({@link ConnectionString}).</li>
  *   <li>{@code %include path} (a blank after {@code %include}) reads another file in place, nested
- *       at most {@value #MAX_INCLUDE_DEPTH} deep, as in PgBouncer.</li>
+ *       at most {@value #MAX_INCLUDE_DEPTH} deep, as in PgBouncer. Unlike PgBouncer, the text read in all
+ *       (each file counted every time it is included) is capped at {@value #MAX_EXPANDED_LINES} lines and
+ *       {@value #MAX_EXPANDED_BYTES} bytes: ten files of ten {@code %include} lines each would otherwise
+ *       expand a few kilobytes into millions of lines.</li>
  * </ul>
  * Anything else is a syntax error naming the file and line, as PgBouncer would refuse to start.
  */
@@ -26,6 +29,14 @@ public final class IniParser {
 
     /** PgBouncer's own limit; also what stops a file that includes itself. */
     public static final int MAX_INCLUDE_DEPTH = 10;
+    /**
+     * Lines read in all, the main file and every inclusion of every included file: far beyond a real
+     * configuration (a few hundred lines; one per database at the very most), small enough that the entries
+     * kept for them stay a few tens of megabytes.
+     */
+    public static final int MAX_EXPANDED_LINES = 100_000;
+    /** Bytes (UTF-8) read in all, counted like {@link #MAX_EXPANDED_LINES}. */
+    public static final int MAX_EXPANDED_BYTES = 8 * 1024 * 1024;
     private static final String INCLUDE = "%include";
 
     private final IncludeResolver includes;
@@ -41,11 +52,54 @@ public final class IniParser {
      */
     public List<IniEntry> parse(String file, String text) {
         List<IniEntry> entries = new ArrayList<>();
-        parse(file, text, 0, new String[] {""}, entries);
+        Expansion expansion = new Expansion();
+        expansion.add(file, 0, text);
+        parse(file, text, 0, new String[] {""}, entries, expansion);
         return entries;
     }
 
-    private void parse(String file, String text, int depth, String[] section, List<IniEntry> out) {
+    /** What has been read so far, against {@link #MAX_EXPANDED_LINES} and {@link #MAX_EXPANDED_BYTES}. */
+    private static final class Expansion {
+        private long lines;
+        private long bytes;
+
+        /** Counts {@code text}, read because of line {@code lineNo} of {@code file} (0: the file itself). */
+        void add(String file, int lineNo, String text) {
+            lines += lineCount(text);
+            bytes += utf8Length(text);
+            if (lines > MAX_EXPANDED_LINES) {
+                throw new PgBouncerSyntaxException(file, lineNo, "%include expands the configuration to more than "
+                        + MAX_EXPANDED_LINES + " lines in all (every included file counted each time it is included); "
+                        + "Portcullis refuses larger expansions");
+            }
+            if (bytes > MAX_EXPANDED_BYTES) {
+                throw new PgBouncerSyntaxException(file, lineNo, "%include expands the configuration to more than "
+                        + MAX_EXPANDED_BYTES + " bytes in all (every included file counted each time it is included); "
+                        + "Portcullis refuses larger expansions");
+            }
+        }
+
+        private static long lineCount(String text) {
+            long count = 1;
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) == '\n') {
+                    count++;
+                }
+            }
+            return count;
+        }
+
+        private static long utf8Length(String text) {
+            long length = 0;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                length += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+            }
+            return length;
+        }
+    }
+
+    private void parse(String file, String text, int depth, String[] section, List<IniEntry> out, Expansion expansion) {
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             int lineNo = i + 1;
@@ -57,7 +111,7 @@ public final class IniParser {
             char first = line.charAt(start);
             if (line.startsWith(INCLUDE, start) && line.length() > start + INCLUDE.length()
                     && isBlank(line.charAt(start + INCLUDE.length()))) {
-                include(file, lineNo, line.substring(start + INCLUDE.length()).strip(), depth, section, out);
+                include(file, lineNo, line.substring(start + INCLUDE.length()).strip(), depth, section, out, expansion);
             } else if (first == ';' || first == '#') {
                 continue;
             } else if (first == '[') {
@@ -68,7 +122,8 @@ public final class IniParser {
         }
     }
 
-    private void include(String file, int lineNo, String path, int depth, String[] section, List<IniEntry> out) {
+    private void include(String file, int lineNo, String path, int depth, String[] section, List<IniEntry> out,
+                         Expansion expansion) {
         if (depth + 1 > MAX_INCLUDE_DEPTH) {
             throw new PgBouncerSyntaxException(file, lineNo, "%include nesting deeper than " + MAX_INCLUDE_DEPTH
                     + " files (does a file include itself?)");
@@ -80,7 +135,8 @@ public final class IniParser {
         } catch (UncheckedIOException e) {
             throw new PgBouncerSyntaxException(file, lineNo, "%include " + path + ": " + e.getCause().getMessage());
         }
-        parse(path, content, depth + 1, section, out);
+        expansion.add(file, lineNo, content);
+        parse(path, content, depth + 1, section, out, expansion);
     }
 
     private static String sectionName(String file, int lineNo, String line, int start) {

@@ -9,6 +9,7 @@
  * no report, message or log line carries one.
  *
  * <p>May use: {@code config}, {@code auth} (to turn passwords into verifiers), {@code tls} (to check the
- * backend CA, certificate and key files {@code server_tls_*_file} name before they are imported).
+ * backend CA, certificate and key files {@code server_tls_*_file} name before they are imported), {@code log}
+ * (file names from {@code %include} lines in messages).
  */
 package io.portcullis.migrate;

@@ -1,8 +1,10 @@
 package io.portcullis.observe;
 
 import io.portcullis.config.ConfigChanged;
+import io.portcullis.log.LogText;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.Map;
@@ -16,9 +18,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A changed or deleted database forgets what was learned about it: the old address says nothing
  * about the new one.
+ *
+ * <p>The reason a backend is down (host, port, user, the backend's error text) is for operators only: it is
+ * logged when a database goes down or the reason changes, and shown by the authenticated API, never by the
+ * health endpoint.
  */
 @ApplicationScoped
 public class BackendReachability {
+
+    private static final Logger LOG = Logger.getLogger(BackendReachability.class);
 
     /** The latest outcome for one database. */
     public record State(boolean reachable, Instant at, String detail) {
@@ -27,11 +35,19 @@ public class BackendReachability {
     private final Map<String, State> states = new ConcurrentHashMap<>();
 
     void succeeded(String database) {
-        states.put(database, new State(true, Instant.now(), "login ok"));
+        State before = states.put(database, new State(true, Instant.now(), "login ok"));
+        if (before != null && !before.reachable()) {
+            LOG.infof("backend of database %s is reachable again", LogText.quote(database));
+        }
     }
 
     void failed(String database, String why) {
-        states.put(database, new State(false, Instant.now(), why == null ? "connect or login failed" : why));
+        String detail = why == null ? "connect or login failed" : why;
+        State before = states.put(database, new State(false, Instant.now(), detail));
+        // Once per outage (and per new reason), not once per client that hits it.
+        if (before == null || before.reachable() || !before.detail().equals(detail)) {
+            LOG.warnf("backend of database %s is down: %s", LogText.quote(database), LogText.escape(detail));
+        }
     }
 
     /** The latest outcome, or {@code null} when no connection has been attempted since the database was (re)defined. */

@@ -16,8 +16,10 @@ import java.util.TreeSet;
  * gateway replica out of the load balancer, which readiness would do. Reads the cache kept by
  * {@link BackendReachability}; never dials.
  *
- * <p>Data: one entry per database, {@code "up"}, {@code "down: <reason>"} or {@code "unknown"}
- * (no connection attempted since it was defined). DOWN when any database is down.
+ * <p>Data: one entry per database, {@code "up"}, {@code "down"} or {@code "unknown"} (no connection attempted
+ * since it was defined). DOWN when any database is down. Nothing more: the endpoint needs no token, and why a
+ * backend is down names its host, port and user and quotes its error text. That goes to the log
+ * ({@link BackendReachability}) and to the database's {@code backend} status in the API.
  */
 @HealthGroup(BackendsHealthCheck.GROUP)
 @ApplicationScoped
@@ -42,7 +44,7 @@ public class BackendsHealthCheck implements HealthCheck {
                 response.withData(database, "up");
             } else {
                 allUp = false;
-                response.withData(database, "down since " + state.at() + ": " + state.detail());
+                response.withData(database, "down");
             }
         }
         return response.status(allUp).build();

@@ -63,7 +63,7 @@ public class GatewayMetrics implements PoolObserver, GatewayEvents {
     private final Map<String, Counter> authenticationFailures = new ConcurrentHashMap<>();
     private Timer handshakeTime;
     private final Map<String, Counter> refusedConnections = new ConcurrentHashMap<>();
-    private Timer loginFailureDelay;
+    private Timer loginThrottleWait;
     private Counter cancelsForwarded;
     private Counter cancelsIgnored;
 
@@ -85,8 +85,9 @@ public class GatewayMetrics implements PoolObserver, GatewayEvents {
                 .description("TLS handshake time, from SSLRequest or ClientHello to the end of the handshake")
                 .serviceLevelObjectives(HANDSHAKE_BUCKETS)
                 .register(registry);
-        loginFailureDelay = Timer.builder("portcullis.auth.failure.delay")
-                .description("How long failed logins waited for their answer (login throttle)")
+        loginThrottleWait = Timer.builder("portcullis.auth.throttle.wait")
+                .description("How long logins waited for the login throttle before their password was checked "
+                        + "(every checked login, right or wrong; zero without back-off)")
                 .register(registry);
         cancelsForwarded = cancelCounter("forwarded");
         cancelsIgnored = cancelCounter("ignored");
@@ -136,13 +137,13 @@ public class GatewayMetrics implements PoolObserver, GatewayEvents {
     public void authenticationFailed(String reason) {
         authenticationFailures.computeIfAbsent(reason, r -> Counter.builder("portcullis.auth.failures")
                 .tag("reason", r)
-                .description("Client password exchanges that failed, by reason")
+                .description("Client password exchanges that failed, by reason (bad_credentials: unknown user or wrong password alike)")
                 .register(registry)).increment();
     }
 
     @Override
-    public void loginFailureDelayed(Duration delay) {
-        loginFailureDelay.record(delay);
+    public void loginThrottled(Duration waited) {
+        loginThrottleWait.record(waited);
     }
 
     @Override

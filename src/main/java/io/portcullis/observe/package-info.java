@@ -5,6 +5,9 @@
  * observer interfaces this package implements ({@link io.portcullis.pool.PoolObserver},
  * {@link io.portcullis.proxy.GatewayEvents}).
  *
+ * <p>Unauthenticated readers ({@code /q/*} needs no token) learn status only: per check and per database, never
+ * a host, port, user, backend error text, or whether a failed login named an existing user.
+ *
  * <p>May use: everything, read-only.
  */
 package io.portcullis.observe;

@@ -1,8 +1,10 @@
 package io.portcullis.proxy;
 
 import io.portcullis.auth.AuthenticationFailure;
+import io.portcullis.auth.LoginThrottle;
 import io.portcullis.auth.Md5Challenge;
 import io.portcullis.auth.ScramServerExchange;
+import io.portcullis.auth.UserNames;
 import io.portcullis.config.AuthMethod;
 import io.portcullis.config.UserConfig;
 import io.portcullis.net.InboundBytes;
@@ -15,47 +17,80 @@ import io.portcullis.wire.MessageTypes;
 import io.portcullis.wire.ProtocolViolation;
 import io.portcullis.wire.SaslInitialResponse;
 import io.portcullis.wire.SqlState;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.BiConsumer;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * The password exchange of one client login: SCRAM-SHA-256 for SCRAM users, md5 for md5 users.
  * An unknown user gets a SCRAM exchange that looks like any other and fails at the end with the
  * same message as a wrong password, so a login attempt never tells whether a user exists.
+ *
+ * <p>The proof (SCRAM client-final, md5 response) is checked when the {@link LoginThrottle} allows: after any
+ * back-off of the user or the client address, one check of a user at a time. The answer follows the check at
+ * once, so a right and a wrong password are answered after the same wait. Reading is paused meanwhile. If the
+ * client leaves while its proof waits, the proof is still checked, and a failure counted and logged, when its
+ * turn comes: leaving early must not be a way round the count.
  */
 final class ClientAuthentication {
 
     static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
-    /** Metric reasons beyond {@link AuthenticationFailure.Reason}: a method or mechanism we do not offer. */
+    /** Metric reason beyond {@link AuthenticationFailure.Reason}: a method or mechanism we do not offer. */
     private static final String UNSUPPORTED_METHOD = "unsupported_method";
-    private static final String WRONG_PASSWORD = "wrong_password";
 
-    private enum Step { SASL_INITIAL, SASL_FINAL, MD5, DONE }
+    /** How a login ends when it does not succeed. */
+    @FunctionalInterface
+    interface Refusal {
+        /**
+         * @param code          the SQLSTATE the client gets
+         * @param clientMessage what the client is told
+         * @param logDetail     what only the operator may read (the log), or null
+         */
+        void refuse(SqlState code, String clientMessage, String logDetail);
+    }
+
+    /** The proof of one login, checked when the throttle allows. */
+    @FunctionalInterface
+    private interface Proof {
+        /** @return the AuthenticationSASLFinal data to send before AuthenticationOk, or null (md5) */
+        byte[] check() throws AuthenticationFailure;
+    }
+
+    private enum Step { SASL_INITIAL, SASL_FINAL, MD5, CHECKING, DONE }
 
     private final GatewayServices services;
     private final NetSocket socket;
     private final InboundBytes inbound;
+    private final Context context;
     private final String userName;
     private final UserConfig user;
     private final Consumer<UserConfig> onSuccess;
-    private final BiConsumer<SqlState, String> onFailure;
+    private final Refusal onFailure;
     private final FrameDecoder frames = new FrameDecoder(MessageTypes.MAX_AUTH_FRAME_LENGTH);
 
     private Step step;
     private ScramServerExchange scram;
     private byte[] md5Salt;
+    private LoginThrottle.Attempt attempt;
+    private Proof proof;
+    private boolean pausedForThrottle;
+    private boolean clientGone;
 
+    /**
+     * @param user the configured user, or null when there is none (or {@code userName} is too long to be one)
+     */
     ClientAuthentication(GatewayServices services, NetSocket socket, InboundBytes inbound, String userName, UserConfig user,
-                         Consumer<UserConfig> onSuccess, BiConsumer<SqlState, String> onFailure) {
+                         Consumer<UserConfig> onSuccess, Refusal onFailure) {
         this.services = services;
         this.socket = socket;
         this.inbound = inbound;
+        this.context = Vertx.currentContext();
         this.userName = userName;
         this.user = user;
         this.onSuccess = onSuccess;
@@ -76,8 +111,8 @@ final class ClientAuthentication {
                 onSuccess.accept(user);
             } else {
                 services.events().authenticationFailed(UNSUPPORTED_METHOD);
-                onFailure.accept(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                        "certificate authentication failed for user \"" + userName + "\": " + refusal);
+                onFailure.refuse(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                        "certificate authentication failed for user \"" + userName + "\": " + refusal, null);
             }
             return;
         }
@@ -90,7 +125,7 @@ final class ClientAuthentication {
     void onData(Buffer chunk) {
         frames.offer(chunk);
         Frame frame;
-        while (step != Step.DONE && (frame = frames.next()) != null) {
+        while (awaitingPasswordMessage() && (frame = frames.next()) != null) {
             if (frame.type() != MessageTypes.PASSWORD) {
                 throw new ProtocolViolation("expected a password message during authentication, got '"
                         + (char) frame.type() + "'");
@@ -104,62 +139,136 @@ final class ClientAuthentication {
         return frames.remainder();
     }
 
-    private void onPasswordMessage(Buffer body) {
-        try {
-            switch (step) {
-                case SASL_INITIAL -> {
-                    SaslInitialResponse initial = MessageReader.saslInitialResponse(body);
-                    if (!SCRAM_SHA_256.equals(initial.mechanism())) {
-                        step = Step.DONE;
-                        services.events().authenticationFailed(UNSUPPORTED_METHOD);
-                        onFailure.accept(SqlState.PROTOCOL_VIOLATION, "SASL mechanism \"" + initial.mechanism()
-                                + "\" is not supported; use " + SCRAM_SHA_256);
-                        return;
-                    }
-                    byte[] serverFirst = scram.clientFirst(initial.data());
-                    step = Step.SASL_FINAL;
-                    socket.write(BackendMessages.authenticationSaslContinue(serverFirst));
-                }
-                case SASL_FINAL -> {
-                    byte[] serverFinal = scram.clientFinal(body.getBytes());
-                    step = Step.DONE;
-                    socket.write(BackendMessages.authenticationSaslFinal(serverFinal));
-                    onSuccess.accept(user);
-                }
-                case MD5 -> {
-                    String response = new BodyReader(body, "PasswordMessage").readCString();
-                    step = Step.DONE;
-                    if (response != null && Md5Challenge.verify(user.md5Hash(), md5Salt, response)) {
-                        onSuccess.accept(user);
-                    } else {
-                        services.events().authenticationFailed(WRONG_PASSWORD);
-                        failPassword();
-                    }
-                }
-                default -> throw new ProtocolViolation("unexpected password message");
-            }
-        } catch (AuthenticationFailure e) {
+    /**
+     * The client connection is gone. A proof already holding its place in the throttle is still checked (and a
+     * failure counted and logged) when its turn comes; one still waiting in line for a place is dropped unchecked.
+     */
+    void clientClosed() {
+        clientGone = true;
+        if (step == Step.CHECKING && attempt != null && !attempt.admitted()) {
             step = Step.DONE;
-            services.events().authenticationFailed(e.reason().name().toLowerCase(Locale.ROOT));
-            failPassword();
+            attempt.abandon();
         }
     }
 
-    /**
-     * Answers {@code 28P01} after the login throttle's delay, the same way for every reason (unknown
-     * user, wrong password, malformed exchange), so a guesser pays the delay and learns nothing from it.
-     * Reading is paused meanwhile: at most a few reads of what the client sends are held, none acted on.
-     */
-    private void failPassword() {
+    private boolean awaitingPasswordMessage() {
+        return step == Step.SASL_INITIAL || step == Step.SASL_FINAL || step == Step.MD5;
+    }
+
+    private void onPasswordMessage(Buffer body) {
+        switch (step) {
+            case SASL_INITIAL -> {
+                SaslInitialResponse initial = MessageReader.saslInitialResponse(body);
+                if (!SCRAM_SHA_256.equals(initial.mechanism())) {
+                    step = Step.DONE;
+                    services.events().authenticationFailed(UNSUPPORTED_METHOD);
+                    onFailure.refuse(SqlState.PROTOCOL_VIOLATION, "SASL mechanism \"" + initial.mechanism()
+                            + "\" is not supported; use " + SCRAM_SHA_256, null);
+                    return;
+                }
+                byte[] serverFirst;
+                try {
+                    serverFirst = scram.clientFirst(initial.data());
+                } catch (AuthenticationFailure e) {
+                    // A broken client-first costs what a wrong password costs: counted, after the back-off.
+                    checkWhenAllowed(() -> {
+                        throw e;
+                    });
+                    return;
+                }
+                step = Step.SASL_FINAL;
+                socket.write(BackendMessages.authenticationSaslContinue(serverFirst));
+            }
+            case SASL_FINAL -> {
+                byte[] clientFinal = body.getBytes();
+                checkWhenAllowed(() -> scram.clientFinal(clientFinal));
+            }
+            case MD5 -> {
+                String response = new BodyReader(body, "PasswordMessage").readCString();
+                checkWhenAllowed(() -> {
+                    if (response == null || !Md5Challenge.verify(user.md5Hash(), md5Salt, response)) {
+                        throw new AuthenticationFailure(AuthenticationFailure.Reason.WRONG_PASSWORD,
+                                "md5 response does not match the stored hash");
+                    }
+                    return null;
+                });
+            }
+            default -> throw new ProtocolViolation("unexpected password message");
+        }
+    }
+
+    private void checkWhenAllowed(Proof pending) {
+        step = Step.CHECKING;
+        proof = pending;
+        String throttledUser = UserNames.tooLong(userName) ? null : userName;
         String clientAddress = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
-        Duration delay = services.loginThrottle().failed(userName, clientAddress);
-        services.events().loginFailureDelayed(delay);
-        if (delay.isZero()) {
-            onFailure.accept(SqlState.INVALID_PASSWORD, AuthenticationFailure.clientMessage(userName));
+        attempt = services.loginThrottle().attempt(throttledUser, clientAddress,
+                () -> context.runOnContext(v -> takeTurn()));
+        takeTurn();
+    }
+
+    /** Asks the throttle whether the proof may be checked now; waits (reading paused) until it may. */
+    private void takeTurn() {
+        if (step != Step.CHECKING) {
             return;
         }
-        inbound.pause();
-        services.vertx().setTimer(Math.max(1, delay.toMillis()),
-                t -> onFailure.accept(SqlState.INVALID_PASSWORD, AuthenticationFailure.clientMessage(userName)));
+        long wait = attempt.turn();
+        if (wait == 0) {
+            check();
+            return;
+        }
+        if (!pausedForThrottle) {
+            pausedForThrottle = true;
+            inbound.pause();
+        }
+        if (wait > 0) {
+            services.vertx().setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)), t -> takeTurn());
+        }
+        // else: waiting in line; the throttle wakes us when we have a place.
+    }
+
+    private void check() {
+        step = Step.DONE;
+        byte[] serverFinal = null;
+        AuthenticationFailure failure = null;
+        try {
+            serverFinal = proof.check();
+        } catch (AuthenticationFailure e) {
+            failure = e;
+        } catch (RuntimeException e) {
+            failure = new AuthenticationFailure(AuthenticationFailure.Reason.MALFORMED_MESSAGE, "the proof could not be checked: " + e);
+        } finally {
+            attempt.checked(failure == null);
+        }
+        services.events().loginThrottled(attempt.waited());
+        if (pausedForThrottle && !clientGone) {
+            inbound.resume();
+        }
+        if (failure != null) {
+            services.events().authenticationFailed(failure.reason().publicName());
+            String detail = UserNames.tooLong(userName)
+                    ? "the user name is longer than " + UserNames.MAX_BYTES + " bytes: no user has it" : failure.getMessage();
+            onFailure.refuse(SqlState.INVALID_PASSWORD, AuthenticationFailure.clientMessage(userName), detail);
+            return;
+        }
+        if (clientGone) {
+            return;
+        }
+        UserConfig current = user;
+        if (pausedForThrottle) {
+            // The proof waited: the user may have been removed, or its password changed, meanwhile.
+            current = services.store().current().user(userName).orElse(null);
+            if (current == null || !Objects.equals(current.scramVerifier(), user.scramVerifier())
+                    || !Objects.equals(current.md5Hash(), user.md5Hash())) {
+                services.events().authenticationFailed(AuthenticationFailure.BAD_CREDENTIALS);
+                onFailure.refuse(SqlState.INVALID_PASSWORD, AuthenticationFailure.clientMessage(userName),
+                        "the user was removed or its password changed while its login waited for the throttle");
+                return;
+            }
+        }
+        if (serverFinal != null) {
+            socket.write(BackendMessages.authenticationSaslFinal(serverFinal));
+        }
+        onSuccess.accept(current);
     }
 }

@@ -1,9 +1,11 @@
 package io.portcullis.proxy;
 
+import io.portcullis.auth.UserNames;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.PoolMode;
 import io.portcullis.config.UserConfig;
+import io.portcullis.log.LogText;
 import io.portcullis.net.InboundBytes;
 import io.portcullis.net.OutboundBytes;
 import io.portcullis.net.OwnedBytes;
@@ -116,7 +118,7 @@ final class ClientSession {
         loginTimeout = services.settings().current().clientLoginTimeout();
         loginTimer = services.vertx().setTimer(loginTimeout.toMillis(), t -> onLoginTimeout());
         socket.closeHandler(v -> onClientClosed());
-        socket.exceptionHandler(e -> LOG.debugf("client %s: %s", socket.remoteAddress(), e.getMessage()));
+        socket.exceptionHandler(e -> LOG.debugf("client %s: %s", socket.remoteAddress(), LogText.escape(e.getMessage())));
     }
 
     void runOnOwnContext(Runnable action) {
@@ -270,10 +272,11 @@ final class ClientSession {
         }
         database = db.orElse(null);
         userName = message.user();
-        UserConfig user = services.store().current().user(userName).orElse(null);
+        // A name no user can have is not even looked up: it gets an unknown user's exchange and 28P01.
+        UserConfig user = UserNames.tooLong(userName) ? null : services.store().current().user(userName).orElse(null);
         state = State.AUTHENTICATING;
         authentication = new ClientAuthentication(services, socket, inbound, userName, user,
-                toConsole ? this::openConsole : this::onAuthenticated, this::fatal);
+                toConsole ? this::openConsole : this::onAuthenticated, this::loginRefused);
         authentication.begin();
     }
 
@@ -551,6 +554,9 @@ final class ClientSession {
             return;
         }
         state = State.CLOSED;
+        if (authentication != null) {
+            authentication.clientClosed();
+        }
         if (inbound != null) {
             inbound.discard();
         }
@@ -583,17 +589,36 @@ final class ClientSession {
     }
 
     /**
+     * The password exchange refused the client. Its verdict is logged even when the client has already left (its
+     * proof waited for the login throttle): a guesser must not be able to hide its attempts by not waiting.
+     */
+    private void loginRefused(SqlState code, String message, String logDetail) {
+        if (state == State.CLOSED) {
+            ConnectionLog.loginFailed(socket.remoteAddress(), startupMessage.database(), startupMessage.user(), tlsDescription,
+                    code, message, (logDetail == null ? "" : logDetail + "; ") + "the client had disconnected before the answer");
+            return;
+        }
+        fatal(code, message, logDetail);
+    }
+
+    private void fatal(SqlState code, String message) {
+        fatal(code, message, null);
+    }
+
+    /**
      * Sends a FATAL ErrorResponse, then closes. When the client is in the middle of a message from the
      * server, an ErrorResponse would corrupt its stream: then the socket just closes.
+     *
+     * @param logDetail what the login log line adds for the operator only, or null
      */
-    private void fatal(SqlState code, String message) {
+    private void fatal(SqlState code, String message, String logDetail) {
         if (state == State.CLOSED) {
             return;
         }
         boolean mayWrite = forwarding == null || forwarding.clientAtFrameBoundary();
         if (state != State.ACTIVE) {
             ConnectionLog.loginFailed(socket.remoteAddress(), startupMessage == null ? null : startupMessage.database(),
-                    startupMessage == null ? null : startupMessage.user(), tlsDescription, code, message);
+                    startupMessage == null ? null : startupMessage.user(), tlsDescription, code, message, logDetail);
         }
         end();
         outbound.writeAndClose(mayWrite ? BackendMessages.errorResponse("FATAL", code, message) : null);

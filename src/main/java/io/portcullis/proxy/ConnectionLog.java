@@ -1,5 +1,6 @@
 package io.portcullis.proxy;
 
+import io.portcullis.log.LogText;
 import io.portcullis.wire.SqlState;
 import io.vertx.core.net.SocketAddress;
 import org.jboss.logging.Logger;
@@ -10,14 +11,15 @@ import org.jboss.logging.Logger;
  * {@code login failed}, {@code disconnect} (with duration and bytes each way).
  *
  * <p>Lines are {@code key=value} pairs. Names a client chose (database, user) are quoted with control
- * characters escaped and length capped, so a crafted startup packet cannot forge log lines. No
+ * and line-breaking characters escaped and length capped ({@link LogText#quote}), so a crafted startup
+ * packet cannot forge log lines. No
  * password, proof, token or key is ever passed here: the failure text is the one the client gets.
  */
 final class ConnectionLog {
 
     static final String CATEGORY = "io.portcullis.connections";
     /** Longer client-chosen names are cut here: enough for any real name, bounded for a hostile one. */
-    static final int MAX_NAME_LENGTH = 128;
+    static final int MAX_NAME_LENGTH = LogText.MAX_QUOTED_LENGTH;
 
     private static final Logger LOG = Logger.getLogger(CATEGORY);
 
@@ -34,8 +36,19 @@ final class ConnectionLog {
 
     static void loginFailed(SocketAddress client, String database, String user, String tls, SqlState code,
                             String reason) {
-        LOG.infof("login failed client=%s database=%s user=%s tls=%s sqlstate=%s reason=%s", client,
-                quote(database), quote(user), tls, code.code(), quote(reason));
+        loginFailed(client, database, user, tls, code, reason, null);
+    }
+
+    /**
+     * @param reason what the client was told
+     * @param detail what only the operator may learn (an unknown user rather than a wrong password, a client
+     *               that left before its answer), or null
+     */
+    static void loginFailed(SocketAddress client, String database, String user, String tls, SqlState code,
+                            String reason, String detail) {
+        LOG.infof("login failed client=%s database=%s user=%s tls=%s sqlstate=%s reason=%s%s", client,
+                quote(database), quote(user), tls, code.code(), quote(reason),
+                detail == null ? "" : " detail=" + quote(detail));
     }
 
     static void disconnected(SocketAddress client, String database, String user, String tls, long durationMillis,
@@ -44,23 +57,8 @@ final class ConnectionLog {
                 quote(database), quote(user), tls, durationMillis, bytesFromClient, bytesToClient);
     }
 
-    /** {@code "name"} with quotes, backslashes and control characters escaped; {@code -} for none. */
+    /** {@link LogText#quote}: {@code "name"} escaped and capped; {@code -} for none. */
     static String quote(String value) {
-        if (value == null) {
-            return "-";
-        }
-        String capped = value.length() > MAX_NAME_LENGTH ? value.substring(0, MAX_NAME_LENGTH) + "..." : value;
-        StringBuilder out = new StringBuilder(capped.length() + 2).append('"');
-        for (int i = 0; i < capped.length(); i++) {
-            char c = capped.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x7f) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
+        return LogText.quote(value);
     }
 }

@@ -28,8 +28,9 @@ public interface GatewayEvents {
     /**
      * A client's password exchange failed.
      *
-     * @param reason a fixed, lower-case word: an {@link io.portcullis.auth.AuthenticationFailure.Reason}
-     *     in lower case ({@code wrong_password}, {@code unknown_user}, ...) or {@code unsupported_method}
+     * @param reason a fixed, lower-case word: {@link io.portcullis.auth.AuthenticationFailure.Reason#publicName()}
+     *     ({@code bad_credentials} for an unknown user and a wrong password alike, {@code malformed_message}, ...)
+     *     or {@code unsupported_method}. Never tells an unknown user from a wrong password: metrics are public.
      */
     default void authenticationFailed(String reason) {
     }
@@ -46,11 +47,12 @@ public interface GatewayEvents {
     String TOO_MANY_FROM_ADDRESS = "max_connections_per_address";
 
     /**
-     * A failed login's answer is held back by the login throttle (brute force).
+     * A login's proof (password) was checked, after the login throttle let it: right or wrong, the client
+     * waited this long for its answer because of back-off or other logins of its user or address in line.
      *
-     * @param delay how long the client waits for its {@code 28P01}; zero when the throttle is off
+     * @param waited from the proof's arrival to its check; zero when nothing held it
      */
-    default void loginFailureDelayed(java.time.Duration delay) {
+    default void loginThrottled(java.time.Duration waited) {
     }
 
     /**

@@ -143,6 +143,12 @@ public class GatewayServer {
         return current == null ? null : current.sessions();
     }
 
+    /** The login throttle of the running listener, or null when it is not running (for tests). */
+    io.portcullis.auth.LoginThrottle loginThrottle() {
+        GatewayServices current = services;
+        return current == null ? null : current.loginThrottle();
+    }
+
     /** True from the moment a drain starts: readiness must report DOWN. */
     public boolean draining() {
         return drain.draining();

@@ -23,7 +23,7 @@ import java.security.SecureRandom;
  * @param settings        the process-wide settings in force (timeouts, limits), read at each use
  * @param limits          clients counted against maxClientConnections, in all and per user
  * @param console         the admin console, or {@link AdminConsole#NONE}
- * @param loginThrottle   delays the answer to failed logins (brute force)
+ * @param loginThrottle   decides when a login's password may be checked (back-off after failures, logins in progress)
  * @param connectionsPerAddress caps open connections per client IP address
  */
 record GatewayServices(

@@ -4,6 +4,7 @@
  * routing. Also produces the process's {@code LiveSettings}, whose defaults are this package's and the
  * pool's properties.
  *
- * <p>May use: {@code wire}, {@code net}, {@code tls}, {@code auth}, {@code pool}, {@code config}, {@code prepared}.
+ * <p>May use: {@code wire}, {@code net}, {@code tls}, {@code auth}, {@code pool}, {@code config}, {@code prepared},
+ * {@code log} (escaping client-chosen names in log lines).
  */
 package io.portcullis.proxy;

@@ -1,5 +1,6 @@
 package io.portcullis.tls;
 
+import io.portcullis.log.LogText;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -73,10 +74,10 @@ public class CertificateFileWatcher {
                 });
             } catch (CertificateMaterialException e) {
                 LOG.warnf("the TLS certificate files changed but cannot be used, the previous certificate stays in force: %s",
-                        e.getMessage());
+                        LogText.escape(e.getMessage()));
             } catch (RuntimeException e) {
                 LOG.warnf("the TLS certificate files could not be reloaded, the previous certificate stays in force: %s",
-                        e.getMessage());
+                        LogText.escape(e.getMessage()));
             } finally {
                 polling.set(false);
             }

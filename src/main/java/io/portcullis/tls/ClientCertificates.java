@@ -15,9 +15,11 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 
 /**
  * Decides, after the handshake, whether a client certificate is good enough: it must chain to the
@@ -79,20 +81,21 @@ public final class ClientCertificates {
     }
 
     /**
-     * The names a certificate offers as the user name under {@code source}: its CN, or its
-     * e-mail or DNS subjectAltNames.
+     * The names a certificate offers as the user name under {@code source}: every common name of its subject
+     * (each attribute of a multi-valued RDN too), or its e-mail or DNS subjectAltNames. A login needs exactly
+     * one ({@link #userNameRefusal}).
      */
     public static List<String> userNames(X509Certificate certificate, ClientCertUserSource source) {
         if (source == ClientCertUserSource.CN) {
             List<String> names = new ArrayList<>();
-            try {
-                for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
-                    if (rdn.getType().equalsIgnoreCase("CN")) {
-                        names.add(String.valueOf(rdn.getValue()));
+            X500Name subject = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+            for (RDN rdn : subject.getRDNs()) {
+                for (AttributeTypeAndValue attribute : rdn.getTypesAndValues()) {
+                    if (BCStyle.CN.equals(attribute.getType())) {
+                        names.add(attribute.getValue() instanceof ASN1String text ? text.getString()
+                                : String.valueOf(attribute.getValue()));
                     }
                 }
-            } catch (InvalidNameException e) {
-                return List.of();
             }
             return names;
         }
@@ -112,6 +115,27 @@ public final class ClientCertificates {
         } catch (CertificateParsingException e) {
             return List.of();
         }
+    }
+
+    /**
+     * Why {@code certificate} does not name {@code userName} under {@code source}, or {@code null} when it does.
+     * It must carry exactly one name of that kind: a certificate with several common names (or several
+     * subjectAltNames of the configured type) is ambiguous, and a CA that issued one for "alice" with a second
+     * CN of "admin" must not thereby let its holder in as either.
+     */
+    public static String userNameRefusal(X509Certificate certificate, ClientCertUserSource source, String userName) {
+        List<String> names = userNames(certificate, source);
+        String what = source == ClientCertUserSource.CN ? "common name (CN)" : source.wireName() + " subjectAltName";
+        if (names.isEmpty()) {
+            return "the client certificate has no " + what + ", so it names no user";
+        }
+        if (names.size() > 1) {
+            String kind = source == ClientCertUserSource.CN ? "common names (CN)" : source.wireName() + " subjectAltNames";
+            return "the client certificate has " + names.size() + " " + kind + " ('" + String.join("', '", names)
+                    + "'); exactly one must name the user";
+        }
+        return names.get(0).equals(userName) ? null
+                : "the client certificate's " + what + " is '" + names.get(0) + "', not '" + userName + "'";
     }
 
     /** Clients may send the CA itself at the end of the chain; PKIX wants the path without anchors. */

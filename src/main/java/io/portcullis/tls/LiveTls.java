@@ -5,6 +5,7 @@ import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.SettingNames;
 import io.portcullis.config.TlsConfig;
+import io.portcullis.log.LogText;
 import io.netty.handler.ssl.OpenSsl;
 import io.quarkus.runtime.ImageMode;
 import io.vertx.core.Future;
@@ -89,12 +90,12 @@ public class LiveTls {
         TlsMaterial material;
         if (fromFiles.material() != null) {
             material = fromFiles.material();
-            LOG.infof("loaded the server certificate from %s (watched for changes)", settings.certFile().orElseThrow());
+            LOG.infof("loaded the server certificate from %s (watched for changes)", LogText.escape(settings.certFile().orElseThrow()));
         } else {
             ServerCertificateFiles.Loaded loaded = ServerCertificateFiles.loadOrCreate(dataDir, hostname(),
                     new SecureRandom(), clock);
             material = loaded.material();
-            LOG.info(loaded.detail());
+            LOG.info(LogText.escape(loaded.detail()));
         }
         TlsConfig stored = store.current().tls();
         seenConfig = stored;
@@ -112,7 +113,8 @@ public class LiveTls {
         }
         state = initial;
         CertificateInfo info = material.info();
-        LOG.infof("server certificate %s; SHA-256 fingerprint %s, valid until %s", info.subject(),
+        // A certificate's subject is whatever whoever made it wrote (a self-signed common name comes from the API).
+        LOG.infof("server certificate %s; SHA-256 fingerprint %s, valid until %s", LogText.escape(info.subject()),
                 info.sha256Fingerprint(), info.notAfter());
     }
 
@@ -170,7 +172,8 @@ public class LiveTls {
     /**
      * Why the client certificate of this connection does not authenticate {@code userName}
      * ({@code "auth":"cert"}), or {@code null} when it does: it must be verified against the client
-     * CA and name the user in its CN (or the SAN type {@code portcullis.tls.client-cert-user-from} says).
+     * CA and name the user in its one CN (or its one SAN of the type {@code portcullis.tls.client-cert-user-from}
+     * says).
      */
     public String certificateLoginRefusal(NetSocket socket, String userName) {
         List<X509Certificate> chain = VertxTls.peerCertificates(socket);
@@ -178,12 +181,7 @@ public class LiveTls {
         if (refusal != null) {
             return refusal;
         }
-        List<String> names = ClientCertificates.userNames(chain.get(0), userSource);
-        if (names.contains(userName)) {
-            return null;
-        }
-        return "the client certificate's " + userSource.wireName() + " is "
-                + (names.isEmpty() ? "missing" : "'" + String.join("', '", names) + "'") + ", not '" + userName + "'";
+        return ClientCertificates.userNameRefusal(chain.get(0), userSource, userName);
     }
 
     /**
@@ -268,7 +266,7 @@ public class LiveTls {
                             try {
                                 await(VertxTls.swap(undo, previous));
                             } catch (RuntimeException again) {
-                                LOG.errorf("could not restore the previous TLS settings on a listener: %s", again.getMessage());
+                                LOG.errorf("could not restore the previous TLS settings on a listener: %s", LogText.escape(again.getMessage()));
                             }
                         }
                         throw new CertificateMaterialException("the listener refused the new TLS settings ("
@@ -282,7 +280,7 @@ public class LiveTls {
             }
             if (!previous.material().certificateChainPem().equals(next.material().certificateChainPem())) {
                 CertificateInfo info = next.material().info();
-                LOG.infof("now serving certificate %s; SHA-256 fingerprint %s, valid until %s", info.subject(),
+                LOG.infof("now serving certificate %s; SHA-256 fingerprint %s, valid until %s", LogText.escape(info.subject()),
                         info.sha256Fingerprint(), info.notAfter());
             }
         } finally {
@@ -374,7 +372,7 @@ public class LiveTls {
                 apply(wanted);
             }
         } catch (RuntimeException e) {
-            LOG.errorf("stored TLS settings could not be applied, the previous ones stay in force: %s", e.getMessage());
+            LOG.errorf("stored TLS settings could not be applied, the previous ones stay in force: %s", LogText.escape(e.getMessage()));
         }
     }
 
@@ -410,7 +408,11 @@ public class LiveTls {
         return List.copyOf(result);
     }
 
+    /** The configured cipher suites, checked against the engine; none configured means {@link VertxTls#defaultCiphers}. */
     private List<String> ciphers(List<String> requested) {
+        if (requested.isEmpty()) {
+            return VertxTls.defaultCiphers(engine);
+        }
         Set<String> supported = engine.supportedCiphers();
         List<String> unknown = requested.stream().filter(c -> !supported.contains(c)).toList();
         if (!unknown.isEmpty()) {

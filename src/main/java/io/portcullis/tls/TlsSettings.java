@@ -35,7 +35,11 @@ public interface TlsSettings {
     @WithDefault("14d")
     Duration expiryWarning();
 
-    /** Cipher suites (JSSE names); unset means the JDK's defaults. */
+    /**
+     * Cipher suites (JSSE names), TLS 1.3 and TLS 1.2 alike; unset (or empty) means {@link VertxTls#DEFAULT_CIPHERS}:
+     * TLS 1.3's suites and TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305 only. Name CBC or RSA suites here only
+     * for clients that can do nothing better.
+     */
     Optional<List<String>> ciphers();
 
     /**

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param material         the server certificate chain and key
  * @param mode             what clients must do
  * @param protocols        TLS versions offered, a non-empty subset of TLSv1.2 and TLSv1.3
- * @param ciphers          cipher suites offered (JSSE names); empty = the JDK's defaults
+ * @param ciphers          cipher suites offered (JSSE names); {@link LiveTls} resolves none configured to
+ *                         {@link VertxTls#defaultCiphers}; empty = {@link VertxTls#DEFAULT_CIPHERS}
  * @param clientCa         the CA client certificates must chain to, or {@code null}
  * @param certificateFromFiles whether the certificate comes from {@code portcullis.tls.cert-file}
  *                         (and so cannot be replaced through the API)

@@ -49,7 +49,8 @@ import javax.net.ssl.SSLSession;
  *       start of the ClientHello; {@link #startDirectTls} installs the TLS handler and feeds those
  *       bytes back into it.</li>
  * </ul>
- * Only TLSv1.2 and TLSv1.3 are ever enabled; ALPN advertises {@value #ALPN_POSTGRESQL}.
+ * Only TLSv1.2 and TLSv1.3 are ever enabled; ALPN advertises {@value #ALPN_POSTGRESQL}; unless configured
+ * otherwise, only {@link #DEFAULT_CIPHERS} (TLS 1.3, and TLS 1.2 ECDHE with AEAD) are offered.
  *
  * <p>Towards backends the same in-band scheme runs the other way: the pool's client connects in plain
  * text, sends an SSLRequest, and on {@code S} calls {@link #upgradeToBackendTls}; the client's options come
@@ -65,6 +66,26 @@ public final class VertxTls {
 
     /** What {@code protocols} means when the configuration names none. */
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
+
+    /**
+     * What {@code ciphers} means when the configuration names none, in order of preference: TLS 1.3's AEAD
+     * suites and, for TLS 1.2, only ECDHE key exchange (forward secrecy) with an AEAD cipher (AES-GCM,
+     * ChaCha20-Poly1305). Left out on purpose: CBC suites (padding-oracle and Lucky13-style attacks), SHA-1 MACs,
+     * static RSA key exchange (no forward secrecy), finite-field DHE (slow, and weak groups in the wild). This is
+     * Mozilla's "intermediate" list without DHE; every PostgreSQL client of the last decade (libpq with OpenSSL
+     * 1.0.1+, pgJDBC on Java 8+) offers some of it. The engines' own defaults, used before, also offered
+     * {@code TLS_ECDHE_*_WITH_AES_*_CBC_SHA} and {@code TLS_RSA_*}.
+     */
+    public static final List<String> DEFAULT_CIPHERS = List.of(
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
     /**
      * The TLS engine abandons a handshake that takes longer: it holds a connection slot and an engine.
@@ -103,6 +124,23 @@ public final class VertxTls {
      * @param engine a resolved engine ({@link TlsEngine#resolve()})
      */
     public static void configure(NetServerOptions options, TlsMaterial material, List<String> protocols, TlsEngine engine) {
+        configure(options, material, protocols, List.of(), engine);
+    }
+
+    /** {@link #DEFAULT_CIPHERS} that {@code engine} can negotiate. */
+    public static List<String> defaultCiphers(TlsEngine engine) {
+        Set<String> supported = engine.supportedCiphers();
+        return DEFAULT_CIPHERS.stream().filter(supported::contains).toList();
+    }
+
+    /** {@code ciphers}, or the {@link #defaultCiphers} when there are none. */
+    private static List<String> ciphersOrDefault(List<String> ciphers, TlsEngine engine) {
+        return ciphers == null || ciphers.isEmpty() ? defaultCiphers(engine) : ciphers;
+    }
+
+    private static void configure(NetServerOptions options, TlsMaterial material, List<String> protocols,
+                                  List<String> ciphers, TlsEngine engine) {
+        ciphersOrDefault(ciphers, engine).forEach(options::addEnabledCipherSuite);
         options.setSsl(false)
                 .setUseAlpn(true)
                 .setSslEngineOptions(PostgresAlpnEngineOptions.forEngine(engine, List.of(ALPN_POSTGRESQL)))
@@ -120,17 +158,19 @@ public final class VertxTls {
      * {@code REQUEST}: a client CA and a {@code verify-*} mode can then be configured at any time.
      */
     public static NetServerOptions configure(NetServerOptions options, TlsState state, TlsEngine engine) {
-        configure(options, state.material(), state.protocols(), engine);
+        configure(options, state.material(), state.protocols(), state.ciphers(), engine);
         options.setClientAuth(ClientAuth.REQUEST).setTrustOptions(trustOptions(state));
-        state.ciphers().forEach(options::addEnabledCipherSuite);
         return options;
     }
 
-    /** The TLS options for a hot swap to {@code state} with {@link #swap(NetServer, TlsState)}. */
+    /**
+     * The TLS options for a hot swap to {@code state} with {@link #swap(NetServer, TlsState)}. A state made by
+     * {@link LiveTls} always lists its ciphers (the defaults resolved for its engine); an empty list here means
+     * {@link #DEFAULT_CIPHERS} as they are, never the engine's own defaults.
+     */
     public static SSLOptions sslOptions(TlsState state) {
-        SSLOptions options = sslOptions(state.material(), state.protocols()).setTrustOptions(trustOptions(state));
-        state.ciphers().forEach(options::addEnabledCipherSuite);
-        return options;
+        return sslOptions(state.material(), state.protocols(), state.ciphers().isEmpty() ? DEFAULT_CIPHERS : state.ciphers())
+                .setTrustOptions(trustOptions(state));
     }
 
     /**
@@ -155,9 +195,7 @@ public final class VertxTls {
                     .sslProvider(engine.provider())
                     .protocols(state.protocols())
                     .trustManager(new DeferredClientTrust(state.clientCa() == null ? List.of() : state.clientCa().certificates()));
-            if (!state.ciphers().isEmpty()) {
-                builder.ciphers(state.ciphers());
-            }
+            builder.ciphers(ciphersOrDefault(state.ciphers(), engine));
             builder.build().newEngine(ByteBufAllocator.DEFAULT);
         } catch (SSLException | RuntimeException e) {
             throw new CertificateMaterialException("the TLS engine refuses these settings: " + e.getMessage(), e);
@@ -198,6 +236,7 @@ public final class VertxTls {
             SslContextBuilder.forServer(material.key(), material.chain().toArray(X509Certificate[]::new))
                     .sslProvider(engine.provider())
                     .protocols(DEFAULT_PROTOCOLS)
+                    .ciphers(defaultCiphers(engine))
                     .build()
                     .newEngine(ByteBufAllocator.DEFAULT);
         } catch (SSLException e) {
@@ -207,26 +246,30 @@ public final class VertxTls {
 
     /**
      * The TLS options for a hot swap with {@link #swap}. ALPN and the engine come from the listener's
-     * original options and cannot change on a swap; certificate and protocols can.
+     * original options and cannot change on a swap; certificate, protocols and ciphers can (and must be given:
+     * options without ciphers would fall back to the engine's own defaults).
      */
-    public static SSLOptions sslOptions(TlsMaterial material, List<String> protocols) {
-        return new SSLOptions()
+    private static SSLOptions sslOptions(TlsMaterial material, List<String> protocols, List<String> ciphers) {
+        SSLOptions options = new SSLOptions()
                 .setUseAlpn(true)
                 .setKeyCertOptions(keyCertOptions(material))
                 .setEnabledSecureTransportProtocols(protocolSet(protocols))
                 .setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_SECONDS)
                 .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+        ciphers.forEach(options::addEnabledCipherSuite);
+        return options;
     }
 
     /**
-     * Replaces the certificate (and protocols) of a listening server. Handshakes that start after the
-     * returned future completes use the new material; established connections keep theirs.
+     * Replaces the certificate (and protocols) of a listening server, keeping {@link #defaultCiphers}.
+     * Handshakes that start after the returned future completes use the new material; established
+     * connections keep theirs.
      *
      * @return {@code true} if the options changed, {@code false} if they equal the current ones; fails
      *     (keeping the old options) if Vert.x cannot build a TLS context from them
      */
-    public static Future<Boolean> swap(NetServer server, TlsMaterial material, List<String> protocols) {
-        return server.updateSSLOptions(sslOptions(material, protocols));
+    public static Future<Boolean> swap(NetServer server, TlsMaterial material, List<String> protocols, TlsEngine engine) {
+        return server.updateSSLOptions(sslOptions(material, protocols, defaultCiphers(engine)));
     }
 
     /**

@@ -6,6 +6,6 @@
  * {@link io.portcullis.tls.VertxTls}, the one class that calls Vert.x's TLS API), and the reasons a
  * backend handshake failed, in words.
  *
- * <p>May use: {@code config}.
+ * <p>May use: {@code config}, {@code log} (certificate subjects and file errors in log lines).
  */
 package io.portcullis.tls;

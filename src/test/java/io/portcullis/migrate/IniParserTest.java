@@ -96,4 +96,40 @@ class IniParserTest {
         PgBouncerSyntaxException e = assertThrows(PgBouncerSyntaxException.class, () -> parse("$password = hunter2\n"));
         assertTrue(!e.getMessage().contains("hunter2"), e.getMessage());
     }
+
+    /**
+     * Seven small files, each including the next ten times: a few hundred bytes that PgBouncer's loader would
+     * expand into a million lines.
+     */
+    static Map<String, String> includeFanOut(String directory) {
+        Map<String, String> files = new java.util.HashMap<>();
+        for (int level = 0; level < 6; level++) {
+            files.put(directory + "f" + level + ".ini", ("%include " + directory + "f" + (level + 1) + ".ini\n").repeat(10));
+        }
+        files.put(directory + "f6.ini", "d = host=h\n");
+        return files;
+    }
+
+    @Test
+    void includesThatFanOutAreCappedInLines() {
+        Map<String, String> files = includeFanOut("");
+        assertTrue(files.values().stream().mapToInt(String::length).sum() < 5_000, "a few hundred bytes in all");
+        long start = System.nanoTime();
+        PgBouncerSyntaxException e = assertThrows(PgBouncerSyntaxException.class,
+                () -> new IniParser(IncludeResolver.of(files)).parse("pgbouncer.ini", "[databases]\n%include f0.ini\n"));
+        assertTrue(e.getMessage().contains("more than " + IniParser.MAX_EXPANDED_LINES + " lines in all"), e.getMessage());
+        assertTrue(System.nanoTime() - start < 10_000_000_000L, "refused long before a million lines are read");
+    }
+
+    @Test
+    void includesAreCappedInBytes() {
+        String big = "; " + "x".repeat(1_000_000) + "\n";
+        String main = "%include big.ini\n".repeat(IniParser.MAX_EXPANDED_BYTES / big.length() + 1);
+        PgBouncerSyntaxException e = assertThrows(PgBouncerSyntaxException.class,
+                () -> new IniParser(IncludeResolver.of(Map.of("big.ini", big))).parse("pgbouncer.ini", main));
+        assertTrue(e.getMessage().contains("more than " + IniParser.MAX_EXPANDED_BYTES + " bytes in all"), e.getMessage());
+        String fits = "%include big.ini\n".repeat(IniParser.MAX_EXPANDED_BYTES / big.length() - 1);
+        assertEquals(List.of(), new IniParser(IncludeResolver.of(Map.of("big.ini", big))).parse("pgbouncer.ini", fits),
+                "below the cap the same includes are read");
+    }
 }

@@ -67,6 +67,16 @@ class PgBouncerImporterTest {
             }
 
             @Override
+            public int maxLoginsInProgressPerUser() {
+                return 2;
+            }
+
+            @Override
+            public int maxLoginsInProgressPerAddress() {
+                return 4;
+            }
+
+            @Override
             public int scramIterations() {
                 return 4096;
             }

@@ -41,14 +41,16 @@ class OperationsTest {
     static final String WRONG_PASSWORD = "obs-Wrong-Pw-0815";
     static final int LOGINS = 5;
     static final int QUERIES = 10;
+    static final String DEAD_USER = "obs_backend_user";
+    static final int DEAD_PORT = FreePorts.next();
 
     @BeforeAll
     static void configure() {
         QuestDbServer questdb = Backends.questdb();
         GatewayClient.putDatabase(DB, Map.of("host", questdb.host(), "port", questdb.pgPort(),
                 "user", questdb.user(), "password", questdb.password(), "poolSize", 2));
-        GatewayClient.putDatabase(DEAD_DB, Map.of("host", "127.0.0.1", "port", FreePorts.next(),
-                "user", "nobody", "password", "unused", "poolSize", 1));
+        GatewayClient.putDatabase(DEAD_DB, Map.of("host", "127.0.0.1", "port", DEAD_PORT,
+                "user", DEAD_USER, "password", "unused", "poolSize", 1));
         GatewayClient.putUser(USER, Map.of("password", PASSWORD, "databases", List.of(DB, DEAD_DB)));
     }
 
@@ -113,12 +115,20 @@ class OperationsTest {
         SQLException e = assertThrows(SQLException.class, () -> GatewayClient.connect(DEAD_DB, USER, PASSWORD).close());
         assertEquals("08006", e.getSQLState(), e.getMessage());
 
-        JsonPath backends = GatewayClient.api().get("/q/health/group/backends").then().statusCode(503)
-                .extract().jsonPath();
+        String backendsBody = GatewayClient.api().get("/q/health/group/backends").then().statusCode(503).extract().asString();
+        JsonPath backends = JsonPath.from(backendsBody);
         assertEquals("DOWN", backends.getString("status"));
-        String dead = backends.getString("checks.find { it.name == 'backends' }.data." + DEAD_DB);
-        assertTrue(dead.startsWith("down"), dead);
-        assertTrue(dead.contains(DEAD_DB), "the reason names the database: " + dead);
+        assertEquals("down", backends.getString("checks.find { it.name == 'backends' }.data." + DEAD_DB));
+        String everything = backendsBody + GatewayClient.api().get("/q/health").then().extract().asString();
+        for (String secret : List.of("127.0.0.1", ":" + DEAD_PORT, String.valueOf(DEAD_PORT), DEAD_USER, "refused", "onnect")) {
+            assertFalse(everything.contains(secret), "the unauthenticated health output must not show '" + secret + "': " + everything);
+        }
+        JsonPath status = GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).get("/api/v1/databases/" + DEAD_DB)
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals("down", status.getString("backend.state"));
+        assertTrue(status.getString("backend.detail").contains(String.valueOf(DEAD_PORT)),
+                "a token holder sees why: " + status.getString("backend.detail"));
+        assertTrue(status.getString("backend.since") != null);
 
         JsonPath ready = GatewayClient.api().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
         assertEquals("UP", ready.getString("status"));
@@ -177,7 +187,7 @@ class OperationsTest {
                 && l.contains("duration_ms=") && l.matches(".*bytes_in=[1-9].*")), all);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("io.portcullis.audit token 'bootstrap' replaced user '"
                 + USER + "'") && l.matches(".*configuration version (\\d+) -> \\d+.*")), all);
-        assertTrue(value(metrics(), "portcullis_auth_failures_total\\{[^}]*reason=\"wrong_password\"") >= 1);
+        assertTrue(value(metrics(), "portcullis_auth_failures_total\\{[^}]*reason=\"bad_credentials\"") >= 1);
     }
 
     /**

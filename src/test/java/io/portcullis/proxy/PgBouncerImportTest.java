@@ -287,6 +287,23 @@ class PgBouncerImportTest {
         assertEquals(before, store.current().version());
     }
 
+    /** Seven small files each including the next ten times would expand to a million lines: refused, naming the limit. */
+    @Test
+    void includesThatFanOutAreRefusedNamingTheLimit() {
+        long before = store.current().version();
+        Map<String, String> includes = new java.util.HashMap<>();
+        for (int level = 0; level < 6; level++) {
+            includes.put("f" + level + ".ini", ("%include f" + (level + 1) + ".ini\n").repeat(10));
+        }
+        includes.put("f6.ini", "fan_db = host=h.internal user=u\n");
+        admin().body(Map.of("ini", "[databases]\n%include f0.ini\n", "includes", includes))
+                .post("/api/v1/import/pgbouncer")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("more than " + io.portcullis.migrate.IniParser.MAX_EXPANDED_LINES + " lines in all"));
+        assertEquals(before, store.current().version());
+    }
+
     @Test
     void anonymousCallersAreRefused() {
         GatewayClient.api().contentType(ContentType.JSON).body(Map.of("ini", ""))

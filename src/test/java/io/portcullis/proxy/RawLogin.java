@@ -33,10 +33,51 @@ final class RawLogin {
      * @param error the ErrorResponse fields, or null after AuthenticationOk
      * @param serverFirst the SCRAM server-first-message, or null for md5
      * @param verdictNanos from sending the last authentication message to reading the verdict
+     * @param proofSentNanos {@link System#nanoTime()} when the proof (SCRAM client-final, md5 response) was sent,
+     *                       or 0 when the login ended before it
      */
-    record Result(Map<Character, String> error, String serverFirst, long verdictNanos) {
+    record Result(Map<Character, String> error, String serverFirst, long verdictNanos, long proofSentNanos) {
         boolean ok() {
             return error == null;
+        }
+
+        /** {@link System#nanoTime()} when the verdict was read. */
+        long verdictAtNanos() {
+            return proofSentNanos + verdictNanos;
+        }
+    }
+
+    /** A login stopped just before its proof is sent, so that a test can choose the moment. */
+    static final class Pending {
+        private final RawClient raw;
+        private final Result early;
+        private final String serverFirst;
+        private final byte[] proof;
+        private long sentNanos;
+
+        private Pending(RawClient raw, Result early, String serverFirst, byte[] proof) {
+            this.raw = raw;
+            this.early = early;
+            this.serverFirst = serverFirst;
+            this.proof = proof;
+        }
+
+        /** Sends the proof and returns at once, without waiting for the verdict. */
+        Pending sendProof() throws IOException {
+            if (early == null && sentNanos == 0) {
+                sentNanos = System.nanoTime();
+                raw.message('p', proof);
+            }
+            return this;
+        }
+
+        /** Sends the proof unless that happened already, then reads the verdict. */
+        Result finish() throws IOException {
+            if (early != null) {
+                return early;
+            }
+            sendProof();
+            return verdict(raw, serverFirst, sentNanos);
         }
     }
 
@@ -45,28 +86,34 @@ final class RawLogin {
 
     /** Sends the StartupMessage and answers the password request; stops after AuthenticationOk or the error. */
     static Result login(RawClient raw, String database, String user, String password) throws Exception {
+        return prepare(raw, database, user, password).finish();
+    }
+
+    /**
+     * Sends the StartupMessage and everything of the password exchange but the proof. SCRAM's own user name is
+     * {@code *}, as pgJDBC sends it: the gateway takes the user from the startup packet.
+     */
+    static Pending prepare(RawClient raw, String database, String user, String password) throws Exception {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("user", user);
         params.put("database", database);
         raw.startup(3, 0, params);
         char type = raw.readType();
         if (type == 'E') {
-            return new Result(raw.lastFields(), null, 0);
+            return new Pending(raw, new Result(raw.lastFields(), null, 0, 0), null, null);
         }
         ByteBuffer request = ByteBuffer.wrap(raw.lastBody());
         int code = request.getInt();
         if (code == AUTH_MD5) {
             byte[] salt = new byte[Md5Challenge.SALT_BYTES];
             request.get(salt);
-            long sent = System.nanoTime();
-            raw.message('p', cstring(Md5Challenge.respond(user, password, salt)));
-            return verdict(raw, null, sent);
+            return new Pending(raw, null, null, cstring(Md5Challenge.respond(user, password, salt)));
         }
         if (code != AUTH_SASL) {
             throw new IOException("unexpected authentication request " + code);
         }
         ScramClient scram = ScramClient.builder().advertisedMechanisms(List.of("SCRAM-SHA-256"))
-                .username(user).password(password.toCharArray())
+                .username("*").password(password.toCharArray())
                 .stringPreparation(StringPreparation.POSTGRESQL_PREPARATION).build();
         byte[] clientFirst = scram.clientFirstMessage().toString().getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream initial = new ByteArrayOutputStream();
@@ -76,7 +123,7 @@ final class RawLogin {
         body.write(clientFirst);
         raw.message('p', initial.toByteArray());
         if (raw.readType() != 'R') {
-            return new Result(raw.lastFields(), null, 0);
+            return new Pending(raw, new Result(raw.lastFields(), null, 0, 0), null, null);
         }
         byte[] continued = raw.lastBody();
         if (ByteBuffer.wrap(continued).getInt() != AUTH_SASL_CONTINUE) {
@@ -84,9 +131,7 @@ final class RawLogin {
         }
         String serverFirst = new String(Arrays.copyOfRange(continued, 4, continued.length), StandardCharsets.UTF_8);
         scram.serverFirstMessage(serverFirst);
-        long sent = System.nanoTime();
-        raw.message('p', scram.clientFinalMessage().toString().getBytes(StandardCharsets.UTF_8));
-        return verdict(raw, serverFirst, sent);
+        return new Pending(raw, null, serverFirst, scram.clientFinalMessage().toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** After a successful login: reads ParameterStatus, BackendKeyData and the first ReadyForQuery. */
@@ -110,11 +155,11 @@ final class RawLogin {
             char type = raw.readType();
             long elapsed = System.nanoTime() - sentNanos;
             if (type == 'E') {
-                return new Result(raw.lastFields(), serverFirst, elapsed);
+                return new Result(raw.lastFields(), serverFirst, elapsed, sentNanos);
             }
             int code = ByteBuffer.wrap(raw.lastBody()).getInt();
             if (code == AUTH_OK) {
-                return new Result(null, serverFirst, elapsed);
+                return new Result(null, serverFirst, elapsed, sentNanos);
             }
             if (code != AUTH_SASL_FINAL) {
                 throw new IOException("unexpected authentication message " + code);

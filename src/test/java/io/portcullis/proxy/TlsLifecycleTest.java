@@ -23,6 +23,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 import static org.hamcrest.Matchers.containsString;
@@ -199,6 +200,10 @@ class TlsLifecycleTest {
         Path[] wrongName = TestPki.client(ca, "mallory").writeClientFiles(dir, "mallory");
         Path[] stranger = TestPki.client(strangerCa, CERT_USER).writeClientFiles(dir, "stranger");
         Path[] passwordUser = TestPki.client(ca, USER).writeClientFiles(dir, "passworduser");
+        Path[] twoNames = TestPki.client(ca, new org.bouncycastle.asn1.x500.X500Name("CN=mallory,CN=" + CERT_USER))
+                .writeClientFiles(dir, "twonames");
+        Path[] twoNamesInOneRdn = TestPki.client(ca, new org.bouncycastle.asn1.x500.X500Name("CN=" + CERT_USER + "+CN=mallory"))
+                .writeClientFiles(dir, "twonamesinonerdn");
 
         admin().body(Map.of("caPem", ca.certificatePem())).put("/api/v1/tls/client-ca").then().statusCode(200)
                 .body("clientCa.certificates[0].subject", equalTo("CN=Client Test CA"));
@@ -211,6 +216,13 @@ class TlsLifecycleTest {
                     () -> GatewayClient.connect(DB, CERT_USER, "", clientCert(wrongName)));
             assertEquals("28000", wrong.getSQLState());
             assertTrue(wrong.getMessage().contains("mallory"), wrong.getMessage());
+            for (Path[] ambiguous : List.of(twoNames, twoNamesInOneRdn)) {
+                // A certificate naming two users names none: it would otherwise log in as either.
+                PSQLException two = assertThrows(PSQLException.class,
+                        () -> GatewayClient.connect(DB, CERT_USER, "", clientCert(ambiguous)).close());
+                assertEquals("28000", two.getSQLState());
+                assertTrue(two.getMessage().contains("exactly one"), two.getMessage());
+            }
             PSQLException none = assertThrows(PSQLException.class, () -> GatewayClient.connect(DB, CERT_USER, ""));
             assertEquals("28000", none.getSQLState());
             PSQLException foreign = assertThrows(PSQLException.class,

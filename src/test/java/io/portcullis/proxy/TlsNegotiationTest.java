@@ -66,6 +66,47 @@ class TlsNegotiationTest {
         assertTrue(e.getMessage().contains("TLS required"), e.getMessage());
     }
 
+    /** A TLS 1.2 handshake with the gateway offering only {@code cipher}: true when it completes. */
+    private static boolean tls12HandshakeOffering(String cipher) throws Exception {
+        int port = GatewayClient.gatewayPort();
+        try (java.net.Socket plain = io.portcullis.testing.ServedCertificate.sslRequest(port);
+             javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) io.portcullis.testing.ServedCertificate.trustingAnything()
+                     .getSocketFactory().createSocket(plain, "localhost", port, true)) {
+            tls.setEnabledProtocols(new String[] {"TLSv1.2"});
+            tls.setEnabledCipherSuites(new String[] {cipher});
+            tls.startHandshake();
+            return cipher.equals(tls.getSession().getCipherSuite());
+        } catch (javax.net.ssl.SSLException refused) {
+            return false;
+        }
+    }
+
+    /**
+     * Unless configured otherwise the gateway offers TLS 1.2 only with ECDHE and an AEAD cipher (its certificate
+     * is EC, so ECDSA suites): a CBC-SHA1 client is refused. The ciphers setting of PUT /tls still changes that.
+     */
+    @Test
+    void tls12DefaultsRefuseCbcAndTheCiphersSettingStillWorks() throws Exception {
+        String cbc = "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA";
+        String gcm = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
+        var admin = GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(io.restassured.http.ContentType.JSON);
+        java.util.List<String> shown = admin.get("/api/v1/tls").then().statusCode(200).extract().jsonPath().getList("ciphers");
+        assertTrue(shown.contains(gcm) && shown.stream().noneMatch(c -> c.contains("CBC")), "GET /tls shows the defaults: " + shown);
+        assertTrue(!tls12HandshakeOffering(cbc), "CBC with SHA-1 is refused");
+        assertTrue(tls12HandshakeOffering(gcm), "ECDHE with AES-GCM is accepted");
+        try {
+            GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(io.restassured.http.ContentType.JSON)
+                    .body(Map.of("ciphers", java.util.List.of(cbc, "TLS_AES_128_GCM_SHA256"))).put("/api/v1/tls")
+                    .then().statusCode(200);
+            assertTrue(tls12HandshakeOffering(cbc), "an operator may still allow it for an old client");
+            assertTrue(!tls12HandshakeOffering(gcm), "and then only what is listed is offered");
+        } finally {
+            GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(io.restassured.http.ContentType.JSON)
+                    .body(Map.of("ciphers", java.util.List.of())).put("/api/v1/tls").then().statusCode(200);
+        }
+        assertTrue(!tls12HandshakeOffering(cbc), "[] means the defaults again");
+    }
+
     @Test
     void tls13IsNegotiated() throws Exception {
         try (Connection c = GatewayClient.connect(DB, USER, PASSWORD)) {

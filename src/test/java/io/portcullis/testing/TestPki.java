@@ -113,9 +113,14 @@ public final class TestPki {
     }
 
     public static Issued client(Issued ca, String commonName) throws Exception {
+        return client(ca, new X500Name("CN=" + commonName));
+    }
+
+    /** A client certificate with any subject, e.g. {@code CN=a,CN=b} or {@code CN=a+CN=b} (two common names). */
+    public static Issued client(Issued ca, X500Name subject) throws Exception {
         KeyPair keys = keyPair();
         Instant now = Instant.now();
-        X509v3CertificateBuilder builder = leaf(ca, new X500Name("CN=" + commonName), keys.getPublic(),
+        X509v3CertificateBuilder builder = leaf(ca, subject, keys.getPublic(),
                 now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)))
                 .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
         return new Issued(sign(builder, ca.keys()), keys);
@@ -131,6 +136,25 @@ public final class TestPki {
                 .addExtension(Extension.subjectAlternativeName, false,
                         new GeneralNames(new GeneralName(GeneralName.rfc822Name, email)));
         return new Issued(sign(builder, ca.keys()), keys);
+    }
+
+    /**
+     * A self-signed RSA-2048 server certificate for {@code localhost} and 127.0.0.1, for what only an RSA key can
+     * negotiate (the {@code TLS_ECDHE_RSA_*} and {@code TLS_RSA_*} cipher suites).
+     */
+    public static Issued selfSignedRsa(String commonName) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048, RANDOM);
+        KeyPair keys = generator.generateKeyPair();
+        X500Name name = new X500Name("CN=" + commonName);
+        Instant now = Instant.now();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
+                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), name, keys.getPublic())
+                .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                        new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+        X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
+                builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+        return new Issued(certificate, keys);
     }
 
     /** Signs a CSR as {@code ca} would, copying its requested subjectAltNames; returns the certificate PEM. */

@@ -192,7 +192,7 @@ class VertxTlsTest {
             before.startHandshake();
             assertEquals(material.leaf(), before.getSession().getPeerCertificates()[0]);
         }
-        assertTrue(VertxTls.swap(server, replacement, null)
+        assertTrue(VertxTls.swap(server, replacement, null, engine())
                 .toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         try (SSLSocket after = afterSslRequest(trustsBoth, null, null)) {
             after.startHandshake();
@@ -203,6 +203,85 @@ class VertxTlsTest {
             direct.startHandshake();
             assertEquals(replacement.leaf(), direct.getSession().getPeerCertificates()[0]);
         }
+    }
+
+    /** A new listener serving {@code state}, as the gateway configures one, in place of the test's default one. */
+    private void serve(TlsState state) throws Exception {
+        server.close().toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        NetServerOptions options = VertxTls.configure(new NetServerOptions().setHost("127.0.0.1").setPort(0), state, engine());
+        serverTls = new CompletableFuture<>();
+        server = vertx.createNetServer(options).connectHandler(this::accept).listen()
+                .toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static TlsState state(TlsMaterial material, List<String> ciphers) {
+        return new TlsState(material, ClientTlsMode.REQUIRE, VertxTls.DEFAULT_PROTOCOLS, ciphers, null, false);
+    }
+
+    /** A TLS 1.2 handshake offering only {@code cipher}; the suite negotiated, or null when the server refused. */
+    private String tls12Offering(SSLContext trusting, String cipher) throws Exception {
+        try (SSLSocket tls = afterSslRequest(trusting, "TLSv1.2", null)) {
+            tls.setEnabledCipherSuites(new String[] {cipher});
+            tls.startHandshake();
+            assertEcho(tls);
+            return tls.getSession().getCipherSuite();
+        } catch (SSLException refused) {
+            return null;
+        }
+    }
+
+    /**
+     * By default TLS 1.2 offers ECDHE with an AEAD cipher only: a client offering nothing but a CBC suite with a
+     * SHA-1 MAC, or static RSA key exchange, gets no handshake; one offering ECDHE with AES-GCM does. With an EC
+     * certificate (the default material) and with an RSA one.
+     */
+    @Test
+    void tls12DefaultsAreEcdheWithAeadOnly() throws Exception {
+        serve(state(material, List.of()));
+        SSLContext trustsEc = TestCertificates.trusting(material);
+        assertNull(tls12Offering(trustsEc, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"), "CBC with SHA-1 is refused");
+        assertNull(tls12Offering(trustsEc, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384"), "CBC is refused");
+        assertEquals("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", tls12Offering(trustsEc, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"));
+
+        io.portcullis.testing.TestPki.Issued rsa = io.portcullis.testing.TestPki.selfSignedRsa("localhost");
+        TlsMaterial rsaMaterial = TlsMaterial.parse(rsa.certificatePem(), rsa.keyPem());
+        serve(state(rsaMaterial, List.of()));
+        SSLContext trustsRsa = TestCertificates.trusting(rsaMaterial);
+        assertNull(tls12Offering(trustsRsa, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"), "CBC with SHA-1 is refused");
+        assertNull(tls12Offering(trustsRsa, "TLS_RSA_WITH_AES_128_GCM_SHA256"), "RSA key exchange is refused");
+        assertEquals("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", tls12Offering(trustsRsa, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"));
+        assertEquals("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+                tls12Offering(trustsRsa, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"));
+        try (SSLSocket tls13 = afterSslRequest(trustsRsa, "TLSv1.3", null)) {
+            tls13.startHandshake();
+            assertEcho(tls13);
+        }
+    }
+
+    /** The default list is what {@code ciphers} means when unset; a configured list (PUT /tls) still wins. */
+    @Test
+    void configuredCiphersStillWin() throws Exception {
+        assertTrue(VertxTls.defaultCiphers(engine()).containsAll(List.of("TLS_AES_128_GCM_SHA256",
+                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")), VertxTls.defaultCiphers(engine()).toString());
+        assertTrue(VertxTls.defaultCiphers(engine()).stream().noneMatch(c -> c.contains("CBC") || c.startsWith("TLS_RSA_")
+                || c.endsWith("_SHA") || c.contains("_DHE_")));
+        serve(state(material, List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_AES_128_GCM_SHA256")));
+        SSLContext trusting = TestCertificates.trusting(material);
+        assertEquals("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", tls12Offering(trusting, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"));
+        assertNull(tls12Offering(trusting, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"), "only what is configured");
+    }
+
+    /** The same with the openssl client, which still offers anything it is told to. */
+    @Test
+    void opensslTls12CbcClientIsRefusedAndGcmAccepted(@TempDir Path work) throws Exception {
+        serve(state(material, List.of()));
+        OpenSsl.Result cbc = OpenSsl.tryRun(work, "s_client", "-connect", "127.0.0.1:" + server.actualPort(),
+                "-starttls", "postgres", "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA");
+        assertTrue(cbc.exitCode() != 0, cbc.output());
+        assertTrue(cbc.output().contains("handshake failure") || cbc.output().contains("no cipher"), cbc.output());
+        OpenSsl.Result gcm = OpenSsl.tryRun(work, "s_client", "-connect", "127.0.0.1:" + server.actualPort(),
+                "-starttls", "postgres", "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256");
+        assertTrue(gcm.output().contains("Cipher is ECDHE-ECDSA-AES128-GCM-SHA256"), gcm.output());
     }
 
     /** openssl can still speak TLSv1.1 (the JDK client cannot), so it proves the server refuses it. */
