@@ -1,6 +1,8 @@
 /**
  * The REST configuration API under {@code /api/v1}: resources, request/response types, bearer
- * token authentication with {@code admin}/{@code viewer} roles, {@code application/problem+json}
+ * token authentication for Quarkus Security ({@link io.portcullis.api.BearerTokenMechanism},
+ * {@link io.portcullis.api.ApiTokenIdentityProvider}) with {@code admin}/{@code viewer} roles checked by
+ * {@code @RolesAllowed} on every resource method, the audit log, {@code application/problem+json}
  * errors. Secrets are write-only.
  *
  * <p>May use: {@code config}, {@code auth} (to turn passwords into verifiers), {@code tls},
