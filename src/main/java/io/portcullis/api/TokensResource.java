@@ -102,26 +102,36 @@ public class TokensResource {
     @DELETE
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{name}")
-    @Operation(summary = "Revoke an API token", description = "The last admin token cannot be revoked.")
+    @Operation(summary = "Revoke an API token", description = "The last admin token cannot be revoked. A revoked "
+            + "bootstrap token stays revoked: the same portcullis.admin-token is not installed again at the next start.")
     @APIResponse(responseCode = "204", description = "revoked")
     @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "no such token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "it is the last admin token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response delete(@PathParam("name") String name) {
-        GatewayConfig after = store.update(ConfigStore.ANY_VERSION, config -> {
-            ApiToken target = config.tokens().stream().filter(t -> t.name().equals(name)).findFirst()
-                    .orElseThrow(() -> ApiProblem.notFound("token '" + name + "' does not exist"));
-            long admins = config.tokens().stream().filter(t -> ApiToken.ADMIN.equals(t.role())).count();
-            if (ApiToken.ADMIN.equals(target.role()) && admins == 1) {
-                throw ApiProblem.conflict("token '" + name + "' is the last admin token; create another first");
-            }
-            List<ApiToken> tokens = new ArrayList<>(config.tokens());
-            tokens.remove(target);
-            return config.withTokens(tokens);
-        });
+        GatewayConfig after = store.update(ConfigStore.ANY_VERSION, config -> revoke(config, name));
         audit.write("revoked token '" + name + "'", after.version());
         return Response.noContent().build();
     }
 
+    /**
+     * {@code config} without the token {@code name}. A revoked bootstrap token's hash is remembered, so that the
+     * same {@code portcullis.admin-token} does not bring it back at the next start ({@link AdminTokenBootstrap}).
+     *
+     * @throws ApiProblem 404 when there is no such token, 409 when it is the last admin token
+     */
+    static GatewayConfig revoke(GatewayConfig config, String name) {
+        ApiToken target = config.tokens().stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> ApiProblem.notFound("token '" + name + "' does not exist"));
+        long admins = config.tokens().stream().filter(t -> ApiToken.ADMIN.equals(t.role())).count();
+        if (ApiToken.ADMIN.equals(target.role()) && admins == 1) {
+            throw ApiProblem.conflict("token '" + name + "' is the last admin token; create another first");
+        }
+        List<ApiToken> tokens = new ArrayList<>(config.tokens());
+        tokens.remove(target);
+        GatewayConfig without = config.withTokens(tokens);
+        return target.name().equals(AdminTokenBootstrap.TOKEN_NAME)
+                ? without.withRevokedBootstrapToken(target.sha256Hex()) : without;
+    }
 }
