@@ -55,6 +55,19 @@ class ApiUnitsTest {
     }
 
     @Test
+    void oneSettingTurnsTheHttpPortIntoHttps() {
+        assertTrue(ApiTlsConfigSourceFactory.derive(null).isEmpty());
+        assertTrue(ApiTlsConfigSourceFactory.derive(" off ").isEmpty());
+        assertTrue(ApiTlsConfigSourceFactory.derive("").isEmpty());
+        assertEquals(java.util.Map.of("quarkus.http.tls-configuration-name", "gateway",
+                "quarkus.http.insecure-requests", "disabled",
+                "quarkus.http.ssl-port", "${quarkus.http.port:8080}",
+                "quarkus.http.test-ssl-port", "${quarkus.http.test-port:8081}"), ApiTlsConfigSourceFactory.derive("gateway"));
+        assertEquals("api-files", ApiTlsConfigSourceFactory.derive("api-files").get("quarkus.http.tls-configuration-name"),
+                "any other value names a quarkus.tls configuration");
+    }
+
+    @Test
     void evaluatesIfMatchAgainstTheConfigurationVersion() {
         GatewayConfig v7 = new GatewayConfig(7, Map.of(), Map.of(), List.of());
         assertEquals(ConfigStore.ANY_VERSION, EntityTags.expectedVersion(null, v7, true));

@@ -1,5 +1,8 @@
 package io.portcullis.api;
 
+import io.portcullis.testing.ServedCertificate;
+
+import javax.net.ssl.SSLSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +11,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +50,34 @@ final class RawHttp {
      * Content-Length).
      */
     static Answer send(int port, String method, String target, Map<String, String> headers, String body) throws IOException {
+        return exchange(new Socket(InetAddress.getLoopbackAddress(), port), request(port, method, target, headers, body));
+    }
+
+    /** {@link #send} over TLS, with a client that trusts whatever certificate the server shows. */
+    static Answer sendTls(int port, String method, String target, Map<String, String> headers, String body) throws IOException {
+        return exchange(tls(port), request(port, method, target, headers, body));
+    }
+
+    /** The leaf certificate an HTTPS server on {@code port} shows a new connection. */
+    static X509Certificate servedCertificate(int port) throws IOException {
+        try (SSLSocket socket = tls(port)) {
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
+    private static SSLSocket tls(int port) throws IOException {
+        try {
+            SSLSocket socket = (SSLSocket) ServedCertificate.trustingAnything().getSocketFactory()
+                    .createSocket(InetAddress.getLoopbackAddress(), port);
+            socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+            return socket;
+        } catch (GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static byte[] request(int port, String method, String target, Map<String, String> headers, String body) {
         StringBuilder head = new StringBuilder();
         head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
         head.append("Host: 127.0.0.1:").append(port).append("\r\n");
@@ -59,12 +92,16 @@ final class RawHttp {
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
         request.writeBytes(content);
-        return exchange(port, request.toByteArray());
+        return request.toByteArray();
     }
 
     /** Sends {@code request} as it is and reads the answer. */
     static Answer exchange(int port, byte[] request) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        return exchange(new Socket(InetAddress.getLoopbackAddress(), port), request);
+    }
+
+    private static Answer exchange(Socket connected, byte[] request) throws IOException {
+        try (Socket socket = connected) {
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
             OutputStream out = socket.getOutputStream();
             out.write(request);
