@@ -67,14 +67,26 @@ class ApiHttpsTest {
         assertNotEquals(CertificateInfo.of(wire).sha256Fingerprint(), fingerprint);
 
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        String served = CertificateInfo.of(RawHttp.servedCertificate(port)).sha256Fingerprint();
-        while (!served.equals(fingerprint) && Instant.now().isBefore(deadline)) {
+        String served = served(port);
+        while (!fingerprint.equals(served) && Instant.now().isBefore(deadline)) {
             Thread.sleep(50);
-            served = CertificateInfo.of(RawHttp.servedCertificate(port)).sha256Fingerprint();
+            served = served(port);
         }
         assertEquals(fingerprint, served, "the HTTP port serves the rotated certificate");
         assertEquals(fingerprint, CertificateInfo.of(ServedCertificate.read(wirePort)).sha256Fingerprint());
         assertEquals(200, RawHttp.sendTls(port, "GET", "/api/v1/tls", ADMIN, null).status(), "and answers with it");
+    }
+
+    /**
+     * The fingerprint of the certificate a new connection is shown, or null when the handshake was cut: Vert.x 4.5
+     * closes a connection accepted while the server swaps its TLS options (README, TLS, known limit).
+     */
+    private static String served(int port) {
+        try {
+            return CertificateInfo.of(RawHttp.servedCertificate(port)).sha256Fingerprint();
+        } catch (IOException cut) {
+            return null;
+        }
     }
 
     /** Plain HTTP on the HTTPS port gets no answer of the API: there is no plain listener left. */
