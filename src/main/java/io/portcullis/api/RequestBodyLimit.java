@@ -19,8 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * step later (its route at order {@value #QUARKUS_LIMIT_ORDER}) with an empty 413; this route runs just
  * before it.
  *
- * <p>A body of unknown length (HTTP/1.1 chunked, HTTP/2 without Content-Length) can only be judged as it
- * streams in. Left to Quarkus REST, the reader closes the connection once the limit is passed, and the client
+ * <p>A body of unknown length (HTTP/1.1 chunked) can only be judged as it streams in. Left to Quarkus REST, the reader closes the connection once the limit is passed, and the client
  * sees a reset instead of an answer. So this route reads such a body itself, keeping at most the limit in
  * memory, and hands it on whole ({@link RoutingContext#setBody}, which Quarkus REST reads instead of the
  * stream). Past the limit it answers 413 at once and discards the rest of the body, so the client reads the
@@ -68,9 +67,15 @@ public class RequestBodyLimit {
         }
     }
 
+    /**
+     * HTTP/1.1 with {@code Transfer-Encoding} (chunked). Not HTTP/2: there the end of a request without a body
+     * is only seen after routing, and a request read to its end here cannot be handed on (Vert.x refuses to
+     * pause an ended HTTP/2 stream, which Quarkus REST does first); an HTTP/2 body without Content-Length
+     * meets Quarkus's own limit.
+     */
     private static boolean hasBodyOfUnknownLength(HttpServerRequest request) {
-        return !request.isEnded() && (request.getHeader(HttpHeaderNames.TRANSFER_ENCODING) != null
-                || request.version() == HttpVersion.HTTP_2);
+        return !request.isEnded() && request.version() != HttpVersion.HTTP_2
+                && request.getHeader(HttpHeaderNames.TRANSFER_ENCODING) != null;
     }
 
     /** Reads the body up to the limit; then either passes it on whole or answers 413 and discards the rest. */
