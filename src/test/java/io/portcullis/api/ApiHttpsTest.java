@@ -13,6 +13,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +62,7 @@ class ApiHttpsTest {
         assertEquals(401, RawHttp.sendTls(port, "GET", "/api/v1/tls", Map.of(), null).status());
         assertEquals(200, RawHttp.sendTls(port, "GET", "/api/v1/tls", ADMIN, null).status());
         assertPlainHttpRefused(port);
+        assertHttp2Answers(port);
 
         RawHttp.Answer rotated = RawHttp.sendTls(port, "POST", "/api/v1/tls/certificate/self-signed", ADMIN,
                 "{\"commonName\":\"rotated.example\",\"subjectAltNames\":[\"localhost\",\"127.0.0.1\"],\"validDays\":30}");
@@ -87,6 +92,16 @@ class ApiHttpsTest {
         } catch (IOException cut) {
             return null;
         }
+    }
+
+    /** Clients that negotiate HTTP/2 (curl, browsers) are answered too, not only HTTP/1.1 ones. */
+    private static void assertHttp2Answers(int port) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                .sslContext(ServedCertificate.trustingAnything()).build();
+        HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/api/v1/tls"))
+                .header("Authorization", ADMIN.get("Authorization")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, answer.version());
+        assertEquals(200, answer.statusCode(), answer.body());
     }
 
     /** Plain HTTP on the HTTPS port gets no answer of the API: there is no plain listener left. */
