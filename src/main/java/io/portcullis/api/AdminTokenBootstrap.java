@@ -21,6 +21,11 @@ import java.util.Optional;
  * (env {@code PORTCULLIS_ADMIN_TOKEN}) set, the admin token named {@value #TOKEN_NAME} has that
  * token's hash (updated when the setting changes). Without it, and with no admin token stored, one
  * is generated, only its hash is stored, and it is printed once.
+ *
+ * <p>A bootstrap token revoked through the API ({@code DELETE /api/v1/tokens/bootstrap}) stays revoked: its
+ * hash is remembered in the configuration ({@link GatewayConfig#revokedBootstrapTokens()}), and a configured
+ * token with that hash is not installed again, only a different one. The API cannot lose its last admin
+ * token that way: revoking the last one is refused.
  */
 @ApplicationScoped
 public class AdminTokenBootstrap {
@@ -76,12 +81,20 @@ public class AdminTokenBootstrap {
     }
 
     private static void installIfChanged(ConfigStore store, String hash) {
-        boolean current = store.current().tokens().stream().anyMatch(t -> t.name().equals(TOKEN_NAME)
+        GatewayConfig current = store.current();
+        boolean installed = current.tokens().stream().anyMatch(t -> t.name().equals(TOKEN_NAME)
                 && ApiToken.ADMIN.equals(t.role()) && ApiTokens.sameHash(t.sha256Hex(), hash));
-        if (!current) {
-            install(store, hash);
-            LOG.infof("Installed the admin API token from %s as token '%s'", ADMIN_TOKEN, TOKEN_NAME);
+        if (installed) {
+            return;
         }
+        if (current.revokedBootstrapTokens().stream().anyMatch(revoked -> ApiTokens.sameHash(revoked, hash))) {
+            LOG.warnf("Not installing the admin API token from %s: that token was revoked through the API "
+                    + "(DELETE /api/v1/tokens/%s) and stays revoked. Set a new token to install one, or unset %s "
+                    + "to keep using the admin tokens created through the API", ADMIN_TOKEN, TOKEN_NAME, ADMIN_TOKEN);
+            return;
+        }
+        install(store, hash);
+        LOG.infof("Installed the admin API token from %s as token '%s'", ADMIN_TOKEN, TOKEN_NAME);
     }
 
     private static void install(ConfigStore store, String hash) {

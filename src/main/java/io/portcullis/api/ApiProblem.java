@@ -30,10 +30,6 @@ public final class ApiProblem extends RuntimeException {
         return new ApiProblem(ProblemType.CONFLICT, detail);
     }
 
-    static ApiProblem forbidden(String detail) {
-        return new ApiProblem(ProblemType.FORBIDDEN, detail);
-    }
-
     static ApiProblem preconditionFailed(String detail) {
         return new ApiProblem(ProblemType.PRECONDITION_FAILED, detail);
     }

@@ -3,6 +3,8 @@ package io.portcullis.api;
 import io.portcullis.admin.AdminActions;
 import io.portcullis.admin.AdminReports;
 import io.portcullis.proxy.ClientInfo;
+import io.portcullis.config.ApiToken;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -12,7 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -35,14 +36,17 @@ public class ClientsResource {
 
     private final AdminReports reports;
     private final AdminActions actions;
+    private final Audit audit;
 
     @Inject
-    public ClientsResource(AdminReports reports, AdminActions actions) {
+    public ClientsResource(AdminReports reports, AdminActions actions, Audit audit) {
         this.reports = reports;
         this.actions = actions;
+        this.audit = audit;
     }
 
     @GET
+    @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
     @Operation(summary = "List client sessions", description = "Every live session by id (the id KILL_CLIENT and "
             + "DELETE take): state active, idle, waiting or login; console sessions have console true.")
     @APIResponse(responseCode = "200", description = "the sessions",
@@ -53,6 +57,7 @@ public class ClientsResource {
     }
 
     @DELETE
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("{id}")
     @Operation(summary = "End a client session (KILL_CLIENT)",
             description = "The session ends with 57P01; its server connection goes back to the pool, or is closed "
@@ -61,9 +66,9 @@ public class ClientsResource {
     @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "no such session", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response kill(@PathParam("id") int id, @Context SecurityContext security) {
+    public Response kill(@PathParam("id") int id) {
         actions.killClient(id);
-        Audit.action(ApiCaller.from(security), "ended client session " + id);
+        audit.action("ended client session " + id);
         return Response.noContent().build();
     }
 }

@@ -1,5 +1,6 @@
 package io.portcullis.api;
 
+import io.portcullis.config.ApiToken;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.GatewayConfig;
@@ -8,6 +9,7 @@ import io.portcullis.config.UserConfig;
 import io.portcullis.tls.BackendTlsDefaults;
 import io.portcullis.observe.BackendReachability;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -22,7 +24,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -59,18 +60,21 @@ public class DatabasesResource {
     private final ConfigStore store;
     private final SecretBox secrets;
     private final BackendTlsDefaults backendTls;
+    private final Audit audit;
     /** The backend status each view shows (read-only). */
     @Inject
     BackendReachability backends;
 
     @Inject
-    public DatabasesResource(ConfigStore store, SecretBox secrets, BackendTlsDefaults backendTls) {
+    public DatabasesResource(ConfigStore store, SecretBox secrets, BackendTlsDefaults backendTls, Audit audit) {
         this.store = store;
         this.secrets = secrets;
         this.backendTls = backendTls;
+        this.audit = audit;
     }
 
     @GET
+    @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
     @Operation(summary = "List databases", description = "All databases, sorted by name. The ETag is the configuration version.")
     @APIResponse(responseCode = "200", description = "the databases",
             headers = @Header(name = "ETag", description = "configuration version"),
@@ -90,6 +94,7 @@ public class DatabasesResource {
     }
 
     @GET
+    @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
     @Path("{name}")
     @Operation(summary = "Read a database")
     @APIResponse(responseCode = "200", description = "the database",
@@ -109,6 +114,7 @@ public class DatabasesResource {
     }
 
     @PUT
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("{name}")
     @Operation(summary = "Create or replace a database",
             description = "Replaces the whole database (left-out fields take their defaults), except that a "
@@ -128,7 +134,6 @@ public class DatabasesResource {
                         @Parameter(description = "ETag from a previous read; the write fails with 412 if the configuration changed since")
                         @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
                         DatabaseRequest body,
-                        @Context SecurityContext security,
                         @Context UriInfo uri) {
         if (body == null) {
             throw ApiProblem.badRequest("a JSON body is required: {\"host\", \"port\", \"user\", ...}");
@@ -146,7 +151,7 @@ public class DatabasesResource {
             created.set(existing == null);
             return config.withDatabase(write.apply(existing, secrets, backendTls));
         });
-        Audit.write(ApiCaller.from(security), (created.get() ? "created" : "replaced") + " database '" + name + "'",
+        audit.write((created.get() ? "created" : "replaced") + " database '" + name + "'",
                 stored.version());
         DatabaseView view = DatabaseView.of(stored.database(name).orElseThrow(), backends);
         Response.ResponseBuilder response = created.get()
@@ -156,6 +161,7 @@ public class DatabasesResource {
     }
 
     @DELETE
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("{name}")
     @Operation(summary = "Delete a database", description = "Refused with 409 while users still list it.")
     @APIResponse(responseCode = "204", description = "deleted")
@@ -166,8 +172,7 @@ public class DatabasesResource {
     @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response delete(@PathParam("name") String name,
                            @Parameter(description = "ETag from a previous read")
-                           @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-                           @Context SecurityContext security) {
+                           @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         GatewayConfig seen = store.current();
         if (seen.database(name).isEmpty()) {
             throw notFound(name);
@@ -189,7 +194,7 @@ public class DatabasesResource {
             }
             return config.withoutDatabase(name);
         });
-        Audit.write(ApiCaller.from(security), "deleted database '" + name + "'", stored.version());
+        audit.write("deleted database '" + name + "'", stored.version());
         return Response.noContent().build();
     }
 

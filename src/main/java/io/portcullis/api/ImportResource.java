@@ -1,10 +1,12 @@
 package io.portcullis.api;
 
+import io.portcullis.config.ApiToken;
 import io.portcullis.migrate.ImportReport;
 import io.portcullis.migrate.ImportSources;
 import io.portcullis.migrate.PgBouncerImporter;
 import io.smallrye.common.annotation.Blocking;
 import io.portcullis.config.ConfigStore;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -17,7 +19,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -41,14 +42,17 @@ public class ImportResource {
 
     private final PgBouncerImporter importer;
     private final ConfigStore store;
+    private final Audit audit;
 
     @Inject
-    public ImportResource(PgBouncerImporter importer, ConfigStore store) {
+    public ImportResource(PgBouncerImporter importer, ConfigStore store, Audit audit) {
         this.importer = importer;
         this.store = store;
+        this.audit = audit;
     }
 
     @POST
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("pgbouncer")
     @Operation(summary = "Import a PgBouncer configuration",
             description = "Creates or replaces the databases of [databases] (with the pool settings of their line, "
@@ -73,7 +77,7 @@ public class ImportResource {
     @APIResponse(responseCode = "415", description = "body is not application/json", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response importPgBouncer(@Parameter(description = "ETag from a previous read: import only onto that version")
                                     @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-                                    PgBouncerImportRequest body, @Context SecurityContext security) {
+                                    PgBouncerImportRequest body) {
         if (body == null) {
             throw ApiProblem.badRequest("a JSON body is required: {\"ini\", \"userlist\", \"includes\", \"dryRun\"}");
         }
@@ -81,8 +85,11 @@ public class ImportResource {
         boolean dryRun = Boolean.TRUE.equals(body.dryRun());
         long expected = EntityTags.expectedVersion(ifMatch, store.current(), true);
         ImportReport report = importer.run(ImportSources.sent(body.ini(), body.userlist(), body.includes()), dryRun, expected);
-        if (!dryRun) {
-            Audit.write(ApiCaller.from(security), "imported a PgBouncer configuration (databases created "
+        boolean stored = !dryRun && !(report.created().databases().isEmpty() && report.updated().databases().isEmpty()
+                && report.created().users().isEmpty() && report.updated().users().isEmpty() && report.settings().isEmpty());
+        if (stored) {
+            // An import that mapped nothing stores nothing (the importer skips the write): no audit line for it.
+            audit.write("imported a PgBouncer configuration (databases created "
                     + report.created().databases() + ", replaced " + report.updated().databases() + "; users created "
                     + report.created().users() + ", replaced " + report.updated().users() + "; settings set "
                     + report.settings().keySet() + "; "

@@ -4,6 +4,8 @@ import io.portcullis.admin.AdminActions;
 import io.portcullis.admin.AdminException;
 import io.portcullis.admin.AdminReports;
 import io.portcullis.admin.PoolReport;
+import io.portcullis.config.ApiToken;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -13,7 +15,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code /api/v1/pools}: the pools as the admin console's {@code SHOW POOLS} shows them, and the
  * console's per-database controls. Nothing here is stored: a restart forgets pauses and disables, as
- * PgBouncer does. Viewers may read; writes need an admin token ({@link BearerTokenFilter}).
+ * PgBouncer does. Viewers may read; the controls need an admin token.
  */
 @Path("/api/v1/pools")
 @Produces(MediaType.APPLICATION_JSON)
@@ -45,14 +46,17 @@ public class PoolsResource {
 
     private final AdminReports reports;
     private final AdminActions actions;
+    private final Audit audit;
 
     @Inject
-    public PoolsResource(AdminReports reports, AdminActions actions) {
+    public PoolsResource(AdminReports reports, AdminActions actions, Audit audit) {
         this.reports = reports;
         this.actions = actions;
+        this.audit = audit;
     }
 
     @GET
+    @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
     @Operation(summary = "List pools", description = "Each database with a pool (created with its first client), by name.")
     @APIResponse(responseCode = "200", description = "the pools",
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = PoolReport.class)))
@@ -62,6 +66,7 @@ public class PoolsResource {
     }
 
     @POST
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/pause")
     @Operation(summary = "Pause a database (PAUSE)", description = "Nobody gets a server connection any more; server "
             + "connections close as they come back (transaction mode: at the end of each transaction; session mode: "
@@ -74,9 +79,9 @@ public class PoolsResource {
     @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public CompletionStage<Response> pause(@PathParam("database") String database, @Context SecurityContext security) {
+    public CompletionStage<Response> pause(@PathParam("database") String database) {
         CompletableFuture<Void> paused = actions.pause(Optional.of(database)).toCompletionStage().toCompletableFuture();
-        Audit.action(ApiCaller.from(security), "paused database '" + database + "'");
+        audit.action("paused database '" + database + "'");
         return paused.thenApply(v -> true)
                 .completeOnTimeout(false, PAUSE_ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((done, failure) -> failure != null
@@ -86,6 +91,7 @@ public class PoolsResource {
     }
 
     @POST
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/resume")
     @Operation(summary = "Resume a paused or killed database (RESUME)")
     @APIResponse(responseCode = "200", description = "resumed", content = @Content(schema = @Schema(implementation = PoolReport.class)))
@@ -93,13 +99,14 @@ public class PoolsResource {
     @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "the database is not paused", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public PoolReport resume(@PathParam("database") String database, @Context SecurityContext security) {
+    public PoolReport resume(@PathParam("database") String database) {
         actions.resume(Optional.of(database));
-        Audit.action(ApiCaller.from(security), "resumed database '" + database + "'");
+        audit.action("resumed database '" + database + "'");
         return report(database);
     }
 
     @POST
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/reconnect")
     @Operation(summary = "Replace a database's server connections (RECONNECT)",
             description = "Idle server connections close now, lent ones when they come back; new ones open as needed.")
@@ -107,13 +114,14 @@ public class PoolsResource {
     @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public PoolReport reconnect(@PathParam("database") String database, @Context SecurityContext security) {
+    public PoolReport reconnect(@PathParam("database") String database) {
         actions.reconnect(Optional.of(database));
-        Audit.action(ApiCaller.from(security), "reconnected database '" + database + "'");
+        audit.action("reconnected database '" + database + "'");
         return report(database);
     }
 
     @POST
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/kill")
     @Operation(summary = "Drop a database's clients and server connections (KILL)",
             description = "Every client session of the database ends with 57P01, its server connections close, and "
@@ -122,35 +130,37 @@ public class PoolsResource {
     @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public PoolReport kill(@PathParam("database") String database, @Context SecurityContext security) {
+    public PoolReport kill(@PathParam("database") String database) {
         int ended = actions.kill(Optional.of(database));
-        Audit.action(ApiCaller.from(security), "killed database '" + database + "' (" + ended + " client session(s))");
+        audit.action("killed database '" + database + "' (" + ended + " client session(s))");
         return report(database);
     }
 
     @POST
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/disable")
     @Operation(summary = "Refuse new logins to a database (DISABLE)", description = "Sessions already in keep going; new logins get 57P03.")
     @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolReport.class)))
     @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public PoolReport disable(@PathParam("database") String database, @Context SecurityContext security) {
+    public PoolReport disable(@PathParam("database") String database) {
         actions.disable(database);
-        Audit.action(ApiCaller.from(security), "disabled database '" + database + "'");
+        audit.action("disabled database '" + database + "'");
         return report(database);
     }
 
     @POST
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/enable")
     @Operation(summary = "Accept new logins to a database again (ENABLE)")
     @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolReport.class)))
     @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public PoolReport enable(@PathParam("database") String database, @Context SecurityContext security) {
+    public PoolReport enable(@PathParam("database") String database) {
         actions.enable(database);
-        Audit.action(ApiCaller.from(security), "enabled database '" + database + "'");
+        audit.action("enabled database '" + database + "'");
         return report(database);
     }
 

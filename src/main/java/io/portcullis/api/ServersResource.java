@@ -2,6 +2,8 @@ package io.portcullis.api;
 
 import io.portcullis.admin.AdminReports;
 import io.portcullis.admin.ServerReport;
+import io.portcullis.config.ApiToken;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -32,6 +34,7 @@ public class ServersResource {
     }
 
     @GET
+    @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
     @Operation(summary = "List server connections", description = "By database and id; clientId names the session a connection is lent to.")
     @APIResponse(responseCode = "200", description = "the server connections",
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ServerReport.class)))

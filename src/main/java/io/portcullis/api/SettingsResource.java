@@ -1,10 +1,12 @@
 package io.portcullis.api;
 
+import io.portcullis.config.ApiToken;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.LiveSettings;
 import io.portcullis.config.SettingsConfig;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -17,7 +19,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -44,14 +45,17 @@ public class SettingsResource {
 
     private final ConfigStore store;
     private final LiveSettings live;
+    private final Audit audit;
 
     @Inject
-    public SettingsResource(ConfigStore store, LiveSettings live) {
+    public SettingsResource(ConfigStore store, LiveSettings live, Audit audit) {
         this.store = store;
         this.live = live;
+        this.audit = audit;
     }
 
     @GET
+    @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
     @Operation(summary = "Read the settings",
             description = "The stored overrides (null = the application property applies), the values in force and the defaults.")
     @APIResponse(responseCode = "200", description = "the settings", headers = @Header(name = "ETag", description = "configuration version"),
@@ -68,6 +72,7 @@ public class SettingsResource {
     }
 
     @PUT
+    @RolesAllowed(ApiToken.ADMIN)
     @Operation(summary = "Replace the settings",
             description = "Stores every override sent and clears the ones left out or null (back to the application property). "
                     + "Read, change and send back with If-Match to change one. Durations: \"30s\", \"500ms\", \"5m\", \"1h\" or "
@@ -81,7 +86,7 @@ public class SettingsResource {
     @APIResponse(responseCode = "415", description = "body is not application/json", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response put(@Parameter(description = "ETag from a previous read; the write fails with 412 if the configuration changed since")
                         @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-                        Settings body, @Context SecurityContext security) {
+                        Settings body) {
         if (body == null) {
             throw ApiProblem.badRequest("a JSON body is required: the settings to override, e.g. {\"queryTimeout\": \"30s\"}; "
                     + "{} returns every setting to its default");
@@ -90,7 +95,7 @@ public class SettingsResource {
         GatewayConfig seen = store.current();
         long expected = EntityTags.expectedVersion(ifMatch, seen, true);
         GatewayConfig stored = store.update(expected, config -> config.withSettings(next));
-        Audit.write(ApiCaller.from(security), "replaced the settings (overridden: "
+        audit.write("replaced the settings (overridden: "
                 + (next.overridden().isEmpty() ? "none" : String.join(", ", next.overridden())) + ")", stored.version());
         return Response.ok(view(stored)).tag(EntityTags.of(stored)).build();
     }

@@ -2,6 +2,8 @@ package io.portcullis.api;
 
 import io.portcullis.admin.AdminReports;
 import io.portcullis.admin.StatsReport;
+import io.portcullis.config.ApiToken;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -32,6 +34,7 @@ public class StatsResource {
     }
 
     @GET
+    @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
     @Operation(summary = "Statistics per database", description = "Totals since start and averages over the last "
             + "portcullis.admin.stats-period; times in microseconds, as PgBouncer's SHOW STATS.")
     @APIResponse(responseCode = "200", description = "the statistics",

@@ -1,5 +1,6 @@
 package io.portcullis.api;
 
+import io.portcullis.config.ApiToken;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.TlsConfig;
@@ -11,6 +12,7 @@ import io.portcullis.tls.LiveTls;
 import io.portcullis.tls.TlsMaterial;
 import io.portcullis.tls.TlsState;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -25,7 +27,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -58,14 +59,17 @@ public class TlsResource {
 
     private final ConfigStore store;
     private final LiveTls tls;
+    private final Audit audit;
 
     @Inject
-    public TlsResource(ConfigStore store, LiveTls tls) {
+    public TlsResource(ConfigStore store, LiveTls tls, Audit audit) {
         this.store = store;
         this.tls = tls;
+        this.audit = audit;
     }
 
     @GET
+    @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
     @Operation(summary = "Read the TLS settings", description = "Mode, protocols, ciphers, the server certificate and the client CA in force now.")
     @APIResponse(responseCode = "200", description = "the TLS settings", headers = @Header(name = "ETag", description = "configuration version"),
             content = @Content(schema = @Schema(implementation = TlsView.class)))
@@ -81,6 +85,7 @@ public class TlsResource {
     }
 
     @PUT
+    @RolesAllowed(ApiToken.ADMIN)
     @Operation(summary = "Change mode, protocols or ciphers",
             description = "Fields left out keep their value. Applies to new connections at once; open sessions keep theirs. "
                     + "verify-ca and verify-full need a client CA.")
@@ -91,7 +96,7 @@ public class TlsResource {
     @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response put(@Parameter(description = "ETag from a previous read") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-                        TlsRequests.Settings body, @Context SecurityContext security) {
+                        TlsRequests.Settings body) {
         if (body == null) {
             throw ApiProblem.badRequest("a JSON body is required: {\"mode\", \"protocols\", \"ciphers\"}");
         }
@@ -102,11 +107,12 @@ public class TlsResource {
         TlsConfig next = stored.withSettings(mode, body.protocols() == null ? stored.protocols() : body.protocols(),
                 body.ciphers() == null ? stored.ciphers() : body.ciphers());
         GatewayConfig result = storeTls(expected, next);
-        Audit.write(ApiCaller.from(security), "changed TLS settings (mode " + tls.mode().wireName() + ")", result.version());
+        audit.write("changed TLS settings (mode " + tls.mode().wireName() + ")", result.version());
         return Response.ok(view()).tag(EntityTags.of(result)).build();
     }
 
     @PUT
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("certificate")
     @Operation(summary = "Install a server certificate",
             description = "The chain (server certificate first) and its private key, PEM. The key may be PKCS#8, PKCS#1 or SEC1, "
@@ -121,7 +127,7 @@ public class TlsResource {
     @APIResponse(responseCode = "409", description = "the certificate comes from portcullis.tls.cert-file", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response putCertificate(@Parameter(description = "ETag from a previous read") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-                                   TlsRequests.Certificate body, @Context SecurityContext security) {
+                                   TlsRequests.Certificate body) {
         if (body == null || body.certificateChainPem() == null || body.certificateChainPem().isBlank()) {
             throw ApiProblem.badRequest("certificateChainPem is required: the server certificate first, then its intermediates");
         }
@@ -142,10 +148,11 @@ public class TlsResource {
                         "this certificate does not complete the pending CSR: " + e.getMessage(), e) : e;
             }
         });
-        return install(material, completesCsr, security, "installed a server certificate");
+        return install(material, completesCsr, "installed a server certificate");
     }
 
     @POST
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("certificate/self-signed")
     @Operation(summary = "Generate and install a self-signed certificate", description = "EC P-256; for development and pinning.")
     @APIResponse(responseCode = "200", description = "now served to new connections", headers = @Header(name = "ETag", description = "new configuration version"),
@@ -156,7 +163,7 @@ public class TlsResource {
     @APIResponse(responseCode = "409", description = "the certificate comes from portcullis.tls.cert-file", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response selfSigned(@Parameter(description = "ETag from a previous read") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-                               TlsRequests.SelfSigned body, @Context SecurityContext security) {
+                               TlsRequests.SelfSigned body) {
         if (body == null) {
             throw ApiProblem.badRequest("a JSON body is required: {\"commonName\", \"subjectAltNames\", \"validDays\"}");
         }
@@ -164,10 +171,11 @@ public class TlsResource {
         EntityTags.expectedVersion(ifMatch, store.current(), true);
         int days = body.validDays() == null ? TlsRequests.SelfSigned.DEFAULT_VALID_DAYS : body.validDays();
         TlsMaterial material = material(() -> tls.selfSigned(body.commonName(), body.subjectAltNames(), days));
-        return install(material, false, security, "installed a self-signed server certificate");
+        return install(material, false, "installed a self-signed server certificate");
     }
 
     @POST
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("csr")
     @Operation(summary = "Create a certificate signing request",
             description = "Generates an EC P-256 key, kept on the gateway (data directory, owner-only) until the certificate a CA "
@@ -177,17 +185,18 @@ public class TlsResource {
     @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "the certificate comes from portcullis.tls.cert-file", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response csr(TlsRequests.Csr body, @Context SecurityContext security) {
+    public Response csr(TlsRequests.Csr body) {
         if (body == null) {
             throw ApiProblem.badRequest("a JSON body is required: {\"subject\", \"subjectAltNames\"}");
         }
         requireCertificateFromApi();
         String csrPem = material(() -> tls.createCertificateRequest(body.subject(), body.subjectAltNames()));
-        Audit.write(ApiCaller.from(security), "created a CSR for '" + body.subject() + "'", store.current().version());
+        audit.action("created a CSR for '" + body.subject() + "' (its key waits in the data directory)");
         return Response.ok(new TlsRequests.CsrPem(csrPem)).build();
     }
 
     @PUT
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("client-ca")
     @Operation(summary = "Set the client CA", description = "Client certificates must chain to one of these CA certificates "
             + "(verify-ca, verify-full, users with auth cert).")
@@ -199,7 +208,7 @@ public class TlsResource {
     @APIResponse(responseCode = "409", description = "the client CA comes from portcullis.tls.client-ca-file", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response putClientCa(@Parameter(description = "ETag from a previous read") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-                                TlsRequests.ClientCa body, @Context SecurityContext security) {
+                                TlsRequests.ClientCa body) {
         if (body == null || body.caPem() == null || body.caPem().isBlank()) {
             throw ApiProblem.badRequest("caPem is required: one or more CA certificates, PEM");
         }
@@ -207,11 +216,12 @@ public class TlsResource {
         GatewayConfig seen = store.current();
         long expected = EntityTags.expectedVersion(ifMatch, seen, true);
         GatewayConfig result = storeTls(expected, seen.tls().withClientCaPem(ca.pem()));
-        Audit.write(ApiCaller.from(security), "set the client CA", result.version());
+        audit.write("set the client CA", result.version());
         return Response.ok(view()).tag(EntityTags.of(result)).build();
     }
 
     @DELETE
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("client-ca")
     @Operation(summary = "Remove the client CA", description = "Refused while the mode is verify-ca or verify-full.")
     @APIResponse(responseCode = "204", description = "removed")
@@ -221,15 +231,14 @@ public class TlsResource {
     @APIResponse(responseCode = "404", description = "no client CA is set", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "the client CA comes from portcullis.tls.client-ca-file", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response deleteClientCa(@Parameter(description = "ETag from a previous read") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-                                   @Context SecurityContext security) {
+    public Response deleteClientCa(@Parameter(description = "ETag from a previous read") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         GatewayConfig seen = store.current();
         if (seen.tls().clientCaPem() == null && !tls.clientCaFromFile()) {
             throw ApiProblem.notFound("no client CA is set");
         }
         long expected = EntityTags.expectedVersion(ifMatch, seen, true);
         GatewayConfig result = storeTls(expected, seen.tls().withClientCaPem(null));
-        Audit.write(ApiCaller.from(security), "removed the client CA", result.version());
+        audit.write("removed the client CA", result.version());
         return Response.noContent().tag(EntityTags.of(result)).build();
     }
 
@@ -240,11 +249,11 @@ public class TlsResource {
         return result[0];
     }
 
-    private Response install(TlsMaterial material, boolean completesCsr, SecurityContext security, String what) {
+    private Response install(TlsMaterial material, boolean completesCsr, String what) {
         material(() -> tls.installCertificate(material, completesCsr));
         String fingerprint = material.info().sha256Fingerprint();
         GatewayConfig result = store.update(ConfigStore.ANY_VERSION, c -> c.withTls(c.tls().withCertificateSha256(fingerprint)));
-        Audit.write(ApiCaller.from(security), what + " (SHA-256 " + fingerprint + ")", result.version());
+        audit.write(what + " (SHA-256 " + fingerprint + ")", result.version());
         return Response.ok(view()).tag(EntityTags.of(result)).build();
     }
 

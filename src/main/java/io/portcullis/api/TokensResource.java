@@ -4,6 +4,7 @@ import io.portcullis.config.ApiToken;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.GatewayConfig;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -15,7 +16,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -45,20 +45,22 @@ public class TokensResource {
 
     private final ConfigStore store;
     private final SecureRandom random = new SecureRandom();
+    private final Audit audit;
 
     @Inject
-    public TokensResource(ConfigStore store) {
+    public TokensResource(ConfigStore store, Audit audit) {
         this.store = store;
+        this.audit = audit;
     }
 
     @GET
+    @RolesAllowed(ApiToken.ADMIN)
     @Operation(summary = "List API tokens", description = "Names and roles only; tokens cannot be read back.")
     @APIResponse(responseCode = "200", description = "the tokens",
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = TokenView.class)))
     @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public List<TokenView> list(@Context SecurityContext security) {
-        requireAdmin(security);
+    public List<TokenView> list() {
         return store.current().tokens().stream()
                 .sorted(Comparator.comparing(ApiToken::name))
                 .map(TokenView::of)
@@ -66,6 +68,7 @@ public class TokensResource {
     }
 
     @POST
+    @RolesAllowed(ApiToken.ADMIN)
     @Operation(summary = "Create an API token", description = "The answer holds the token; it is not shown again.")
     @APIResponse(responseCode = "201", description = "created; the body holds the token",
             content = @Content(schema = @Schema(implementation = TokenView.class)))
@@ -73,8 +76,7 @@ public class TokensResource {
     @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "a token of that name exists", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response create(TokenRequest body, @Context SecurityContext security, @Context UriInfo uri) {
-        ApiCaller caller = requireAdmin(security);
+    public Response create(TokenRequest body, @Context UriInfo uri) {
         if (body == null || body.name() == null || body.role() == null) {
             throw ApiProblem.badRequest("name and role are required");
         }
@@ -91,43 +93,45 @@ public class TokensResource {
             tokens.add(stored);
             return config.withTokens(tokens);
         });
-        Audit.write(caller, "created " + body.role() + " token '" + body.name() + "'", after.version());
+        audit.write("created " + body.role() + " token '" + body.name() + "'", after.version());
         return Response.created(uri.getAbsolutePathBuilder().path(body.name()).build())
                 .entity(new TokenView(stored.name(), stored.role(), token))
                 .build();
     }
 
     @DELETE
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("{name}")
-    @Operation(summary = "Revoke an API token", description = "The last admin token cannot be revoked.")
+    @Operation(summary = "Revoke an API token", description = "The last admin token cannot be revoked. A revoked "
+            + "bootstrap token stays revoked: the same portcullis.admin-token is not installed again at the next start.")
     @APIResponse(responseCode = "204", description = "revoked")
     @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "no such token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "it is the last admin token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response delete(@PathParam("name") String name, @Context SecurityContext security) {
-        ApiCaller caller = requireAdmin(security);
-        GatewayConfig after = store.update(ConfigStore.ANY_VERSION, config -> {
-            ApiToken target = config.tokens().stream().filter(t -> t.name().equals(name)).findFirst()
-                    .orElseThrow(() -> ApiProblem.notFound("token '" + name + "' does not exist"));
-            long admins = config.tokens().stream().filter(t -> ApiToken.ADMIN.equals(t.role())).count();
-            if (ApiToken.ADMIN.equals(target.role()) && admins == 1) {
-                throw ApiProblem.conflict("token '" + name + "' is the last admin token; create another first");
-            }
-            List<ApiToken> tokens = new ArrayList<>(config.tokens());
-            tokens.remove(target);
-            return config.withTokens(tokens);
-        });
-        Audit.write(caller, "revoked token '" + name + "'", after.version());
+    public Response delete(@PathParam("name") String name) {
+        GatewayConfig after = store.update(ConfigStore.ANY_VERSION, config -> revoke(config, name));
+        audit.write("revoked token '" + name + "'", after.version());
         return Response.noContent().build();
     }
 
-    private static ApiCaller requireAdmin(SecurityContext security) {
-        ApiCaller caller = ApiCaller.from(security);
-        if (!caller.isAdmin()) {
-            throw ApiProblem.forbidden("managing API tokens needs the role admin; token '" + caller.name()
-                    + "' has the role " + caller.role());
+    /**
+     * {@code config} without the token {@code name}. A revoked bootstrap token's hash is remembered, so that the
+     * same {@code portcullis.admin-token} does not bring it back at the next start ({@link AdminTokenBootstrap}).
+     *
+     * @throws ApiProblem 404 when there is no such token, 409 when it is the last admin token
+     */
+    static GatewayConfig revoke(GatewayConfig config, String name) {
+        ApiToken target = config.tokens().stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> ApiProblem.notFound("token '" + name + "' does not exist"));
+        long admins = config.tokens().stream().filter(t -> ApiToken.ADMIN.equals(t.role())).count();
+        if (ApiToken.ADMIN.equals(target.role()) && admins == 1) {
+            throw ApiProblem.conflict("token '" + name + "' is the last admin token; create another first");
         }
-        return caller;
+        List<ApiToken> tokens = new ArrayList<>(config.tokens());
+        tokens.remove(target);
+        GatewayConfig without = config.withTokens(tokens);
+        return target.name().equals(AdminTokenBootstrap.TOKEN_NAME)
+                ? without.withRevokedBootstrapToken(target.sha256Hex()) : without;
     }
 }

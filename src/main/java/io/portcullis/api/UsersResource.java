@@ -1,5 +1,6 @@
 package io.portcullis.api;
 
+import io.portcullis.config.ApiToken;
 import io.portcullis.auth.AuthSettings;
 import io.portcullis.auth.PasswordVerifiers;
 import io.portcullis.config.AuthMethod;
@@ -7,6 +8,7 @@ import io.portcullis.config.ConfigStore;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.UserConfig;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -21,7 +23,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -52,14 +53,17 @@ public class UsersResource {
     private final ConfigStore store;
     /** portcullis.auth.scram-iterations (the gateway refuses to start with a value out of range). */
     private final int scramIterations;
+    private final Audit audit;
 
     @Inject
-    public UsersResource(ConfigStore store, AuthSettings auth) {
+    public UsersResource(ConfigStore store, AuthSettings auth, Audit audit) {
         this.store = store;
         this.scramIterations = auth.checkedScramIterations();
+        this.audit = audit;
     }
 
     @GET
+    @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
     @Operation(summary = "List users", description = "All users, sorted by name. The ETag is the configuration version.")
     @APIResponse(responseCode = "200", description = "the users",
             headers = @Header(name = "ETag", description = "configuration version"),
@@ -79,6 +83,7 @@ public class UsersResource {
     }
 
     @GET
+    @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
     @Path("{name}")
     @Operation(summary = "Read a user")
     @APIResponse(responseCode = "200", description = "the user",
@@ -98,6 +103,7 @@ public class UsersResource {
     }
 
     @PUT
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("{name}")
     @Operation(summary = "Create or replace a user",
             description = "The password becomes a SCRAM-SHA-256 verifier (an md5 hash for auth md5) and is never "
@@ -117,7 +123,6 @@ public class UsersResource {
                         @Parameter(description = "ETag from a previous read; the write fails with 412 if the configuration changed since")
                         @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
                         UserRequest body,
-                        @Context SecurityContext security,
                         @Context UriInfo uri) {
         if (body == null) {
             throw ApiProblem.badRequest("a JSON body is required: {\"password\", \"auth\", \"databases\", \"admin\", "
@@ -146,7 +151,7 @@ public class UsersResource {
                     orZero(body.maxClientConnections()), orZero(body.maxUserConnections()));
             return config.withUser(user);
         });
-        Audit.write(ApiCaller.from(security), (created.get() ? "created" : "replaced") + " user '" + name + "'",
+        audit.write((created.get() ? "created" : "replaced") + " user '" + name + "'",
                 stored.version());
         UserView view = UserView.of(stored.user(name).orElseThrow());
         Response.ResponseBuilder response = created.get() ? Response.created(uri.getAbsolutePath()) : Response.ok();
@@ -173,6 +178,7 @@ public class UsersResource {
     }
 
     @DELETE
+    @RolesAllowed(ApiToken.ADMIN)
     @Path("{name}")
     @Operation(summary = "Delete a user")
     @APIResponse(responseCode = "204", description = "deleted")
@@ -182,8 +188,7 @@ public class UsersResource {
     @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response delete(@PathParam("name") String name,
                            @Parameter(description = "ETag from a previous read")
-                           @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-                           @Context SecurityContext security) {
+                           @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         GatewayConfig seen = store.current();
         if (seen.user(name).isEmpty()) {
             throw notFound(name);
@@ -195,7 +200,7 @@ public class UsersResource {
             }
             return config.withoutUser(name);
         });
-        Audit.write(ApiCaller.from(security), "deleted user '" + name + "'", stored.version());
+        audit.write("deleted user '" + name + "'", stored.version());
         return Response.noContent().build();
     }
 

@@ -1,7 +1,10 @@
 /**
  * The REST configuration API under {@code /api/v1}: resources, request/response types, bearer
- * token authentication with {@code admin}/{@code viewer} roles, {@code application/problem+json}
- * errors. Secrets are write-only.
+ * token authentication for Quarkus Security ({@link io.portcullis.api.BearerTokenMechanism},
+ * {@link io.portcullis.api.ApiTokenIdentityProvider}) with {@code admin}/{@code viewer} roles checked by
+ * {@code @RolesAllowed} on every resource method, the audit log, {@code application/problem+json}
+ * errors, and HTTPS for the HTTP port ({@code portcullis.api.tls}: the wire listener's certificate as a Quarkus
+ * TLS configuration, {@link io.portcullis.api.GatewayCertificateForHttp}). Secrets are write-only.
  *
  * <p>May use: {@code config}, {@code auth} (to turn passwords into verifiers), {@code tls},
  * {@code pool}, {@code proxy}, {@code migrate}, {@code admin} (the runtime reports and actions the admin

@@ -81,6 +81,7 @@ public final class ConfigValidator {
             checkUser(errors, e.getKey(), e.getValue(), config.databases().keySet());
         }
         checkTokens(errors, config.tokens());
+        checkRevokedBootstrapTokens(errors, config.revokedBootstrapTokens());
         checkTls(errors, config.tls());
         checkSettings(errors, config.settings());
         if (!errors.isEmpty()) {
@@ -216,6 +217,15 @@ public final class ConfigValidator {
                 errors.add(where + "databases lists " + (db == null ? "null" : "'" + db + "' twice"));
             } else if (!databases.contains(db)) {
                 errors.add(where + "databases lists '" + db + "', which does not exist");
+            }
+        }
+    }
+
+    private static void checkRevokedBootstrapTokens(List<String> errors, List<String> hashes) {
+        checkCount(errors, "revokedBootstrapTokens", hashes.size(), GatewayConfig.MAX_REVOKED_BOOTSTRAP_TOKENS);
+        for (String hash : hashes) {
+            if (hash == null || !SHA256_HEX.matcher(hash).matches()) {
+                errors.add("revokedBootstrapTokens: an entry is not 64 lower-case hex digits");
             }
         }
     }

@@ -1,7 +1,9 @@
 package io.portcullis.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +12,10 @@ import java.util.TreeMap;
 /**
  * One immutable, versioned snapshot of everything the gateway runs from. A write produces a new
  * snapshot with a higher version; readers keep whichever snapshot they hold.
+ *
+ * @param revokedBootstrapTokens SHA-256 (hex) of bootstrap admin tokens revoked through the API, newest
+ *     last, at most {@value #MAX_REVOKED_BOOTSTRAP_TOKENS}: a configured admin token whose hash is listed is
+ *     not installed again at start-up. Left out of the stored document while empty.
  */
 public record GatewayConfig(
         long version,
@@ -17,13 +23,16 @@ public record GatewayConfig(
         Map<String, UserConfig> users,
         List<ApiToken> tokens,
         TlsConfig tls,
-        SettingsConfig settings) {
+        SettingsConfig settings,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> revokedBootstrapTokens) {
 
     public static final GatewayConfig EMPTY = new GatewayConfig(0, Map.of(), Map.of(), List.of());
+    /** Revoked bootstrap tokens remembered; the oldest is forgotten past this. */
+    public static final int MAX_REVOKED_BOOTSTRAP_TOKENS = 16;
 
     /**
      * A {@code null} {@code tls} or {@code settings} (a file written before they were stored) means
-     * {@link TlsConfig#UNSET} / {@link SettingsConfig#UNSET}.
+     * {@link TlsConfig#UNSET} / {@link SettingsConfig#UNSET}; a {@code null} list, none.
      */
     @JsonCreator
     public GatewayConfig {
@@ -32,6 +41,13 @@ public record GatewayConfig(
         tokens = List.copyOf(tokens == null ? List.of() : tokens);
         tls = tls == null ? TlsConfig.UNSET : tls;
         settings = settings == null ? SettingsConfig.UNSET : settings;
+        revokedBootstrapTokens = List.copyOf(revokedBootstrapTokens == null ? List.of() : revokedBootstrapTokens);
+    }
+
+    /** A snapshot without revoked bootstrap tokens. */
+    public GatewayConfig(long version, Map<String, DatabaseConfig> databases, Map<String, UserConfig> users,
+                         List<ApiToken> tokens, TlsConfig tls, SettingsConfig settings) {
+        this(version, databases, users, tokens, tls, settings, List.of());
     }
 
     /** A snapshot without process-wide settings of its own. */
@@ -57,40 +73,54 @@ public record GatewayConfig(
     public GatewayConfig withDatabase(DatabaseConfig db) {
         Map<String, DatabaseConfig> next = new TreeMap<>(databases);
         next.put(db.name(), db);
-        return new GatewayConfig(version, next, users, tokens, tls, settings);
+        return new GatewayConfig(version, next, users, tokens, tls, settings, revokedBootstrapTokens);
     }
 
     public GatewayConfig withoutDatabase(String name) {
         Map<String, DatabaseConfig> next = new TreeMap<>(databases);
         next.remove(name);
-        return new GatewayConfig(version, next, users, tokens, tls, settings);
+        return new GatewayConfig(version, next, users, tokens, tls, settings, revokedBootstrapTokens);
     }
 
     public GatewayConfig withUser(UserConfig user) {
         Map<String, UserConfig> next = new TreeMap<>(users);
         next.put(user.name(), user);
-        return new GatewayConfig(version, databases, next, tokens, tls, settings);
+        return new GatewayConfig(version, databases, next, tokens, tls, settings, revokedBootstrapTokens);
     }
 
     public GatewayConfig withoutUser(String name) {
         Map<String, UserConfig> next = new TreeMap<>(users);
         next.remove(name);
-        return new GatewayConfig(version, databases, next, tokens, tls, settings);
+        return new GatewayConfig(version, databases, next, tokens, tls, settings, revokedBootstrapTokens);
     }
 
     public GatewayConfig withTokens(List<ApiToken> newTokens) {
-        return new GatewayConfig(version, databases, users, newTokens, tls, settings);
+        return new GatewayConfig(version, databases, users, newTokens, tls, settings, revokedBootstrapTokens);
     }
 
     GatewayConfig withVersion(long newVersion) {
-        return new GatewayConfig(newVersion, databases, users, tokens, tls, settings);
+        return new GatewayConfig(newVersion, databases, users, tokens, tls, settings, revokedBootstrapTokens);
     }
 
     public GatewayConfig withTls(TlsConfig newTls) {
-        return new GatewayConfig(version, databases, users, tokens, newTls, settings);
+        return new GatewayConfig(version, databases, users, tokens, newTls, settings, revokedBootstrapTokens);
     }
 
     public GatewayConfig withSettings(SettingsConfig newSettings) {
-        return new GatewayConfig(version, databases, users, tokens, tls, newSettings);
+        return new GatewayConfig(version, databases, users, tokens, tls, newSettings, revokedBootstrapTokens);
+    }
+
+    /**
+     * This snapshot with {@code sha256Hex} added to {@link #revokedBootstrapTokens} (once; the oldest entry
+     * goes when there are more than {@value #MAX_REVOKED_BOOTSTRAP_TOKENS}).
+     */
+    public GatewayConfig withRevokedBootstrapToken(String sha256Hex) {
+        List<String> next = new ArrayList<>(revokedBootstrapTokens);
+        next.remove(sha256Hex);
+        next.add(sha256Hex);
+        while (next.size() > MAX_REVOKED_BOOTSTRAP_TOKENS) {
+            next.remove(0);
+        }
+        return new GatewayConfig(version, databases, users, tokens, tls, settings, next);
     }
 }

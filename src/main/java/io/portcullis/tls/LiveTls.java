@@ -15,6 +15,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -67,6 +68,8 @@ public class LiveTls {
     ConfigStore store;
     @ConfigProperty(name = SettingNames.DATA_DIR, defaultValue = SettingNames.DATA_DIR_DEFAULT)
     Path dataDir;
+    @Inject
+    Event<ServerCertificateChanged> certificateChanges;
 
     private final List<NetServer> servers = new CopyOnWriteArrayList<>();
     private final ReentrantLock applyLock = new ReentrantLock();
@@ -282,6 +285,7 @@ public class LiveTls {
                 CertificateInfo info = next.material().info();
                 LOG.infof("now serving certificate %s; SHA-256 fingerprint %s, valid until %s", LogText.escape(info.subject()),
                         info.sha256Fingerprint(), info.notAfter());
+                certificateChanges.fireAsync(new ServerCertificateChanged(next.material()));
             }
         } finally {
             applyLock.unlock();

@@ -3,10 +3,12 @@ package io.portcullis.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,6 +59,52 @@ class ApiHardeningTest {
         // Under the limit, a large body is read and judged on its content.
         String large = "{\"host\":\"" + "h".repeat(512 * 1024) + "\",\"port\":5432,\"user\":\"u\",\"password\":\"p\"}";
         assertEquals(400, asAdmin().body(large).put("/api/v1/databases/too_big").statusCode());
+    }
+
+    /**
+     * A chunked body declares no length, so it can only be judged as it streams in: over the limit it gets the
+     * same 413 problem as a declared one, not a reset connection, and nothing is stored.
+     */
+    @Test
+    void chunkedBodyOverTheLimitIs413ProblemJson() throws Exception {
+        String head = "PUT /api/v1/databases/too_big_chunked HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer " + ApiTestSupport.ADMIN_TOKEN + "\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+        byte[] piece = "h".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+        List<byte[]> chunks = new ArrayList<>();
+        chunks.add(chunk("{\"host\":\"".getBytes(StandardCharsets.US_ASCII)));
+        for (int i = 0; i < 32; i++) { // 2 MiB, twice the limit
+            chunks.add(chunk(piece));
+        }
+        chunks.add(chunk("\",\"port\":5432,\"user\":\"u\"}".getBytes(StandardCharsets.US_ASCII)));
+        chunks.add("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        RawHttp.Answer answer = RawHttp.stream(RestAssured.port, head.getBytes(StandardCharsets.US_ASCII), chunks);
+        assertEquals(413, answer.status(), answer.toString());
+        assertTrue(answer.header("content-type").startsWith(Problem.MEDIA_TYPE), answer.toString());
+        JsonNode problem = JSON.readTree(answer.body());
+        assertEquals("urn:portcullis:problem:payload-too-large", problem.get("type").asText());
+        assertTrue(problem.get("detail").asText().contains("quarkus.http.limits.max-body-size"), answer.body());
+        asAdmin().get("/api/v1/databases/too_big_chunked").then().statusCode(404);
+
+        // Under the limit, a chunked body is read and stored like any other.
+        String small = head.replace("too_big_chunked", "chunked_ok");
+        RawHttp.Answer stored = RawHttp.stream(RestAssured.port, small.getBytes(StandardCharsets.US_ASCII), List.of(
+                chunk("{\"host\":\"chunked.example\",".getBytes(StandardCharsets.US_ASCII)),
+                chunk("\"port\":5432,\"user\":\"u\"}".getBytes(StandardCharsets.US_ASCII)),
+                "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(201, stored.status(), stored.toString());
+        asAdmin().get("/api/v1/databases/chunked_ok").then().statusCode(200)
+                .body("host", org.hamcrest.Matchers.equalTo("chunked.example"));
+    }
+
+    private static byte[] chunk(byte[] data) {
+        byte[] size = (Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] chunk = new byte[size.length + data.length + 2];
+        System.arraycopy(size, 0, chunk, 0, size.length);
+        System.arraycopy(data, 0, chunk, size.length, data.length);
+        chunk[chunk.length - 2] = '\r';
+        chunk[chunk.length - 1] = '\n';
+        return chunk;
     }
 
     @Test

@@ -44,14 +44,27 @@ class ApiUnitsTest {
 
     @Test
     void parsesBearerCredentials() {
-        assertEquals("abc", BearerTokenFilter.bearerToken("Bearer abc"));
-        assertEquals("abc", BearerTokenFilter.bearerToken("bearer   abc "));
-        assertNull(BearerTokenFilter.bearerToken("Bearer "));
-        assertNull(BearerTokenFilter.bearerToken("Basic abc"));
-        assertNull(BearerTokenFilter.bearerToken("Bearerabc"));
-        assertNull(BearerTokenFilter.bearerToken(null));
-        assertEquals("/api/v1/x", BearerTokenFilter.normalize("//api///v1/x"));
-        assertEquals("/api", BearerTokenFilter.normalize("api"));
+        assertEquals("abc", BearerChallenge.presentedToken("Bearer abc"));
+        assertEquals("abc", BearerChallenge.presentedToken("bearer   abc "));
+        assertNull(BearerChallenge.presentedToken("Bearer "));
+        assertNull(BearerChallenge.presentedToken("Basic abc"));
+        assertNull(BearerChallenge.presentedToken("Bearerabc"));
+        assertNull(BearerChallenge.presentedToken(null));
+        assertEquals("Bearer realm=\"portcullis\"", BearerChallenge.challenge("Basic abc"));
+        assertEquals("Bearer realm=\"portcullis\", error=\"invalid_token\"", BearerChallenge.challenge("Bearer abc"));
+    }
+
+    @Test
+    void oneSettingTurnsTheHttpPortIntoHttps() {
+        assertTrue(ApiTlsConfigSourceFactory.derive(null).isEmpty());
+        assertTrue(ApiTlsConfigSourceFactory.derive(" off ").isEmpty());
+        assertTrue(ApiTlsConfigSourceFactory.derive("").isEmpty());
+        assertEquals(java.util.Map.of("quarkus.http.tls-configuration-name", "gateway",
+                "quarkus.http.insecure-requests", "disabled",
+                "quarkus.http.ssl-port", "${quarkus.http.port:8080}",
+                "quarkus.http.test-ssl-port", "${quarkus.http.test-port:8081}"), ApiTlsConfigSourceFactory.derive("gateway"));
+        assertEquals("api-files", ApiTlsConfigSourceFactory.derive("api-files").get("quarkus.http.tls-configuration-name"),
+                "any other value names a quarkus.tls configuration");
     }
 
     @Test

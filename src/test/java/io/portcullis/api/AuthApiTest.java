@@ -5,9 +5,13 @@ import io.portcullis.config.ConfigStore;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
 
 import static io.portcullis.api.ApiTestSupport.as;
 import static io.portcullis.api.ApiTestSupport.asAdmin;
@@ -46,6 +50,24 @@ class AuthApiTest {
         problem(given().body(database("h", 1, "u", null)).contentType("application/json")
                 .put("/api/v1/databases/anonymous"), 401, "Bearer");
         assertTrue(store.current().database("anonymous").isEmpty());
+    }
+
+    /**
+     * Issue 15's attack: the old filter judged the path as written, routing used the normalised one, and the
+     * resource stored the user before it looked up the caller. No spelling of the path may write without a token.
+     */
+    @Test
+    void aDotDotSpellingCannotStoreAnAdminUserWithoutAToken() throws Exception {
+        long before = store.current().version();
+        RawHttp.Answer put = RawHttp.send(RestAssured.port, "PUT", "/%2e%2e/api/v1/users/evil", Map.of(),
+                "{\"password\":\"evil-password-123\",\"admin\":true}");
+        assertTrue(put.status() == 401 || put.status() == 404, put.toString());
+        assertTrue(store.current().user("evil").isEmpty(), "the user was stored");
+        assertEquals(before, store.current().version(), "the configuration changed");
+        for (String path : List.of("/../api/v1/users", "/%2e/api/v1/users", "/%2e%2e/api/v1/users")) {
+            RawHttp.Answer read = RawHttp.send(RestAssured.port, "GET", path, Map.of(), null);
+            assertTrue(read.status() == 401 || read.status() == 404, path + " answered " + read);
+        }
     }
 
     @Test

@@ -194,6 +194,20 @@ class DeployManifestsTest {
         assertEquals(taskContainer, binding.path("ContainerName").asText());
     }
 
+    /** The REST API is for the load balancer's health checks and the operators, not for every database client. */
+    @Test
+    void cloudFormationOpensTheHttpPortOnlyToTheLoadBalancerAndOperators() {
+        JsonNode ingress = single("ecs/cloudformation.yaml").path("Resources").path("TaskSecurityGroup")
+                .path("Properties").path("SecurityGroupIngress");
+        Set<String> httpSources = new java.util.TreeSet<>();
+        for (JsonNode rule : ingress) {
+            if (rule.path("FromPort").asInt() <= settings.httpPort() && settings.httpPort() <= rule.path("ToPort").asInt()) {
+                httpSources.add(rule.path("CidrIp").path("Ref").asText(rule.path("CidrIp").asText()));
+            }
+        }
+        assertEquals(Set.of("LoadBalancerCidr", "OperatorCidr"), httpSources, "who may reach port " + settings.httpPort());
+    }
+
     @Test
     void composeRunsQuestDbBehindPortcullis() {
         JsonNode services = single("docker-compose.yml").path("services");
