@@ -9,9 +9,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * Body of {@code PUT /api/v1/databases/{name}}: the whole resource (fields left out take their
  * defaults), except that a missing {@code password} keeps the stored one (not when host, port or user
  * change: the password must then be sent again) and a missing {@code serverKey} keeps the stored key of
- * an unchanged {@code serverCertificate} (not when host or port change). {@code name}, {@code passwordSet}
- * and {@code serverKeySet} are accepted so a client can send back what it read; {@code name} must then
- * match the path and the others are ignored.
+ * an unchanged {@code serverCertificate} (not when host or port change). {@code name} may be sent and must
+ * then match the path; the read-only {@code passwordSet} and {@code serverKeySet} are refused ({@link ReadOnlyFields}).
  */
 @Schema(name = "DatabaseRequest", description = "A database clients connect to by name, and its backend")
 public record DatabaseRequest(
@@ -51,18 +50,21 @@ public record DatabaseRequest(
         Integer reservePoolSize,
         @Schema(description = "cap on server connections to this database, 0 = none", defaultValue = "0")
         Integer maxDbConnections,
-        @Schema(readOnly = true, description = "ignored on writes")
+        @Schema(readOnly = true, description = "shown on reads; a write that sends it is refused (400)")
         Boolean passwordSet,
-        @Schema(readOnly = true, description = "ignored on writes")
+        @Schema(readOnly = true, description = "shown on reads; a write that sends it is refused (400)")
         Boolean serverKeySet) {
 
     /** Longer passwords are refused; no backend accepts anything near this. */
     static final int MAX_PASSWORD_LENGTH = 1024;
 
     /**
-     * @throws ApiProblem 400 when a required field is missing or {@code name} contradicts the path
+     * @throws ApiProblem 400 when a required field is missing, {@code name} contradicts the path or a read-only
+     *                   field was sent
      */
     void requireBackend(String pathName) {
+        ReadOnlyFields.refuse("passwordSet", passwordSet, "send \"password\" to set or change the password, \"\" to remove it");
+        ReadOnlyFields.refuse("serverKeySet", serverKeySet, "send \"serverKey\" to set or change the key, \"\" to remove it");
         if (name != null && !name.equals(pathName)) {
             throw ApiProblem.badRequest("name '" + name + "' in the body does not match '" + pathName
                     + "' in the path; a database cannot be renamed");

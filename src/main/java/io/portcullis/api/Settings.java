@@ -11,7 +11,7 @@ import java.time.Duration;
  * {@code /api/v1/settings}, read and written. The top-level fields are the overrides stored through
  * the API; {@code null} (or left out) means the application property applies. A {@code PUT} replaces
  * every override at once, so read, change and send back (with {@code If-Match}) to change one;
- * {@code effective} and {@code defaults} are shown on reads and ignored on writes.
+ * {@code effective} and {@code defaults} are shown on reads and refused on writes ({@link ReadOnlyFields}).
  *
  * <p>Durations are strings, for example {@code "30s"}, {@code "500ms"}, {@code "5m"} or ISO-8601 {@code "PT30S"}; {@code "0s"} turns off the
  * timeouts that allow it.
@@ -52,9 +52,10 @@ public record Settings(
         @Schema(description = "named prepared statements each server connection keeps in transaction and statement mode; "
                 + "0 = no mapping, names pass through (max_prepared_statements)", example = "200")
         Integer maxPreparedStatements,
-        @Schema(readOnly = true, description = "the values in force now: the override, else the default")
+        @Schema(readOnly = true, description = "the values in force now: the override, else the default; refused on writes")
         SettingsValues effective,
-        @Schema(readOnly = true, description = "the application property defaults (portcullis.pool.*, portcullis.listen.*, portcullis.session.*)")
+        @Schema(readOnly = true, description = "the application property defaults (portcullis.pool.*, portcullis.listen.*, "
+                + "portcullis.session.*); refused on writes")
         SettingsValues defaults) {
 
     static Settings of(SettingsConfig stored, GatewaySettings effective, GatewaySettings defaults) {
@@ -82,8 +83,12 @@ public record Settings(
      * The overrides to store. Ranges are checked by the store's validator.
      *
      * @throws io.portcullis.config.ConfigException 400, naming the field, for a duration that cannot be read
+     * @throws ApiProblem 400 when {@code effective} or {@code defaults} was sent
      */
     SettingsConfig toConfig() {
+        String advice = "send only the overrides (the top-level fields)";
+        ReadOnlyFields.refuse("effective", effective, advice);
+        ReadOnlyFields.refuse("defaults", defaults, advice);
         return new SettingsConfig(
                 duration(queryWaitTimeout, "queryWaitTimeout"),
                 duration(serverConnectTimeout, "serverConnectTimeout"),

@@ -18,7 +18,8 @@ public final class TlsRequests {
             @Schema(description = "TLSv1.2 and/or TLSv1.3; [] = back to the portcullis.tls.protocols property "
                     + "(TLSv1.3 and TLSv1.2 unless set); left out = unchanged", example = "[\"TLSv1.3\"]")
             List<String> protocols,
-            @Schema(description = "JSSE cipher suite names, TLS 1.3 and 1.2 alike; [] = the defaults (TLS 1.3, and TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305)", example = "[\"TLS_AES_256_GCM_SHA384\"]")
+            @Schema(description = "JSSE cipher suite names, TLS 1.3 and 1.2 alike; [] = back to the portcullis.tls.ciphers "
+                    + "property (unless set: TLS 1.3's suites, and TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305); left out = unchanged", example = "[\"TLS_AES_256_GCM_SHA384\"]")
             List<String> ciphers) {
     }
 

@@ -135,6 +135,10 @@ public class TlsResource {
         GatewayConfig seen = store.current();
         EntityTags.expectedVersion(ifMatch, seen, true);
         boolean completesCsr = body.privateKeyPem() == null || body.privateKeyPem().isBlank();
+        if (completesCsr && body.passphrase() != null) {
+            throw ApiProblem.badRequest("passphrase applies to privateKeyPem, which was not sent (the key of a pending "
+                    + "CSR is not encrypted); leave the passphrase out");
+        }
         String keyPem = completesCsr
                 ? tls.pendingKeyPem().orElseThrow(() -> ApiProblem.badRequest(
                         "privateKeyPem is required: no CSR is pending whose key could complete this certificate"))

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * Body of {@code PUT /api/v1/users/{name}}. The password is turned into a SCRAM-SHA-256 verifier
  * (or, for {@code md5} users, PostgreSQL's md5 hash) and then forgotten. A missing password keeps
- * the stored verifier as long as {@code auth} stays the same. {@code name} and {@code passwordSet}
- * are accepted so a client can send back what it read.
+ * the stored verifier as long as {@code auth} stays the same. {@code name} may be sent and must then match
+ * the path; the read-only {@code passwordSet} is refused ({@link ReadOnlyFields}).
  */
 @Schema(name = "UserRequest", description = "A client user of the gateway")
 public record UserRequest(
@@ -26,7 +26,7 @@ public record UserRequest(
         List<String> databases,
         @Schema(description = "may use the admin console", defaultValue = "false")
         Boolean admin,
-        @Schema(readOnly = true, description = "ignored on writes")
+        @Schema(readOnly = true, description = "shown on reads; a write that sends it is refused (400)")
         Boolean passwordSet,
         @Schema(description = "pool mode of this user's sessions, overriding their database's; null = the database's")
         PoolMode poolMode,
@@ -43,8 +43,9 @@ public record UserRequest(
         return auth == null ? AuthMethod.SCRAM_SHA_256 : auth;
     }
 
-    /** @throws ApiProblem 400 for a name contradicting the path or a password that cannot be used */
+    /** @throws ApiProblem 400 for a name contradicting the path, a password that cannot be used or a read-only field */
     void check(String pathName) {
+        ReadOnlyFields.refuse("passwordSet", passwordSet, "send \"password\" to set or change the password");
         if (name != null && !name.equals(pathName)) {
             throw ApiProblem.badRequest("name '" + name + "' in the body does not match '" + pathName
                     + "' in the path; a user cannot be renamed");

@@ -8,15 +8,15 @@ import java.util.List;
  * every replica; the certificate and key themselves live in the data directory (the key is a
  * secret and never enters the store).
  *
- * <p>Every field may be unset ({@code null}, or an empty list for {@code protocols}): then the
+ * <p>Every field may be unset ({@code null}, or an empty list for {@code protocols} and {@code ciphers}): then the
  * application property ({@code portcullis.tls.mode}, {@code portcullis.tls.protocols},
  * {@code portcullis.tls.ciphers}) applies. A stored file without a {@code tls} object therefore
  * means exactly what it meant before this record existed: no migration.
  *
  * @param mode              {@code disable | allow | prefer | require | verify-ca | verify-full}, or null
  * @param protocols         TLS versions offered ({@code TLSv1.2}, {@code TLSv1.3}); empty = unset
- * @param ciphers           cipher suites (JSSE names); null = unset, empty = the gateway's defaults (TLS 1.3, and
- *                          TLS 1.2 ECDHE with an AEAD cipher)
+ * @param ciphers           cipher suites (JSSE names); null or empty = unset (the property, else the gateway's
+ *                          defaults: TLS 1.3, and TLS 1.2 ECDHE with an AEAD cipher)
  * @param clientCaPem       the CA certificates client certificates must chain to, PEM; null = none
  * @param certificateSha256 fingerprint of the server certificate installed through the API, so that
  *                          installing one moves the configuration version (and so the ETag); null

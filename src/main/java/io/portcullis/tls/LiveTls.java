@@ -244,7 +244,9 @@ public class LiveTls {
     private TlsState settingsFrom(TlsConfig config, TlsState base) {
         ClientTlsMode mode = ClientTlsMode.of(config.mode() != null ? config.mode() : settings.mode());
         List<String> protocols = protocols(config.protocols().isEmpty() ? settings.protocols() : config.protocols());
-        List<String> ciphers = ciphers(config.ciphers() != null ? config.ciphers() : settings.ciphers().orElse(List.of()));
+        // As for protocols, an empty list is "unset": back to portcullis.tls.ciphers, and without it the defaults.
+        List<String> ciphers = ciphers(config.ciphers() != null && !config.ciphers().isEmpty() ? config.ciphers()
+                : settings.ciphers().orElse(List.of()));
         return base.withSettings(mode, protocols, ciphers);
     }
 

@@ -108,11 +108,14 @@ final class PemReader {
      * The one private key of a key PEM. PKCS#8 ({@code PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE
      * KEY}) and SEC1 ({@code EC PRIVATE KEY}) are accepted; encrypted PKCS#8 and legacy OpenSSL
      * encrypted keys only with a passphrase. {@code EC PARAMETERS} and certificate blocks are skipped,
-     * so a combined file works.
+     * so a combined file works. A passphrase given for a key that is not encrypted is refused: it would
+     * otherwise be accepted and do nothing, and its sender may believe the key is protected.
      */
     static PrivateKey privateKey(String pem, char[] passphrase) {
         List<PrivateKeyInfo> keys = new ArrayList<>();
+        boolean wasEncrypted = false;
         for (Object object : readAll(pem, "private key")) {
+            wasEncrypted |= object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair;
             if (object instanceof PrivateKeyInfo info) {
                 keys.add(info);
             } else if (object instanceof PEMKeyPair pair) {
@@ -134,6 +137,10 @@ final class PemReader {
         if (keys.size() > 1) {
             throw new CertificateMaterialException("the private key PEM holds " + keys.size()
                     + " private keys; supply only the key of the server certificate");
+        }
+        if (!wasEncrypted && passphrase != null && passphrase.length > 0) {
+            throw new CertificateMaterialException("a passphrase was given, but the private key is not encrypted; "
+                    + "leave the passphrase out");
         }
         try {
             return new JcaPEMKeyConverter().getPrivateKey(keys.get(0));

@@ -229,6 +229,11 @@ class DatabasesApiTest {
                 "must be 1 to 63 characters");
         problem(asAdmin().body("{\"name\":\"other\",\"host\":\"h\",\"port\":1,\"user\":\"u\"}")
                 .put("/api/v1/databases/bad"), 400, "does not match 'bad' in the path");
+        // Read-only fields are refused, not ignored: "passwordSet": false does not remove a password.
+        problem(asAdmin().body("{\"host\":\"h\",\"port\":1,\"user\":\"u\",\"passwordSet\":false}")
+                .put("/api/v1/databases/bad"), 400, "passwordSet is read-only");
+        problem(asAdmin().body("{\"host\":\"h\",\"port\":1,\"user\":\"u\",\"serverKeySet\":true}")
+                .put("/api/v1/databases/bad"), 400, "serverKeySet is read-only");
         asAdmin().get("/api/v1/databases/bad").then().statusCode(404);
     }
 

@@ -75,10 +75,18 @@ class SettingsApiTest {
         assertEquals(Duration.ofSeconds(90), live.current().queryTimeout(), "in force without a restart");
         assertEquals(250, live.current().maxClientConnections());
 
-        // Read, change one, send back (effective and defaults included): the others stay.
+        // Read, change one, send back without the read-only parts: the others stay. Sent back with them, the
+        // write is refused naming the field, so nobody believes an "effective" value they sent took effect.
         Response read = asAdmin().get("/api/v1/settings");
-        String body = read.asString().replace("\"queryWaitTimeout\":\"1500ms\"", "\"queryWaitTimeout\":\"2s\"");
-        asAdmin().header("If-Match", read.header("ETag")).body(body).put("/api/v1/settings").then().statusCode(200)
+        java.util.Map<String, Object> overrides = new java.util.LinkedHashMap<>(read.jsonPath().getMap(""));
+        overrides.put("queryWaitTimeout", "2s");
+        problem(asAdmin().header("If-Match", read.header("ETag")).body(overrides).put("/api/v1/settings"), 400,
+                "effective is read-only");
+        overrides.remove("effective");
+        problem(asAdmin().header("If-Match", read.header("ETag")).body(overrides).put("/api/v1/settings"), 400,
+                "defaults is read-only");
+        overrides.remove("defaults");
+        asAdmin().header("If-Match", read.header("ETag")).body(overrides).put("/api/v1/settings").then().statusCode(200)
                 .body("queryWaitTimeout", equalTo("2s")).body("queryTimeout", equalTo("90s"));
 
         // {} returns everything to the properties.

@@ -122,6 +122,8 @@ class UsersApiTest {
         problem(asAdmin().body("{\"password\":\"p-123456\",\"verifier\":\"x\"}").put("/api/v1/users/dave"), 400,
                 "unknown field 'verifier'");
         problem(asAdmin().body("{\"password\":\"p-123456\"}").put("/api/v1/users/da ve"), 400, "user name 'da ve'");
+        problem(asAdmin().body("{\"password\":\"p-123456\",\"passwordSet\":true}").put("/api/v1/users/dave"), 400,
+                "passwordSet is read-only");
         asAdmin().get("/api/v1/users/dave").then().statusCode(404);
     }
 

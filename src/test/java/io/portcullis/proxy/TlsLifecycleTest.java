@@ -184,6 +184,9 @@ class TlsLifecycleTest {
 
         TestPki.Issued ca = TestPki.ca("CSR Test CA");
         String signed = TestPki.signCsr(ca, csr);
+        upload(signed + ca.certificatePem(), null, "not-used").then().statusCode(400)
+                .body("detail", containsString("passphrase applies to privateKeyPem, which was not sent"));
+        admin().get("/api/v1/tls").then().body("csrPending", equalTo(true));
         admin().body(Map.of("certificateChainPem", signed + ca.certificatePem()))
                 .put("/api/v1/tls/certificate")
                 .then().statusCode(200).body("csrPending", equalTo(false))

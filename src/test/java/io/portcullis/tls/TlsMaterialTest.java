@@ -95,6 +95,18 @@ class TlsMaterialTest {
     }
 
     @Test
+    void aPassphraseForAKeyThatIsNotEncryptedIsRefused() throws Exception {
+        rsaPkcs1();
+        String chain = OpenSsl.read(dir, "rsa.crt");
+        String key = OpenSsl.read(dir, "rsa1.pem");
+        CertificateMaterialException refused = assertThrows(CertificateMaterialException.class,
+                () -> TlsMaterial.parse(chain, key, "s3cret".toCharArray(), Clock.systemUTC()));
+        assertEquals("a passphrase was given, but the private key is not encrypted; leave the passphrase out",
+                refused.getMessage());
+        assertEquals("CN=rsa.example", TlsMaterial.parse(chain, key, null, Clock.systemUTC()).info().subject());
+    }
+
+    @Test
     void rejectsKeyOfAnotherCertificate() {
         TlsMaterial one = TestCertificates.localhost();
         TlsMaterial other = TestCertificates.localhost();

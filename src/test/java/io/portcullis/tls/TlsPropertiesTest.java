@@ -83,7 +83,7 @@ class TlsPropertiesTest {
             }
             PSQLException refused = assertThrows(PSQLException.class, () -> GatewayClient.connect(DB, MAIL_USER, "", files(byCn)).close());
             assertEquals("28000", refused.getSQLState(), refused.toString());
-            assertTrue(refused.getMessage().contains("san-email is missing"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("no san-email subjectAltName"), refused.getMessage());
         } finally {
             admin().delete("/api/v1/tls/client-ca").then().statusCode(204);
         }
@@ -113,6 +113,23 @@ class TlsPropertiesTest {
                     .body("protocols", org.hamcrest.Matchers.equalTo(List.of("TLSv1.3")));
         }
         assertThrows(java.io.IOException.class, () -> handshakeOffering("TLSv1.2"), "[] is the property's list again");
+    }
+
+    /**
+     * portcullis.tls.ciphers is the list in force when nothing is stored; a stored list wins over it, and
+     * {@code "ciphers": []} goes back to it (as {@code "protocols": []} does), not to the built-in defaults.
+     */
+    @Test
+    void theCiphersPropertyAppliesWhenNothingIsStoredAndAfterAnEmptyList() {
+        List<String> property = List.of(NonDefaultProperties.CIPHERS.split(","));
+        admin().get("/api/v1/tls").then().statusCode(200).body("ciphers", org.hamcrest.Matchers.equalTo(property));
+        try {
+            admin().body("{\"ciphers\":[\"TLS_AES_256_GCM_SHA384\"]}").put("/api/v1/tls").then().statusCode(200)
+                    .body("ciphers", org.hamcrest.Matchers.equalTo(List.of("TLS_AES_256_GCM_SHA384")));
+        } finally {
+            admin().body("{\"ciphers\":[]}").put("/api/v1/tls").then().statusCode(200)
+                    .body("ciphers", org.hamcrest.Matchers.equalTo(property));
+        }
     }
 
     /** expiry-warning=400d: the certificate generated at start (397 days) already counts as expiring soon. */
