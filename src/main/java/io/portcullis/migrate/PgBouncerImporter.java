@@ -32,9 +32,14 @@ public class PgBouncerImporter {
 
     @Inject
     public PgBouncerImporter(ConfigStore store, SecretBox secrets, AuthSettings auth) {
+        this(store, secrets, auth.checkedScramIterations());
+    }
+
+    /** @param scramIterations PBKDF2 iterations of the verifiers made from clear-text passwords, already checked */
+    PgBouncerImporter(ConfigStore store, SecretBox secrets, int scramIterations) {
         this.store = store;
-        this.scramIterations = auth.checkedScramIterations();
         this.secrets = secrets;
+        this.scramIterations = scramIterations;
     }
 
     /**

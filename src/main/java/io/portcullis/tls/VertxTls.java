@@ -76,16 +76,7 @@ public final class VertxTls {
      * 1.0.1+, pgJDBC on Java 8+) offers some of it. The engines' own defaults, used before, also offered
      * {@code TLS_ECDHE_*_WITH_AES_*_CBC_SHA} and {@code TLS_RSA_*}.
      */
-    public static final List<String> DEFAULT_CIPHERS = List.of(
-            "TLS_AES_128_GCM_SHA256",
-            "TLS_AES_256_GCM_SHA384",
-            "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+    public static final List<String> DEFAULT_CIPHERS = ModernCipherSuites.ALL;
 
     /**
      * The TLS engine abandons a handshake that takes longer: it holds a connection slot and an engine.

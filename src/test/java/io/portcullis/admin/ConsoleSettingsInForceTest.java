@@ -10,12 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,19 +48,8 @@ class ConsoleSettingsInForceTest {
         return GatewayClient.connect("pgbouncer", ADMIN, ADMIN_PASSWORD, Map.of("preferQueryMode", "simple"));
     }
 
-    private static List<Map<String, String>> rows(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            ResultSetMetaData md = rs.getMetaData();
-            List<Map<String, String>> rows = new ArrayList<>();
-            while (rs.next()) {
-                Map<String, String> row = new HashMap<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.put(md.getColumnName(i), rs.getString(i));
-                }
-                rows.add(row);
-            }
-            return rows;
-        }
+    static List<Map<String, String>> rows(Connection c, String sql) throws SQLException {
+        return io.portcullis.testing.ResultRows.of(c, sql);
     }
 
     private static Map<String, String> row(Connection c, String sql, String keyColumn, String key) throws SQLException {

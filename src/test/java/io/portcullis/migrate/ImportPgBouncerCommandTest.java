@@ -1,7 +1,6 @@
 package io.portcullis.migrate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.portcullis.auth.AuthSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,7 +9,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,39 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The {@code import-pgbouncer} command on files it must refuse before anything is stored. */
 class ImportPgBouncerCommandTest {
-
-    /** The settings the importer reads (only the SCRAM iteration count); the store is never reached here. */
-    private static final AuthSettings DEFAULT_AUTH = new AuthSettings() {
-        @Override
-        public Duration failureDelay() {
-            return Duration.ofMillis(100);
-        }
-
-        @Override
-        public Duration failureDelayMax() {
-            return Duration.ofSeconds(5);
-        }
-
-        @Override
-        public Duration failureQuietPeriod() {
-            return Duration.ofSeconds(60);
-        }
-
-        @Override
-        public int maxLoginsInProgressPerUser() {
-            return 2;
-        }
-
-        @Override
-        public int maxLoginsInProgressPerAddress() {
-            return 4;
-        }
-
-        @Override
-        public int scramIterations() {
-            return 4096;
-        }
-    };
 
     @Test
     void includesThatFanOutAreRefusedNamingTheLimit(@TempDir Path dir) throws Exception {
@@ -61,7 +26,7 @@ class ImportPgBouncerCommandTest {
         Files.writeString(ini, "[databases]\n%include " + dir.resolve("f0.ini") + "\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ImportPgBouncerCommand command = new ImportPgBouncerCommand(new PgBouncerImporter(null, null, DEFAULT_AUTH), new ObjectMapper());
+        ImportPgBouncerCommand command = new ImportPgBouncerCommand(new PgBouncerImporter(null, null, 4096), new ObjectMapper());
         int exit = command.run(new String[] {"--ini", ini.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String message = err.toString(StandardCharsets.UTF_8);
@@ -76,7 +41,7 @@ class ImportPgBouncerCommandTest {
         Path ini = dir.resolve("pgbouncer.ini");
         Files.writeString(ini, "[databases]\n%include missing\r\u001b[2Kforged.ini\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = new ImportPgBouncerCommand(new PgBouncerImporter(null, null, DEFAULT_AUTH), new ObjectMapper())
+        int exit = new ImportPgBouncerCommand(new PgBouncerImporter(null, null, 4096), new ObjectMapper())
                 .run(new String[] {"--ini", ini.toString()}, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                         new PrintStream(err, true, StandardCharsets.UTF_8));
         String message = err.toString(StandardCharsets.UTF_8);

@@ -1,7 +1,6 @@
 package io.portcullis.migrate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.portcullis.auth.AuthSettings;
 import io.portcullis.config.AuthMethod;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.DatabaseConfig;
@@ -50,37 +49,7 @@ class PgBouncerImporterTest {
     void setUp() {
         store = new FileConfigStore(dir.resolve("data"), change -> { });
         box = new SecretBox(new byte[SecretBox.KEY_BYTES], new SecureRandom());
-        importer = new PgBouncerImporter(store, box, new AuthSettings() {
-            @Override
-            public Duration failureDelay() {
-                return Duration.ZERO;
-            }
-
-            @Override
-            public Duration failureDelayMax() {
-                return Duration.ZERO;
-            }
-
-            @Override
-            public Duration failureQuietPeriod() {
-                return Duration.ZERO;
-            }
-
-            @Override
-            public int maxLoginsInProgressPerUser() {
-                return 2;
-            }
-
-            @Override
-            public int maxLoginsInProgressPerAddress() {
-                return 4;
-            }
-
-            @Override
-            public int scramIterations() {
-                return 4096;
-            }
-        });
+        importer = new PgBouncerImporter(store, box, 4096);
     }
 
     private static String where(UnmappedLine u) {

@@ -11,11 +11,9 @@ import org.postgresql.PGConnection;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -82,20 +80,8 @@ class AdminConsoleTest {
         return GatewayClient.connect(CONSOLE, ADMIN, ADMIN_PASSWORD, SIMPLE);
     }
 
-    /** A result set as rows of column name → text, in order. */
     static List<Map<String, String>> rows(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            ResultSetMetaData md = rs.getMetaData();
-            List<Map<String, String>> rows = new ArrayList<>();
-            while (rs.next()) {
-                Map<String, String> row = new HashMap<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.put(md.getColumnName(i), rs.getString(i));
-                }
-                rows.add(row);
-            }
-            return rows;
-        }
+        return io.portcullis.testing.ResultRows.of(c, sql);
     }
 
     static Map<String, String> row(Connection c, String sql, String keyColumn, String key) throws SQLException {

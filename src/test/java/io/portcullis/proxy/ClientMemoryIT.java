@@ -113,8 +113,7 @@ class ClientMemoryIT {
      */
     @Test
     void closeParseFloodInTransactionModeStopsBeingReadAndHoldsLittle() throws Exception {
-        byte[] pairs = repeat(concat(message('C', concat(new byte[]{'S'}, cstring("S_1"))),
-                message('P', concat(cstring("S_1"), cstring("SELECT 1"), new byte[]{0, 0}))));
+        byte[] pairs = closeParsePairs();
         floodAndMeasure("Close/Parse pairs", () -> {
             RawClient raw = loggedIn(DATABASE, USER, PASSWORD);
             raw.message('P', concat(cstring("S_1"), cstring("SELECT 1"), new byte[]{0, 0}));
@@ -137,8 +136,7 @@ class ClientMemoryIT {
      */
     @Test
     void closeParseFloodBehindAnUnansweredParseStopsBeingReadAndHoldsLittle() throws Exception {
-        byte[] pairs = repeat(concat(message('C', concat(new byte[]{'S'}, cstring("S_1"))),
-                message('P', concat(cstring("S_1"), cstring("SELECT 1"), new byte[]{0, 0}))));
+        byte[] pairs = closeParsePairs();
         floodAndMeasure("Close/Parse pairs behind an unanswered Parse", () -> {
             RawClient raw = loggedIn(PG_DATABASE, USER, PASSWORD);
             raw.message('P', concat(cstring("S_1"), cstring("SELECT 1"), new byte[]{0, 0}));
@@ -320,5 +318,11 @@ class ClientMemoryIT {
             bytes.writeBytes(unit);
         }
         return bytes.toByteArray();
+    }
+
+    /** Close and Parse of statement S_1, repeated: answered by the gateway itself once S_1 is prepared. */
+    private static byte[] closeParsePairs() throws java.io.IOException {
+        return repeat(concat(message('C', concat(new byte[]{'S'}, cstring("S_1"))),
+                message('P', concat(cstring("S_1"), cstring("SELECT 1"), new byte[]{0, 0}))));
     }
 }
