@@ -11,7 +11,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -19,7 +18,6 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
@@ -31,7 +29,6 @@ import java.util.List;
 @Path("/api/v1/clients")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "runtime")
-@SecurityRequirement(name = ApiDocumentation.BEARER)
 public class ClientsResource {
 
     private final AdminReports reports;
@@ -47,11 +44,11 @@ public class ClientsResource {
 
     @GET
     @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
-    @Operation(summary = "List client sessions", description = "Every live session by id (the id KILL_CLIENT and "
-            + "DELETE take): state active, idle, waiting or login; console sessions have console true.")
+    @Operation(operationId = "listClients", summary = "List client sessions",
+            description = "Every live session by id (the id KILL_CLIENT and DELETE take): state active, idle, waiting "
+                    + "or login; console sessions have console true.")
     @APIResponse(responseCode = "200", description = "the sessions",
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ClientInfo.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public List<ClientInfo> list() {
         return reports.clients();
     }
@@ -59,13 +56,11 @@ public class ClientsResource {
     @DELETE
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{id}")
-    @Operation(summary = "End a client session (KILL_CLIENT)",
+    @Operation(operationId = "killClient", summary = "End a client session (KILL_CLIENT)",
             description = "The session ends with 57P01; its server connection goes back to the pool, or is closed "
                     + "when the session was inside a transaction.")
     @APIResponse(responseCode = "204", description = "the session is being ended")
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "no such session", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such session")
     public Response kill(@PathParam("id") int id) {
         actions.killClient(id);
         audit.action("ended client session " + id);

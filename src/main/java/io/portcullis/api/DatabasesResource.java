@@ -29,12 +29,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.Comparator;
@@ -51,10 +49,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Consumes(MediaType.APPLICATION_JSON)
 @Blocking
 @Tag(name = "databases", description = "Databases clients connect to, and their backends")
-@SecurityRequirement(name = ApiDocumentation.BEARER)
-// Declared once for the whole document; SmallRye collects security schemes from resource classes.
-@SecurityScheme(securitySchemeName = ApiDocumentation.BEARER, type = SecuritySchemeType.HTTP, scheme = "bearer",
-        description = "An API token: 'Authorization: Bearer <token>'. Role admin may write, viewer may only read.")
 public class DatabasesResource {
 
     private final ConfigStore store;
@@ -75,64 +69,54 @@ public class DatabasesResource {
 
     @GET
     @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
-    @Operation(summary = "List databases", description = "All databases, sorted by name. The ETag is the configuration version.")
+    @Operation(operationId = "listDatabases", summary = "List databases",
+            description = "All databases, sorted by name. The ETag is the configuration version.")
     @APIResponse(responseCode = "200", description = "the databases",
-            headers = @Header(name = "ETag", description = "configuration version"),
+            headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = DatabaseView.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response list(@Context Request request) {
         GatewayConfig config = store.current();
-        Response.ResponseBuilder notModified = request.evaluatePreconditions(EntityTags.of(config));
-        if (notModified != null) {
-            return notModified.build();
-        }
-        List<DatabaseView> views = config.databases().values().stream()
+        return EntityTags.read(request, config, () -> config.databases().values().stream()
                 .sorted(Comparator.comparing(DatabaseConfig::name))
                 .map(db -> DatabaseView.of(db, backends))
-                .toList();
-        return Response.ok(views).tag(EntityTags.of(config)).build();
+                .toList());
     }
 
     @GET
     @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
     @Path("{name}")
-    @Operation(summary = "Read a database")
+    @Operation(operationId = "getDatabase", summary = "Read a database",
+            description = "The database's settings (secrets only as passwordSet and serverKeySet) and the backend's status.")
     @APIResponse(responseCode = "200", description = "the database",
-            headers = @Header(name = "ETag", description = "configuration version"),
+            headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = DatabaseView.class)))
-    @APIResponse(responseCode = "304", description = "If-None-Match matched")
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such database")
     public Response get(@PathParam("name") String name, @Context Request request) {
         GatewayConfig config = store.current();
         DatabaseConfig db = config.database(name).orElseThrow(() -> notFound(name));
-        Response.ResponseBuilder notModified = request.evaluatePreconditions(EntityTags.of(config));
-        if (notModified != null) {
-            return notModified.build();
-        }
-        return Response.ok(DatabaseView.of(db, backends)).tag(EntityTags.of(config)).build();
+        return EntityTags.read(request, config, () -> DatabaseView.of(db, backends));
     }
 
     @PUT
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{name}")
-    @Operation(summary = "Create or replace a database",
+    @StoresConfiguration
+    @Operation(operationId = "putDatabase", summary = "Create or replace a database",
             description = "Replaces the whole database (left-out fields take their defaults), except that a "
                     + "left-out password keeps the stored one while host, port and user stay (a change of them needs "
                     + "the password again), and a left-out serverKey keeps the stored one while host and port stay. "
                     + "The change is stored durably and applied live.")
-    @APIResponse(responseCode = "200", description = "replaced", headers = @Header(name = "ETag", description = "new configuration version"),
+    @APIResponse(responseCode = "200", description = "replaced", headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = DatabaseView.class)))
-    @APIResponse(responseCode = "201", description = "created", headers = @Header(name = "ETag", description = "new configuration version"),
+    @APIResponse(responseCode = "201", description = "created", headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = DatabaseView.class)))
-    @APIResponse(responseCode = "400", description = "invalid body; detail names the field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "body is not application/json", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "invalid body; detail names the field")
     public Response put(@PathParam("name") String name,
-                        @Parameter(description = "ETag from a previous read; the write fails with 412 if the configuration changed since")
                         @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                        @RequestBody(content = @Content(examples = @ExampleObject(name = "questdb",
+                                summary = "a QuestDB backend, transaction pooling",
+                                value = "{\"host\": \"questdb.internal\", \"port\": 8812, \"user\": \"admin\", "
+                                        + "\"password\": \"quest\", \"poolMode\": \"transaction\", \"poolSize\": 20}")))
                         DatabaseRequest body,
                         @Context UriInfo uri) {
         if (body == null) {
@@ -145,9 +129,7 @@ public class DatabasesResource {
         AtomicBoolean created = new AtomicBoolean();
         GatewayConfig stored = store.update(expected, config -> {
             DatabaseConfig existing = config.database(name).orElse(null);
-            if (existing == null && EntityTags.present(ifMatch)) {
-                throw ApiProblem.preconditionFailed("If-Match was sent, but database '" + name + "' does not exist");
-            }
+            EntityTags.requireExisting(ifMatch, existing, "database '" + name + "'");
             created.set(existing == null);
             return config.withDatabase(write.apply(existing, secrets, backendTls));
         });
@@ -163,15 +145,12 @@ public class DatabasesResource {
     @DELETE
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{name}")
-    @Operation(summary = "Delete a database", description = "Refused with 409 while users still list it.")
+    @StoresConfiguration
+    @Operation(operationId = "deleteDatabase", summary = "Delete a database", description = "Refused with 409 while users still list it.")
     @APIResponse(responseCode = "204", description = "deleted")
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "users still list the database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such database")
+    @APIResponse(responseCode = "409", description = "users still list the database")
     public Response delete(@PathParam("name") String name,
-                           @Parameter(description = "ETag from a previous read")
                            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         GatewayConfig seen = store.current();
         if (seen.database(name).isEmpty()) {

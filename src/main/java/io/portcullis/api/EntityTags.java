@@ -3,12 +3,16 @@ package io.portcullis.api;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.GatewayConfig;
 import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * ETags and {@code If-Match} for configuration resources.
+ * ETags, conditional reads ({@code If-None-Match}) and conditional writes ({@code If-Match}) for configuration
+ * resources.
  *
  * <p>The ETag of every resource is the version of the whole configuration it was read from
  * ({@code "42"}, strong). One counter for everything keeps the scheme simple and safe: a write
@@ -23,6 +27,27 @@ final class EntityTags {
 
     static EntityTag of(GatewayConfig config) {
         return new EntityTag(Long.toString(config.version()));
+    }
+
+    /**
+     * The answer to a GET of what {@code view} makes from {@code config}: 304 when the request's
+     * {@code If-None-Match} names the configuration's version (the view is then not made), else 200 with the view;
+     * both with the ETag.
+     *
+     * @throws ApiProblem 412 for a GET with an {@code If-Match} that names another version (RFC 9110 §13.1.1)
+     */
+    static Response read(Request request, GatewayConfig config, Supplier<?> view) {
+        EntityTag tag = of(config);
+        Response.ResponseBuilder precondition = request.evaluatePreconditions(tag);
+        if (precondition == null) {
+            return Response.ok(view.get()).tag(tag).build();
+        }
+        Response answer = precondition.tag(tag).build();
+        if (answer.getStatus() == Response.Status.NOT_MODIFIED.getStatusCode()) {
+            return answer;
+        }
+        throw ApiProblem.preconditionFailed("If-Match does not match the current ETag \"" + config.version() + "\""
+                + ": the configuration changed since it was read");
     }
 
     /** Whether the request carries an {@code If-Match} precondition at all. */
@@ -58,6 +83,20 @@ final class EntityTags {
         }
         throw ApiProblem.preconditionFailed("If-Match " + value + " does not match the current ETag "
                 + currentTag + ": the configuration changed since it was read; read it again and retry");
+    }
+
+    /**
+     * Inside a store update: a write with {@code If-Match} whose resource is gone (deleted after
+     * {@link #expectedVersion} looked, by a write that {@code If-Match: *} let through) fails with 412, as it would
+     * have had it come first.
+     *
+     * @param existing the resource as the update sees it, or null
+     * @param what     the resource, for the detail: {@code database 'orders'}
+     */
+    static void requireExisting(String ifMatch, Object existing, String what) {
+        if (existing == null && present(ifMatch)) {
+            throw ApiProblem.preconditionFailed("If-Match was sent, but " + what + " does not exist");
+        }
     }
 
     private static List<String> split(String header) {

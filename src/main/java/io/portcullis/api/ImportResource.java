@@ -10,21 +10,20 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.core.HttpHeaders;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -37,7 +36,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 @Blocking
 @Tag(name = "import", description = "Migration from PgBouncer")
-@SecurityRequirement(name = ApiDocumentation.BEARER)
 public class ImportResource {
 
     private final PgBouncerImporter importer;
@@ -54,7 +52,8 @@ public class ImportResource {
     @POST
     @RolesAllowed(ApiToken.ADMIN)
     @Path("pgbouncer")
-    @Operation(summary = "Import a PgBouncer configuration",
+    @StoresConfiguration
+    @Operation(operationId = "importPgBouncer", summary = "Import a PgBouncer configuration",
             description = "Creates or replaces the databases of [databases] (with the pool settings of their line, "
                     + "of their server user's [users] line and of [pgbouncer]) and the users of the userlist (plain "
                     + "passwords become SCRAM-SHA-256 verifiers, md5 hashes stay md5 unless auth_type is scram-sha-256, "
@@ -64,19 +63,17 @@ public class ImportResource {
                     + "that could not be mapped is reported with its file, line and the reason. Client TLS settings are "
                     + "reported with how to apply them, not applied. With dryRun nothing is stored.")
     @APIResponse(responseCode = "200", description = "imported (or, with dryRun, what an import would do)",
-            headers = @Header(name = "ETag", description = "configuration version after the import"),
+            headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = ImportReport.class)))
     @APIResponse(responseCode = "400", description = "a file PgBouncer itself would not load (detail names file and line), "
             + "an includes entry without content, an import that moves a database without its password, "
-            + "or an import that would make the configuration invalid",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "412", description = "If-Match is stale: the configuration changed since it was read", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "body larger than quarkus.http.limits.max-body-size", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "body is not application/json", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response importPgBouncer(@Parameter(description = "ETag from a previous read: import only onto that version")
-                                    @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            + "or an import that would make the configuration invalid")
+    public Response importPgBouncer(@HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                                    @RequestBody(content = @Content(examples = @ExampleObject(name = "dry-run",
+                                            summary = "what importing one database and one user would do",
+                                            value = "{\"ini\": \"[databases]\\nquestdb = host=10.0.0.7 port=8812 dbname=qdb "
+                                                    + "user=admin password=quest\\n[pgbouncer]\\npool_mode = transaction\\n\", "
+                                                    + "\"userlist\": \"\\\"alice\\\" \\\"alice-secret\\\"\\n\", \"dryRun\": true}")))
                                     PgBouncerImportRequest body) {
         if (body == null) {
             throw ApiProblem.badRequest("a JSON body is required: {\"ini\", \"userlist\", \"includes\", \"dryRun\"}");

@@ -12,7 +12,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -20,7 +19,6 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Duration;
@@ -38,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 @Path("/api/v1/pools")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "runtime", description = "The running gateway: pools, client sessions, server connections, statistics (the admin console's data)")
-@SecurityRequirement(name = ApiDocumentation.BEARER)
 public class PoolsResource {
 
     /** A pause answers 200 once complete; after this long it answers 202 and goes on in the background. */
@@ -57,10 +54,10 @@ public class PoolsResource {
 
     @GET
     @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
-    @Operation(summary = "List pools", description = "Each database with a pool (created with its first client), by name.")
+    @Operation(operationId = "listPools", summary = "List pools",
+            description = "Each database with a pool (created with its first client), by name.")
     @APIResponse(responseCode = "200", description = "the pools",
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = PoolReport.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public List<PoolReport> list() {
         return reports.pools();
     }
@@ -68,7 +65,7 @@ public class PoolsResource {
     @POST
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/pause")
-    @Operation(summary = "Pause a database (PAUSE)", description = "Nobody gets a server connection any more; server "
+    @Operation(operationId = "pausePool", summary = "Pause a database (PAUSE)", description = "Nobody gets a server connection any more; server "
             + "connections close as they come back (transaction mode: at the end of each transaction; session mode: "
             + "when the client leaves). Queries and logins wait until resume. Answers 200 when every server "
             + "connection is closed, or 202 if that takes longer than 10 s (the pause goes on).")
@@ -76,9 +73,8 @@ public class PoolsResource {
             content = @Content(schema = @Schema(implementation = PoolReport.class)))
     @APIResponse(responseCode = "202", description = "pausing: server connections still lent will close when returned",
             content = @Content(schema = @Schema(implementation = PoolReport.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such database")
+    @APIResponse(responseCode = "409", description = "the pause did not complete; the detail says why")
     public CompletionStage<Response> pause(@PathParam("database") String database) {
         CompletableFuture<Void> paused = actions.pause(Optional.of(database)).toCompletionStage().toCompletableFuture();
         audit.action("paused database '" + database + "'");
@@ -93,12 +89,11 @@ public class PoolsResource {
     @POST
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/resume")
-    @Operation(summary = "Resume a paused or killed database (RESUME)")
+    @Operation(operationId = "resumePool", summary = "Resume a paused or killed database (RESUME)",
+            description = "Server connections are lent again; queries and logins that waited go on.")
     @APIResponse(responseCode = "200", description = "resumed", content = @Content(schema = @Schema(implementation = PoolReport.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "the database is not paused", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such database")
+    @APIResponse(responseCode = "409", description = "the database is not paused")
     public PoolReport resume(@PathParam("database") String database) {
         actions.resume(Optional.of(database));
         audit.action("resumed database '" + database + "'");
@@ -108,12 +103,10 @@ public class PoolsResource {
     @POST
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/reconnect")
-    @Operation(summary = "Replace a database's server connections (RECONNECT)",
+    @Operation(operationId = "reconnectPool", summary = "Replace a database's server connections (RECONNECT)",
             description = "Idle server connections close now, lent ones when they come back; new ones open as needed.")
     @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolReport.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such database")
     public PoolReport reconnect(@PathParam("database") String database) {
         actions.reconnect(Optional.of(database));
         audit.action("reconnected database '" + database + "'");
@@ -123,13 +116,11 @@ public class PoolsResource {
     @POST
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/kill")
-    @Operation(summary = "Drop a database's clients and server connections (KILL)",
+    @Operation(operationId = "killPool", summary = "Drop a database's clients and server connections (KILL)",
             description = "Every client session of the database ends with 57P01, its server connections close, and "
                     + "the database stays paused until resume, as in PgBouncer.")
     @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolReport.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such database")
     public PoolReport kill(@PathParam("database") String database) {
         int ended = actions.kill(Optional.of(database));
         audit.action("killed database '" + database + "' (" + ended + " client session(s))");
@@ -139,11 +130,10 @@ public class PoolsResource {
     @POST
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/disable")
-    @Operation(summary = "Refuse new logins to a database (DISABLE)", description = "Sessions already in keep going; new logins get 57P03.")
+    @Operation(operationId = "disablePool", summary = "Refuse new logins to a database (DISABLE)",
+            description = "Sessions already in keep going; new logins get 57P03.")
     @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolReport.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such database")
     public PoolReport disable(@PathParam("database") String database) {
         actions.disable(database);
         audit.action("disabled database '" + database + "'");
@@ -153,11 +143,10 @@ public class PoolsResource {
     @POST
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/enable")
-    @Operation(summary = "Accept new logins to a database again (ENABLE)")
+    @Operation(operationId = "enablePool", summary = "Accept new logins to a database again (ENABLE)",
+            description = "Undoes DISABLE: new logins are accepted again.")
     @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolReport.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "no such database", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such database")
     public PoolReport enable(@PathParam("database") String database) {
         actions.enable(database);
         audit.action("enabled database '" + database + "'");

@@ -14,7 +14,6 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
@@ -23,7 +22,6 @@ import java.util.List;
 @Path("/api/v1/servers")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "runtime")
-@SecurityRequirement(name = ApiDocumentation.BEARER)
 public class ServersResource {
 
     private final AdminReports reports;
@@ -35,10 +33,9 @@ public class ServersResource {
 
     @GET
     @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
-    @Operation(summary = "List server connections", description = "By database and id; clientId names the session a connection is lent to.")
+    @Operation(operationId = "listServers", summary = "List server connections", description = "By database and id; clientId names the session a connection is lent to.")
     @APIResponse(responseCode = "200", description = "the server connections",
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ServerReport.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public List<ServerReport> list() {
         return reports.servers();
     }

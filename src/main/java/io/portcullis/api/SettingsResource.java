@@ -22,10 +22,10 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -40,7 +40,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 @Blocking
 @Tag(name = "settings", description = "Process-wide pool and session settings")
-@SecurityRequirement(name = ApiDocumentation.BEARER)
 public class SettingsResource {
 
     private final ConfigStore store;
@@ -56,36 +55,29 @@ public class SettingsResource {
 
     @GET
     @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
-    @Operation(summary = "Read the settings",
+    @Operation(operationId = "getSettings", summary = "Read the settings",
             description = "The stored overrides (null = the application property applies), the values in force and the defaults.")
-    @APIResponse(responseCode = "200", description = "the settings", headers = @Header(name = "ETag", description = "configuration version"),
+    @APIResponse(responseCode = "200", description = "the settings", headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = Settings.class)))
-    @APIResponse(responseCode = "304", description = "If-None-Match matched")
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response get(@Context Request request) {
         GatewayConfig config = store.current();
-        Response.ResponseBuilder notModified = request.evaluatePreconditions(EntityTags.of(config));
-        if (notModified != null) {
-            return notModified.build();
-        }
-        return Response.ok(view(config)).tag(EntityTags.of(config)).build();
+        return EntityTags.read(request, config, () -> view(config));
     }
 
     @PUT
     @RolesAllowed(ApiToken.ADMIN)
-    @Operation(summary = "Replace the settings",
+    @StoresConfiguration
+    @Operation(operationId = "putSettings", summary = "Replace the settings",
             description = "Stores every override sent and clears the ones left out or null (back to the application property). "
                     + "Read, change and send back with If-Match to change one. Durations: \"30s\", \"500ms\", \"5m\", \"1h\" or "
                     + "ISO-8601 \"PT30S\". Applies live to the next connection, login and timeout check.")
-    @APIResponse(responseCode = "200", description = "stored and applied", headers = @Header(name = "ETag", description = "new configuration version"),
+    @APIResponse(responseCode = "200", description = "stored and applied", headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = Settings.class)))
-    @APIResponse(responseCode = "400", description = "invalid value; detail names the field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "body is not application/json", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response put(@Parameter(description = "ETag from a previous read; the write fails with 412 if the configuration changed since")
-                        @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+    @APIResponse(responseCode = "400", description = "invalid value; detail names the field")
+    public Response put(@HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                        @RequestBody(content = @Content(examples = @ExampleObject(name = "timeouts",
+                                summary = "override two timeouts, every other setting back to its default",
+                                value = "{\"queryTimeout\": \"30s\", \"queryWaitTimeout\": \"2m\"}")))
                         Settings body) {
         if (body == null) {
             throw ApiProblem.badRequest("a JSON body is required: the settings to override, e.g. {\"queryTimeout\": \"30s\"}; "

@@ -30,14 +30,13 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -54,7 +53,6 @@ import java.util.function.Supplier;
 @Consumes(MediaType.APPLICATION_JSON)
 @Blocking
 @Tag(name = "tls", description = "Client TLS: mode, protocols, certificates, client CA")
-@SecurityRequirement(name = ApiDocumentation.BEARER)
 public class TlsResource {
 
     private final ConfigStore store;
@@ -70,32 +68,27 @@ public class TlsResource {
 
     @GET
     @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
-    @Operation(summary = "Read the TLS settings", description = "Mode, protocols, ciphers, the server certificate and the client CA in force now.")
-    @APIResponse(responseCode = "200", description = "the TLS settings", headers = @Header(name = "ETag", description = "configuration version"),
+    @Operation(operationId = "getTls", summary = "Read the TLS settings",
+            description = "Mode, protocols, ciphers, the server certificate and the client CA in force now.")
+    @APIResponse(responseCode = "200", description = "the TLS settings", headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = TlsView.class)))
-    @APIResponse(responseCode = "304", description = "If-None-Match matched")
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response get(@Context Request request) {
-        GatewayConfig config = store.current();
-        Response.ResponseBuilder notModified = request.evaluatePreconditions(EntityTags.of(config));
-        if (notModified != null) {
-            return notModified.build();
-        }
-        return Response.ok(view()).tag(EntityTags.of(config)).build();
+        return EntityTags.read(request, store.current(), this::view);
     }
 
     @PUT
     @RolesAllowed(ApiToken.ADMIN)
-    @Operation(summary = "Change mode, protocols or ciphers",
+    @StoresConfiguration
+    @Operation(operationId = "putTls", summary = "Change mode, protocols or ciphers",
             description = "Fields left out keep their value. Applies to new connections at once; open sessions keep theirs. "
                     + "verify-ca and verify-full need a client CA.")
-    @APIResponse(responseCode = "200", description = "applied and stored", headers = @Header(name = "ETag", description = "new configuration version"),
+    @APIResponse(responseCode = "200", description = "applied and stored", headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = TlsView.class)))
-    @APIResponse(responseCode = "400", description = "invalid settings; detail says which", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response put(@Parameter(description = "ETag from a previous read") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+    @APIResponse(responseCode = "400", description = "invalid settings; detail says which")
+    public Response put(@HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                        @RequestBody(content = @Content(examples = @ExampleObject(name = "verify-full",
+                                summary = "client certificates required, TLS 1.3 only",
+                                value = "{\"mode\": \"verify-full\", \"protocols\": [\"TLSv1.3\"]}")))
                         TlsRequests.Settings body) {
         if (body == null) {
             throw ApiProblem.badRequest("a JSON body is required: {\"mode\", \"protocols\", \"ciphers\"}");
@@ -114,19 +107,23 @@ public class TlsResource {
     @PUT
     @RolesAllowed(ApiToken.ADMIN)
     @Path("certificate")
-    @Operation(summary = "Install a server certificate",
+    @StoresConfiguration
+    @Operation(operationId = "putCertificate", summary = "Install a server certificate",
             description = "The chain (server certificate first) and its private key, PEM. The key may be PKCS#8, PKCS#1 or SEC1, "
                     + "RSA or EC; an encrypted key needs its passphrase. Leave the key out to install the certificate a CA "
                     + "issued for the pending CSR. Checked before anything changes: key matches certificate, chain order "
                     + "and signatures, validity dates.")
-    @APIResponse(responseCode = "200", description = "now served to new connections", headers = @Header(name = "ETag", description = "new configuration version"),
+    @APIResponse(responseCode = "200", description = "now served to new connections", headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = TlsView.class)))
-    @APIResponse(responseCode = "400", description = "unusable certificate or key; detail says why", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "the certificate comes from portcullis.tls.cert-file", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response putCertificate(@Parameter(description = "ETag from a previous read") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+    @APIResponse(responseCode = "400", description = "unusable certificate or key; detail says why")
+    @APIResponse(responseCode = "409", description = "the certificate comes from portcullis.tls.cert-file")
+    public Response putCertificate(@HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                                   @RequestBody(content = @Content(examples = @ExampleObject(name = "chain-and-key",
+                                           summary = "server certificate, intermediate and key (shortened)",
+                                           value = "{\"certificateChainPem\": \"-----BEGIN CERTIFICATE-----\\nMIIB...\\n"
+                                                   + "-----END CERTIFICATE-----\\n-----BEGIN CERTIFICATE-----\\nMIIB...\\n"
+                                                   + "-----END CERTIFICATE-----\\n\", \"privateKeyPem\": "
+                                                   + "\"-----BEGIN PRIVATE KEY-----\\nMIGH...\\n-----END PRIVATE KEY-----\\n\"}")))
                                    TlsRequests.Certificate body) {
         if (body == null || body.certificateChainPem() == null || body.certificateChainPem().isBlank()) {
             throw ApiProblem.badRequest("certificateChainPem is required: the server certificate first, then its intermediates");
@@ -158,15 +155,18 @@ public class TlsResource {
     @POST
     @RolesAllowed(ApiToken.ADMIN)
     @Path("certificate/self-signed")
-    @Operation(summary = "Generate and install a self-signed certificate", description = "EC P-256; for development and pinning.")
-    @APIResponse(responseCode = "200", description = "now served to new connections", headers = @Header(name = "ETag", description = "new configuration version"),
+    @StoresConfiguration
+    @Operation(operationId = "createSelfSignedCertificate", summary = "Generate and install a self-signed certificate",
+            description = "EC P-256; for development and pinning.")
+    @APIResponse(responseCode = "200", description = "now served to new connections", headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = TlsView.class)))
-    @APIResponse(responseCode = "400", description = "invalid name or validity", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "the certificate comes from portcullis.tls.cert-file", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response selfSigned(@Parameter(description = "ETag from a previous read") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+    @APIResponse(responseCode = "400", description = "invalid name or validity")
+    @APIResponse(responseCode = "409", description = "the certificate comes from portcullis.tls.cert-file")
+    public Response selfSigned(@HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                               @RequestBody(content = @Content(examples = @ExampleObject(name = "one-host",
+                                       summary = "a certificate for one name and its address",
+                                       value = "{\"commonName\": \"db.example.com\", \"subjectAltNames\": "
+                                               + "[\"db.example.com\", \"10.0.0.5\"], \"validDays\": 90}")))
                                TlsRequests.SelfSigned body) {
         if (body == null) {
             throw ApiProblem.badRequest("a JSON body is required: {\"commonName\", \"subjectAltNames\", \"validDays\"}");
@@ -181,15 +181,17 @@ public class TlsResource {
     @POST
     @RolesAllowed(ApiToken.ADMIN)
     @Path("csr")
-    @Operation(summary = "Create a certificate signing request",
+    @Operation(operationId = "createCsr", summary = "Create a certificate signing request",
             description = "Generates an EC P-256 key, kept on the gateway (data directory, owner-only) until the certificate a CA "
                     + "issues for this CSR is installed with PUT /tls/certificate and no key. A new CSR replaces a pending one.")
     @APIResponse(responseCode = "200", description = "the CSR to send to a CA", content = @Content(schema = @Schema(implementation = TlsRequests.CsrPem.class)))
-    @APIResponse(responseCode = "400", description = "invalid subject or names", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "the certificate comes from portcullis.tls.cert-file", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response csr(TlsRequests.Csr body) {
+    @APIResponse(responseCode = "400", description = "invalid subject or names")
+    @APIResponse(responseCode = "409", description = "the certificate comes from portcullis.tls.cert-file")
+    public Response csr(@RequestBody(content = @Content(examples = @ExampleObject(name = "with-names",
+                                summary = "a CSR for a host name",
+                                value = "{\"subject\": \"CN=db.example.com,O=Example\", "
+                                        + "\"subjectAltNames\": [\"db.example.com\"]}")))
+                        TlsRequests.Csr body) {
         if (body == null) {
             throw ApiProblem.badRequest("a JSON body is required: {\"subject\", \"subjectAltNames\"}");
         }
@@ -202,16 +204,17 @@ public class TlsResource {
     @PUT
     @RolesAllowed(ApiToken.ADMIN)
     @Path("client-ca")
-    @Operation(summary = "Set the client CA", description = "Client certificates must chain to one of these CA certificates "
+    @StoresConfiguration
+    @Operation(operationId = "putClientCa", summary = "Set the client CA", description = "Client certificates must chain to one of these CA certificates "
             + "(verify-ca, verify-full, users with auth cert).")
-    @APIResponse(responseCode = "200", description = "applied and stored", headers = @Header(name = "ETag", description = "new configuration version"),
+    @APIResponse(responseCode = "200", description = "applied and stored", headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = TlsView.class)))
-    @APIResponse(responseCode = "400", description = "not CA certificates", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "the client CA comes from portcullis.tls.client-ca-file", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response putClientCa(@Parameter(description = "ETag from a previous read") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+    @APIResponse(responseCode = "400", description = "not CA certificates")
+    @APIResponse(responseCode = "409", description = "the client CA comes from portcullis.tls.client-ca-file")
+    public Response putClientCa(@HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                                @RequestBody(content = @Content(examples = @ExampleObject(name = "one-ca",
+                                        summary = "one CA certificate (shortened)",
+                                        value = "{\"caPem\": \"-----BEGIN CERTIFICATE-----\\nMIIB...\\n-----END CERTIFICATE-----\\n\"}")))
                                 TlsRequests.ClientCa body) {
         if (body == null || body.caPem() == null || body.caPem().isBlank()) {
             throw ApiProblem.badRequest("caPem is required: one or more CA certificates, PEM");
@@ -227,15 +230,13 @@ public class TlsResource {
     @DELETE
     @RolesAllowed(ApiToken.ADMIN)
     @Path("client-ca")
-    @Operation(summary = "Remove the client CA", description = "Refused while the mode is verify-ca or verify-full.")
-    @APIResponse(responseCode = "204", description = "removed")
-    @APIResponse(responseCode = "400", description = "the mode still needs it", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "no client CA is set", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "the client CA comes from portcullis.tls.client-ca-file", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response deleteClientCa(@Parameter(description = "ETag from a previous read") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+    @StoresConfiguration
+    @Operation(operationId = "deleteClientCa", summary = "Remove the client CA", description = "Refused while the mode is verify-ca or verify-full.")
+    @APIResponse(responseCode = "204", description = "removed", headers = @Header(name = "ETag"))
+    @APIResponse(responseCode = "400", description = "the mode still needs it")
+    @APIResponse(responseCode = "404", description = "no client CA is set")
+    @APIResponse(responseCode = "409", description = "the client CA comes from portcullis.tls.client-ca-file")
+    public Response deleteClientCa(@HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         GatewayConfig seen = store.current();
         if (seen.tls().clientCaPem() == null && !tls.clientCaFromFile()) {
             throw ApiProblem.notFound("no client CA is set");

@@ -20,9 +20,10 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.security.SecureRandom;
@@ -40,7 +41,6 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 @Blocking
 @Tag(name = "tokens", description = "Management API tokens (admin only)")
-@SecurityRequirement(name = ApiDocumentation.BEARER)
 public class TokensResource {
 
     private final ConfigStore store;
@@ -55,11 +55,10 @@ public class TokensResource {
 
     @GET
     @RolesAllowed(ApiToken.ADMIN)
-    @Operation(summary = "List API tokens", description = "Names and roles only; tokens cannot be read back.")
+    @Operation(operationId = "listTokens", summary = "List API tokens",
+            description = "Names and roles only; tokens cannot be read back.")
     @APIResponse(responseCode = "200", description = "the tokens",
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = TokenView.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public List<TokenView> list() {
         return store.current().tokens().stream()
                 .sorted(Comparator.comparing(ApiToken::name))
@@ -69,14 +68,17 @@ public class TokensResource {
 
     @POST
     @RolesAllowed(ApiToken.ADMIN)
-    @Operation(summary = "Create an API token", description = "The answer holds the token; it is not shown again.")
+    @StoresConfiguration
+    @Operation(operationId = "createToken", summary = "Create an API token",
+            description = "The answer holds the token; it is not shown again.")
     @APIResponse(responseCode = "201", description = "created; the body holds the token",
             content = @Content(schema = @Schema(implementation = TokenView.class)))
-    @APIResponse(responseCode = "400", description = "invalid name or role", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "a token of that name exists", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response create(TokenRequest body, @Context UriInfo uri) {
+    @APIResponse(responseCode = "400", description = "invalid name or role")
+    @APIResponse(responseCode = "409", description = "a token of that name exists")
+    public Response create(@RequestBody(content = @Content(examples = @ExampleObject(name = "viewer",
+                                   summary = "a read-only token for a dashboard",
+                                   value = "{\"name\": \"grafana\", \"role\": \"viewer\"}"))) TokenRequest body,
+                           @Context UriInfo uri) {
         if (body == null || body.name() == null || body.role() == null) {
             throw ApiProblem.badRequest("name and role are required");
         }
@@ -102,13 +104,12 @@ public class TokensResource {
     @DELETE
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{name}")
-    @Operation(summary = "Revoke an API token", description = "The last admin token cannot be revoked. A revoked "
+    @StoresConfiguration
+    @Operation(operationId = "revokeToken", summary = "Revoke an API token", description = "The last admin token cannot be revoked. A revoked "
             + "bootstrap token stays revoked: the same portcullis.admin-token is not installed again at the next start.")
     @APIResponse(responseCode = "204", description = "revoked")
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "no such token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "it is the last admin token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such token")
+    @APIResponse(responseCode = "409", description = "it is the last admin token")
     public Response delete(@PathParam("name") String name) {
         GatewayConfig after = store.update(ConfigStore.ANY_VERSION, config -> revoke(config, name));
         audit.write("revoked token '" + name + "'", after.version());

@@ -28,14 +28,13 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -47,7 +46,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Consumes(MediaType.APPLICATION_JSON)
 @Blocking
 @Tag(name = "users", description = "Client users of the gateway")
-@SecurityRequirement(name = ApiDocumentation.BEARER)
 public class UsersResource {
 
     private final ConfigStore store;
@@ -64,64 +62,53 @@ public class UsersResource {
 
     @GET
     @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
-    @Operation(summary = "List users", description = "All users, sorted by name. The ETag is the configuration version.")
+    @Operation(operationId = "listUsers", summary = "List users", description = "All users, sorted by name. The ETag is the configuration version.")
     @APIResponse(responseCode = "200", description = "the users",
-            headers = @Header(name = "ETag", description = "configuration version"),
+            headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = UserView.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response list(@Context Request request) {
         GatewayConfig config = store.current();
-        Response.ResponseBuilder notModified = request.evaluatePreconditions(EntityTags.of(config));
-        if (notModified != null) {
-            return notModified.build();
-        }
-        List<UserView> views = config.users().values().stream()
+        return EntityTags.read(request, config, () -> config.users().values().stream()
                 .sorted(Comparator.comparing(UserConfig::name))
                 .map(UserView::of)
-                .toList();
-        return Response.ok(views).tag(EntityTags.of(config)).build();
+                .toList());
     }
 
     @GET
     @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
     @Path("{name}")
-    @Operation(summary = "Read a user")
+    @Operation(operationId = "getUser", summary = "Read a user",
+            description = "The user's settings; the password only as passwordSet.")
     @APIResponse(responseCode = "200", description = "the user",
-            headers = @Header(name = "ETag", description = "configuration version"),
+            headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = UserView.class)))
-    @APIResponse(responseCode = "304", description = "If-None-Match matched")
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "no such user", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such user")
     public Response get(@PathParam("name") String name, @Context Request request) {
         GatewayConfig config = store.current();
         UserConfig user = config.user(name).orElseThrow(() -> notFound(name));
-        Response.ResponseBuilder notModified = request.evaluatePreconditions(EntityTags.of(config));
-        if (notModified != null) {
-            return notModified.build();
-        }
-        return Response.ok(UserView.of(user)).tag(EntityTags.of(config)).build();
+        return EntityTags.read(request, config, () -> UserView.of(user));
     }
 
     @PUT
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{name}")
-    @Operation(summary = "Create or replace a user",
+    @StoresConfiguration
+    @Operation(operationId = "putUser", summary = "Create or replace a user",
             description = "The password becomes a SCRAM-SHA-256 verifier (an md5 hash for auth md5) and is never "
                     + "returned. A left-out password keeps the stored verifier while auth stays the same. Every "
                     + "database listed must exist; an empty list means all databases. poolMode, maxClientConnections and "
                     + "maxUserConnections left out mean the database's mode and no limits.")
-    @APIResponse(responseCode = "200", description = "replaced", headers = @Header(name = "ETag", description = "new configuration version"),
+    @APIResponse(responseCode = "200", description = "replaced", headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = UserView.class)))
-    @APIResponse(responseCode = "201", description = "created", headers = @Header(name = "ETag", description = "new configuration version"),
+    @APIResponse(responseCode = "201", description = "created", headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = UserView.class)))
-    @APIResponse(responseCode = "400", description = "invalid body; detail names the field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "body is not application/json", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "invalid body; detail names the field")
     public Response put(@PathParam("name") String name,
-                        @Parameter(description = "ETag from a previous read; the write fails with 412 if the configuration changed since")
                         @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                        @RequestBody(content = @Content(examples = @ExampleObject(name = "scram",
+                                summary = "a SCRAM user limited to one database",
+                                value = "{\"password\": \"s3cret-app-password\", \"databases\": [\"questdb\"], "
+                                        + "\"maxClientConnections\": 50}")))
                         UserRequest body,
                         @Context UriInfo uri) {
         if (body == null) {
@@ -140,9 +127,7 @@ public class UsersResource {
         AtomicBoolean created = new AtomicBoolean();
         GatewayConfig stored = store.update(expected, config -> {
             UserConfig existing = config.user(name).orElse(null);
-            if (existing == null && EntityTags.present(ifMatch)) {
-                throw ApiProblem.preconditionFailed("If-Match was sent, but user '" + name + "' does not exist");
-            }
+            EntityTags.requireExisting(ifMatch, existing, "user '" + name + "'");
             created.set(existing == null);
             UserConfig user = new UserConfig(name, auth,
                     scramVerifier != null ? scramVerifier : kept(existing, auth, AuthMethod.SCRAM_SHA_256),
@@ -180,14 +165,12 @@ public class UsersResource {
     @DELETE
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{name}")
-    @Operation(summary = "Delete a user")
+    @StoresConfiguration
+    @Operation(operationId = "deleteUser", summary = "Delete a user",
+            description = "New logins as the user are refused from then on.")
     @APIResponse(responseCode = "204", description = "deleted")
-    @APIResponse(responseCode = "401", description = "no or unknown token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "viewer token", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "no such user", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "412", description = "If-Match is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such user")
     public Response delete(@PathParam("name") String name,
-                           @Parameter(description = "ETag from a previous read")
                            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         GatewayConfig seen = store.current();
         if (seen.user(name).isEmpty()) {

@@ -4,7 +4,10 @@
  * {@link io.portcullis.api.ApiTokenIdentityProvider}) with {@code admin}/{@code viewer} roles checked by
  * {@code @RolesAllowed} on every resource method, the audit log, {@code application/problem+json}
  * errors, and HTTPS for the HTTP port ({@code portcullis.api.tls}: the wire listener's certificate as a Quarkus
- * TLS configuration, {@link io.portcullis.api.GatewayCertificateForHttp}). Secrets are write-only.
+ * TLS configuration, {@link io.portcullis.api.GatewayCertificateForHttp}). Secrets are write-only. Conditional
+ * reads and writes go through {@link io.portcullis.api.EntityTags}; the OpenAPI document states what many operations
+ * share once ({@link io.portcullis.api.ApiDocumentation}, derived from {@code @RolesAllowed} and
+ * {@link io.portcullis.api.StoresConfiguration}), so a resource method documents only what is its own.
  *
  * <p>May use: {@code config}, {@code auth} (to turn passwords into verifiers), {@code tls},
  * {@code pool}, {@code proxy}, {@code migrate}, {@code admin} (the runtime reports and actions the admin

@@ -293,7 +293,12 @@ class AuthorizationMatrixTest {
         assertTrue(served.size() >= 30, "the document lists only " + served);
     }
 
-    /** The document tells clients about the refusals the matrix proves. */
+    /**
+     * The document tells clients what the matrix proves, no more and no less: 401 for every operation, 403 exactly
+     * where a viewer is refused, and the store's failures (503, 507) exactly where an accepted call stores a new
+     * configuration version. ({@link ApiDocumentation} derives them from {@code @RolesAllowed} and
+     * {@link StoresConfiguration}; this holds those against what the operations do.)
+     */
     @Test
     void theDocumentListsEachOperationsRefusals() throws Exception {
         JsonNode paths = spec().get("paths");
@@ -302,11 +307,20 @@ class AuthorizationMatrixTest {
         for (String operation : servedOperations()) {
             String method = operation.substring(0, operation.indexOf(' ')).toLowerCase(java.util.Locale.ROOT);
             JsonNode responses = paths.get(operation.substring(operation.indexOf(' ') + 1)).get(method).get("responses");
+            Fixture fixture = fixtures.get(operation);
             if (!responses.has("401")) {
                 failures.add(operation + " does not document 401");
             }
-            if (!fixtures.get(operation).viewerAllowed() && !responses.has("403")) {
-                failures.add(operation + " does not document 403");
+            if (fixture.viewerAllowed() == responses.has("403")) {
+                failures.add(operation + (fixture.viewerAllowed() ? " documents 403, but a viewer may call it"
+                        : " does not document 403"));
+            }
+            boolean stores = fixture.effect() == Effect.STORES;
+            for (String status : List.of("503", "507")) {
+                if (stores != responses.has(status)) {
+                    failures.add(operation + (stores ? " stores a configuration version but does not document " + status
+                            : " documents " + status + " but stores no configuration version"));
+                }
             }
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
