@@ -112,7 +112,7 @@ class FramingFuzzTest {
     /** Frames as forwarding follows them; records, after each chunk, whether it ended between frames. */
     private static Framed scan(List<Buffer> chunks, List<Boolean> boundaries, List<Long> chunkEnds) {
         List<Seen> frames = new ArrayList<>();
-        FrameScanner scanner = new FrameScanner(ALL_ASCII_TYPES, COMPARED_BODY, new FrameScanner.Listener() {
+        FrameScanner scanner = new FrameScanner(Bytes.types(ALL_ASCII_TYPES), COMPARED_BODY, new FrameScanner.Listener() {
             @Override
             public void onFrame(byte type, int startInChunk, Buffer body) {
                 frames.add(Seen.of(type, body.length(), body));
@@ -141,7 +141,7 @@ class FramingFuzzTest {
 
     /** A scanner with a small capture never hands out more than that, nor slices outside the chunk. */
     private static void scanSmall(List<Buffer> chunks) {
-        FrameScanner scanner = new FrameScanner("PBCDSQXpREZK", SMALL_CAPTURE, (type, startInChunk, body) ->
+        FrameScanner scanner = new FrameScanner(Bytes.types("PBCDSQXpREZK"), SMALL_CAPTURE, (type, startInChunk, body) ->
                 assertTrue(body.length() <= SMALL_CAPTURE, "captured " + body.length() + " body bytes"));
         try {
             for (Buffer chunk : chunks) {
