@@ -3,7 +3,7 @@ package io.portcullis.wire;
 import io.vertx.core.buffer.Buffer;
 
 import static io.portcullis.wire.MessageTypes.HEADER_LENGTH;
-import static io.portcullis.wire.MessageTypes.MIN_FRAME_LENGTH;
+import static io.portcullis.wire.FrameDecoder.MIN_FRAME_LENGTH;
 
 /**
  * Follows frame boundaries in a forwarded byte stream and reports only the frames whose type is

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <ul>
  *   <li>both see the same frames (type, length, leading bytes) and the same frame boundaries, and both
  *       refuse the stream (with {@link ProtocolViolation} only) at the same frame, whatever the chunking;</li>
- *   <li>a decoder limited to {@link MessageTypes#MAX_AUTH_FRAME_LENGTH} refuses a longer frame from its
+ *   <li>a decoder limited to {@link FrameDecoder#MAX_AUTH_FRAME_LENGTH} refuses a longer frame from its
  *       header and never holds more than that while waiting;</li>
  *   <li>a scanner never hands out more than its capture limit of a body;</li>
  *   <li>every reader the gateway applies to a frame of that type fails only with {@link ProtocolViolation}.</li>
@@ -78,7 +78,7 @@ class FramingFuzzTest {
             assertEquals(expected, boundaries.get(i), "frame boundary at offset " + offset);
         }
 
-        decode(Chunking.cut(stream, decoderSeed), MessageTypes.MAX_AUTH_FRAME_LENGTH);
+        decode(Chunking.cut(stream, decoderSeed), FrameDecoder.MAX_AUTH_FRAME_LENGTH);
         scanSmall(Chunking.cut(stream, scannerSeed));
     }
 
