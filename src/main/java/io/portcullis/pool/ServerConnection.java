@@ -59,7 +59,8 @@ public final class ServerConnection {
 
     /** ParameterStatus values are small; a larger one is forwarded but not remembered. */
     private static final int MAX_PARAMETER_BODY = 4096;
-    private static final FrameTypes READY_OR_PARAMETER = FrameTypes.of(MessageTypes.READY_FOR_QUERY, MessageTypes.PARAMETER_STATUS);
+    private static final FrameTypes READY_OR_PARAMETER =
+            FrameTypes.of(MessageTypes.READY_FOR_QUERY, MessageTypes.PARAMETER_STATUS);
 
     private final long id;
     private final NetSocket socket;

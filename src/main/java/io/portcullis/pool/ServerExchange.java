@@ -19,7 +19,8 @@ import java.time.Duration;
  */
 abstract class ServerExchange implements ServerConnection.Sink {
 
-    private static final FrameTypes READY_OR_ERROR = FrameTypes.of(MessageTypes.READY_FOR_QUERY, MessageTypes.ERROR_RESPONSE);
+    private static final FrameTypes READY_OR_ERROR =
+            FrameTypes.of(MessageTypes.READY_FOR_QUERY, MessageTypes.ERROR_RESPONSE);
 
     private final Vertx vertx;
     final ServerConnection conn;

@@ -109,7 +109,8 @@ public final class BackendMessages {
 
     /** BackendKeyData with a longer secret key (protocol 3.2 allows 4 to 256 bytes). */
     public static Buffer backendKeyData(int processId, byte[] secretKey) {
-        if (secretKey.length < StartupDecoder.MIN_CANCEL_KEY_LENGTH || secretKey.length > StartupDecoder.MAX_CANCEL_KEY_LENGTH) {
+        if (secretKey.length < StartupDecoder.MIN_CANCEL_KEY_LENGTH
+                || secretKey.length > StartupDecoder.MAX_CANCEL_KEY_LENGTH) {
             throw new IllegalArgumentException("cancel key must be 4 to 256 bytes");
         }
         return FrameBuilder.typed(MessageTypes.BACKEND_KEY_DATA, 4 + secretKey.length)

@@ -126,7 +126,8 @@ public final class FrameScanner {
         this(interestingTypes, maxCapturedBody, null, listener);
     }
 
-    private FrameScanner(FrameTypes interestingTypes, int maxCapturedBody, Listener listener, RewriteListener rewriteListener) {
+    private FrameScanner(FrameTypes interestingTypes, int maxCapturedBody, Listener listener,
+                         RewriteListener rewriteListener) {
         if (maxCapturedBody < 0) {
             throw new IllegalArgumentException("maxCapturedBody must not be negative");
         }

@@ -35,7 +35,10 @@ public final class StartupDecoder {
      * violation, refused from its length field alone so that nothing more of it is buffered.
      */
     public static final int MAX_STARTUP_PACKET_LENGTH = 10_000;
-    /** Length field plus request code: the smallest startup packet, and the exact length of SSLRequest and GSSENCRequest. */
+    /**
+     * Length field plus request code: the smallest startup packet, and the exact length of
+     * SSLRequest and GSSENCRequest.
+     */
     public static final int MIN_STARTUP_PACKET_LENGTH = 8;
     /**
      * Cancel keys are 4 bytes in protocol 3.0 and up to 256 bytes in 3.2. A backend's BackendKeyData
