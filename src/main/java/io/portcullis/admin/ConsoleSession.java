@@ -28,7 +28,6 @@ final class ConsoleSession implements AdminConsole.Connection {
 
     /** Console commands are a few words; a frame this large is not a command. */
     static final int MAX_FRAME_LENGTH = 64 * 1024;
-    private static final byte TX_IDLE = MessageTypes.TX_IDLE;
 
     private final ConsoleClient client;
     private final ConsoleCommands commands;
@@ -70,7 +69,7 @@ final class ConsoleSession implements AdminConsole.Connection {
             }
             case MessageTypes.SYNC -> {
                 skippingToSync = false;
-                client.write(BackendMessages.readyForQuery(TX_IDLE));
+                client.write(BackendMessages.readyForQuery(MessageTypes.TX_IDLE));
             }
             case MessageTypes.TERMINATE -> {
                 closed = true;
@@ -127,6 +126,6 @@ final class ConsoleSession implements AdminConsole.Connection {
     /** The command's answer and the ReadyForQuery that ends it, in one write. */
     private void answer(Buffer response) {
         client.write(Buffer.buffer(response.length() + 6).appendBuffer(response)
-                .appendBuffer(BackendMessages.readyForQuery(TX_IDLE)));
+                .appendBuffer(BackendMessages.readyForQuery(MessageTypes.TX_IDLE)));
     }
 }

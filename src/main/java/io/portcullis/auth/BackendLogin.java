@@ -8,6 +8,7 @@ import com.ongres.scram.common.exception.ScramInvalidServerSignatureException;
 import com.ongres.scram.common.exception.ScramParseException;
 import com.ongres.scram.common.exception.ScramRuntimeException;
 import com.ongres.scram.common.exception.ScramServerErrorException;
+import io.portcullis.wire.MessageTypes;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,25 +36,11 @@ import java.util.Objects;
  */
 public final class BackendLogin {
 
-    /** Frontend message type of PasswordMessage, SASLInitialResponse and SASLResponse. */
-    public static final byte PASSWORD_MESSAGE_TYPE = 'p';
     /**
      * The highest SCRAM iteration count a backend may ask for. Deriving the key costs time linear
      * in it, so an unbounded value lets a hostile backend stall us; PostgreSQL defaults to 4096.
      */
     public static final int MAX_SCRAM_ITERATIONS = 1_000_000;
-
-    static final int AUTH_OK = 0;
-    static final int AUTH_KERBEROS_V5 = 2;
-    static final int AUTH_CLEARTEXT_PASSWORD = 3;
-    static final int AUTH_MD5_PASSWORD = 5;
-    static final int AUTH_SCM_CREDENTIAL = 6;
-    static final int AUTH_GSS = 7;
-    static final int AUTH_GSS_CONTINUE = 8;
-    static final int AUTH_SSPI = 9;
-    static final int AUTH_SASL = 10;
-    static final int AUTH_SASL_CONTINUE = 11;
-    static final int AUTH_SASL_FINAL = 12;
 
     /** PostgreSQL ignores the SCRAM user name (the startup packet names the user); pgJDBC sends this. */
     private static final String SCRAM_USER_NAME = "*";
@@ -119,16 +106,16 @@ public final class BackendLogin {
     public Step onAuthenticationRequest(int code, byte[] data) throws BackendLoginException {
         Objects.requireNonNull(data, "data");
         return switch (code) {
-            case AUTH_OK -> authenticationOk();
-            case AUTH_CLEARTEXT_PASSWORD -> cleartext();
-            case AUTH_MD5_PASSWORD -> md5(data);
-            case AUTH_SASL -> saslStart(data);
-            case AUTH_SASL_CONTINUE -> saslContinue(data);
-            case AUTH_SASL_FINAL -> saslFinal(data);
-            case AUTH_KERBEROS_V5 -> throw unsupported("Kerberos V5");
-            case AUTH_SCM_CREDENTIAL -> throw unsupported("SCM credential");
-            case AUTH_GSS, AUTH_GSS_CONTINUE -> throw unsupported("GSSAPI");
-            case AUTH_SSPI -> throw unsupported("SSPI");
+            case MessageTypes.AUTH_OK -> authenticationOk();
+            case MessageTypes.AUTH_CLEARTEXT_PASSWORD -> cleartext();
+            case MessageTypes.AUTH_MD5_PASSWORD -> md5(data);
+            case MessageTypes.AUTH_SASL -> saslStart(data);
+            case MessageTypes.AUTH_SASL_CONTINUE -> saslContinue(data);
+            case MessageTypes.AUTH_SASL_FINAL -> saslFinal(data);
+            case MessageTypes.AUTH_KERBEROS_V5 -> throw unsupported("Kerberos V5");
+            case MessageTypes.AUTH_SCM_CREDENTIAL -> throw unsupported("SCM credential");
+            case MessageTypes.AUTH_GSS, MessageTypes.AUTH_GSS_CONTINUE -> throw unsupported("GSSAPI");
+            case MessageTypes.AUTH_SSPI -> throw unsupported("SSPI");
             default -> throw new BackendLoginException("backend sent an unknown authentication request (code " + code + ")");
         };
     }
@@ -149,7 +136,7 @@ public final class BackendLogin {
         requirePhase(Phase.AWAITING_REQUEST, "a cleartext password request");
         requirePassword("cleartext password");
         phase = Phase.PASSWORD_SENT;
-        return Step.send(PASSWORD_MESSAGE_TYPE, cString(password, "password"));
+        return Step.send(MessageTypes.PASSWORD, cString(password, "password"));
     }
 
     private Step md5(byte[] salt) throws BackendLoginException {
@@ -160,24 +147,24 @@ public final class BackendLogin {
                     + "-byte salt instead of " + Md5Challenge.SALT_BYTES);
         }
         phase = Phase.PASSWORD_SENT;
-        return Step.send(PASSWORD_MESSAGE_TYPE, cString(Md5Challenge.respond(user, password, salt), "md5 response"));
+        return Step.send(MessageTypes.PASSWORD, cString(Md5Challenge.respond(user, password, salt), "md5 response"));
     }
 
     private Step saslStart(byte[] data) throws BackendLoginException {
         requirePhase(Phase.AWAITING_REQUEST, "a SASL request");
         List<String> mechanisms = mechanisms(data);
-        if (!mechanisms.contains(ScramServerExchange.MECHANISM)) {
+        if (!mechanisms.contains(MessageTypes.SCRAM_SHA_256)) {
             throw new BackendLoginException("backend offered SASL mechanisms " + mechanisms + ", but Portcullis supports only "
-                    + ScramServerExchange.MECHANISM);
+                    + MessageTypes.SCRAM_SHA_256);
         }
-        requirePassword(ScramServerExchange.MECHANISM);
+        requirePassword(MessageTypes.SCRAM_SHA_256);
         if (password.isEmpty()) {
-            throw new BackendLoginException("backend asked for " + ScramServerExchange.MECHANISM
+            throw new BackendLoginException("backend asked for " + MessageTypes.SCRAM_SHA_256
                     + " authentication, but the configured backend password is empty");
         }
         // Only the plain mechanism is passed on, so the library sends gs2 flag 'n': we do no channel binding.
         scram = ScramClient.builder()
-                .advertisedMechanisms(List.of(ScramServerExchange.MECHANISM))
+                .advertisedMechanisms(List.of(MessageTypes.SCRAM_SHA_256))
                 .username(SCRAM_USER_NAME)
                 .password(password.toCharArray())
                 .stringPreparation(StringPreparation.POSTGRESQL_PREPARATION)
@@ -186,11 +173,11 @@ public final class BackendLogin {
         clientNonce = first.getClientNonce();
         byte[] clientFirst = first.toString().getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(cString(ScramServerExchange.MECHANISM, "mechanism"));
+        body.writeBytes(cString(MessageTypes.SCRAM_SHA_256, "mechanism"));
         writeInt32(body, clientFirst.length);
         body.writeBytes(clientFirst);
         phase = Phase.SASL_STARTED;
-        return Step.send(PASSWORD_MESSAGE_TYPE, body.toByteArray());
+        return Step.send(MessageTypes.PASSWORD, body.toByteArray());
     }
 
     private Step saslContinue(byte[] data) throws BackendLoginException {
@@ -205,7 +192,7 @@ public final class BackendLogin {
             scram.serverFirstMessage(serverFirst);
             byte[] clientFinal = scram.clientFinalMessage().toString().getBytes(StandardCharsets.UTF_8);
             phase = Phase.SASL_FINAL_SENT;
-            return Step.send(PASSWORD_MESSAGE_TYPE, clientFinal);
+            return Step.send(MessageTypes.PASSWORD, clientFinal);
         } catch (ScramParseException | IllegalArgumentException | IllegalStateException | ScramRuntimeException e) {
             throw new BackendLoginException("backend sent an invalid SCRAM server-first-message: " + e.getMessage(), e);
         }

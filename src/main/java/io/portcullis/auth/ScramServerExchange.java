@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  *                 any failure      ▶  AuthenticationFailure, exchange over
  * </pre>
  *
- * <p>Channel binding is not offered (only {@value #MECHANISM} is advertised), so a client asking
+ * <p>Channel binding is not offered (only {@code SCRAM-SHA-256} is advertised), so a client asking
  * for it ({@code p=}) is refused and {@code n} or {@code y} are accepted. The user name in
  * client-first is ignored: the user is the one from the startup packet, which picked the verifier.
  * ('y' means "I could bind but you did not offer it", which is true while we offer no -PLUS; once
@@ -43,8 +43,6 @@ import java.util.function.Supplier;
  */
 public final class ScramServerExchange {
 
-    /** The SASL mechanism name this class implements, as advertised in AuthenticationSASL. */
-    public static final String MECHANISM = "SCRAM-SHA-256";
     /** The shortest server secret {@link #forUnknownUser} accepts. */
     public static final int MIN_MOCK_SECRET_BYTES = 16;
     /** Random bytes in the server's nonce part; PostgreSQL uses 18 (24 base64 characters). */

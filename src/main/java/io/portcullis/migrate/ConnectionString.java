@@ -32,39 +32,31 @@ public final class ConnectionString {
      */
     public static ConnectionString parse(String text) {
         Map<String, String> params = new LinkedHashMap<>();
-        int pos = skipBlanks(text, 0);
-        while (pos < text.length()) {
-            int keyStart = pos;
-            while (pos < text.length() && text.charAt(pos) != '=' && !Character.isWhitespace(text.charAt(pos))) {
-                pos++;
-            }
-            String key = text.substring(keyStart, pos);
-            pos = skipBlanks(text, pos);
-            if (key.isEmpty() || pos >= text.length() || text.charAt(pos) != '=') {
+        LineLexer lexer = new LineLexer(text).skipBlanks();
+        while (!lexer.atEnd()) {
+            String key = lexer.run(c -> c != '=' && !Character.isWhitespace(c));
+            if (key.isEmpty() || !lexer.equalsSign()) {
                 throw new IllegalArgumentException(key.isEmpty()
                         ? "expected key=value"
                         : "expected '=' after '" + key + "'");
             }
-            pos = skipBlanks(text, pos + 1);
-            StringBuilder value = new StringBuilder();
-            if (pos < text.length() && text.charAt(pos) == '\'') {
-                pos = readQuoted(text, pos + 1, value);
-                if (pos < 0) {
+            String value;
+            if (lexer.at('\'')) {
+                value = lexer.quoted(true);
+                if (value == null) {
                     throw new IllegalArgumentException("the value of '" + key + "' needs a closing quote");
                 }
-                if (pos < text.length() && !Character.isWhitespace(text.charAt(pos))) {
+                if (!lexer.atEnd() && !Character.isWhitespace(lexer.peek())) {
                     throw new IllegalArgumentException("a blank must follow the quoted value of '" + key + "'");
                 }
             } else {
-                while (pos < text.length() && text.charAt(pos) != ' ') {
-                    value.append(text.charAt(pos++));
-                }
+                value = lexer.run(c -> c != ' ');
             }
             if (value.isEmpty()) {
                 throw new IllegalArgumentException("'" + key + "' has an empty value");
             }
-            params.put(key, value.toString());
-            pos = skipBlanks(text, pos);
+            params.put(key, value);
+            lexer.skipBlanks();
         }
         return new ConnectionString(params);
     }
@@ -88,31 +80,5 @@ public final class ConnectionString {
     /** {@code value}, or a placeholder when {@code key} names a secret. */
     static String shown(String key, String value) {
         return SECRET_KEYS.contains(key) ? HIDDEN : value;
-    }
-
-    private static int readQuoted(String text, int from, StringBuilder out) {
-        int pos = from;
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c == '\'') {
-                if (pos + 1 < text.length() && text.charAt(pos + 1) == '\'') {
-                    out.append('\'');
-                    pos += 2;
-                    continue;
-                }
-                return pos + 1;
-            }
-            out.append(c);
-            pos++;
-        }
-        return -1;
-    }
-
-    private static int skipBlanks(String text, int from) {
-        int pos = from;
-        while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
-            pos++;
-        }
-        return pos;
     }
 }

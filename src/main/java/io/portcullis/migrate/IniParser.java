@@ -103,21 +103,19 @@ public final class IniParser {
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             int lineNo = i + 1;
-            String line = stripTrailing(lines[i]);
-            int start = skipBlanks(line, 0);
-            if (start == line.length()) {
+            LineLexer line = new LineLexer(lines[i].stripTrailing()).skipBlanks();
+            if (line.atEnd()) {
                 continue;
             }
-            char first = line.charAt(start);
-            if (line.startsWith(INCLUDE, start) && line.length() > start + INCLUDE.length()
-                    && isBlank(line.charAt(start + INCLUDE.length()))) {
-                include(file, lineNo, line.substring(start + INCLUDE.length()).strip(), depth, section, out, expansion);
+            char first = line.peek();
+            if (line.takeWord(INCLUDE)) {
+                include(file, lineNo, line.rest().strip(), depth, section, out, expansion);
             } else if (first == ';' || first == '#') {
                 continue;
-            } else if (first == '[') {
-                section[0] = sectionName(file, lineNo, line, start);
+            } else if (line.take('[')) {
+                section[0] = sectionName(file, lineNo, line);
             } else {
-                out.add(keyValue(file, lineNo, section[0], line, start));
+                out.add(keyValue(file, lineNo, section[0], line));
             }
         }
     }
@@ -139,95 +137,45 @@ public final class IniParser {
         parse(path, content, depth + 1, section, out, expansion);
     }
 
-    private static String sectionName(String file, int lineNo, String line, int start) {
-        int close = line.indexOf(']', start);
-        if (close < 0) {
+    /** The name of a {@code [name]} line, read from just after its {@code [}. */
+    private static String sectionName(String file, int lineNo, LineLexer line) {
+        String name = line.until(']');
+        if (name == null) {
             throw new PgBouncerSyntaxException(file, lineNo, "a section header needs a closing ']'");
         }
-        if (skipBlanks(line, close + 1) != line.length()) {
+        line.take(']');
+        if (!line.skipBlanks().atEnd()) {
             throw new PgBouncerSyntaxException(file, lineNo, "nothing may follow ']' on a section header line");
         }
-        return line.substring(start + 1, close);
+        return name;
     }
 
-    private static IniEntry keyValue(String file, int lineNo, String section, String line, int start) {
-        int pos = start;
+    private static IniEntry keyValue(String file, int lineNo, String section, LineLexer line) {
         String key;
-        char first = line.charAt(pos);
+        char first = line.peek();
         if (first == '\'' || first == '"') {
-            StringBuilder quoted = new StringBuilder();
-            pos = readQuoted(line, pos, first, quoted);
-            if (pos < 0) {
+            key = line.quoted(first == '"'); // single quotes have no escape in PgBouncer's loader
+            if (key == null) {
                 throw new PgBouncerSyntaxException(file, lineNo, "a quoted name needs a closing " + first);
             }
-            key = quoted.toString();
             if (key.isEmpty()) {
                 throw new PgBouncerSyntaxException(file, lineNo, "a quoted name must not be empty");
             }
         } else {
-            while (pos < line.length() && isKeyChar(line.charAt(pos))) {
-                pos++;
-            }
-            key = line.substring(start, pos);
+            key = line.run(IniParser::isKeyChar);
             if (key.isEmpty()) {
                 throw new PgBouncerSyntaxException(file, lineNo,
                         "expected a setting name (letters, digits, '_', '.', '-', '*' or a quoted name)");
             }
         }
-        pos = skipBlanks(line, pos);
-        if (pos >= line.length() || line.charAt(pos) != '=') {
+        if (!line.equalsSign()) {
             throw new PgBouncerSyntaxException(file, lineNo, "expected '=' after '" + key + "'");
         }
-        pos = skipBlanks(line, pos + 1);
-        return new IniEntry(file, lineNo, section, key, line.substring(pos));
-    }
-
-    /**
-     * Reads a quoted name starting at the opening quote; a doubled double quote stands for one
-     * (single quotes have no escape in PgBouncer's loader).
-     *
-     * @return the position after the closing quote, or -1 when there is none
-     */
-    private static int readQuoted(String line, int open, char quote, StringBuilder out) {
-        int pos = open + 1;
-        while (pos < line.length()) {
-            char c = line.charAt(pos);
-            if (c == quote) {
-                if (quote == '"' && pos + 1 < line.length() && line.charAt(pos + 1) == '"') {
-                    out.append('"');
-                    pos += 2;
-                    continue;
-                }
-                return pos + 1;
-            }
-            out.append(c);
-            pos++;
-        }
-        return -1;
+        return new IniEntry(file, lineNo, section, key, line.rest());
     }
 
     private static boolean isKeyChar(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || c == '_' || c == '.' || c == '-' || c == '*';
-    }
-
-    private static boolean isBlank(char c) {
-        return c == ' ' || c == '\t';
-    }
-
-    private static int skipBlanks(String line, int from) {
-        int pos = from;
-        while (pos < line.length() && Character.isWhitespace(line.charAt(pos))) {
-            pos++;
-        }
-        return pos;
-    }
-
-    private static String stripTrailing(String line) {
-        int end = line.length();
-        while (end > 0 && Character.isWhitespace(line.charAt(end - 1))) {
-            end--;
-        }
-        return line.substring(0, end);
     }
 }

@@ -30,64 +30,34 @@ public final class UserlistParser {
         List<UserlistEntry> entries = new ArrayList<>();
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
+            LineLexer line = new LineLexer(lines[i]).skipBlanks();
             int lineNo = i + 1;
-            int pos = skipBlanks(line, 0);
-            if (pos == line.length() || line.charAt(pos) == ';') {
+            if (line.atEnd() || line.at(';')) {
                 continue;
             }
-            if (line.charAt(pos) != '"') {
-                throw new PgBouncerSyntaxException(file, lineNo, line.charAt(pos) == '#'
+            if (!line.at('"')) {
+                throw new PgBouncerSyntaxException(file, lineNo, line.at('#')
                         ? "'#' does not start a comment in a userlist (PgBouncer stops reading the file here); use ';'"
                         : "expected \"user name\" \"password\" with both fields in double quotes");
             }
-            StringBuilder user = new StringBuilder();
-            pos = readField(line, pos + 1, user);
-            if (pos < 0) {
+            String user = line.quoted(true);
+            if (user == null) {
                 throw new PgBouncerSyntaxException(file, lineNo, "the user name needs a closing double quote");
             }
-            int open = line.indexOf('"', pos);
-            if (open < 0) {
+            if (line.until('"') == null) {
                 throw new PgBouncerSyntaxException(file, lineNo,
                         "expected a password in double quotes after the user name '" + user + "'");
             }
-            StringBuilder secret = new StringBuilder();
-            if (readField(line, open + 1, secret) < 0) {
+            String secret = line.quoted(true);
+            if (secret == null) {
                 throw new PgBouncerSyntaxException(file, lineNo,
                         "the password of '" + user + "' needs a closing double quote");
             }
             if (user.length() > MAX_FIELD_LENGTH || secret.length() > MAX_FIELD_LENGTH) {
                 throw new PgBouncerSyntaxException(file, lineNo, "a field is longer than " + MAX_FIELD_LENGTH + " characters");
             }
-            entries.add(new UserlistEntry(file, lineNo, user.toString(), secret.toString()));
+            entries.add(new UserlistEntry(file, lineNo, user, secret));
         }
         return entries;
-    }
-
-    /** @return the position after the closing quote, or -1 when the line ends first */
-    private static int readField(String line, int from, StringBuilder out) {
-        int pos = from;
-        while (pos < line.length()) {
-            char c = line.charAt(pos);
-            if (c == '"') {
-                if (pos + 1 < line.length() && line.charAt(pos + 1) == '"') {
-                    out.append('"');
-                    pos += 2;
-                    continue;
-                }
-                return pos + 1;
-            }
-            out.append(c);
-            pos++;
-        }
-        return -1;
-    }
-
-    private static int skipBlanks(String line, int from) {
-        int pos = from;
-        while (pos < line.length() && Character.isWhitespace(line.charAt(pos))) {
-            pos++;
-        }
-        return pos;
     }
 }

@@ -5,6 +5,7 @@ import io.portcullis.net.InboundBytes;
 import io.portcullis.net.OwnedBytes;
 import io.portcullis.prepared.ServerStatementCache;
 import io.portcullis.wire.FrameScanner;
+import io.portcullis.wire.FrameTypes;
 import io.portcullis.wire.MessageReader;
 import io.portcullis.wire.MessageTypes;
 import io.portcullis.wire.ParameterStatus;
@@ -58,6 +59,8 @@ public final class ServerConnection {
 
     /** ParameterStatus values are small; a larger one is forwarded but not remembered. */
     private static final int MAX_PARAMETER_BODY = 4096;
+    private static final FrameTypes READY_OR_PARAMETER =
+            FrameTypes.of(MessageTypes.READY_FOR_QUERY, MessageTypes.PARAMETER_STATUS);
 
     private final long id;
     private final NetSocket socket;
@@ -93,7 +96,7 @@ public final class ServerConnection {
         this.backendSecretKey = backendSecretKey;
         this.createdNanos = System.nanoTime();
         this.idleSinceNanos = createdNanos;
-        this.scanner = new FrameScanner("ZS", MAX_PARAMETER_BODY, new FrameScanner.Listener() {
+        this.scanner = new FrameScanner(READY_OR_PARAMETER, MAX_PARAMETER_BODY, new FrameScanner.Listener() {
             @Override
             public void onFrame(byte type, int startInChunk, Buffer body) {
                 onServerFrame(type, body);

@@ -1,6 +1,7 @@
 package io.portcullis.pool;
 
 import io.portcullis.wire.FrameScanner;
+import io.portcullis.wire.FrameTypes;
 import io.portcullis.wire.MessageTypes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,10 +19,13 @@ import java.time.Duration;
  */
 abstract class ServerExchange implements ServerConnection.Sink {
 
+    private static final FrameTypes READY_OR_ERROR =
+            FrameTypes.of(MessageTypes.READY_FOR_QUERY, MessageTypes.ERROR_RESPONSE);
+
     private final Vertx vertx;
     final ServerConnection conn;
     private final Promise<Void> done = Promise.promise();
-    private final FrameScanner scanner = new FrameScanner("ZE", 0, (type, startInChunk, body) -> onFrame(type));
+    private final FrameScanner scanner = new FrameScanner(READY_OR_ERROR, 0, (type, startInChunk, body) -> onFrame(type));
     private final String failure;
     private int readyExpected;
     private boolean errorSeen;

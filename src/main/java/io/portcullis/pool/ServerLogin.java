@@ -46,7 +46,7 @@ final class ServerLogin {
     private final long id;
 
     private final Promise<ServerConnection> result = Promise.promise();
-    private final FrameDecoder decoder = new FrameDecoder(MessageTypes.MAX_BACKEND_LOGIN_FRAME_LENGTH);
+    private final FrameDecoder decoder = new FrameDecoder(FrameDecoder.MAX_BACKEND_LOGIN_FRAME_LENGTH);
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private BackendLogin login;
     private NetSocket socket;
@@ -104,7 +104,7 @@ final class ServerLogin {
             return;
         }
         switch (code) {
-            case 'S' -> {
+            case MessageTypes.SSL_ACCEPT -> {
                 socket.handler(this::onData);
                 VertxTls.upgradeToBackendTls(socket, db.host()).onComplete(done -> {
                     if (done.failed()) {
@@ -115,7 +115,7 @@ final class ServerLogin {
                     }
                 });
             }
-            case 'N' -> {
+            case MessageTypes.SSL_REJECT -> {
                 if (db.serverTls().requiresTls()) {
                     fail(BackendUnavailable.tls(db, "the backend does not support TLS (it answered N to the TLS request)"));
                 } else {
@@ -124,8 +124,8 @@ final class ServerLogin {
                     sendStartup();
                 }
             }
-            case 'E' -> fail(BackendUnavailable.tls(db, "the backend answered the TLS request with an error; it does not "
-                    + "support TLS (or is not a PostgreSQL-wire server)"));
+            case MessageTypes.ERROR_RESPONSE -> fail(BackendUnavailable.tls(db, "the backend answered the TLS request "
+                    + "with an error; it does not support TLS (or is not a PostgreSQL-wire server)"));
             default -> fail(BackendUnavailable.tls(db, String.format("the backend answered the TLS request with 0x%02x, "
                     + "neither S nor N: is it a PostgreSQL-wire server?", code & 0xff)));
         }

@@ -3,6 +3,7 @@ package io.portcullis.prepared;
 import io.portcullis.wire.BackendMessages;
 import io.portcullis.wire.CloseTarget;
 import io.portcullis.wire.FrameScanner;
+import io.portcullis.wire.FrameTypes;
 import io.portcullis.wire.FrontendMessages;
 import io.portcullis.wire.MessageReader;
 import io.portcullis.wire.MessageTypes;
@@ -37,7 +38,10 @@ import java.util.List;
 final class RequestRewriter implements FrameScanner.RewriteListener {
 
     /** Frontend messages of the steady state: every one is followed, to hold, drop or rewrite it. */
-    static final String CLIENT_TYPES = "PBDCESQFHdcfXp";
+    static final FrameTypes CLIENT_TYPES = FrameTypes.of(MessageTypes.PARSE, MessageTypes.BIND, MessageTypes.DESCRIBE,
+            MessageTypes.CLOSE, MessageTypes.EXECUTE, MessageTypes.SYNC, MessageTypes.QUERY, MessageTypes.FUNCTION_CALL,
+            MessageTypes.FLUSH, MessageTypes.COPY_DATA, MessageTypes.COPY_DONE, MessageTypes.COPY_FAIL,
+            MessageTypes.TERMINATE, MessageTypes.PASSWORD);
     /**
      * Head of a Bind, Describe or Close: the names ahead of the parameters. PostgreSQL truncates
      * names to 63 bytes; this leaves room for longer ones and still bounds what is held back.
@@ -50,8 +54,8 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
     static final int MAX_PARSE_BODY = 1 << 20;
 
     private final FrameScanner scanner = new FrameScanner(CLIENT_TYPES, 0, this)
-            .captureUpTo("BDC", NAMES_HEAD)
-            .captureUpTo("P", MAX_PARSE_BODY);
+            .captureUpTo(FrameTypes.of(MessageTypes.BIND, MessageTypes.DESCRIBE, MessageTypes.CLOSE), NAMES_HEAD)
+            .captureUpTo(FrameTypes.of(MessageTypes.PARSE), MAX_PARSE_BODY);
     private final ClientStatements statements;
     private final ResponsePlan plan;
     private final MessageDigest sha256;

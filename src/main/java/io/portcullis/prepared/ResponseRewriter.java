@@ -1,6 +1,8 @@
 package io.portcullis.prepared;
 
 import io.portcullis.wire.FrameScanner;
+import io.portcullis.wire.FrameTypes;
+import io.portcullis.wire.MessageTypes;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
@@ -22,7 +24,12 @@ final class ResponseRewriter implements FrameScanner.RewriteListener {
      * may come at any time (NoticeResponse, ParameterStatus, NotificationResponse). DataRows and COPY
      * data are skipped by length.
      */
-    static final String SERVER_TYPES = "123TnCIsZENSA";
+    static final FrameTypes SERVER_TYPES = FrameTypes.of(MessageTypes.PARSE_COMPLETE, MessageTypes.BIND_COMPLETE,
+            MessageTypes.CLOSE_COMPLETE, MessageTypes.ROW_DESCRIPTION, MessageTypes.NO_DATA, MessageTypes.COMMAND_COMPLETE,
+            MessageTypes.EMPTY_QUERY_RESPONSE, MessageTypes.PORTAL_SUSPENDED, MessageTypes.READY_FOR_QUERY,
+            MessageTypes.ERROR_RESPONSE, MessageTypes.NOTICE_RESPONSE, MessageTypes.PARAMETER_STATUS,
+            MessageTypes.NOTIFICATION_RESPONSE);
+    private static final FrameTypes COMMAND_COMPLETE = FrameTypes.of(MessageTypes.COMMAND_COMPLETE);
 
     private final ResponsePlan plan;
     private FrameScanner scanner;
@@ -41,7 +48,7 @@ final class ResponseRewriter implements FrameScanner.RewriteListener {
 
     /** A new server connection: its stream starts between two messages. */
     void reset() {
-        scanner = new FrameScanner(SERVER_TYPES, 0, this).captureUpTo("C", ResponsePlan.COMMAND_TAG_HEAD);
+        scanner = new FrameScanner(SERVER_TYPES, 0, this).captureUpTo(COMMAND_COMPLETE, ResponsePlan.COMMAND_TAG_HEAD);
         held.clear();
         dropping = false;
     }

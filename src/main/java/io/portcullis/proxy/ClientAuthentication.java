@@ -40,7 +40,6 @@ import java.util.function.Consumer;
  */
 final class ClientAuthentication {
 
-    static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
     /** Metric reason beyond {@link AuthenticationFailure.Reason}: a method or mechanism we do not offer. */
     private static final String UNSUPPORTED_METHOD = "unsupported_method";
 
@@ -72,7 +71,7 @@ final class ClientAuthentication {
     private final UserConfig user;
     private final Consumer<UserConfig> onSuccess;
     private final Refusal onFailure;
-    private final FrameDecoder frames = new FrameDecoder(MessageTypes.MAX_AUTH_FRAME_LENGTH);
+    private final FrameDecoder frames = new FrameDecoder(FrameDecoder.MAX_AUTH_FRAME_LENGTH);
 
     private Step step;
     private ScramServerExchange scram;
@@ -119,7 +118,7 @@ final class ClientAuthentication {
         scram = ScramServerExchange.forUser(userName, user == null ? null : user.scramVerifier(),
                 services.mockScramSecret(), services.scramIterations(), services.random());
         step = Step.SASL_INITIAL;
-        socket.write(BackendMessages.authenticationSasl(List.of(SCRAM_SHA_256)));
+        socket.write(BackendMessages.authenticationSasl(List.of(MessageTypes.SCRAM_SHA_256)));
     }
 
     void onData(Buffer chunk) {
@@ -159,11 +158,11 @@ final class ClientAuthentication {
         switch (step) {
             case SASL_INITIAL -> {
                 SaslInitialResponse initial = MessageReader.saslInitialResponse(body);
-                if (!SCRAM_SHA_256.equals(initial.mechanism())) {
+                if (!MessageTypes.SCRAM_SHA_256.equals(initial.mechanism())) {
                     step = Step.DONE;
                     services.events().authenticationFailed(UNSUPPORTED_METHOD);
                     onFailure.refuse(SqlState.PROTOCOL_VIOLATION, "SASL mechanism \"" + initial.mechanism()
-                            + "\" is not supported; use " + SCRAM_SHA_256, null);
+                            + "\" is not supported; use " + MessageTypes.SCRAM_SHA_256, null);
                     return;
                 }
                 byte[] serverFirst;

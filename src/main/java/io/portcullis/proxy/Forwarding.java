@@ -11,6 +11,7 @@ import io.portcullis.pool.ServerConnection;
 import io.portcullis.prepared.StatementMapping;
 import io.portcullis.wire.CloseTarget;
 import io.portcullis.wire.FrameScanner;
+import io.portcullis.wire.FrameTypes;
 import io.portcullis.wire.FrontendMessages;
 import io.portcullis.wire.MessageReader;
 import io.portcullis.wire.MessageTypes;
@@ -74,7 +75,10 @@ final class Forwarding implements ServerConnection.Sink {
      * Client frame types we look at. Parse/Bind/Close for names; Sync/Query because each earns a
      * ReadyForQuery; Terminate to keep it; the rest only to know something is unsynced.
      */
-    private static final String CLIENT_TYPES_READ = "PBCSQXDEHFdcf";
+    private static final FrameTypes CLIENT_TYPES_READ = FrameTypes.of(MessageTypes.PARSE, MessageTypes.BIND,
+            MessageTypes.CLOSE, MessageTypes.SYNC, MessageTypes.QUERY, MessageTypes.TERMINATE, MessageTypes.DESCRIBE,
+            MessageTypes.EXECUTE, MessageTypes.FLUSH, MessageTypes.FUNCTION_CALL, MessageTypes.COPY_DATA,
+            MessageTypes.COPY_DONE, MessageTypes.COPY_FAIL);
     /** PostgreSQL names are at most 63 bytes; a longer one (or the start of a long Parse) is capped here. */
     private static final int MAX_CAPTURE = 1024;
     private static final int NO_TERMINATE = Integer.MIN_VALUE;

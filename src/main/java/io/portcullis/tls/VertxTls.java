@@ -85,9 +85,6 @@ public final class VertxTls {
      */
     public static final long HANDSHAKE_TIMEOUT_SECONDS = 60;
 
-    /** The TLS record type of a handshake record: the first byte of every ClientHello. */
-    public static final byte TLS_HANDSHAKE_RECORD = 0x16;
-
     /**
      * The name Vert.x 4.5 gives its TLS handler in the pipeline ({@code NetSocketImpl#upgradeToSsl}).
      * It may be an {@link SslHandler} or, with SNI, a handler that becomes one.
@@ -269,11 +266,6 @@ public final class VertxTls {
      */
     public static Future<Void> upgradeAfterSslRequest(NetSocket socket) {
         return socket.upgradeToSsl();
-    }
-
-    /** Whether the first bytes of a connection are a TLS handshake record, i.e. direct TLS. */
-    public static boolean isTlsHandshake(Buffer firstBytes) {
-        return firstBytes.length() > 0 && firstBytes.getByte(0) == TLS_HANDSHAKE_RECORD;
     }
 
     /**

@@ -60,7 +60,7 @@ public final class BackendMessages {
 
     /** AuthenticationCleartextPassword: the client must send its password in a PasswordMessage. */
     public static Buffer authenticationCleartextPassword() {
-        return authentication(MessageTypes.AUTH_CLEARTEXT).finish();
+        return authentication(MessageTypes.AUTH_CLEARTEXT_PASSWORD).finish();
     }
 
     /** AuthenticationMD5Password with its 4-byte salt. */
@@ -68,7 +68,7 @@ public final class BackendMessages {
         if (salt4 == null || salt4.length != SALT_LENGTH) {
             throw new IllegalArgumentException("md5 salt must be exactly 4 bytes");
         }
-        return authentication(MessageTypes.AUTH_MD5).bytes(salt4).finish();
+        return authentication(MessageTypes.AUTH_MD5_PASSWORD).bytes(salt4).finish();
     }
 
     /** AuthenticationSASL listing the mechanisms offered, in order of preference. */
@@ -109,7 +109,8 @@ public final class BackendMessages {
 
     /** BackendKeyData with a longer secret key (protocol 3.2 allows 4 to 256 bytes). */
     public static Buffer backendKeyData(int processId, byte[] secretKey) {
-        if (secretKey.length < MessageTypes.MIN_CANCEL_KEY_LENGTH || secretKey.length > MessageTypes.MAX_CANCEL_KEY_LENGTH) {
+        if (secretKey.length < StartupDecoder.MIN_CANCEL_KEY_LENGTH
+                || secretKey.length > StartupDecoder.MAX_CANCEL_KEY_LENGTH) {
             throw new IllegalArgumentException("cancel key must be 4 to 256 bytes");
         }
         return FrameBuilder.typed(MessageTypes.BACKEND_KEY_DATA, 4 + secretKey.length)

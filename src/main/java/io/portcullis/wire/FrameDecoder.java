@@ -3,7 +3,6 @@ package io.portcullis.wire;
 import io.vertx.core.buffer.Buffer;
 
 import static io.portcullis.wire.MessageTypes.HEADER_LENGTH;
-import static io.portcullis.wire.MessageTypes.MIN_FRAME_LENGTH;
 
 /**
  * Splits a byte stream into whole typed frames, for the login phase where the gateway reads every
@@ -14,6 +13,22 @@ import static io.portcullis.wire.MessageTypes.MIN_FRAME_LENGTH;
  * any of its body is waited for. Not thread-safe; one per connection.
  */
 public final class FrameDecoder {
+    /**
+     * The smallest value of a length field: it counts its own 4 bytes, so anything less cannot be
+     * followed (PostgreSQL closes the connection too). {@link FrameScanner} enforces the same rule.
+     */
+    public static final int MIN_FRAME_LENGTH = 4;
+    /**
+     * Largest frame a client may send while logging in (PasswordMessage, SASL responses): these are
+     * tens to hundreds of bytes, so anything bigger is an attack on memory, not a login.
+     */
+    public static final int MAX_AUTH_FRAME_LENGTH = 8192;
+    /**
+     * Largest frame accepted from a backend during our login to it: ParameterStatus values and
+     * ErrorResponse texts can be longer than client auth messages, but never near this.
+     */
+    public static final int MAX_BACKEND_LOGIN_FRAME_LENGTH = 65_536;
+
     private final int maxFrameLength;
     private Buffer pending = Buffer.buffer(0);
     private int readPosition;

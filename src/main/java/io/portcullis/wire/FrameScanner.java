@@ -3,7 +3,7 @@ package io.portcullis.wire;
 import io.vertx.core.buffer.Buffer;
 
 import static io.portcullis.wire.MessageTypes.HEADER_LENGTH;
-import static io.portcullis.wire.MessageTypes.MIN_FRAME_LENGTH;
+import static io.portcullis.wire.FrameDecoder.MIN_FRAME_LENGTH;
 
 /**
  * Follows frame boundaries in a forwarded byte stream and reports only the frames whose type is
@@ -15,8 +15,9 @@ import static io.portcullis.wire.MessageTypes.MIN_FRAME_LENGTH;
  * to the listener as a slice of the chunk when it lies wholly inside the chunk, otherwise as a small
  * Buffer assembled from the pieces, and in both cases cut to at most {@code maxCapturedBody} bytes.
  *
- * <p>Used on both directions: client→server with {@code "PBCX"} (statement and portal names,
- * Terminate) and server→client with {@code "ZSKE"} (transaction status, parameters, errors).
+ * <p>Used on both directions: client→server for Parse, Bind, Close and Terminate (statement and portal
+ * names, the end of a session), server→client for ReadyForQuery, ParameterStatus and ErrorResponse
+ * (transaction status, parameters, errors); each caller names its types in a {@link FrameTypes}.
  * Not thread-safe; one per direction per connection. The startup packet (no type byte) must not be
  * fed to it.
  *
@@ -79,6 +80,7 @@ public final class FrameScanner {
     /** What {@link #unreportedFrameStart()} answers when no interesting frame awaits its head. */
     public static final int NO_UNREPORTED_FRAME = Integer.MIN_VALUE;
 
+    /** The {@link FrameTypes} words of the interesting types, held here so the test per frame reads no other object. */
     private final long interestingLow;
     private final long interestingHigh;
     private final int maxCapturedBody;
@@ -106,11 +108,11 @@ public final class FrameScanner {
     private boolean headReported;
 
     /**
-     * @param interestingTypes the type bytes to report, as ASCII characters (e.g. {@code "PBCX"})
+     * @param interestingTypes the types to report
      * @param maxCapturedBody the most body bytes captured per reported frame (at least 0)
      * @param listener receives interesting frames, on the scanning thread
      */
-    public FrameScanner(String interestingTypes, int maxCapturedBody, Listener listener) {
+    public FrameScanner(FrameTypes interestingTypes, int maxCapturedBody, Listener listener) {
         this(interestingTypes, maxCapturedBody, listener, null);
     }
 
@@ -120,29 +122,17 @@ public final class FrameScanner {
      * @param maxCapturedBody the head length of interesting frames (at least 0), unless
      *     {@link #captureUpTo} sets another for their type
      */
-    public FrameScanner(String interestingTypes, int maxCapturedBody, RewriteListener listener) {
+    public FrameScanner(FrameTypes interestingTypes, int maxCapturedBody, RewriteListener listener) {
         this(interestingTypes, maxCapturedBody, null, listener);
     }
 
-    private FrameScanner(String interestingTypes, int maxCapturedBody, Listener listener, RewriteListener rewriteListener) {
+    private FrameScanner(FrameTypes interestingTypes, int maxCapturedBody, Listener listener,
+                         RewriteListener rewriteListener) {
         if (maxCapturedBody < 0) {
             throw new IllegalArgumentException("maxCapturedBody must not be negative");
         }
-        long low = 0;
-        long high = 0;
-        for (int i = 0; i < interestingTypes.length(); i++) {
-            char c = interestingTypes.charAt(i);
-            if (c >= 128) {
-                throw new IllegalArgumentException("message types are ASCII: " + c);
-            }
-            if (c < 64) {
-                low |= 1L << c;
-            } else {
-                high |= 1L << (c - 64);
-            }
-        }
-        this.interestingLow = low;
-        this.interestingHigh = high;
+        this.interestingLow = interestingTypes.low;
+        this.interestingHigh = interestingTypes.high;
         this.maxCapturedBody = maxCapturedBody;
         this.listener = listener;
         this.rewriteListener = rewriteListener;
@@ -152,10 +142,9 @@ public final class FrameScanner {
      * Sets another capture limit for some types (a whole Parse body next to short names, say). Call
      * before the first scan.
      *
-     * @param types the type bytes, as ASCII characters
      * @return this scanner
      */
-    public FrameScanner captureUpTo(String types, int maxCapturedBody) {
+    public FrameScanner captureUpTo(FrameTypes types, int maxCapturedBody) {
         if (maxCapturedBody < 0) {
             throw new IllegalArgumentException("maxCapturedBody must not be negative");
         }
@@ -163,12 +152,11 @@ public final class FrameScanner {
             captureLimits = new int[128];
             java.util.Arrays.fill(captureLimits, this.maxCapturedBody);
         }
-        for (int i = 0; i < types.length(); i++) {
-            char c = types.charAt(i);
-            if (c >= 128) {
-                throw new IllegalArgumentException("message types are ASCII: " + c);
-            }
-            captureLimits[c] = maxCapturedBody;
+        for (long bits = types.low; bits != 0; bits &= bits - 1) { // each set bit, lowest first
+            captureLimits[Long.numberOfTrailingZeros(bits)] = maxCapturedBody;
+        }
+        for (long bits = types.high; bits != 0; bits &= bits - 1) {
+            captureLimits[64 + Long.numberOfTrailingZeros(bits)] = maxCapturedBody;
         }
         return this;
     }
@@ -335,9 +323,6 @@ public final class FrameScanner {
     }
 
     private boolean isInteresting(byte b) {
-        if (b < 0) {
-            return false;
-        }
-        return b < 64 ? (interestingLow & (1L << b)) != 0 : (interestingHigh & (1L << (b - 64))) != 0;
+        return FrameTypes.contains(interestingLow, interestingHigh, b);
     }
 }

@@ -24,8 +24,9 @@ public final class FrontendMessages {
             frame.cstring(entry.getKey(), "startup parameter name").cstring(entry.getValue(), "startup parameter value");
         }
         frame.int8(0);
-        if (frame.length() > MessageTypes.MAX_STARTUP_PACKET_LENGTH) {
-            throw new IllegalArgumentException("startup packet longer than " + MessageTypes.MAX_STARTUP_PACKET_LENGTH + " bytes");
+        if (frame.length() > StartupDecoder.MAX_STARTUP_PACKET_LENGTH) {
+            throw new IllegalArgumentException("startup packet longer than " + StartupDecoder.MAX_STARTUP_PACKET_LENGTH
+                    + " bytes");
         }
         return frame.finish();
     }
@@ -118,7 +119,8 @@ public final class FrontendMessages {
 
     /** CancelRequest with the key as the backend gave it (4 bytes in 3.0, up to 256 in 3.2). */
     public static Buffer cancelRequest(int processId, Buffer secretKey) {
-        if (secretKey.length() < MessageTypes.MIN_CANCEL_KEY_LENGTH || secretKey.length() > MessageTypes.MAX_CANCEL_KEY_LENGTH) {
+        if (secretKey.length() < StartupDecoder.MIN_CANCEL_KEY_LENGTH
+                || secretKey.length() > StartupDecoder.MAX_CANCEL_KEY_LENGTH) {
             throw new IllegalArgumentException("cancel key must be 4 to 256 bytes");
         }
         return FrameBuilder.untyped(8 + secretKey.length()).int32(MessageTypes.CANCEL_REQUEST_CODE).int32(processId)

@@ -65,7 +65,7 @@ public final class MessageReader {
         BodyReader reader = new BodyReader(body, "BackendKeyData");
         int processId = reader.readInt();
         int keyLength = reader.remaining();
-        if (keyLength < MessageTypes.MIN_CANCEL_KEY_LENGTH || keyLength > MessageTypes.MAX_CANCEL_KEY_LENGTH) {
+        if (keyLength < StartupDecoder.MIN_CANCEL_KEY_LENGTH || keyLength > StartupDecoder.MAX_CANCEL_KEY_LENGTH) {
             throw new ProtocolViolation("BackendKeyData secret key has invalid length " + keyLength);
         }
         return new BackendKeyData(processId, reader.readRest());

@@ -1,9 +1,16 @@
 package io.portcullis.wire;
 
 /**
- * Every PostgreSQL wire-protocol constant the gateway uses, in one place: message type bytes (backend
- * and frontend share some letters, so each direction has its own names), authentication request
- * codes, startup request codes, and the size limits with the reason for each.
+ * The PostgreSQL wire protocol's vocabulary, in one place: every message type byte (backend and
+ * frontend share some letters, so each direction has its own names), the frame layout, Close and
+ * Describe target kinds, transaction status bytes, ErrorResponse field codes, authentication request
+ * codes, SASL mechanism names and the codes of the untyped startup packets. Nothing else names these
+ * values: sets of types are built from these names ({@link FrameTypes}), other packages use them.
+ *
+ * <p>Limits live beside the decoder that enforces them, each with its reason:
+ * {@link FrameDecoder#MIN_FRAME_LENGTH}, {@link FrameDecoder#MAX_AUTH_FRAME_LENGTH},
+ * {@link FrameDecoder#MAX_BACKEND_LOGIN_FRAME_LENGTH}, {@link StartupDecoder#MAX_STARTUP_PACKET_LENGTH},
+ * {@link StartupDecoder#MIN_CANCEL_KEY_LENGTH} and the others there. SQLSTATEs are {@link SqlState}.
  */
 public final class MessageTypes {
     private MessageTypes() {
@@ -80,15 +87,19 @@ public final class MessageTypes {
     // ---- Authentication request codes (first int32 of an 'R' body) ----
     public static final int AUTH_OK = 0;
     public static final int AUTH_KERBEROS_V5 = 2;
-    public static final int AUTH_CLEARTEXT = 3;
-    public static final int AUTH_MD5 = 5;
+    public static final int AUTH_CLEARTEXT_PASSWORD = 3;
+    public static final int AUTH_MD5_PASSWORD = 5;
+    /** Unix-socket credentials; PostgreSQL no longer sends it, but a backend could. */
+    public static final int AUTH_SCM_CREDENTIAL = 6;
     public static final int AUTH_GSS = 7;
     public static final int AUTH_GSS_CONTINUE = 8;
     public static final int AUTH_SSPI = 9;
     public static final int AUTH_SASL = 10;
     public static final int AUTH_SASL_CONTINUE = 11;
     public static final int AUTH_SASL_FINAL = 12;
+    /** The SASL mechanism PostgreSQL offers and Portcullis speaks, both ways. */
     public static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
+    /** SCRAM with channel binding to the TLS connection; Portcullis does not offer it. */
     public static final String SCRAM_SHA_256_PLUS = "SCRAM-SHA-256-PLUS";
 
     // ---- startup packet codes (second int32 of an untyped startup packet) ----
@@ -105,26 +116,7 @@ public final class MessageTypes {
     /** First byte of a TLS handshake record: a client that skipped SSLRequest (PostgreSQL 17 direct TLS). */
     public static final byte TLS_HANDSHAKE_RECORD = 0x16;
 
-    // ---- limits ----
-    /** Type byte plus int32 length. */
+    // ---- frame layout ----
+    /** Type byte plus int32 length: what every message after the startup packet begins with. */
     public static final int HEADER_LENGTH = 5;
-    /** The length field counts itself, so no message is shorter than 4. */
-    public static final int MIN_FRAME_LENGTH = 4;
-    /** PostgreSQL's own limit (MAX_STARTUP_PACKET_LENGTH in pqcomm.h); larger is a protocol violation. */
-    public static final int MAX_STARTUP_PACKET_LENGTH = 10_000;
-    /** Length field plus request code: the smallest startup packet (SSLRequest, GSSENCRequest). */
-    public static final int MIN_STARTUP_PACKET_LENGTH = 8;
-    /** Cancel keys are 4 bytes in protocol 3.0 and up to 256 bytes in 3.2. */
-    public static final int MIN_CANCEL_KEY_LENGTH = 4;
-    public static final int MAX_CANCEL_KEY_LENGTH = 256;
-    /**
-     * Largest frame a client may send while logging in (PasswordMessage, SASL responses): these are
-     * tens to hundreds of bytes, so anything bigger is an attack on memory, not a login.
-     */
-    public static final int MAX_AUTH_FRAME_LENGTH = 8192;
-    /**
-     * Largest frame accepted from a backend during our login to it: ParameterStatus values and
-     * ErrorResponse texts can be longer than client auth messages, but never near this.
-     */
-    public static final int MAX_BACKEND_LOGIN_FRAME_LENGTH = 65_536;
 }

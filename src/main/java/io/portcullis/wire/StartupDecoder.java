@@ -9,10 +9,6 @@ import java.util.Map;
 
 import static io.portcullis.wire.MessageTypes.CANCEL_REQUEST_CODE;
 import static io.portcullis.wire.MessageTypes.GSSENC_REQUEST_CODE;
-import static io.portcullis.wire.MessageTypes.MAX_CANCEL_KEY_LENGTH;
-import static io.portcullis.wire.MessageTypes.MAX_STARTUP_PACKET_LENGTH;
-import static io.portcullis.wire.MessageTypes.MIN_CANCEL_KEY_LENGTH;
-import static io.portcullis.wire.MessageTypes.MIN_STARTUP_PACKET_LENGTH;
 import static io.portcullis.wire.MessageTypes.PROTOCOL_MAJOR;
 import static io.portcullis.wire.MessageTypes.PROTOCOL_OPTION_PREFIX;
 import static io.portcullis.wire.MessageTypes.SPECIAL_REQUEST_MAJOR;
@@ -34,6 +30,24 @@ import static io.portcullis.wire.MessageTypes.TLS_HANDSHAKE_RECORD;
  * Not thread-safe; one per connection, on its event loop.
  */
 public final class StartupDecoder {
+    /**
+     * PostgreSQL's own limit (MAX_STARTUP_PACKET_LENGTH in pqcomm.h); a longer packet is a protocol
+     * violation, refused from its length field alone so that nothing more of it is buffered.
+     */
+    public static final int MAX_STARTUP_PACKET_LENGTH = 10_000;
+    /**
+     * Length field plus request code: the smallest startup packet, and the exact length of
+     * SSLRequest and GSSENCRequest.
+     */
+    public static final int MIN_STARTUP_PACKET_LENGTH = 8;
+    /**
+     * Cancel keys are 4 bytes in protocol 3.0 and up to 256 bytes in 3.2. A backend's BackendKeyData
+     * is held to the same bounds ({@link MessageReader#backendKeyData}): a key a client could not send
+     * back here would cancel nothing.
+     */
+    public static final int MIN_CANCEL_KEY_LENGTH = 4;
+    public static final int MAX_CANCEL_KEY_LENGTH = 256;
+
     private Buffer pending = Buffer.buffer(64);
 
     /** Appends {@code chunk} and returns the next whole request, or null if more bytes are needed. */

@@ -3,7 +3,9 @@ package io.portcullis.proxy;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.QuestDbServer;
+import io.portcullis.wire.FrameDecoder;
 import io.portcullis.wire.MessageTypes;
+import io.portcullis.wire.StartupDecoder;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
@@ -219,7 +221,7 @@ class HostileClientsTest {
     @Test
     void startupPacketOverPostgresLimitIsRefusedFromItsLength() throws Exception {
         try (RawClient raw = RawClient.plain(GatewayClient.gatewayPort())) {
-            raw.write(ByteBuffer.allocate(8).putInt(MessageTypes.MAX_STARTUP_PACKET_LENGTH + 1).putInt(MessageTypes.PROTOCOL_3_0).array());
+            raw.write(ByteBuffer.allocate(8).putInt(StartupDecoder.MAX_STARTUP_PACKET_LENGTH + 1).putInt(MessageTypes.PROTOCOL_3_0).array());
             assertEquals('E', raw.readType());
             assertEquals("08P01", raw.lastFields().get('C'));
             assertTrue(raw.closedByPeer());
@@ -227,8 +229,8 @@ class HostileClientsTest {
         try (RawClient raw = RawClient.tls(GatewayClient.gatewayPort())) {
             // Exactly at the limit is a startup packet like any other.
             byte[] packet = startupPacket(0);
-            byte[] padded = startupPacket(MessageTypes.MAX_STARTUP_PACKET_LENGTH - packet.length);
-            assertEquals(MessageTypes.MAX_STARTUP_PACKET_LENGTH, padded.length);
+            byte[] padded = startupPacket(StartupDecoder.MAX_STARTUP_PACKET_LENGTH - packet.length);
+            assertEquals(StartupDecoder.MAX_STARTUP_PACKET_LENGTH, padded.length);
             raw.write(padded);
             assertEquals('R', raw.readType(), "a 10,000-byte startup packet is accepted");
         }
@@ -244,7 +246,7 @@ class HostileClientsTest {
             raw.write(ByteBuffer.allocate(5).put((byte) 'p').putInt(1 << 20).array());
             assertEquals('E', raw.readType());
             assertEquals("08P01", raw.lastFields().get('C'));
-            assertTrue(raw.lastFields().get('M').contains(String.valueOf(MessageTypes.MAX_AUTH_FRAME_LENGTH)), raw.lastFields().toString());
+            assertTrue(raw.lastFields().get('M').contains(String.valueOf(FrameDecoder.MAX_AUTH_FRAME_LENGTH)), raw.lastFields().toString());
             assertTrue(raw.closedByPeer());
         }
         assertServing();

@@ -10,6 +10,15 @@ final class Bytes {
     private Bytes() {
     }
 
+    /** The message types written as their letters, e.g. {@code "PBC"} (tests spell bytes literally). */
+    static FrameTypes types(String letters) {
+        byte[] types = new byte[letters.length()];
+        for (int i = 0; i < types.length; i++) {
+            types[i] = (byte) letters.charAt(i);
+        }
+        return FrameTypes.of(types);
+    }
+
     /** Concatenates parts: Integer → one byte (0..255), String → its UTF-8 bytes, byte[] → as is. */
     static byte[] of(Object... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -16,7 +16,7 @@ class FrameDecoderTest {
 
     @Test
     void decodesWholeFramesAndKeepsTheRest() {
-        FrameDecoder decoder = new FrameDecoder(MessageTypes.MAX_AUTH_FRAME_LENGTH);
+        FrameDecoder decoder = new FrameDecoder(FrameDecoder.MAX_AUTH_FRAME_LENGTH);
         decoder.offer(Buffer.buffer(STREAM));
         Frame password = decoder.next();
         assertEquals('p', password.type());

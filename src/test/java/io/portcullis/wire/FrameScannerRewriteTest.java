@@ -72,7 +72,7 @@ class FrameScannerRewriteTest {
     private static List<Event> scan(byte[] stream, int... cuts) {
         List<Event> events = new ArrayList<>();
         int[] chunkOffset = new int[1];
-        FrameScanner scanner = new FrameScanner("PBS", 64, new FrameScanner.RewriteListener() {
+        FrameScanner scanner = new FrameScanner(Bytes.types("PBS"), 64, new FrameScanner.RewriteListener() {
             @Override
             public void onHead(byte type, int startInChunk, int headEndInChunk, Buffer head, int bodyLength) {
                 events.add(new Event("head", (char) type, startInChunk < 0 ? -1 : chunkOffset[0] + startInChunk,
@@ -83,7 +83,7 @@ class FrameScannerRewriteTest {
             public void onEnd(byte type, int endInChunk) {
                 events.add(new Event("end", (char) type, 0, chunkOffset[0] + endInChunk, "", 0));
             }
-        }).captureUpTo("B", 8);
+        }).captureUpTo(Bytes.types("B"), 8);
         int from = 0;
         for (int i = 0; i <= cuts.length; i++) {
             int to = i < cuts.length ? cuts[i] : stream.length;
@@ -135,7 +135,7 @@ class FrameScannerRewriteTest {
 
     @Test
     void unreportedFrameStartTellsWhatToHoldBack() {
-        FrameScanner scanner = new FrameScanner("P", 64, new FrameScanner.RewriteListener() {
+        FrameScanner scanner = new FrameScanner(Bytes.types("P"), 64, new FrameScanner.RewriteListener() {
             @Override
             public void onHead(byte type, int startInChunk, int headEndInChunk, Buffer head, int bodyLength) {
             }
@@ -160,7 +160,7 @@ class FrameScannerRewriteTest {
     @Test
     void headInsideTheChunkIsASliceAndEmptyHeadsAllocateNothing() {
         List<Buffer> heads = new ArrayList<>();
-        FrameScanner scanner = new FrameScanner("PS", 0, new FrameScanner.RewriteListener() {
+        FrameScanner scanner = new FrameScanner(Bytes.types("PS"), 0, new FrameScanner.RewriteListener() {
             @Override
             public void onHead(byte type, int startInChunk, int headEndInChunk, Buffer head, int bodyLength) {
                 heads.add(head);
@@ -169,7 +169,7 @@ class FrameScannerRewriteTest {
             @Override
             public void onEnd(byte type, int endInChunk) {
             }
-        }).captureUpTo("P", 100);
+        }).captureUpTo(Bytes.types("P"), 100);
         Buffer chunk = buf(frame('P', of("abc", 0)), frame('S', new byte[0]), frame('S', new byte[0]));
         scanner.scan(chunk);
         chunk.setByte(5, (byte) 'z');

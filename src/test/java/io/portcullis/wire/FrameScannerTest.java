@@ -43,7 +43,7 @@ class FrameScannerTest {
     private static List<Seen> scan(byte[] stream, int... cuts) {
         List<Seen> seen = new ArrayList<>();
         int[] chunkOffset = new int[1];
-        FrameScanner scanner = new FrameScanner(INTERESTING, CAP, new FrameScanner.Listener() {
+        FrameScanner scanner = new FrameScanner(Bytes.types(INTERESTING), CAP, new FrameScanner.Listener() {
             @Override
             public void onFrame(byte type, int startInChunk, Buffer body) {
                 seen.add(new Seen(type, startInChunk < 0 ? -1 : chunkOffset[0] + startInChunk, body.getBytes(), false, body.length()));
@@ -183,7 +183,7 @@ class FrameScannerTest {
     @Test
     void bodyInsideTheChunkIsASliceNotACopy() {
         List<Buffer> bodies = new ArrayList<>();
-        FrameScanner scanner = new FrameScanner("P", 64, (type, start, body) -> bodies.add(body));
+        FrameScanner scanner = new FrameScanner(Bytes.types("P"), 64, (type, start, body) -> bodies.add(body));
         Buffer chunk = Buffer.buffer(frame('P', of("abc", 0)));
         scanner.scan(chunk);
         assertEquals(1, bodies.size());
@@ -195,7 +195,7 @@ class FrameScannerTest {
     void bodyStraddlingChunksIsAssembled() {
         List<String> seen = new ArrayList<>();
         List<Integer> starts = new ArrayList<>();
-        FrameScanner scanner = new FrameScanner("Z", 8, (type, start, body) -> {
+        FrameScanner scanner = new FrameScanner(Bytes.types("Z"), 8, (type, start, body) -> {
             seen.add(body.toString());
             starts.add(start);
         });
@@ -217,7 +217,7 @@ class FrameScannerTest {
     @Test
     void defaultTruncatedCallbackDeliversThePrefix() {
         List<String> seen = new ArrayList<>();
-        FrameScanner scanner = new FrameScanner("Q", 4, (type, start, body) -> seen.add(body.toString()));
+        FrameScanner scanner = new FrameScanner(Bytes.types("Q"), 4, (type, start, body) -> seen.add(body.toString()));
         byte[] stream = frame('Q', of("select 1", 0));
         scanner.scan(Buffer.buffer(stream).slice(0, 7));
         scanner.scan(Buffer.buffer(stream).slice(7, stream.length));
@@ -227,7 +227,7 @@ class FrameScannerTest {
     @Test
     void zeroCaptureStillReportsFrames() {
         List<Integer> lengths = new ArrayList<>();
-        FrameScanner scanner = new FrameScanner("P", 0, new FrameScanner.Listener() {
+        FrameScanner scanner = new FrameScanner(Bytes.types("P"), 0, new FrameScanner.Listener() {
             @Override
             public void onFrame(byte type, int startInChunk, Buffer body) {
                 lengths.add(body.length());
@@ -246,7 +246,7 @@ class FrameScannerTest {
     @Test
     void hugeUninterestingBodyIsSkippedByLength() {
         List<Character> seen = new ArrayList<>();
-        FrameScanner scanner = new FrameScanner("Z", 8, (type, start, body) -> seen.add((char) type));
+        FrameScanner scanner = new FrameScanner(Bytes.types("Z"), 8, (type, start, body) -> seen.add((char) type));
         int bodyLength = 1 << 30;
         scanner.scan(Buffer.buffer().appendByte((byte) 'd').appendInt(bodyLength + 4));
         Buffer slab = Buffer.buffer(new byte[1 << 20]);
@@ -260,19 +260,19 @@ class FrameScannerTest {
 
     @Test
     void lengthBelowFourIsAViolationEvenWhenTheHeaderIsSplit() {
-        FrameScanner whole = new FrameScanner("P", 8, (type, start, body) -> { });
+        FrameScanner whole = new FrameScanner(Bytes.types("P"), 8, (type, start, body) -> { });
         assertThrows(ProtocolViolation.class, () -> whole.scan(buf('D' + 0, 0, 0, 0, 3)));
-        FrameScanner split = new FrameScanner("P", 8, (type, start, body) -> { });
+        FrameScanner split = new FrameScanner(Bytes.types("P"), 8, (type, start, body) -> { });
         split.scan(buf('D' + 0, 0, 0));
         assertThrows(ProtocolViolation.class, () -> split.scan(buf(0, 2)));
-        FrameScanner negative = new FrameScanner("P", 8, (type, start, body) -> { });
+        FrameScanner negative = new FrameScanner(Bytes.types("P"), 8, (type, start, body) -> { });
         assertThrows(ProtocolViolation.class, () -> negative.scan(buf('P' + 0, 0x80, 0, 0, 0)));
     }
 
     @Test
     void nonAsciiTypesAreNeverInteresting() {
         List<Byte> seen = new ArrayList<>();
-        FrameScanner scanner = new FrameScanner("PBCXZ?@~", 8, (type, start, body) -> seen.add(type));
+        FrameScanner scanner = new FrameScanner(Bytes.types("PBCXZ?@~"), 8, (type, start, body) -> seen.add(type));
         scanner.scan(buf(0xD0, 0, 0, 0, 4, '@' + 0, 0, 0, 0, 4, '~' + 0, 0, 0, 0, 4, '?' + 0, 0, 0, 0, 4));
         assertEquals(List.of((byte) '@', (byte) '~', (byte) '?'), seen);
     }

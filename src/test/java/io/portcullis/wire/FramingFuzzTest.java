@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <ul>
  *   <li>both see the same frames (type, length, leading bytes) and the same frame boundaries, and both
  *       refuse the stream (with {@link ProtocolViolation} only) at the same frame, whatever the chunking;</li>
- *   <li>a decoder limited to {@link MessageTypes#MAX_AUTH_FRAME_LENGTH} refuses a longer frame from its
+ *   <li>a decoder limited to {@link FrameDecoder#MAX_AUTH_FRAME_LENGTH} refuses a longer frame from its
  *       header and never holds more than that while waiting;</li>
  *   <li>a scanner never hands out more than its capture limit of a body;</li>
  *   <li>every reader the gateway applies to a frame of that type fails only with {@link ProtocolViolation}.</li>
@@ -78,7 +78,7 @@ class FramingFuzzTest {
             assertEquals(expected, boundaries.get(i), "frame boundary at offset " + offset);
         }
 
-        decode(Chunking.cut(stream, decoderSeed), MessageTypes.MAX_AUTH_FRAME_LENGTH);
+        decode(Chunking.cut(stream, decoderSeed), FrameDecoder.MAX_AUTH_FRAME_LENGTH);
         scanSmall(Chunking.cut(stream, scannerSeed));
     }
 
@@ -112,7 +112,7 @@ class FramingFuzzTest {
     /** Frames as forwarding follows them; records, after each chunk, whether it ended between frames. */
     private static Framed scan(List<Buffer> chunks, List<Boolean> boundaries, List<Long> chunkEnds) {
         List<Seen> frames = new ArrayList<>();
-        FrameScanner scanner = new FrameScanner(ALL_ASCII_TYPES, COMPARED_BODY, new FrameScanner.Listener() {
+        FrameScanner scanner = new FrameScanner(Bytes.types(ALL_ASCII_TYPES), COMPARED_BODY, new FrameScanner.Listener() {
             @Override
             public void onFrame(byte type, int startInChunk, Buffer body) {
                 frames.add(Seen.of(type, body.length(), body));
@@ -141,7 +141,7 @@ class FramingFuzzTest {
 
     /** A scanner with a small capture never hands out more than that, nor slices outside the chunk. */
     private static void scanSmall(List<Buffer> chunks) {
-        FrameScanner scanner = new FrameScanner("PBCDSQXpREZK", SMALL_CAPTURE, (type, startInChunk, body) ->
+        FrameScanner scanner = new FrameScanner(Bytes.types("PBCDSQXpREZK"), SMALL_CAPTURE, (type, startInChunk, body) ->
                 assertTrue(body.length() <= SMALL_CAPTURE, "captured " + body.length() + " body bytes"));
         try {
             for (Buffer chunk : chunks) {

@@ -68,10 +68,10 @@ class MessageReaderTest {
     @Test
     void authentication() {
         AuthenticationRequest cleartext = MessageReader.authentication(buf(0, 0, 0, 3));
-        assertEquals(MessageTypes.AUTH_CLEARTEXT, cleartext.code());
+        assertEquals(MessageTypes.AUTH_CLEARTEXT_PASSWORD, cleartext.code());
         assertEquals(0, cleartext.data().length());
         AuthenticationRequest md5 = MessageReader.authentication(buf(0, 0, 0, 5, 1, 2, 3, 4));
-        assertEquals(MessageTypes.AUTH_MD5, md5.code());
+        assertEquals(MessageTypes.AUTH_MD5_PASSWORD, md5.code());
         assertArrayEquals(of(1, 2, 3, 4), md5.data().getBytes());
         AuthenticationRequest sasl = MessageReader.authentication(buf(0, 0, 0, 10,
                 "SCRAM-SHA-256-PLUS", 0, "SCRAM-SHA-256", 0, 0));

@@ -7,9 +7,9 @@ import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.portcullis.wire.MessageTypes.MAX_CANCEL_KEY_LENGTH;
-import static io.portcullis.wire.MessageTypes.MAX_STARTUP_PACKET_LENGTH;
-import static io.portcullis.wire.MessageTypes.MIN_CANCEL_KEY_LENGTH;
+import static io.portcullis.wire.StartupDecoder.MAX_CANCEL_KEY_LENGTH;
+import static io.portcullis.wire.StartupDecoder.MAX_STARTUP_PACKET_LENGTH;
+import static io.portcullis.wire.StartupDecoder.MIN_CANCEL_KEY_LENGTH;
 import static io.portcullis.wire.MessageTypes.PROTOCOL_OPTION_PREFIX;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the way a socket might deliver them.
  *
  * <p>Invariants: only {@link ProtocolViolation} escapes; while the decoder waits for more bytes it
- * holds less than {@link MessageTypes#MAX_STARTUP_PACKET_LENGTH} (an oversized length is refused from
+ * holds less than {@link StartupDecoder#MAX_STARTUP_PACKET_LENGTH} (an oversized length is refused from
  * its header, never buffered); every chunking of one stream decodes to the same requests and the same
  * verdict; decoded requests satisfy their documented guarantees.
  *
