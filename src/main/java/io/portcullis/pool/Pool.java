@@ -82,11 +82,12 @@ public final class Pool {
     }
 
     /**
-     * Lends a server connection to a borrower on the current context. Fails with
+     * Lends a server connection to a borrower on the current context (through a {@link SessionLender},
+     * which is also the only way it comes back). Fails with
      * {@link BackendUnavailable} when the backend cannot be reached or the wait exceeds the
      * configured query wait timeout.
      */
-    public Future<ServerConnection> acquire() {
+    Future<ServerConnection> acquire() {
         Context context = vertx.getOrCreateContext();
         Promise<ServerConnection> promise = Promise.promise();
         Waiter waiter = new Waiter(context, promise);
@@ -114,7 +115,7 @@ public final class Pool {
      * handed over and kept; anything else is closed, because a half-finished exchange cannot be
      * made safe for the next borrower.
      */
-    public void release(ServerConnection conn, boolean clean) {
+    void release(ServerConnection conn, boolean clean) {
         takeBack(conn, clean, true);
     }
 
@@ -123,7 +124,7 @@ public final class Pool {
      * Session state is not reset between transactions, as in PgBouncer; named statements and portals
      * are still closed.
      */
-    public void releaseBetweenTransactions(ServerConnection conn) {
+    void releaseBetweenTransactions(ServerConnection conn) {
         takeBack(conn, true, false);
     }
 
@@ -168,7 +169,7 @@ public final class Pool {
     }
 
     /** Closes a connection that will not be lent again and lets a waiter use the freed slot. */
-    public void discard(ServerConnection conn) {
+    void discard(ServerConnection conn) {
         conn.sink(null);
         if (conn.retire()) {
             synchronized (this) {

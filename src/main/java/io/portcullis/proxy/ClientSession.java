@@ -12,6 +12,7 @@ import io.portcullis.net.OwnedBytes;
 import io.portcullis.pool.BackendUnavailable;
 import io.portcullis.pool.Pool;
 import io.portcullis.pool.ServerConnection;
+import io.portcullis.pool.SessionLender;
 import io.portcullis.wire.BackendMessages;
 import io.portcullis.wire.MessageTypes;
 import io.portcullis.wire.ProtocolViolation;
@@ -312,8 +313,7 @@ final class ClientSession {
         lender.acquire().onComplete(ar -> {
             if (state == State.CLOSED) {
                 if (ar.succeeded()) {
-                    pool.get().release(ar.result(), true);
-                    lender.returned();
+                    lender.giveBack(ar.result(), true);
                 }
                 return;
             }

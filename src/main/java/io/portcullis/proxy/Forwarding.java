@@ -8,6 +8,7 @@ import io.portcullis.pool.BackendUnavailable;
 import io.portcullis.pool.DatabaseTraffic;
 import io.portcullis.pool.Pool;
 import io.portcullis.pool.ServerConnection;
+import io.portcullis.pool.SessionLender;
 import io.portcullis.prepared.StatementMapping;
 import io.portcullis.wire.CloseTarget;
 import io.portcullis.wire.FrameScanner;
@@ -305,8 +306,7 @@ final class Forwarding implements ServerConnection.Sink {
             borrowing = false;
             if (ended) {
                 if (ar.succeeded()) {
-                    pool.release(ar.result(), true);
-                    lender.returned();
+                    lender.giveBack(ar.result(), true);
                 }
                 return;
             }
@@ -464,7 +464,7 @@ final class Forwarding implements ServerConnection.Sink {
             }
             return;
         }
-        pool.releaseBetweenTransactions(detach());
+        lender.giveBackBetweenTransactions(detach());
     }
 
     private ServerConnection detach() {
@@ -480,8 +480,7 @@ final class Forwarding implements ServerConnection.Sink {
             serverPaused = false;
             conn.resume(); // the next borrower must find it reading
         }
-        lender.returned();
-        return conn;
+        return conn; // the caller gives it back through the lender, the way the session is done with it
     }
 
     /**
@@ -507,8 +506,7 @@ final class Forwarding implements ServerConnection.Sink {
     public void onServerClosed() {
         clientContext.runOnContext(v -> {
             if (!ended && server != null) {
-                ServerConnection lost = detach();
-                pool.discard(lost);
+                lender.giveBackLost(detach());
                 ending.failed(SqlState.CONNECTION_FAILURE, "the server connection of database \"" + pool.database()
                         + "\" was lost");
             }
@@ -529,7 +527,7 @@ final class Forwarding implements ServerConnection.Sink {
         }
         if (server != null) {
             boolean clean = quiet() && deliveredStatus == MessageTypes.TX_IDLE;
-            pool.release(detach(), clean);
+            lender.giveBack(detach(), clean);
         }
     }
 
