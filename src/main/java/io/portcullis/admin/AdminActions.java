@@ -1,7 +1,7 @@
 package io.portcullis.admin;
 
 import io.portcullis.config.ConfigStore;
-import io.portcullis.pool.Pool;
+import io.portcullis.pool.PoolAdministration;
 import io.portcullis.pool.PoolManager;
 import io.portcullis.proxy.SessionControl;
 import io.vertx.core.Future;
@@ -41,7 +41,7 @@ public class AdminActions {
      */
     public Future<Void> pause(Optional<String> database) {
         List<Future<Void>> pauses = new ArrayList<>();
-        for (Pool pool : targets(database)) {
+        for (PoolAdministration pool : targets(database)) {
             pauses.add(pool.pause());
         }
         return Future.all(pauses).mapEmpty();
@@ -54,7 +54,7 @@ public class AdminActions {
      */
     public void resume(Optional<String> database) {
         boolean any = false;
-        for (Pool pool : database.isPresent() ? targets(database) : pools.pools()) {
+        for (PoolAdministration pool : database.isPresent() ? targets(database) : pools.administrations()) {
             any |= pool.resume();
         }
         if (!any) {
@@ -66,7 +66,7 @@ public class AdminActions {
 
     /** RECONNECT: server connections close when they come back (idle ones now); new ones open as needed. */
     public void reconnect(Optional<String> database) {
-        targets(database).forEach(Pool::reconnect);
+        targets(database).forEach(PoolAdministration::reconnect);
     }
 
     /**
@@ -77,7 +77,7 @@ public class AdminActions {
      */
     public int kill(Optional<String> database) {
         int ended = 0;
-        for (Pool pool : targets(database)) {
+        for (PoolAdministration pool : targets(database)) {
             pool.kill();
             ended += sessions.killDatabase(pool.database(), "database \"" + pool.database() + "\" was killed");
         }
@@ -104,7 +104,7 @@ public class AdminActions {
     /** WAIT_CLOSE: completes when no connection marked by RECONNECT or KILL is left open. */
     public Future<Void> waitClose(Optional<String> database) {
         List<Future<Void>> waits = new ArrayList<>();
-        for (Pool pool : database.isPresent() ? targets(database) : pools.pools()) {
+        for (PoolAdministration pool : database.isPresent() ? targets(database) : pools.administrations()) {
             waits.add(pool.waitClose());
         }
         return Future.all(waits).mapEmpty();
@@ -115,18 +115,18 @@ public class AdminActions {
         sessions.shutdown();
     }
 
-    private List<Pool> targets(Optional<String> database) {
+    private List<PoolAdministration> targets(Optional<String> database) {
         if (database.isPresent()) {
             return List.of(pool(database.get()));
         }
-        List<Pool> all = new ArrayList<>();
+        List<PoolAdministration> all = new ArrayList<>();
         for (String name : store.current().databases().keySet()) {
-            pools.pool(name).ifPresent(all::add);
+            pools.administration(name).ifPresent(all::add);
         }
         return all;
     }
 
-    private Pool pool(String database) {
-        return pools.pool(database).orElseThrow(() -> AdminException.unknownDatabase(database));
+    private PoolAdministration pool(String database) {
+        return pools.administration(database).orElseThrow(() -> AdminException.unknownDatabase(database));
     }
 }

@@ -3,7 +3,7 @@ package io.portcullis.admin;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.PoolMode;
-import io.portcullis.pool.Pool;
+import io.portcullis.pool.PoolView;
 import io.portcullis.pool.PoolManager;
 import io.portcullis.pool.PoolStats;
 import io.portcullis.pool.ServerInfo;
@@ -66,7 +66,7 @@ public class AdminReports {
             }
         }
         List<PoolReport> rows = new ArrayList<>();
-        for (Pool pool : sortedPools()) {
+        for (PoolView pool : sortedPools()) {
             Optional<DatabaseConfig> db = store.current().database(pool.database());
             if (db.isEmpty()) {
                 continue; // deleted a moment ago
@@ -93,7 +93,7 @@ public class AdminReports {
             }
         }
         List<ServerReport> rows = new ArrayList<>();
-        for (Pool pool : sortedPools()) {
+        for (PoolView pool : sortedPools()) {
             List<ServerInfo> servers = new ArrayList<>(pool.servers());
             servers.sort(Comparator.comparingLong(ServerInfo::id));
             for (ServerInfo s : servers) {
@@ -106,7 +106,7 @@ public class AdminReports {
     /** Totals and averages per database with a pool. */
     public List<StatsReport> stats() {
         List<StatsReport> rows = new ArrayList<>();
-        for (Pool pool : sortedPools()) {
+        for (PoolView pool : sortedPools()) {
             rows.add(new StatsReport(pool.database(), StatsReport.Totals.of(pool.totals()),
                     periods.averages(pool.database())));
         }
@@ -114,9 +114,9 @@ public class AdminReports {
     }
 
     /** The pools created so far, by database name. */
-    List<Pool> sortedPools() {
-        List<Pool> list = new ArrayList<>(pools.pools());
-        list.sort(Comparator.comparing(Pool::database));
+    List<PoolView> sortedPools() {
+        List<PoolView> list = new ArrayList<>(pools.views());
+        list.sort(Comparator.comparing(PoolView::database));
         return list;
     }
 

@@ -3,7 +3,7 @@ package io.portcullis.admin;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.UserConfig;
-import io.portcullis.pool.Pool;
+import io.portcullis.pool.PoolView;
 import io.portcullis.pool.PoolStats;
 import io.portcullis.proxy.ClientInfo;
 
@@ -46,19 +46,19 @@ final class PoolTables {
         return table;
     }
 
-    static ResultTable databases(GatewayConfig config, List<Pool> pools, List<ClientInfo> clients,
+    static ResultTable databases(GatewayConfig config, List<PoolView> pools, List<ClientInfo> clients,
                                  Duration serverLifetime) {
         ResultTable table = new ResultTable(text("name"), text("host"), int4("port"), text("database"),
                 text("force_user"), int4("pool_size"), int4("min_pool_size"), int4("reserve_pool_size"),
                 int4("server_lifetime"), text("pool_mode"), text("load_balance_hosts"), int4("max_connections"),
                 int4("current_connections"), int4("max_client_connections"), int4("current_client_connections"),
                 int4("paused"), int4("disabled"));
-        Map<String, Pool> byName = pools.stream().collect(Collectors.toMap(Pool::database, Function.identity()));
+        Map<String, PoolView> byName = pools.stream().collect(Collectors.toMap(PoolView::database, Function.identity()));
         Map<String, Integer> clientCounts = countBy(clients, ClientInfo::database);
         List<DatabaseConfig> dbs = config.databases().values().stream()
                 .sorted(Comparator.comparing(DatabaseConfig::name)).toList();
         for (DatabaseConfig db : dbs) {
-            Pool pool = byName.get(db.name());
+            PoolView pool = byName.get(db.name());
             PoolStats stats = pool == null ? null : pool.stats();
             table.row(db.name(), db.host(), db.port(), db.dbname() == null ? db.name() : db.dbname(), db.user(),
                     db.poolSize(), db.minPoolSize(), db.reservePoolSize(), (int) serverLifetime.toSeconds(),
@@ -85,7 +85,7 @@ final class PoolTables {
         return table;
     }
 
-    static ResultTable lists(GatewayConfig config, List<Pool> pools, List<ClientInfo> clients) {
+    static ResultTable lists(GatewayConfig config, List<PoolView> pools, List<ClientInfo> clients) {
         int servers = pools.stream().mapToInt(p -> p.stats().open()).sum();
         long loggingIn = clients.stream().filter(c -> ClientInfo.LOGIN.equals(c.state())).count();
         return new ResultTable(text("list"), int4("items"))

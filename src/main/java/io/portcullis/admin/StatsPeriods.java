@@ -1,6 +1,6 @@
 package io.portcullis.admin;
 
-import io.portcullis.pool.Pool;
+import io.portcullis.pool.PoolView;
 import io.portcullis.pool.PoolManager;
 import io.portcullis.pool.TrafficSnapshot;
 import io.quarkus.runtime.Startup;
@@ -55,7 +55,7 @@ public class StatsPeriods {
         long now = System.nanoTime();
         long previousTick = lastTickNanos;
         Set<String> seen = new HashSet<>();
-        for (Pool pool : pools.pools()) {
+        for (PoolView pool : pools.views()) {
             seen.add(pool.database());
             Sample latest = new Sample(now, pool.totals());
             samples.compute(pool.database(), (name, pair) -> new Sample[]{

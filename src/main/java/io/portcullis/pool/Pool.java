@@ -18,12 +18,16 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The server connections of one database: an idle stack (most recently used first, so a quiet pool
+ * Lending the server connections of one database: an idle stack (most recently used first, so a quiet pool
  * shrinks to what it needs), a FIFO of waiting borrowers with a deadline each, and a count of
  * connections open or opening that never exceeds the pool size.
  *
  * <p>Borrowers live on several event loops, so the state is guarded by this object's lock; no I/O
  * and no callback runs while the lock is held. A borrower is always completed on its own context.
+ *
+ * <p>Three sides, one lock: lending is here and reached only through a {@link SessionLender}; what an
+ * administrator orders is {@link PoolAdministration}; what the admin console, the API and metrics read is
+ * {@link PoolView}. Those two work on this object's state (package-private for them) holding its lock.
  *
  * <pre>
  *   acquire ──▶ idle? ── yes ──▶ lend
@@ -42,20 +46,24 @@ public final class Pool {
     private final Function<DatabaseConfig, NetClient> client;
     private final PoolSettings settings;
     private final AtomicLong ids;
-    private final String database;
-    private final Deque<ServerConnection> idle = new ArrayDeque<>();
-    private final Deque<Waiter> waiters = new ArrayDeque<>();
-    private final List<ServerConnection> lent = new ArrayList<>();
+    final String database;
+    final Deque<ServerConnection> idle = new ArrayDeque<>();
+    final Deque<Waiter> waiters = new ArrayDeque<>();
+    final List<ServerConnection> lent = new ArrayList<>();
     private final DatabaseTraffic traffic;
-    private final TrafficTotals totals;
+    final TrafficTotals totals;
     /** Returned connections whose hand-over is running (PgBouncer's sv_used). */
-    private final java.util.Set<ServerConnection> handingOver =
+    final java.util.Set<ServerConnection> handingOver =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    private final PoolControl control = new PoolControl();
+    final PoolControl control = new PoolControl();
+    private final PoolView view = new PoolView(this);
+    private final PoolAdministration administration = new PoolAdministration(this);
 
-    private DatabaseConfig config;
+    /** Guarded by the lock. */
+    DatabaseConfig config;
     private Supplier<String> password;
-    private int open;
+    /** Connections open or opening; guarded by the lock. */
+    int open;
     private boolean removed;
 
     /**
@@ -72,7 +80,7 @@ public final class Pool {
         this.database = config.name();
         this.config = config;
         this.password = password;
-        this.totals = new TrafficTotals(observer.database(database, this::stats));
+        this.totals = new TrafficTotals(observer.database(database, view::stats));
         this.traffic = totals;
     }
 
@@ -296,7 +304,8 @@ public final class Pool {
         return conn.config().sameBackend(now);
     }
 
-    private void dispatch() {
+    /** Serves waiters while connections are idle or may be opened; also settles what administrators wait for. */
+    void dispatch() {
         List<Runnable> actions = new ArrayList<>();
         List<Promise<Void>> settled;
         synchronized (this) {
@@ -435,144 +444,22 @@ public final class Pool {
         }
     }
 
-    /** A snapshot for the admin console and metrics. */
-    public synchronized PoolStats stats() {
-        Waiter oldest = waiters.peekFirst();
-        long oldestWait = oldest == null ? 0 : System.nanoTime() - oldest.sinceNanos;
-        return new PoolStats(database, config.poolSize(), open, idle.size(), lent.size(), waiters.size(),
-                handingOver.size(), oldestWait);
+    /** The read-only side: counts, server rows and totals for the admin console, the API and metrics. */
+    public PoolView view() {
+        return view;
+    }
+
+    /** The administrator's side: PAUSE, RESUME, RECONNECT, KILL, DISABLE/ENABLE, WAIT_CLOSE. */
+    public PoolAdministration administration() {
+        return administration;
     }
 
     public String database() {
         return database;
     }
 
-    /** This database's traffic totals since the process started (admin console {@code SHOW STATS}). */
-    public TrafficSnapshot totals() {
-        return totals.snapshot();
-    }
-
-    // ---- administration (admin console and REST API); PgBouncer's semantics ----
-
-    /**
-     * PAUSE: from now on nobody gets a server connection (borrowers queue, with their usual deadline);
-     * idle connections close at once, lent ones when they come back: in transaction mode at the end of
-     * the transaction, in session mode when the client leaves.
-     *
-     * @return completes when no server connection of this database is left open
-     */
-    public Future<Void> pause() {
-        Promise<Void> done = Promise.promise();
-        List<ServerConnection> idleNow;
-        synchronized (this) {
-            control.pause(done);
-            idleNow = retireIdleLocked();
-        }
-        idleNow.forEach(ServerConnection::close);
-        dispatch();
-        return done.future();
-    }
-
-    /**
-     * RESUME: waiting borrowers are served again. A pause still in progress ends, and whoever waits
-     * for it is told so.
-     *
-     * @return false when the pool was not paused (nothing changed)
-     */
-    public boolean resume() {
-        List<Promise<Void>> unfinished = new ArrayList<>();
-        boolean was;
-        synchronized (this) {
-            was = control.resume(unfinished);
-        }
-        unfinished.forEach(p -> p.tryFail("the database was resumed before the pause completed"));
-        dispatch();
-        return was;
-    }
-
-    public synchronized boolean paused() {
-        return control.paused();
-    }
-
-    /**
-     * RECONNECT: idle connections close now, lent ones when they come back; new connections are
-     * opened as borrowers need them.
-     */
-    public void reconnect() {
-        List<ServerConnection> idleNow;
-        synchronized (this) {
-            idleNow = retireIdleLocked();
-            control.closeWhenReturned(lent);
-            control.closeWhenReturned(handingOver);
-        }
-        idleNow.forEach(ServerConnection::close);
-        dispatch();
-    }
-
-    /**
-     * KILL (the pool side): pauses the pool as PgBouncer does (RESUME lifts it), fails every waiting
-     * borrower with 57P01, closes idle connections and marks lent ones to close when their sessions,
-     * which the caller ends, give them back.
-     */
-    public void kill() {
-        List<ServerConnection> idleNow;
-        List<Waiter> toFail;
-        synchronized (this) {
-            control.pause(null);
-            idleNow = retireIdleLocked();
-            control.closeWhenReturned(lent);
-            control.closeWhenReturned(handingOver);
-            toFail = new ArrayList<>(waiters);
-            waiters.clear();
-        }
-        idleNow.forEach(ServerConnection::close);
-        toFail.forEach(w -> w.fail(BackendUnavailable.killed(database)));
-        dispatch();
-    }
-
-    /** DISABLE / ENABLE: whether new client logins to this database are refused. */
-    public void disabled(boolean refuseNewClients) {
-        control.disabled(refuseNewClients);
-    }
-
-    /** Whether new client logins are refused (DISABLE); read on every login, so not behind the lock. */
-    public boolean disabled() {
-        return control.disabled();
-    }
-
-    /** WAIT_CLOSE: completes when no connection marked by RECONNECT or KILL is left. */
-    public Future<Void> waitClose() {
-        Promise<Void> done = Promise.promise();
-        synchronized (this) {
-            control.waitClose(done);
-        }
-        dispatch();
-        return done.future();
-    }
-
-    /** The open server connections (those still logging in have no row yet), for SHOW SERVERS. */
-    public synchronized List<ServerInfo> servers() {
-        long nowNanos = System.nanoTime();
-        java.time.Instant now = java.time.Instant.now();
-        List<ServerInfo> rows = new ArrayList<>(idle.size() + lent.size() + handingOver.size());
-        lent.forEach(c -> rows.add(serverInfo(c, ServerInfo.ACTIVE, now, nowNanos)));
-        idle.forEach(c -> rows.add(serverInfo(c, ServerInfo.IDLE, now, nowNanos)));
-        handingOver.forEach(c -> rows.add(serverInfo(c, ServerInfo.USED, now, nowNanos)));
-        return rows;
-    }
-
-    private ServerInfo serverInfo(ServerConnection c, String state, java.time.Instant now, long nowNanos) {
-        io.vertx.core.net.SocketAddress local = c.socket().localAddress();
-        javax.net.ssl.SSLSession tls = c.socket().isSsl() ? c.socket().sslSession() : null;
-        return new ServerInfo(c.id(), database, c.config().user(), state, c.config().host(), c.config().port(),
-                local == null ? null : local.hostAddress(), local == null ? 0 : local.port(),
-                now.minusNanos(nowNanos - c.createdNanos()), now.minusNanos(nowNanos - c.idleSinceNanos()),
-                control.mustClose(c), c.backendProcessId(),
-                tls == null ? "" : tls.getProtocol() + "/" + tls.getCipherSuite());
-    }
-
     /** Takes every idle connection out of the pool; the caller closes them after unlocking. */
-    private List<ServerConnection> retireIdleLocked() {
+    List<ServerConnection> retireIdleLocked() {
         List<ServerConnection> taken = new ArrayList<>(idle);
         idle.clear();
         taken.forEach(this::retireLocked);
@@ -604,7 +491,7 @@ public final class Pool {
     }
 
     /** A borrower waiting on its own context. */
-    private final class Waiter {
+    final class Waiter {
         final Context context;
         final Promise<ServerConnection> promise;
         final long sinceNanos = System.nanoTime();

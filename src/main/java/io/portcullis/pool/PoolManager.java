@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Owns one {@link Pool} per configured database and keeps them in step with the configuration:
+ * Owns one {@link Pool} per configured database (lending, for sessions; its {@link PoolAdministration} for
+ * administrators; its {@link PoolView} for reports) and keeps them in step with the configuration:
  * a changed database reconfigures its pool, a deleted one removes it. Also runs the janitor that
  * closes server connections idle for too long.
  */
@@ -94,13 +95,23 @@ public class PoolManager {
         return observers.isResolvable() ? observers.get() : PoolObserver.NONE;
     }
 
-    /** The pools created so far (a database gets its pool with its first client), for the admin console. */
-    public List<Pool> pools() {
-        return List.copyOf(pools.values());
+    /** What an administrator may order the pool of a configured database (created on first use). */
+    public Optional<PoolAdministration> administration(String database) {
+        return pool(database).map(Pool::administration);
+    }
+
+    /** The administrator's side of the pools created so far (a database without one has nothing to resume). */
+    public List<PoolAdministration> administrations() {
+        return pools.values().stream().map(Pool::administration).toList();
+    }
+
+    /** What the pools created so far show (a database gets its pool with its first client), for reports. */
+    public List<PoolView> views() {
+        return pools.values().stream().map(Pool::view).toList();
     }
 
     public List<PoolStats> stats() {
-        return pools.values().stream().map(Pool::stats).toList();
+        return pools.values().stream().map(p -> p.view().stats()).toList();
     }
 
     void onConfigChanged(@Observes ConfigChanged change) {

@@ -303,7 +303,7 @@ final class ClientSession {
             fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database.name() + "\" does not exist");
             return;
         }
-        if (pool.get().disabled()) {
+        if (pool.get().view().disabled()) {
             fatal(SqlState.CANNOT_CONNECT_NOW, "database \"" + database.name()
                     + "\" does not allow new connections: disabled by an administrator");
             return;

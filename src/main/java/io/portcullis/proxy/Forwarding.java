@@ -568,7 +568,7 @@ final class Forwarding implements ServerConnection.Sink {
      * a backend, so a drain may end the session at once instead of waiting for a RESUME.
      */
     boolean waitingOnPausedPool() {
-        return borrowing && server == null && pool.paused();
+        return borrowing && server == null && pool.view().paused();
     }
 
     /** True when the session holds no server connection and nothing is in flight: safe to end cleanly. */

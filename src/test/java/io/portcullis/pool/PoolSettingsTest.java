@@ -90,8 +90,8 @@ class PoolSettingsTest {
         return now;
     }
 
-    private Pool pool(String database) {
-        return pools.pool(database).orElseThrow();
+    private PoolView pool(String database) {
+        return pools.pool(database).orElseThrow().view();
     }
 
     /**
