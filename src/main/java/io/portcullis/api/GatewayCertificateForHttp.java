@@ -1,6 +1,6 @@
 package io.portcullis.api;
 
-import io.portcullis.tls.LiveTls;
+import io.portcullis.tls.TlsAdministration;
 import io.portcullis.tls.ServerCertificateChanged;
 import io.portcullis.tls.TlsMaterial;
 import io.quarkus.tls.CertificateUpdatedEvent;
@@ -38,13 +38,13 @@ public class GatewayCertificateForHttp implements KeyStoreProvider {
 
     private static final Logger LOG = Logger.getLogger(GatewayCertificateForHttp.class);
 
-    private final LiveTls tls;
+    private final TlsAdministration tls;
     /** Looked up when needed: the registry asks this provider for its key store while it is being built itself. */
     private final Instance<TlsConfigurationRegistry> registry;
     private final Event<CertificateUpdatedEvent> updates;
 
     @Inject
-    public GatewayCertificateForHttp(LiveTls tls, Instance<TlsConfigurationRegistry> registry,
+    public GatewayCertificateForHttp(TlsAdministration tls, Instance<TlsConfigurationRegistry> registry,
                                      Event<CertificateUpdatedEvent> updates) {
         this.tls = tls;
         this.registry = registry;

@@ -8,7 +8,7 @@ import io.portcullis.tls.CertificateMaterialException;
 import io.portcullis.tls.CertificateSourceConflict;
 import io.portcullis.tls.ClientCa;
 import io.portcullis.tls.ClientTlsMode;
-import io.portcullis.tls.LiveTls;
+import io.portcullis.tls.TlsAdministration;
 import io.portcullis.tls.TlsMaterial;
 import io.portcullis.tls.TlsState;
 import io.smallrye.common.annotation.Blocking;
@@ -56,11 +56,11 @@ import java.util.function.Supplier;
 public class TlsResource {
 
     private final ConfigStore store;
-    private final LiveTls tls;
+    private final TlsAdministration tls;
     private final Audit audit;
 
     @Inject
-    public TlsResource(ConfigStore store, LiveTls tls, Audit audit) {
+    public TlsResource(ConfigStore store, TlsAdministration tls, Audit audit) {
         this.store = store;
         this.tls = tls;
         this.audit = audit;

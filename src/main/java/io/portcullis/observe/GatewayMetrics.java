@@ -12,7 +12,7 @@ import io.portcullis.pool.DatabaseTraffic;
 import io.portcullis.pool.PoolObserver;
 import io.portcullis.pool.PoolStats;
 import io.portcullis.proxy.GatewayEvents;
-import io.portcullis.tls.LiveTls;
+import io.portcullis.tls.TlsAdministration;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -53,7 +53,7 @@ public class GatewayMetrics implements PoolObserver, GatewayEvents {
     @Inject
     BackendReachability reachability;
     @Inject
-    LiveTls tls;
+    TlsAdministration tls;
     @Inject
     ConfigStore store;
 

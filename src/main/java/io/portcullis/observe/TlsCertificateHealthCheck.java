@@ -1,7 +1,7 @@
 package io.portcullis.observe;
 
 import io.portcullis.tls.ClientTlsMode;
-import io.portcullis.tls.LiveTls;
+import io.portcullis.tls.TlsAdministration;
 import io.portcullis.tls.TlsMaterial;
 import io.portcullis.tls.TlsSettings;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +24,7 @@ import java.time.Instant;
 public class TlsCertificateHealthCheck implements HealthCheck {
 
     @Inject
-    LiveTls tls;
+    TlsAdministration tls;
     @Inject
     TlsSettings settings;
 

@@ -6,7 +6,7 @@ import io.portcullis.config.ConfigStore;
 import io.portcullis.config.LiveSettings;
 import io.portcullis.config.SecretBox;
 import io.portcullis.pool.PoolManager;
-import io.portcullis.tls.LiveTls;
+import io.portcullis.tls.TlsHandshakes;
 import io.portcullis.tls.TlsRenegotiation;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
@@ -51,7 +51,7 @@ public class GatewayServer {
     @Inject
     PoolManager pools;
     @Inject
-    LiveTls tls;
+    TlsHandshakes tls;
     @Inject
     ListenerSettings listener;
     @Inject

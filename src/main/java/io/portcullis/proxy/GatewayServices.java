@@ -4,7 +4,7 @@ import io.portcullis.auth.LoginThrottle;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.LiveSettings;
 import io.portcullis.pool.PoolManager;
-import io.portcullis.tls.LiveTls;
+import io.portcullis.tls.TlsHandshakes;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 
@@ -30,7 +30,7 @@ record GatewayServices(
         Vertx vertx,
         ConfigStore store,
         PoolManager pools,
-        LiveTls tls,
+        TlsHandshakes tls,
         ListenerSettings listener,
         SessionSettings sessionSettings,
         SessionRegistry sessions,

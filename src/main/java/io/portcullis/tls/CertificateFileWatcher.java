@@ -33,7 +33,7 @@ public class CertificateFileWatcher {
     @Inject
     Vertx vertx;
     @Inject
-    LiveTls tls;
+    TlsAdministration tls;
     @Inject
     TlsSettings settings;
 

@@ -5,12 +5,12 @@ import java.util.Objects;
 
 /**
  * Everything the wire listener's TLS runs with at one moment; replaced as a whole by
- * {@link LiveTls}, never changed in place.
+ * {@link TlsAdministration}, never changed in place.
  *
  * @param material         the server certificate chain and key
  * @param mode             what clients must do
  * @param protocols        TLS versions offered, a non-empty subset of TLSv1.2 and TLSv1.3
- * @param ciphers          cipher suites offered (JSSE names); {@link LiveTls} resolves none configured to
+ * @param ciphers          cipher suites offered (JSSE names); {@link TlsAdministration} resolves none configured to
  *                         {@link VertxTls#defaultCiphers}; empty = {@link VertxTls#DEFAULT_CIPHERS}
  * @param clientCa         the CA client certificates must chain to, or {@code null}
  * @param certificateFromFiles whether the certificate comes from {@code portcullis.tls.cert-file}

@@ -153,7 +153,7 @@ public final class VertxTls {
 
     /**
      * The TLS options for a hot swap to {@code state} with {@link #swap(NetServer, TlsState)}. A state made by
-     * {@link LiveTls} always lists its ciphers (the defaults resolved for its engine); an empty list here means
+     * {@link TlsAdministration} always lists its ciphers (the defaults resolved for its engine); an empty list here means
      * {@link #DEFAULT_CIPHERS} as they are, never the engine's own defaults.
      */
     public static SSLOptions sslOptions(TlsState state) {

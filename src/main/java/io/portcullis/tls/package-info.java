@@ -1,6 +1,9 @@
 /**
  * Certificate material: PEM parsing and validation, self-signed certificates (BouncyCastle), the
- * live server TLS options and their hot swap, client-CA verification. Also TLS towards backends: the
+ * live server TLS options and their hot swap, client-CA verification. Two sides: the wire path handshakes
+ * and checks client certificates through {@link io.portcullis.tls.TlsHandshakes}; the API, metrics and health
+ * read and change certificate, mode and client CA through {@link io.portcullis.tls.TlsAdministration}, the
+ * owner of the live state (formerly one class, {@code LiveTls}). Also TLS towards backends: the
  * per-database profile ({@link io.portcullis.tls.BackendTlsProfile}: what is trusted and checked, the
  * client certificate), the process-wide default CA, the client options and the in-band upgrade (in
  * {@link io.portcullis.tls.VertxTls}, the one class that calls Vert.x's TLS API), and the reasons a

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.testing.ServedCertificate;
 import io.portcullis.tls.CertificateInfo;
-import io.portcullis.tls.LiveTls;
+import io.portcullis.tls.TlsAdministration;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -47,7 +47,7 @@ class ApiHttpsTest {
     private static final Map<String, String> ADMIN = Map.of("Authorization", "Bearer " + ApiTestSupport.ADMIN_TOKEN);
 
     @Inject
-    LiveTls tls;
+    TlsAdministration tls;
 
     @Test
     void theHttpPortServesTheGatewayCertificateAndFollowsItsRotation() throws Exception {

@@ -9,10 +9,7 @@ import io.portcullis.log.LogText;
 import io.netty.handler.ssl.OpenSsl;
 import io.quarkus.runtime.ImageMode;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -24,14 +21,12 @@ import org.jboss.logging.Logger;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import javax.net.ssl.SSLSession;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,7 +34,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Owner of the TLS the wire listener runs with: certificate, mode, protocols, ciphers, client CA.
+ * Owner and administration of the TLS the wire listener runs with: certificate, mode, protocols, ciphers,
+ * client CA. The REST API, metrics and health read and change it here; the wire path never calls this
+ * class: it handshakes and checks client certificates through {@link TlsHandshakes}, which reads the state
+ * this class makes live.
  *
  * <p>Where each comes from, in order: the certificate from {@code portcullis.tls.cert-file} when
  * set (watched by {@link CertificateFileWatcher}), else from the data directory (generated
@@ -47,16 +45,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * from the configuration store when set through the API, else from the application properties;
  * the client CA from {@code portcullis.tls.client-ca-file} when set.
  *
- * <p>Hot swap: every listener registers here ({@link #register}); {@link #apply} gives all of them
+ * <p>Hot swap: every listener registers here (through {@link TlsHandshakes#register}); {@link #apply} gives all of them
  * the new TLS options at once. New handshakes use them; established sessions keep theirs and are
  * never dropped. If any listener refuses, those already changed get the old options back and the
  * caller learns why (rollback). Mode changes need no swap: sessions read {@link #mode()} when a
  * client starts up. Applying blocks (it waits for the listeners): call it on a worker thread.
  */
 @ApplicationScoped
-public class LiveTls {
+public class TlsAdministration {
 
-    private static final Logger LOG = Logger.getLogger(LiveTls.class);
+    private static final Logger LOG = Logger.getLogger(TlsAdministration.class);
     /** A listener that has not rebuilt its TLS context by then is reported as failed. */
     static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
     /** RFC 5280 / browser limit for a certificate's validity; also the most a self-signed one may ask for. */
@@ -73,20 +71,18 @@ public class LiveTls {
 
     private final List<NetServer> servers = new CopyOnWriteArrayList<>();
     private final ReentrantLock applyLock = new ReentrantLock();
-    private final Clock clock = Clock.systemUTC();
+    final Clock clock = Clock.systemUTC();
     private volatile TlsState state;
     /** The resolved engine ({@link TlsEngine#OPENSSL} or {@link TlsEngine#JDK}), fixed for the process. */
-    private TlsEngine engine;
+    TlsEngine engine;
     /** The stored TLS settings last looked at, so unrelated configuration changes cost nothing. */
     private volatile TlsConfig seenConfig;
-    private ClientCertUserSource userSource;
     private CertificateFileSource files;
 
     @PostConstruct
     void init() {
         engine = TlsEngine.parse(settings.engine()).resolve();
         LOG.infof("client TLS engine: %s", engine == TlsEngine.OPENSSL ? "OpenSSL (" + OpenSsl.versionString() + ")" : "JDK");
-        userSource = ClientCertUserSource.of(settings.clientCertUserFrom());
         files = new CertificateFileSource(settings.certFile().orElse(null), settings.keyFile().orElse(null),
                 settings.clientCaFile().orElse(null), clock);
         CertificateFileSource.Contents fromFiles = files.configured() ? files.load() : new CertificateFileSource.Contents(null, null);
@@ -139,52 +135,9 @@ public class LiveTls {
         return files;
     }
 
-    /** Prepares a listener so that sockets can be upgraded to TLS after SSLRequest or a direct ClientHello. */
-    public NetServerOptions configure(NetServerOptions options) {
-        return VertxTls.configure(options, state, engine);
-    }
-
     /** Adds a listening server to those {@link #apply} changes. */
-    public void register(NetServer server) {
+    void register(NetServer server) {
         servers.add(server);
-    }
-
-    /** Starts TLS after the gateway answered 'S' to an SSLRequest. */
-    public Future<Void> upgradeAfterSslRequest(NetSocket socket) {
-        return VertxTls.upgradeAfterSslRequest(socket);
-    }
-
-    /** Starts TLS on a socket whose first bytes (already read) were a ClientHello: PostgreSQL 17's direct TLS. */
-    public Future<Void> startDirectTls(NetSocket socket, Buffer alreadyRead) {
-        return VertxTls.startDirectTls(socket, alreadyRead);
-    }
-
-    /** The negotiated TLS session of a client connection (protocol, cipher suite), or {@code null} in clear. */
-    public SSLSession session(NetSocket socket) {
-        return VertxTls.session(socket);
-    }
-
-    /**
-     * Why this connection's client certificate is not accepted under a {@code verify-*} mode, or
-     * {@code null} when it is.
-     */
-    public String clientCertificateRefusal(NetSocket socket) {
-        return ClientCertificates.refusal(VertxTls.peerCertificates(socket), state.clientCa(), clock.instant());
-    }
-
-    /**
-     * Why the client certificate of this connection does not authenticate {@code userName}
-     * ({@code "auth":"cert"}), or {@code null} when it does: it must be verified against the client
-     * CA and name the user in its one CN (or its one SAN of the type {@code portcullis.tls.client-cert-user-from}
-     * says).
-     */
-    public String certificateLoginRefusal(NetSocket socket, String userName) {
-        List<X509Certificate> chain = VertxTls.peerCertificates(socket);
-        String refusal = ClientCertificates.refusal(chain, state.clientCa(), clock.instant());
-        if (refusal != null) {
-            return refusal;
-        }
-        return ClientCertificates.userNameRefusal(chain.get(0), userSource, userName);
     }
 
     /**

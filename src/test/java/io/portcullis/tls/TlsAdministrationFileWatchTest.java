@@ -24,11 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * {@link LiveTls} with {@code portcullis.tls.cert-file}: a listener serving the file's certificate
+ * {@link TlsAdministration} with {@code portcullis.tls.cert-file}: a listener serving the file's certificate
  * picks up a replacement within two seconds, keeps the old one when the new file is bad, and the API
- * path refuses to install a certificate. Runs LiveTls and the watcher outside CDI on a plain Vert.x.
+ * path refuses to install a certificate. Runs TlsAdministration and the watcher outside CDI on a plain Vert.x.
  */
-class LiveTlsFileWatchTest {
+class TlsAdministrationFileWatchTest {
 
     @TempDir
     Path dir;
@@ -51,18 +51,19 @@ class LiveTlsFileWatchTest {
         Files.writeString(crt, first.certificatePem());
         Files.writeString(key, first.keyPem());
 
-        LiveTls tls = new LiveTls();
+        TlsAdministration tls = new TlsAdministration();
         tls.settings = settings(crt, key);
         tls.store = new FileConfigStore(dir.resolve("data"), change -> { });
         tls.dataDir = dir.resolve("data");
         tls.init();
-        NetServer server = vertx.createNetServer(tls.configure(new NetServerOptions().setHost("127.0.0.1").setPort(0)))
+        TlsHandshakes handshakes = handshakes(tls);
+        NetServer server = vertx.createNetServer(handshakes.configure(new NetServerOptions().setHost("127.0.0.1").setPort(0)))
                 .connectHandler(socket -> socket.handler(request -> {
                     socket.write(Buffer.buffer("S"));
-                    tls.upgradeAfterSslRequest(socket);
+                    handshakes.upgradeAfterSslRequest(socket);
                 }))
                 .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        tls.register(server);
+        handshakes.register(server);
         CertificateFileWatcher watcher = new CertificateFileWatcher();
         watcher.vertx = vertx;
         watcher.tls = tls;
@@ -98,15 +99,16 @@ class LiveTlsFileWatchTest {
         Files.writeString(key, server.keyPem());
         Files.writeString(clientCa, firstClientCa.certificatePem());
 
-        LiveTls tls = new LiveTls();
+        TlsAdministration tls = new TlsAdministration();
         tls.settings = settings(crt, key, Optional.of(clientCa));
         tls.store = new FileConfigStore(dir.resolve("data"), change -> { });
         tls.dataDir = dir.resolve("data");
         tls.init();
-        NetServer server2 = vertx.createNetServer(tls.configure(new NetServerOptions().setHost("127.0.0.1").setPort(0)))
+        TlsHandshakes handshakes = handshakes(tls);
+        NetServer server2 = vertx.createNetServer(handshakes.configure(new NetServerOptions().setHost("127.0.0.1").setPort(0)))
                 .connectHandler(socket -> socket.close())
                 .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        tls.register(server2);
+        handshakes.register(server2);
         CertificateFileWatcher watcher = new CertificateFileWatcher();
         watcher.vertx = vertx;
         watcher.tls = tls;
@@ -123,6 +125,15 @@ class LiveTlsFileWatchTest {
         assertEquals(List.of(secondClientCa.certificate()), tls.state().clientCa().certificates(),
                 "the replaced client CA file is in force within 2 s");
         watcher.onStop(null);
+    }
+
+    /** The wire path's side, on the administration side under test, as CDI would wire it. */
+    private static TlsHandshakes handshakes(TlsAdministration tls) {
+        TlsHandshakes handshakes = new TlsHandshakes();
+        handshakes.live = tls;
+        handshakes.settings = tls.settings;
+        handshakes.init();
+        return handshakes;
     }
 
     private static void awaitServed(int port, X509Certificate expected) throws Exception {

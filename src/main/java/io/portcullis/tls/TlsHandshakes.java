@@ -1,0 +1,89 @@
+package io.portcullis.tls;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLSession;
+
+/**
+ * The side of the client TLS the wire path uses: setting a listener up for TLS, the handshake after an
+ * SSLRequest or a direct ClientHello, the negotiated session, the mode a starting client is held to, and
+ * the checks of client certificates. Each reads the state {@link TlsAdministration} made live at that
+ * moment (one volatile read), so a hot swap applies to the next handshake; nothing here changes it.
+ */
+@ApplicationScoped
+public class TlsHandshakes {
+
+    @Inject
+    TlsAdministration live;
+    @Inject
+    TlsSettings settings;
+
+    private ClientCertUserSource userSource;
+
+    @PostConstruct
+    void init() {
+        userSource = ClientCertUserSource.of(settings.clientCertUserFrom());
+    }
+
+    /** The mode clients are held to now; read when a client starts up. */
+    public ClientTlsMode mode() {
+        return live.state().mode();
+    }
+
+    /** Prepares a listener so that sockets can be upgraded to TLS after SSLRequest or a direct ClientHello. */
+    public NetServerOptions configure(NetServerOptions options) {
+        return VertxTls.configure(options, live.state(), live.engine);
+    }
+
+    /** Adds a listening server to those a change of TLS settings swaps. */
+    public void register(NetServer server) {
+        live.register(server);
+    }
+
+    /** Starts TLS after the gateway answered 'S' to an SSLRequest. */
+    public Future<Void> upgradeAfterSslRequest(NetSocket socket) {
+        return VertxTls.upgradeAfterSslRequest(socket);
+    }
+
+    /** Starts TLS on a socket whose first bytes (already read) were a ClientHello: PostgreSQL 17's direct TLS. */
+    public Future<Void> startDirectTls(NetSocket socket, Buffer alreadyRead) {
+        return VertxTls.startDirectTls(socket, alreadyRead);
+    }
+
+    /** The negotiated TLS session of a client connection (protocol, cipher suite), or {@code null} in clear. */
+    public SSLSession session(NetSocket socket) {
+        return VertxTls.session(socket);
+    }
+
+    /**
+     * Why this connection's client certificate is not accepted under a {@code verify-*} mode, or
+     * {@code null} when it is.
+     */
+    public String clientCertificateRefusal(NetSocket socket) {
+        return ClientCertificates.refusal(VertxTls.peerCertificates(socket), live.state().clientCa(), live.clock.instant());
+    }
+
+    /**
+     * Why the client certificate of this connection does not authenticate {@code userName}
+     * ({@code "auth":"cert"}), or {@code null} when it does: it must be verified against the client
+     * CA and name the user in its one CN (or its one SAN of the type {@code portcullis.tls.client-cert-user-from}
+     * says).
+     */
+    public String certificateLoginRefusal(NetSocket socket, String userName) {
+        List<X509Certificate> chain = VertxTls.peerCertificates(socket);
+        String refusal = ClientCertificates.refusal(chain, live.state().clientCa(), live.clock.instant());
+        if (refusal != null) {
+            return refusal;
+        }
+        return ClientCertificates.userNameRefusal(chain.get(0), userSource, userName);
+    }
+}
