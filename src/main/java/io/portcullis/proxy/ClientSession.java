@@ -29,20 +29,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One client connection, from accept to close. All of its state is touched on its own event loop.
- *
- * <pre>
- *  STARTUP ──SSLRequest──▶ 'S' + TLS ──▶ STARTUP          (GSSENCRequest ▶ 'N'; ClientHello ▶ direct TLS)
- *     │ ──CancelRequest──▶ route to the owning session, close
- *     ▼ StartupMessage (TLS mode, database, user checked)
- *  AUTHENTICATING (SCRAM-SHA-256 or md5, see {@link ClientAuthentication})
- *     ▼ AuthenticationOk
- *  CONNECTING (borrow a server connection from the pool)
- *     ▼ ParameterStatus*, BackendKeyData, ReadyForQuery
- *  ACTIVE (bytes forwarded both ways, see {@link Forwarding}) ──Terminate/close──▶ CLOSED
- *
- *  (database = the admin console's name) AUTHENTICATING ──admin user──▶ CONSOLE (see {@link AdminConsole})
- * </pre>
+ * One client connection, from accept to close. All of its state is touched on its own event loop. Where it
+ * is in its life, with the data valid there, is a {@link SessionState} (the diagram is there): startup, TLS
+ * handshake, authentication ({@link ClientAuthentication}), connecting, forwarding ({@link Forwarding}) or the
+ * admin console ({@link AdminConsole}), closed. This class keeps what lasts the whole session.
  *
  * Every refusal is an {@code ErrorResponse} with a SQLSTATE before the socket closes, never a
  * silently dropped connection.
@@ -50,8 +40,6 @@ import java.util.Optional;
 final class ClientSession {
 
     private static final Logger LOG = Logger.getLogger(ClientSession.class);
-
-    enum State { STARTUP, TLS_HANDSHAKE, AUTHENTICATING, CONNECTING, ACTIVE, CONSOLE, CLOSED }
 
     private final GatewayServices services;
     private final NetSocket socket;
@@ -64,33 +52,17 @@ final class ClientSession {
     private final int processId;
     private final int cancelSecret;
 
-    // volatile: SHOW CLIENTS reads them from other threads
-    private volatile State state = State.STARTUP;
-    private boolean tls;
+    /** Volatile: SHOW CLIENTS reads it from other threads. Each state carries its own data (see {@link SessionState}). */
+    private volatile SessionState state = SessionState.Startup.IN_CLEAR;
     private long loginTimer = -1;
-    private long handshakeTimer = -1;
     /** The client's IP address, or null; counted in {@link ConnectionsPerAddress} while {@link #addressCounted}. */
     private final String clientAddress;
     private boolean addressCounted;
-    private volatile StartupRequest.StartupMessage startupMessage;
-    private DatabaseConfig database;
-    private ClientAuthentication authentication;
-    private volatile Forwarding forwarding;
-    private AdminConsole.Connection console;
-    private volatile long connectingSinceNanos;
-    private String userName;
-    /** Why the session must end once its transaction is over (after a live removal), or null. */
-    private String pendingTermination;
     private final long acceptedNanos = System.nanoTime();
-    private long handshakeStartNanos;
     /** {@code protocol/cipher} once TLS is up, for the connection log. */
     private volatile String tlsDescription = "none";
     /** The login timeout this session got (the setting when it was accepted). */
     private java.time.Duration loginTimeout;
-    /** The user's pool mode if it has one, else the database's; decided at login. */
-    private PoolMode poolMode;
-    /** Idle, idle-in-transaction and query timeouts once active. */
-    private SessionTimeouts timeouts;
     /** Whether this session is counted against maxClientConnections, in all and for its user. */
     private boolean countedInGateway;
     private String countedUser;
@@ -135,35 +107,38 @@ final class ClientSession {
      * console states (which keep partial messages between reads) get a heap copy.
      */
     private void onData(Buffer chunk) {
+        SessionState now = state;
         try {
-            switch (state) {
-                case STARTUP -> onStartupData(OwnedBytes.copyAndRelease(chunk));
-                case AUTHENTICATING -> authentication.onData(OwnedBytes.copyAndRelease(chunk));
-                case ACTIVE -> forwarding.fromClient(chunk);
-                case CONSOLE -> console.onData(OwnedBytes.copyAndRelease(chunk));
-                default -> {
-                    // TLS_HANDSHAKE and CONNECTING pause the socket; CLOSED ignores stragglers.
-                    OwnedBytes.release(chunk);
-                }
+            if (now instanceof SessionState.Active active) { // first: every forwarded read comes this way
+                active.forwarding().fromClient(chunk);
+            } else if (now instanceof SessionState.Startup startup) {
+                onStartupData(startup, OwnedBytes.copyAndRelease(chunk));
+            } else if (now instanceof SessionState.Authenticating authenticating) {
+                authenticating.authentication().onData(OwnedBytes.copyAndRelease(chunk));
+            } else if (now instanceof SessionState.Console console) {
+                console.console().onData(OwnedBytes.copyAndRelease(chunk));
+            } else {
+                // TlsHandshake and Connecting pause the socket; Closed ignores stragglers.
+                OwnedBytes.release(chunk);
             }
         } catch (ProtocolViolation e) {
             fatal(SqlState.PROTOCOL_VIOLATION, e.getMessage());
         } catch (RuntimeException e) {
             // A bug, not the client's fault: end the connection rather than leave it hanging until a timeout.
-            LOG.errorf(e, "client %s: unexpected failure in state %s", socket.remoteAddress(), state);
+            LOG.errorf(e, "client %s: unexpected failure in state %s", socket.remoteAddress(), now.getClass().getSimpleName());
             fatal(SqlState.INTERNAL_ERROR, "internal error in the gateway");
         }
     }
 
-    private void onStartupData(Buffer chunk) {
+    private void onStartupData(SessionState.Startup now, Buffer chunk) {
         StartupRequest request = startup.offer(chunk);
         if (request == null) {
             return;
         }
         if (request instanceof StartupRequest.SslRequest) {
-            startTls(false);
+            startTls(now, false);
         } else if (request instanceof StartupRequest.DirectTls) {
-            startTls(true);
+            startTls(now, true);
         } else if (request instanceof StartupRequest.GssEncRequest) {
             requireNothingPipelined("GSSENCRequest");
             outbound.write(BackendMessages.sslResponse(false));
@@ -175,7 +150,7 @@ final class ClientSession {
             services.events().cancelRequest(target != null);
             closeQuietly();
         } else if (request instanceof StartupRequest.StartupMessage message) {
-            onStartupMessage(message);
+            onStartupMessage(now, message);
         }
     }
 
@@ -189,8 +164,8 @@ final class ClientSession {
         }
     }
 
-    private void startTls(boolean direct) {
-        if (tls) {
+    private void startTls(SessionState.Startup now, boolean direct) {
+        if (now.tls()) {
             throw new ProtocolViolation("TLS was already negotiated");
         }
         if (!services.tls().mode().acceptsTls()) {
@@ -204,24 +179,24 @@ final class ClientSession {
             return;
         }
         // No pause here: the TLS engine must keep reading the handshake.
-        state = State.TLS_HANDSHAKE;
-        handshakeStartNanos = System.nanoTime();
-        handshakeTimer = services.vertx().setTimer(services.listener().tlsHandshakeTimeout().toMillis(),
+        long timer = services.vertx().setTimer(services.listener().tlsHandshakeTimeout().toMillis(),
                 t -> onHandshakeTimeout());
+        SessionState.TlsHandshake handshake = now.toTlsHandshake(System.nanoTime(), timer);
+        state = handshake;
         if (direct) {
-            services.tls().startDirectTls(socket, startup.remainder()).onComplete(ar -> afterHandshake(ar.succeeded()));
+            services.tls().startDirectTls(socket, startup.remainder()).onComplete(ar -> afterHandshake(handshake, ar.succeeded()));
         } else {
             requireNothingPipelined("SSLRequest");
             outbound.write(BackendMessages.sslResponse(true));
-            services.tls().upgradeAfterSslRequest(socket).onComplete(ar -> afterHandshake(ar.succeeded()));
+            services.tls().upgradeAfterSslRequest(socket).onComplete(ar -> afterHandshake(handshake, ar.succeeded()));
         }
     }
 
-    private void afterHandshake(boolean ok) {
-        services.vertx().cancelTimer(handshakeTimer);
+    private void afterHandshake(SessionState.TlsHandshake handshake, boolean ok) {
+        services.vertx().cancelTimer(handshake.timer());
         javax.net.ssl.SSLSession session = ok ? services.tls().session(socket) : null;
         String protocol = session == null ? "unknown" : session.getProtocol();
-        services.events().tlsHandshake(protocol, ok, System.nanoTime() - handshakeStartNanos);
+        services.events().tlsHandshake(protocol, ok, System.nanoTime() - handshake.sinceNanos());
         if (session != null) {
             tlsDescription = protocol + "/" + session.getCipherSuite();
         }
@@ -229,12 +204,14 @@ final class ClientSession {
             closeQuietly();
             return;
         }
-        tls = true;
-        state = State.STARTUP;
+        if (state == handshake) { // not when the session ended meanwhile (handshake timeout, client gone)
+            state = handshake.toStartup();
+        }
     }
 
-    private void onStartupMessage(StartupRequest.StartupMessage message) {
-        startupMessage = message;
+    private void onStartupMessage(SessionState.Startup before, StartupRequest.StartupMessage message) {
+        SessionState.Startup now = before.checking(message); // refusals from here on log its database and user
+        state = now;
         if (services.drain().refusingNewSessions()) {
             fatal(SqlState.CANNOT_CONNECT_NOW, "the gateway is shutting down");
             return;
@@ -246,7 +223,7 @@ final class ClientSession {
             return;
         }
         countedInGateway = true;
-        if (services.tls().mode().requiresTls() && !tls) {
+        if (services.tls().mode().requiresTls() && !now.tls()) {
             fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "TLS required: connect with sslmode=require (or stronger)");
             return;
@@ -271,17 +248,20 @@ final class ClientSession {
             fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + message.database() + "\" does not exist");
             return;
         }
-        database = db.orElse(null);
-        userName = message.user();
+        String userName = message.user();
         // A name no user can have is not even looked up: it gets an unknown user's exchange and 28P01.
         UserConfig user = UserNames.tooLong(userName) ? null : services.store().current().user(userName).orElse(null);
-        state = State.AUTHENTICATING;
-        authentication = new ClientAuthentication(services, socket, inbound, userName, user,
+        ClientAuthentication authentication = new ClientAuthentication(services, socket, inbound, userName, user,
                 toConsole ? this::openConsole : this::onAuthenticated, this::loginRefused);
+        state = now.toAuthenticating(message, db.orElse(null), authentication);
         authentication.begin();
     }
 
     private void onAuthenticated(UserConfig user) {
+        if (!(state instanceof SessionState.Authenticating authenticating)) {
+            return;
+        }
+        DatabaseConfig database = authenticating.database();
         if (!user.mayUse(database.name())) {
             fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "user \"" + user.name() + "\" is not allowed to connect to database \"" + database.name() + "\"");
@@ -293,10 +273,8 @@ final class ClientSession {
             return;
         }
         countedUser = user.name();
-        poolMode = user.poolModeOn(database);
+        PoolMode poolMode = user.poolModeOn(database);
         outbound.write(BackendMessages.authenticationOk());
-        state = State.CONNECTING;
-        connectingSinceNanos = System.nanoTime();
         inbound.pause();
         Optional<Pool> pool = services.pools().pool(database.name());
         if (pool.isEmpty()) {
@@ -310,8 +288,10 @@ final class ClientSession {
         }
         SessionLender lender = new SessionLender(pool.get(), services.pools().userLimits(), services.store(),
                 services.settings(), user.name());
+        SessionState.Connecting connecting = authenticating.toConnecting(poolMode, lender, System.nanoTime());
+        state = connecting;
         lender.acquire().onComplete(ar -> {
-            if (state == State.CLOSED) {
+            if (state != connecting) { // closed meanwhile
                 if (ar.succeeded()) {
                     lender.giveBack(ar.result(), true);
                 }
@@ -323,11 +303,12 @@ final class ClientSession {
                 fatal(code, cause.getMessage());
                 return;
             }
-            activate(lender, ar.result());
+            activate(connecting, ar.result());
         });
     }
 
-    private void activate(SessionLender lender, ServerConnection server) {
+    private void activate(SessionState.Connecting connecting, ServerConnection server) {
+        SessionLender lender = connecting.lender();
         Pool pool = lender.pool();
         services.vertx().cancelTimer(loginTimer);
         Buffer greeting = Buffer.buffer(256);
@@ -336,11 +317,12 @@ final class ClientSession {
         }
         greeting.appendBuffer(BackendMessages.backendKeyData(processId, cancelSecret));
         greeting.appendBuffer(BackendMessages.readyForQuery(MessageTypes.TX_IDLE));
-        state = State.ACTIVE;
         pool.traffic().clientLoggedIn();
-        ConnectionLog.loginSucceeded(socket.remoteAddress(), database.name(), startupMessage.user(), tlsDescription);
+        ConnectionLog.loginSucceeded(socket.remoteAddress(), connecting.database().name(), connecting.login().user(),
+                tlsDescription);
         outbound.write(greeting);
-        forwarding = new Forwarding(outbound, inbound, context, lender, poolMode, server, new Forwarding.Ending() {
+        Forwarding forwarding = new Forwarding(outbound, inbound, context, lender, connecting.poolMode(), server,
+                new Forwarding.Ending() {
             @Override
             public void terminated() {
                 onClientTerminated();
@@ -353,14 +335,20 @@ final class ClientSession {
 
             @Override
             public void betweenTransactions() {
-                if (pendingTermination != null) {
-                    fatal(SqlState.ADMIN_SHUTDOWN, pendingTermination);
+                if (state instanceof SessionState.Active active && active.pendingTermination() != null) {
+                    fatal(SqlState.ADMIN_SHUTDOWN, active.pendingTermination());
                 }
             }
         });
-        timeouts = new SessionTimeouts(services.vertx(), services.settings(), forwarding, services.cancelClient(), this::fatal);
+        if (state != connecting) { // ended while forwarding started (it refused the connection's state)
+            forwarding.release();
+            return;
+        }
+        SessionTimeouts timeouts = new SessionTimeouts(services.vertx(), services.settings(), forwarding,
+                services.cancelClient(), this::fatal);
+        state = connecting.toActive(forwarding, timeouts);
         timeouts.start();
-        Buffer early = authentication.remainder();
+        Buffer early = connecting.authentication().remainder();
         if (early.length() > 0) {
             forwarding.fromClient(early);
         }
@@ -372,6 +360,9 @@ final class ClientSession {
      * is refused as PgBouncer refuses them.
      */
     private void openConsole(UserConfig user) {
+        if (!(state instanceof SessionState.Authenticating authenticating)) {
+            return;
+        }
         if (!user.admin()) {
             fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "not allowed: user \"" + user.name() + "\" may not use the admin console");
@@ -384,11 +375,13 @@ final class ClientSession {
         }
         greeting.appendBuffer(BackendMessages.backendKeyData(processId, cancelSecret));
         greeting.appendBuffer(BackendMessages.readyForQuery(MessageTypes.TX_IDLE));
-        state = State.CONSOLE;
-        ConnectionLog.loginSucceeded(socket.remoteAddress(), startupMessage.database(), userName, tlsDescription);
+        StartupRequest.StartupMessage login = authenticating.login();
+        ConnectionLog.loginSucceeded(socket.remoteAddress(), login.database(), login.user(), tlsDescription);
         outbound.write(greeting);
-        console = services.console().open(new ConsoleClient(outbound, inbound, context, processId, userName, this::onClientTerminated));
-        Buffer early = authentication.remainder();
+        AdminConsole.Connection console = services.console().open(new ConsoleClient(outbound, inbound, context,
+                processId, login.user(), this::onClientTerminated));
+        state = authenticating.toConsole(console);
+        Buffer early = authenticating.authentication().remainder();
         if (early.length() > 0) {
             console.onData(early);
         }
@@ -396,17 +389,17 @@ final class ClientSession {
 
     /** The session as SHOW CLIENTS lists it, or null once it is closed. Any thread. */
     ClientInfo info(java.time.Instant now, long nowNanos) {
-        State current = state;
-        if (current == State.CLOSED) {
+        SessionState current = state;
+        if (current instanceof SessionState.Closed) {
             return null;
         }
-        StartupRequest.StartupMessage login = startupMessage;
-        Forwarding f = forwarding;
+        StartupRequest.StartupMessage login = current.login();
         String shown = ClientInfo.LOGIN;
         long serverId = -1;
         long waitingSince = 0;
         long requestNanos = 0;
-        if (current == State.ACTIVE && f != null) {
+        if (current instanceof SessionState.Active active) {
+            Forwarding f = active.forwarding();
             serverId = f.serverId();
             requestNanos = f.lastRequestNanos();
             if (f.waitingForServer()) {
@@ -415,11 +408,11 @@ final class ClientSession {
             } else {
                 shown = serverId >= 0 ? ClientInfo.ACTIVE : ClientInfo.IDLE;
             }
-        } else if (current == State.ACTIVE || current == State.CONSOLE) {
-            shown = current == State.CONSOLE ? ClientInfo.ACTIVE : ClientInfo.IDLE;
-        } else if (current == State.CONNECTING) {
+        } else if (current instanceof SessionState.Console) {
+            shown = ClientInfo.ACTIVE;
+        } else if (current instanceof SessionState.Connecting connecting) {
             shown = ClientInfo.WAITING;
-            waitingSince = connectingSinceNanos;
+            waitingSince = connecting.sinceNanos();
         }
         io.vertx.core.net.SocketAddress remote = socket.remoteAddress();
         io.vertx.core.net.SocketAddress local = socket.localAddress();
@@ -432,15 +425,14 @@ final class ClientSession {
                 requestNanos == 0 ? connected : now.minusNanos(nowNanos - requestNanos),
                 waitingSince == 0 ? 0 : Math.max(0, nowNanos - waitingSince),
                 "none".equals(described) ? "" : described, application == null ? "" : application, serverId,
-                current == State.CONSOLE);
+                current instanceof SessionState.Console);
     }
 
     /** Whether this is a client of {@code databaseName} (logging in or logged in), not a console session. */
     boolean uses(String databaseName) {
-        StartupRequest.StartupMessage login = startupMessage;
-        State current = state;
-        return (current == State.ACTIVE || current == State.CONNECTING) && login != null
-                && login.database().equals(databaseName);
+        SessionState current = state;
+        return (current instanceof SessionState.Active || current instanceof SessionState.Connecting)
+                && current.login().database().equals(databaseName);
     }
 
     /** An administrator ended the session (KILL, KILL_CLIENT). Runs on the session's event loop. */
@@ -454,17 +446,21 @@ final class ClientSession {
      * session's event loop.
      */
     void onConfigChanged(GatewayConfig now) {
-        if (state == State.CONSOLE) {
+        SessionState current = state;
+        if (current instanceof SessionState.Console console) {
+            String userName = console.login().user();
             if (now.user(userName).map(u -> !u.admin()).orElse(true)) {
                 fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command: user \""
                         + userName + "\" may no longer use the admin console");
             }
             return;
         }
-        if (state != State.ACTIVE) {
+        if (!(current instanceof SessionState.Active active)) {
             return;
         }
-        timeouts.reconsider();
+        active.timeouts().reconsider();
+        String userName = active.login().user();
+        DatabaseConfig database = active.database();
         String why = null;
         Optional<UserConfig> user = now.user(userName);
         if (now.database(database.name()).isEmpty()) {
@@ -478,8 +474,9 @@ final class ClientSession {
             return;
         }
         String message = "terminating connection due to administrator command: " + why;
-        if (services.sessionSettings().onRemoval() == SessionSettings.OnRemoval.AFTER_TRANSACTION && !forwarding.idle()) {
-            pendingTermination = message;
+        if (services.sessionSettings().onRemoval() == SessionSettings.OnRemoval.AFTER_TRANSACTION
+                && !active.forwarding().idle()) {
+            state = active.endingAfterTransaction(message);
         } else {
             fatal(SqlState.ADMIN_SHUTDOWN, message);
         }
@@ -491,18 +488,19 @@ final class ClientSession {
      * the drain timeout ({@link #endForShutdown()}).
      */
     void drain() {
-        if (state == State.CLOSED) {
+        SessionState current = state;
+        if (current instanceof SessionState.Closed) {
             return;
         }
-        if (state == State.CONSOLE) {
+        if (current instanceof SessionState.Console) {
             fatal(SqlState.ADMIN_SHUTDOWN, Drain.MESSAGE);
-        } else if (state != State.ACTIVE) {
+        } else if (!(current instanceof SessionState.Active active)) {
             fatal(SqlState.CANNOT_CONNECT_NOW, "the gateway is shutting down");
-        } else if (poolMode != null && poolMode != PoolMode.SESSION) {
-            if (forwarding.idle() || forwarding.waitingOnPausedPool()) {
+        } else if (active.poolMode() != null && active.poolMode() != PoolMode.SESSION) {
+            if (active.forwarding().idle() || active.forwarding().waitingOnPausedPool()) {
                 fatal(SqlState.ADMIN_SHUTDOWN, Drain.MESSAGE);
             } else {
-                pendingTermination = Drain.MESSAGE;
+                state = active.endingAfterTransaction(Drain.MESSAGE);
             }
         }
     }
@@ -513,8 +511,8 @@ final class ClientSession {
     }
 
     private void cancelCurrentQuery() {
-        if (forwarding != null) {
-            forwarding.cancel(services.cancelClient());
+        if (state instanceof SessionState.Active active) {
+            active.forwarding().cancel(services.cancelClient());
         }
     }
 
@@ -529,7 +527,7 @@ final class ClientSession {
 
     /** A client that stalls its TLS handshake (slowloris) holds an engine and a socket: cut it. */
     private void onHandshakeTimeout() {
-        if (state == State.TLS_HANDSHAKE) {
+        if (state instanceof SessionState.TlsHandshake) {
             LOG.debugf("client %s: TLS handshake did not complete within %s", socket.remoteAddress(),
                     services.listener().tlsHandshakeTimeout());
             closeQuietly();
@@ -537,10 +535,12 @@ final class ClientSession {
     }
 
     private void onLoginTimeout() {
-        if (state == State.ACTIVE || state == State.CONSOLE || state == State.CLOSED) {
+        SessionState current = state;
+        if (current instanceof SessionState.Active || current instanceof SessionState.Console
+                || current instanceof SessionState.Closed) {
             return;
         }
-        if (state == State.STARTUP && !tls && startupMessage == null) {
+        if (current instanceof SessionState.Startup startup && !startup.tls() && startup.login() == null) {
             closeQuietly();
             return;
         }
@@ -550,23 +550,26 @@ final class ClientSession {
 
     /** Returns the server connection (if any) and forgets the session. Idempotent. */
     private void end() {
-        if (state == State.CLOSED) {
+        SessionState was = state;
+        if (was instanceof SessionState.Closed) {
             return;
         }
-        state = State.CLOSED;
-        if (authentication != null) {
-            authentication.clientClosed();
+        StartupRequest.StartupMessage login = was.login();
+        state = new SessionState.Closed(login);
+        if (was instanceof SessionState.Authenticating authenticating) {
+            authenticating.authentication().clientClosed(); // the only state with an exchange still running
         }
         if (inbound != null) {
             inbound.discard();
         }
-        ConnectionLog.disconnected(socket.remoteAddress(), startupMessage == null ? null : startupMessage.database(),
-                startupMessage == null ? null : startupMessage.user(), tlsDescription,
+        Forwarding forwarding = was instanceof SessionState.Active active ? active.forwarding() : null;
+        ConnectionLog.disconnected(socket.remoteAddress(), login == null ? null : login.database(),
+                login == null ? null : login.user(), tlsDescription,
                 (System.nanoTime() - acceptedNanos) / 1_000_000,
                 forwarding == null ? 0 : forwarding.bytesFromClient(), forwarding == null ? 0 : forwarding.bytesToClient());
         services.vertx().cancelTimer(loginTimer);
-        if (timeouts != null) {
-            timeouts.stop();
+        if (was instanceof SessionState.Active active) {
+            active.timeouts().stop();
         }
         if (countedInGateway) {
             services.limits().leaveGateway();
@@ -574,7 +577,9 @@ final class ClientSession {
         if (countedUser != null) {
             services.limits().leaveUser(countedUser);
         }
-        services.vertx().cancelTimer(handshakeTimer);
+        if (was instanceof SessionState.TlsHandshake handshake) {
+            services.vertx().cancelTimer(handshake.timer());
+        }
         if (addressCounted) {
             addressCounted = false;
             services.connectionsPerAddress().closed(clientAddress);
@@ -583,8 +588,8 @@ final class ClientSession {
         if (forwarding != null) {
             forwarding.release();
         }
-        if (console != null) {
-            console.closed();
+        if (was instanceof SessionState.Console console) {
+            console.console().closed();
         }
     }
 
@@ -593,8 +598,10 @@ final class ClientSession {
      * proof waited for the login throttle): a guesser must not be able to hide its attempts by not waiting.
      */
     private void loginRefused(SqlState code, String message, String logDetail) {
-        if (state == State.CLOSED) {
-            ConnectionLog.loginFailed(socket.remoteAddress(), startupMessage.database(), startupMessage.user(), tlsDescription,
+        SessionState current = state;
+        if (current instanceof SessionState.Closed) {
+            StartupRequest.StartupMessage login = current.login();
+            ConnectionLog.loginFailed(socket.remoteAddress(), login.database(), login.user(), tlsDescription,
                     code, message, (logDetail == null ? "" : logDetail + "; ") + "the client had disconnected before the answer");
             return;
         }
@@ -612,13 +619,15 @@ final class ClientSession {
      * @param logDetail what the login log line adds for the operator only, or null
      */
     private void fatal(SqlState code, String message, String logDetail) {
-        if (state == State.CLOSED) {
+        SessionState current = state;
+        if (current instanceof SessionState.Closed) {
             return;
         }
-        boolean mayWrite = forwarding == null || forwarding.clientAtFrameBoundary();
-        if (state != State.ACTIVE) {
-            ConnectionLog.loginFailed(socket.remoteAddress(), startupMessage == null ? null : startupMessage.database(),
-                    startupMessage == null ? null : startupMessage.user(), tlsDescription, code, message, logDetail);
+        boolean mayWrite = !(current instanceof SessionState.Active active) || active.forwarding().clientAtFrameBoundary();
+        if (!(current instanceof SessionState.Active)) {
+            StartupRequest.StartupMessage login = current.login();
+            ConnectionLog.loginFailed(socket.remoteAddress(), login == null ? null : login.database(),
+                    login == null ? null : login.user(), tlsDescription, code, message, logDetail);
         }
         end();
         outbound.writeAndClose(mayWrite ? BackendMessages.errorResponse("FATAL", code, message) : null);
