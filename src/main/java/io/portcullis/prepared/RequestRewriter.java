@@ -27,6 +27,10 @@ import java.util.List;
  * held back when it straddles chunks; the rest of a long Bind streams through. A chunk in which no frame
  * changes is forwarded as the same Buffer.
  *
+ * <p>Its scan is the only one of the client's stream: whoever else needs the client's frames (the session,
+ * for the hand-over's bookkeeping) is handed each frame's head here, as the frame is decided. A Terminate
+ * ends the stream: nothing from it on is forwarded.
+ *
  * <pre>
  *   Parse "S_1"        known name → 42P05 (answered)        prepared here → ParseComplete (answered)
  *                      otherwise  → Parse "portcullis_7"
@@ -58,6 +62,8 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
             .captureUpTo(FrameTypes.of(MessageTypes.PARSE), MAX_PARSE_BODY);
     private final ClientStatements statements;
     private final ResponsePlan plan;
+    /** Also told of every client frame, at its head (so the stream is scanned once); null when nobody asks. */
+    private final FrameScanner.Listener frames;
     private final MessageDigest sha256;
     private ServerStatementCache cache;
 
@@ -76,11 +82,15 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
     private boolean batchStart = true;
     /** What the server has been sent ends between two messages (no frame half forwarded). */
     private boolean sentEndsBetweenMessages = true;
+    /** A Terminate came: the client's stream is over, nothing more is forwarded or planned. */
+    private boolean terminated;
 
-    RequestRewriter(ClientStatements statements, ResponsePlan plan, MessageDigest sha256) {
+    /** @param frames told of every client frame at its head, before it is rewritten; may be null */
+    RequestRewriter(ClientStatements statements, ResponsePlan plan, MessageDigest sha256, FrameScanner.Listener frames) {
         this.statements = statements;
         this.plan = plan;
         this.sha256 = sha256;
+        this.frames = frames;
     }
 
     /** The session got a server connection: statements are looked up in its cache from now on. */
@@ -98,6 +108,10 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
         emitFrom = 0;
         changed = false;
         scanner.scan(data);
+        if (terminated) {
+            chunk = null;
+            return out.build(); // what came before the Terminate
+        }
         int end = data.length();
         int unreported = scanner.unreportedFrameStart();
         // A frame still arriving is either held back whole, dropped, or (a long Bind) half forwarded.
@@ -121,6 +135,11 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
         return sentEndsBetweenMessages;
     }
 
+    /** Whether the client's stream, as scanned so far, ends between two frames. */
+    boolean atFrameBoundary() {
+        return scanner.atFrameBoundary();
+    }
+
     /** Nothing held back and no error answered whose Sync is still to come. */
     boolean idle() {
         return held.isEmpty() && !discardingUntilSync && scanner.atFrameBoundary();
@@ -128,6 +147,23 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
 
     @Override
     public void onHead(byte type, int startInChunk, int headEndInChunk, Buffer head, int bodyLength) {
+        if (terminated) {
+            return; // a client sends nothing after Terminate; if it does, nobody is listening
+        }
+        if (frames != null) {
+            if (head.length() < bodyLength) {
+                frames.onTruncatedFrame(type, startInChunk, head, bodyLength);
+            } else {
+                frames.onFrame(type, startInChunk, head);
+            }
+        }
+        if (type == MessageTypes.TERMINATE) {
+            emitChunk(startInChunk); // what came before it still goes; the Terminate, as before, never does
+            held.clear();
+            terminated = true;
+            changed = true;
+            return;
+        }
         if (discardingUntilSync) {
             if (type == MessageTypes.SYNC) {
                 discardingUntilSync = false;
@@ -160,6 +196,9 @@ final class RequestRewriter implements FrameScanner.RewriteListener {
 
     @Override
     public void onEnd(byte type, int endInChunk) {
+        if (terminated) {
+            return;
+        }
         if (dropping) {
             dropping = false;
             emitFrom = endInChunk;

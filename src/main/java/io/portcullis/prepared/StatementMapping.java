@@ -1,5 +1,6 @@
 package io.portcullis.prepared;
 
+import io.portcullis.wire.FrameScanner;
 import io.vertx.core.buffer.Buffer;
 
 import java.security.MessageDigest;
@@ -38,11 +39,23 @@ public final class StatementMapping implements ResponsePlan.Outcomes {
 
     /** @param maxPreparedStatements the most statements kept prepared per server connection, at least 1 */
     public StatementMapping(int maxPreparedStatements) {
+        this(maxPreparedStatements, null);
+    }
+
+    /**
+     * @param maxPreparedStatements the most statements kept prepared per server connection, at least 1
+     * @param clientFrames          told of every client frame {@link #toServer} scans, at its head (a prefix of
+     *                              the body, as {@link FrameScanner.Listener#onTruncatedFrame} gives one), before
+     *                              it is rewritten: the caller needs no scan of its own. A Terminate ends the
+     *                              client's stream: {@link #toServer} returns what came before it, and nothing
+     *                              after it is scanned for the caller. May be null.
+     */
+    public StatementMapping(int maxPreparedStatements, FrameScanner.Listener clientFrames) {
         if (maxPreparedStatements < 1) {
             throw new IllegalArgumentException("maxPreparedStatements must be at least 1");
         }
         this.capacity = maxPreparedStatements;
-        this.requests = new RequestRewriter(statements, plan, sha256());
+        this.requests = new RequestRewriter(statements, plan, sha256(), clientFrames);
     }
 
     private static MessageDigest sha256() {
@@ -104,6 +117,11 @@ public final class StatementMapping implements ResponsePlan.Outcomes {
      */
     public boolean owesTooMuch() {
         return plan.owesTooMuch();
+    }
+
+    /** Whether the client bytes {@link #toServer} was given so far end between two messages. */
+    public boolean clientAtFrameBoundary() {
+        return requests.atFrameBoundary();
     }
 
     /** Whether what {@link #toServer} returned so far ends between two messages: a Flush may follow. */

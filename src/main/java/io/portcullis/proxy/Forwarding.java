@@ -91,14 +91,20 @@ final class Forwarding implements ServerConnection.Sink {
     private final SessionLender lender;
     private final PoolMode mode;
     private final Ending ending;
-    private final FrameScanner clientFrames = new FrameScanner(CLIENT_TYPES_READ, MAX_CAPTURE, new FrameScanner.Listener() {
+    /** What the hand-over needs from each client frame ({@link #onClientFrame}), from whichever scan reads them. */
+    private final FrameScanner.Listener clientFrameListener = new FrameScanner.Listener() {
         @Override
         public void onFrame(byte type, int startInChunk, Buffer body) {
             onClientFrame(type, startInChunk, body);
         }
-    });
-    /** Named statements in transaction and statement mode; null in session mode or when turned off. */
+    };
+    /**
+     * Named statements in transaction and statement mode; null in session mode or when turned off. When
+     * set, its scan of the client's stream is the only one: it hands each frame to {@link #onClientFrame}.
+     */
     private final StatementMapping mapping;
+    /** The scan of the client's stream when there is no mapping to do it; null with a mapping. */
+    private final FrameScanner clientFrames;
     /** Client bytes that arrived while no server connection was attached; owned until sent or released. */
     private final Deque<Buffer> waiting = new ArrayDeque<>();
 
@@ -168,7 +174,9 @@ final class Forwarding implements ServerConnection.Sink {
         this.traffic = pool.traffic();
         this.timing = new RequestTiming(traffic);
         int maxPrepared = pool.maxPreparedStatements();
-        this.mapping = this.mode != PoolMode.SESSION && maxPrepared > 0 ? new StatementMapping(maxPrepared) : null;
+        this.mapping = this.mode != PoolMode.SESSION && maxPrepared > 0
+                ? new StatementMapping(maxPrepared, clientFrameListener) : null;
+        this.clientFrames = mapping == null ? new FrameScanner(CLIENT_TYPES_READ, MAX_CAPTURE, clientFrameListener) : null;
         client.listener(clientQueue);
         attach(server);
         returnIfBetweenTransactions();
@@ -228,12 +236,21 @@ final class Forwarding implements ServerConnection.Sink {
      * drops the statements prepared there for every client).
      */
     private boolean leavesBetweenTransactions(Buffer chunk) {
-        return waiting.isEmpty() && !borrowing && clientFrames.atFrameBoundary()
+        return waiting.isEmpty() && !borrowing && clientAtFrameBoundaryInbound()
                 && chunk.length() >= MessageTypes.HEADER_LENGTH && chunk.getByte(0) == MessageTypes.TERMINATE;
+    }
+
+    /** Whether the client's bytes so far end between two messages, by whichever scan reads them. */
+    private boolean clientAtFrameBoundaryInbound() {
+        return mapping == null ? clientFrames.atFrameBoundary() : mapping.clientAtFrameBoundary();
     }
 
     private void toServer(Buffer chunk) {
         terminateAt = NO_TERMINATE;
+        if (mapping != null) {
+            toServerMapped(chunk);
+            return;
+        }
         try {
             clientFrames.scan(chunk);
         } catch (RuntimeException e) {
@@ -242,7 +259,7 @@ final class Forwarding implements ServerConnection.Sink {
         }
         if (terminateAt != NO_TERMINATE) {
             if (terminateAt > 0) {
-                send(chunk.slice(0, terminateAt)); // sending the slice uses up the chunk
+                server.send(chunk.slice(0, terminateAt)); // sending the slice uses up the chunk
             } else {
                 OwnedBytes.release(chunk);
                 if (terminateAt < 0) {
@@ -252,7 +269,39 @@ final class Forwarding implements ServerConnection.Sink {
             ending.terminated();
             return;
         }
-        send(chunk);
+        server.send(chunk);
+        afterSend();
+    }
+
+    /**
+     * Client bytes through the statement mapping, scanned once: the mapping's scan reports each frame to
+     * {@link #onClientFrame} as it rewrites, and stops forwarding at a Terminate. The mapping keeps pieces
+     * of what it is given between reads, so it gets a heap copy (the cost every read had before reads
+     * came uncopied).
+     */
+    private void toServerMapped(Buffer chunk) {
+        Buffer renamed = mapping.toServer(OwnedBytes.copyAndRelease(chunk));
+        if (renamed.length() > 0) {
+            server.write(renamed);
+        }
+        Buffer answers = mapping.answersDue();
+        if (answers != null) {
+            bytesToClient += answers.length();
+            traffic.sentToClient(answers.length());
+            client.write(answers);
+        }
+        if (terminateAt != NO_TERMINATE) {
+            if (terminateAt < 0) {
+                untrackable = true; // part of the Terminate came in an earlier read; as without the mapping
+            }
+            ending.terminated();
+            return;
+        }
+        afterSend();
+    }
+
+    /** Backpressure and the mapping's debt after client bytes went to the server. */
+    private void afterSend() {
         if (server.writeQueueFull()) {
             clientReads.pause(InboundBytes.PEER_WRITES_FULL);
             if (!serverDrainSet) {
@@ -268,29 +317,6 @@ final class Forwarding implements ServerConnection.Sink {
             owingPaused = true;
             clientReads.pause(InboundBytes.ANSWERS_OWED);
             server.write(FrontendMessages.flush()); // see StatementMapping.owesTooMuch
-        }
-    }
-
-    /**
-     * Client bytes to the server: as they are, or through the statement mapping. The mapping keeps
-     * pieces of what it is given between reads, so it gets a heap copy (the cost every read had before
-     * reads came uncopied).
-     */
-    private void send(Buffer chunk) {
-        if (mapping == null) {
-            server.send(chunk);
-            return;
-        }
-        Buffer bytes = OwnedBytes.copyAndRelease(chunk);
-        Buffer renamed = mapping.toServer(bytes);
-        if (renamed.length() > 0) {
-            server.write(renamed);
-        }
-        Buffer answers = mapping.answersDue();
-        if (answers != null) {
-            bytesToClient += answers.length();
-            traffic.sentToClient(answers.length());
-            client.write(answers);
         }
     }
 
@@ -352,6 +378,9 @@ final class Forwarding implements ServerConnection.Sink {
                 traffic.query();
             }
             case MessageTypes.TERMINATE -> terminateAt = startInChunk;
+            case MessageTypes.PASSWORD -> {
+                // Only the mapping's scan reports it (it follows every frontend type); it earns no answer.
+            }
             default -> unsynced = true;
         }
     }
@@ -449,8 +478,7 @@ final class Forwarding implements ServerConnection.Sink {
     private boolean quiet() {
         return !untrackable && !unsynced
                 && deliveredReady - readyBase == syncsSent
-                && clientFrames.atFrameBoundary()
-                && (mapping == null || mapping.quiet());
+                && (mapping == null ? clientFrames.atFrameBoundary() : mapping.quiet());
     }
 
     private void returnIfBetweenTransactions() {
