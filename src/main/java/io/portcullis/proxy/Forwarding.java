@@ -39,7 +39,8 @@ import java.util.Deque;
  *
  * <p>In session mode the server connection stays for the whole session. In transaction and statement
  * mode it goes back to the pool at every ReadyForQuery that finds the server idle with nothing in
- * flight, and the next client bytes borrow one again; while borrowing, the client socket is paused
+ * flight, and the next client bytes borrow one again (the hold on a server connection, with the data
+ * valid in each of its states, is a {@link ServerLink}; the diagram is there); while borrowing, the client socket is paused
  * and what already arrived waits in a short queue. There, named prepared statements are mapped to
  * names of the gateway's own, prepared on whichever server connection the client gets
  * ({@link StatementMapping}), unless {@code max-prepared-statements} is 0. The answers the mapping gives
@@ -108,25 +109,17 @@ final class Forwarding implements ServerConnection.Sink {
     /** Client bytes that arrived while no server connection was attached; owned until sent or released. */
     private final Deque<Buffer> waiting = new ArrayDeque<>();
 
-    /** Null between transactions in transaction and statement mode. */
-    private volatile ServerConnection server; // also read on the server's event loop (onServerData)
-    private long readyBase;
     /**
-     * ReadyForQuery count and transaction status as of the last bytes handed to the client. The
-     * server connection's own values run ahead while a chunk hops between event loops; deciding on
-     * them could end a session whose client has not yet seen its COMMIT acknowledged.
+     * The hold on a server connection: {@link #attached}, {@link #borrowing}, or one of the empty states
+     * (see {@link ServerLink}). Volatile: SHOW CLIENTS reads it.
      */
-    private long deliveredReady;
-    private byte deliveredStatus = MessageTypes.TX_IDLE;
-    private long syncsSent;
-    private boolean unsynced;
-    private boolean untrackable;
+    private volatile ServerLink link;
+    /** The Attached state, one for the session (see {@link ServerLink} for why it is reused). */
+    private final ServerLink.Attached attached = new ServerLink.Attached();
+    /** The Borrowing state, one for the session. */
+    private final ServerLink.Borrowing borrowing = new ServerLink.Borrowing();
+    /** Where a Terminate starts in the chunk being scanned; a scratch value of one scan. */
     private int terminateAt = NO_TERMINATE;
-    private volatile boolean borrowing; // also read by SHOW CLIENTS
-    /** Whether a drain handler was set on the server connection for backpressure (and must be cleared on detach). */
-    private boolean serverDrainSet;
-    /** Whether the attached server connection is paused because the client's write queue is full. */
-    private boolean serverPaused;
     /** Whether the client's reads are paused because the mapping owes too many answers. */
     private boolean owingPaused;
     /** The server connection's drain handler; one for the session, not one per pause. */
@@ -140,15 +133,12 @@ final class Forwarding implements ServerConnection.Sink {
 
         @Override
         public void drained() {
-            ServerConnection paused = server;
-            if (serverPaused && paused != null) {
-                serverPaused = false;
-                paused.resume();
+            if (link == attached && attached.pausedForClient) {
+                attached.pausedForClient = false;
+                attached.server.resume();
             }
         }
     };
-    private volatile long borrowStartNanos;
-    private boolean ended;
     private final DatabaseTraffic traffic;
     private final RequestTiming timing;
     /** Totals for the disconnect log line; touched on the client's event loop only. */
@@ -178,18 +168,13 @@ final class Forwarding implements ServerConnection.Sink {
                 ? new StatementMapping(maxPrepared, clientFrameListener) : null;
         this.clientFrames = mapping == null ? new FrameScanner(CLIENT_TYPES_READ, MAX_CAPTURE, clientFrameListener) : null;
         client.listener(clientQueue);
-        attach(server);
+        link = ServerLink.Attached.first(attached, server); // borrowed by the session while it was connecting
+        attached(server);
         returnIfBetweenTransactions();
     }
 
-    private void attach(ServerConnection conn) {
-        server = conn;
-        readyBase = conn.readyCount();
-        deliveredReady = readyBase;
-        deliveredStatus = conn.transactionStatus();
-        syncsSent = 0;
-        unsynced = false;
-        untrackable = false;
+    /** The link is Attached to {@code conn} now: its statements, its answers and backpressure are the session's. */
+    private void attached(ServerConnection conn) {
         if (mapping != null) {
             mapping.attach(conn.preparedStatements(mapping.capacity()));
         }
@@ -200,23 +185,23 @@ final class Forwarding implements ServerConnection.Sink {
     }
 
     private void pauseServerForClient() {
-        ServerConnection attached = server;
-        if (attached != null && !serverPaused) {
-            serverPaused = true;
-            attached.pause();
+        if (link == attached && !attached.pausedForClient) {
+            attached.pausedForClient = true;
+            attached.server.pause();
         }
     }
 
     /** Client → server; takes the chunk ({@link OwnedBytes}). Runs on the client's event loop. */
     void fromClient(Buffer chunk) {
-        if (ended) {
+        ServerLink now = link;
+        if (now == ServerLink.ENDED) {
             OwnedBytes.release(chunk);
             return;
         }
         lastActivityNanos = System.nanoTime();
         bytesFromClient += chunk.length();
         traffic.receivedFromClient(chunk.length());
-        if (server == null) {
+        if (now != attached) {
             if (leavesBetweenTransactions(chunk)) {
                 OwnedBytes.release(chunk);
                 ending.terminated();
@@ -236,7 +221,7 @@ final class Forwarding implements ServerConnection.Sink {
      * drops the statements prepared there for every client).
      */
     private boolean leavesBetweenTransactions(Buffer chunk) {
-        return waiting.isEmpty() && !borrowing && clientAtFrameBoundaryInbound()
+        return waiting.isEmpty() && link == ServerLink.DETACHED && clientAtFrameBoundaryInbound()
                 && chunk.length() >= MessageTypes.HEADER_LENGTH && chunk.getByte(0) == MessageTypes.TERMINATE;
     }
 
@@ -259,17 +244,17 @@ final class Forwarding implements ServerConnection.Sink {
         }
         if (terminateAt != NO_TERMINATE) {
             if (terminateAt > 0) {
-                server.send(chunk.slice(0, terminateAt)); // sending the slice uses up the chunk
+                attached.server.send(chunk.slice(0, terminateAt)); // sending the slice uses up the chunk
             } else {
                 OwnedBytes.release(chunk);
                 if (terminateAt < 0) {
-                    untrackable = true; // part of the Terminate already went to the server
+                    attached.untrackable = true; // part of the Terminate already went to the server
                 }
             }
             ending.terminated();
             return;
         }
-        server.send(chunk);
+        attached.server.send(chunk);
         afterSend();
     }
 
@@ -282,7 +267,7 @@ final class Forwarding implements ServerConnection.Sink {
     private void toServerMapped(Buffer chunk) {
         Buffer renamed = mapping.toServer(OwnedBytes.copyAndRelease(chunk));
         if (renamed.length() > 0) {
-            server.write(renamed);
+            attached.server.write(renamed);
         }
         Buffer answers = mapping.answersDue();
         if (answers != null) {
@@ -292,7 +277,7 @@ final class Forwarding implements ServerConnection.Sink {
         }
         if (terminateAt != NO_TERMINATE) {
             if (terminateAt < 0) {
-                untrackable = true; // part of the Terminate came in an earlier read; as without the mapping
+                attached.untrackable = true; // part of the Terminate came in an earlier read; as without the mapping
             }
             ending.terminated();
             return;
@@ -302,10 +287,11 @@ final class Forwarding implements ServerConnection.Sink {
 
     /** Backpressure and the mapping's debt after client bytes went to the server. */
     private void afterSend() {
+        ServerConnection server = attached.server;
         if (server.writeQueueFull()) {
             clientReads.pause(InboundBytes.PEER_WRITES_FULL);
-            if (!serverDrainSet) {
-                serverDrainSet = true;
+            if (!attached.drainHandlerSet) {
+                attached.drainHandlerSet = true;
                 server.drainHandler(serverDrained); // kept until detach
             }
             if (!server.writeQueueFull()) {
@@ -322,28 +308,28 @@ final class Forwarding implements ServerConnection.Sink {
 
     /** Borrows a server connection for the bytes waiting; the client is paused until one is attached. */
     private void borrow() {
-        if (borrowing) {
-            return;
+        if (!(link instanceof ServerLink.Detached detached)) {
+            return; // already borrowing
         }
-        borrowing = true;
-        borrowStartNanos = System.nanoTime();
+        link = detached.toBorrowing(borrowing, System.nanoTime());
         clientReads.pause();
         lender.acquire().onComplete(ar -> {
-            borrowing = false;
-            if (ended) {
+            if (link != borrowing) { // the session ended meanwhile
                 if (ar.succeeded()) {
                     lender.giveBack(ar.result(), true);
                 }
                 return;
             }
             if (ar.failed()) {
+                link = borrowing.failed();
                 Throwable cause = ar.cause();
                 ending.failed(cause instanceof BackendUnavailable u ? u.sqlState() : SqlState.CONNECTION_FAILURE,
                         cause.getMessage());
                 return;
             }
-            attach(ar.result());
-            while (!waiting.isEmpty() && server != null && !ended) {
+            link = borrowing.toAttached(attached, ar.result());
+            attached(ar.result());
+            while (!waiting.isEmpty() && link == attached) {
                 toServer(waiting.pollFirst());
             }
             clientReads.resume();
@@ -356,48 +342,50 @@ final class Forwarding implements ServerConnection.Sink {
             case MessageTypes.PARSE -> track(body, true);
             case MessageTypes.BIND -> track(body, false);
             case MessageTypes.CLOSE -> {
-                unsynced = true;
+                attached.unsynced = true;
                 try {
                     CloseTarget target = MessageReader.closeTarget(body);
+                    ServerConnection server = attached.server;
                     (target.isStatement() ? server.statements() : server.portals()).remove(target.name());
                 } catch (ProtocolViolation e) {
-                    untrackable = true; // the backend will refuse it too; we just cannot vouch for the connection
+                    attached.untrackable = true; // the backend will refuse it too; we just cannot vouch for the connection
                 }
             }
             case MessageTypes.SYNC -> {
                 startRequestClock();
-                timing.requestSent(syncsSent <= deliveredReady - readyBase);
-                syncsSent++;
-                unsynced = false;
+                timing.requestSent(!attached.requestOutstanding());
+                attached.syncsSent++;
+                attached.unsynced = false;
                 traffic.query();
             }
             case MessageTypes.QUERY -> {
                 startRequestClock();
-                timing.requestSent(syncsSent <= deliveredReady - readyBase);
-                syncsSent++;
+                timing.requestSent(!attached.requestOutstanding());
+                attached.syncsSent++;
                 traffic.query();
             }
             case MessageTypes.TERMINATE -> terminateAt = startInChunk;
             case MessageTypes.PASSWORD -> {
                 // Only the mapping's scan reports it (it follows every frontend type); it earns no answer.
             }
-            default -> unsynced = true;
+            default -> attached.unsynced = true;
         }
     }
 
     /** A name we could not read (longer than the capture) makes the connection unfit to reuse. */
     private void track(Buffer body, boolean statement) {
-        unsynced = true;
+        attached.unsynced = true;
         if (statement && mapping != null) {
             return; // the backend only ever sees the mapping's names, which stay with the connection
         }
         try {
             String name = statement ? MessageReader.parseStatementName(body) : MessageReader.bindNames(body).portal();
             if (!name.isEmpty()) {
+                ServerConnection server = attached.server;
                 (statement ? server.statements() : server.portals()).add(name);
             }
         } catch (ProtocolViolation e) {
-            untrackable = true;
+            attached.untrackable = true;
         }
     }
 
@@ -410,7 +398,7 @@ final class Forwarding implements ServerConnection.Sink {
     /** Server → client. Called on the server connection's event loop; hops to ours when they differ. */
     @Override
     public void onServerData(Buffer data, boolean endsOnFrameBoundary) {
-        ServerConnection from = server;
+        ServerConnection from = attached.server; // null once detached
         long ready = from == null ? 0 : from.readyCount();
         byte status = from == null ? MessageTypes.TX_IDLE : from.transactionStatus();
         if (Vertx.currentContext() == clientContext) {
@@ -421,19 +409,19 @@ final class Forwarding implements ServerConnection.Sink {
     }
 
     private void toClient(Buffer data, boolean endsOnFrameBoundary, ServerConnection from, long ready, byte status) {
-        if (ended) {
+        if (link == ServerLink.ENDED) {
             OwnedBytes.release(data);
             return;
         }
         lastActivityNanos = System.nanoTime();
         boolean mapped = false;
-        if (from == server && from != null) {
-            if (ready != deliveredReady) {
+        if (from != null && from == attached.server) {
+            if (ready != attached.deliveredReady) {
                 requestSinceNanos = lastActivityNanos; // a request was answered: the next one's clock starts
             }
-            long answers = ready - deliveredReady;
-            deliveredReady = ready;
-            deliveredStatus = status;
+            long answers = ready - attached.deliveredReady;
+            attached.deliveredReady = ready;
+            attached.deliveredStatus = status;
             if (mapping != null) {
                 data = mapping.toClient(OwnedBytes.copyAndRelease(data)); // it may keep pieces, see send
                 mapped = true;
@@ -443,7 +431,7 @@ final class Forwarding implements ServerConnection.Sink {
                 }
             }
             if (answers > 0) {
-                timing.answered(answers, status == MessageTypes.TX_IDLE, syncsSent > deliveredReady - readyBase);
+                timing.answered(answers, status == MessageTypes.TX_IDLE, attached.requestOutstanding());
             }
         }
         int length = data.length(); // read before sending: Netty may free the memory once written
@@ -460,7 +448,7 @@ final class Forwarding implements ServerConnection.Sink {
             OwnedBytes.release(data);
         }
         clientAtFrameBoundary = endsOnFrameBoundary;
-        if (server == null) {
+        if (link != attached) {
             return;
         }
         returnIfBetweenTransactions();
@@ -476,39 +464,40 @@ final class Forwarding implements ServerConnection.Sink {
 
     /** Whether everything sent has been answered and the server is outside any transaction. */
     private boolean quiet() {
-        return !untrackable && !unsynced
-                && deliveredReady - readyBase == syncsSent
+        return !attached.untrackable && !attached.unsynced && attached.allAnswered()
                 && (mapping == null ? clientFrames.atFrameBoundary() : mapping.quiet());
     }
 
     private void returnIfBetweenTransactions() {
-        if (mode == PoolMode.SESSION || server == null || !quiet()) {
+        if (mode == PoolMode.SESSION || link != attached || !quiet()) {
             return;
         }
-        if (deliveredStatus != MessageTypes.TX_IDLE) {
+        if (attached.deliveredStatus != MessageTypes.TX_IDLE) {
             if (mode == PoolMode.STATEMENT) {
                 ending.failed(SqlState.FEATURE_NOT_SUPPORTED,
                         "transaction blocks are not allowed: database uses statement pooling");
             }
             return;
         }
-        lender.giveBackBetweenTransactions(detach());
+        ServerConnection conn = detach();
+        link = attached.toDetached();
+        lender.giveBackBetweenTransactions(conn);
     }
 
+    /** Lets go of the attached connection's handlers; the caller sets the link and gives it back through the lender. */
     private ServerConnection detach() {
-        ServerConnection conn = server;
-        server = null;
+        ServerConnection conn = attached.detach();
         // Cleared only when set: NetSocket.drainHandler schedules a task on every call.
-        if (serverDrainSet) {
-            serverDrainSet = false;
+        if (attached.drainHandlerSet) {
+            attached.drainHandlerSet = false;
             conn.drainHandler(null);
             clientReads.resume(InboundBytes.PEER_WRITES_FULL); // that queue is no longer ours to wait for
         }
-        if (serverPaused) {
-            serverPaused = false;
+        if (attached.pausedForClient) {
+            attached.pausedForClient = false;
             conn.resume(); // the next borrower must find it reading
         }
-        return conn; // the caller gives it back through the lender, the way the session is done with it
+        return conn;
     }
 
     /**
@@ -533,8 +522,10 @@ final class Forwarding implements ServerConnection.Sink {
     @Override
     public void onServerClosed() {
         clientContext.runOnContext(v -> {
-            if (!ended && server != null) {
-                lender.giveBackLost(detach());
+            if (link == attached) {
+                ServerConnection lost = detach();
+                link = attached.toDetached();
+                lender.giveBackLost(lost);
                 ending.failed(SqlState.CONNECTION_FAILURE, "the server connection of database \"" + pool.database()
                         + "\" was lost");
             }
@@ -546,23 +537,24 @@ final class Forwarding implements ServerConnection.Sink {
      * between transactions with every request answered; otherwise the pool closes it.
      */
     void release() {
-        if (ended) {
+        ServerLink was = link;
+        if (was == ServerLink.ENDED) {
             return;
         }
-        ended = true;
+        link = ServerLink.ENDED;
         while (!waiting.isEmpty()) {
             OwnedBytes.release(waiting.pollFirst());
         }
-        if (server != null) {
-            boolean clean = quiet() && deliveredStatus == MessageTypes.TX_IDLE;
+        if (was == attached) {
+            boolean clean = quiet() && attached.deliveredStatus == MessageTypes.TX_IDLE;
             lender.giveBack(detach(), clean);
         }
     }
 
     /** Forwards a cancel to the backend with the backend's own key, on a connection of its own. */
     void cancel(NetClient cancelClient) {
-        ServerConnection target = server;
-        if (ended || target == null) {
+        ServerConnection target = attached.server;
+        if (link == ServerLink.ENDED || target == null) {
             return;
         }
         Buffer request = FrontendMessages.cancelRequest(target.backendProcessId(), target.backendSecretKey());
@@ -572,18 +564,18 @@ final class Forwarding implements ServerConnection.Sink {
 
     /** The server connection attached now, for SHOW CLIENTS; -1 between transactions. Any thread. */
     long serverId() {
-        ServerConnection now = server;
+        ServerConnection now = attached.server;
         return now == null ? -1 : now.id();
     }
 
     /** Whether the session waits for a server connection (borrowing); any thread. */
     boolean waitingForServer() {
-        return borrowing;
+        return link == borrowing;
     }
 
     /** {@link System#nanoTime()} when the current (or last) borrow started. */
     long borrowStartNanos() {
-        return borrowStartNanos;
+        return borrowing.sinceNanos;
     }
 
     /** {@link System#nanoTime()} of the latest request sent with nothing outstanding, 0 before any. */
@@ -596,34 +588,38 @@ final class Forwarding implements ServerConnection.Sink {
      * a backend, so a drain may end the session at once instead of waiting for a RESUME.
      */
     boolean waitingOnPausedPool() {
-        return borrowing && server == null && pool.view().paused();
+        return link == borrowing && pool.view().paused();
     }
 
     /** True when the session holds no server connection and nothing is in flight: safe to end cleanly. */
     boolean idle() {
-        return !ended && (server == null ? !borrowing && waiting.isEmpty()
-                : quiet() && deliveredStatus == MessageTypes.TX_IDLE);
+        ServerLink now = link;
+        if (now == attached) {
+            return quiet() && attached.deliveredStatus == MessageTypes.TX_IDLE;
+        }
+        return now == ServerLink.DETACHED && waiting.isEmpty();
     }
 
     /** Called before a Query or Sync is counted: the first one unanswered starts the request clock. */
     private void startRequestClock() {
-        if (syncsSent == deliveredReady - readyBase) {
+        if (attached.allAnswered()) {
             requestSinceNanos = System.nanoTime();
         }
     }
 
     /** What the session is doing now. */
     Phase phase() {
-        if (ended) {
+        ServerLink now = link;
+        if (now == ServerLink.ENDED) {
             return Phase.ENDED;
         }
-        if (server == null) {
-            return borrowing || !waiting.isEmpty() ? Phase.WAITING : Phase.IDLE;
+        if (now != attached) {
+            return now == borrowing || !waiting.isEmpty() ? Phase.WAITING : Phase.IDLE;
         }
-        if (syncsSent > deliveredReady - readyBase) {
+        if (attached.requestOutstanding()) {
             return Phase.RUNNING;
         }
-        return quiet() && deliveredStatus == MessageTypes.TX_IDLE ? Phase.IDLE : Phase.IN_TRANSACTION;
+        return quiet() && attached.deliveredStatus == MessageTypes.TX_IDLE ? Phase.IDLE : Phase.IN_TRANSACTION;
     }
 
     long lastActivityNanos() {
