@@ -1,11 +1,13 @@
 /**
  * Server connections per database: logging in to the backend (TLS first when the database asks for it),
- * lending and returning connections (a session borrows through its {@link io.portcullis.pool.SessionLender}, moved
- * here from {@code proxy}: the one way a connection goes back, which frees the user's place with it), the bounded
- * wait queue (a {@link io.portcullis.pool.Pool} lends; its {@link io.portcullis.pool.PoolAdministration} takes the
- * administrator's orders and its {@link io.portcullis.pool.PoolView} is what reports read), the clean hand-over (closing what the previous
+ * lending and returning connections, the bounded wait queue, the clean hand-over (closing what the previous
  * client prepared), the check of long-idle connections before they are lent, and the per-user cap on server
  * connections.
+ *
+ * <p>Each pool has three sides: a {@link io.portcullis.pool.Pool} lends, and only through a session's
+ * {@link io.portcullis.pool.SessionLender} (moved here from {@code proxy}), the one way a connection goes back,
+ * which frees the user's place with it; its {@link io.portcullis.pool.PoolAdministration} takes an
+ * administrator's orders; its {@link io.portcullis.pool.PoolView} is what reports and metrics read.
  *
  * <p>May use: {@code wire}, {@code net}, {@code auth}, {@code config}, {@code prepared} (the statement cache each
  * server connection carries), {@code tls} (the backend TLS profile, client options and upgrade: the one place
