@@ -84,7 +84,7 @@ class ApiHttpsTest {
 
     /**
      * The fingerprint of the certificate a new connection is shown, or null when the handshake was cut: Vert.x 4.5
-     * closes a connection accepted while the server swaps its TLS options (README, TLS, known limit).
+     * closes a connection accepted while the server swaps its TLS options (docs/tls.md, known limit).
      */
     private static String served(int port) {
         try {
