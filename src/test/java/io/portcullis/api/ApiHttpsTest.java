@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +45,7 @@ class ApiHttpsTest {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, String> ADMIN = Map.of("Authorization", "Bearer " + ApiTestSupport.ADMIN_TOKEN);
+    private static final Map<String, String> ADMIN = Map.of("Authorization", "Bearer " + ADMIN_TOKEN_VALUE);
 
     @Inject
     LiveTls tls;

@@ -25,6 +25,7 @@ import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,7 +57,7 @@ class OperationsTest {
 
     @AfterAll
     static void cleanUp() {
-        GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).delete("/api/v1/users/" + USER);
+        GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).delete("/api/v1/users/" + USER);
         GatewayClient.deleteDatabase(DEAD_DB);
         GatewayClient.deleteDatabase(DB);
     }
@@ -99,7 +100,7 @@ class OperationsTest {
                 "no client address in any label of ours");
 
         GatewayClient.deleteDatabase(DB + "_absent"); // a no-op write must not disturb the meters
-        GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(ContentType.JSON)
+        GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).contentType(ContentType.JSON)
                 .body(Map.of("password", PASSWORD, "databases", List.of(DEAD_DB))).put("/api/v1/users/" + USER)
                 .then().statusCode(200);
         GatewayClient.deleteDatabase(DB);
@@ -123,7 +124,7 @@ class OperationsTest {
         for (String secret : List.of("127.0.0.1", ":" + DEAD_PORT, String.valueOf(DEAD_PORT), DEAD_USER, "refused", "onnect")) {
             assertFalse(everything.contains(secret), "the unauthenticated health output must not show '" + secret + "': " + everything);
         }
-        JsonPath status = GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).get("/api/v1/databases/" + DEAD_DB)
+        JsonPath status = GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).get("/api/v1/databases/" + DEAD_DB)
                 .then().statusCode(200).extract().jsonPath();
         assertEquals("down", status.getString("backend.state"));
         assertTrue(status.getString("backend.detail").contains(String.valueOf(DEAD_PORT)),
@@ -177,7 +178,7 @@ class OperationsTest {
         String all = String.join("\n", lines);
         assertFalse(all.contains(PASSWORD), all);
         assertFalse(all.contains(WRONG_PASSWORD), all);
-        assertFalse(all.contains(GatewayClient.ADMIN_TOKEN), all);
+        assertFalse(all.contains(ADMIN_TOKEN_VALUE), all);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("io.portcullis.connections login failed")
                 && l.contains("database=\"" + DB + "\"") && l.contains("user=\"" + USER + "\"")
                 && l.contains("sqlstate=28P01") && l.contains("tls=TLSv1.")), all);
