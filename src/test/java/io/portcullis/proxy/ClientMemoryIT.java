@@ -5,6 +5,8 @@ import io.portcullis.testing.FreePorts;
 import io.portcullis.testing.PackagedApplication;
 import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.QuestDbServer;
+import io.portcullis.testing.RawClient;
+import io.portcullis.testing.RawLogin;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;

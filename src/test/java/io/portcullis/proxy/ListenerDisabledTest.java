@@ -1,5 +1,6 @@
 package io.portcullis.proxy;
 
+import io.portcullis.testing.GatewayClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;

@@ -1,6 +1,6 @@
 package io.portcullis.tls;
 
-import io.portcullis.proxy.GatewayClient;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.ServedCertificate;
 import io.portcullis.testing.TestPki;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,7 +1,8 @@
-package io.portcullis.proxy;
+package io.portcullis.observe;
 
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.FreePorts;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.QuestDbServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -33,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Health, metrics and logs as an operator sees them, after real traffic through the gateway. */
 @QuarkusTest
-class OperationsTest {
+public class OperationsTest {
 
     static final String DB = "obs_metrics";
     static final String DEAD_DB = "obs_dead";
@@ -247,11 +248,11 @@ class OperationsTest {
     }
 
     /** The value of {@code name} for one database label, or -1 when absent. */
-    static double value(String text, String name, String database) {
+    public static double value(String text, String name, String database) {
         return value(text, name + "\\{[^}]*database=\"" + database + "\"");
     }
 
-    static double value(String text, String seriesRegex) {
+    public static double value(String text, String seriesRegex) {
         Matcher m = Pattern.compile("(?m)^" + seriesRegex + "[^}]*} ([0-9.eE+-]+)$").matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }

@@ -1,4 +1,4 @@
-package io.portcullis.proxy;
+package io.portcullis.config;
 
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.FreePorts;

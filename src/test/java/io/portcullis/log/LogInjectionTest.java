@@ -1,7 +1,11 @@
-package io.portcullis.proxy;
+package io.portcullis.log;
 
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
+import io.portcullis.testing.LogCapture;
 import io.portcullis.testing.QuestDbServer;
+import io.portcullis.testing.RawClient;
+import io.portcullis.testing.RawLogin;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package io.portcullis.proxy;
+package io.portcullis.testing;
 
 import io.portcullis.testing.GatewayTestResource;
 import io.restassured.RestAssured;

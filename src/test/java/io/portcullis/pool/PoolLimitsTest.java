@@ -1,7 +1,10 @@
-package io.portcullis.proxy;
+package io.portcullis.pool;
 
+import io.portcullis.observe.OperationsTest;
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.PostgresServer;
+import io.portcullis.testing.TestSettings;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
