@@ -37,203 +37,203 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
-  static final String BASE = "io.portcullis";
-  private static final Path MAIN_SOURCES = Path.of("src/main/java/io/portcullis");
-  private static final Path MAIN_CLASSES = Path.of("target/classes");
+    static final String BASE = "io.portcullis";
+    private static final Path MAIN_SOURCES = Path.of("src/main/java/io/portcullis");
+    private static final Path MAIN_CLASSES = Path.of("target/classes");
 
-  /** {@code {@code name}}: how a package-info names another package. */
-  private static final Pattern CODE_TAG = Pattern.compile("\\{@code ([^}]*)}");
-  /** The sentence a leaf package uses to let every other package depend on it. */
-  static final String EVERY_PACKAGE = "Every package may use it.";
+    /** {@code {@code name}}: how a package-info names another package. */
+    private static final Pattern CODE_TAG = Pattern.compile("\\{@code ([^}]*)}");
+    /** The sentence a leaf package uses to let every other package depend on it. */
+    static final String EVERY_PACKAGE = "Every package may use it.";
 
-  private static Map<String, Rule> rules;
-  private static JavaClasses mainClasses;
+    private static Map<String, Rule> rules;
+    private static JavaClasses mainClasses;
 
-  @BeforeAll
-  static void readRulesAndClasses() {
-    rules = readRules(MAIN_SOURCES);
-    // Only the main classes (tests may reach into any package), read from Maven's output directory rather than
-    // found through a class loader: in a JVM that ran @QuarkusTests the context class loader is Quarkus's.
-    mainClasses = new ClassFileImporter().importPath(MAIN_CLASSES);
-  }
-
-  @Test
-  void everyPackageStatesWhatItMayUse() {
-    try (Stream<Path> dirs = Files.list(MAIN_SOURCES)) {
-      List<String> packages = dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted().toList();
-      assertFalse(packages.isEmpty(), "no packages under " + MAIN_SOURCES.toAbsolutePath());
-      Set<String> withRules = new TreeSet<>(rules.keySet());
-      withRules.remove("");
-      assertEquals(new TreeSet<>(packages), withRules,
-          "every package needs a package-info.java with a \"May use:\" sentence");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    @BeforeAll
+    static void readRulesAndClasses() {
+        rules = readRules(MAIN_SOURCES);
+        // Only the main classes (tests may reach into any package), read from Maven's output directory rather than
+        // found through a class loader: in a JVM that ran @QuarkusTests the context class loader is Quarkus's.
+        mainClasses = new ClassFileImporter().importPath(MAIN_CLASSES);
     }
-    assertTrue(mainClasses.size() > 100, "the compiled main classes were not found: " + mainClasses.size());
-  }
 
-  @Test
-  void packagesUseOnlyWhatTheirPackageInfoAllows() {
-    Set<String> universal = new TreeSet<>();
-    rules.forEach((pkg, rule) -> {
-      if (rule.usableByEveryPackage()) {
-        universal.add(pkg);
-      }
-    });
-    List<String> failures = new ArrayList<>();
-    for (Map.Entry<String, Rule> entry : rules.entrySet()) {
-      String pkg = entry.getKey();
-      Rule rule = entry.getValue();
-      if (rule.everything()) {
-        continue;
-      }
-      List<String> forbidden = new ArrayList<>();
-      for (String other : rules.keySet()) {
-        if (!other.equals(pkg) && !rule.mayUse().contains(other) && !universal.contains(other)) {
-          forbidden.add(qualified(other));
+    @Test
+    void everyPackageStatesWhatItMayUse() {
+        try (Stream<Path> dirs = Files.list(MAIN_SOURCES)) {
+            List<String> packages = dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted().toList();
+            assertFalse(packages.isEmpty(), "no packages under " + MAIN_SOURCES.toAbsolutePath());
+            Set<String> withRules = new TreeSet<>(rules.keySet());
+            withRules.remove("");
+            assertEquals(new TreeSet<>(packages), withRules,
+                    "every package needs a package-info.java with a \"May use:\" sentence");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-      }
-      if (forbidden.isEmpty()) {
-        continue;
-      }
-      ArchRule archRule = noClasses().that().resideInAPackage(qualified(pkg))
-          .should().dependOnClassesThat().resideInAnyPackage(forbidden.toArray(String[]::new))
-          .because("package-info.java of " + display(pkg) + " says \"May use: " + rule.sentence() + "\"");
-      EvaluationResult result = archRule.evaluate(mainClasses);
-      if (result.hasViolation()) {
-        failures.add(result.getFailureReport().toString());
-      }
+        assertTrue(mainClasses.size() > 100, "the compiled main classes were not found: " + mainClasses.size());
     }
-    assertTrue(failures.isEmpty(), String.join("\n", failures));
-  }
 
-  @Test
-  void packagesFormNoCycle() {
-    // Leaves of the root package (PortcullisMain) are the entry point; the rules already keep every package from
-    // using it, so the slices are the named packages.
-    slices().matching(BASE + ".(*)..").should().beFreeOfCycles().check(mainClasses);
-  }
-
-  // --- reading the rules ---------------------------------------------------------------------------------------
-
-  /**
-   * What one package-info says: the "May use:" sentence as written, the packages it names, whether it allows
-   * everything, and whether it lets every package use it.
-   */
-  record Rule(String sentence, Set<String> mayUse, boolean everything, boolean usableByEveryPackage) {}
-
-  /** Reads the rule of the root package ("") and of every package directory under {@code root}. */
-  static Map<String, Rule> readRules(Path root) {
-    Map<String, String> texts = new TreeMap<>();
-    try (Stream<Path> dirs = Files.list(root)) {
-      for (Path dir : dirs.filter(Files::isDirectory).toList()) {
-        texts.put(dir.getFileName().toString(), javadoc(dir.resolve("package-info.java")));
-      }
-      texts.put("", javadoc(root.resolve("package-info.java")));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    @Test
+    void packagesUseOnlyWhatTheirPackageInfoAllows() {
+        Set<String> universal = new TreeSet<>();
+        rules.forEach((pkg, rule) -> {
+            if (rule.usableByEveryPackage()) {
+                universal.add(pkg);
+            }
+        });
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, Rule> entry : rules.entrySet()) {
+            String pkg = entry.getKey();
+            Rule rule = entry.getValue();
+            if (rule.everything()) {
+                continue;
+            }
+            List<String> forbidden = new ArrayList<>();
+            for (String other : rules.keySet()) {
+                if (!other.equals(pkg) && !rule.mayUse().contains(other) && !universal.contains(other)) {
+                    forbidden.add(qualified(other));
+                }
+            }
+            if (forbidden.isEmpty()) {
+                continue;
+            }
+            ArchRule archRule = noClasses().that().resideInAPackage(qualified(pkg))
+                    .should().dependOnClassesThat().resideInAnyPackage(forbidden.toArray(String[]::new))
+                    .because("package-info.java of " + display(pkg) + " says \"May use: " + rule.sentence() + "\"");
+            EvaluationResult result = archRule.evaluate(mainClasses);
+            if (result.hasViolation()) {
+                failures.add(result.getFailureReport().toString());
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
-    Map<String, Rule> parsed = new TreeMap<>();
-    texts.forEach((pkg, text) -> parsed.put(pkg, parseRule(display(pkg), text, texts.keySet())));
-    return parsed;
-  }
 
-  /** The package-info's comment as prose: comment markers and line breaks gone. */
-  private static String javadoc(Path packageInfo) throws IOException {
-    if (!Files.exists(packageInfo)) {
-      throw new AssertionError(packageInfo + " is missing: every package states what it owns and may use");
+    @Test
+    void packagesFormNoCycle() {
+        // Leaves of the root package (PortcullisMain) are the entry point; the rules already keep every package from
+        // using it, so the slices are the named packages.
+        slices().matching(BASE + ".(*)..").should().beFreeOfCycles().check(mainClasses);
     }
-    String source = Files.readString(packageInfo);
-    int end = source.indexOf("*/");
-    String comment = end < 0 ? "" : source.substring(0, end);
-    return comment.replaceAll("(?m)^\\s*/?\\*+ ?", " ").replaceAll("\\s+", " ").trim();
-  }
 
-  /**
-   * Parses "May use: {@code a}, {@code b} (why), ...": the sentence runs to the first full stop outside
-   * parentheses. "nothing of ours" allows none of our packages, "everything" allows all; otherwise every
-   * {@code {@code name}} outside parentheses must name one of our packages (a typo fails rather than allowing
-   * nothing), and those inside parentheses are explanation.
-   */
-  static Rule parseRule(String pkg, String javadoc, Set<String> known) {
-    int start = javadoc.indexOf("May use:");
-    if (start < 0) {
-      throw new AssertionError("package-info.java of " + pkg + " has no \"May use:\" sentence");
+    // --- reading the rules ---------------------------------------------------------------------------------------
+
+    /**
+     * What one package-info says: the "May use:" sentence as written, the packages it names, whether it allows
+     * everything, and whether it lets every package use it.
+     */
+    record Rule(String sentence, Set<String> mayUse, boolean everything, boolean usableByEveryPackage) {}
+
+    /** Reads the rule of the root package ("") and of every package directory under {@code root}. */
+    static Map<String, Rule> readRules(Path root) {
+        Map<String, String> texts = new TreeMap<>();
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                texts.put(dir.getFileName().toString(), javadoc(dir.resolve("package-info.java")));
+            }
+            texts.put("", javadoc(root.resolve("package-info.java")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, Rule> parsed = new TreeMap<>();
+        texts.forEach((pkg, text) -> parsed.put(pkg, parseRule(display(pkg), text, texts.keySet())));
+        return parsed;
     }
-    String rest = javadoc.substring(start + "May use:".length()).trim();
-    int depth = 0;
-    int end = rest.length();
-    StringBuilder outside = new StringBuilder();
-    for (int i = 0; i < rest.length(); i++) {
-      char c = rest.charAt(i);
-      if (c == '(') {
-        depth++;
-      } else if (c == ')') {
-        depth--;
-      } else if (c == '.' && depth == 0 && (i + 1 == rest.length() || rest.charAt(i + 1) == ' ')) {
-        end = i;
-        break;
-      } else if (depth == 0) {
-        outside.append(c);
-      }
+
+    /** The package-info's comment as prose: comment markers and line breaks gone. */
+    private static String javadoc(Path packageInfo) throws IOException {
+        if (!Files.exists(packageInfo)) {
+            throw new AssertionError(packageInfo + " is missing: every package states what it owns and may use");
+        }
+        String source = Files.readString(packageInfo);
+        int end = source.indexOf("*/");
+        String comment = end < 0 ? "" : source.substring(0, end);
+        return comment.replaceAll("(?m)^\\s*/?\\*+ ?", " ").replaceAll("\\s+", " ").trim();
     }
-    String sentence = rest.substring(0, end);
-    boolean usableByEvery = javadoc.contains(EVERY_PACKAGE);
-    if (sentence.startsWith("nothing of ours")) {
-      return new Rule(sentence, Set.of(), false, usableByEvery);
+
+    /**
+     * Parses "May use: {@code a}, {@code b} (why), ...": the sentence runs to the first full stop outside
+     * parentheses. "nothing of ours" allows none of our packages, "everything" allows all; otherwise every
+     * {@code {@code name}} outside parentheses must name one of our packages (a typo fails rather than allowing
+     * nothing), and those inside parentheses are explanation.
+     */
+    static Rule parseRule(String pkg, String javadoc, Set<String> known) {
+        int start = javadoc.indexOf("May use:");
+        if (start < 0) {
+            throw new AssertionError("package-info.java of " + pkg + " has no \"May use:\" sentence");
+        }
+        String rest = javadoc.substring(start + "May use:".length()).trim();
+        int depth = 0;
+        int end = rest.length();
+        StringBuilder outside = new StringBuilder();
+        for (int i = 0; i < rest.length(); i++) {
+            char c = rest.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == '.' && depth == 0 && (i + 1 == rest.length() || rest.charAt(i + 1) == ' ')) {
+                end = i;
+                break;
+            } else if (depth == 0) {
+                outside.append(c);
+            }
+        }
+        String sentence = rest.substring(0, end);
+        boolean usableByEvery = javadoc.contains(EVERY_PACKAGE);
+        if (sentence.startsWith("nothing of ours")) {
+            return new Rule(sentence, Set.of(), false, usableByEvery);
+        }
+        if (sentence.startsWith("everything")) {
+            return new Rule(sentence, Set.of(), true, usableByEvery);
+        }
+        Set<String> names = new TreeSet<>();
+        Matcher m = CODE_TAG.matcher(outside);
+        while (m.find()) {
+            String name = m.group(1);
+            if (!known.contains(name) || name.isEmpty()) {
+                throw new AssertionError("package-info.java of " + pkg + " may use {@code " + name
+                        + "}, which is none of our packages " + known);
+            }
+            names.add(name);
+        }
+        if (names.isEmpty()) {
+            throw new AssertionError("package-info.java of " + pkg + ": cannot read \"May use: " + sentence + "\"");
+        }
+        return new Rule(sentence, names, false, usableByEvery);
     }
-    if (sentence.startsWith("everything")) {
-      return new Rule(sentence, Set.of(), true, usableByEvery);
+
+    private static String qualified(String pkg) {
+        return pkg.isEmpty() ? BASE : BASE + "." + pkg;
     }
-    Set<String> names = new TreeSet<>();
-    Matcher m = CODE_TAG.matcher(outside);
-    while (m.find()) {
-      String name = m.group(1);
-      if (!known.contains(name) || name.isEmpty()) {
-        throw new AssertionError("package-info.java of " + pkg + " may use {@code " + name
-            + "}, which is none of our packages " + known);
-      }
-      names.add(name);
+
+    private static String display(String pkg) {
+        return pkg.isEmpty() ? BASE : pkg;
     }
-    if (names.isEmpty()) {
-      throw new AssertionError("package-info.java of " + pkg + ": cannot read \"May use: " + sentence + "\"");
+
+    // --- the reader itself, on samples: a rule it misreads would let a wrong-way import through ----------------
+
+    @Test
+    void readsNamesOutsideParenthesesUpToTheFullStop() {
+        Rule rule = parseRule("sample",
+                "Owns things. May use: {@code wire}, {@code log} (names like {@code api} in parentheses explain, Vert.x too)."
+                        + " Later {@code config} is another sentence.",
+                Set.of("wire", "log", "api", "config"));
+        assertEquals(Set.of("wire", "log"), rule.mayUse());
+        assertFalse(rule.everything());
     }
-    return new Rule(sentence, names, false, usableByEvery);
-  }
 
-  private static String qualified(String pkg) {
-    return pkg.isEmpty() ? BASE : BASE + "." + pkg;
-  }
+    @Test
+    void readsNothingEverythingAndEveryPackage() {
+        Set<String> known = Set.of("wire", "log");
+        assertEquals(Set.of(), parseRule("wire", "May use: nothing of ours (Vert.x only).", known).mayUse());
+        assertTrue(parseRule("observe", "May use: everything, read-only.", known).everything());
+        assertTrue(parseRule("log", "May use: nothing of ours. " + EVERY_PACKAGE, known).usableByEveryPackage());
+    }
 
-  private static String display(String pkg) {
-    return pkg.isEmpty() ? BASE : pkg;
-  }
-
-  // --- the reader itself, on samples: a rule it misreads would let a wrong-way import through ----------------
-
-  @Test
-  void readsNamesOutsideParenthesesUpToTheFullStop() {
-    Rule rule = parseRule("sample",
-        "Owns things. May use: {@code wire}, {@code log} (names like {@code api} in parentheses explain, Vert.x too)."
-            + " Later {@code config} is another sentence.",
-        Set.of("wire", "log", "api", "config"));
-    assertEquals(Set.of("wire", "log"), rule.mayUse());
-    assertFalse(rule.everything());
-  }
-
-  @Test
-  void readsNothingEverythingAndEveryPackage() {
-    Set<String> known = Set.of("wire", "log");
-    assertEquals(Set.of(), parseRule("wire", "May use: nothing of ours (Vert.x only).", known).mayUse());
-    assertTrue(parseRule("observe", "May use: everything, read-only.", known).everything());
-    assertTrue(parseRule("log", "May use: nothing of ours. " + EVERY_PACKAGE, known).usableByEveryPackage());
-  }
-
-  @Test
-  void refusesAnUnknownPackageOrAMissingSentence() {
-    Set<String> known = Set.of("wire");
-    assertThrows(AssertionError.class, () -> parseRule("p", "May use: {@code wires}.", known));
-    assertThrows(AssertionError.class, () -> parseRule("p", "Owns things.", known));
-    assertThrows(AssertionError.class, () -> parseRule("p", "May use: the wire package.", known));
-  }
+    @Test
+    void refusesAnUnknownPackageOrAMissingSentence() {
+        Set<String> known = Set.of("wire");
+        assertThrows(AssertionError.class, () -> parseRule("p", "May use: {@code wires}.", known));
+        assertThrows(AssertionError.class, () -> parseRule("p", "Owns things.", known));
+        assertThrows(AssertionError.class, () -> parseRule("p", "May use: the wire package.", known));
+    }
 }
