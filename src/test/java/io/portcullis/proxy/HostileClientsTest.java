@@ -1,8 +1,11 @@
 package io.portcullis.proxy;
 
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.QuestDbServer;
+import io.portcullis.testing.RawClient;
+import io.portcullis.testing.RawLogin;
 import io.portcullis.wire.FrameDecoder;
 import io.portcullis.wire.MessageTypes;
 import io.portcullis.wire.StartupDecoder;
