@@ -2,8 +2,8 @@ package io.portcullis.pool;
 
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.LiveSettings;
-import io.portcullis.proxy.GatewayClient;
-import io.portcullis.proxy.PoolProbe;
+import io.portcullis.testing.GatewayClient;
+import io.portcullis.testing.PoolProbe;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.PostgresServer;
 import io.quarkus.test.junit.QuarkusTest;
