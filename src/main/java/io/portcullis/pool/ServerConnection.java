@@ -55,10 +55,28 @@ public final class ServerConnection {
         /** The backend sent ReadyForQuery with this transaction status; called before {@link #onServerData}. */
         default void onReadyForQuery(byte transactionStatus) {
         }
+
+        /**
+         * Whether this sink scans {@code conn}'s stream itself, on the connection's own event loop, and hands
+         * each frame to {@link ServerConnection#frameReader()} as it goes: then the connection does not scan
+         * it too, and the bytes go to {@link #onUnscannedData} instead of {@link #onServerData}. Asked for
+         * every read; the answer must stay the same while the sink holds the connection.
+         */
+        default boolean scansFor(ServerConnection conn) {
+            return false;
+        }
+
+        /**
+         * What the backend sent, not scanned by the connection (see {@link #scansFor}); the sink takes it as
+         * {@link OwnedBytes} describes. A failure of the sink's scan closes the connection.
+         */
+        default void onUnscannedData(Buffer data) {
+            OwnedBytes.release(data);
+        }
     }
 
     /** ParameterStatus values are small; a larger one is forwarded but not remembered. */
-    private static final int MAX_PARAMETER_BODY = 4096;
+    public static final int MAX_PARAMETER_BODY = 4096;
     private static final FrameTypes READY_OR_PARAMETER =
             FrameTypes.of(MessageTypes.READY_FOR_QUERY, MessageTypes.PARAMETER_STATUS);
 
@@ -73,6 +91,20 @@ public final class ServerConnection {
     private final Set<String> statements = new LinkedHashSet<>();
     private final Set<String> portals = new LinkedHashSet<>();
     private final FrameScanner scanner;
+    /** What this connection learns from a frame (ReadyForQuery, ParameterStatus), whichever scan found it. */
+    private final FrameScanner.Listener frameReader = new FrameScanner.Listener() {
+        @Override
+        public void onFrame(byte type, int startInChunk, Buffer body) {
+            if (type == MessageTypes.READY_FOR_QUERY || type == MessageTypes.PARAMETER_STATUS) {
+                onServerFrame(type, body);
+            }
+        }
+
+        @Override
+        public void onTruncatedFrame(byte type, int startInChunk, Buffer prefix, int bodyLength) {
+            // An oversized ParameterStatus is forwarded but not remembered.
+        }
+    };
     private final InboundBytes inbound;
     /** What the gateway prepared here under its own names (transaction/statement pooling); null until used. */
     private ServerStatementCache preparedStatements;
@@ -96,17 +128,7 @@ public final class ServerConnection {
         this.backendSecretKey = backendSecretKey;
         this.createdNanos = System.nanoTime();
         this.idleSinceNanos = createdNanos;
-        this.scanner = new FrameScanner(READY_OR_PARAMETER, MAX_PARAMETER_BODY, new FrameScanner.Listener() {
-            @Override
-            public void onFrame(byte type, int startInChunk, Buffer body) {
-                onServerFrame(type, body);
-            }
-
-            @Override
-            public void onTruncatedFrame(byte type, int startInChunk, Buffer prefix, int bodyLength) {
-                // An oversized ParameterStatus is forwarded but not remembered.
-            }
-        });
+        this.scanner = new FrameScanner(READY_OR_PARAMETER, MAX_PARAMETER_BODY, frameReader);
         // The backend says nothing after the ReadyForQuery that ended the login, so nothing is lost
         // between the login's handler and this one.
         this.inbound = new InboundBytes(socket, context, this::onData);
@@ -115,6 +137,16 @@ public final class ServerConnection {
     }
 
     private void onData(Buffer data) {
+        Sink taker = sink;
+        if (taker != null && taker.scansFor(this)) {
+            // One scan of the stream: the sink's, which reports this connection's frames to frameReader.
+            try {
+                taker.onUnscannedData(data);
+            } catch (RuntimeException e) {
+                close(); // a backend that breaks framing cannot be trusted with another byte
+            }
+            return;
+        }
         try {
             scanner.scan(data);
         } catch (RuntimeException e) {
@@ -189,6 +221,15 @@ public final class ServerConnection {
 
     public void resume() {
         inbound.resume();
+    }
+
+    /**
+     * Where a borrower whose own scan reads this stream (see {@link Sink#scansFor}) hands each frame it finds,
+     * heads of at most {@link #MAX_PARAMETER_BODY} bytes: ReadyForQuery and ParameterStatus are taken as this
+     * connection's own scan would take them, anything else is ignored. On the connection's event loop only.
+     */
+    public FrameScanner.Listener frameReader() {
+        return frameReader;
     }
 
     /** The borrower starts receiving what the backend sends. */

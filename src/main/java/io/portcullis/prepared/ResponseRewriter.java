@@ -31,8 +31,13 @@ final class ResponseRewriter implements FrameScanner.RewriteListener {
             MessageTypes.NOTIFICATION_RESPONSE);
     private static final FrameTypes COMMAND_COMPLETE = FrameTypes.of(MessageTypes.COMMAND_COMPLETE);
 
+    private static final FrameTypes READY_OR_PARAMETER =
+            FrameTypes.of(MessageTypes.READY_FOR_QUERY, MessageTypes.PARAMETER_STATUS);
+
     private final ResponsePlan plan;
     private FrameScanner scanner;
+    /** Also told of every backend frame at its head when this scan is the connection's too; else null. */
+    private FrameScanner.Listener serverFrames;
     /** The start of a frame whose head has not arrived, held back while the plan may swallow it. */
     private final List<Buffer> held = new ArrayList<>();
     private final Outbound out = new Outbound();
@@ -43,14 +48,29 @@ final class ResponseRewriter implements FrameScanner.RewriteListener {
 
     ResponseRewriter(ResponsePlan plan) {
         this.plan = plan;
-        reset();
+        reset(null, 0);
     }
 
-    /** A new server connection: its stream starts between two messages. */
-    void reset() {
+    /**
+     * A new server connection: its stream starts between two messages.
+     *
+     * @param serverFrames told of every backend frame at its head (ReadyForQuery and ParameterStatus with up to
+     *                     {@code headLimit} body bytes), so that the connection needs no scan of its own; null
+     *                     when the connection scans for itself
+     */
+    void reset(FrameScanner.Listener serverFrames, int headLimit) {
         scanner = new FrameScanner(SERVER_TYPES, 0, this).captureUpTo(COMMAND_COMPLETE, ResponsePlan.COMMAND_TAG_HEAD);
+        if (serverFrames != null) {
+            scanner.captureUpTo(READY_OR_PARAMETER, headLimit); // same limits array: nothing more allocated
+        }
+        this.serverFrames = serverFrames;
         held.clear();
         dropping = false;
+    }
+
+    /** Whether the backend's stream, as scanned so far, ends between two messages. */
+    boolean atFrameBoundary() {
+        return scanner.atFrameBoundary();
     }
 
     /** @return what to send to the client for this chunk: the chunk itself when nothing changed */
@@ -95,6 +115,13 @@ final class ResponseRewriter implements FrameScanner.RewriteListener {
 
     @Override
     public void onHead(byte type, int startInChunk, int headEndInChunk, Buffer head, int bodyLength) {
+        if (serverFrames != null) {
+            if (head.length() < bodyLength) {
+                serverFrames.onTruncatedFrame(type, startInChunk, head, bodyLength);
+            } else {
+                serverFrames.onFrame(type, startInChunk, head);
+            }
+        }
         boolean atBoundary = startInChunk >= 0 || !held.isEmpty();
         if (atBoundary && plan.answerDue()) {
             emitChunk(startInChunk);

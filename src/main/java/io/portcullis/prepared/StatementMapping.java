@@ -76,9 +76,19 @@ public final class StatementMapping implements ResponsePlan.Outcomes {
      * {@code ServerConnection.preparedStatements}). Call only while {@link #quiet()}.
      */
     public void attach(ServerStatementCache serverCache) {
+        attach(serverCache, null, 0);
+    }
+
+    /**
+     * As {@link #attach(ServerStatementCache)}, with the connection's frame reader when {@link #toClient} runs
+     * on the connection's own event loop: then its scan of the backend's stream is the only one, and hands
+     * each frame's head (ReadyForQuery and ParameterStatus with up to {@code headLimit} body bytes) to
+     * {@code serverFrames} before the frame is rewritten.
+     */
+    public void attach(ServerStatementCache serverCache, FrameScanner.Listener serverFrames, int headLimit) {
         this.cache = serverCache;
         requests.attach(serverCache);
-        responses.reset();
+        responses.reset(serverFrames, headLimit);
     }
 
     /**
@@ -122,6 +132,11 @@ public final class StatementMapping implements ResponsePlan.Outcomes {
     /** Whether the client bytes {@link #toServer} was given so far end between two messages. */
     public boolean clientAtFrameBoundary() {
         return requests.atFrameBoundary();
+    }
+
+    /** Whether the backend bytes {@link #toClient} was given so far end between two messages. */
+    public boolean serverAtFrameBoundary() {
+        return responses.atFrameBoundary();
     }
 
     /** Whether what {@link #toServer} returned so far ends between two messages: a Flush may follow. */

@@ -176,7 +176,9 @@ final class Forwarding implements ServerConnection.Sink {
     /** The link is Attached to {@code conn} now: its statements, its answers and backpressure are the session's. */
     private void attached(ServerConnection conn) {
         if (mapping != null) {
-            mapping.attach(conn.preparedStatements(mapping.capacity()));
+            // On our event loop, the mapping's scan of the backend's stream serves the connection too (scansFor).
+            mapping.attach(conn.preparedStatements(mapping.capacity()),
+                    conn.context() == clientContext ? conn.frameReader() : null, ServerConnection.MAX_PARAMETER_BODY);
         }
         conn.attach(this);
         if (client.full()) {
@@ -402,19 +404,44 @@ final class Forwarding implements ServerConnection.Sink {
         long ready = from == null ? 0 : from.readyCount();
         byte status = from == null ? MessageTypes.TX_IDLE : from.transactionStatus();
         if (Vertx.currentContext() == clientContext) {
-            toClient(data, endsOnFrameBoundary, from, ready, status);
+            toClient(data, false, endsOnFrameBoundary, from, ready, status);
         } else {
-            clientContext.runOnContext(v -> toClient(data, endsOnFrameBoundary, from, ready, status));
+            clientContext.runOnContext(v -> toClient(data, false, endsOnFrameBoundary, from, ready, status));
         }
     }
 
-    private void toClient(Buffer data, boolean endsOnFrameBoundary, ServerConnection from, long ready, byte status) {
+    /**
+     * With the statement mapping on and the server connection on our own event loop, the mapping's scan of
+     * the backend's stream is the only one: it hands the connection its ReadyForQuery and ParameterStatus
+     * frames as it rewrites (see {@link ServerConnection#frameReader()}), so the connection scans nothing.
+     */
+    @Override
+    public boolean scansFor(ServerConnection conn) {
+        return mapping != null && conn.context() == clientContext && conn == attached.server;
+    }
+
+    /** Server → client when {@link #scansFor} said so; on our event loop. */
+    @Override
+    public void onUnscannedData(Buffer data) {
+        ServerConnection from = attached.server;
+        if (link == ServerLink.ENDED || from == null) {
+            OwnedBytes.release(data);
+            return;
+        }
+        // The scan is the mapping's: the connection's counts are known only once it has run.
+        Buffer rewritten = mapping.toClient(OwnedBytes.copyAndRelease(data)); // it may keep pieces, see send
+        toClient(rewritten, true, mapping.serverAtFrameBoundary(), from, from.readyCount(), from.transactionStatus());
+    }
+
+    /** @param rewritten whether {@code data} already went through the mapping ({@link #onUnscannedData}) */
+    private void toClient(Buffer data, boolean rewritten, boolean endsOnFrameBoundary, ServerConnection from, long ready,
+                          byte status) {
         if (link == ServerLink.ENDED) {
             OwnedBytes.release(data);
             return;
         }
         lastActivityNanos = System.nanoTime();
-        boolean mapped = false;
+        boolean mapped = rewritten;
         if (from != null && from == attached.server) {
             if (ready != attached.deliveredReady) {
                 requestSinceNanos = lastActivityNanos; // a request was answered: the next one's clock starts
@@ -423,8 +450,10 @@ final class Forwarding implements ServerConnection.Sink {
             attached.deliveredReady = ready;
             attached.deliveredStatus = status;
             if (mapping != null) {
-                data = mapping.toClient(OwnedBytes.copyAndRelease(data)); // it may keep pieces, see send
-                mapped = true;
+                if (!mapped) {
+                    data = mapping.toClient(OwnedBytes.copyAndRelease(data)); // it may keep pieces, see send
+                    mapped = true;
+                }
                 if (owingPaused && !mapping.owesTooMuch()) {
                     owingPaused = false;
                     clientReads.resume(InboundBytes.ANSWERS_OWED);
@@ -465,7 +494,8 @@ final class Forwarding implements ServerConnection.Sink {
     /** Whether everything sent has been answered and the server is outside any transaction. */
     private boolean quiet() {
         return !attached.untrackable && !attached.unsynced && attached.allAnswered()
-                && (mapping == null ? clientFrames.atFrameBoundary() : mapping.quiet());
+                && (mapping == null ? clientFrames.atFrameBoundary()
+                        : mapping.quiet() && mapping.serverAtFrameBoundary()); // where the next borrower's scan starts
     }
 
     private void returnIfBetweenTransactions() {
