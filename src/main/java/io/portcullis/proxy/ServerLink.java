@@ -20,6 +20,8 @@ import io.portcullis.wire.MessageTypes;
  *
  *   every state ── the session ends (release; a clean connection is given back, any other closed) ──▶ Ended
  *   Attached ── the backend closes it (giveBackLost) ──▶ Detached, then the session ends with 08006
+ *   Borrowing ── the lender fails (53300, backend unreachable, …) ──▶ Detached, then the session ends with that error
+ *   (session mode: Attached until Ended)
  * </pre>
  *
  * <p>In transaction and statement mode the loop Attached → Detached → Borrowing → Attached turns once per
