@@ -1,5 +1,7 @@
 package io.portcullis.proxy;
 
+import io.portcullis.config.LiveSettings;
+import io.portcullis.config.RuntimeSettings;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.QuestDbServer;
@@ -59,6 +61,8 @@ class HostileClientsTest {
 
     @Inject
     ListenerSettings listener;
+    @Inject
+    LiveSettings live;
 
     @BeforeAll
     static void configure() {
@@ -126,7 +130,7 @@ class HostileClientsTest {
 
     @Test
     void slowClientsAreCutAtTheirTimeouts() throws Exception {
-        Duration loginTimeout = listener.clientLoginTimeout();
+        Duration loginTimeout = live.current().get(RuntimeSettings.CLIENT_LOGIN_TIMEOUT);
         Duration handshakeTimeout = listener.tlsHandshakeTimeout();
         ExecutorService threads = Executors.newCachedThreadPool();
         try {
