@@ -1,8 +1,5 @@
 package io.portcullis.config;
 
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -15,13 +12,11 @@ import java.util.function.Function;
  *
  * <p>Nothing here names a setting: adding one is a descriptor in {@link RuntimeSettings}.
  */
-public final class GatewaySettings {
+public final class GatewaySettings extends SettingTable {
 
-    /** By {@link Setting#index()}; never null. */
-    private final Object[] values;
-
+    /** @param values by {@link Setting#index()}; none null */
     private GatewaySettings(Object[] values) {
-        this.values = values;
+        super(values);
     }
 
     /** Every setting with the value {@code value} gives it (non-null, of the setting's type). */
@@ -53,29 +48,5 @@ public final class GatewaySettings {
             }
         }
         return new GatewaySettings(merged);
-    }
-
-    /** Every setting's value as JSON carries it (durations as {@code "30s"}), by its API name, in order. */
-    public Map<String, Object> asJson() {
-        Map<String, Object> json = new LinkedHashMap<>();
-        for (Setting<?> s : RuntimeSettings.ALL) {
-            json.put(s.name(), s.json(values[s.index()]));
-        }
-        return json;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof GatewaySettings other && Arrays.equals(values, other.values);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(values);
-    }
-
-    @Override
-    public String toString() {
-        return "GatewaySettings" + asJson();
     }
 }

@@ -13,9 +13,7 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,16 +29,14 @@ import java.util.Map;
  */
 @JsonSerialize(using = SettingsConfig.Writer.class)
 @JsonDeserialize(using = SettingsConfig.Reader.class)
-public final class SettingsConfig {
+public final class SettingsConfig extends SettingTable {
 
     /** Nothing set through the API: the application properties decide. */
     public static final SettingsConfig UNSET = new SettingsConfig(new Object[RuntimeSettings.ALL.size()]);
 
-    /** By {@link Setting#index()}; null = not set here. */
-    private final Object[] values;
-
+    /** @param values by {@link Setting#index()}; null = not set here */
     private SettingsConfig(Object[] values) {
-        this.values = values;
+        super(values);
     }
 
     /** The override of {@code setting}, or null when the property applies. */
@@ -77,18 +73,6 @@ public final class SettingsConfig {
         return names;
     }
 
-    /** The overrides set here as JSON carries them ({@code "30s"}, {@code 200}), by API name, in order. */
-    public Map<String, Object> asJson() {
-        Map<String, Object> json = new LinkedHashMap<>();
-        for (Setting<?> s : RuntimeSettings.ALL) {
-            Object value = values[s.index()];
-            if (value != null) {
-                json.put(s.name(), s.json(value));
-            }
-        }
-        return json;
-    }
-
     /**
      * One override as JSON carries it: a string for durations and text, a whole number for integers; JSON
      * {@code null} (or a missing node) clears it.
@@ -121,21 +105,6 @@ public final class SettingsConfig {
                 yield node.textValue();
             }
         };
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SettingsConfig other && Arrays.equals(values, other.values);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(values);
-    }
-
-    @Override
-    public String toString() {
-        return "SettingsConfig" + asJson();
     }
 
     /** Writes the overrides set, in declaration order. */
