@@ -37,6 +37,11 @@ public final class RuntimeSettings {
     public static final Setting<Duration> SERVER_LOGIN_TIMEOUT = duration("serverLoginTimeout",
             "portcullis.pool.server-login-timeout", "10s", MORE_THAN_ZERO, null,
             "backend login after connect; a backend that accepts TCP but never answers is cut off here");
+    public static final Setting<Duration> SERVER_LOGIN_RETRY = duration("serverLoginRetry",
+            "portcullis.pool.server-login-retry", "0s", AT_LEAST_ZERO, "server_login_retry",
+            "after a failed backend connect or login, a database's pool waits this long before it tries that backend "
+                    + "again; meanwhile clients needing a new server connection get the error at once; 0s = off, every "
+                    + "client tries (PgBouncer's default is 15 s)");
     public static final Setting<Duration> SERVER_IDLE_TIMEOUT = duration("serverIdleTimeout",
             "portcullis.pool.server-idle-timeout", "240s", AT_LEAST_ZERO, "server_idle_timeout",
             "idle server connections above minPoolSize close after this (below QuestDB's 300 s idle cut-off); 0s = never");

@@ -8,6 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -26,6 +27,7 @@ import static io.portcullis.config.RuntimeSettings.SERVER_CHECK_QUERY;
 import static io.portcullis.config.RuntimeSettings.SERVER_CONNECT_TIMEOUT;
 import static io.portcullis.config.RuntimeSettings.SERVER_IDLE_TIMEOUT;
 import static io.portcullis.config.RuntimeSettings.SERVER_LIFETIME;
+import static io.portcullis.config.RuntimeSettings.SERVER_LOGIN_RETRY;
 import static io.portcullis.config.RuntimeSettings.SERVER_LOGIN_TIMEOUT;
 import static io.portcullis.config.RuntimeSettings.SERVER_RESET_TIMEOUT;
 
@@ -69,6 +71,10 @@ public final class Pool {
     private Supplier<String> password;
     private int open;
     private boolean removed;
+    /** The last login's failure, the config it was for and when (serverLoginRetry); null after a success. */
+    private Throwable loginFailure;
+    private DatabaseConfig loginFailedFor;
+    private long loginFailedAtNanos;
 
     /**
      * @param client   the client to open a database's backend connections with; asked at each connect, so that
@@ -404,7 +410,21 @@ public final class Pool {
         } catch (RuntimeException e) {
             return Future.failedFuture(BackendUnavailable.refused(db, e.getMessage()));
         }
-        return new ServerLogin(vertx, netClient, db, clear, settings.current().get(SERVER_LOGIN_TIMEOUT), ids.incrementAndGet()).start();
+        Duration retry = settings.current().get(SERVER_LOGIN_RETRY);
+        synchronized (this) {
+            // A changed database (address, user, password...) is tried at once.
+            if (loginFailure != null && db.equals(loginFailedFor) && System.nanoTime() - loginFailedAtNanos < retry.toNanos()) {
+                return Future.failedFuture(BackendUnavailable.notRetried(loginFailure, retry));
+            }
+        }
+        return new ServerLogin(vertx, netClient, db, clear, settings.current().get(SERVER_LOGIN_TIMEOUT), ids.incrementAndGet()).start()
+                .andThen(ar -> {
+                    synchronized (this) {
+                        loginFailure = ar.failed() ? ar.cause() : null;
+                        loginFailedFor = db;
+                        loginFailedAtNanos = System.nanoTime();
+                    }
+                });
     }
 
     private void connectFor(Waiter waiter, DatabaseConfig db, Supplier<String> pw) {
