@@ -40,7 +40,7 @@ public interface ListenerSettings {
      * hundreds of clients stalls all of them. Measured on 2 cores shared with pgbench and QuestDB: 4 loops
      * cost five times the voluntary context switches and a third more CPU per transaction than 1; 2 loops
      * were preempted more often per transaction than 1 (1.3 to 9 times in the 64-client runs) and ran 10–30 %
-     * fewer transactions at 64 clients (README, Performance). Vert.x's own default is two loops per core. On a machine that runs
+     * fewer transactions at 64 clients (docs/performance.md). Vert.x's own default is two loops per core. On a machine that runs
      * nothing but Portcullis, set {@code portcullis.listen.instances} to the core count.
      */
     static int defaultInstances() {

@@ -1,6 +1,6 @@
 package io.portcullis.admin;
 
-import io.portcullis.proxy.GatewayClient;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.NonDefaultProperties;
 import io.portcullis.testing.QuestDbServer;

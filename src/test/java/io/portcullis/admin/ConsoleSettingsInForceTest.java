@@ -1,7 +1,7 @@
 package io.portcullis.admin;
 
-import io.portcullis.proxy.GatewayClient;
-import io.portcullis.proxy.TestSettings;
+import io.portcullis.testing.GatewayClient;
+import io.portcullis.testing.TestSettings;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.QuestDbServer;
 import io.quarkus.test.junit.QuarkusTest;

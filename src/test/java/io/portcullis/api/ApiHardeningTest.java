@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.portcullis.api.ApiTestSupport.asAdmin;
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,7 +69,7 @@ class ApiHardeningTest {
     @Test
     void chunkedBodyOverTheLimitIs413ProblemJson() throws Exception {
         String head = "PUT /api/v1/databases/too_big_chunked HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Authorization: Bearer " + ApiTestSupport.ADMIN_TOKEN + "\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer " + ADMIN_TOKEN_VALUE + "\r\nContent-Type: application/json\r\n"
                 + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
         byte[] piece = "h".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
         List<byte[]> chunks = new ArrayList<>();
@@ -121,7 +122,7 @@ class ApiHardeningTest {
                 .then().statusCode(201).extract().jsonPath().getString("token");
 
         List<String> secrets = new ArrayList<>(List.of(BACKEND_PASSWORD, SCRAM_PASSWORD, MD5_PASSWORD, viewerToken,
-                ApiTestSupport.ADMIN_TOKEN));
+                ADMIN_TOKEN_VALUE));
         secrets.addAll(storedSecrets());
 
         Map<String, String> answers = new LinkedHashMap<>();

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +45,7 @@ class ApiHttpsTest {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, String> ADMIN = Map.of("Authorization", "Bearer " + ApiTestSupport.ADMIN_TOKEN);
+    private static final Map<String, String> ADMIN = Map.of("Authorization", "Bearer " + ADMIN_TOKEN_VALUE);
 
     @Inject
     LiveTls tls;
@@ -84,7 +85,7 @@ class ApiHttpsTest {
 
     /**
      * The fingerprint of the certificate a new connection is shown, or null when the handshake was cut: Vert.x 4.5
-     * closes a connection accepted while the server swaps its TLS options (README, TLS, known limit).
+     * closes a connection accepted while the server swaps its TLS options (docs/tls.md, known limit).
      */
     private static String served(int port) {
         try {

@@ -3,18 +3,17 @@ package io.portcullis.api;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static io.restassured.RestAssured.given;
 
-/** Requests as the test admin (token from {@code %test.portcullis.admin-token}). */
+/** Requests as the test admin (the token {@code GatewayTestResource} configures). */
 final class ApiTestSupport {
-
-    static final String ADMIN_TOKEN = "test-admin-token";
 
     private ApiTestSupport() {
     }
 
     static RequestSpecification asAdmin() {
-        return as(ADMIN_TOKEN);
+        return as(ADMIN_TOKEN_VALUE);
     }
 
     static RequestSpecification as(String token) {

@@ -17,6 +17,7 @@ import static io.portcullis.api.ApiTestSupport.as;
 import static io.portcullis.api.ApiTestSupport.asAdmin;
 import static io.portcullis.api.ApiTestSupport.database;
 import static io.portcullis.api.DatabasesApiTest.problem;
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -81,7 +82,7 @@ class AuthApiTest {
         ApiToken bootstrap = store.current().tokens().stream()
                 .filter(t -> t.name().equals(AdminTokenBootstrap.TOKEN_NAME)).findFirst().orElseThrow();
         assertEquals(ApiToken.ADMIN, bootstrap.role());
-        assertEquals(ApiTokens.sha256Hex(ApiTestSupport.ADMIN_TOKEN), bootstrap.sha256Hex());
+        assertEquals(ApiTokens.sha256Hex(ADMIN_TOKEN_VALUE), bootstrap.sha256Hex());
     }
 
     @Test

@@ -37,6 +37,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import static io.portcullis.api.ApiTestSupport.asAdmin;
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -264,7 +265,7 @@ class AuthorizationMatrixTest {
                 String path = spelling.apply().apply(fixture.path().get());
                 fixture.prepare().run();
                 try {
-                    Observed seen = call(method, path, fixture.body().get(), bearer(ApiTestSupport.ADMIN_TOKEN));
+                    Observed seen = call(method, path, fixture.body().get(), bearer(ADMIN_TOKEN_VALUE));
                     String what = operation + " spelled " + spelling.name() + " (" + path + ") as ADMIN";
                     if (seen.answer().status() < 300) {
                         expectAccepted(failures, what, Set.of(seen.answer().status()), fixture.effect(), seen, ADMIN_NAME);
@@ -434,7 +435,7 @@ class AuthorizationMatrixTest {
             case MALFORMED -> MALFORMED.get(index % MALFORMED.size()).getKey();
             case REVOKED -> bearer(revokedToken);
             case VIEWER -> bearer(viewerToken);
-            case ADMIN -> bearer(ApiTestSupport.ADMIN_TOKEN);
+            case ADMIN -> bearer(ADMIN_TOKEN_VALUE);
         };
     }
 

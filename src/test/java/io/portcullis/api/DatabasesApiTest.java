@@ -21,6 +21,7 @@ import java.util.List;
 
 import static io.portcullis.api.ApiTestSupport.asAdmin;
 import static io.portcullis.api.ApiTestSupport.database;
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -252,7 +253,7 @@ class DatabasesApiTest {
 
     @Test
     void refusesOtherMediaTypes() {
-        problem(given().header("Authorization", "Bearer " + ApiTestSupport.ADMIN_TOKEN)
+        problem(given().header("Authorization", "Bearer " + ADMIN_TOKEN_VALUE)
                 .contentType(ContentType.TEXT).body("host=h").put("/api/v1/databases/bad"), 415, "application/json");
         problem(asAdmin().post("/api/v1/databases"), 405, "does not support that method");
         problem(asAdmin().get("/api/v1/nothing-here"), 404, "there is no resource at /api/v1/nothing-here");

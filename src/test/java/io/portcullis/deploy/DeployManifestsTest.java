@@ -32,7 +32,7 @@ class DeployManifestsTest {
 
     private static final Path DEPLOY = Path.of("deploy");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    /** Files the README's Deploy section walks through: deleting one is a drift too. */
+    /** Files docs/deploy.md walks through: deleting one is a drift too. */
     private static final List<String> EXPECTED = List.of(
             "docker-compose.yml", "knative/config.yaml", "knative/service.yaml", "knative/pg-wire.yaml",
             "kubernetes/certificate.yaml", "ecs/task-definition.json", "ecs/cloudformation.yaml");

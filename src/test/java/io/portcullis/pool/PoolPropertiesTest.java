@@ -1,7 +1,7 @@
 package io.portcullis.pool;
 
-import io.portcullis.proxy.GatewayClient;
-import io.portcullis.proxy.TestSettings;
+import io.portcullis.testing.GatewayClient;
+import io.portcullis.testing.TestSettings;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.NonDefaultProperties;
 import io.portcullis.testing.PostgresServer;
@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,7 +75,7 @@ class PoolPropertiesTest {
 
     @Test
     void eachPropertyIsTheDefaultTheSettingsRunWith() {
-        Response settings = GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).get("/api/v1/settings");
+        Response settings = GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).get("/api/v1/settings");
         settings.then().statusCode(200);
         for (Map.Entry<String, String> property : NonDefaultProperties.SETTING_PROPERTIES.entrySet()) {
             String field = field(property.getKey());

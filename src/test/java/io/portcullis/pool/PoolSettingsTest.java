@@ -1,8 +1,8 @@
 package io.portcullis.pool;
 
-import io.portcullis.proxy.GatewayClient;
-import io.portcullis.proxy.PoolProbe;
-import io.portcullis.proxy.TestSettings;
+import io.portcullis.testing.GatewayClient;
+import io.portcullis.testing.PoolProbe;
+import io.portcullis.testing.TestSettings;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.SlowLink;

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The TLS negotiation of {@link ServerLogin} against a scripted backend: what it does with each answer to its
  * SSLRequest, the SNI name it sends, and the words for an expired certificate (the cases a real PostgreSQL is
- * not made to show; {@code proxy.BackendTlsTest} covers the rest against one).
+ * not made to show; {@code tls.BackendTlsTest} covers the rest against one).
  */
 class ServerLoginTlsTest {
 

@@ -1,7 +1,7 @@
 package io.portcullis.prepared;
 
-import io.portcullis.proxy.GatewayClient;
-import io.portcullis.proxy.TestSettings;
+import io.portcullis.testing.GatewayClient;
+import io.portcullis.testing.TestSettings;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.PostgresServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +47,7 @@ class MaxPreparedStatementsTest {
     void defaults() throws Exception {
         TestSettings.reset();
         // Leave the shared server connection without statements: reconnect it.
-        GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).post("/api/v1/pools/" + DB + "/reconnect");
+        GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).post("/api/v1/pools/" + DB + "/reconnect");
     }
 
     /** pgJDBC names every statement it runs from the first execution on. */

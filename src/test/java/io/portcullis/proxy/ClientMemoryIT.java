@@ -5,6 +5,8 @@ import io.portcullis.testing.FreePorts;
 import io.portcullis.testing.PackagedApplication;
 import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.QuestDbServer;
+import io.portcullis.testing.RawClient;
+import io.portcullis.testing.RawLogin;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -29,6 +31,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +50,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClientMemoryIT {
 
-    private static final String TOKEN = "memory-admin-token-0123456789";
     private static final String DATABASE = "mem_qdb";
     /** PostgreSQL, one server connection: it sends no ParseComplete before a Sync or Flush. */
     private static final String PG_DATABASE = "mem_pg";
@@ -83,7 +85,8 @@ class ClientMemoryIT {
         httpPort = FreePorts.next();
         Path dataDir = Files.createTempDirectory(Path.of("target"), "memory-");
         log = dataDir.resolve("gateway.log");
-        Map<String, String> properties = PackagedApplication.gatewayProperties(dataDir, wirePort, httpPort, TOKEN);
+        Map<String, String> properties = PackagedApplication.gatewayProperties(dataDir, wirePort, httpPort,
+                ADMIN_TOKEN_VALUE);
         properties.put("portcullis.tls.mode", "allow");
         gateway = new ProcessBuilder(PackagedApplication.built().command(List.of("-Xms160m", "-Xmx160m"),
                 List.of("-XX:+AlwaysPreTouch"), properties))
@@ -256,7 +259,8 @@ class ClientMemoryIT {
     }
 
     private static RequestSpecification api() {
-        return RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(TOKEN).contentType(ContentType.JSON);
+        return RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(ADMIN_TOKEN_VALUE)
+                .contentType(ContentType.JSON);
     }
 
     private RawClient loggedIn(String database, String user, String password) throws Exception {

@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +40,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GracefulDrainIT {
 
-    private static final String TOKEN = "drain-admin-token-0123456789";
     private static final int CLIENTS = 20;
     private static final Duration DELAY = Duration.ofSeconds(1);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -68,7 +68,8 @@ class GracefulDrainIT {
         int httpPort = FreePorts.next();
         Path dataDir = Files.createTempDirectory(Path.of("target"), "drain-");
         Path log = dataDir.resolve("gateway.log");
-        Map<String, String> properties = PackagedApplication.gatewayProperties(dataDir, wirePort, httpPort, TOKEN);
+        Map<String, String> properties = PackagedApplication.gatewayProperties(dataDir, wirePort, httpPort,
+                ADMIN_TOKEN_VALUE);
         properties.put("portcullis.shutdown.delay", DELAY.toSeconds() + "s");
         properties.put("portcullis.shutdown.timeout", TIMEOUT.toSeconds() + "s");
         gateway = new ProcessBuilder(PackagedApplication.built().command(properties))
@@ -76,12 +77,14 @@ class GracefulDrainIT {
         PackagedApplication.awaitReady(gateway, httpPort, log, Duration.ofSeconds(60));
         HttpClient http = HttpClient.newHttpClient();
         URI ready = URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready");
-        RequestSpecification api = RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(TOKEN)
+        RequestSpecification api = RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth()
+                .oauth2(ADMIN_TOKEN_VALUE)
                 .contentType(ContentType.JSON);
         api.body(Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(), "user", pg.scramUser(),
                 "password", pg.scramPassword(), "poolSize", 8, "poolMode", "transaction"))
                 .put("/api/v1/databases/drain").then().statusCode(201);
-        RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(TOKEN).contentType(ContentType.JSON)
+        RestAssured.given().baseUri("http://127.0.0.1").port(httpPort).auth().oauth2(ADMIN_TOKEN_VALUE)
+                .contentType(ContentType.JSON)
                 .body(Map.of("password", "drain-pass")).put("/api/v1/users/drainer").then().statusCode(201);
 
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);

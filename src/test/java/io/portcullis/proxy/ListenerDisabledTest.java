@@ -1,5 +1,6 @@
 package io.portcullis.proxy;
 
+import io.portcullis.testing.GatewayClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.util.Map;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -42,7 +44,7 @@ class ListenerDisabledTest {
                 .body("checks.find { it.name == 'wire-listener' }.data.port", equalTo(-1));
         GatewayClient.putDatabase("nolisten_db", Map.of("host", "127.0.0.1", "port", 5432, "user", "nobody",
                 "password", "not-used", "poolSize", 1));
-        GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).get("/api/v1/databases/nolisten_db")
+        GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).get("/api/v1/databases/nolisten_db")
                 .then().statusCode(200).body("name", equalTo("nolisten_db"));
     }
 }

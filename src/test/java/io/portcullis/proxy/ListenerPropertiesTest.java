@@ -1,6 +1,8 @@
 package io.portcullis.proxy;
 
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.NonDefaultProperties;
+import io.portcullis.testing.RawClient;
 import io.portcullis.wire.MessageTypes;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

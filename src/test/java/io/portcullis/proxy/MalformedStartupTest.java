@@ -1,5 +1,7 @@
 package io.portcullis.proxy;
 
+import io.portcullis.testing.GatewayClient;
+import io.portcullis.testing.RawClient;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.condition.OS;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * On Linux the event loops run on Netty's epoll transport (measured cheaper per transaction than NIO, see the
- * README's Performance section). Vert.x falls back to NIO without a word when the JNI library is missing or
+ * On Linux the event loops run on Netty's epoll transport (measured cheaper per transaction than NIO, see
+ * docs/performance.md). Vert.x falls back to NIO without a word when the JNI library is missing or
  * does not load, so a dependency change that lost it would only show in the benchmark; this catches it.
  */
 @QuarkusTest

@@ -1,6 +1,7 @@
 package io.portcullis.proxy;
 
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.QuestDbServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,7 +103,7 @@ class PoolModesTest {
             assertEquals(1, selectInt(c, "SELECT 1"));
             assertEquals(1, selectInt(u, "SELECT 1"));
             GatewayClient.deleteDatabase("doomed");
-            GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).delete("/api/v1/users/doomed_user")
+            GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).delete("/api/v1/users/doomed_user")
                     .then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(204)));
             for (Connection gone : new Connection[]{c, u}) {
                 SQLException e = assertThrows(SQLException.class, () -> {

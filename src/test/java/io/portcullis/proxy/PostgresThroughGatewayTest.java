@@ -1,7 +1,9 @@
 package io.portcullis.proxy;
 
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.PostgresServer;
+import io.portcullis.testing.RawClient;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

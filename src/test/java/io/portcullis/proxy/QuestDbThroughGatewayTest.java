@@ -1,6 +1,7 @@
 package io.portcullis.proxy;
 
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.QuestDbServer;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -144,7 +146,7 @@ class QuestDbThroughGatewayTest {
         } finally {
             pool.shutdownNow();
         }
-        String pools = GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN)
+        String pools = GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE)
                 .get("/api/v1/databases/" + DB_TEN).then().statusCode(200).extract().asString();
         assertTrue(pools.contains("\"poolSize\":10"), pools);
     }

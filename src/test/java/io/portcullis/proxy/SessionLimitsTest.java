@@ -2,7 +2,9 @@ package io.portcullis.proxy;
 
 import io.portcullis.pool.PoolManager;
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.PostgresServer;
+import io.portcullis.testing.TestSettings;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -177,7 +180,7 @@ class SessionLimitsTest {
 
     @Test
     void aUsersPoolModeOverridesItsDatabases() throws Exception {
-        GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).get("/api/v1/users/lim_txn").then()
+        GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).get("/api/v1/users/lim_txn").then()
                 .statusCode(200).body("poolMode", org.hamcrest.Matchers.equalTo("transaction"));
         // lim_one is a session-mode database with one server connection.
         try (Connection a = connect("lim_one", "lim_txn"); Connection b = connect("lim_one", "lim_txn")) {

@@ -1,9 +1,12 @@
 package io.portcullis.proxy;
 
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.NonDefaultProperties;
 import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.QuestDbServer;
+import io.portcullis.testing.RawClient;
+import io.portcullis.testing.RawLogin;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.BeforeAll;

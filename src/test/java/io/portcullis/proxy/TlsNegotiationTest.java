@@ -1,7 +1,9 @@
 package io.portcullis.proxy;
 
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.QuestDbServer;
+import io.portcullis.testing.RawClient;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,19 +92,20 @@ class TlsNegotiationTest {
     void tls12DefaultsRefuseCbcAndTheCiphersSettingStillWorks() throws Exception {
         String cbc = "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA";
         String gcm = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
-        var admin = GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(io.restassured.http.ContentType.JSON);
+        var admin = GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE)
+                .contentType(io.restassured.http.ContentType.JSON);
         java.util.List<String> shown = admin.get("/api/v1/tls").then().statusCode(200).extract().jsonPath().getList("ciphers");
         assertTrue(shown.contains(gcm) && shown.stream().noneMatch(c -> c.contains("CBC")), "GET /tls shows the defaults: " + shown);
         assertTrue(!tls12HandshakeOffering(cbc), "CBC with SHA-1 is refused");
         assertTrue(tls12HandshakeOffering(gcm), "ECDHE with AES-GCM is accepted");
         try {
-            GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(io.restassured.http.ContentType.JSON)
+            GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).contentType(io.restassured.http.ContentType.JSON)
                     .body(Map.of("ciphers", java.util.List.of(cbc, "TLS_AES_128_GCM_SHA256"))).put("/api/v1/tls")
                     .then().statusCode(200);
             assertTrue(tls12HandshakeOffering(cbc), "an operator may still allow it for an old client");
             assertTrue(!tls12HandshakeOffering(gcm), "and then only what is listed is offered");
         } finally {
-            GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(io.restassured.http.ContentType.JSON)
+            GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).contentType(io.restassured.http.ContentType.JSON)
                     .body(Map.of("ciphers", java.util.List.of())).put("/api/v1/tls").then().statusCode(200);
         }
         assertTrue(!tls12HandshakeOffering(cbc), "[] means the defaults again");

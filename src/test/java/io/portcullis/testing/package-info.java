@@ -11,6 +11,11 @@
  *       by {@code GatewayTestResourceTest}; every {@code @QuarkusTest} gets the backends and a fresh gateway
  *       data directory, listen port and admin token through configuration.</li>
  *   <li>{@link io.portcullis.testing.FreePorts#next()}: the way to pick a port for anything a test starts.</li>
+ *   <li>Driving a running gateway: {@link io.portcullis.testing.GatewayClient} (REST API and pgJDBC, as the admin
+ *       whose token is {@link io.portcullis.testing.GatewayTestResource#ADMIN_TOKEN_VALUE}, the one test token),
+ *       {@link io.portcullis.testing.TestSettings} ({@code /api/v1/settings}), {@link io.portcullis.testing.RawClient}
+ *       and {@link io.portcullis.testing.RawLogin} (the wire, byte by byte), {@link io.portcullis.testing.ExtendedProtocolClient},
+ *       {@link io.portcullis.testing.LogCapture} and {@link io.portcullis.testing.PoolProbe}.</li>
  * </ul>
  *
  * <p>Requirements: {@code target/backends/questdb.jar} (the pom copies it in {@code process-test-resources})

@@ -1,6 +1,6 @@
 package io.portcullis.tls;
 
-import io.portcullis.proxy.GatewayClient;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.ServedCertificate;
 import io.portcullis.testing.TestPki;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,6 +33,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,7 +55,7 @@ class CertificateRequestFieldsTest {
     }
 
     private static RequestSpecification admin() {
-        return GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(ContentType.JSON);
+        return GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).contentType(ContentType.JSON);
     }
 
     private static X509Certificate served() throws Exception {

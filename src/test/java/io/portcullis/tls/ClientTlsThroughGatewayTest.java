@@ -1,6 +1,6 @@
 package io.portcullis.tls;
 
-import io.portcullis.proxy.GatewayClient;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.QuestDbServer;
 import io.portcullis.testing.ServedCertificate;
@@ -30,6 +30,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -65,7 +66,7 @@ class ClientTlsThroughGatewayTest {
     }
 
     private static RequestSpecification admin() {
-        return GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(ContentType.JSON);
+        return GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).contentType(ContentType.JSON);
     }
 
     private static void putTls(String json) {

@@ -1,6 +1,6 @@
 package io.portcullis.tls;
 
-import io.portcullis.proxy.GatewayClient;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.NonDefaultProperties;
 import io.portcullis.testing.QuestDbServer;
@@ -23,6 +23,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -152,7 +153,7 @@ class TlsPropertiesTest {
     }
 
     private static io.restassured.specification.RequestSpecification admin() {
-        return GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(ContentType.JSON);
+        return GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).contentType(ContentType.JSON);
     }
 
     private static Map<String, String> files(Path[] files) {

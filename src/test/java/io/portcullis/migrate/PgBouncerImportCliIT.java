@@ -1,4 +1,4 @@
-package io.portcullis.proxy;
+package io.portcullis.migrate;
 
 import io.portcullis.testing.PackagedApplication;
 import org.junit.jupiter.api.Test;

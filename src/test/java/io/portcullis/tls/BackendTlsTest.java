@@ -1,6 +1,7 @@
-package io.portcullis.proxy;
+package io.portcullis.tls;
 
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.QuestDbServer;
 import io.portcullis.testing.TestPki;

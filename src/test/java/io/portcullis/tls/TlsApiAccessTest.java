@@ -1,5 +1,6 @@
-package io.portcullis.proxy;
+package io.portcullis.tls;
 
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.TestPki;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

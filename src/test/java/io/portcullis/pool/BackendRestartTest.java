@@ -1,9 +1,10 @@
-package io.portcullis.proxy;
+package io.portcullis.pool;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.portcullis.pool.PoolManager;
 import io.portcullis.pool.PoolStats;
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.QuestDbServer;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

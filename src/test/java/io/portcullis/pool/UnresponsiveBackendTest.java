@@ -1,9 +1,12 @@
-package io.portcullis.proxy;
+package io.portcullis.pool;
 
 import io.portcullis.pool.PoolManager;
 import io.portcullis.pool.PoolStats;
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
+import io.portcullis.testing.PoolProbe;
 import io.portcullis.testing.PostgresServer;
+import io.portcullis.testing.TestSettings;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;

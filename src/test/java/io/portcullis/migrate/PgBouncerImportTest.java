@@ -1,11 +1,13 @@
-package io.portcullis.proxy;
+package io.portcullis.migrate;
 
 import io.portcullis.auth.AuthSettings;
 import io.portcullis.auth.PasswordVerifiers;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.QuestDbServer;
 import io.portcullis.testing.TestPki;
+import io.portcullis.testing.TestSettings;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -22,6 +24,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -50,7 +53,7 @@ class PgBouncerImportTest {
     ConfigStore store;
 
     private static io.restassured.specification.RequestSpecification admin() {
-        return GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(ContentType.JSON);
+        return GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).contentType(ContentType.JSON);
     }
 
     private static String fixture(String path) throws IOException {
@@ -119,9 +122,9 @@ class PgBouncerImportTest {
         for (String secret : List.of(PLAIN_SECRET, MD5_SECRET, SCRAM_SECRET, "SCRAM-SHA-256$", md5Hash, "password=")) {
             assertFalse(body.contains(secret), "the report must not echo " + secret + ": " + body);
         }
-        GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).get("/api/v1/users/imp_md5")
+        GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).get("/api/v1/users/imp_md5")
                 .then().statusCode(200).body("auth", equalTo("md5"));
-        GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).get("/api/v1/databases/imported_qdb")
+        GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).get("/api/v1/databases/imported_qdb")
                 .then().statusCode(200).body("poolSize", equalTo(4)).body("passwordSet", equalTo(true));
         assertTrue(store.current().user("imp_plain").orElseThrow().scramVerifier()
                         .startsWith("SCRAM-SHA-256$" + auth.scramIterations() + ":"),

@@ -1,4 +1,4 @@
-package io.portcullis.proxy;
+package io.portcullis.testing;
 
 import io.portcullis.pool.PoolManager;
 import io.portcullis.pool.PoolStats;

@@ -1,4 +1,4 @@
-package io.portcullis.proxy;
+package io.portcullis.testing;
 
 import io.portcullis.testing.ServedCertificate;
 
@@ -15,7 +15,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** A deliberately dumb wire client for what pgJDBC will not send: odd versions, broken packets. */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
 
     private final Socket socket;
     private final DataInputStream in;
@@ -28,12 +28,12 @@ final class RawClient implements AutoCloseable {
         this.out = new DataOutputStream(socket.getOutputStream());
     }
 
-    static RawClient plain(int port) throws IOException {
+    public static RawClient plain(int port) throws IOException {
         return new RawClient(new Socket(InetAddress.getLoopbackAddress(), port));
     }
 
     /** SSLRequest, 'S', then a TLS session that trusts any certificate (the test checks the protocol, not trust). */
-    static RawClient tls(int port) throws Exception {
+    public static RawClient tls(int port) throws Exception {
         Socket plain = ServedCertificate.sslRequest(port);
         SSLContext ctx = ServedCertificate.trustingAnything();
         SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(plain, "localhost", port, true);
@@ -46,7 +46,7 @@ final class RawClient implements AutoCloseable {
      * gateway's per-address limits then count this client apart from the others) and, if given, only
      * the named TLS protocol versions.
      */
-    static RawClient tls(int port, InetAddress localAddress, String... protocols) throws Exception {
+    public static RawClient tls(int port, InetAddress localAddress, String... protocols) throws Exception {
         Socket plain = new Socket(InetAddress.getLoopbackAddress(), port, localAddress, 0);
         plain.setSoTimeout(15_000);
         DataOutputStream sslRequest = new DataOutputStream(plain.getOutputStream());
@@ -68,17 +68,17 @@ final class RawClient implements AutoCloseable {
     }
 
     /** A plain connection from a chosen loopback address. */
-    static RawClient plain(int port, InetAddress localAddress) throws IOException {
+    public static RawClient plain(int port, InetAddress localAddress) throws IOException {
         return new RawClient(new Socket(InetAddress.getLoopbackAddress(), port, localAddress, 0));
     }
 
     /** The socket, for what the helpers here do not cover (TLS renegotiation, timeouts). */
-    Socket socket() {
+    public Socket socket() {
         return socket;
     }
 
     /** Writes one typed message: type, length, body. */
-    void message(char type, byte[] body) throws IOException {
+    public void message(char type, byte[] body) throws IOException {
         out.writeByte(type);
         out.writeInt(4 + body.length);
         out.write(body);
@@ -86,16 +86,16 @@ final class RawClient implements AutoCloseable {
     }
 
     /** The body of the last message read by {@link #readType()}. */
-    byte[] lastBody() {
+    public byte[] lastBody() {
         return last.clone();
     }
 
-    void write(byte[] bytes) throws IOException {
+    public void write(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
-    void startup(int major, int minor, Map<String, String> params) throws IOException {
+    public void startup(int major, int minor, Map<String, String> params) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (Map.Entry<String, String> p : params.entrySet()) {
             body.writeBytes(p.getKey().getBytes(StandardCharsets.UTF_8));
@@ -111,7 +111,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads one message and returns its type; the body is kept for {@link #lastFields()}. */
-    char readType() throws IOException {
+    public char readType() throws IOException {
         int type = in.read();
         if (type < 0) {
             throw new IOException("connection closed by the gateway");
@@ -125,7 +125,7 @@ final class RawClient implements AutoCloseable {
     private byte[] last = new byte[0];
 
     /** Fields of the last ErrorResponse/NoticeResponse read. */
-    Map<Character, String> lastFields() {
+    public Map<Character, String> lastFields() {
         Map<Character, String> fields = new HashMap<>();
         int i = 0;
         while (i < last.length && last[i] != 0) {
@@ -140,12 +140,12 @@ final class RawClient implements AutoCloseable {
         return fields;
     }
 
-    int readByte() throws IOException {
+    public int readByte() throws IOException {
         return in.read();
     }
 
     /** True when the gateway has closed the connection (read returns end of stream). */
-    boolean closedByPeer() {
+    public boolean closedByPeer() {
         try {
             return in.read() < 0;
         } catch (IOException e) {

@@ -1,7 +1,8 @@
-package io.portcullis.proxy;
+package io.portcullis.observe;
 
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.FreePorts;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.QuestDbServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -25,6 +26,7 @@ import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Health, metrics and logs as an operator sees them, after real traffic through the gateway. */
 @QuarkusTest
-class OperationsTest {
+public class OperationsTest {
 
     static final String DB = "obs_metrics";
     static final String DEAD_DB = "obs_dead";
@@ -56,7 +58,7 @@ class OperationsTest {
 
     @AfterAll
     static void cleanUp() {
-        GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).delete("/api/v1/users/" + USER);
+        GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).delete("/api/v1/users/" + USER);
         GatewayClient.deleteDatabase(DEAD_DB);
         GatewayClient.deleteDatabase(DB);
     }
@@ -99,7 +101,7 @@ class OperationsTest {
                 "no client address in any label of ours");
 
         GatewayClient.deleteDatabase(DB + "_absent"); // a no-op write must not disturb the meters
-        GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(ContentType.JSON)
+        GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).contentType(ContentType.JSON)
                 .body(Map.of("password", PASSWORD, "databases", List.of(DEAD_DB))).put("/api/v1/users/" + USER)
                 .then().statusCode(200);
         GatewayClient.deleteDatabase(DB);
@@ -123,7 +125,7 @@ class OperationsTest {
         for (String secret : List.of("127.0.0.1", ":" + DEAD_PORT, String.valueOf(DEAD_PORT), DEAD_USER, "refused", "onnect")) {
             assertFalse(everything.contains(secret), "the unauthenticated health output must not show '" + secret + "': " + everything);
         }
-        JsonPath status = GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).get("/api/v1/databases/" + DEAD_DB)
+        JsonPath status = GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).get("/api/v1/databases/" + DEAD_DB)
                 .then().statusCode(200).extract().jsonPath();
         assertEquals("down", status.getString("backend.state"));
         assertTrue(status.getString("backend.detail").contains(String.valueOf(DEAD_PORT)),
@@ -177,7 +179,7 @@ class OperationsTest {
         String all = String.join("\n", lines);
         assertFalse(all.contains(PASSWORD), all);
         assertFalse(all.contains(WRONG_PASSWORD), all);
-        assertFalse(all.contains(GatewayClient.ADMIN_TOKEN), all);
+        assertFalse(all.contains(ADMIN_TOKEN_VALUE), all);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("io.portcullis.connections login failed")
                 && l.contains("database=\"" + DB + "\"") && l.contains("user=\"" + USER + "\"")
                 && l.contains("sqlstate=28P01") && l.contains("tls=TLSv1.")), all);
@@ -246,11 +248,11 @@ class OperationsTest {
     }
 
     /** The value of {@code name} for one database label, or -1 when absent. */
-    static double value(String text, String name, String database) {
+    public static double value(String text, String name, String database) {
         return value(text, name + "\\{[^}]*database=\"" + database + "\"");
     }
 
-    static double value(String text, String seriesRegex) {
+    public static double value(String text, String seriesRegex) {
         Matcher m = Pattern.compile("(?m)^" + seriesRegex + "[^}]*} ([0-9.eE+-]+)$").matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }

@@ -1,6 +1,7 @@
-package io.portcullis.proxy;
+package io.portcullis.api;
 
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.QuestDbServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -15,6 +16,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -44,7 +46,7 @@ class RuntimeApiTest {
     }
 
     static RequestSpecification admin() {
-        return GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN);
+        return GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE);
     }
 
     static RequestSpecification viewer() {

@@ -1,6 +1,8 @@
-package io.portcullis.proxy;
+package io.portcullis.admin;
 
+import io.portcullis.observe.OperationsTest;
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.QuestDbServer;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,6 +1,7 @@
-package io.portcullis.proxy;
+package io.portcullis.tls;
 
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.QuestDbServer;
 import io.portcullis.testing.ServedCertificate;
 import io.portcullis.testing.TestPki;
@@ -26,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
@@ -67,7 +69,7 @@ class TlsLifecycleTest {
     }
 
     static io.restassured.specification.RequestSpecification admin() {
-        return GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(ContentType.JSON);
+        return GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).contentType(ContentType.JSON);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.portcullis.proxy;
+package io.portcullis.config;
 
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.FreePorts;
@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +43,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SharedConfigStoreIT {
 
-    private static final String TOKEN = "shared-store-admin-token-0123456789";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     /** NOTIFY normally propagates within milliseconds; generous for a busy 2-core machine. */
     private static final Duration PROPAGATION = Duration.ofSeconds(15);
@@ -101,7 +101,8 @@ class SharedConfigStoreIT {
         int httpPort = FreePorts.next();
         Path dataDir = Files.createTempDirectory(Path.of("target"), "replica-" + name + "-");
         Path log = dataDir.resolve("gateway.log");
-        Map<String, String> properties = PackagedApplication.gatewayProperties(dataDir, wirePort, httpPort, TOKEN);
+        Map<String, String> properties = PackagedApplication.gatewayProperties(dataDir, wirePort, httpPort,
+                ADMIN_TOKEN_VALUE);
         properties.put("portcullis.config.store", "postgresql");
         properties.put("portcullis.config.postgresql.url", pg.jdbcUrl(pg.database()));
         properties.put("portcullis.config.postgresql.table", table);
@@ -122,7 +123,7 @@ class SharedConfigStoreIT {
     }
 
     private static RequestSpecification api(Replica replica) {
-        return RestAssured.given().baseUri("http://127.0.0.1").port(replica.httpPort()).auth().oauth2(TOKEN)
+        return RestAssured.given().baseUri("http://127.0.0.1").port(replica.httpPort()).auth().oauth2(ADMIN_TOKEN_VALUE)
                 .contentType(ContentType.JSON);
     }
 

@@ -1,6 +1,8 @@
-package io.portcullis.proxy;
+package io.portcullis.prepared;
 
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.ExtendedProtocolClient;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.QuestDbServer;
 import io.quarkus.test.junit.QuarkusTest;

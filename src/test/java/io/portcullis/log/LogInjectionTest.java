@@ -1,7 +1,11 @@
-package io.portcullis.proxy;
+package io.portcullis.log;
 
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
+import io.portcullis.testing.LogCapture;
 import io.portcullis.testing.QuestDbServer;
+import io.portcullis.testing.RawClient;
+import io.portcullis.testing.RawLogin;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +39,7 @@ class LogInjectionTest {
     }
 
     private static io.restassured.specification.RequestSpecification admin() {
-        return GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(ContentType.JSON);
+        return GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).contentType(ContentType.JSON);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.portcullis.proxy;
+package io.portcullis.testing;
 
 import io.portcullis.testing.ServedCertificate;
 
@@ -22,7 +22,7 @@ import java.util.List;
  * {@link #exchange()} sends what was queued and returns the answers up to the last ReadyForQuery as
  * short names: {@code 1 2 D(6) C E(42P05) Z}.
  */
-final class ExtendedProtocolClient implements AutoCloseable {
+public final class ExtendedProtocolClient implements AutoCloseable {
 
     private final Socket socket;
     private final DataInputStream in;
@@ -38,7 +38,7 @@ final class ExtendedProtocolClient implements AutoCloseable {
     }
 
     /** TLS, startup, md5 login; returns once the gateway is ready for a query. */
-    static ExtendedProtocolClient login(int port, String database, String user, String password) throws Exception {
+    public static ExtendedProtocolClient login(int port, String database, String user, String password) throws Exception {
         Socket plain = ServedCertificate.sslRequest(port);
         SSLContext ctx = ServedCertificate.trustingAnything();
         SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(plain, "localhost", port, true);
@@ -80,7 +80,7 @@ final class ExtendedProtocolClient implements AutoCloseable {
         }
     }
 
-    ExtendedProtocolClient parse(String name, String query, int... typeOids) {
+    public ExtendedProtocolClient parse(String name, String query, int... typeOids) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         cstring(body, name);
         cstring(body, query);
@@ -92,7 +92,7 @@ final class ExtendedProtocolClient implements AutoCloseable {
     }
 
     /** Bind with text parameters and text results. */
-    ExtendedProtocolClient bind(String statement, String... parameters) {
+    public ExtendedProtocolClient bind(String statement, String... parameters) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         cstring(body, "");
         cstring(body, statement);
@@ -107,34 +107,34 @@ final class ExtendedProtocolClient implements AutoCloseable {
         return frame('B', body.toByteArray());
     }
 
-    ExtendedProtocolClient execute() {
+    public ExtendedProtocolClient execute() {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         cstring(body, "");
         int32(body, 0);
         return frame('E', body.toByteArray());
     }
 
-    ExtendedProtocolClient describeStatement(String name) {
+    public ExtendedProtocolClient describeStatement(String name) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write('S');
         cstring(body, name);
         return frame('D', body.toByteArray());
     }
 
-    ExtendedProtocolClient close(String statement) {
+    public ExtendedProtocolClient close(String statement) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write('S');
         cstring(body, statement);
         return frame('C', body.toByteArray());
     }
 
-    ExtendedProtocolClient sync() {
+    public ExtendedProtocolClient sync() {
         syncs++;
         return frame('S', new byte[0]);
     }
 
     /** Sends the queued messages and reads the answers up to one ReadyForQuery per Sync. */
-    String exchange() throws IOException {
+    public String exchange() throws IOException {
         int expected = syncs;
         syncs = 0;
         flushBatch();

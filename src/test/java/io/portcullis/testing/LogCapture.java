@@ -1,4 +1,4 @@
-package io.portcullis.proxy;
+package io.portcullis.testing;
 
 import org.jboss.logmanager.ExtLogRecord;
 
@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Collects what the application logs while it is open, one entry per record: the logger's name, a space, the
  * formatted message (and the exception, if any). The tests and the application share one JVM and one root logger.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private final Queue<String> records = new ConcurrentLinkedQueue<>();
     private final Handler handler = new Handler() {
@@ -40,16 +40,16 @@ final class LogCapture implements AutoCloseable {
         Logger.getLogger("").addHandler(handler);
     }
 
-    static LogCapture start() {
+    public static LogCapture start() {
         return new LogCapture();
     }
 
-    List<String> records() {
+    public List<String> records() {
         return List.copyOf(records);
     }
 
     /** Waits up to {@code timeout} for a record that matches; fails with everything captured otherwise. */
-    String await(Predicate<String> wanted, Duration timeout) throws InterruptedException {
+    public String await(Predicate<String> wanted, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (String record : records) {

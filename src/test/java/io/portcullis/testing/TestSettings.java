@@ -1,8 +1,10 @@
-package io.portcullis.proxy;
+package io.portcullis.testing;
 
 import io.restassured.http.ContentType;
 
 import java.util.Map;
+
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 
 /**
  * Changes the process-wide settings through {@code PUT /api/v1/settings}. Every @QuarkusTest shares one
@@ -15,7 +17,7 @@ public final class TestSettings {
 
     /** Replaces the stored overrides with {@code overrides} (everything else back to its default). */
     public static void put(Map<String, Object> overrides) {
-        GatewayClient.api().auth().oauth2(GatewayClient.ADMIN_TOKEN).contentType(ContentType.JSON).body(overrides)
+        GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).contentType(ContentType.JSON).body(overrides)
                 .put("/api/v1/settings").then().statusCode(200);
     }
 

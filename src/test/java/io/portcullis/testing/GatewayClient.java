@@ -1,4 +1,4 @@
-package io.portcullis.proxy;
+package io.portcullis.testing;
 
 import io.portcullis.testing.GatewayTestResource;
 import io.restassured.RestAssured;
@@ -12,10 +12,10 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
 
+import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
+
 /** What a gateway test does again and again: configure through the REST API, connect with pgJDBC. */
 public final class GatewayClient {
-
-    public static final String ADMIN_TOKEN = "test-admin-token";
 
     private GatewayClient() {
     }
@@ -53,17 +53,17 @@ public final class GatewayClient {
     }
 
     public static void putDatabase(String name, Map<String, Object> body) {
-        api().auth().oauth2(ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
+        api().auth().oauth2(ADMIN_TOKEN_VALUE).contentType(ContentType.JSON).body(body)
                 .put("/api/v1/databases/" + name)
                 .then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(201)));
     }
 
     public static void deleteDatabase(String name) {
-        api().auth().oauth2(ADMIN_TOKEN).delete("/api/v1/databases/" + name);
+        api().auth().oauth2(ADMIN_TOKEN_VALUE).delete("/api/v1/databases/" + name);
     }
 
     public static void putUser(String name, Map<String, Object> body) {
-        api().auth().oauth2(ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
+        api().auth().oauth2(ADMIN_TOKEN_VALUE).contentType(ContentType.JSON).body(body)
                 .put("/api/v1/users/" + name)
                 .then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(201)));
     }

@@ -1,18 +1,23 @@
-package io.portcullis.proxy;
+package io.portcullis.pool;
 
+import io.portcullis.observe.OperationsTest;
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.PostgresServer;
+import io.portcullis.testing.TestSettings;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
-import org.postgresql.util.PSQLException;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,24 +73,41 @@ class PoolLimitsTest {
         GatewayClient.putDatabase("pg_capped", Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
                 "user", pg.md5User(), "password", pg.md5Password(), "poolSize", 5, "maxDbConnections", 1));
         GatewayClient.putUser("capped_user", Map.of("password", "capped-pass"));
-        try (Connection first = GatewayClient.connect("pg_capped", "capped_user", "capped-pass")) {
-            // Runs short of the default 120 s wait with pgJDBC's login timeout? No: the wait is the gateway's.
-            // Here we only check that a second session is not given a second server connection at once.
-            java.util.concurrent.CompletableFuture<Connection> second = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return GatewayClient.connect("pg_capped", "capped_user", "capped-pass");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+        try {
+            try (Connection first = GatewayClient.connect("pg_capped", "capped_user", "capped-pass")) {
+                // A pool of five capped at one: a second session waits for the first one's connection and, once the
+                // wait is longer than queryWaitTimeout (2 s here instead of the default 120 s), is refused with
+                // 53300. Without the cap it would have been given a second server connection at once.
+                TestSettings.put(Map.of("queryWaitTimeout", "2s"));
+                long start = System.nanoTime();
+                SQLException refused = assertThrows(SQLException.class,
+                        () -> GatewayClient.connect("pg_capped", "capped_user", "capped-pass").close());
+                long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertEquals("53300", refused.getSQLState(), refused.toString());
+                assertTrue(refused.getMessage().contains("no server connection for database \"pg_capped\" became free within 2 s"),
+                        refused.getMessage());
+                assertTrue(waitedMillis >= 1_800, "refused after the wait, not at once: " + waitedMillis + " ms");
+                TestSettings.reset();
+
+                // With the default wait, the waiting session gets the connection the first one gives back.
+                CompletableFuture<Connection> second = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return GatewayClient.connect("pg_capped", "capped_user", "capped-pass");
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                Thread.sleep(1500);
+                assertFalse(second.isDone(), "the second session waits while the cap is reached");
+                first.close();
+                try (Connection c = second.get(10, TimeUnit.SECONDS); Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT 1")) {
+                    assertTrue(rs.next());
                 }
-            });
-            Thread.sleep(1500);
-            assertTrue(!second.isDone(), "the second session waits while the cap is reached");
-            first.close();
-            try (Connection c = second.get(10, TimeUnit.SECONDS); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT 1")) {
-                assertTrue(rs.next());
             }
+        } finally {
+            TestSettings.reset();
+            GatewayClient.deleteDatabase("pg_capped");
         }
-        GatewayClient.deleteDatabase("pg_capped");
     }
 }

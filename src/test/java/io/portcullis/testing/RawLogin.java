@@ -1,4 +1,4 @@
-package io.portcullis.proxy;
+package io.portcullis.testing;
 
 import com.ongres.scram.client.ScramClient;
 import com.ongres.scram.common.StringPreparation;
@@ -19,7 +19,7 @@ import java.util.Map;
  * pgJDBC hides: the server-first message of SCRAM, the moment the verdict arrives, a session that then
  * misbehaves. Answers SCRAM-SHA-256 or md5, whichever the gateway asks for.
  */
-final class RawLogin {
+public final class RawLogin {
 
     private static final int AUTH_OK = 0;
     private static final int AUTH_MD5 = 5;
@@ -36,19 +36,19 @@ final class RawLogin {
      * @param proofSentNanos {@link System#nanoTime()} when the proof (SCRAM client-final, md5 response) was sent,
      *                       or 0 when the login ended before it
      */
-    record Result(Map<Character, String> error, String serverFirst, long verdictNanos, long proofSentNanos) {
-        boolean ok() {
+    public record Result(Map<Character, String> error, String serverFirst, long verdictNanos, long proofSentNanos) {
+        public boolean ok() {
             return error == null;
         }
 
         /** {@link System#nanoTime()} when the verdict was read. */
-        long verdictAtNanos() {
+        public long verdictAtNanos() {
             return proofSentNanos + verdictNanos;
         }
     }
 
     /** A login stopped just before its proof is sent, so that a test can choose the moment. */
-    static final class Pending {
+    public static final class Pending {
         private final RawClient raw;
         private final Result early;
         private final String serverFirst;
@@ -63,7 +63,7 @@ final class RawLogin {
         }
 
         /** Sends the proof and returns at once, without waiting for the verdict. */
-        Pending sendProof() throws IOException {
+        public Pending sendProof() throws IOException {
             if (early == null && sentNanos == 0) {
                 sentNanos = System.nanoTime();
                 raw.message('p', proof);
@@ -72,7 +72,7 @@ final class RawLogin {
         }
 
         /** Sends the proof unless that happened already, then reads the verdict. */
-        Result finish() throws IOException {
+        public Result finish() throws IOException {
             if (early != null) {
                 return early;
             }
@@ -85,7 +85,7 @@ final class RawLogin {
     }
 
     /** Sends the StartupMessage and answers the password request; stops after AuthenticationOk or the error. */
-    static Result login(RawClient raw, String database, String user, String password) throws Exception {
+    public static Result login(RawClient raw, String database, String user, String password) throws Exception {
         return prepare(raw, database, user, password).finish();
     }
 
@@ -93,7 +93,7 @@ final class RawLogin {
      * Sends the StartupMessage and everything of the password exchange but the proof. SCRAM's own user name is
      * {@code *}, as pgJDBC sends it: the gateway takes the user from the startup packet.
      */
-    static Pending prepare(RawClient raw, String database, String user, String password) throws Exception {
+    public static Pending prepare(RawClient raw, String database, String user, String password) throws Exception {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("user", user);
         params.put("database", database);
@@ -135,7 +135,7 @@ final class RawLogin {
     }
 
     /** After a successful login: reads ParameterStatus, BackendKeyData and the first ReadyForQuery. */
-    static void readUntilReady(RawClient raw) throws IOException {
+    public static void readUntilReady(RawClient raw) throws IOException {
         char type;
         do {
             type = raw.readType();
@@ -145,7 +145,7 @@ final class RawLogin {
         } while (type != 'Z');
     }
 
-    static byte[] cstring(String value) {
+    public static byte[] cstring(String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         return Arrays.copyOf(bytes, bytes.length + 1);
     }
