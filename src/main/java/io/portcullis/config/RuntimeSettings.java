@@ -18,7 +18,9 @@ import java.util.stream.Collectors;
  * {@code /api/v1/settings} field and its OpenAPI schema, {@code SHOW CONFIG}, the PgBouncer import (bare numbers
  * are seconds there) and the generated table in {@code docs/settings.md} follow from the descriptor; rebuild to
  * regenerate {@code openapi/openapi.yaml} and run {@code SettingsReferenceTest} with
- * {@code -Dsettings.write=true} to regenerate the table.
+ * {@code -Dsettings.write=true} to regenerate the table. Only a PgBouncer key whose values mean something else
+ * in Portcullis (a {@code 0} that is not "off", one key for two settings) needs a rule of its own in
+ * {@code migrate.SettingsOverrides}.
  */
 public final class RuntimeSettings {
 
