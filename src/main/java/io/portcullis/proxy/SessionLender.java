@@ -8,6 +8,8 @@ import io.portcullis.pool.ServerConnection;
 import io.portcullis.pool.UserConnectionLimits;
 import io.vertx.core.Future;
 
+import static io.portcullis.config.RuntimeSettings.QUERY_WAIT_TIMEOUT;
+
 /**
  * How one session borrows server connections: first a place under its user's
  * {@code maxUserConnections} (waiting in that user's FIFO when the cap is reached), then a
@@ -38,7 +40,7 @@ final class SessionLender {
     /** A server connection, counted against the user's cap; a failure leaves nothing taken. */
     Future<ServerConnection> acquire() {
         int max = store.current().user(user).map(UserConfig::maxUserConnections).orElse(0);
-        return limits.acquire(user, max, settings.current().queryWaitTimeout())
+        return limits.acquire(user, max, settings.current().get(QUERY_WAIT_TIMEOUT))
                 .compose(v -> {
                     places++;
                     return pool.acquire().onFailure(e -> returned());
