@@ -20,6 +20,8 @@ import org.jboss.logging.Logger;
 
 import java.util.Set;
 
+import static io.portcullis.config.RuntimeSettings.SERVER_LIFETIME;
+
 /**
  * Carries out one console command and renders its answer: a result set, a CommandComplete with the
  * command's name as PgBouncer tags it, or an ErrorResponse (severity ERROR, the session goes on).
@@ -134,7 +136,7 @@ public class ConsoleCommands {
             case STATS_AVERAGES -> StatsTables.averages(reports.stats());
             // The settings in force (API override, else property), read now: they change live.
             case DATABASES -> PoolTables.databases(config, reports.sortedPools(), reports.clients(),
-                    live.current().serverLifetime());
+                    live.current().get(SERVER_LIFETIME));
             case USERS -> PoolTables.users(config, reports.clients());
             case LISTS -> PoolTables.lists(config, reports.sortedPools(), reports.clients());
             case CONFIG -> InfoTables.config(ConfigListing.of(listen, live.current(), session, shutdown, admin));

@@ -74,6 +74,7 @@ public class ApiDocumentation implements OASFilter {
             }
         }
         SharedResponses.addTo(components, used);
+        SettingsSchema.addTo(components);
         closeRequestSchemas(components, requestSchemas);
     }
 

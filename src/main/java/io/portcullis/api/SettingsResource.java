@@ -69,8 +69,8 @@ public class SettingsResource {
     @StoresConfiguration
     @Operation(operationId = "putSettings", summary = "Replace the settings",
             description = "Stores every override sent and clears the ones left out or null (back to the application property). "
-                    + "Read, change and send back with If-Match to change one. Durations: \"30s\", \"500ms\", \"5m\", \"1h\" or "
-                    + "ISO-8601 \"PT30S\". Applies live to the next connection, login and timeout check.")
+                    + "Read, change and send back with If-Match to change one. Durations: \"30s\", \"500ms\", \"5m\", \"1h\", "
+                    + "\"30\" (seconds) or ISO-8601 \"PT30S\". Applies live to the next connection, login and timeout check.")
     @APIResponse(responseCode = "200", description = "stored and applied", headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = Settings.class)))
     @APIResponse(responseCode = "400", description = "invalid value; detail names the field")

@@ -1,7 +1,6 @@
 package io.portcullis.config;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -58,8 +57,6 @@ public final class ConfigValidator {
     public static final int MAX_CLIENT_CONNECTIONS = 1_000_000;
     /** Statements a server connection may cache: each holds a backend plan, so a sane ceiling. */
     public static final int MAX_PREPARED_STATEMENTS = 100_000;
-    /** The longest any duration setting may be; beyond it a "timeout" is a typo. */
-    public static final Duration MAX_SETTING_DURATION = Duration.ofDays(30);
     /** A check query is a trivial statement; this leaves room for a comment. */
     public static final int MAX_CHECK_QUERY_LENGTH = 1024;
     private static final Pattern CIPHER_NAME = Pattern.compile("[A-Za-z0-9_]{1,100}");
@@ -288,52 +285,13 @@ public final class ConfigValidator {
         }
     }
 
-    /**
-     * Timeouts that guard against a stuck peer must stay on (0 would mean "wait forever" or, for
-     * Vert.x timers, nothing sensible); the others accept 0 as "off" (see {@link SettingsConfig}).
-     */
+    /** Each override within its {@link Setting}'s bounds, the message naming the field. */
     private static void checkSettings(List<String> errors, SettingsConfig settings) {
-        String where = "settings: ";
-        checkDuration(errors, where, "queryWaitTimeout", settings.queryWaitTimeout(), false);
-        checkDuration(errors, where, "serverConnectTimeout", settings.serverConnectTimeout(), true);
-        checkDuration(errors, where, "serverLoginTimeout", settings.serverLoginTimeout(), true);
-        checkDuration(errors, where, "serverIdleTimeout", settings.serverIdleTimeout(), false);
-        checkDuration(errors, where, "serverLifetime", settings.serverLifetime(), false);
-        checkDuration(errors, where, "reservePoolTimeout", settings.reservePoolTimeout(), false);
-        checkDuration(errors, where, "serverResetTimeout", settings.serverResetTimeout(), true);
-        checkDuration(errors, where, "serverCheckDelay", settings.serverCheckDelay(), false);
-        checkDuration(errors, where, "clientLoginTimeout", settings.clientLoginTimeout(), true);
-        checkDuration(errors, where, "clientIdleTimeout", settings.clientIdleTimeout(), false);
-        checkDuration(errors, where, "idleTransactionTimeout", settings.idleTransactionTimeout(), false);
-        checkDuration(errors, where, "queryTimeout", settings.queryTimeout(), false);
-        String query = settings.serverCheckQuery();
-        if (query != null) {
-            if (query.length() > MAX_CHECK_QUERY_LENGTH) {
-                errors.add(where + "serverCheckQuery must be at most " + MAX_CHECK_QUERY_LENGTH + " characters");
+        for (Setting<?> setting : RuntimeSettings.ALL) {
+            Object value = settings.get(setting);
+            if (value != null) {
+                setting.check(value, "settings: ", errors);
             }
-            if (query.indexOf('\0') >= 0) {
-                errors.add(where + "serverCheckQuery must not contain a NUL character");
-            }
-        }
-        if (settings.maxClientConnections() != null) {
-            checkRange(errors, where, "maxClientConnections", settings.maxClientConnections(), 0, MAX_CLIENT_CONNECTIONS);
-        }
-        if (settings.maxPreparedStatements() != null) {
-            checkRange(errors, where, "maxPreparedStatements", settings.maxPreparedStatements(), 0, MAX_PREPARED_STATEMENTS);
-        }
-    }
-
-    private static void checkDuration(List<String> errors, String where, String field, Duration value, boolean positive) {
-        if (value == null) {
-            return;
-        }
-        String text = SettingDurations.format(value);
-        if (value.isNegative() || (positive && value.isZero())) {
-            errors.add(where + field + " must be " + (positive ? "more than" : "at least") + " 0, not " + text);
-        } else if (value.compareTo(MAX_SETTING_DURATION) > 0) {
-            errors.add(where + field + " must be at most " + MAX_SETTING_DURATION.toDays() + "d, not " + text);
-        } else if (value.toNanos() % 1_000_000 != 0) {
-            errors.add(where + field + " must be a whole number of milliseconds, not " + value);
         }
     }
 

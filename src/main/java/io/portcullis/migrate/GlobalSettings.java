@@ -214,8 +214,6 @@ record GlobalSettings(PoolDefaults pool, String authType, IniEntry authTypeEntry
         m.put("logfile", "no equivalent: Portcullis logs to the console (quarkus.log.* settings)");
         m.put("pidfile", "not needed: run Portcullis under a service manager or in a container");
         m.put("user", "not needed: run Portcullis as the user it should run as");
-        m.put("server_login_retry", "no back-off after a failed backend login: Portcullis fails the client that "
-                + "waited for the connection at once and tries again for the next client");
         return Map.copyOf(m);
     }
 }

@@ -1,7 +1,7 @@
 package io.portcullis.migrate;
 
-import io.portcullis.config.ConfigValidator;
 import io.portcullis.config.PoolMode;
+import io.portcullis.config.Setting;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -19,7 +19,7 @@ final class SettingValues {
      * real configuration writes a timeout that way.
      */
     private static final Pattern DECIMAL = Pattern.compile("\\+?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d{1,4})?");
-    private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(ConfigValidator.MAX_SETTING_DURATION.toSeconds());
+    private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(Setting.MAX_DURATION.toSeconds());
 
     private SettingValues() {
     }
@@ -95,7 +95,7 @@ final class SettingValues {
     /** What {@link #seconds} accepts, for reports. */
     static String secondsRange() {
         return "a number of seconds (fractions to the millisecond) of at most "
-                + ConfigValidator.MAX_SETTING_DURATION.toDays() + " days";
+                + Setting.MAX_DURATION.toDays() + " days";
     }
 
     /** {@code session}, {@code transaction} or {@code statement} in any case (PgBouncer compares case-insensitively), or null. */

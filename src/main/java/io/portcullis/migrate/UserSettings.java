@@ -2,12 +2,15 @@ package io.portcullis.migrate;
 
 import io.portcullis.config.ConfigValidator;
 import io.portcullis.config.PoolMode;
+import io.portcullis.config.RuntimeSettings;
+import io.portcullis.config.Setting;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * A {@code [users]} line. PgBouncer keys these settings on a user name, but not always the same user:
@@ -32,12 +35,9 @@ record UserSettings(IniEntry entry, PoolMode poolMode, Integer poolSize, Integer
 
     static final String SECTION = "users";
 
-    /** Per-user timeouts PgBouncer has, which Portcullis has only for the whole gateway. */
-    private static final Map<String, String> GATEWAY_WIDE = Map.of(
-            "query_timeout", "queryTimeout",
-            "query_wait_timeout", "queryWaitTimeout",
-            "idle_transaction_timeout", "idleTransactionTimeout",
-            "client_idle_timeout", "clientIdleTimeout");
+    /** Per-user timeouts PgBouncer has, which Portcullis has only for the whole gateway (named by their descriptor). */
+    private static final Set<String> GATEWAY_WIDE = Set.of("query_timeout", "query_wait_timeout",
+            "idle_transaction_timeout", "client_idle_timeout");
 
     /** The names of the server user's settings this line sets (those that go to databases). */
     List<String> serverSettings() {
@@ -125,7 +125,8 @@ record UserSettings(IniEntry entry, PoolMode poolMode, Integer poolSize, Integer
                 case "transaction_timeout" -> findings.parameter(e, key, value, user
                         + "Portcullis has no transaction time limit; not imported");
                 default -> {
-                    String setting = GATEWAY_WIDE.get(key);
+                    String setting = GATEWAY_WIDE.contains(key)
+                            ? RuntimeSettings.byPgBouncerName(key).map(Setting::name).orElse(null) : null;
                     findings.parameter(e, key, value, user + (setting == null
                             ? "not a PgBouncer user setting; not imported"
                             : "Portcullis has no per-user " + key + ", only " + setting + " for the whole gateway "

@@ -1,7 +1,10 @@
 package io.portcullis.pool;
 
 import io.portcullis.config.DatabaseConfig;
+import io.portcullis.config.SettingDurations;
 import io.portcullis.wire.SqlState;
+
+import java.time.Duration;
 
 /**
  * A server connection could not be had. The message names the database and the backend's address
@@ -38,6 +41,16 @@ public final class BackendUnavailable extends RuntimeException {
                 "TLS with the backend of database \"" + db.name() + "\" at " + db.backendAddress() + " failed (serverTls "
                         + db.serverTls().wireName() + "): " + why,
                 null);
+    }
+
+    /**
+     * serverLoginRetry: a login to this backend failed less than {@code retry} ago, so no new attempt is made;
+     * the client gets that failure's SQLSTATE and message.
+     */
+    static BackendUnavailable notRetried(Throwable recent, Duration retry) {
+        SqlState state = recent instanceof BackendUnavailable b ? b.sqlState : SqlState.CONNECTION_FAILURE;
+        return new BackendUnavailable(state, recent.getMessage() + " (not tried again within serverLoginRetry "
+                + SettingDurations.format(retry) + " of that failure)", recent);
     }
 
     static BackendUnavailable poolTimeout(String database, long waitedSeconds, int poolSize) {

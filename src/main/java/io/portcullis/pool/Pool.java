@@ -1,12 +1,14 @@
 package io.portcullis.pool;
 
 import io.portcullis.config.DatabaseConfig;
+import io.portcullis.config.LiveSettings;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -16,6 +18,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
+
+import static io.portcullis.config.RuntimeSettings.MAX_PREPARED_STATEMENTS;
+import static io.portcullis.config.RuntimeSettings.QUERY_WAIT_TIMEOUT;
+import static io.portcullis.config.RuntimeSettings.RESERVE_POOL_TIMEOUT;
+import static io.portcullis.config.RuntimeSettings.SERVER_CHECK_DELAY;
+import static io.portcullis.config.RuntimeSettings.SERVER_CHECK_QUERY;
+import static io.portcullis.config.RuntimeSettings.SERVER_CONNECT_TIMEOUT;
+import static io.portcullis.config.RuntimeSettings.SERVER_IDLE_TIMEOUT;
+import static io.portcullis.config.RuntimeSettings.SERVER_LIFETIME;
+import static io.portcullis.config.RuntimeSettings.SERVER_LOGIN_RETRY;
+import static io.portcullis.config.RuntimeSettings.SERVER_LOGIN_TIMEOUT;
+import static io.portcullis.config.RuntimeSettings.SERVER_RESET_TIMEOUT;
 
 /**
  * Lending the server connections of one database: an idle stack (most recently used first, so a quiet pool
@@ -44,7 +58,7 @@ public final class Pool {
 
     private final Vertx vertx;
     private final Function<DatabaseConfig, NetClient> client;
-    private final PoolSettings settings;
+    private final LiveSettings settings;
     private final AtomicLong ids;
     final String database;
     final Deque<ServerConnection> idle = new ArrayDeque<>();
@@ -65,13 +79,17 @@ public final class Pool {
     /** Connections open or opening; guarded by the lock. */
     int open;
     private boolean removed;
+    /** The last login's failure, the config it was for and when (serverLoginRetry); null after a success. */
+    private Throwable loginFailure;
+    private DatabaseConfig loginFailedFor;
+    private long loginFailedAtNanos;
 
     /**
      * @param client   the client to open a database's backend connections with; asked at each connect, so that
      *                 a changed connect timeout or TLS setting applies to the next one
-     * @param settings read at each use (a {@link LivePoolSettings} in the application)
+     * @param settings the settings in force, read at each use so a change applies to the next connection
      */
-    Pool(Vertx vertx, Function<DatabaseConfig, NetClient> client, PoolSettings settings, AtomicLong ids, DatabaseConfig config,
+    Pool(Vertx vertx, Function<DatabaseConfig, NetClient> client, LiveSettings settings, AtomicLong ids, DatabaseConfig config,
          Supplier<String> password, PoolObserver observer) {
         this.vertx = vertx;
         this.client = client;
@@ -105,14 +123,14 @@ public final class Pool {
             }
             waiters.addLast(waiter);
         }
-        long waitMillis = settings.queryWaitTimeout().toMillis();
+        long waitMillis = settings.current().get(QUERY_WAIT_TIMEOUT).toMillis();
         if (waitMillis > 0) { // 0: wait without limit (PgBouncer's query_wait_timeout = 0)
             waiter.deadlineNanos = waiter.sinceNanos + TimeUnit.MILLISECONDS.toNanos(waitMillis);
             waiter.timer = vertx.setTimer(waitMillis, t -> expire(waiter));
         }
         if (config.reservePoolSize() > 0) {
             // Look again when this borrower becomes entitled to the reserve.
-            waiter.reserveTimer = vertx.setTimer(Math.max(1, settings.reservePoolTimeout().toMillis()), t -> dispatch());
+            waiter.reserveTimer = vertx.setTimer(Math.max(1, settings.current().get(RESERVE_POOL_TIMEOUT).toMillis()), t -> dispatch());
         }
         dispatch();
         return promise.future();
@@ -143,7 +161,7 @@ public final class Pool {
             closeNeeded = control.mustClose(conn);
         }
         conn.sink(null);
-        long lifetime = settings.serverLifetime().toNanos();
+        long lifetime = settings.current().get(SERVER_LIFETIME).toNanos();
         if (!clean || conn.isClosed() || !isCurrent(conn) || closeNeeded
                 || (lifetime > 0 && System.nanoTime() - conn.createdNanos() > lifetime)) {
             discard(conn);
@@ -152,7 +170,7 @@ public final class Pool {
         synchronized (this) {
             handingOver.add(conn);
         }
-        HandOver.run(vertx, conn, resetSession, settings.serverResetTimeout()).onComplete(ar -> {
+        HandOver.run(vertx, conn, resetSession, settings.current().get(SERVER_RESET_TIMEOUT)).onComplete(ar -> {
             synchronized (this) {
                 handingOver.remove(conn);
             }
@@ -236,8 +254,8 @@ public final class Pool {
      * minimum pool size.
      */
     void maintain(long nowNanos) {
-        long idleLimit = settings.serverIdleTimeout().toNanos();
-        long lifetime = settings.serverLifetime().toNanos();
+        long idleLimit = settings.current().get(SERVER_IDLE_TIMEOUT).toNanos();
+        long lifetime = settings.current().get(SERVER_LIFETIME).toNanos();
         List<ServerConnection> expired = new ArrayList<>();
         int warm;
         synchronized (this) {
@@ -314,7 +332,7 @@ public final class Pool {
                     Waiter w = waiters.pollFirst();
                     ServerConnection c = takeIdleFor(w.context);
                     lent.add(c);
-                    if (System.nanoTime() - c.idleSinceNanos() >= settings.serverCheckDelay().toNanos()) {
+                    if (System.nanoTime() - c.idleSinceNanos() >= settings.current().get(SERVER_CHECK_DELAY).toNanos()) {
                         actions.add(() -> checkThenLend(w, c));
                     } else {
                         actions.add(() -> w.lend(c));
@@ -340,8 +358,8 @@ public final class Pool {
      * borrower, back at the head of the queue, gets another one (or a new one in the freed slot).
      */
     private void checkThenLend(Waiter waiter, ServerConnection conn) {
-        String query = settings.serverCheckQuery().orElse("");
-        ServerCheck.run(vertx, conn, query, settings.serverConnectTimeout()).onComplete(ar -> {
+        String query = settings.current().get(SERVER_CHECK_QUERY);
+        ServerCheck.run(vertx, conn, query, settings.current().get(SERVER_CONNECT_TIMEOUT)).onComplete(ar -> {
             if (ar.succeeded() && !conn.isClosed()) {
                 waiter.lend(conn);
                 return;
@@ -351,7 +369,7 @@ public final class Pool {
                 if (removed) {
                     refusal = BackendUnavailable.gone(database);
                 } else if (System.nanoTime() - waiter.deadlineNanos >= 0) {
-                    refusal = BackendUnavailable.poolTimeout(database, settings.queryWaitTimeout().toSeconds(), config.poolSize());
+                    refusal = BackendUnavailable.poolTimeout(database, settings.current().get(QUERY_WAIT_TIMEOUT).toSeconds(), config.poolSize());
                 } else {
                     waiters.addFirst(waiter);
                 }
@@ -370,7 +388,7 @@ public final class Pool {
     private int limitFor(Waiter waiter) {
         int limit = config.poolSize();
         if (config.reservePoolSize() > 0
-                && System.nanoTime() - waiter.sinceNanos >= settings.reservePoolTimeout().toNanos()) {
+                && System.nanoTime() - waiter.sinceNanos >= settings.current().get(RESERVE_POOL_TIMEOUT).toNanos()) {
             limit += config.reservePoolSize();
         }
         return config.maxDbConnections() > 0 ? Math.min(limit, config.maxDbConnections()) : limit;
@@ -402,7 +420,21 @@ public final class Pool {
         } catch (RuntimeException e) {
             return Future.failedFuture(BackendUnavailable.refused(db, e.getMessage()));
         }
-        return new ServerLogin(vertx, netClient, db, clear, settings.serverLoginTimeout(), ids.incrementAndGet()).start();
+        Duration retry = settings.current().get(SERVER_LOGIN_RETRY);
+        synchronized (this) {
+            // A changed database (address, user, password...) is tried at once.
+            if (loginFailure != null && db.equals(loginFailedFor) && System.nanoTime() - loginFailedAtNanos < retry.toNanos()) {
+                return Future.failedFuture(BackendUnavailable.notRetried(loginFailure, retry));
+            }
+        }
+        return new ServerLogin(vertx, netClient, db, clear, settings.current().get(SERVER_LOGIN_TIMEOUT), ids.incrementAndGet()).start()
+                .andThen(ar -> {
+                    synchronized (this) {
+                        loginFailure = ar.failed() ? ar.cause() : null;
+                        loginFailedFor = db;
+                        loginFailedAtNanos = System.nanoTime();
+                    }
+                });
     }
 
     private void connectFor(Waiter waiter, DatabaseConfig db, Supplier<String> pw) {
@@ -440,7 +472,7 @@ public final class Pool {
             size = config.poolSize();
         }
         if (wasWaiting) {
-            waiter.fail(BackendUnavailable.poolTimeout(database, settings.queryWaitTimeout().toSeconds(), size));
+            waiter.fail(BackendUnavailable.poolTimeout(database, settings.current().get(QUERY_WAIT_TIMEOUT).toSeconds(), size));
         }
     }
 
@@ -468,7 +500,7 @@ public final class Pool {
 
     /** Named statements each server connection keeps in transaction and statement pooling; 0 or less: no mapping. */
     public int maxPreparedStatements() {
-        return settings.maxPreparedStatements();
+        return settings.current().get(MAX_PREPARED_STATEMENTS);
     }
 
     /** Anything a backend sends to an idle connection (an idle-timeout notice, say) ends it. */

@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import static io.portcullis.config.RuntimeSettings.SERVER_CONNECT_TIMEOUT;
+
 /**
  * Owns one {@link Pool} per configured database (lending, for sessions; its {@link PoolAdministration} for
  * administrators; its {@link PoolView} for reports) and keeps them in step with the configuration:
@@ -51,13 +53,11 @@ public class PoolManager {
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
     private BackendClients clients;
-    private PoolSettings settings;
     private UserConnectionLimits userLimits;
     private long janitor = -1;
 
     @PostConstruct
     void init() {
-        settings = new LivePoolSettings(liveSettings);
         userLimits = new UserConnectionLimits(vertx);
         clients = new BackendClients(vertx, secrets, backendTls);
         janitor = vertx.setPeriodic(JANITOR_PERIOD_MS, t -> {
@@ -78,12 +78,12 @@ public class PoolManager {
     public Optional<Pool> pool(String database) {
         Optional<DatabaseConfig> db = store.current().database(database);
         return db.map(config -> pools.computeIfAbsent(database,
-                name -> new Pool(vertx, this::client, settings, connectionIds, config, passwordOf(config), observer())));
+                name -> new Pool(vertx, this::client, liveSettings, connectionIds, config, passwordOf(config), observer())));
     }
 
     /** The client for a database's connections, with the current {@code serverConnectTimeout}. */
     private NetClient client(DatabaseConfig db) {
-        return clients.client(db, settings.serverConnectTimeout());
+        return clients.client(db, liveSettings.current().get(SERVER_CONNECT_TIMEOUT));
     }
 
     /** The per-user cap on server connections (maxUserConnections), shared by every pool. */

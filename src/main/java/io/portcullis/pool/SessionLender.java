@@ -5,6 +5,8 @@ import io.portcullis.config.LiveSettings;
 import io.portcullis.config.UserConfig;
 import io.vertx.core.Future;
 
+import static io.portcullis.config.RuntimeSettings.QUERY_WAIT_TIMEOUT;
+
 /**
  * How one session borrows server connections, and the only way they go back: first a place under its
  * user's {@code maxUserConnections} (waiting in that user's FIFO when the cap is reached), then a
@@ -43,7 +45,7 @@ public final class SessionLender {
     /** A server connection, counted against the user's cap; a failure leaves nothing taken. */
     public Future<ServerConnection> acquire() {
         int max = store.current().user(user).map(UserConfig::maxUserConnections).orElse(0);
-        return limits.acquire(user, max, settings.current().queryWaitTimeout())
+        return limits.acquire(user, max, settings.current().get(QUERY_WAIT_TIMEOUT))
                 .compose(v -> {
                     places++;
                     return pool.acquire().onFailure(e -> placeReturned());

@@ -28,6 +28,9 @@ import org.jboss.logging.Logger;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.portcullis.config.RuntimeSettings.CLIENT_LOGIN_TIMEOUT;
+import static io.portcullis.config.RuntimeSettings.MAX_CLIENT_CONNECTIONS;
+
 /**
  * One client connection, from accept to close. All of its state is touched on its own event loop. Where it
  * is in its life, with the data valid there, is a {@link SessionState} (the diagram is there): startup, TLS
@@ -88,7 +91,7 @@ final class ClientSession {
             return;
         }
         addressCounted = true;
-        loginTimeout = services.settings().current().clientLoginTimeout();
+        loginTimeout = services.settings().current().get(CLIENT_LOGIN_TIMEOUT);
         loginTimer = services.vertx().setTimer(loginTimeout.toMillis(), t -> onLoginTimeout());
         socket.closeHandler(v -> onClientClosed());
         socket.exceptionHandler(e -> LOG.debugf("client %s: %s", socket.remoteAddress(), LogText.escape(e.getMessage())));
@@ -216,7 +219,7 @@ final class ClientSession {
             fatal(SqlState.CANNOT_CONNECT_NOW, "the gateway is shutting down");
             return;
         }
-        int maxClients = services.settings().current().maxClientConnections();
+        int maxClients = services.settings().current().get(MAX_CLIENT_CONNECTIONS);
         if (!services.limits().enterGateway(maxClients)) {
             fatal(SqlState.TOO_MANY_CONNECTIONS, "no more connections allowed (max_client_conn): the gateway serves "
                     + maxClients + " clients, its maxClientConnections");

@@ -6,7 +6,11 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Where the wire gateway listens and how long a client may take to log in. */
+/**
+ * Where the wire gateway listens and how long a TLS handshake may take. The {@code portcullis.listen.*} settings
+ * that {@code /api/v1/settings} can change live ({@code client-login-timeout}, {@code max-client-connections})
+ * are described in {@link io.portcullis.config.RuntimeSettings}.
+ */
 @ConfigMapping(prefix = "portcullis.listen")
 public interface ListenerSettings {
 
@@ -44,23 +48,9 @@ public interface ListenerSettings {
     }
 
     /**
-     * From TCP accept to ReadyForQuery, TLS handshake included (PgBouncer: client_login_timeout). The
-     * default of the {@code clientLoginTimeout} setting (sessions read {@code LiveSettings}).
-     */
-    @WithDefault("60s")
-    Duration clientLoginTimeout();
-
-    /**
-     * Clients served at once; more are refused at login with 53300, 0 = no limit (PgBouncer:
-     * max_client_conn). The default of the {@code maxClientConnections} setting.
-     */
-    @WithDefault("0")
-    int maxClientConnections();
-
-    /**
      * From SSLRequest (or the first byte of a direct-TLS ClientHello) to the end of the TLS handshake.
      * A real handshake takes milliseconds; a client that stalls in it holds a socket and a TLS engine,
-     * so it is cut long before {@link #clientLoginTimeout()}. The TLS engine has its own backstop of
+     * so it is cut long before the {@code clientLoginTimeout} setting. The TLS engine has its own backstop of
      * {@code VertxTls.HANDSHAKE_TIMEOUT_SECONDS}, which caps this setting.
      */
     @WithDefault("10s")

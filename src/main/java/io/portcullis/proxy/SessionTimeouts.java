@@ -9,6 +9,10 @@ import io.vertx.core.net.NetClient;
 
 import java.time.Duration;
 
+import static io.portcullis.config.RuntimeSettings.CLIENT_IDLE_TIMEOUT;
+import static io.portcullis.config.RuntimeSettings.IDLE_TRANSACTION_TIMEOUT;
+import static io.portcullis.config.RuntimeSettings.QUERY_TIMEOUT;
+
 /**
  * The timeouts of a logged-in session, PgBouncer's in Portcullis's names:
  * <ul>
@@ -85,9 +89,9 @@ final class SessionTimeouts {
     private void check() {
         disarm();
         GatewaySettings s = settings.current();
-        long clientIdle = nanos(s.clientIdleTimeout());
-        long idleInTransaction = nanos(s.idleTransactionTimeout());
-        long query = nanos(s.queryTimeout());
+        long clientIdle = nanos(s.get(CLIENT_IDLE_TIMEOUT));
+        long idleInTransaction = nanos(s.get(IDLE_TRANSACTION_TIMEOUT));
+        long query = nanos(s.get(QUERY_TIMEOUT));
         long now = System.nanoTime();
         long next;
         switch (forwarding.phase()) {
@@ -99,7 +103,7 @@ final class SessionTimeouts {
                 next = left(clientIdle, now - forwarding.lastActivityNanos());
                 if (next <= 0) {
                     ending.end(SqlState.IDLE_SESSION_TIMEOUT, "terminating connection due to idle-session timeout: no request for "
-                            + SettingDurations.format(s.clientIdleTimeout()) + " (clientIdleTimeout)");
+                            + SettingDurations.format(s.get(CLIENT_IDLE_TIMEOUT)) + " (clientIdleTimeout)");
                     return;
                 }
             }
@@ -108,7 +112,7 @@ final class SessionTimeouts {
                 if (next <= 0) {
                     ending.end(SqlState.IDLE_IN_TRANSACTION_SESSION_TIMEOUT,
                             "terminating connection due to idle-in-transaction timeout: idle in a transaction for "
-                                    + SettingDurations.format(s.idleTransactionTimeout()) + " (idleTransactionTimeout)");
+                                    + SettingDurations.format(s.get(IDLE_TRANSACTION_TIMEOUT)) + " (idleTransactionTimeout)");
                     return;
                 }
             }
@@ -141,7 +145,7 @@ final class SessionTimeouts {
             long graceLeft = CANCEL_GRACE.toNanos() - (now - cancelSentNanos);
             if (graceLeft <= 0) {
                 ending.end(SqlState.QUERY_CANCELED, "canceling statement due to query timeout: it ran longer than "
-                        + SettingDurations.format(s.queryTimeout()) + " (queryTimeout) and the backend did not answer "
+                        + SettingDurations.format(s.get(QUERY_TIMEOUT)) + " (queryTimeout) and the backend did not answer "
                         + "the cancel request within " + SettingDurations.format(CANCEL_GRACE));
                 return 0;
             }

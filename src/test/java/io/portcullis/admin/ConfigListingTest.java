@@ -1,8 +1,8 @@
 package io.portcullis.admin;
 
 import io.portcullis.config.GatewaySettings;
+import io.portcullis.config.RuntimeSettings;
 import io.portcullis.config.SettingsConfig;
-import io.portcullis.pool.PoolSettings;
 import io.portcullis.proxy.ListenerSettings;
 import io.portcullis.proxy.SessionSettings;
 import io.portcullis.proxy.ShutdownSettings;
@@ -19,12 +19,14 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-/** SHOW CONFIG's defaults must be the settings interfaces' {@code @WithDefault}s, and its keys real properties. */
+/**
+ * SHOW CONFIG lists every runtime setting descriptor with its default, and the other rows' defaults are the
+ * settings interfaces' {@code @WithDefault}s with keys that are real properties.
+ */
 class ConfigListingTest {
 
     private static final Map<String, Class<?>> PREFIXES = Map.of(
             "portcullis.listen.", ListenerSettings.class,
-            "portcullis.pool.", PoolSettings.class,
             "portcullis.session.", SessionSettings.class,
             "portcullis.shutdown.", ShutdownSettings.class,
             "portcullis.admin.", AdminSettings.class);
@@ -33,17 +35,20 @@ class ConfigListingTest {
     void defaultsAndKeysMatchTheSettingsInterfaces() {
         ListenerSettings listen = defaults(ListenerSettings.class);
         SessionSettings session = defaults(SessionSettings.class);
-        List<ConfigListing.Setting> rows = ConfigListing.of(listen, inForce(defaults(PoolSettings.class), listen, session),
+        List<ConfigListing.Setting> rows = ConfigListing.of(listen, GatewaySettings.builtIn(),
                 session, defaults(ShutdownSettings.class), defaults(AdminSettings.class));
-        assertEquals(22, rows.size());
+        assertEquals(7 + RuntimeSettings.ALL.size(), rows.size());
+        Map<String, io.portcullis.config.Setting<?>> descriptors = new java.util.HashMap<>();
+        RuntimeSettings.ALL.forEach(s -> descriptors.put(s.property(), s));
         for (ConfigListing.Setting row : rows) {
-            Map.Entry<String, Class<?>> prefix = PREFIXES.entrySet().stream()
-                    .filter(e -> row.key().startsWith(e.getKey())).findFirst().orElseThrow();
-            Method method = method(prefix.getValue(), row.key().substring(prefix.getKey().length()));
-            WithDefault declared = method.getAnnotation(WithDefault.class);
-            if (method.getReturnType() == Optional.class) {
-                assertEquals("", row.defaultValue(), "an optional property without default is shown as empty: " + row.key());
+            io.portcullis.config.Setting<?> descriptor = descriptors.get(row.key());
+            if (descriptor != null) {
+                assertEquals(descriptor.defaultText(), row.defaultValue(), row.key());
             } else {
+                Map.Entry<String, Class<?>> prefix = PREFIXES.entrySet().stream()
+                        .filter(e -> row.key().startsWith(e.getKey())).findFirst().orElseThrow();
+                Method method = method(prefix.getValue(), row.key().substring(prefix.getKey().length()));
+                WithDefault declared = method.getAnnotation(WithDefault.class);
                 assertNotNull(declared, row.key());
                 assertEquals(declared.value(), row.defaultValue(), row.key());
             }
@@ -56,44 +61,21 @@ class ConfigListingTest {
     void overridableSettingsShowTheValueInForce() {
         ListenerSettings listen = defaults(ListenerSettings.class);
         SessionSettings session = defaults(SessionSettings.class);
-        GatewaySettings properties = inForce(defaults(PoolSettings.class), listen, session);
-        GatewaySettings overridden = properties.withOverrides(new SettingsConfig(Duration.ofSeconds(7), Duration.ofSeconds(3),
-                Duration.ofSeconds(4), Duration.ofSeconds(5), Duration.ofSeconds(1234), Duration.ofMillis(1500),
-                Duration.ofSeconds(6), "SELECT 2", Duration.ofSeconds(45), Duration.ofSeconds(8), Duration.ofSeconds(90),
-                Duration.ofSeconds(9), Duration.ofSeconds(11), 250, 17));
+        GatewaySettings overridden = GatewaySettings.builtIn().withOverrides(SettingsConfig.UNSET
+                .with(RuntimeSettings.QUERY_WAIT_TIMEOUT, Duration.ofSeconds(7))
+                .with(RuntimeSettings.RESERVE_POOL_TIMEOUT, Duration.ofMillis(1500))
+                .with(RuntimeSettings.SERVER_CHECK_QUERY, "SELECT 2")
+                .with(RuntimeSettings.CLIENT_LOGIN_TIMEOUT, Duration.ofSeconds(8))
+                .with(RuntimeSettings.MAX_CLIENT_CONNECTIONS, 250));
         Map<String, String> shown = new java.util.HashMap<>();
         ConfigListing.of(listen, overridden, session, defaults(ShutdownSettings.class), defaults(AdminSettings.class))
                 .forEach(row -> shown.put(row.key(), row.value()));
         assertEquals("7s", shown.get("portcullis.pool.query-wait-timeout"));
-        assertEquals("3s", shown.get("portcullis.pool.server-connect-timeout"));
-        assertEquals("4s", shown.get("portcullis.pool.server-login-timeout"));
-        assertEquals("5s", shown.get("portcullis.pool.server-idle-timeout"));
-        assertEquals("1234s", shown.get("portcullis.pool.server-lifetime"));
         assertEquals("1500ms", shown.get("portcullis.pool.reserve-pool-timeout"));
-        assertEquals("6s", shown.get("portcullis.pool.server-reset-timeout"));
         assertEquals("SELECT 2", shown.get("portcullis.pool.server-check-query"));
-        assertEquals("45s", shown.get("portcullis.pool.server-check-delay"));
         assertEquals("8s", shown.get("portcullis.listen.client-login-timeout"));
-        assertEquals("90s", shown.get("portcullis.session.client-idle-timeout"));
-        assertEquals("9s", shown.get("portcullis.session.idle-transaction-timeout"));
-        assertEquals("11s", shown.get("portcullis.session.query-timeout"));
         assertEquals("250", shown.get("portcullis.listen.max-client-connections"));
-        assertEquals("17", shown.get("portcullis.pool.max-prepared-statements"));
-    }
-
-    /** What {@code proxy.SettingDefaults} builds from the properties. */
-    private static GatewaySettings inForce(PoolSettings pool, ListenerSettings listen, SessionSettings session) {
-        return new GatewaySettings(pool.queryWaitTimeout(), pool.serverConnectTimeout(), pool.serverLoginTimeout(),
-                pool.serverIdleTimeout(), pool.serverLifetime(), pool.reservePoolTimeout(), pool.serverResetTimeout(),
-                pool.serverCheckQuery().orElse(""), pool.serverCheckDelay(), listen.clientLoginTimeout(),
-                session.clientIdleTimeout(), session.idleTransactionTimeout(), session.queryTimeout(),
-                listen.maxClientConnections(), pool.maxPreparedStatements());
-    }
-
-    @Test
-    void durationsAreWrittenAsThePropertiesAcceptThem() {
-        assertEquals("120s", ConfigListing.text(Duration.ofMinutes(2)));
-        assertEquals("1500ms", ConfigListing.text(Duration.ofMillis(1500)));
+        assertEquals("3600s", shown.get("portcullis.pool.server-lifetime"), "not overridden: the default");
     }
 
     private static Method method(Class<?> type, String kebab) {

@@ -1,5 +1,6 @@
 package io.portcullis.api;
 
+import io.portcullis.config.RuntimeSettings;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.LiveSettings;
 import io.quarkus.test.common.TestResourceScope;
@@ -72,8 +73,8 @@ class SettingsApiTest {
                 .body("effective.serverLifetime", equalTo("3600s"))
                 .body("defaults.queryTimeout", equalTo("0s"));
         assertNotEquals(before.header("ETag"), changed.header("ETag"));
-        assertEquals(Duration.ofSeconds(90), live.current().queryTimeout(), "in force without a restart");
-        assertEquals(250, live.current().maxClientConnections());
+        assertEquals(Duration.ofSeconds(90), live.current().get(RuntimeSettings.QUERY_TIMEOUT), "in force without a restart");
+        assertEquals(250, live.current().get(RuntimeSettings.MAX_CLIENT_CONNECTIONS));
 
         // Read, change one, send back without the read-only parts: the others stay. Sent back with them, the
         // write is refused naming the field, so nobody believes an "effective" value they sent took effect.
@@ -101,13 +102,13 @@ class SettingsApiTest {
         asAdmin().body("{\"clientIdleTimeout\":\"10m\"}").put("/api/v1/settings").then().statusCode(200);
         problem(asAdmin().header("If-Match", etag).body("{\"clientIdleTimeout\":\"1s\"}").put("/api/v1/settings"),
                 412, "does not match");
-        assertEquals(Duration.ofMinutes(10), live.current().clientIdleTimeout());
+        assertEquals(Duration.ofMinutes(10), live.current().get(RuntimeSettings.CLIENT_IDLE_TIMEOUT));
     }
 
     @Test
     void badValuesAreProblemsNamingTheField() {
         problem(asAdmin().body("{\"queryTimeout\":\"soon\"}").put("/api/v1/settings"), 400, "queryTimeout must be a duration");
-        problem(asAdmin().body("{\"queryTimeout\":\"30\"}").put("/api/v1/settings"), 400, "\"30s\"");
+        problem(asAdmin().body("{\"queryTimeout\":\"1d2h\"}").put("/api/v1/settings"), 400, "\"30s\"");
         problem(asAdmin().body("{\"serverConnectTimeout\":\"0s\"}").put("/api/v1/settings"), 400,
                 "serverConnectTimeout must be more than 0");
         problem(asAdmin().body("{\"serverLifetime\":\"31d\"}").put("/api/v1/settings"), 400, "serverLifetime must be at most 30d");
@@ -116,6 +117,14 @@ class SettingsApiTest {
         problem(asAdmin().body("{\"queryTimeout\":30}").put("/api/v1/settings"), 400, "queryTimeout");
         problem(asAdmin().body("{\"poolSize\":3}").put("/api/v1/settings"), 400, "unknown field 'poolSize'");
         asAdmin().get("/api/v1/settings").then().body("queryTimeout", nullValue()).body("serverConnectTimeout", nullValue());
+    }
+
+    /** As in pgbouncer.ini and Quarkus's properties (one duration converter for all three): a bare number is seconds. */
+    @Test
+    void aBareNumberIsSeconds() {
+        asAdmin().body("{\"queryTimeout\":\"30\",\"serverIdleTimeout\":\"0.5s\"}").put("/api/v1/settings").then()
+                .statusCode(200).body("queryTimeout", equalTo("30s")).body("serverIdleTimeout", equalTo("500ms"));
+        assertEquals(Duration.ofSeconds(30), live.current().get(RuntimeSettings.QUERY_TIMEOUT));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.portcullis.config;
 
+import io.portcullis.config.RuntimeSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,17 +26,15 @@ class SettingsConfigTest {
             "tls":{"mode":null,"protocols":[],"ciphers":null,"clientCaPem":null,"certificateSha256":null}}}
             """;
 
-    private static final GatewaySettings DEFAULTS = new GatewaySettings(Duration.ofSeconds(120), Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ofSeconds(240), Duration.ofSeconds(3600), Duration.ofSeconds(5),
-            Duration.ofSeconds(10), "", Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ZERO, Duration.ZERO,
-            Duration.ZERO, 0, 200);
+    /** The built-in defaults of the descriptors, as written in RuntimeSettings. */
+    private static final GatewaySettings DEFAULTS = GatewaySettings.builtIn();
 
     @TempDir
     Path dir;
 
     private static SettingsConfig only(Duration queryTimeout, Integer maxClients) {
-        return new SettingsConfig(null, null, null, null, null, null, null, null, null, null, null, null,
-                queryTimeout, maxClients, null);
+        return SettingsConfig.UNSET.with(RuntimeSettings.QUERY_TIMEOUT, queryTimeout)
+                .with(RuntimeSettings.MAX_CLIENT_CONNECTIONS, maxClients);
     }
 
     @Test
@@ -53,8 +52,11 @@ class SettingsConfigTest {
     @Test
     void storedSettingsSurviveARestartWrittenAsDurationText() throws Exception {
         FileConfigStore store = new FileConfigStore(dir, change -> { });
-        SettingsConfig settings = new SettingsConfig(Duration.ofSeconds(30), null, null, null, null, null, null, "SELECT 1",
-                Duration.ZERO, null, Duration.ofMillis(1500), null, Duration.ofMinutes(2), 500, 50);
+        SettingsConfig settings = SettingsConfig.UNSET.with(RuntimeSettings.QUERY_WAIT_TIMEOUT, Duration.ofSeconds(30))
+                .with(RuntimeSettings.SERVER_CHECK_QUERY, "SELECT 1").with(RuntimeSettings.SERVER_CHECK_DELAY, Duration.ZERO)
+                .with(RuntimeSettings.CLIENT_IDLE_TIMEOUT, Duration.ofMillis(1500))
+                .with(RuntimeSettings.QUERY_TIMEOUT, Duration.ofMinutes(2))
+                .with(RuntimeSettings.MAX_CLIENT_CONNECTIONS, 500).with(RuntimeSettings.MAX_PREPARED_STATEMENTS, 50);
         UserConfig bob = new UserConfig("bob", AuthMethod.CERT, null, null, List.of(), false, PoolMode.TRANSACTION, 3, 2);
         store.update(ConfigStore.ANY_VERSION, c -> c.withSettings(settings).withUser(bob));
 
@@ -78,8 +80,13 @@ class SettingsConfigTest {
 
     @Test
     void invalidSettingsAreRefusedNamingEachField() {
-        SettingsConfig bad = new SettingsConfig(Duration.ofSeconds(-1), Duration.ZERO, null, null, Duration.ofDays(31),
-                null, null, "SELECT\0 1", null, Duration.ZERO, Duration.ofNanos(500), null, null, -1, -3);
+        SettingsConfig bad = SettingsConfig.UNSET.with(RuntimeSettings.QUERY_WAIT_TIMEOUT, Duration.ofSeconds(-1))
+                .with(RuntimeSettings.SERVER_CONNECT_TIMEOUT, Duration.ZERO)
+                .with(RuntimeSettings.SERVER_LIFETIME, Duration.ofDays(31))
+                .with(RuntimeSettings.SERVER_CHECK_QUERY, "SELECT\0 1")
+                .with(RuntimeSettings.CLIENT_LOGIN_TIMEOUT, Duration.ZERO)
+                .with(RuntimeSettings.CLIENT_IDLE_TIMEOUT, Duration.ofNanos(500))
+                .with(RuntimeSettings.MAX_CLIENT_CONNECTIONS, -1).with(RuntimeSettings.MAX_PREPARED_STATEMENTS, -3);
         String message = assertThrows(ConfigException.class,
                 () -> ConfigValidator.validate(GatewayConfig.EMPTY.withSettings(bad))).getMessage();
         for (String field : List.of("queryWaitTimeout", "serverConnectTimeout", "serverLifetime", "serverCheckQuery",
@@ -87,8 +94,15 @@ class SettingsConfigTest {
             assertTrue(message.contains("settings: " + field), field + " in: " + message);
         }
         // Zero switches off the timeouts that allow it.
-        ConfigValidator.validate(GatewayConfig.EMPTY.withSettings(new SettingsConfig(Duration.ZERO, null, null, Duration.ZERO,
-                Duration.ZERO, Duration.ZERO, null, "", Duration.ZERO, null, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0, 0)));
+        SettingsConfig zeros = SettingsConfig.UNSET;
+        for (Setting<?> setting : RuntimeSettings.ALL) {
+            if (!setting.bounds().startsWith("more")) {
+                zeros = zeros.withAll(zero(setting));
+            }
+        }
+        assertEquals(Duration.ZERO, zeros.get(RuntimeSettings.SERVER_LIFETIME));
+        assertEquals(0, zeros.get(RuntimeSettings.MAX_CLIENT_CONNECTIONS));
+        ConfigValidator.validate(GatewayConfig.EMPTY.withSettings(zeros));
     }
 
     @Test
@@ -108,7 +122,10 @@ class SettingsConfigTest {
         assertEquals(Duration.ofDays(2), SettingDurations.parse("2d", "f"));
         assertEquals(Duration.ofSeconds(90), SettingDurations.parse("PT1M30S", "f"));
         assertEquals(Duration.ZERO, SettingDurations.parse("0", "f"));
-        for (String bad : new String[]{"", "30", "-5s", "PT-5S", "5 s", "1.5s", "soon", "999999999999999s"}) {
+        // As pgbouncer.ini and Quarkus's properties: a bare number is seconds; a decimal with a unit is exact.
+        assertEquals(Duration.ofSeconds(30), SettingDurations.parse("30", "f"));
+        assertEquals(Duration.ofMillis(1500), SettingDurations.parse("1.5s", "f"));
+        for (String bad : new String[]{"", "-5s", "PT-5S", "5 s", "1.5", "soon", "1d2h"}) {
             ConfigException e = assertThrows(ConfigException.class, () -> SettingDurations.parse(bad, "queryTimeout"), bad);
             assertTrue(e.getMessage().startsWith("queryTimeout must be a duration"), e.getMessage());
         }
@@ -117,12 +134,24 @@ class SettingsConfigTest {
         assertEquals("0s", SettingDurations.format(Duration.ZERO));
     }
 
+    /** The override {@code 0} (text: the empty string) of one setting, as JSON would carry it. */
+    private static SettingsConfig zero(Setting<?> setting) {
+        com.fasterxml.jackson.databind.JsonNode zero = setting.kind() == Setting.Kind.INTEGER
+                ? com.fasterxml.jackson.databind.node.IntNode.valueOf(0)
+                : com.fasterxml.jackson.databind.node.TextNode.valueOf(setting.kind() == Setting.Kind.TEXT ? "" : "0s");
+        return with(setting, SettingsConfig.readJson(setting, zero, setting.name()));
+    }
+
+    private static <T> SettingsConfig with(Setting<T> setting, Object value) {
+        return SettingsConfig.UNSET.with(setting, setting.type().cast(value));
+    }
+
     @Test
     void overridesReplaceOnlyWhatTheySet() {
         GatewaySettings effective = DEFAULTS.withOverrides(only(Duration.ofSeconds(7), 42));
-        assertEquals(Duration.ofSeconds(7), effective.queryTimeout());
-        assertEquals(42, effective.maxClientConnections());
-        assertEquals(DEFAULTS.queryWaitTimeout(), effective.queryWaitTimeout());
+        assertEquals(Duration.ofSeconds(7), effective.get(RuntimeSettings.QUERY_TIMEOUT));
+        assertEquals(42, effective.get(RuntimeSettings.MAX_CLIENT_CONNECTIONS));
+        assertEquals(DEFAULTS.get(RuntimeSettings.QUERY_WAIT_TIMEOUT), effective.get(RuntimeSettings.QUERY_WAIT_TIMEOUT));
         assertEquals(DEFAULTS, DEFAULTS.withOverrides(SettingsConfig.UNSET));
         assertEquals(List.of("queryTimeout", "maxClientConnections"), only(Duration.ofSeconds(7), 42).overridden());
     }
@@ -134,7 +163,7 @@ class SettingsConfigTest {
         assertEquals(DEFAULTS, live.current());
         assertSame(live.current(), live.current(), "resolved once per stored change");
         store.update(ConfigStore.ANY_VERSION, c -> c.withSettings(only(Duration.ofSeconds(3), null)));
-        assertEquals(Duration.ofSeconds(3), live.current().queryTimeout());
+        assertEquals(Duration.ofSeconds(3), live.current().get(RuntimeSettings.QUERY_TIMEOUT));
         store.update(ConfigStore.ANY_VERSION, c -> c.withSettings(SettingsConfig.UNSET));
         assertEquals(DEFAULTS, live.current());
         assertEquals(DEFAULTS, live.defaults());

@@ -63,6 +63,8 @@ final class ApplicationSettings {
         settings.defaults.putAll(ANNOUNCED);
         settings.defaults.putAll(QUARKUS_DEFAULTS);
         settings.scanClasses(Path.of("target/classes"));
+        // The runtime settings are read by their descriptors' property names, not through a config mapping.
+        io.portcullis.config.RuntimeSettings.ALL.forEach(s -> settings.defaults.put(s.property(), s.defaultText()));
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
             properties.load(reader);

@@ -1,5 +1,6 @@
 package io.portcullis.migrate;
 
+import io.portcullis.config.RuntimeSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.config.AuthMethod;
 import io.portcullis.config.ConfigStore;
@@ -149,8 +150,8 @@ class PgBouncerImporterTest {
         ImportReport report = importer.run(ImportSources.sent("[pgbouncer]\nmax_client_conn = 300\nquery_timeout = 30\n",
                 null, null), false);
         assertEquals(before + 1, store.current().version(), "stored, though no database or user came with it");
-        assertEquals(300, store.current().settings().maxClientConnections());
-        assertEquals(Duration.ofSeconds(30), store.current().settings().queryTimeout());
+        assertEquals(300, store.current().settings().get(RuntimeSettings.MAX_CLIENT_CONNECTIONS));
+        assertEquals(Duration.ofSeconds(30), store.current().settings().get(RuntimeSettings.QUERY_TIMEOUT));
         assertEquals(Map.of("queryTimeout", "30s", "maxClientConnections", 300), report.settings());
         assertEquals(List.of("queryTimeout", "maxClientConnections"), List.copyOf(report.settings().keySet()),
                 "in the order of /api/v1/settings");
@@ -166,8 +167,9 @@ class PgBouncerImporterTest {
                         List.of("sales"), true, PoolMode.TRANSACTION, 11, 12))
                 .withUser(new UserConfig("bob", AuthMethod.MD5, null, "md50b9789f4aeea4f6c7edf16192882e9aa",
                         List.of(), false, null, 21, 22))
-                .withSettings(new SettingsConfig(Duration.ofSeconds(5), null, null, null, null, null,
-                        Duration.ofSeconds(7), null, null, null, null, null, null, 100, null)));
+                .withSettings(SettingsConfig.UNSET.with(RuntimeSettings.QUERY_WAIT_TIMEOUT, Duration.ofSeconds(5))
+                        .with(RuntimeSettings.SERVER_RESET_TIMEOUT, Duration.ofSeconds(7))
+                        .with(RuntimeSettings.MAX_CLIENT_CONNECTIONS, 100)));
         ImportReport report = importer.run(ImportSources.sent("""
                 [databases]
                 sales = host=old.internal dbname=sales_v2 user=svc pool_size=4
@@ -201,8 +203,8 @@ class PgBouncerImporterTest {
         assertEquals(21, bob.maxClientConnections(), "kept: the files set no client limit for bob");
 
         SettingsConfig settings = after.settings();
-        assertEquals(Duration.ofSeconds(60), settings.queryWaitTimeout(), "the file's value wins");
-        assertEquals(Duration.ofSeconds(7), settings.serverResetTimeout(), "an override the files do not set stays");
-        assertEquals(100, settings.maxClientConnections());
+        assertEquals(Duration.ofSeconds(60), settings.get(RuntimeSettings.QUERY_WAIT_TIMEOUT), "the file's value wins");
+        assertEquals(Duration.ofSeconds(7), settings.get(RuntimeSettings.SERVER_RESET_TIMEOUT), "an override the files do not set stays");
+        assertEquals(100, settings.get(RuntimeSettings.MAX_CLIENT_CONNECTIONS));
     }
 }

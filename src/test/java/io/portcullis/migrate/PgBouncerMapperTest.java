@@ -1,5 +1,6 @@
 package io.portcullis.migrate;
 
+import io.portcullis.config.RuntimeSettings;
 import io.portcullis.config.AuthMethod;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.PoolMode;
@@ -143,10 +144,10 @@ class PgBouncerMapperTest {
     @Test
     void mapsTheWholeGatewaySettingsToSettingsOverrides() {
         SettingsConfig settings = full().settings();
-        assertEquals(500, settings.maxClientConnections());
-        assertEquals(Duration.ofSeconds(60), settings.queryWaitTimeout());
-        assertEquals(Duration.ofMillis(200_500), settings.serverIdleTimeout(), "seconds with a fraction");
-        assertNull(settings.serverLifetime(), "server_lifetime = 0 means something else: reported");
+        assertEquals(500, settings.get(RuntimeSettings.MAX_CLIENT_CONNECTIONS));
+        assertEquals(Duration.ofSeconds(60), settings.get(RuntimeSettings.QUERY_WAIT_TIMEOUT));
+        assertEquals(Duration.ofMillis(200_500), settings.get(RuntimeSettings.SERVER_IDLE_TIMEOUT), "seconds with a fraction");
+        assertNull(settings.get(RuntimeSettings.SERVER_LIFETIME), "server_lifetime = 0 means something else: reported");
         assertEquals(List.of("queryWaitTimeout", "serverIdleTimeout", "maxClientConnections"), settings.overridden());
     }
 

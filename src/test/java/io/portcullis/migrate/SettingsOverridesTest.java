@@ -1,5 +1,6 @@
 package io.portcullis.migrate;
 
+import io.portcullis.config.RuntimeSettings;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.SettingsConfig;
 import org.junit.jupiter.api.Test;
@@ -41,21 +42,21 @@ class SettingsOverridesTest {
                 client_login_timeout = 20
                 """);
         SettingsConfig s = plan.settings();
-        assertEquals(321, s.maxClientConnections());
-        assertEquals(Duration.ofSeconds(1800), s.serverLifetime());
-        assertEquals(Duration.ofMillis(2500), s.reservePoolTimeout(), "fractions of a second");
-        assertEquals("select 1", s.serverCheckQuery());
-        assertEquals(Duration.ofSeconds(10), s.serverCheckDelay());
-        assertEquals(Duration.ofSeconds(600), s.clientIdleTimeout());
-        assertEquals(Duration.ofSeconds(30), s.idleTransactionTimeout());
-        assertEquals(Duration.ofSeconds(90), s.queryTimeout());
-        assertEquals(50, s.maxPreparedStatements());
-        assertEquals(Duration.ofSeconds(45), s.queryWaitTimeout());
-        assertEquals(Duration.ofSeconds(3), s.serverConnectTimeout());
-        assertEquals(Duration.ofSeconds(3), s.serverLoginTimeout(), "PgBouncer's one limit covers the login too");
-        assertEquals(Duration.ofSeconds(120), s.serverIdleTimeout());
-        assertEquals(Duration.ofSeconds(20), s.clientLoginTimeout());
-        assertNull(s.serverResetTimeout(), "PgBouncer has no such setting");
+        assertEquals(321, s.get(RuntimeSettings.MAX_CLIENT_CONNECTIONS));
+        assertEquals(Duration.ofSeconds(1800), s.get(RuntimeSettings.SERVER_LIFETIME));
+        assertEquals(Duration.ofMillis(2500), s.get(RuntimeSettings.RESERVE_POOL_TIMEOUT), "fractions of a second");
+        assertEquals("select 1", s.get(RuntimeSettings.SERVER_CHECK_QUERY));
+        assertEquals(Duration.ofSeconds(10), s.get(RuntimeSettings.SERVER_CHECK_DELAY));
+        assertEquals(Duration.ofSeconds(600), s.get(RuntimeSettings.CLIENT_IDLE_TIMEOUT));
+        assertEquals(Duration.ofSeconds(30), s.get(RuntimeSettings.IDLE_TRANSACTION_TIMEOUT));
+        assertEquals(Duration.ofSeconds(90), s.get(RuntimeSettings.QUERY_TIMEOUT));
+        assertEquals(50, s.get(RuntimeSettings.MAX_PREPARED_STATEMENTS));
+        assertEquals(Duration.ofSeconds(45), s.get(RuntimeSettings.QUERY_WAIT_TIMEOUT));
+        assertEquals(Duration.ofSeconds(3), s.get(RuntimeSettings.SERVER_CONNECT_TIMEOUT));
+        assertEquals(Duration.ofSeconds(3), s.get(RuntimeSettings.SERVER_LOGIN_TIMEOUT), "PgBouncer's one limit covers the login too");
+        assertEquals(Duration.ofSeconds(120), s.get(RuntimeSettings.SERVER_IDLE_TIMEOUT));
+        assertEquals(Duration.ofSeconds(20), s.get(RuntimeSettings.CLIENT_LOGIN_TIMEOUT));
+        assertNull(s.get(RuntimeSettings.SERVER_RESET_TIMEOUT), "PgBouncer has no such setting");
         assertEquals(3, plan.databases().get(0).reservePoolSize());
 
         assertEquals(List.of("pgbouncer.ini:14:server_connect_timeout"), List.copyOf(Fixtures.byWhere(plan).keySet()),
@@ -90,11 +91,11 @@ class SettingsOverridesTest {
                 query_timeout = 0
                 max_prepared_statements = 0
                 """).settings();
-        for (Duration d : List.of(s.queryWaitTimeout(), s.serverIdleTimeout(), s.serverCheckDelay(),
-                s.clientIdleTimeout(), s.idleTransactionTimeout(), s.queryTimeout())) {
+        for (Duration d : List.of(s.get(RuntimeSettings.QUERY_WAIT_TIMEOUT), s.get(RuntimeSettings.SERVER_IDLE_TIMEOUT), s.get(RuntimeSettings.SERVER_CHECK_DELAY),
+                s.get(RuntimeSettings.CLIENT_IDLE_TIMEOUT), s.get(RuntimeSettings.IDLE_TRANSACTION_TIMEOUT), s.get(RuntimeSettings.QUERY_TIMEOUT))) {
             assertEquals(Duration.ZERO, d);
         }
-        assertEquals(0, s.maxPreparedStatements());
+        assertEquals(0, s.get(RuntimeSettings.MAX_PREPARED_STATEMENTS));
     }
 
     @Test
@@ -122,7 +123,7 @@ class SettingsOverridesTest {
 
     @Test
     void theEmptyQueryMarkerIsPortcullisEmptyCheckQuery() {
-        assertEquals("", plan("server_check_query = <empty>\n").settings().serverCheckQuery());
+        assertEquals("", plan("server_check_query = <empty>\n").settings().get(RuntimeSettings.SERVER_CHECK_QUERY));
     }
 
     @Test
@@ -143,8 +144,8 @@ class SettingsOverridesTest {
     @Test
     void integersAreReadAsPgBouncerReadsThemHexAndOctalIncluded() {
         ImportPlan plan = plan("max_client_conn = 0x10\nmax_prepared_statements = 010\ndefault_pool_size = 011\n");
-        assertEquals(16, plan.settings().maxClientConnections());
-        assertEquals(8, plan.settings().maxPreparedStatements(), "strtol reads a leading 0 as octal");
+        assertEquals(16, plan.settings().get(RuntimeSettings.MAX_CLIENT_CONNECTIONS));
+        assertEquals(8, plan.settings().get(RuntimeSettings.MAX_PREPARED_STATEMENTS), "strtol reads a leading 0 as octal");
         assertEquals(9, plan.databases().get(0).poolSize());
         assertTrue(plan.unmapped().isEmpty(), plan.unmapped().toString());
         assertEquals(1, plan("max_client_conn = 08\n").unmapped().size(), "not octal: PgBouncer refuses it too");
@@ -158,20 +159,20 @@ class SettingsOverridesTest {
     }
 
     @Test
-    void serverLoginRetrySaysWhatPortcullisDoesInstead() {
-        UnmappedLine line = plan("server_login_retry = 15\n").unmapped().get(0);
-        assertTrue(line.reason().contains("no back-off"), line.reason());
+    void serverLoginRetryIsImportedInSeconds() {
+        assertEquals(Duration.ofSeconds(15), plan("server_login_retry = 15\n").settings().get(RuntimeSettings.SERVER_LOGIN_RETRY));
     }
 
     @Test
     void mergeKeepsTheOverridesTheImportDoesNotSet() {
-        SettingsConfig stored = new SettingsConfig(Duration.ofSeconds(5), null, null, null, null, null,
-                Duration.ofSeconds(7), null, null, null, null, null, Duration.ofSeconds(9), 100, null);
+        SettingsConfig stored = SettingsConfig.UNSET.with(RuntimeSettings.QUERY_WAIT_TIMEOUT, Duration.ofSeconds(5))
+                .with(RuntimeSettings.SERVER_RESET_TIMEOUT, Duration.ofSeconds(7))
+                .with(RuntimeSettings.QUERY_TIMEOUT, Duration.ofSeconds(9)).with(RuntimeSettings.MAX_CLIENT_CONNECTIONS, 100);
         SettingsConfig imported = plan("query_wait_timeout = 60\nmax_client_conn = 200\n").settings();
         SettingsConfig merged = SettingsOverrides.merge(stored, imported);
-        assertEquals(Duration.ofSeconds(60), merged.queryWaitTimeout(), "the import's value wins");
-        assertEquals(200, merged.maxClientConnections());
-        assertEquals(Duration.ofSeconds(7), merged.serverResetTimeout(), "kept");
-        assertEquals(Duration.ofSeconds(9), merged.queryTimeout(), "kept");
+        assertEquals(Duration.ofSeconds(60), merged.get(RuntimeSettings.QUERY_WAIT_TIMEOUT), "the import's value wins");
+        assertEquals(200, merged.get(RuntimeSettings.MAX_CLIENT_CONNECTIONS));
+        assertEquals(Duration.ofSeconds(7), merged.get(RuntimeSettings.SERVER_RESET_TIMEOUT), "kept");
+        assertEquals(Duration.ofSeconds(9), merged.get(RuntimeSettings.QUERY_TIMEOUT), "kept");
     }
 }

@@ -267,4 +267,43 @@ class PoolSettingsTest {
             GatewayClient.deleteDatabase("ps_wait_tx");
         }
     }
+
+    /**
+     * serverLoginRetry (PgBouncer server_login_retry), against PostgreSQL refusing the gateway's login (the
+     * database's password is wrong): with it set, the next client gets the failure at once and the backend sees
+     * no new connection (counted by a relay in front of it); with the default 0s, every client tries again.
+     */
+    @Test
+    void afterAFailedLoginTheNextClientFailsAtOnceWithinServerLoginRetry() throws Exception {
+        try (SlowLink link = SlowLink.start(Backends.postgres().host(), Backends.postgres().port(), Duration.ZERO,
+                Integer.MAX_VALUE)) {
+            putDatabase("ps_retry", link.host(), link.port(), Map.of("password", "not-the-password", "poolSize", 2));
+            try {
+                TestSettings.put(Map.of("serverLoginRetry", "10s"));
+                SQLException first = assertThrows(SQLException.class, () -> query("ps_retry"));
+                assertTrue(first.getMessage().contains("refused the login"), first.getMessage());
+                assertEquals(1, link.connectionsAccepted(), "the first client's login reached the backend");
+
+                long started = System.nanoTime();
+                SQLException second = assertThrows(SQLException.class, () -> query("ps_retry"));
+                long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                assertEquals(first.getSQLState(), second.getSQLState(), second.getMessage());
+                assertTrue(second.getMessage().contains("serverLoginRetry"), second.getMessage());
+                assertEquals(1, link.connectionsAccepted(), "no new connection to the backend within serverLoginRetry");
+                assertTrue(tookMillis < 5_000, "failed at once: " + tookMillis + " ms");
+
+                TestSettings.reset();
+                assertThrows(SQLException.class, () -> query("ps_retry"));
+                assertEquals(2, link.connectionsAccepted(), "serverLoginRetry 0s (the default): the login is tried again");
+            } finally {
+                GatewayClient.deleteDatabase("ps_retry");
+            }
+        }
+    }
+
+    private static void query(String database) throws SQLException {
+        try (Connection c = connect(database); Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        }
+    }
 }

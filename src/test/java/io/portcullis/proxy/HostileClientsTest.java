@@ -1,5 +1,7 @@
 package io.portcullis.proxy;
 
+import io.portcullis.config.LiveSettings;
+import io.portcullis.config.RuntimeSettings;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.PostgresServer;
@@ -62,6 +64,8 @@ class HostileClientsTest {
 
     @Inject
     ListenerSettings listener;
+    @Inject
+    LiveSettings live;
 
     @BeforeAll
     static void configure() {
@@ -129,7 +133,7 @@ class HostileClientsTest {
 
     @Test
     void slowClientsAreCutAtTheirTimeouts() throws Exception {
-        Duration loginTimeout = listener.clientLoginTimeout();
+        Duration loginTimeout = live.current().get(RuntimeSettings.CLIENT_LOGIN_TIMEOUT);
         Duration handshakeTimeout = listener.tlsHandshakeTimeout();
         ExecutorService threads = Executors.newCachedThreadPool();
         try {

@@ -36,6 +36,7 @@ public final class SlowLink implements AutoCloseable {
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicLong piecesRelayed = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
     private volatile boolean closed;
     private volatile boolean frozen;
 
@@ -81,6 +82,11 @@ public final class SlowLink implements AutoCloseable {
         return piecesRelayed.get();
     }
 
+    /** How many connections clients opened to the relay so far (each one is one attempt at the target). */
+    public long connectionsAccepted() {
+        return accepted.get();
+    }
+
     /**
      * Stops passing anything on, both ways, on every connection, while keeping all of them open: a
      * network partition that neither side is told about. New connections are accepted but held too.
@@ -98,6 +104,7 @@ public final class SlowLink implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = server.accept();
+                accepted.incrementAndGet();
                 Socket target = new Socket();
                 try {
                     target.connect(new InetSocketAddress(targetHost, targetPort), TARGET_CONNECT_MILLIS);
