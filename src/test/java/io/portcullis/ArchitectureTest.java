@@ -1,5 +1,6 @@
 package io.portcullis;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,10 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaFieldAccess;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.RequestScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -112,6 +121,42 @@ class ArchitectureTest {
         // Leaves of the root package (PortcullisMain) are the entry point; the rules already keep every package from
         // using it, so the slices are the named packages.
         slices().matching(BASE + ".(*)..").should().beFreeOfCycles().check(mainClasses);
+    }
+
+    /**
+     * A bean of a normal scope ({@code @ApplicationScoped}, {@code @RequestScoped}) is injected as a client proxy,
+     * a subclass whose own fields are never initialized: another class that reads such a bean's instance field
+     * reads the proxy's default instead ({@code TlsHandshakes} once read {@code live.engine} as null and served
+     * TLS with the JDK engine instead of OpenSSL). Other classes go through methods, which the proxy delegates.
+     */
+    @Test
+    void normalScopedBeansAreReachedThroughMethodsNotFields() {
+        ArchRule rule = classes().should(new ArchCondition<JavaClass>("reach other classes' normal-scoped beans through methods only") {
+            @Override
+            public void check(JavaClass accessor, ConditionEvents events) {
+                for (JavaFieldAccess access : accessor.getFieldAccessesFromSelf()) {
+                    JavaClass owner = access.getTargetOwner();
+                    boolean otherBean = !owner.equals(accessor) && !isNestedIn(accessor, owner)
+                            && (owner.isAnnotatedWith(ApplicationScoped.class) || owner.isAnnotatedWith(RequestScoped.class));
+                    boolean instanceField = access.getTarget().resolveMember()
+                            .map(f -> !f.getModifiers().contains(JavaModifier.STATIC)).orElse(true);
+                    if (otherBean && instanceField) {
+                        events.add(SimpleConditionEvent.violated(access, access.getDescription()));
+                    }
+                }
+            }
+        });
+        rule.check(mainClasses);
+    }
+
+    private static boolean isNestedIn(JavaClass inner, JavaClass outer) {
+        for (JavaClass c = inner; c.getEnclosingClass().isPresent(); ) {
+            c = c.getEnclosingClass().get();
+            if (c.equals(outer)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // --- reading the rules ---------------------------------------------------------------------------------------

@@ -71,13 +71,28 @@ public class TlsAdministration {
 
     private final List<NetServer> servers = new CopyOnWriteArrayList<>();
     private final ReentrantLock applyLock = new ReentrantLock();
-    final Clock clock = Clock.systemUTC();
+    private final Clock clock = Clock.systemUTC();
     private volatile TlsState state;
     /** The resolved engine ({@link TlsEngine#OPENSSL} or {@link TlsEngine#JDK}), fixed for the process. */
-    TlsEngine engine;
+    private TlsEngine engine;
     /** The stored TLS settings last looked at, so unrelated configuration changes cost nothing. */
     private volatile TlsConfig seenConfig;
     private CertificateFileSource files;
+
+    /*
+     * TlsHandshakes reaches these through methods, never fields: it holds this bean's client proxy, whose own
+     * fields are never initialized (reading proxy.engine gave null, and the listener fell back to the JDK engine).
+     */
+
+    /** The engine the listener's TLS uses, resolved once at start. */
+    TlsEngine engine() {
+        return engine;
+    }
+
+    /** The clock certificate validity is checked against. */
+    Clock clock() {
+        return clock;
+    }
 
     @PostConstruct
     void init() {

@@ -41,7 +41,7 @@ public class TlsHandshakes {
 
     /** Prepares a listener so that sockets can be upgraded to TLS after SSLRequest or a direct ClientHello. */
     public NetServerOptions configure(NetServerOptions options) {
-        return VertxTls.configure(options, live.state(), live.engine);
+        return VertxTls.configure(options, live.state(), live.engine());
     }
 
     /** Adds a listening server to those a change of TLS settings swaps. */
@@ -69,7 +69,7 @@ public class TlsHandshakes {
      * {@code null} when it is.
      */
     public String clientCertificateRefusal(NetSocket socket) {
-        return ClientCertificates.refusal(VertxTls.peerCertificates(socket), live.state().clientCa(), live.clock.instant());
+        return ClientCertificates.refusal(VertxTls.peerCertificates(socket), live.state().clientCa(), live.clock().instant());
     }
 
     /**
@@ -80,7 +80,7 @@ public class TlsHandshakes {
      */
     public String certificateLoginRefusal(NetSocket socket, String userName) {
         List<X509Certificate> chain = VertxTls.peerCertificates(socket);
-        String refusal = ClientCertificates.refusal(chain, live.state().clientCa(), live.clock.instant());
+        String refusal = ClientCertificates.refusal(chain, live.state().clientCa(), live.clock().instant());
         if (refusal != null) {
             return refusal;
         }
