@@ -30,6 +30,8 @@ public final class Settings {
 
     /** Every setting by name, null where no override is stored (reads); or what a write sent. */
     private final Map<String, Object> overrides = new LinkedHashMap<>();
+    /** What a write sent, checked; not a JSON property (hidden, or SmallRye would document it as a schema). */
+    @Schema(hidden = true)
     private SettingsConfig sent = SettingsConfig.UNSET;
     private Map<String, Object> effective;
     private Map<String, Object> defaults;

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiConsumer;
 
 import static io.restassured.RestAssured.given;
@@ -150,6 +151,21 @@ class OpenApiTest {
         if (!resolved.has("schema") && !resolved.has("content")) {
             failures.add(where + " (" + resolved.path("name").asText("") + ") has no schema");
         }
+    }
+
+    /** A schema nothing refers to is a Java field SmallRye documented by mistake (Spectral: oas3-unused-component). */
+    @Test
+    void everyComponentSchemaIsUsed() throws Exception {
+        JsonNode spec = spec();
+        Set<String> referenced = new TreeSet<>();
+        spec.findValues("$ref").forEach(ref -> referenced.add(ref.asText()));
+        List<String> unused = new ArrayList<>();
+        spec.path("components").path("schemas").fieldNames().forEachRemaining(name -> {
+            if (!referenced.contains("#/components/schemas/" + name)) {
+                unused.add(name);
+            }
+        });
+        assertTrue(unused.isEmpty(), "component schemas nothing refers to: " + unused);
     }
 
     /** The node a {@code $ref} points to (local references only), or the node itself. */
