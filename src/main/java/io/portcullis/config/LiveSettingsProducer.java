@@ -6,6 +6,8 @@ import org.eclipse.microprofile.config.Config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Produces the process's {@link LiveSettings}, whose defaults are the application properties named by the
@@ -15,6 +17,9 @@ import java.util.List;
  */
 @Singleton
 public class LiveSettingsProducer {
+
+    /** The prefix only runtime settings use (no config mapping owns it). */
+    static final String POOL_PREFIX = "portcullis.pool.";
 
     @Produces
     @Singleton
@@ -36,9 +41,26 @@ public class LiveSettingsProducer {
             s.check(value, "property " + s.property() + ": ", errors);
             return value;
         });
+        unknownPoolProperties(config, errors);
         if (!errors.isEmpty()) {
             throw new ConfigException(String.join("; ", errors));
         }
         return values;
+    }
+
+    /**
+     * Every property under {@value #POOL_PREFIX} is a runtime setting, and no config mapping owns the prefix, so
+     * SmallRye would let a misspelt one ({@code portcullis.pool.query-wait-timout}) pass and its default apply
+     * silently: refused here instead, naming the ones that exist.
+     */
+    private static void unknownPoolProperties(Config config, List<String> errors) {
+        Set<String> known = new TreeSet<>();
+        RuntimeSettings.ALL.forEach(s -> known.add(s.property()));
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(POOL_PREFIX) && !known.contains(name)) {
+                errors.add("property " + name + " is not a setting; those under " + POOL_PREFIX + " are "
+                        + known.stream().filter(k -> k.startsWith(POOL_PREFIX)).toList());
+            }
+        }
     }
 }
