@@ -517,7 +517,7 @@ public final class Pool {
         }
 
         @Override
-        public void onServerClosed() {
+        public void onServerClosed(ServerConnection closed) {
             discard(conn);
         }
     }

@@ -50,7 +50,8 @@ public final class ServerConnection {
             return false;
         }
 
-        void onServerClosed();
+        /** {@code conn} (this sink's connection when it closed) is gone; called on its event loop. */
+        void onServerClosed(ServerConnection conn);
 
         /** The backend sent ReadyForQuery with this transaction status; called before {@link #onServerData}. */
         default void onReadyForQuery(byte transactionStatus) {
@@ -139,12 +140,9 @@ public final class ServerConnection {
     private void onData(Buffer data) {
         Sink taker = sink;
         if (taker != null && taker.scansFor(this)) {
-            // One scan of the stream: the sink's, which reports this connection's frames to frameReader.
-            try {
-                taker.onUnscannedData(data);
-            } catch (RuntimeException e) {
-                close(); // a backend that breaks framing cannot be trusted with another byte
-            }
+            // One scan of the stream: the sink's, which reports this connection's frames to frameReader (and
+            // closes this connection if the backend breaks framing).
+            taker.onUnscannedData(data);
             return;
         }
         try {
@@ -188,7 +186,7 @@ public final class ServerConnection {
         inbound.discard();
         Sink current = sink;
         if (current != null) {
-            current.onServerClosed();
+            current.onServerClosed(this);
         }
     }
 
