@@ -33,11 +33,6 @@ public final class GatewaySettings extends SettingTable {
         return of(Setting::defaultValue);
     }
 
-    /** The value in force of {@code setting}. */
-    public <T> T get(Setting<T> setting) {
-        return setting.type().cast(values[setting.index()]);
-    }
-
     /** These values with every setting {@code stored} sets replacing its counterpart. */
     public GatewaySettings withOverrides(SettingsConfig stored) {
         Object[] merged = values.clone();

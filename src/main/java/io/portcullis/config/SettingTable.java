@@ -17,6 +17,14 @@ abstract class SettingTable {
         this.values = values;
     }
 
+    /**
+     * The value of {@code setting}: in {@link GatewaySettings} the one in force, in {@link SettingsConfig} the stored
+     * override or null when the property applies.
+     */
+    public final <T> T get(Setting<T> setting) {
+        return setting.type().cast(values[setting.index()]);
+    }
+
     /** The values present as JSON carries them ({@code "30s"}, {@code 200}), by API name, in catalog order. */
     public final Map<String, Object> asJson() {
         Map<String, Object> json = new LinkedHashMap<>();

@@ -39,11 +39,6 @@ public final class SettingsConfig extends SettingTable {
         super(values);
     }
 
-    /** The override of {@code setting}, or null when the property applies. */
-    public <T> T get(Setting<T> setting) {
-        return setting.type().cast(values[setting.index()]);
-    }
-
     /** These overrides with {@code setting} set to {@code value} (null: back to the property). */
     public <T> SettingsConfig with(Setting<T> setting, T value) {
         Object[] next = values.clone();
