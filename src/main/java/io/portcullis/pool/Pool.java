@@ -517,7 +517,7 @@ public final class Pool {
         }
 
         @Override
-        public void onServerClosed(ServerConnection closed) {
+        public void onServerClosed() {
             discard(conn);
         }
     }

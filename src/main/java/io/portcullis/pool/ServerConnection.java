@@ -50,8 +50,7 @@ public final class ServerConnection {
             return false;
         }
 
-        /** {@code conn} (this sink's connection when it closed) is gone; called on its event loop. */
-        void onServerClosed(ServerConnection conn);
+        void onServerClosed();
 
         /** The backend sent ReadyForQuery with this transaction status; called before {@link #onServerData}. */
         default void onReadyForQuery(byte transactionStatus) {
@@ -140,9 +139,12 @@ public final class ServerConnection {
     private void onData(Buffer data) {
         Sink taker = sink;
         if (taker != null && taker.scansFor(this)) {
-            // One scan of the stream: the sink's, which reports this connection's frames to frameReader (and
-            // closes this connection if the backend breaks framing).
-            taker.onUnscannedData(data);
+            // One scan of the stream: the sink's, which reports this connection's frames to frameReader.
+            try {
+                taker.onUnscannedData(data);
+            } catch (RuntimeException e) {
+                close(); // a backend that breaks framing cannot be trusted with another byte
+            }
             return;
         }
         try {
@@ -186,7 +188,7 @@ public final class ServerConnection {
         inbound.discard();
         Sink current = sink;
         if (current != null) {
-            current.onServerClosed(this);
+            current.onServerClosed();
         }
     }
 

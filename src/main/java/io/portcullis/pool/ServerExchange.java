@@ -87,7 +87,7 @@ abstract class ServerExchange implements ServerConnection.Sink {
     }
 
     @Override
-    public final void onServerClosed(ServerConnection conn) {
+    public final void onServerClosed() {
         finish(false);
     }
 

@@ -429,15 +429,7 @@ final class Forwarding implements ServerConnection.Sink {
             return;
         }
         // The scan is the mapping's: the connection's counts are known only once it has run.
-        Buffer rewritten;
-        try {
-            rewritten = mapping.toClient(OwnedBytes.copyAndRelease(data)); // it may keep pieces, see send
-        } catch (RuntimeException e) {
-            // Only the scan: a backend that breaks framing cannot be trusted with another byte. What follows
-            // may hand the connection back to the pool, after which closing it would close another's.
-            from.close();
-            return;
-        }
+        Buffer rewritten = mapping.toClient(OwnedBytes.copyAndRelease(data)); // it may keep pieces, see send
         toClient(rewritten, true, mapping.serverAtFrameBoundary(), from, from.readyCount(), from.transactionStatus());
     }
 
@@ -558,11 +550,9 @@ final class Forwarding implements ServerConnection.Sink {
     }
 
     @Override
-    public void onServerClosed(ServerConnection closed) {
+    public void onServerClosed() {
         clientContext.runOnContext(v -> {
-            // Only if it is still the one attached: on the cross-loop path it may have been given back at its
-            // ReadyForQuery, and another attached, before this hop runs; that one is healthy.
-            if (link == attached && attached.server == closed) {
+            if (link == attached) {
                 ServerConnection lost = detach();
                 link = attached.toDetached();
                 lender.giveBackLost(lost);
