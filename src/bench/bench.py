@@ -1,20 +1,25 @@
 #!/usr/bin/env python3
 """Portcullis benchmark driver (started by src/bench/run.sh, which installs and builds what it needs).
 
-Starts QuestDB, Portcullis and PgBouncer on loopback free ports, runs pgbench custom scripts against
-three targets -- QuestDB direct (plaintext, the limit), PgBouncer + TLS, Portcullis + TLS -- and writes
-one table with TPS, latency, the ratios Portcullis/PgBouncer and Portcullis/direct, the proxies' CPU and
-memory, and memory with 5,000 idle TLS clients. Standard library only.
+Starts QuestDB, PgBouncer and Portcullis -- the JVM build (the fast-jar) and the native executable -- on
+loopback free ports, runs pgbench custom scripts against four targets -- QuestDB direct (plaintext, the
+limit), PgBouncer + TLS, Portcullis JVM + TLS, Portcullis native + TLS -- and writes tables with TPS,
+latency, each Portcullis build's ratio to PgBouncer and to direct, the proxies' CPU and memory, their start
+time and footprint, memory with 5,000 idle TLS clients, and an SVG chart. Standard library only.
 
-Every cell runs the three targets back to back so drift on a shared machine hits them alike, and does so
-for several rounds, each starting with another target; the table gives each target's median over the rounds
-and the range of the per-round Portcullis/PgBouncer ratio, because on 2 shared cores one run of a cell can
-differ from the next by more than the proxies differ.
+Every cell runs the targets back to back so drift on a shared machine hits them alike, and does so for
+several rounds, each starting with another target; the tables give each target's median over the rounds
+and the range of the per-round ratio to PgBouncer, because on 2 shared cores one run of a cell can differ
+from the next by more than the proxies differ.
 """
 
 import argparse
+import base64
 import datetime
+import hashlib
+import hmac
 import json
+import math
 import os
 import re
 import resource
@@ -23,13 +28,15 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from harness import (HOST, QDB_DATABASE as DATABASE, QDB_USER, QDB_PASSWORD, ROOT, TRADES_ROWS, Portcullis, QuestDb,
-                     RssSampler, Server, await_login, cpu_seconds, environment, first_line, jit_cpu_seconds, log,
-                     free_port, require_tools, rss_kib, run, stop_on_sigterm)
+                     RssSampler, Server, await_login, cpu_seconds, environment, first_line, jvm_command,
+                     jit_cpu_seconds, log, free_port, native_command, require_tools, rss_kib, run, stop_on_sigterm,
+                     tail)
 
 BENCH_DIR = ROOT / "target" / "bench"
 BENCH_USER, BENCH_PASSWORD = "bench", "bench-secret-1"
@@ -65,20 +72,30 @@ PROFILES = {
 
 SSL_REQUEST = (8).to_bytes(4, "big") + (80877103).to_bytes(4, "big")
 
+# The targets, in the order of the first round; the Portcullis builds among them are PROXY_KEYS.
+LABELS = {"direct": "QuestDB direct", "pgbouncer": "PgBouncer", "jvm": "Portcullis JVM", "native": "Portcullis native"}
+SHORT = {"direct": "direct", "pgbouncer": "PgB", "jvm": "JVM", "native": "native"}
+DEFAULT_NATIVE = ROOT / "target" / "portcullis-0.1.0-SNAPSHOT-runner"
+# Start time: each proxy is started this many times with an existing data dir (Portcullis) or config
+# (PgBouncer), timed from exec to the first answered SSLRequest; RSS is read this long after that answer.
+START_REPEATS = 5
+START_IDLE_SECONDS = 3
+SCRAM_ITERATIONS = 4096
+
 
 # ---------------------------------------------------------------- servers
 
-def new_portcullis(work, java_options):
-    return Portcullis(work, java_options, {
+def new_portcullis(work, key, command):
+    return Portcullis(work, properties={
         "portcullis.listen.client-login-timeout": f"{LOGIN_TIMEOUT_SECONDS}s",
         # Every client here comes from 127.0.0.1: the per-address cap (1000) would refuse the idle-client
         # run; PgBouncer has no such cap.
-        "portcullis.listen.max-connections-per-address": 0})
+        "portcullis.listen.max-connections-per-address": 0}, command=command, name=key)
 
 
-def start_portcullis(portcullis, backend_port):
-    """Starts Portcullis with database DATABASE -> QuestDB (session pool of POOL_SIZE) and SCRAM user BENCH_USER."""
-    portcullis.start()
+def configure_portcullis(portcullis, backend_port):
+    """Database DATABASE -> QuestDB (session pool of POOL_SIZE) and SCRAM user BENCH_USER, through the API of a
+    started Portcullis; stored in its data dir, so later starts with that data dir have them."""
     portcullis.api("PUT", f"/api/v1/databases/{DATABASE}", {
         "host": HOST, "port": backend_port, "dbname": DATABASE, "user": QDB_USER,
         "password": QDB_PASSWORD, "poolMode": "session", "poolSize": POOL_SIZE})
@@ -86,26 +103,40 @@ def start_portcullis(portcullis, backend_port):
     await_login(portcullis, portcullis.port, BENCH_USER, BENCH_PASSWORD, "require")
 
 
+def scram_verifier(password, salt=None, iterations=SCRAM_ITERATIONS):
+    """The SCRAM-SHA-256 verifier of a password as PostgreSQL stores it (RFC 5802/7677):
+    SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>, base64. A server holding this derives nothing
+    per login; one holding the password runs PBKDF2 (`iterations` HMACs) for every login."""
+    salt = salt or os.urandom(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+    b64 = lambda raw: base64.b64encode(raw).decode()
+    return (f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(hashlib.sha256(client_key).digest())}"
+            f":{b64(server_key)}")
+
+
 class PgBouncer(Server):
     """Debian's pgbouncer, configured like Portcullis: TLS required, session pool of POOL_SIZE, SCRAM
-    for clients, the backend's cleartext password in the database line (QuestDB asks cleartext)."""
+    for clients against a stored verifier (as Portcullis stores it), the backend's cleartext password in the
+    database line (QuestDB asks cleartext)."""
     name = "pgbouncer"
 
     def __init__(self, work, backend_port):
         super().__init__(work)
         self.backend_port = backend_port
         self.binary = os.environ.get("PGBOUNCER_BIN") or shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+        self.home = None
 
-    def start(self):
+    def configure(self):
+        """Certificate, userlist and pgbouncer.ini in a fresh directory, on a free port kept for every launch."""
         self.port = free_port()
-        # PgBouncer refuses to run as root: as root it runs as the postgres user from a directory that user owns.
-        as_postgres = os.geteuid() == 0
         home = Path(tempfile.mkdtemp(prefix="portcullis-bench-pgbouncer-"))
         self.home = home
         run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
              "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
              "-keyout", str(home / "server.key"), "-out", str(home / "server.crt")])
-        (home / "userlist.txt").write_text(f'"{BENCH_USER}" "{BENCH_PASSWORD}"\n')
+        (home / "userlist.txt").write_text(f'"{BENCH_USER}" "{scram_verifier(BENCH_PASSWORD)}"\n')
         self.log_path = home / "pgbouncer.log"
         (home / "pgbouncer.ini").write_text(f"""[databases]
 {DATABASE} = host={HOST} port={self.backend_port} dbname={DATABASE} user={QDB_USER} password={QDB_PASSWORD}
@@ -131,13 +162,25 @@ log_connections = 0
 log_disconnections = 0
 """)
         os.chmod(home / "server.key", 0o600)
+        # PgBouncer refuses to run as root: as root it runs as the postgres user from a directory that user owns.
+        if os.geteuid() == 0:
+            run(["chown", "-R", "postgres:postgres", str(home)])
+
+    def launch(self):
+        """Spawns PgBouncer with the configuration of configure() and returns at once."""
+        if self.home is None:
+            self.configure()
+        self._pid = None
         # runuser applies the login limits (often 1024 open files): lift the soft limit to the hard one so
         # PgBouncer can hold the idle clients.
-        command = ["sh", "-c", 'ulimit -n "$(ulimit -Hn)"; exec "$@"', "sh", self.binary, "-q", str(home / "pgbouncer.ini")]
-        if as_postgres:
-            run(["chown", "-R", "postgres:postgres", str(home)])
+        command = ["sh", "-c", 'ulimit -n "$(ulimit -Hn)"; exec "$@"', "sh", self.binary, "-q",
+                   str(self.home / "pgbouncer.ini")]
+        if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        self.spawn(command, cwd=home)
+        self.spawn(command, cwd=self.home)
+
+    def start(self):
+        self.launch()
         await_login(self, self.port, BENCH_USER, BENCH_PASSWORD, "require")
         self._pid = self._find_pid()
 
@@ -148,29 +191,70 @@ log_disconnections = 0
         while time.monotonic() < deadline:
             if pid_file.exists() and pid_file.read_text().strip():
                 return int(pid_file.read_text().strip())
-            time.sleep(0.2)
+            time.sleep(0.05)
         return self.process.pid
 
     @property
     def pid(self):
+        if not getattr(self, "_pid", None):
+            self._pid = self._find_pid()
         return self._pid
 
-    def stop(self):
+    def stop(self, keep=False):
+        """Stops PgBouncer; unless `keep`, also removes its directory (keeping the log in the run directory)."""
         if self.process is not None and self.process.poll() is None:
             try:
-                os.kill(self._pid, signal.SIGINT)
-            except (OSError, AttributeError):
+                os.kill(self.pid, signal.SIGINT)
+            except OSError:
                 pass
             try:
                 self.process.wait(15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        if keep:
+            return
         saved = self.work / "pgbouncer.log"
-        if getattr(self, "home", None):
+        if self.home:
             if (self.home / "pgbouncer.log").exists():
                 shutil.copy(self.home / "pgbouncer.log", saved)
             shutil.rmtree(self.home, ignore_errors=True)
         self.log_path = saved
+
+
+# ---------------------------------------------------------------- start time and footprint
+
+def ssl_request_answered(port):
+    """Whether the port answers an SSLRequest with 'S' now (False while nothing listens)."""
+    try:
+        with socket.create_connection((HOST, port), timeout=2) as s:
+            s.sendall(SSL_REQUEST)
+            return s.recv(1) == b"S"
+    except OSError:
+        return False
+
+
+def time_starts(server, repeats):
+    """Launches and stops `server` `repeats` times: the seconds from exec to the first answered SSLRequest,
+    and the RSS START_IDLE_SECONDS after that answer with no client."""
+    seconds, rss = [], []
+    for _ in range(repeats):
+        started = time.monotonic()
+        server.launch()
+        while not ssl_request_answered(server.port):
+            server.check_alive()
+            if time.monotonic() - started > 120:
+                raise RuntimeError(f"{server.name} answered no SSLRequest within 120 s\n{tail(server.log_path)}")
+            time.sleep(0.002)
+        seconds.append(time.monotonic() - started)
+        time.sleep(START_IDLE_SECONDS)
+        rss.append(rss_kib(server.pid))
+        server.stop(keep=True) if isinstance(server, PgBouncer) else server.stop()
+    log(f"  {server.name}: start to first SSLRequest answer {', '.join(f'{s:.3f}' for s in seconds)} s; "
+        f"idle RSS {', '.join(str(r // 1024) for r in rss)} MiB")
+    return {"repeats": repeats, "start_seconds": [round(s, 3) for s in seconds],
+            "start_median_seconds": round(median(seconds), 3), "start_range_seconds": [round(min(seconds), 3),
+                                                                                          round(max(seconds), 3)],
+            "idle_rss_mib": [round(r / 1024, 1) for r in rss], "idle_rss_median_mib": round(median(rss) / 1024, 1)}
 
 
 # ---------------------------------------------------------------- pgbench
@@ -235,14 +319,14 @@ def warm_up(target, scripts, seconds):
 
 
 def warm_until_compiled(portcullis, target, scripts):
-    """Keeps warming Portcullis while its JIT compilers still work hard: on a busy machine C2 can need
+    """Only for the JVM build (a native executable has no JIT). Keeps warming Portcullis while its JIT compilers still work hard: on a busy machine C2 can need
     minutes, and interpreted TLS code is many times slower. Capped at JIT_WARMUP_MAX_SECONDS."""
     deadline = time.monotonic() + JIT_WARMUP_MAX_SECONDS
     while time.monotonic() < deadline:
         before, started = jit_cpu_seconds(portcullis.pid), time.monotonic()
         warm_up(target, scripts, 6)
         share = (jit_cpu_seconds(portcullis.pid) - before) / (time.monotonic() - started)
-        log(f"  Portcullis JIT compilers used {share:.2f} cores during that round")
+        log(f"  Portcullis JVM's JIT compilers used {share:.2f} cores during that round")
         if share < JIT_QUIET_CORES:
             return
     log(f"  JIT still busy after {JIT_WARMUP_MAX_SECONDS} s of extra warm-up; measuring anyway")
@@ -320,21 +404,75 @@ ASYNC_PROFILER = "tools.profiler:async-profiler:4.2"
 ASYNC_PROFILER_PLATFORMS = {"x86_64": "linux-x64", "aarch64": "linux-arm64"}
 PROFILE_INTERVAL = "1ms"
 # Where the proxy's CPU goes, by the frame that was running: the kernel by the system call that entered it,
-# native TLS, then the Java code by owner. First match wins.
+# TLS records, then the user-space code by owner. First match wins. The names are shared by the three profiles
+# (PgBouncer, JVM and native with perf or async-profiler) so the report can set them side by side.
+KERNEL_SEND = "kernel: send (with loopback delivery to the receiver)"
+KERNEL_RECEIVE, KERNEL_EPOLL, KERNEL_OTHER = "kernel: receive", "kernel: epoll", "kernel: other"
+TLS_GLUE = "TLS records: Netty SslHandler, engine glue"
+NETTY = "Netty channels, buffers, event loop (+ JDK NIO)"
 PROFILE_CATEGORIES = (
     ("JIT compiler threads", lambda s, leaf: "CompileBroker" in s),
-    ("kernel: send (with loopback delivery to the receiver)",
-     lambda s, leaf: leaf.endswith("_[k]") and any(k in s for k in ("sys_sendto", "sys_write", "write0"))),
-    ("kernel: receive", lambda s, leaf: leaf.endswith("_[k]") and any(k in s for k in ("sys_recvfrom", "sys_read", "read0"))),
-    ("kernel: epoll", lambda s, leaf: leaf.endswith("_[k]") and "epoll" in s),
-    ("kernel: other", lambda s, leaf: leaf.endswith("_[k]")),
-    ("TLS records (BoringSSL)", lambda s, leaf: "tcnative" in leaf),
+    (KERNEL_SEND, lambda s, leaf: leaf.endswith("_[k]") and any(k in s for k in ("sys_sendto", "sys_write", "write0"))),
+    (KERNEL_RECEIVE, lambda s, leaf: leaf.endswith("_[k]") and any(k in s for k in ("sys_recvfrom", "sys_read", "read0"))),
+    (KERNEL_EPOLL, lambda s, leaf: leaf.endswith("_[k]") and "epoll" in s),
+    (KERNEL_OTHER, lambda s, leaf: leaf.endswith("_[k]")),
+    ("TLS records: BoringSSL", lambda s, leaf: "tcnative" in leaf),
 )
-JAVA_OWNERS = (("TLS records (Netty SslHandler, engine glue)", ("io/netty/handler/ssl/", "io/netty/internal/tcnative/", "javax/net/ssl/")),
+JAVA_OWNERS = ((TLS_GLUE, ("io/netty/handler/ssl/", "io/netty/internal/tcnative/", "javax/net/ssl/")),
                ("Portcullis", ("io/portcullis/",)),
                ("Micrometer", ("io/micrometer/", "java/util/concurrent/atomic/LongAdder", "java/util/IdentityHashMap")),
                ("Vert.x", ("io/vertx/",)),
-               ("Netty channels, buffers, event loop (+ JDK NIO)", ("io/netty/", "sun/nio/", "java/nio/")))
+               (NETTY, ("io/netty/", "sun/nio/", "java/nio/")))
+# The order of the side-by-side table; categories not listed follow.
+CATEGORY_ORDER = (KERNEL_SEND, KERNEL_RECEIVE, KERNEL_EPOLL, KERNEL_OTHER, "TLS records: OpenSSL",
+                  "TLS records: BoringSSL", "TLS records: JDK engine", TLS_GLUE, "PgBouncer", "libevent", "Portcullis",
+                  "Micrometer", "Vert.x", NETTY, "libc", "GC", "JIT compiler threads", "JVM threads, GC, other", "other")
+
+
+def kernel_category(stack):
+    """A kernel sample by the system call under it (perf's kernel call chains are complete)."""
+    return (KERNEL_SEND if re.search(r"sendto|sys_write|sendmsg", stack)
+            else KERNEL_RECEIVE if re.search(r"recvfrom|sys_read|recvmsg", stack)
+            else KERNEL_EPOLL if "epoll" in stack else KERNEL_OTHER)
+
+
+def pgbouncer_category(leaf, stack):
+    if "kernel.kallsyms" in leaf:
+        return kernel_category(stack)
+    if "libssl" in leaf or "libcrypto" in leaf:
+        return "TLS records: OpenSSL"
+    if "pgbouncer" in leaf:
+        return "PgBouncer"
+    if "libevent" in leaf:
+        return "libevent"
+    return "libc" if "libc" in leaf else "other"
+
+
+NATIVE_TLS = re.compile(r"sun\.security\.ssl|com\.sun\.crypto|javax\.crypto|SSLEngine|AES|GCM|GHASH|aescrypt|ghash",
+                        re.IGNORECASE)
+NATIVE_OWNERS = ((TLS_GLUE, ("io.netty.handler.ssl", "javax.net.ssl")),
+                 ("Portcullis", ("io.portcullis",)),
+                 ("Micrometer", ("io.micrometer",)),
+                 ("Vert.x", ("io.vertx",)),
+                 (NETTY, ("io.netty", "sun.nio", "java.nio")),
+                 ("GC", ("com.oracle.svm.core.genscavenge", "com.oracle.svm.core.gc", "com.oracle.svm.core.heap")))
+
+
+def native_category(leaf, stack):
+    """A sample of the native executable by its leaf frame: perf's user-space call chains through native-image
+    code (no frame pointers) are unreliable, the leaf symbol is not. Symbols look like
+    `io.netty.channel.nio.NioEventLoop::run` (dso: the executable)."""
+    if "kernel.kallsyms" in leaf:
+        return kernel_category(stack)
+    if "libssl" in leaf or "libcrypto" in leaf:
+        return "TLS records: OpenSSL"
+    symbol = leaf.split(None, 1)[1] if " " in leaf else leaf
+    if NATIVE_TLS.search(symbol.split("(")[0]):
+        return "TLS records: JDK engine"
+    owner = next((name for name, prefixes in NATIVE_OWNERS if symbol.startswith(prefixes)), None)
+    if owner:
+        return owner
+    return "libc" if "libc" in leaf else "other"
 
 
 def async_profiler_library(out_dir):
@@ -367,8 +505,8 @@ def profile_portcullis(portcullis, target, script_path, mode, clients, seconds, 
     library = async_profiler_library(out_dir)
     if library is None:
         return None
-    flame = out_dir / f"portcullis-{mode}-{clients}c.html"
-    collapsed = out_dir / f"portcullis-{mode}-{clients}c.collapsed"
+    flame = out_dir / f"{portcullis.name}-{mode}-{clients}c.html"
+    collapsed = out_dir / f"{portcullis.name}-{mode}-{clients}c.collapsed"
     # jcmd splits its arguments at '=' unless quoted: the agent's option string goes in quotes.
     agent = ["jcmd", str(portcullis.pid), "JVMTI.agent_load", str(library)]
     run(agent + [f'"start,event=cpu,interval={PROFILE_INTERVAL}"'])
@@ -381,50 +519,42 @@ def profile_portcullis(portcullis, target, script_path, mode, clients, seconds, 
     summary = summarise_profile(collapsed)
     shown = lambda path: str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
     return {"cell": f"select1 {mode} c={clients}", "flame_graph": shown(flame), "collapsed": shown(collapsed),
-            "interval": PROFILE_INTERVAL, "run": row, **summary}
+            "interval": f"async-profiler, CPU every {PROFILE_INTERVAL}", "run": row, **summary}
 
 
-def profile_pgbouncer(pgbouncer, target, script_path, mode, clients, seconds, out_dir):
-    """The same run against PgBouncer, sampled with Linux perf (when installed) in the same categories, so the
-    two proxies' CPU per transaction can be split side by side: kernel, TLS, and their own user-space work."""
+def profile_perf(server, target, script_path, mode, clients, seconds, out_dir, categorise):
+    """One extra run against `server` (PgBouncer or the native executable), sampled with Linux perf (when
+    installed) at 999 Hz with call chains, each sample put in a category by categorise(leaf, stack), so the
+    proxies' CPU per transaction can be split side by side: kernel, TLS, and their own user-space work."""
     if shutil.which("perf") is None:
-        log("perf not installed (Debian: linux-perf): no PgBouncer profile")
+        log(f"perf not installed (Debian: linux-perf): no {server.name} profile")
         return None
-    data = out_dir / f"pgbouncer-{mode}-{clients}c.perf"
-    recorder = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(pgbouncer.pid), "-o", str(data)],
+    data = out_dir / f"{server.name}-{mode}-{clients}c.perf"
+    recorder = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(server.pid), "-o", str(data)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)  # perf attaches
     row = pgbench(target, script_path, mode, clients, seconds)
     recorder.send_signal(signal.SIGINT)
     _, errors = recorder.communicate(timeout=60)
     printed = subprocess.run(["perf", "script", "-i", str(data), "-F", "ip,sym,dso"], capture_output=True,
                              text=True, timeout=600).stdout if data.exists() else ""
-    totals, samples = {}, 0
+    totals, self_counts, samples = {}, {}, 0
     for block in printed.strip().split("\n\n"):
         frames = [line.strip() for line in block.strip().splitlines() if line.strip()]
         if not frames:
             continue
         samples += 1
         leaf, stack = frames[0], " ".join(frames)
-        if "kernel.kallsyms" in leaf:
-            category = ("kernel: send (with loopback delivery to the receiver)" if re.search(r"sendto|sys_write|sendmsg", stack)
-                        else "kernel: receive" if re.search(r"recvfrom|sys_read|recvmsg", stack)
-                        else "kernel: epoll" if "epoll" in stack else "kernel: other")
-        elif "libssl" in leaf or "libcrypto" in leaf:
-            category = "TLS records (OpenSSL)"
-        elif "pgbouncer" in leaf:
-            category = "PgBouncer"
-        elif "libevent" in leaf:
-            category = "libevent"
-        elif "libc" in leaf:
-            category = "libc"
-        else:
-            category = "other"
+        category = categorise(leaf, stack)
         totals[category] = totals.get(category, 0) + 1
+        symbol = re.sub(r"^[0-9a-f]+\s+", "", leaf)
+        self_counts[symbol] = self_counts.get(symbol, 0) + 1
     if not samples:
-        log(f"perf recorded no samples of PgBouncer: {errors.strip()[-300:]}")
+        log(f"perf recorded no samples of {server.name}: {errors.strip()[-300:]}")
         return None
-    return {"cell": f"select1 {mode} c={clients}", "run": row, "samples": samples, "interval": "999 Hz",
-            "categories": shares(totals, samples, 20)}
+    shown = str(data.relative_to(ROOT)) if data.is_relative_to(ROOT) else str(data)
+    return {"cell": f"select1 {mode} c={clients}", "run": row, "samples": samples, "interval": "perf, 999 Hz",
+            "data": shown, "categories": shares(totals, samples, 20), "top_self": shares(self_counts, samples, 25)}
 
 
 def shares(counts, samples, n):
@@ -480,7 +610,9 @@ def summarise(runs):
     return row
 
 
-def build_table(rows):
+def build_table(rows, proxies):
+    """One entry per cell: each target's medians, and each Portcullis build's ratio to PgBouncer (of the medians,
+    with the range of the per-round ratios) and to direct."""
     by_cell = {}
     for row in rows:
         key = (row["script"], row["mode"], row["clients"], row["connect_each"])
@@ -488,25 +620,24 @@ def build_table(rows):
     table = []
     for (script, mode, clients, connect_each), runs in by_cell.items():
         cell = {target: summarise(target_runs) for target, target_runs in runs.items()}
-        d, b, p = cell.get("direct", {}), cell.get("pgbouncer", {}), cell.get("portcullis", {})
-        per_round = [ratio(pr.get("tps"), br.get("tps"))
-                     for pr, br in zip(runs.get("portcullis", []), runs.get("pgbouncer", []))]
-        per_round = [r for r in per_round if r is not None]
-        table.append({
-            "rounds": len(runs.get("portcullis", [])),
-            "portcullis_vs_pgbouncer_range": [min(per_round), max(per_round)] if per_round else None,
-            "script": script, "mode": mode, "clients": clients, "connect_each": connect_each,
-            "direct_tps": d.get("tps"), "pgbouncer_tps": b.get("tps"), "portcullis_tps": p.get("tps"),
-            "portcullis_vs_pgbouncer": ratio(p.get("tps"), b.get("tps")),
-            "portcullis_vs_direct": ratio(p.get("tps"), d.get("tps")),
-            "direct_latency_ms": d.get("latency_ms"), "pgbouncer_latency_ms": b.get("latency_ms"),
-            "portcullis_latency_ms": p.get("latency_ms"),
-            "pgbouncer_cpu_cores": b.get("proxy_cpu_cores"), "portcullis_cpu_cores": p.get("proxy_cpu_cores"),
-            "pgbouncer_cpu_us_per_txn": b.get("cpu_us_per_txn"), "portcullis_cpu_us_per_txn": p.get("cpu_us_per_txn"),
-            "portcullis_peak_rss_mib": p.get("proxy_peak_rss_mib"),
-            "errors": {t: r["error"] for t, r in cell.items() if "error" in r} or None,
-            "server_errors": {t: r["server_errors"] for t, r in cell.items() if "server_errors" in r} or None,
-        })
+        pick = lambda key: {target: summary.get(key) for target, summary in cell.items()}
+        tps = pick("tps")
+        entry = {"script": script, "mode": mode, "clients": clients, "connect_each": connect_each,
+                 "rounds": max(len(r) for r in runs.values()), "tps": tps, "latency_ms": pick("latency_ms"),
+                 "cpu_cores": {t: v for t, v in pick("proxy_cpu_cores").items() if t != "direct"},
+                 "cpu_us_per_txn": {t: v for t, v in pick("cpu_us_per_txn").items() if t != "direct"},
+                 "peak_rss_mib": {t: v for t, v in pick("proxy_peak_rss_mib").items() if t != "direct"},
+                 "vs_pgbouncer": {}, "vs_pgbouncer_range": {}, "vs_direct": {}}
+        pgbouncer_by_round = {r["round"]: r.get("tps") for r in runs.get("pgbouncer", [])}
+        for proxy in proxies:
+            entry["vs_pgbouncer"][proxy] = ratio(tps.get(proxy), tps.get("pgbouncer"))
+            entry["vs_direct"][proxy] = ratio(tps.get(proxy), tps.get("direct"))
+            per_round = [ratio(r.get("tps"), pgbouncer_by_round.get(r["round"])) for r in runs.get(proxy, [])]
+            per_round = [x for x in per_round if x is not None]
+            entry["vs_pgbouncer_range"][proxy] = [min(per_round), max(per_round)] if per_round else None
+        entry["errors"] = {t: r["error"] for t, r in cell.items() if "error" in r} or None
+        entry["server_errors"] = {t: r["server_errors"] for t, r in cell.items() if "server_errors" in r} or None
+        table.append(entry)
     return table
 
 
@@ -526,7 +657,7 @@ def spread(bounds):
     """The range of the per-round ratios, when there was more than one round."""
     if not bounds or bounds[0] == bounds[1]:
         return ""
-    return f" ({bounds[0]:.2f}–{bounds[1]:.2f})"
+    return f" [{bounds[0]:.2f}–{bounds[1]:.2f}]"
 
 
 def fmt(value, digits=0):
@@ -535,96 +666,321 @@ def fmt(value, digits=0):
     return f"{value:,.{digits}f}"
 
 
+def cell_name(row):
+    return f"{row['script']} {row['mode']}{' -C' if row['connect_each'] else ''} c={row['clients']}"
+
+
 def markdown(result):
-    env, table = result["environment"], result["table"]
+    env, table, proxies = result["environment"], result["table"], result["proxies"]
+    targets = ["direct", "pgbouncer", *proxies]
+    metered = ["pgbouncer", *proxies]
+    slash = lambda keys: " / ".join(SHORT[k] for k in keys)
+    joined = lambda values, keys, digits: " / ".join(fmt(values.get(k), digits) for k in keys)
     lines = [f"# Portcullis benchmark {result['started']} ({result['profile']})", "",
              f"- commit `{env['git']}`; machine: {env['nproc']} × {env['cpu_model']}, {env['memory_gib']} GiB, "
              f"{env['kernel']}",
              f"- {env['java']}; QuestDB {env['questdb']}; {env['pgbouncer']}; {env['pgbench']}",
-             f"- Portcullis JVM options: `{' '.join(env['portcullis_java_options']) or '(defaults)'}`",
-             f"- every cell {result['settings']['rounds']} round(s), each running the three targets back to back "
-             f"(each round starting with another); TPS, latency and CPU are medians over the rounds, P/PgB is the "
-             f"ratio of the medians with the range of the per-round ratios in brackets",
-             f"- each run {result['settings']['duration']} s (+{SETUP_ALLOWANCE_SECONDS[16]} s at 16 clients, "
-             f"+{SETUP_ALLOWANCE_SECONDS[64]} s at 64 for logging in) after a {result['settings']['warmup']} s warm-up per "
-             f"target; pgbench -n -j {PGBENCH_THREADS}; pool size {POOL_SIZE} (session) in both proxies; "
-             f"direct = QuestDB without TLS, proxies with sslmode=require (client SCRAM-SHA-256)",
-             "- scripts: `select1` = `SELECT 1;`; `trades` = `SELECT ts, sym, price, qty FROM trades WHERE price > :p "
-             f"LIMIT 10` ({TRADES_ROWS:,} rows); `-C` = a new TLS connection (and login) per transaction", "",
-             "| script | mode | clients | direct TPS | PgBouncer TPS | Portcullis TPS | P/PgB | P/direct "
-             "| latency ms direct / PgB / P | CPU cores PgB / P | CPU µs/txn PgB / P |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---|---|---|"]
+             f"- Portcullis JVM: the fast-jar, JVM options `{' '.join(env['portcullis_java_options']) or '(defaults)'}`"]
+    if "native" in proxies:
+        native = env["native"]
+        lines.append(f"- Portcullis native: `{native['path']}` ({native['size_mib']} MiB, built {native['modified']}"
+                     + ("; **older than src/main or pom.xml: it may not be this commit**" if native["stale"] else "")
+                     + ")")
+    else:
+        lines.append("- Portcullis native: not run (`--no-native`)")
+    lines += [
+        f"- every cell {result['settings']['rounds']} round(s), each running the {len(targets)} targets back to back "
+        f"(each round starting with another target); TPS, latency and CPU are medians over the rounds, /PgB is the "
+        f"ratio of the medians with the range of the per-round ratios in brackets (with more than one round)",
+        f"- each run {result['settings']['duration']} s (+{SETUP_ALLOWANCE_SECONDS[16]} s at 16 clients, "
+        f"+{SETUP_ALLOWANCE_SECONDS[64]} s at 64 for logging in) after a {result['settings']['warmup']} s warm-up per "
+        f"target (the JVM build then until its JIT compilers are quiet); pgbench -n -j {PGBENCH_THREADS}; pool size "
+        f"{POOL_SIZE} (session) in both proxies; direct = QuestDB without TLS, proxies with sslmode=require; client "
+        f"SCRAM-SHA-256 against a stored verifier in both proxies",
+        "- scripts: `select1` = `SELECT 1;`; `trades` = `SELECT ts, sym, price, qty FROM trades WHERE price > :p "
+        f"LIMIT 10` ({TRADES_ROWS:,} rows); `-C` = a new TLS connection and SCRAM login per transaction",
+        f"- chart: `{result.get('chart', '—')}`", "",
+        "TPS:", "",
+        "| script | mode | clients | " + " | ".join(f"{LABELS[t]}" for t in targets) + " | "
+        + " | ".join(f"{SHORT[p]}/PgB" for p in proxies) + " | " + " | ".join(f"{SHORT[p]}/direct" for p in proxies) + " |",
+        "|---|---|---:|" + "---:|" * (len(targets) + 2 * len(proxies))]
     for row in table:
         lines.append(
-            f"| {row['script']} | {row['mode']}{' -C' if row['connect_each'] else ''} | {row['clients']} "
-            f"| {fmt(row['direct_tps'])}{mark(row, 'direct')} | {fmt(row['pgbouncer_tps'])}{mark(row, 'pgbouncer')} "
-            f"| {fmt(row['portcullis_tps'])}{mark(row, 'portcullis')} "
-            f"| {fmt(row['portcullis_vs_pgbouncer'], 2)}{spread(row['portcullis_vs_pgbouncer_range'])} "
-            f"| {fmt(row['portcullis_vs_direct'], 2)} "
-            f"| {fmt(row['direct_latency_ms'], 3)} / {fmt(row['pgbouncer_latency_ms'], 3)} / "
-            f"{fmt(row['portcullis_latency_ms'], 3)} "
-            f"| {fmt(row['pgbouncer_cpu_cores'], 2)} / {fmt(row['portcullis_cpu_cores'], 2)} "
-            f"| {fmt(row['pgbouncer_cpu_us_per_txn'], 1)} / {fmt(row['portcullis_cpu_us_per_txn'], 1)} |")
+            f"| {row['script']} | {row['mode']}{' -C' if row['connect_each'] else ''} | {row['clients']} | "
+            + " | ".join(f"{fmt(row['tps'].get(t))}{mark(row, t)}" for t in targets) + " | "
+            + " | ".join(f"{fmt(row['vs_pgbouncer'].get(p), 2)}{spread(row['vs_pgbouncer_range'].get(p))}"
+                         for p in proxies) + " | "
+            + " | ".join(fmt(row["vs_direct"].get(p), 2) for p in proxies) + " |")
+    lines += ["", "Latency, and what each proxy used (CPU cores = CPU seconds / wall seconds of the run; CPU µs/txn = "
+              "cores / TPS; peak RSS during the run):", "",
+              f"| script | mode | clients | latency ms {slash(targets)} | CPU cores {slash(metered)} "
+              f"| CPU µs/txn {slash(metered)} | peak RSS MiB {slash(metered)} |",
+              "|---|---|---:|---|---|---|---|"]
+    for row in table:
+        lines.append(f"| {row['script']} | {row['mode']}{' -C' if row['connect_each'] else ''} | {row['clients']} "
+                     f"| {joined(row['latency_ms'], targets, 3)} | {joined(row['cpu_cores'], metered, 2)} "
+                     f"| {joined(row['cpu_us_per_txn'], metered, 1)} | {joined(row['peak_rss_mib'], metered, 1)} |")
     flagged = [r for r in table if r["server_errors"]]
     if flagged:
         lines += ["", "† pgbench reported server errors in these runs and counted the transactions anyway, so "
                   "the TPS may not be for the script (with `-M prepared`, a refused Parse leaves pgbench executing "
                   "the statement of that name the server connection already had):"]
-        lines += [f"- {r['script']} {r['mode']} c={r['clients']}, {target}: {'; '.join(messages)}"
+        lines += [f"- {cell_name(r)}, {target}: {'; '.join(messages)}"
                   for r in flagged for target, messages in r["server_errors"].items()]
     errors = [r for r in table if r["errors"]]
     if errors:
         lines += ["", "Failed runs:"]
-        lines += [f"- {r['script']} {r['mode']} c={r['clients']}: {r['errors']}" for r in errors]
+        lines += [f"- {cell_name(r)}: {r['errors']}" for r in errors]
     load = result["load_average"]
     busy = max(load["start"][0], load["end"][0]) > env["nproc"]
     lines += ["", f"Load average (1/5/15 min) at start {load['start']}, at end {load['end']}"
               + (" — **the machine was busy with other work: absolute numbers are depressed and noisy; compare "
                  "ratios only, and rerun on a quiet machine**" if busy else "") + "."]
+    lines += start_lines(result)
     mem = result["memory"]
-    lines += ["", "Memory (RSS):", "",
-              f"- Portcullis: {fmt(mem['portcullis_rss_start_mib'], 1)} MiB after start-up, peak "
-              f"{fmt(mem['portcullis_peak_rss_mib'], 1)} MiB during the runs; CPU "
-              f"{fmt(mem['portcullis_cpu_seconds'], 1)} s over the whole benchmark "
-              f"(PgBouncer {fmt(mem['pgbouncer_cpu_seconds'], 1)} s, peak RSS {fmt(mem['pgbouncer_peak_rss_mib'], 1)} MiB)"]
-    for name, idle in result["idle_clients"].items():
+    lines += ["", "Memory and CPU over the whole benchmark:", ""]
+    for key in metered:
+        m = mem[key]
+        lines.append(f"- {LABELS[key]}: RSS {fmt(m.get('rss_start_mib'), 1)} MiB when the runs began, peak "
+                     f"{fmt(m.get('peak_rss_mib'), 1)} MiB during them, {fmt(m.get('rss_after_mib'), 1)} MiB after "
+                     f"them; CPU {fmt(m.get('cpu_seconds'), 1)} s")
+    for key, idle in result["idle_clients"].items():
+        name = LABELS[key]
         if "error" in idle:
             lines.append(f"- {name}, idle TLS clients: {idle['error']}")
-        else:
-            lines.append(f"- {name}, {idle['clients']:,} idle TLS clients (SSLRequest + handshake, pre-login; "
-                         f"{idle['still_open']:,} still open at measurement): RSS {idle['rss_before_mib']} → "
-                         f"{idle['rss_after_mib']} MiB = {idle['kib_per_client']} KiB per client")
-    if result.get("profile_summary"):
-        prof = result["profile_summary"]
-        lines += profile_lines(f"Portcullis (async-profiler, CPU every {prof['interval']}, {prof['cell']}, "
-                               f"{prof['samples']:,} samples; flame graph `{prof['flame_graph']}`)", prof)
-        lines += ["", "Top frames by self time:", ""]
-        lines += [f"- {p['percent']}% `{p['name']}`" for p in prof["top_self"][:15]]
-    if result.get("pgbouncer_profile"):
-        prof = result["pgbouncer_profile"]
-        lines += profile_lines(f"PgBouncer (perf, {prof['interval']}, the same cell, {prof['samples']:,} samples)", prof)
+            continue
+        gc_note = {True: " (after a full GC both times)",
+                   False: " (no GC before the readings: a native executable has no jcmd, so they include garbage)"
+                   }.get(idle.get("gc"), "")
+        lines.append(f"- {name}, {idle['clients']:,} idle TLS clients (SSLRequest + handshake, pre-login; "
+                     f"{idle['still_open']:,} still open at measurement): RSS {idle['rss_before_mib']} → "
+                     f"{idle['rss_after_mib']} MiB = {idle['kib_per_client']} KiB per client{gc_note}")
+    lines += profile_section(result)
     return "\n".join(lines) + "\n"
 
 
-def profile_lines(title, prof):
-    """A profile's categories as a list, with CPU µs per transaction when its run measured the proxy's CPU."""
-    per_txn = cpu_per_transaction(prof.get("run") or {})
-    lines = ["", f"Profile of {title}, by what was running"
-             + (f", share and CPU µs per transaction ({per_txn} µs in all):" if per_txn else ":"), ""]
-    return lines + [f"- {p['percent']}% " + (f"{per_txn * p['percent'] / 100:.1f} µs " if per_txn else "") + p["name"]
-                    for p in prof["categories"]]
+def start_lines(result):
+    starts = result.get("starts") or {}
+    if not starts:
+        return []
+    lines = ["", f"Start and footprint: each proxy started {START_REPEATS} times with an existing data dir "
+             "(Portcullis; created by one start before) or configuration (PgBouncer), timed from exec to the first "
+             f"answered SSLRequest; idle RSS {START_IDLE_SECONDS} s after that answer with no client "
+             "(/proc/<pid>/status VmRSS); RSS after the runs = when the last pgbench cell ended:", "",
+             "| proxy | start ms, median | start ms, min–max | idle RSS MiB, median | RSS MiB after the runs |",
+             "|---|---:|---:|---:|---:|"]
+    for key, st in starts.items():
+        if "error" in st:
+            lines.append(f"| {LABELS[key]} | {st['error']} | | | |")
+            continue
+        low, high = st["start_range_seconds"]
+        lines.append(f"| {LABELS[key]} | {st['start_median_seconds'] * 1000:,.0f} | {low * 1000:,.0f}–{high * 1000:,.0f} "
+                     f"| {fmt(st['idle_rss_median_mib'], 1)} "
+                     f"| {fmt(result['memory'].get(key, {}).get('rss_after_mib'), 1)} |")
+    return lines
+
+
+def profile_section(result):
+    profiles = {k: v for k, v in (result.get("profiles") or {}).items() if v}
+    if not profiles:
+        return []
+    keys = [k for k in ("pgbouncer", "jvm", "native") if k in profiles]
+    per_txn = {k: cpu_per_transaction(profiles[k].get("run") or {}) for k in keys}
+    percent = {k: {c["name"]: c["percent"] for c in profiles[k]["categories"]} for k in keys}
+    names = [c for c in CATEGORY_ORDER if any(c in percent[k] for k in keys)]
+    names += sorted({c for k in keys for c in percent[k]} - set(names))
+    lines = ["", f"Profiles during one extra run each of {profiles[keys[0]]['cell']} (not in the tables): CPU µs per "
+             "transaction by what was running (share of the samples × the run's CPU µs per transaction)", ""]
+    lines += ["- " + "; ".join(f"{LABELS[k]}: {profiles[k]['interval']}, {profiles[k]['samples']:,} samples, "
+                               f"{fmt(profiles[k]['run'].get('tps'))} TPS" for k in keys), ""]
+    lines += ["| category | " + " | ".join(f"{LABELS[k]} µs/txn" for k in keys) + " |",
+              "|---|" + "---:|" * len(keys)]
+    for name in names:
+        cells = []
+        for k in keys:
+            share = percent[k].get(name)
+            cells.append("—" if share is None else (f"{per_txn[k] * share / 100:.1f} ({share:.0f}%)" if per_txn[k]
+                                                    else f"{share:.0f}%"))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("| **total** | " + " | ".join(f"**{fmt(per_txn[k], 1)}**" for k in keys) + " |")
+    for k in keys:
+        prof = profiles[k]
+        where = prof.get("flame_graph") or prof.get("data")
+        lines += ["", f"{LABELS[k]}: hottest frames by self time (`{where}`):", ""]
+        lines += [f"- {p['percent']}% `{p['name']}`" for p in prof.get("top_self", [])[:12]]
+    return lines
+
+
+# ---------------------------------------------------------------- chart
+
+CHART_COLOURS = {"pgbouncer": "#8c8c8c", "jvm": "#1f6fb4", "native": "#e8791a"}
+
+
+def svg_text(x, y, text, size=11, anchor="middle", weight="normal", rotate=None, fill="#222"):
+    transform = f' transform="rotate({rotate} {x:.1f} {y:.1f})"' if rotate is not None else ""
+    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" font-weight="{weight}" '
+            f'fill="{fill}"{transform}>{escaped}</text>')
+
+
+def nice_step(span, ticks=6):
+    raw = span / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+
+
+def chart_svg(result):
+    """Two panels, one group per cell: each Portcullis build's TPS / PgBouncer's (median over the rounds, the
+    whisker spanning the per-round ratios, a line at 1.0), and the proxies' CPU µs per transaction (log scale)."""
+    table, proxies, env = result["table"], result["proxies"], result["environment"]
+    metered = ["pgbouncer", *proxies]
+    left, right, group = 70, 20, max(40, 14 * len(metered) + 12)
+    width = left + right + group * len(table)
+    top, panel, label_band, gap = 64, 260, 120, 50
+    height = top + panel + label_band + gap + panel + label_band + 20
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           svg_text(width / 2, 22, f"Portcullis vs PgBouncer, TLS, pgbench — {result['started'][:10]}, commit "
+                    f"{env['git']}, {env['nproc']} cores ({result['profile']}, {result['settings']['rounds']} "
+                    f"round(s))", 15, weight="bold")]
+    x_of = lambda i: left + group * i
+
+    def legend(y, keys, parity_line=False):
+        x = left
+        for key in keys:
+            out.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{CHART_COLOURS[key]}"/>')
+            out.append(svg_text(x + 16, y, LABELS[key], 11, anchor="start"))
+            x += 24 + 7 * len(LABELS[key])
+        if parity_line:
+            out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="#c0392b" stroke-width="1.5" '
+                       f'stroke-dasharray="6 3"/>')
+            out.append(svg_text(x + 28, y, "PgBouncer (= 1.0)", 11, anchor="start"))
+            x += 150
+        out.append(svg_text(width - right, y, "cells: script, pgbench -M mode, -C, clients", 11, anchor="end",
+                            fill="#555"))
+
+    def cell_labels(y0):
+        for i, row in enumerate(table):
+            x = x_of(i) + group / 2 + 4
+            out.append(svg_text(x, y0 + 10, cell_name(row), 10, anchor="end", rotate=-50))
+
+    # Panel 1: ratio to PgBouncer.
+    y0, y1 = top, top + panel
+    values = [v for row in table for p in proxies for v in [row["vs_pgbouncer"].get(p)] + list(
+        row["vs_pgbouncer_range"].get(p) or []) if v is not None]
+    vmax = max(values + [1.2]) * 1.08
+    step = nice_step(vmax)
+    y_of = lambda v: y1 - (v / vmax) * (y1 - y0)
+    out.append(svg_text(left, y0 - 14, "TPS ÷ PgBouncer's TPS (bar: median over rounds; whisker: per-round min–max)",
+                        12, anchor="start", weight="bold"))
+    tick = 0.0
+    while tick <= vmax:
+        y = y_of(tick)
+        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#e4e4e4"/>')
+        out.append(svg_text(left - 6, y + 4, f"{tick:g}", 10, anchor="end"))
+        tick = round(tick + step, 6)
+    bar = (group - 12) / max(1, len(proxies))
+    for i, row in enumerate(table):
+        for j, proxy in enumerate(proxies):
+            value = row["vs_pgbouncer"].get(proxy)
+            if value is None:
+                continue
+            x = x_of(i) + 6 + j * bar
+            out.append(f'<rect x="{x:.1f}" y="{y_of(value):.1f}" width="{bar - 2:.1f}" height="{y1 - y_of(value):.1f}" '
+                       f'fill="{CHART_COLOURS[proxy]}"><title>{LABELS[proxy]} {cell_name(row)}: {value:.2f}</title></rect>')
+            bounds = row["vs_pgbouncer_range"].get(proxy)
+            if bounds and bounds[0] != bounds[1]:
+                cx = x + (bar - 2) / 2
+                out.append(f'<line x1="{cx:.1f}" y1="{y_of(bounds[0]):.1f}" x2="{cx:.1f}" y2="{y_of(bounds[1]):.1f}" '
+                           f'stroke="#111" stroke-width="1.2"/>')
+                for b in bounds:
+                    out.append(f'<line x1="{cx - 3:.1f}" y1="{y_of(b):.1f}" x2="{cx + 3:.1f}" y2="{y_of(b):.1f}" '
+                               f'stroke="#111" stroke-width="1.2"/>')
+    out.append(f'<line x1="{left}" y1="{y_of(1):.1f}" x2="{width - right}" y2="{y_of(1):.1f}" stroke="#c0392b" '
+               f'stroke-width="1.5" stroke-dasharray="6 3"/>')
+    out.append(f'<line x1="{left}" y1="{y0}" x2="{left}" y2="{y1}" stroke="#444"/>')
+    out.append(f'<line x1="{left}" y1="{y1}" x2="{width - right}" y2="{y1}" stroke="#444"/>')
+    out.append(svg_text(18, (y0 + y1) / 2, "TPS ratio to PgBouncer", 11, rotate=-90))
+    cell_labels(y1)
+    legend(y1 + label_band - 4, proxies, parity_line=True)
+
+    # Panel 2: CPU µs per transaction, log scale.
+    y0 = y1 + label_band + gap
+    y1 = y0 + panel
+    cpu = [v for row in table for k in metered for v in [row["cpu_us_per_txn"].get(k)] if v]
+    if cpu:
+        low = 10 ** math.floor(math.log10(min(cpu)))
+        high = 10 ** math.ceil(math.log10(max(cpu)))
+        if high <= low:
+            high = low * 10
+        y_of = lambda v: y1 - (math.log10(v) - math.log10(low)) / (math.log10(high) - math.log10(low)) * (y1 - y0)
+        out.append(svg_text(left, y0 - 14, "CPU µs per transaction used by the proxy (median over rounds; log scale)",
+                            12, anchor="start", weight="bold"))
+        decade = low
+        while decade <= high * 1.001:
+            for m in (1, 2, 5):
+                v = decade * m
+                if v > high * 1.001:
+                    break
+                out.append(f'<line x1="{left}" y1="{y_of(v):.1f}" x2="{width - right}" y2="{y_of(v):.1f}" '
+                           f'stroke="{"#d0d0d0" if m == 1 else "#eeeeee"}"/>')
+                out.append(svg_text(left - 6, y_of(v) + 4, f"{v:g}", 10, anchor="end"))
+            decade *= 10
+        bar = (group - 12) / len(metered)
+        for i, row in enumerate(table):
+            for j, key in enumerate(metered):
+                value = row["cpu_us_per_txn"].get(key)
+                if not value:
+                    continue
+                x = x_of(i) + 6 + j * bar
+                out.append(f'<rect x="{x:.1f}" y="{y_of(value):.1f}" width="{bar - 1.5:.1f}" '
+                           f'height="{y1 - y_of(value):.1f}" fill="{CHART_COLOURS[key]}"><title>{LABELS[key]} '
+                           f'{cell_name(row)}: {value:.1f} µs</title></rect>')
+        out.append(f'<line x1="{left}" y1="{y0}" x2="{left}" y2="{y1}" stroke="#444"/>')
+        out.append(f'<line x1="{left}" y1="{y1}" x2="{width - right}" y2="{y1}" stroke="#444"/>')
+        out.append(svg_text(18, (y0 + y1) / 2, "CPU µs / transaction", 11, rotate=-90))
+        cell_labels(y1)
+        legend(y1 + label_band - 4, metered)
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
 
 
 # ---------------------------------------------------------------- main
 
+def native_executable(args):
+    """The native executable to run, or None with --no-native; stops with how to get one when it is missing."""
+    if args.no_native:
+        return None
+    path = Path(args.native) if args.native else DEFAULT_NATIVE
+    if not path.is_file() or not os.access(path, os.X_OK):
+        sys.exit(f"no native executable at {path}: build it (src/bench/run.sh does when GRAALVM_HOME is set: "
+                 "./mvnw -B package -Dnative -DskipTests; see ../shared/native-toolchain/README.md), pass "
+                 "--native PATH, or run without it with --no-native")
+    return path.resolve()
+
+
+def describe_native(path):
+    stat = path.stat()
+    newer = [p for p in (ROOT / "src" / "main", ROOT / "pom.xml") if p.exists()]
+    stale = any(f.stat().st_mtime > stat.st_mtime for top in newer
+                for f in ([top] if top.is_file() else top.rglob("*")) if f.is_file())
+    shown = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+    return {"path": shown, "size_mib": round(stat.st_size / 1024 / 1024, 1),
+            "modified": datetime.datetime.fromtimestamp(stat.st_mtime).strftime("%Y-%m-%d %H:%M"), "stale": stale}
+
+
 def main():
     # SIGTERM stops the servers too (the finally block runs), like Ctrl-C.
     stop_on_sigterm()
-    parser = argparse.ArgumentParser(description="Portcullis vs PgBouncer vs direct QuestDB, with pgbench")
-    parser.add_argument("--quick", action="store_true", help="fewer cells, short runs, 1,000 idle clients (about 4 minutes)")
+    parser = argparse.ArgumentParser(description="Portcullis (JVM and native) vs PgBouncer vs direct QuestDB, with pgbench")
+    parser.add_argument("--quick", action="store_true", help="fewer cells, short runs, 1,000 idle clients")
     parser.add_argument("--rounds", type=int, help="rounds per cell (full: 3, quick: 1)")
     parser.add_argument("--profile", action="store_true",
-                        help="also profile Portcullis (async-profiler) and PgBouncer (perf) in one extra select1 simple 64-client run")
+                        help="also profile Portcullis JVM (async-profiler), Portcullis native and PgBouncer (perf) "
+                             "in one extra select1 simple 64-client run each")
+    parser.add_argument("--native", metavar="PATH", help=f"the native executable (default {DEFAULT_NATIVE.relative_to(ROOT)})")
+    parser.add_argument("--no-native", action="store_true", help="run without the native executable")
     args = parser.parse_args()
     profile = "quick" if args.quick else "full"
     settings = dict(PROFILES[profile])
@@ -633,6 +989,8 @@ def main():
     java_options = os.environ.get("BENCH_PORTCULLIS_JAVA_OPTS", "").split()
 
     require_tools(("pgbench", "psql", "openssl", "java", "jcmd"), "src/bench/run.sh")
+    native_path = native_executable(args)
+    proxies = ["jvm"] + (["native"] if native_path else [])
 
     started = datetime.datetime.now()
     load_start = [round(x, 1) for x in os.getloadavg()]
@@ -646,46 +1004,68 @@ def main():
         scripts[name].write_text(text)
     env = environment(java_options)
     env["pgbouncer"] = first_line([os.environ.get("PGBOUNCER_BIN") or "pgbouncer", "--version"])
-    log(f"benchmark ({profile}) in {work}; commit {env['git']}")
+    if native_path:
+        env["native"] = describe_native(native_path)
+        if env["native"]["stale"]:
+            log(f"warning: {native_path} is older than src/main or pom.xml: it may not be this commit")
+    log(f"benchmark ({profile}) in {work}; commit {env['git']}; targets direct, pgbouncer, {', '.join(proxies)}")
 
     questdb = QuestDb(work, QUESTDB_CONNECTION_LIMIT)
-    portcullis = pgbouncer = None
     servers = [questdb]
+    proxy_servers = {}
+    starts = {}
     try:
         log("starting QuestDB")
         questdb.start()
         questdb.create_trades()
-        log("starting Portcullis")
-        portcullis = new_portcullis(work, java_options)
-        servers.append(portcullis)
-        start_portcullis(portcullis, questdb.port)
-        log("starting PgBouncer")
+        for key in proxies:
+            command = jvm_command(java_options) if key == "jvm" else native_command(native_path)
+            server = new_portcullis(work, key, command)
+            servers.append(server)
+            proxy_servers[key] = server
+            log(f"starting Portcullis {key} (creates its data dir, database and user), then "
+                f"{START_REPEATS} timed starts with that data dir")
+            server.start()
+            configure_portcullis(server, questdb.port)
+            server.stop()
+            starts[key] = time_starts(server, START_REPEATS)
+            server.start()
+            await_login(server, server.port, BENCH_USER, BENCH_PASSWORD, "require")
+        log(f"PgBouncer: {START_REPEATS} timed starts, then the one measured")
         pgbouncer = PgBouncer(work, questdb.port)
         servers.append(pgbouncer)
+        pgbouncer.configure()
+        starts["pgbouncer"] = time_starts(pgbouncer, START_REPEATS)
         pgbouncer.start()
-        rss_start = rss_kib(portcullis.pid)
-        cpu_start = {s.name: cpu_seconds(s.pid) for s in (portcullis, pgbouncer)}
+        metered = {"pgbouncer": pgbouncer, **proxy_servers}
+        rss_start = {k: rss_kib(s.pid) for k, s in metered.items()}
+        cpu_start = {k: cpu_seconds(s.pid) for k, s in metered.items()}
 
         targets = [
-            Target("direct", "QuestDB direct", questdb, questdb.port, QDB_USER, QDB_PASSWORD, "disable", False),
-            Target("pgbouncer", "PgBouncer", pgbouncer, pgbouncer.port, BENCH_USER, BENCH_PASSWORD, "require", True),
-            Target("portcullis", "Portcullis", portcullis, portcullis.port, BENCH_USER, BENCH_PASSWORD, "require",
-                   True),
-        ]
+            Target("direct", LABELS["direct"], questdb, questdb.port, QDB_USER, QDB_PASSWORD, "disable", False),
+            Target("pgbouncer", LABELS["pgbouncer"], pgbouncer, pgbouncer.port, BENCH_USER, BENCH_PASSWORD,
+                   "require", True),
+        ] + [Target(k, LABELS[k], s, s.port, BENCH_USER, BENCH_PASSWORD, "require", True)
+             for k, s in proxy_servers.items()]
+        by_key = {t.key: t for t in targets}
         for target in targets:
             log(f"warming up {target.key} ({settings['warmup']} s)")
             warm_up(target, scripts, settings["warmup"])
-        warm_until_compiled(portcullis, targets[2], scripts)
+        # Only the JVM build compiles as it goes; the native executable was compiled ahead of time.
+        warm_until_compiled(proxy_servers["jvm"], by_key["jvm"], scripts)
 
         rows = []
         cells = [(script, mode, clients, False) for script in SCRIPTS
                  for mode in (MODES if script == "select1" else settings["trades_modes"]) for clients in CLIENT_COUNTS]
         cells += [("select1", "simple", clients, True) for clients in (1, 16)]
+        turn = 0
         for script, mode, clients, connect_each in cells:
             log(f"{script} {mode} c={clients}{' -C' if connect_each else ''}")
             for round_number in range(settings["rounds"]):
-                # Each round starts with another target, so no target always runs first (or last).
-                shift = round_number % len(targets)
+                # Each round starts with the next target (counting on across cells), so no target always runs
+                # first (or last), whatever the number of rounds.
+                shift = turn % len(targets)
+                turn += 1
                 for target in targets[shift:] + targets[:shift]:
                     for s in servers:
                         s.check_alive()
@@ -695,34 +1075,35 @@ def main():
                     row["round"] = round_number
                     rows.append(row)
 
-        memory = {
-            "portcullis_rss_start_mib": round(rss_start / 1024, 1),
-            "portcullis_peak_rss_mib": max((r.get("proxy_peak_rss_mib") or 0) for r in rows
-                                           if r["target"] == "portcullis"),
-            "pgbouncer_peak_rss_mib": max((r.get("proxy_peak_rss_mib") or 0) for r in rows
-                                          if r["target"] == "pgbouncer"),
-            "portcullis_cpu_seconds": round(cpu_seconds(portcullis.pid) - cpu_start["portcullis"], 1),
-            "pgbouncer_cpu_seconds": round(cpu_seconds(pgbouncer.pid) - cpu_start["pgbouncer"], 1),
-        }
+        memory = {k: {"rss_start_mib": round(rss_start[k] / 1024, 1),
+                      "peak_rss_mib": max((r.get("proxy_peak_rss_mib") or 0) for r in rows if r["target"] == k),
+                      "rss_after_mib": round(rss_kib(s.pid) / 1024, 1),
+                      "cpu_seconds": round(cpu_seconds(s.pid) - cpu_start[k], 1)}
+                  for k, s in metered.items()}
 
-        profile_summary = None
-        pgbouncer_profile = None
+        profiles = {}
         if args.profile:
-            log("profile of Portcullis (async-profiler) and PgBouncer (perf): select1 simple c=64")
+            log("profiles (select1 simple c=64): Portcullis JVM with async-profiler, PgBouncer and Portcullis "
+                "native with perf")
             profile_seconds = max(settings["duration"], 10)
-            profile_summary = profile_portcullis(portcullis, targets[2], scripts["select1"], "simple", 64,
-                                                 profile_seconds, work)
-            pgbouncer_profile = profile_pgbouncer(pgbouncer, targets[1], scripts["select1"], "simple", 64,
-                                                  profile_seconds, work)
+            profiles["jvm"] = profile_portcullis(proxy_servers["jvm"], by_key["jvm"], scripts["select1"], "simple",
+                                                 64, profile_seconds, work)
+            profiles["pgbouncer"] = profile_perf(pgbouncer, by_key["pgbouncer"], scripts["select1"], "simple", 64,
+                                                 profile_seconds, work, pgbouncer_category)
+            if "native" in proxy_servers:
+                profiles["native"] = profile_perf(proxy_servers["native"], by_key["native"], scripts["select1"],
+                                                  "simple", 64, profile_seconds, work, native_category)
 
         idle = {}
         idle_count = settings["idle_clients"]
-        log(f"{idle_count} idle TLS clients on Portcullis")
-        idle["Portcullis"] = idle_tls_clients(portcullis, portcullis.port, idle_count, portcullis.gc)
-        log(f"  {idle['Portcullis']}")
-        log(f"{idle_count} idle TLS clients on PgBouncer")
-        idle["PgBouncer"] = idle_tls_clients(pgbouncer, pgbouncer.port, idle_count)
-        log(f"  {idle['PgBouncer']}")
+        for key, server in [*proxy_servers.items(), ("pgbouncer", pgbouncer)]:
+            log(f"{idle_count} idle TLS clients on {key}")
+            gc_ran = []
+            before = (lambda s=server: gc_ran.append(s.gc())) if key in proxy_servers else None
+            idle[key] = idle_tls_clients(server, server.port, idle_count, before)
+            if gc_ran:
+                idle[key]["gc"] = all(gc_ran)
+            log(f"  {idle[key]}")
     finally:
         for server in reversed(servers):
             try:
@@ -730,18 +1111,21 @@ def main():
             except Exception as e:  # keep stopping the others
                 log(f"stopping {server.name}: {e}")
 
-    result = {"started": started.isoformat(timespec="seconds"), "profile": profile, "settings": settings,
-              "environment": env, "table": build_table(rows), "runs": rows, "memory": memory,
-              "idle_clients": idle, "profile_summary": profile_summary, "pgbouncer_profile": pgbouncer_profile,
-              "load_average": {"start": load_start, "end": [round(x, 1) for x in os.getloadavg()]},
-              "elapsed_seconds": round((datetime.datetime.now() - started).total_seconds())}
     sha = env["git"]
     base = BENCH_DIR / f"results-{stamp}-{sha}"
+    shown = lambda path: str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+    result = {"started": started.isoformat(timespec="seconds"), "profile": profile, "settings": settings,
+              "environment": env, "proxies": proxies, "table": build_table(rows, proxies), "runs": rows,
+              "starts": starts, "memory": memory, "idle_clients": idle, "profiles": profiles,
+              "chart": shown(base.with_suffix(".svg")),
+              "load_average": {"start": load_start, "end": [round(x, 1) for x in os.getloadavg()]},
+              "elapsed_seconds": round((datetime.datetime.now() - started).total_seconds())}
     base.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
+    base.with_suffix(".svg").write_text(chart_svg(result))
     text = markdown(result)
     base.with_suffix(".md").write_text(text)
     print(text)
-    log(f"results: {base}.md and .json (logs in {work})")
+    log(f"results: {base}.md, .json and .svg (logs in {work})")
 
 
 if __name__ == "__main__":

@@ -269,29 +269,48 @@ class QuestDb(Server):
             raise RuntimeError(f"trades holds {count} rows, expected {TRADES_ROWS}")
 
 
+def jvm_command(java_options=()):
+    """How to run the packaged jar: the -D system properties go between the two lists."""
+    return ["java", *java_options], ["-jar", str(PORTCULLIS_JAR)]
+
+
+def native_command(executable):
+    """How to run the native executable, which takes the same -Dname=value system properties as the jar."""
+    return [str(executable)], []
+
+
 class Portcullis(Server):
-    """The packaged jar with a fresh data dir, TLS required (its self-signed certificate) and a random admin
-    token; `properties` are extra -D system properties. Databases and users are the caller's, through `api`."""
+    """Portcullis with TLS required (its self-signed certificate) and a random admin token, run by `command`
+    (jvm_command(), the default with `java_options`, or native_command(path)); `properties` are extra -D
+    system properties. The data dir is `<work>/<name>-data`: fresh on the first start, kept by stop(), so a
+    later start() finds the databases and users created through `api`."""
     name = "portcullis"
 
-    def __init__(self, work, java_options, properties=None):
+    def __init__(self, work, java_options=(), properties=None, command=None, name=None):
+        if name:
+            self.name = name
         super().__init__(work)
-        self.java_options = java_options
+        self.command = command or jvm_command(java_options)
+        self.native = self.command[0][0] != "java"  # jcmd and the JIT exist only on the JVM
         self.properties = properties or {}
         self.token = secrets.token_urlsafe(24)
+        self.data = self.work / f"{self.name}-data"
 
-    def start(self):
+    def launch(self):
+        """Spawns the process on new free ports and returns at once (start() also waits for the API)."""
         self.port = free_port()
         self.http_port = free_port()
-        data = self.work / "portcullis-data"
-        data.mkdir()
+        self.data.mkdir(exist_ok=True)
         properties = {"portcullis.listen.host": HOST, "portcullis.listen.port": self.port,
                       "quarkus.http.host": HOST, "quarkus.http.port": self.http_port,
-                      "portcullis.data-dir": data, "portcullis.tls.mode": "require", **self.properties}
-        command = ["java", *self.java_options, *(f"-D{k}={v}" for k, v in properties.items()),
-                   "-jar", str(PORTCULLIS_JAR)]
+                      "portcullis.data-dir": self.data, "portcullis.tls.mode": "require", **self.properties}
+        head, rest = self.command
+        command = [*head, *(f"-D{k}={v}" for k, v in properties.items()), *rest]
         env = dict(os.environ, PORTCULLIS_ADMIN_TOKEN=self.token)
         self.spawn(command, env=env, cwd=self.work)
+
+    def start(self):
+        self.launch()
         self._await_api()
 
     def _await_api(self):
@@ -324,8 +343,12 @@ class Portcullis(Server):
             return response.read().decode()
 
     def gc(self):
-        """Full GC so RSS readings compare live memory, not garbage awaiting collection."""
+        """Full GC so RSS readings compare live memory, not garbage awaiting collection. Only on the JVM:
+        a native executable has no jcmd (its readings then include garbage); returns whether it ran."""
+        if self.native:
+            return False
         subprocess.run(["jcmd", str(self.pid), "GC.run"], capture_output=True, timeout=60)
+        return True
 
 
 def postgres_bin_dir():
