@@ -835,7 +835,8 @@ def chart_svg(result):
     table, proxies, env = result["table"], result["proxies"], result["environment"]
     metered = ["pgbouncer", *proxies]
     left, right, group = 70, 20, max(40, 14 * len(metered) + 12)
-    width = left + right + group * len(table)
+    width = max(980, left + right + group * len(table))
+    group = (width - left - right) / max(1, len(table))
     top, panel, label_band, gap = 64, 260, 120, 50
     height = top + panel + label_band + gap + panel + label_band + 20
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -910,17 +911,22 @@ def chart_svg(result):
     y1 = y0 + panel
     cpu = [v for row in table for k in metered for v in [row["cpu_us_per_txn"].get(k)] if v]
     if cpu:
-        low = 10 ** math.floor(math.log10(min(cpu)))
+        # The floor: the 1-2-5 step at or below half the smallest value, so the shortest bar still shows.
+        floor = min(cpu) / 2
+        decade_floor = 10 ** math.floor(math.log10(floor))
+        low = max(m * decade_floor for m in (1, 2, 5) if m * decade_floor <= floor)
         high = 10 ** math.ceil(math.log10(max(cpu)))
         if high <= low:
             high = low * 10
         y_of = lambda v: y1 - (math.log10(v) - math.log10(low)) / (math.log10(high) - math.log10(low)) * (y1 - y0)
         out.append(svg_text(left, y0 - 14, "CPU µs per transaction used by the proxy (median over rounds; log scale)",
                             12, anchor="start", weight="bold"))
-        decade = low
+        decade = decade_floor
         while decade <= high * 1.001:
             for m in (1, 2, 5):
                 v = decade * m
+                if v < low * 0.999:
+                    continue
                 if v > high * 1.001:
                     break
                 out.append(f'<line x1="{left}" y1="{y_of(v):.1f}" x2="{width - right}" y2="{y_of(v):.1f}" '
@@ -957,6 +963,13 @@ def native_executable(args):
         sys.exit(f"no native executable at {path}: build it (src/bench/run.sh does when GRAALVM_HOME is set: "
                  "./mvnw -B package -Dnative -DskipTests; see ../shared/native-toolchain/README.md), pass "
                  "--native PATH, or run without it with --no-native")
+    # An executable of ../shared/native-toolchain links the JDK's shared libraries from GRAALVM_HOME (or a
+    # lib/ beside it): say so now rather than after QuestDB and the JVM build have started.
+    linked = subprocess.run(["ldd", str(path)], capture_output=True, text=True).stdout
+    missing = [line.split()[0] for line in linked.splitlines() if "not found" in line]
+    if missing:
+        sys.exit(f"{path} cannot start: {', '.join(missing)} not found (its RUNPATH: "
+                 f"{first_line(['sh', '-c', f'readelf -d {path} | grep -i runpath'])}); put them in a lib/ beside it")
     return path.resolve()
 
 
