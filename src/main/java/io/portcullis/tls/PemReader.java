@@ -2,31 +2,47 @@ package io.portcullis.tls;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKey;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.PBEParameterSpec;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
-import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.openssl.bc.BcPEMDecryptorProvider;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.bc.BcPKCS12PBEInputDecryptorProviderBuilder;
 
 /**
  * Reads certificates and private keys from PEM text with BouncyCastle's {@link PEMParser}, turning
  * every failure into a {@link CertificateMaterialException} a person can act on. Keys are converted
- * with the JDK's providers (no global BouncyCastle provider).
+ * and decrypted with the JDK's providers and BouncyCastle's lightweight API: no BouncyCastle JCA
+ * provider, registered or not.
  */
 final class PemReader {
 
@@ -38,6 +54,16 @@ final class PemReader {
 
     static final String ENCRYPTED_KEY_MESSAGE =
             "the private key is encrypted; supply it decrypted or with a passphrase";
+
+    /**
+     * PKCS#12 password-based schemes BouncyCastle's lightweight decryptor implements (the CBC ones);
+     * the RC4 ones go to the JDK.
+     */
+    private static final Set<ASN1ObjectIdentifier> LIGHTWEIGHT_PKCS12_SCHEMES = Set.of(
+            PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC, PKCSObjectIdentifiers.pbeWithSHAAnd2_KeyTripleDES_CBC,
+            PKCSObjectIdentifiers.pbeWithSHAAnd128BitRC2_CBC, PKCSObjectIdentifiers.pbeWithSHAAnd40BitRC2_CBC);
+
+    private static final String PBES2 = "PBES2";
 
     private PemReader() {
     }
@@ -150,32 +176,116 @@ final class PemReader {
     }
 
     /**
-     * Decrypts with a private BouncyCastle provider instance: the JDK lacks the cipher names BC asks
-     * for (AES/CBC/PKCS7Padding), and registering BC globally is not ours to do. Encrypted keys are
-     * rare, so the cost of an instance per call does not matter.
+     * Decrypts an {@code ENCRYPTED PRIVATE KEY} without a BouncyCastle JCA provider (none is registered,
+     * see application.properties): PKCS#12 PBE schemes with BouncyCastle's lightweight decryptor, PBES2
+     * (PBKDF2 with AES, what OpenSSL writes) and the other PKCS#5 and PKCS#12 schemes with the JDK's
+     * {@link EncryptedPrivateKeyInfo}, {@link SecretKeyFactory} and {@link Cipher} for the scheme's
+     * name. The key derivation's cost is bounded first, from BouncyCastle's reading of the parameters.
      */
     private static PrivateKeyInfo decrypt(PKCS8EncryptedPrivateKeyInfo encrypted, char[] passphrase) {
         requirePassphrase(passphrase);
-        KeyEncryptionLimits.check(encrypted.getEncryptionAlgorithm());
+        AlgorithmIdentifier scheme = encrypted.getEncryptionAlgorithm();
+        KeyEncryptionLimits.check(scheme);
+        if (LIGHTWEIGHT_PKCS12_SCHEMES.contains(scheme.getAlgorithm())) {
+            try {
+                return encrypted.decryptPrivateKeyInfo(new BcPKCS12PBEInputDecryptorProviderBuilder().build(passphrase));
+            } catch (PKCSException | RuntimeException e) {
+                throw wrongPassphrase(e);
+            }
+        }
+        return decryptWithJdk(encrypted, passphrase);
+    }
+
+    private static PrivateKeyInfo decryptWithJdk(PKCS8EncryptedPrivateKeyInfo encrypted, char[] passphrase) {
+        EncryptedPrivateKeyInfo info;
+        Cipher cipher;
         try {
-            return encrypted.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
-                    .setProvider(new BouncyCastleProvider()).build(passphrase));
-        } catch (OperatorCreationException e) {
+            // DER as BouncyCastle parsed it, so the JDK reads the parameters the limits were checked on.
+            info = new EncryptedPrivateKeyInfo(encrypted.toASN1Structure().getEncoded(ASN1Encoding.DER));
+            AlgorithmParameters parameters = info.getAlgParameters();
+            if (parameters == null) {
+                throw new NoSuchAlgorithmException(info.getAlgName() + " is not implemented by the JDK");
+            }
+            // For PBES2, JDK 17 names only "PBES2"; its parameters name the full scheme
+            // (PBEWithHmacSHA256AndAES_256), which is what SecretKeyFactory and Cipher know.
+            String algorithm = PBES2.equalsIgnoreCase(info.getAlgName())
+                    || PKCSObjectIdentifiers.id_PBES2.getId().equals(info.getAlgName())
+                    ? parameters.toString() : info.getAlgName();
+            requireBoundedIterations(parameters.getParameterSpec(PBEParameterSpec.class).getIterationCount());
+            SecretKey key = secretKey(algorithm, passphrase);
+            cipher = Cipher.getInstance(algorithm);
+            cipher.init(Cipher.DECRYPT_MODE, key, parameters);
+        } catch (CertificateMaterialException e) {
+            throw e;
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            // The JDK cannot read or does not implement the scheme (e.g. PBES2 with 3DES or AES-192).
             throw unsupportedEncryption(e);
-        } catch (PKCSException | RuntimeException e) {
+        }
+        byte[] plain = null;
+        try {
+            plain = cipher.doFinal(info.getEncryptedData());
+            return PrivateKeyInfo.getInstance(plain);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // Bad padding, or bytes that are not a key: a wrong passphrase (or corrupted data).
             throw wrongPassphrase(e);
+        } finally {
+            if (plain != null) {
+                Arrays.fill(plain, (byte) 0);
+            }
         }
     }
 
+    /** The JDK's PBE keys hold printable ASCII only; say so rather than blame the passphrase or the scheme. */
+    private static SecretKey secretKey(String algorithm, char[] passphrase) throws GeneralSecurityException {
+        SecretKeyFactory factory = SecretKeyFactory.getInstance(algorithm);
+        for (char c : passphrase) {
+            if (c < 0x20 || c > 0x7E) {
+                throw new CertificateMaterialException("the passphrase holds characters other than printable ASCII,"
+                        + " which are not supported for a key encrypted with " + algorithm
+                        + "; re-encrypt the key with an ASCII passphrase or supply it decrypted");
+            }
+        }
+        PBEKeySpec spec = new PBEKeySpec(passphrase);
+        try {
+            return factory.generateSecret(spec);
+        } finally {
+            spec.clearPassword();
+        }
+    }
+
+    /** The JDK's reading of the iteration count, bounded as {@link KeyEncryptionLimits} bounded BouncyCastle's. */
+    private static void requireBoundedIterations(int iterations) {
+        if (iterations < 1 || iterations > KeyEncryptionLimits.MAX_ITERATIONS) {
+            throw new CertificateMaterialException("the private key's encryption parameters are malformed");
+        }
+    }
+
+    /** Legacy OpenSSL encryption ({@code Proc-Type: 4,ENCRYPTED}, {@code DEK-Info}): BouncyCastle's lightweight decryptor. */
     private static PrivateKeyInfo decrypt(PEMEncryptedKeyPair encrypted, char[] passphrase) {
         requirePassphrase(passphrase);
+        char[] utf8Bytes = utf8AsChars(passphrase);
         try {
-            return encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder()
-                            .setProvider(new BouncyCastleProvider()).build(passphrase))
-                    .getPrivateKeyInfo();
+            return encrypted.decryptKeyPair(new BcPEMDecryptorProvider(utf8Bytes)).getPrivateKeyInfo();
         } catch (IOException | RuntimeException e) {
             throw wrongPassphrase(e);
+        } finally {
+            Arrays.fill(utf8Bytes, '\0');
         }
+    }
+
+    /**
+     * The passphrase's UTF-8 bytes, one per char: the lightweight decryptor keeps the low 8 bits of each
+     * char, and OpenSSL derived the key from the bytes the user typed, UTF-8 on any current system.
+     * Unchanged for ASCII.
+     */
+    private static char[] utf8AsChars(char[] passphrase) {
+        ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(passphrase));
+        char[] chars = new char[bytes.remaining()];
+        for (int i = 0; i < chars.length; i++) {
+            chars[i] = (char) (bytes.get(i) & 0xFF);
+        }
+        Arrays.fill(bytes.array(), (byte) 0);
+        return chars;
     }
 
     private static CertificateMaterialException unsupportedEncryption(Exception cause) {

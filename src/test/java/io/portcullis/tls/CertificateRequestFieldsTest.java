@@ -16,6 +16,7 @@ import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.api.AfterAll;
@@ -142,7 +143,8 @@ class CertificateRequestFieldsTest {
         try (PEMParser parser = new PEMParser(new StringReader(csrPem))) {
             csr = (PKCS10CertificationRequest) parser.readObject();
         }
-        assertTrue(csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo())),
+        assertTrue(csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
+                        .build(new JcaPEMKeyConverter().getPublicKey(csr.getSubjectPublicKeyInfo()))),
                 "signed with the key it asks a certificate for");
         assertEquals(new X500Name("CN=csr.portcullis.test,O=Portcullis Test"), csr.getSubject());
         List<String> requested = new ArrayList<>();

@@ -60,8 +60,8 @@ class TlsMaterialTest {
         String key = OpenSsl.read(dir, "ec.pem");
         assertTrue(key.contains("-----BEGIN EC PARAMETERS-----") && key.contains("-----BEGIN EC PRIVATE KEY-----"));
         TlsMaterial material = TlsMaterial.parse(OpenSsl.read(dir, "ec.crt"), key);
-        // "EC" from the JDK's provider, "ECDSA" when BouncyCastle is registered (as in the app, by
-        // quarkus-security): the same key either way.
+        // "EC" from the JDK's provider, "ECDSA" if a BouncyCastle provider were registered (the app
+        // registers none since it stopped registering it through quarkus-security): the same key either way.
         assertTrue(java.util.Set.of("EC", "ECDSA").contains(material.key().getAlgorithm()), material.key().getAlgorithm());
         assertVertxLoads(material);
     }
