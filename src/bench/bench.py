@@ -426,14 +426,26 @@ JAVA_OWNERS = ((TLS_GLUE, ("io/netty/handler/ssl/", "io/netty/internal/tcnative/
 # The order of the side-by-side table; categories not listed follow.
 CATEGORY_ORDER = (KERNEL_SEND, KERNEL_RECEIVE, KERNEL_EPOLL, KERNEL_OTHER, "TLS records: OpenSSL",
                   "TLS records: BoringSSL", "TLS records: JDK engine", TLS_GLUE, "PgBouncer", "libevent", "Portcullis",
-                  "Micrometer", "Vert.x", NETTY, "libc", "GC", "JIT compiler threads", "JVM threads, GC, other", "other")
+                  "Micrometer", "Vert.x", NETTY, "libc", "GC", "native-image runtime (SVM: threads, locks, ...)",
+                  "JIT compiler threads", "JVM threads, GC, other", "other")
+
+
+KERNEL_PATTERNS = ((KERNEL_SEND, re.compile(r"sendto|sys_write|sendmsg|libc_write|libc_send|write0")),
+                   (KERNEL_RECEIVE, re.compile(r"recvfrom|sys_read|recvmsg|libc_read|libc_recv|read0")),
+                   (KERNEL_EPOLL, re.compile(r"epoll")))
 
 
 def kernel_category(stack):
-    """A kernel sample by the system call under it (perf's kernel call chains are complete)."""
-    return (KERNEL_SEND if re.search(r"sendto|sys_write|sendmsg", stack)
-            else KERNEL_RECEIVE if re.search(r"recvfrom|sys_read|recvmsg", stack)
-            else KERNEL_EPOLL if "epoll" in stack else KERNEL_OTHER)
+    """A kernel sample of perf by the system call under it: first by its kernel frames (perf's kernel call chains
+    are complete), else by the user-space frame that entered the kernel (a task switch on the way out of
+    write() names no write in the kernel part)."""
+    end = stack.rfind("[kernel.kallsyms])")
+    kernel_part, entry = stack[:end], stack[end:end + 300]
+    for part in (kernel_part, entry):
+        for category, pattern in KERNEL_PATTERNS:
+            if pattern.search(part):
+                return category
+    return KERNEL_OTHER
 
 
 def pgbouncer_category(leaf, stack):
@@ -448,31 +460,93 @@ def pgbouncer_category(leaf, stack):
     return "libc" if "libc" in leaf else "other"
 
 
-NATIVE_TLS = re.compile(r"sun\.security\.ssl|com\.sun\.crypto|javax\.crypto|SSLEngine|AES|GCM|GHASH|aescrypt|ghash",
-                        re.IGNORECASE)
-NATIVE_OWNERS = ((TLS_GLUE, ("io.netty.handler.ssl", "javax.net.ssl")),
-                 ("Portcullis", ("io.portcullis",)),
-                 ("Micrometer", ("io.micrometer",)),
-                 ("Vert.x", ("io.vertx",)),
-                 (NETTY, ("io.netty", "sun.nio", "java.nio")),
-                 ("GC", ("com.oracle.svm.core.genscavenge", "com.oracle.svm.core.gc", "com.oracle.svm.core.heap")))
+# The owners of a native executable's code, by the package of the class its leaf symbol belongs to.
+NATIVE_OWNERS = (("TLS records: JDK engine", ("sun.security.", "com.sun.crypto.", "javax.crypto.", "java.security.")),
+                 (TLS_GLUE, ("io.netty.handler.ssl.", "javax.net.ssl.")),
+                 ("Portcullis", ("io.portcullis.",)),
+                 # As in JAVA_OWNERS: Micrometer's counters are LongAdders.
+                 ("Micrometer", ("io.micrometer.", "java.util.concurrent.atomic.LongAdder",
+                                 "java.util.concurrent.atomic.Striped64", "java.util.IdentityHashMap")),
+                 ("Vert.x", ("io.vertx.",)),
+                 (NETTY, ("io.netty.", "sun.nio.", "java.nio.")),
+                 ("GC", ("com.oracle.svm.core.genscavenge.", "com.oracle.svm.core.gc.", "com.oracle.svm.core.heap.")),
+                 ("native-image runtime (SVM: threads, locks, ...)", ("com.oracle.svm.", "org.graalvm.", "jdk.graal.")))
+# Without GRAALVM_HOME's jars the SVM classes are unknown: the GC's by their names.
+NATIVE_GC_NAMES = re.compile(r"RememberedSet|GreyToBlack|GreyObjects|GCImpl|CardTable|HeapChunk|ObjectHeaderImpl|"
+                             r"Generation|ReferenceObjectProcessing|ChunksAccounting|Space_")
+NATIVE_HASH = re.compile(r"_[0-9A-Za-z]{16,}$")
 
 
-def native_category(leaf, stack):
-    """A sample of the native executable by its leaf frame: perf's user-space call chains through native-image
-    code (no frame pointers) are unreliable, the leaf symbol is not. Symbols look like
-    `io.netty.channel.nio.NioEventLoop::run` (dso: the executable)."""
-    if "kernel.kallsyms" in leaf:
-        return kernel_category(stack)
-    if "libssl" in leaf or "libcrypto" in leaf:
-        return "TLS records: OpenSSL"
-    symbol = leaf.split(None, 1)[1] if " " in leaf else leaf
-    if NATIVE_TLS.search(symbol.split("(")[0]):
-        return "TLS records: JDK engine"
-    owner = next((name for name, prefixes in NATIVE_OWNERS if symbol.startswith(prefixes)), None)
-    if owner:
-        return owner
-    return "libc" if "libc" in leaf else "other"
+def native_class_index():
+    """Simple class name as native-image symbols spell it (`ReentrantLock$NonfairSync`) -> the packages that
+    have such a class, from the jars of the JVM build (the same application and libraries), the JDK's modules
+    (jimage) and, with GRAALVM_HOME, the image builder's jars (SubstrateVM's own classes: GC, threads, locks).
+    native-image's symbol table (without debug info) names methods `<SimpleClass>_<method>_<hash>`, not by
+    package, so this index is what tells Netty's code from the JDK's."""
+    import zipfile
+    index = {}
+
+    def add(entry):
+        if entry.endswith(".class") and not entry.startswith("META-INF"):
+            package, _, simple = entry[:-6].rpartition("/")
+            index.setdefault(simple, set()).add(package.replace("/", ".") + ".")
+
+    jars = list((ROOT / "target" / "quarkus-app").rglob("*.jar"))
+    java_homes = {Path(shutil.which("java")).resolve().parents[1]} if shutil.which("java") else set()
+    if os.environ.get("GRAALVM_HOME"):
+        graal = Path(os.environ["GRAALVM_HOME"])
+        jars += list((graal / "lib" / "svm").rglob("*.jar"))
+        java_homes.add(graal)
+    for jar in jars:
+        try:
+            with zipfile.ZipFile(jar) as z:
+                for name in z.namelist():
+                    add(name)
+        except (OSError, zipfile.BadZipFile):
+            pass
+    for home in java_homes:
+        if (home / "bin" / "jimage").exists() and (home / "lib" / "modules").exists():
+            listing = subprocess.run([str(home / "bin" / "jimage"), "list", str(home / "lib" / "modules")],
+                                     capture_output=True, text=True, timeout=120).stdout
+            for line in listing.splitlines():
+                add(line.strip())
+    return index
+
+
+def native_categoriser():
+    """categorise(leaf, stack) for perf samples of the native executable, by the leaf frame: perf's user-space
+    call chains through native-image code (no frame pointers) are unreliable, the leaf symbol is not. Kernel
+    samples go by their (complete) kernel call chain, as PgBouncer's do."""
+    index = native_class_index()
+
+    def owner_of(symbol):
+        name = NATIVE_HASH.sub("", symbol)
+        # The class is the longest prefix before an underscore that names a known class.
+        cuts = [i for i, c in enumerate(name) if c == "_"] + [len(name)]
+        for cut in reversed(cuts):
+            packages = index.get(name[:cut])
+            if packages:
+                owners = [next((o for o, prefixes in NATIVE_OWNERS if (p + name[:cut]).startswith(prefixes)),
+                               "other") for p in packages]
+                # A simple name in several packages: the first owner in NATIVE_OWNERS' order among them.
+                return next((o for o, _ in NATIVE_OWNERS if o in owners), "other")
+        return "GC" if NATIVE_GC_NAMES.search(name) else "other"
+
+    cache = {}
+
+    def categorise(leaf, stack):
+        if "kernel.kallsyms" in leaf:
+            return kernel_category(stack)
+        if "libssl" in leaf or "libcrypto" in leaf:
+            return "TLS records: OpenSSL"
+        if "libc" in leaf:
+            return "libc"
+        symbol = re.sub(r"^[0-9a-f]+\s+", "", leaf).rsplit(" (", 1)[0]
+        if symbol not in cache:
+            cache[symbol] = owner_of(symbol)
+        return cache[symbol]
+
+    return categorise
 
 
 def async_profiler_library(out_dir):
@@ -536,8 +610,18 @@ def profile_perf(server, target, script_path, mode, clients, seconds, out_dir, c
     row = pgbench(target, script_path, mode, clients, seconds)
     recorder.send_signal(signal.SIGINT)
     _, errors = recorder.communicate(timeout=60)
+    summary = summarise_perf(data, categorise) if data.exists() else None
+    if not summary:
+        log(f"perf recorded no samples of {server.name}: {errors.strip()[-300:]}")
+        return None
+    shown = str(data.relative_to(ROOT)) if data.is_relative_to(ROOT) else str(data)
+    return {"cell": f"select1 {mode} c={clients}", "run": row, "interval": "perf, 999 Hz", "data": shown, **summary}
+
+
+def summarise_perf(data, categorise):
+    """Samples of a perf.data file by categorise(leaf, stack), and the hottest leaf frames; None without samples."""
     printed = subprocess.run(["perf", "script", "-i", str(data), "-F", "ip,sym,dso"], capture_output=True,
-                             text=True, timeout=600).stdout if data.exists() else ""
+                             text=True, timeout=600).stdout
     totals, self_counts, samples = {}, {}, 0
     for block in printed.strip().split("\n\n"):
         frames = [line.strip() for line in block.strip().splitlines() if line.strip()]
@@ -550,11 +634,8 @@ def profile_perf(server, target, script_path, mode, clients, seconds, out_dir, c
         symbol = re.sub(r"^[0-9a-f]+\s+", "", leaf)
         self_counts[symbol] = self_counts.get(symbol, 0) + 1
     if not samples:
-        log(f"perf recorded no samples of {server.name}: {errors.strip()[-300:]}")
         return None
-    shown = str(data.relative_to(ROOT)) if data.is_relative_to(ROOT) else str(data)
-    return {"cell": f"select1 {mode} c={clients}", "run": row, "samples": samples, "interval": "perf, 999 Hz",
-            "data": shown, "categories": shares(totals, samples, 20), "top_self": shares(self_counts, samples, 25)}
+    return {"samples": samples, "categories": shares(totals, samples, 20), "top_self": shares(self_counts, samples, 25)}
 
 
 def shares(counts, samples, n):
@@ -1105,7 +1186,7 @@ def main():
                                                  profile_seconds, work, pgbouncer_category)
             if "native" in proxy_servers:
                 profiles["native"] = profile_perf(proxy_servers["native"], by_key["native"], scripts["select1"],
-                                                  "simple", 64, profile_seconds, work, native_category)
+                                                  "simple", 64, profile_seconds, work, native_categoriser())
 
         idle = {}
         idle_count = settings["idle_clients"]
