@@ -1,6 +1,7 @@
 package io.portcullis;
 
 import io.portcullis.migrate.ImportPgBouncerCommand;
+import io.portcullis.tls.InMemoryKeyStores;
 import io.portcullis.tls.TlsRenegotiation;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -21,6 +22,7 @@ public final class PortcullisMain {
     public static void main(String... args) {
         // Before anything loads the JDK's TLS server code, which reads this once.
         TlsRenegotiation.refuseClientInitiated();
+        InMemoryKeyStores.skipKeyDerivation();
         if (args.length > 0 && ImportPgBouncerCommand.NAME.equals(args[0])) {
             // Set before Quarkus reads its configuration; system properties outrank application.properties.
             System.setProperty("portcullis.listen.enabled", "false");

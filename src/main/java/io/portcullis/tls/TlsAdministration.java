@@ -96,6 +96,8 @@ public class TlsAdministration {
 
     @PostConstruct
     void init() {
+        // Again here for dev mode and tests, where PortcullisMain does not run: before the first TLS context.
+        InMemoryKeyStores.skipKeyDerivation();
         engine = TlsEngine.parse(settings.engine()).resolve();
         LOG.infof("client TLS engine: %s", engine == TlsEngine.OPENSSL ? "OpenSSL (" + OpenSsl.versionString() + ")" : "JDK");
         files = new CertificateFileSource(settings.certFile().orElse(null), settings.keyFile().orElse(null),
