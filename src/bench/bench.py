@@ -895,6 +895,7 @@ def profile_section(result):
 # ---------------------------------------------------------------- chart
 
 CHART_COLOURS = {"pgbouncer": "#8c8c8c", "jvm": "#1f6fb4", "native": "#e8791a"}
+RATIO_AXIS_MAX = 3.0
 
 
 def svg_text(x, y, text, size=11, anchor="middle", weight="normal", rotate=None, fill="#222"):
@@ -951,7 +952,9 @@ def chart_svg(result):
     y0, y1 = top, top + panel
     values = [v for row in table for p in proxies for v in [row["vs_pgbouncer"].get(p)] + list(
         row["vs_pgbouncer_range"].get(p) or []) if v is not None]
-    vmax = max(values + [1.2]) * 1.08
+    # An outlier (a ratio of 10 when PgBouncer's single run collapsed) would flatten every other bar: the axis
+    # stops at RATIO_AXIS_MAX, and a clipped bar or whisker carries its value at the top.
+    vmax = min(max(values + [1.2]), RATIO_AXIS_MAX) * 1.08
     step = nice_step(vmax)
     y_of = lambda v: y1 - (v / vmax) * (y1 - y0)
     out.append(svg_text(left, y0 - 14, "TPS ÷ PgBouncer's TPS (bar: median over rounds; whisker: per-round min–max)",
@@ -969,9 +972,14 @@ def chart_svg(result):
             if value is None:
                 continue
             x = x_of(i) + 6 + j * bar
-            out.append(f'<rect x="{x:.1f}" y="{y_of(value):.1f}" width="{bar - 2:.1f}" height="{y1 - y_of(value):.1f}" '
+            shown = min(value, vmax)
+            out.append(f'<rect x="{x:.1f}" y="{y_of(shown):.1f}" width="{bar - 2:.1f}" height="{y1 - y_of(shown):.1f}" '
                        f'fill="{CHART_COLOURS[proxy]}"><title>{LABELS[proxy]} {cell_name(row)}: {value:.2f}</title></rect>')
             bounds = row["vs_pgbouncer_range"].get(proxy)
+            if value > vmax or (bounds and bounds[1] > vmax):
+                out.append(svg_text(x + (bar - 2) / 2, y0 - 2 - 11 * j, f"↑{max(value, *(bounds or [0])):.1f}", 9,
+                                    fill=CHART_COLOURS[proxy], weight="bold"))
+            bounds = bounds and [min(b, vmax) for b in bounds]
             if bounds and bounds[0] != bounds[1]:
                 cx = x + (bar - 2) / 2
                 out.append(f'<line x1="{cx:.1f}" y1="{y_of(bounds[0]):.1f}" x2="{cx:.1f}" y2="{y_of(bounds[1]):.1f}" '
