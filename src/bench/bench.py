@@ -539,9 +539,14 @@ def native_categoriser():
             return kernel_category(stack)
         if "libssl" in leaf or "libcrypto" in leaf:
             return "TLS records: OpenSSL"
+        if "netty_transport_native" in leaf:  # Netty's epoll JNI library, unpacked from the executable to /tmp
+            return NETTY
         if "libc" in leaf:
             return "libc"
         symbol = re.sub(r"^[0-9a-f]+\s+", "", leaf).rsplit(" (", 1)[0]
+        qualified = re.match(r"[a-z][\w]*(?:\.[\w$]+)+", symbol)  # io.netty.channel.nio.NioEventLoop::run, if so
+        if qualified:
+            return next((o for o, prefixes in NATIVE_OWNERS if qualified.group(0).startswith(prefixes)), "other")
         if symbol not in cache:
             cache[symbol] = owner_of(symbol)
         return cache[symbol]
