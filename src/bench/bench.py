@@ -15,6 +15,7 @@ from the next by more than the proxies differ.
 
 import argparse
 import base64
+import bisect
 import datetime
 import hashlib
 import hmac
@@ -430,8 +431,8 @@ CATEGORY_ORDER = (KERNEL_SEND, KERNEL_RECEIVE, KERNEL_EPOLL, KERNEL_OTHER, "TLS 
                   "JIT compiler threads", "JVM threads, GC, other", "other")
 
 
-KERNEL_PATTERNS = ((KERNEL_SEND, re.compile(r"sendto|sys_write|sendmsg|libc_write|libc_send|write0")),
-                   (KERNEL_RECEIVE, re.compile(r"recvfrom|sys_read|recvmsg|libc_read|libc_recv|read0")),
+KERNEL_PATTERNS = ((KERNEL_SEND, re.compile(r"sendto|sys_write|sendmsg|libc_write|libc_send|__send\b|write0")),
+                   (KERNEL_RECEIVE, re.compile(r"recvfrom|sys_read|recvmsg|libc_read|libc_recv|__recv\b|read0")),
                    (KERNEL_EPOLL, re.compile(r"epoll")))
 
 
@@ -518,13 +519,28 @@ def native_categoriser():
     call chains through native-image code (no frame pointers) are unreliable, the leaf symbol is not. Kernel
     samples go by their (complete) kernel call chain, as PgBouncer's do."""
     index = native_class_index()
+    # native-image cuts long class names from the front (`ractEpollStreamChannel$EpollStreamUnsafe_epollInReady_…`
+    # for AbstractEpollStreamChannel): such a name is looked up as the end of a known one, in the reversed names.
+    reversed_names = sorted(name[::-1] for name in index)
+
+    def packages_of(simple):
+        if simple in index:
+            return index[simple]
+        if len(simple) < 12:
+            return None
+        key, found = simple[::-1], set()
+        at = bisect.bisect_left(reversed_names, key)
+        while at < len(reversed_names) and reversed_names[at].startswith(key) and len(found) < 50:
+            found |= index[reversed_names[at][::-1]]
+            at += 1
+        return found or None
 
     def owner_of(symbol):
         name = NATIVE_HASH.sub("", symbol)
         # The class is the longest prefix before an underscore that names a known class.
         cuts = [i for i, c in enumerate(name) if c == "_"] + [len(name)]
         for cut in reversed(cuts):
-            packages = index.get(name[:cut])
+            packages = packages_of(name[:cut])
             if packages:
                 owners = [next((o for o, prefixes in NATIVE_OWNERS if (p + name[:cut]).startswith(prefixes)),
                                "other") for p in packages]
