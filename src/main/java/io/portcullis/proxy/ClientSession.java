@@ -101,6 +101,19 @@ final class ClientSession {
         context.runOnContext(v -> action.run());
     }
 
+    /** The context this session runs on (for EventLoopIndependenceTest, which tells the loops apart). */
+    Context context() {
+        return context;
+    }
+
+    /**
+     * The context of the server connection the session holds now, or null when it holds none; any thread
+     * (for EventLoopIndependenceTest, which checks that a session-mode session's server connection shares its loop).
+     */
+    Context serverContext() {
+        return state instanceof SessionState.Active active ? active.forwarding().serverContext() : null;
+    }
+
     int cancelSecret() {
         return cancelSecret;
     }

@@ -598,6 +598,12 @@ final class Forwarding implements ServerConnection.Sink {
         return now == null ? -1 : now.id();
     }
 
+    /** The context of the server connection attached now, or null between transactions; any thread (for tests). */
+    Context serverContext() {
+        ServerConnection now = attached.server;
+        return now == null ? null : now.context();
+    }
+
     /** Whether the session waits for a server connection (borrowing); any thread. */
     boolean waitingForServer() {
         return link == borrowing;

@@ -143,6 +143,11 @@ public class GatewayServer {
         return current == null ? null : current.sessions();
     }
 
+    /** The wire verticles, one per event loop (for EventLoopIndependenceTest, which blocks one of the loops). */
+    List<WireVerticle> wireVerticles() {
+        return List.copyOf(verticles);
+    }
+
     /** The login throttle of the running listener, or null when it is not running (for tests). */
     io.portcullis.auth.LoginThrottle loginThrottle() {
         GatewayServices current = services;

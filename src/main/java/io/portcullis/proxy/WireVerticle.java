@@ -1,6 +1,7 @@
 package io.portcullis.proxy;
 
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -22,6 +23,11 @@ final class WireVerticle extends AbstractVerticle {
         server = vertx.createNetServer(options);
         server.connectHandler(socket -> new ClientSession(services, socket).start());
         server.listen().<Void>mapEmpty().onComplete(started);
+    }
+
+    /** The context this instance was deployed on, its event loop (for EventLoopIndependenceTest, which blocks it). */
+    Context deployedContext() {
+        return context;
     }
 
     NetServer server() {

@@ -1,0 +1,313 @@
+package io.portcullis.proxy;
+
+import io.portcullis.pool.PoolManager;
+import io.portcullis.pool.PoolStats;
+import io.portcullis.testing.Backends;
+import io.portcullis.testing.GatewayClient;
+import io.portcullis.testing.PoolProbe;
+import io.portcullis.testing.PostgresServer;
+import io.vertx.core.Context;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the wire event loops share in a session's steady state: in session pooling, when the session's server
+ * connection lives on the session's own loop, nothing. Portcullis runs one {@link WireVerticle} per event loop
+ * ({@code portcullis.listen.instances}; 2 in tests); each client session lives on the loop that accepted it, and a
+ * server connection the pool opens for a borrower is opened on the borrower's loop ({@code Pool} completes a borrower
+ * on its own context and connects from there). Such a session forwards bytes client ⇄ server without a hop to another
+ * loop (the pool's lock is taken only to borrow and give back, never across I/O: see {@code Pool}), so throughput can
+ * grow with the number of loops (cores). docs/performance.md cites this test for that claim.
+ *
+ * <p>The condition matters: {@code Pool.takeIdleFor} prefers an idle connection of the borrower's loop but, when
+ * there is none, lends an idle one of another loop rather than open a new one; a session-mode session that gets such a
+ * connection at login forwards through both loops for its whole life. Here the pool starts empty, so every session
+ * opens its own connection, and the test asserts that each one is on its session's loop.
+ *
+ * <p>The proof is by blocking one loop. Real pgJDBC clients reach a real PostgreSQL through the gateway
+ * (TLS on, the test resource every {@code @QuarkusTest} here shares). With sessions on both loops, the first wire
+ * verticle's event loop is made to sleep 3 s (Vert.x logs a blocked-thread warning: expected), and every client runs
+ * {@code SELECT 1} from its own thread meanwhile. If anything in the steady state went through the other loop, the
+ * sessions of the free loop would stall too. (The blocked thread holds no lock of Portcullis's while it sleeps, so
+ * this test says nothing about locks; the pool's design does.) The test asserts, per loop (each
+ * session is found in the registry through the process id of its BackendKeyData):
+ * <ul>
+ *   <li>every session's server connection lives on the session's own loop;</li>
+ *   <li>every session on the free loop answers well inside the block (under 1.5 s, and before the block ends);</li>
+ *   <li>every session on the blocked loop answers only after the block ended (so the block was real, and both loops
+ *       had sessions: otherwise the test would prove nothing);</li>
+ *   <li>afterwards every connection works again, without reconnecting.</li>
+ * </ul>
+ * The clients do not use a 1.5 s query or socket timeout: a query timeout sends a CancelRequest that, queued behind
+ * the block, could cancel a later query, and a socket timeout would close the stalled connections; the test measures
+ * when each answer arrives instead (the socket timeout stays as a safety net, 15 s).
+ *
+ * <p>Transaction pooling does not have the property, and {@link #transactionModeSessionWaitsBehindAnIdleServerConnectionOnABlockedLoop}
+ * records why: a session borrows a server connection per transaction, and the pool, which prefers an idle
+ * connection on the borrower's loop, lends one of another loop when there is none on its own, rather than opening a
+ * new one while the pool has room. The session then forwards through that connection's loop, and stalls when that
+ * loop is blocked (or, in normal operation, busy).
+ */
+@QuarkusTest
+class EventLoopIndependenceTest {
+
+    private static final String USER = "loops_user";
+    private static final String PASSWORD = "loops-pass";
+    private static final String SESSION_DB = "loops_session";
+    private static final String TRANSACTION_DB = "loops_txn";
+    /** How long the blocked loop sleeps. */
+    private static final long BLOCK_MILLIS = 3_000;
+    /** A session on the free loop must answer within this, half the block. */
+    private static final long FAST_MILLIS = 1_500;
+    /** Enough clients that both loops get some (Vert.x spreads accepted connections round-robin). */
+    private static final int CLIENTS = 6;
+    private static final int MAX_CLIENTS = 16;
+    /** Safety net only: no answer arrives later than the block's end plus a little. */
+    private static final Map<String, String> CLIENT_PROPERTIES = Map.of("socketTimeout", "15", "prepareThreshold", "0");
+
+    @Inject
+    GatewayServer gateway;
+    @Inject
+    PoolManager pools;
+
+    @BeforeAll
+    static void configure() {
+        PostgresServer pg = Backends.postgres();
+        GatewayClient.putDatabase(SESSION_DB, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
+                "user", pg.scramUser(), "password", pg.scramPassword(), "poolSize", MAX_CLIENTS, "poolMode", "session"));
+        GatewayClient.putDatabase(TRANSACTION_DB, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
+                "user", pg.scramUser(), "password", pg.scramPassword(), "poolSize", 1, "poolMode", "transaction"));
+        GatewayClient.putUser(USER, Map.of("password", PASSWORD));
+    }
+
+    @Test
+    void sessionModeSessionsOnTheFreeLoopKeepAnsweringWhileTheOtherLoopIsBlocked() throws Exception {
+        List<WireVerticle> verticles = gateway.wireVerticles();
+        assertEquals(2, verticles.size(), "the test profile runs two wire event loops");
+        Context blockedContext = verticles.get(0).deployedContext();
+        Thread blockedLoop = threadOf(blockedContext);
+
+        List<Connection> clients = new ArrayList<>();
+        try {
+            List<Connection> onBlocked = new ArrayList<>();
+            List<Connection> onFree = new ArrayList<>();
+            while (clients.size() < CLIENTS || (onBlocked.isEmpty() || onFree.isEmpty()) && clients.size() < MAX_CLIENTS) {
+                Connection c = GatewayClient.connect(SESSION_DB, USER, PASSWORD, CLIENT_PROPERTIES);
+                clients.add(c);
+                assertEquals(1, selectOne(c)); // the session holds its server connection from login on
+                ClientSession session = sessionOf(c);
+                Thread sessionLoop = threadOf(session.context());
+                Context serverContext = session.serverContext();
+                assertNotNull(serverContext, "a session-mode session holds its server connection");
+                assertSame(sessionLoop, threadOf(serverContext),
+                        "the server connection lives on the session's own event loop");
+                (sessionLoop == blockedLoop ? onBlocked : onFree).add(c);
+            }
+            assertFalse(onBlocked.isEmpty(), "no session on the loop to block among " + clients.size());
+            assertFalse(onFree.isEmpty(), "no session on the free loop among " + clients.size());
+
+            Round round = selectOneEachWhileBlocked(blockedContext, clients);
+            for (Connection c : onFree) {
+                long millis = round.millis(c);
+                assertTrue(millis < FAST_MILLIS, "a session on the free loop took " + millis + " ms while the other loop was blocked");
+                assertTrue(round.answeredAt(c) < round.blockEndedNanos, "a session on the free loop waited for the block to end");
+            }
+            for (Connection c : onBlocked) {
+                assertTrue(round.answeredAt(c) >= round.blockEndedNanos,
+                        "a session on the blocked loop answered during the block: the loop was not blocked");
+            }
+            for (Connection c : clients) {
+                assertEquals(1, selectOne(c), "every connection works again after the block");
+            }
+        } finally {
+            closeAll(clients);
+        }
+    }
+
+    /**
+     * Documents the limit of transaction pooling: with one idle server connection, opened on loop X, a session on the
+     * other loop borrows that one (not a new one on its own loop, though the pool of 4 has room), so its transaction
+     * waits while loop X is blocked. Deterministic: the sessions log in while the pool holds at most one connection
+     * (pgJDBC sends a statement right after its login, which with more room could open a second connection while the
+     * first is still being handed over), and only then is the pool widened to 4.
+     */
+    @Test
+    void transactionModeSessionWaitsBehindAnIdleServerConnectionOnABlockedLoop() throws Exception {
+        List<Connection> clients = new ArrayList<>();
+        try {
+            Connection first = GatewayClient.connect(TRANSACTION_DB, USER, PASSWORD, CLIENT_PROPERTIES);
+            clients.add(first);
+            // The pool's only connection was opened for the first login; a transaction holds it and shows its loop.
+            first.setAutoCommit(false);
+            assertEquals(1, selectOne(first));
+            Context serverContext = sessionOf(first).serverContext();
+            assertNotNull(serverContext, "inside a transaction the session holds a server connection");
+            Thread serverLoop = threadOf(serverContext);
+            first.commit();
+            first.setAutoCommit(true);
+
+            Connection onOtherLoop = null;
+            while (onOtherLoop == null && clients.size() < MAX_CLIENTS) {
+                Connection c = GatewayClient.connect(TRANSACTION_DB, USER, PASSWORD, CLIENT_PROPERTIES);
+                clients.add(c);
+                if (threadOf(sessionOf(c).context()) != serverLoop) {
+                    onOtherLoop = c;
+                }
+            }
+            assertNotNull(onOtherLoop, "no session on the other loop among " + clients.size());
+            awaitQuiet(TRANSACTION_DB);
+            putTransactionDatabase(4); // no password: the stored one is kept, and with it the idle connection
+            PoolStats before = awaitPoolSize(TRANSACTION_DB, 4);
+            assertEquals(1, before.open(), "one server connection, idle, before the block: " + before);
+            assertEquals(1, before.idle(), "one server connection, idle, before the block: " + before);
+
+            Context blockedContext = null;
+            for (WireVerticle verticle : gateway.wireVerticles()) {
+                if (threadOf(verticle.deployedContext()) == serverLoop) {
+                    blockedContext = verticle.deployedContext();
+                }
+            }
+            assertNotNull(blockedContext, "the server connection lives on a wire event loop");
+            Round round = selectOneEachWhileBlocked(blockedContext, List.of(onOtherLoop));
+            assertTrue(round.answeredAt(onOtherLoop) >= round.blockEndedNanos,
+                    "the session on the free loop answered during the block (" + round.millis(onOtherLoop)
+                            + " ms): transaction mode no longer lends a server connection across loops?");
+            assertEquals(1, PoolProbe.stats(pools, TRANSACTION_DB).open(),
+                    "the pool lent its idle connection of the blocked loop rather than open one on the free loop");
+            for (Connection c : clients) {
+                assertEquals(1, selectOne(c), "every connection works again after the block");
+            }
+        } finally {
+            closeAll(clients);
+        }
+    }
+
+    private static void putTransactionDatabase(int poolSize) {
+        PostgresServer pg = Backends.postgres();
+        GatewayClient.putDatabase(TRANSACTION_DB, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
+                "user", pg.scramUser(), "poolSize", poolSize, "poolMode", "transaction"));
+    }
+
+    /** Waits until the pool runs with the new size (configuration changes reach it as an event). */
+    private PoolStats awaitPoolSize(String database, int poolSize) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        PoolStats now = PoolProbe.stats(pools, database);
+        while (now.poolSize() != poolSize && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            now = PoolProbe.stats(pools, database);
+        }
+        assertEquals(poolSize, now.poolSize(), "pool size not applied: " + now);
+        return now;
+    }
+
+    /** When each client's {@code SELECT 1} answered, and when the block ended ({@link System#nanoTime()}). */
+    private record Round(long startNanos, long blockEndedNanos, Map<Connection, Long> answered) {
+        long answeredAt(Connection c) {
+            return answered.get(c);
+        }
+
+        long millis(Connection c) {
+            return TimeUnit.NANOSECONDS.toMillis(answeredAt(c) - startNanos);
+        }
+    }
+
+    /** Blocks {@code loop} for {@link #BLOCK_MILLIS} and meanwhile runs {@code SELECT 1} on each client, each from its own thread. */
+    private static Round selectOneEachWhileBlocked(Context loop, List<Connection> clients) throws Exception {
+        CountDownLatch blocking = new CountDownLatch(1);
+        CompletableFuture<Long> blockEnded = new CompletableFuture<>();
+        loop.runOnContext(v -> {
+            blocking.countDown();
+            try {
+                Thread.sleep(BLOCK_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            blockEnded.complete(System.nanoTime());
+        });
+        assertTrue(blocking.await(10, TimeUnit.SECONDS), "the event loop did not run the blocking task");
+        ExecutorService threads = Executors.newFixedThreadPool(clients.size());
+        try {
+            long start = System.nanoTime();
+            List<Future<Long>> answers = new ArrayList<>();
+            for (Connection c : clients) {
+                answers.add(threads.submit(() -> {
+                    assertEquals(1, selectOne(c));
+                    return System.nanoTime();
+                }));
+            }
+            Map<Connection, Long> answered = new java.util.IdentityHashMap<>();
+            for (int i = 0; i < clients.size(); i++) {
+                answered.put(clients.get(i), answers.get(i).get(BLOCK_MILLIS + 15_000, TimeUnit.MILLISECONDS));
+            }
+            return new Round(start, blockEnded.get(10, TimeUnit.SECONDS), answered);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** The thread of a context's event loop: two contexts on the same loop share it. */
+    private static Thread threadOf(Context context) throws Exception {
+        CompletableFuture<Thread> thread = new CompletableFuture<>();
+        context.runOnContext(v -> thread.complete(Thread.currentThread()));
+        return thread.get(10, TimeUnit.SECONDS);
+    }
+
+    /** The gateway session behind a client: its BackendKeyData carries the session's process id. */
+    private ClientSession sessionOf(Connection c) throws SQLException {
+        int processId = c.unwrap(PGConnection.class).getBackendPID();
+        ClientSession session = gateway.sessionRegistry().get(processId);
+        assertNotNull(session, "no session with process id " + processId);
+        return session;
+    }
+
+    /** Waits until the pool has nothing lent, being reset or logging in. */
+    private void awaitQuiet(String database) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        PoolStats now = PoolProbe.stats(pools, database);
+        while ((now.lent() != 0 || now.resetting() != 0 || now.loggingIn() != 0) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            now = PoolProbe.stats(pools, database);
+        }
+        assertTrue(now.lent() == 0 && now.resetting() == 0 && now.loggingIn() == 0, "pool not quiet: " + now);
+    }
+
+    private static int selectOne(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+            assertTrue(rs.next());
+            return rs.getInt(1);
+        }
+    }
+
+    private static void closeAll(List<Connection> clients) {
+        for (Connection c : clients) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing after a failed assertion: the assertion is the news
+            }
+        }
+    }
+}
