@@ -232,9 +232,18 @@ public final class ServerConnection {
         return frameReader;
     }
 
-    /** The borrower starts receiving what the backend sends. */
+    /**
+     * The borrower starts receiving what the backend sends. A close that came before the borrower was in place
+     * went to the sink before it (the pool's, while the connection was idle, which may have seen it too late to
+     * keep the connection from being lent): the borrower is told too, or it would wait for an answer from a
+     * connection that is gone (its writes go nowhere and no close comes again). Both fields are volatile, so at
+     * least one of this check and {@link #onClosed} sees the other; a borrower may hear of the close twice.
+     */
     public void attach(Sink borrower) {
         this.sink = borrower;
+        if (closed) {
+            borrower.onServerClosed();
+        }
     }
 
     void sink(Sink newSink) {
