@@ -25,7 +25,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Starts the wire listener when the application starts: one {@link WireVerticle} per event loop,
@@ -35,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 public class GatewayServer {
 
     private static final Logger LOG = Logger.getLogger(GatewayServer.class);
-    /** Startup gives up binding after this rather than hanging the process. */
+    /** Startup gives up binding (and the stop waiting for the listener to close) after this rather than hanging. */
     private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
     /**
      * Derives the secret behind unknown users' fake SCRAM salts from the secret key, so a fake salt stays
@@ -133,7 +135,16 @@ public class GatewayServer {
         }
         String id = deploymentId;
         if (id != null) {
-            vertx.undeploy(id);
+            // Waited for: Vert.x's own close, which Quarkus runs right after this, undeploys what is still
+            // deployed and logged an ERROR ("Undeploy failed ... Already undeployed") for this deployment when
+            // its undeploy was still under way (seen on stops right after a start).
+            try {
+                vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debugf("wire listener undeploy did not finish: %s", e.toString());
+            }
         }
     }
 

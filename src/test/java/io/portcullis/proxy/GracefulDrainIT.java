@@ -100,6 +100,8 @@ class GracefulDrainIT {
         assertEquals(503, PackagedApplication.httpStatus(http, ready), "readiness DOWN as soon as the drain starts");
         assertTrue(gateway.waitFor(DELAY.plus(TIMEOUT).toSeconds() + 15, TimeUnit.SECONDS), "the gateway exited");
         assertTrue(System.nanoTime() - signalled < DELAY.plus(TIMEOUT).plusSeconds(10).toNanos(), "exited within the drain time");
+        assertTrue(java.nio.file.Files.readAllLines(log).stream().noneMatch(line -> line.contains("Undeploy failed")),
+                "the stop logged a failed undeploy of the wire listener");
 
         Map<Integer, Integer> committed = new java.util.HashMap<>();
         try (Connection c = pg.connect(pg.database(), pg.scramUser(), pg.scramPassword()); Statement s = c.createStatement();
