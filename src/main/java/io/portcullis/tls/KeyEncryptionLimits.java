@@ -74,7 +74,8 @@ final class KeyEncryptionLimits {
         }
     }
 
-    private static void requireIterations(BigInteger iterations) {
+    /** Also for the JDK's own reading of the parameters before it decrypts ({@link PemReader}). */
+    static void requireIterations(BigInteger iterations) {
         if (iterations.signum() <= 0 || iterations.compareTo(BigInteger.valueOf(MAX_ITERATIONS)) > 0) {
             throw new CertificateMaterialException("the private key is encrypted with " + iterations
                     + " key derivation iterations; between 1 and " + MAX_ITERATIONS + " are allowed: re-encrypt it or supply it decrypted");
@@ -91,6 +92,6 @@ final class KeyEncryptionLimits {
 
     private static CertificateMaterialException unsupported(String oid) {
         return new CertificateMaterialException("the private key is encrypted with a scheme that is not supported (" + oid
-                + "); supply it decrypted or as PKCS#8 encrypted with AES (PBES2, PBKDF2 or scrypt)");
+                + "); supply it decrypted or as PKCS#8 encrypted with AES (PBES2 with PBKDF2)");
     }
 }

@@ -2,6 +2,7 @@ package io.portcullis.tls;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
@@ -211,7 +212,9 @@ final class PemReader {
             String algorithm = PBES2.equalsIgnoreCase(info.getAlgName())
                     || PKCSObjectIdentifiers.id_PBES2.getId().equals(info.getAlgName())
                     ? parameters.toString() : info.getAlgName();
-            requireBoundedIterations(parameters.getParameterSpec(PBEParameterSpec.class).getIterationCount());
+            // Bounded again as the JDK reads it, in case its reading and BouncyCastle's differ.
+            KeyEncryptionLimits.requireIterations(BigInteger.valueOf(
+                    parameters.getParameterSpec(PBEParameterSpec.class).getIterationCount()));
             SecretKey key = secretKey(algorithm, passphrase);
             cipher = Cipher.getInstance(algorithm);
             cipher.init(Cipher.DECRYPT_MODE, key, parameters);
@@ -250,13 +253,6 @@ final class PemReader {
             return factory.generateSecret(spec);
         } finally {
             spec.clearPassword();
-        }
-    }
-
-    /** The JDK's reading of the iteration count, bounded as {@link KeyEncryptionLimits} bounded BouncyCastle's. */
-    private static void requireBoundedIterations(int iterations) {
-        if (iterations < 1 || iterations > KeyEncryptionLimits.MAX_ITERATIONS) {
-            throw new CertificateMaterialException("the private key's encryption parameters are malformed");
         }
     }
 
