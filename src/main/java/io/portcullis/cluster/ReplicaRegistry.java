@@ -1,0 +1,164 @@
+package io.portcullis.cluster;
+
+import io.portcullis.config.ConfigChanged;
+import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigStore;
+import io.portcullis.config.PostgresStoreSettings;
+import io.portcullis.config.SettingNames;
+import io.portcullis.log.LogText;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The replicas of this gateway, this one included: each one's name, peer id, peer address, software version,
+ * applied configuration version, start, last heartbeat and readiness. With {@code portcullis.config.store=postgresql}
+ * the replicas sharing the store find each other in its {@code <table>_replicas} table; with the file store the
+ * registry lists this process only and writes nothing.
+ *
+ * <p>"Applied" means every observer of the {@link ConfigChanged} event (pools, TLS, users) has run: this bean
+ * observes it last. The version loaded at startup counts as applied.
+ *
+ * <p>{@link #replicas()} never blocks (the console on an event loop, the metrics); {@link #refresh()} reads the
+ * store (API worker threads). On a graceful stop the replica deletes its row; a replica killed outright leaves it
+ * to expire ({@value ReplicaTable#MISSED_HEARTBEATS} missed heartbeats: shown as not live) and to be deleted after
+ * {@code portcullis.cluster.forget-after}.
+ */
+@Startup
+@ApplicationScoped
+public class ReplicaRegistry {
+
+    private static final Logger LOG = Logger.getLogger(ReplicaRegistry.class);
+    static final String FALLBACK_NAME = "portcullis";
+    /** Longest name kept: names are shown in tables and logs, and may come from the environment. */
+    static final int MAX_NAME_LENGTH = 200;
+
+    @Inject
+    ConfigStore store;
+    @Inject
+    ReplicaSettings replica;
+    @Inject
+    ClusterSettings cluster;
+    @Inject
+    Instance<ReplicaReadiness> readiness;
+    @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
+    String softwareVersion;
+    @ConfigProperty(name = SettingNames.CONFIG_STORE, defaultValue = SettingNames.STORE_FILE)
+    String storeKind;
+    @ConfigProperty(name = SettingNames.POSTGRESQL_URL)
+    Optional<String> url;
+    @ConfigProperty(name = SettingNames.POSTGRESQL_USERNAME)
+    Optional<String> username;
+    @ConfigProperty(name = SettingNames.POSTGRESQL_PASSWORD)
+    Optional<String> password;
+    @ConfigProperty(name = SettingNames.POSTGRESQL_TABLE, defaultValue = SettingNames.POSTGRESQL_TABLE_DEFAULT)
+    String table;
+    @ConfigProperty(name = SettingNames.POSTGRESQL_POLL_INTERVAL, defaultValue = SettingNames.POSTGRESQL_POLL_INTERVAL_DEFAULT)
+    Duration pollInterval;
+
+    private ReplicaDirectory directory;
+
+    @PostConstruct
+    void start() {
+        Duration interval = cluster.heartbeatInterval();
+        if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new ConfigException("portcullis.cluster.heartbeat-interval must be between 100ms and 10m");
+        }
+        if (cluster.forgetAfter().compareTo(interval.multipliedBy(ReplicaTable.MISSED_HEARTBEATS)) <= 0) {
+            throw new ConfigException("portcullis.cluster.forget-after must be longer than "
+                    + ReplicaTable.MISSED_HEARTBEATS + " heartbeat intervals");
+        }
+        String name = name(replica.name());
+        BooleanSupplier ready = readiness.isResolvable() ? () -> readiness.get().ready() : () -> true;
+        long loaded = store.current().version();
+        if (SettingNames.STORE_POSTGRESQL.equals(storeKind.strip().toLowerCase(Locale.ROOT))) {
+            // The same settings the store was made from; the store validated them already.
+            PostgresStoreSettings settings = new PostgresStoreSettings(url.orElse(null), username, password, table,
+                    pollInterval);
+            PostgresReplicaDirectory shared = new PostgresReplicaDirectory(new ReplicaStoreConnector(settings),
+                    settings.table(), name, softwareVersion, loaded, interval, cluster.forgetAfter(), ready);
+            shared.start();
+            directory = shared;
+        } else {
+            directory = new LocalReplicaDirectory(name, softwareVersion, loaded, ready);
+            LOG.debugf("Replica %s: the file store has no other replicas", LogText.quote(name));
+        }
+    }
+
+    /** {@code portcullis.replica.name}, else {@code HOSTNAME}, else the host name, else {@value #FALLBACK_NAME}. */
+    static String name(Optional<String> configured) {
+        String name = configured.map(String::strip).filter(n -> !n.isEmpty()).orElseGet(() -> {
+            String host = System.getenv("HOSTNAME");
+            if (host != null && !host.isBlank()) {
+                return host.strip();
+            }
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException | RuntimeException e) {
+                return FALLBACK_NAME;
+            }
+        });
+        return name.length() > MAX_NAME_LENGTH ? name.substring(0, MAX_NAME_LENGTH) : name;
+    }
+
+    /** Last of the observers: when it runs, the version is applied everywhere in this process. */
+    void onConfigChanged(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 1000) ConfigChanged change) {
+        directory.applied(change.after().version());
+    }
+
+    @PreDestroy
+    void stop() {
+        directory.close();
+    }
+
+    /** Every registered replica as last read (at most one heartbeat interval ago), this one included; never blocks. */
+    public List<Replica> replicas() {
+        return directory.replicas();
+    }
+
+    /** Every registered replica read from the store now; the last snapshot when the store cannot answer. Blocks. */
+    public List<Replica> refresh() {
+        return directory.refresh();
+    }
+
+    /** This replica. */
+    public Replica self() {
+        return directory.self();
+    }
+
+    /** The live replicas as last read. */
+    public long liveCount() {
+        return directory.replicas().stream().filter(Replica::live).count();
+    }
+
+    /** Whether the registry's last contact with the store succeeded (always true with the file store). */
+    public boolean storeReachable() {
+        return directory.reachable();
+    }
+
+    /** The newest configuration version this replica has applied. */
+    public long appliedVersion() {
+        return directory.self().configVersion();
+    }
+
+    /** Publishes where other replicas reach this one's peer listener (host:port), or null for nowhere. */
+    public void publishAddress(String hostPort) {
+        directory.address(hostPort);
+    }
+}
