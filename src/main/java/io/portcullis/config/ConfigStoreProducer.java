@@ -6,19 +6,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Makes the one {@link ConfigStore} of the application, chosen at run time by {@code portcullis.config.store}
  * so that one build (JVM or native) serves both: {@code file} (default) is the embedded {@link FileConfigStore},
- * {@code postgresql} the shared {@link PostgresConfigStore} that several replicas use together. The PostgreSQL
- * driver is only loaded when that store is selected. Produced at startup so that an unreadable configuration
+ * {@code postgresql} the shared {@link PostgresConfigStore} that several replicas use together (its settings read
+ * by {@link PostgresStoreSettings#from}). The PostgreSQL driver is only loaded when that store is selected. The
+ * entry point selects {@value SettingNames#STORE_NONE} ({@link MemoryConfigStore}) for commands that must not write
+ * a store by merely starting. Produced at startup so that an unreadable configuration
  * or an unreachable store stops the gateway before it listens, with a message naming the setting.
  *
  * <p>{@code @ApplicationScoped}, not {@code @Singleton}: beans that Quarkus creates during static
@@ -37,20 +38,14 @@ public class ConfigStoreProducer {
     ConfigStore configStore(
             @ConfigProperty(name = SettingNames.CONFIG_STORE, defaultValue = SettingNames.STORE_FILE) String kind,
             @ConfigProperty(name = SettingNames.DATA_DIR, defaultValue = SettingNames.DATA_DIR_DEFAULT) String dataDir,
-            @ConfigProperty(name = SettingNames.POSTGRESQL_URL) Optional<String> url,
-            @ConfigProperty(name = SettingNames.POSTGRESQL_USERNAME) Optional<String> username,
-            @ConfigProperty(name = SettingNames.POSTGRESQL_PASSWORD) Optional<String> password,
-            @ConfigProperty(name = SettingNames.POSTGRESQL_TABLE, defaultValue = SettingNames.POSTGRESQL_TABLE_DEFAULT)
-            String table,
-            @ConfigProperty(name = SettingNames.POSTGRESQL_POLL_INTERVAL,
-                    defaultValue = SettingNames.POSTGRESQL_POLL_INTERVAL_DEFAULT) Duration pollInterval,
+            Config config,
             Event<ConfigChanged> events) {
         String selected = kind.strip().toLowerCase(Locale.ROOT);
         return switch (selected) {
             case SettingNames.STORE_FILE -> new FileConfigStore(Path.of(dataDir), events::fire);
+            case SettingNames.STORE_NONE -> new MemoryConfigStore(events::fire);
             case SettingNames.STORE_POSTGRESQL -> {
-                PostgresStoreSettings settings = new PostgresStoreSettings(url.orElse(null), username, password,
-                        table, pollInterval);
+                PostgresStoreSettings settings = PostgresStoreSettings.from(config);
                 LOG.infof("Configuration store: %s", settings);
                 yield new PostgresConfigStore(settings, events::fire);
             }

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -18,7 +19,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>Writes: one transaction per {@link #update}, serialized across replicas by an advisory lock; the change
  * is applied to the newest stored version (not to this replica's possibly older copy), validated, appended,
- * and announced with NOTIFY on commit. A stale {@code expectedVersion} is a {@link VersionConflictException}
+ * rows beyond the newest {@link PostgresStoreSettings#history()} deleted (or, for a role without DELETE, kept
+ * with one warning), and announced with NOTIFY on commit. A stale {@code expectedVersion} is a {@link VersionConflictException}
  * after this replica caught up with the newest version, so "read again and retry" works at once.
  *
  * <p>Reads: {@link #current()} is a volatile field, never the network. A {@link PostgresConfigWatcher} thread
@@ -51,6 +53,8 @@ public final class PostgresConfigStore implements ConfigStore, AutoCloseable {
     private final ReentrantLock publishLock = new ReentrantLock();
     private final PostgresConfigWatcher watcher;
     private volatile GatewayConfig current;
+    /** Whether the warning that the history cannot be pruned was logged (once per store). */
+    private final AtomicBoolean notPrunedWarned = new AtomicBoolean();
     /** Why the store cannot be reached right now, or null. */
     private volatile String problem;
 
@@ -109,6 +113,9 @@ public final class PostgresConfigStore implements ConfigStore, AutoCloseable {
                 }
                 GatewayConfig after = NextVersion.of(before, change);
                 table.append(connection, after.version(), codec.serialize(after), writer);
+                if (!table.prune(connection, settings.history())) {
+                    warnNotPruned(connection);
+                }
                 committing = true;
                 connection.commit();
                 return after;
@@ -124,6 +131,26 @@ public final class PostgresConfigStore implements ConfigStore, AutoCloseable {
                     + "configuration again before retrying" : "cannot be written: " + PostgresConnector.describe(e)
                     + "; nothing was stored"), e);
         }
+    }
+
+    /**
+     * Once per store (one per process): the role may not delete from the table, so its history grows with every
+     * write. Names the table and the grant, never the connection's secrets.
+     */
+    private void warnNotPruned(Connection connection) {
+        if (!notPrunedWarned.compareAndSet(false, true)) {
+            return;
+        }
+        String role;
+        try {
+            role = connection.getMetaData().getUserName();
+        } catch (SQLException e) {
+            role = "<the store's role>";
+        }
+        LOG.warnf("The configuration history in %s is not pruned: role %s may not delete from it (SQLSTATE %s), so the "
+                        + "table keeps every version instead of the newest %d (%s). To prune, run: GRANT DELETE ON %s TO %s",
+                table, role, PostgresConfigTable.INSUFFICIENT_PRIVILEGE, settings.history(), SettingNames.POSTGRESQL_HISTORY,
+                table, role);
     }
 
     /** The watcher found this newest stored document (or null: nothing stored); publishes it if newer. */

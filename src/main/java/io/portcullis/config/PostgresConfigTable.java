@@ -5,11 +5,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 
 /**
- * The SQL of the shared store, in one place. One row per version, append-only: the newest row is the
- * configuration, older rows are its history (who wrote which version when), which an operator may prune.
+ * The SQL of the shared store, in one place. One row per version, appended: the newest row is the
+ * configuration, older rows are its history (who wrote which version when). Each write keeps the newest
+ * {@code portcullis.config.postgresql.history} rows and deletes the older ones in its own transaction, when the
+ * role may delete (see {@link #prune}); an operator may delete old rows too, never the newest.
  *
  * <pre>
  * CREATE TABLE portcullis_config (
@@ -20,7 +23,7 @@ import java.sql.Statement;
  * </pre>
  *
  * <p>Writers serialize on a transaction-scoped advisory lock (no table privilege beyond SELECT and INSERT
- * needed; readers are never blocked), and the primary key refuses a second row for one version should
+ * needed, DELETE only for pruning; readers are never blocked), and the primary key refuses a second row for one version should
  * anything bypass the lock. The NOTIFY is sent inside the writing transaction, so PostgreSQL delivers it
  * only once the row is committed, and never for a rolled-back write.
  *
@@ -31,6 +34,9 @@ final class PostgresConfigTable {
 
     /** High half of the advisory lock key: "port" in ASCII, so the key does not collide with other users' locks by accident. */
     private static final long LOCK_NAMESPACE = 0x706f7274L << 32;
+
+    /** SQLSTATE of a statement the role lacks the privilege for (here: DELETE, for pruning). */
+    static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private final String table;
     private final long lockKey;
@@ -128,6 +134,31 @@ final class PostgresConfigTable {
             notify.setString(2, Long.toString(version));
             notify.execute();
         }
+    }
+
+    /**
+     * Deletes every row older than the newest {@code keep}, inside the caller's transaction (under the writers'
+     * lock, after its append). A role without DELETE on the table must still be able to write: the delete runs
+     * under a savepoint, and on SQLSTATE {@value #INSUFFICIENT_PRIVILEGE} only the delete is rolled back.
+     *
+     * @return false when the role may not delete, so nothing was pruned (the rest of the transaction stands)
+     * @throws SQLException for any other failure; the caller's transaction is then unusable
+     */
+    boolean prune(Connection connection, int keep) throws SQLException {
+        Savepoint beforeDelete = connection.setSavepoint();
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE version < ("
+                + "SELECT version FROM " + table + " ORDER BY version DESC OFFSET ? LIMIT 1)")) {
+            delete.setInt(1, keep - 1);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                throw e;
+            }
+            connection.rollback(beforeDelete);
+            return false;
+        }
+        connection.releaseSavepoint(beforeDelete);
+        return true;
     }
 
     /** Subscribes this connection to the channel; notifications then arrive with its next read. */

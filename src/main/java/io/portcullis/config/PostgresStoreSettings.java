@@ -1,5 +1,7 @@
 package io.portcullis.config;
 
+import org.eclipse.microprofile.config.Config;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,15 +20,18 @@ import java.util.regex.Pattern;
  *                     underscores, at most {@value #MAX_TABLE_LENGTH} characters because it also names the
  *                     LISTEN/NOTIFY channel, which PostgreSQL limits to 63 bytes
  * @param pollInterval how often the newest version is read even without a notification
+ * @param history      how many of the newest versions the table keeps; each write deletes older rows in its
+ *                     transaction (when the role may delete)
  */
 public record PostgresStoreSettings(String url, Optional<String> username, Optional<String> password, String table,
-                                    Duration pollInterval) {
+                                    Duration pollInterval, int history) {
 
     static final String URL_PREFIX = "jdbc:postgresql:";
     static final int MAX_TABLE_LENGTH = 63;
     static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
     static final Duration MAX_POLL_INTERVAL = Duration.ofHours(1);
     private static final Pattern TABLE = Pattern.compile("([a-z_][a-z0-9_]*\\.)?[a-z_][a-z0-9_]*");
+    static final int MIN_HISTORY = 1;
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^&]*");
 
     /** @throws ConfigException naming the setting that is missing or malformed */
@@ -51,6 +56,42 @@ public record PostgresStoreSettings(String url, Optional<String> username, Optio
             throw new ConfigException(SettingNames.POSTGRESQL_POLL_INTERVAL + " must be between "
                     + MIN_POLL_INTERVAL.toMillis() + "ms and " + MAX_POLL_INTERVAL.toMinutes() + "m");
         }
+        if (history < MIN_HISTORY) {
+            throw new ConfigException(SettingNames.POSTGRESQL_HISTORY + " must be at least " + MIN_HISTORY
+                    + " (the newest version is the configuration itself), not " + history);
+        }
+    }
+
+    /** With the default history ({@value SettingNames#POSTGRESQL_HISTORY_DEFAULT} versions). */
+    public PostgresStoreSettings(String url, Optional<String> username, Optional<String> password, String table,
+                                 Duration pollInterval) {
+        this(url, username, password, table, pollInterval, Integer.parseInt(SettingNames.POSTGRESQL_HISTORY_DEFAULT));
+    }
+
+    /**
+     * The settings the application properties (and their environment forms) give: the one place that reads
+     * {@code portcullis.config.postgresql.*}, for the store and for the {@code copy-store} command alike.
+     *
+     * @throws ConfigException naming the setting that is missing or malformed
+     */
+    public static PostgresStoreSettings from(Config config) {
+        Duration poll = SettingDurations.parse(config.getOptionalValue(SettingNames.POSTGRESQL_POLL_INTERVAL, String.class)
+                .orElse(SettingNames.POSTGRESQL_POLL_INTERVAL_DEFAULT), SettingNames.POSTGRESQL_POLL_INTERVAL);
+        String historyText = config.getOptionalValue(SettingNames.POSTGRESQL_HISTORY, String.class)
+                .orElse(SettingNames.POSTGRESQL_HISTORY_DEFAULT).strip();
+        int history;
+        try {
+            history = Integer.parseInt(historyText);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(SettingNames.POSTGRESQL_HISTORY + " must be a whole number of versions, at least "
+                    + MIN_HISTORY + " (default " + SettingNames.POSTGRESQL_HISTORY_DEFAULT + "), not '" + historyText + "'");
+        }
+        return new PostgresStoreSettings(config.getOptionalValue(SettingNames.POSTGRESQL_URL, String.class).orElse(null),
+                config.getOptionalValue(SettingNames.POSTGRESQL_USERNAME, String.class),
+                config.getOptionalValue(SettingNames.POSTGRESQL_PASSWORD, String.class),
+                config.getOptionalValue(SettingNames.POSTGRESQL_TABLE, String.class)
+                        .orElse(SettingNames.POSTGRESQL_TABLE_DEFAULT),
+                poll, history);
     }
 
     /** The URL with any {@code password=} parameter masked, for log lines and error messages. */

@@ -17,6 +17,11 @@ public final class SettingNames {
     public static final String CONFIG_STORE = "portcullis.config.store";
     public static final String STORE_FILE = "file";
     public static final String STORE_POSTGRESQL = "postgresql";
+    /**
+     * Internal: no store, the configuration lives in memory and is lost at exit. Set by the entry point for
+     * commands that must not write a store by merely starting ({@code copy-store}); never for a gateway.
+     */
+    public static final String STORE_NONE = "none";
 
     /** JDBC URL of the shared store, e.g. {@code jdbc:postgresql://db:5432/portcullis?sslmode=verify-full}. */
     public static final String POSTGRESQL_URL = "portcullis.config.postgresql.url";
@@ -29,6 +34,9 @@ public final class SettingNames {
     /** How often each replica reads the newest version even without a notification (missed ones, reconnects). */
     public static final String POSTGRESQL_POLL_INTERVAL = "portcullis.config.postgresql.poll-interval";
     public static final String POSTGRESQL_POLL_INTERVAL_DEFAULT = "10s";
+    /** How many of the newest versions the history table keeps; each write deletes the older ones. */
+    public static final String POSTGRESQL_HISTORY = "portcullis.config.postgresql.history";
+    public static final String POSTGRESQL_HISTORY_DEFAULT = "1000";
 
     private SettingNames() {
     }

@@ -1,6 +1,7 @@
 package io.portcullis.config;
 
 import io.portcullis.testing.Backends;
+import io.portcullis.testing.LogCapture;
 import io.portcullis.testing.PostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,11 @@ class PostgresConfigStoreTest {
 
     private PostgresStoreSettings settings(String url, String user, String password, Duration poll) {
         return new PostgresStoreSettings(url, Optional.of(user), Optional.of(password), table, poll);
+    }
+
+    private PostgresStoreSettings settings(String user, String password, int history) {
+        return new PostgresStoreSettings(pg.jdbcUrl(pg.database()), Optional.of(user), Optional.of(password), table,
+                NO_POLL, history);
     }
 
     static DatabaseConfig db(String name) {
@@ -254,6 +260,25 @@ class PostgresConfigStoreTest {
         }
     }
 
+    /** Issue 18 item 5: after N + k writes exactly the newest N rows remain, the newest being the configuration. */
+    @Test
+    void eachWriteKeepsTheNewestHistoryVersionsAndDeletesTheRest() throws Exception {
+        int history = 3;
+        PostgresConfigStore store = open(settings(pg.scramUser(), pg.scramPassword(), history), new CopyOnWriteArrayList<>());
+        for (int i = 1; i <= history + 4; i++) {
+            store.update(ConfigStore.ANY_VERSION, c -> c.withDatabase(db("db" + c.version())));
+            assertEquals(Math.min(i, history), rows(), "after write " + i);
+        }
+        assertEquals(List.of(7L, 6L, 5L), versions());
+        assertEquals(7, store.current().version());
+        assertEquals(store.current(), open(NO_POLL, new CopyOnWriteArrayList<>()).current(),
+                "a new replica loads the newest version, which pruning never touches");
+    }
+
+    /**
+     * A role with only SELECT and INSERT on a table an administrator made runs a replica; without DELETE its writes
+     * still succeed (the prune is rolled back to its savepoint), the history grows, and one warning says why.
+     */
     @Test
     void aRoleWithOnlySelectAndInsertOnAnExistingTableCanRunAReplica() throws Exception {
         open(NO_POLL, new CopyOnWriteArrayList<>()).update(ConfigStore.ANY_VERSION, c -> c.withDatabase(db("made-by-owner")));
@@ -263,11 +288,17 @@ class PostgresConfigStoreTest {
             s.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'");
             s.execute("GRANT SELECT, INSERT ON " + table + " TO " + role);
         }
-        try {
-            PostgresConfigStore limited = open(settings(pg.jdbcUrl(pg.database()), role, password, NO_POLL),
-                    new CopyOnWriteArrayList<>());
+        try (LogCapture log = LogCapture.start()) {
+            PostgresConfigStore limited = open(settings(role, password, 1), new CopyOnWriteArrayList<>());
             assertEquals(1, limited.current().version());
             assertEquals(2, limited.update(1, c -> c.withDatabase(db("by-limited-role"))).version());
+            assertEquals(3, limited.update(2, c -> c.withDatabase(db("again"))).version());
+            assertEquals(List.of(3L, 2L, 1L), versions(), "nothing pruned, every write stored");
+            assertEquals(3, limited.current().version());
+            List<String> warnings = log.records().stream().filter(r -> r.contains("is not pruned")).toList();
+            assertEquals(1, warnings.size(), "one warning per process: " + warnings);
+            assertTrue(warnings.get(0).contains("GRANT DELETE ON " + table + " TO " + role), warnings.get(0));
+            assertFalse(warnings.get(0).contains(password), warnings.get(0));
         } finally {
             opened.forEach(PostgresConfigStore::close);
             opened.clear();
@@ -296,6 +327,17 @@ class PostgresConfigStoreTest {
                 s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
             }
         }
+    }
+
+    private List<Long> versions() throws SQLException {
+        List<Long> versions = new ArrayList<>();
+        try (Connection c = pg.connect(pg.database(), pg.scramUser(), pg.scramPassword()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version FROM " + table + " ORDER BY version DESC")) {
+            while (rs.next()) {
+                versions.add(rs.getLong(1));
+            }
+        }
+        return versions;
     }
 
     private int rows() throws SQLException {

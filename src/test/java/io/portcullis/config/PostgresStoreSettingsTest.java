@@ -43,5 +43,18 @@ class PostgresStoreSettingsTest {
         }
         assertThrows(ConfigException.class, () -> new PostgresStoreSettings("jdbc:postgresql://db/cfg", Optional.empty(),
                 Optional.empty(), null, Duration.ZERO));
+        for (int history : new int[] {0, -1}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> new PostgresStoreSettings("jdbc:postgresql://db/cfg",
+                    Optional.empty(), Optional.empty(), null, POLL, history));
+            assertTrue(e.getMessage().contains(SettingNames.POSTGRESQL_HISTORY) && e.getMessage().contains("at least 1"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void historyDefaultsToAThousandVersions() {
+        assertEquals(1000, settings("jdbc:postgresql://db/cfg", null).history());
+        assertEquals(1, new PostgresStoreSettings("jdbc:postgresql://db/cfg", Optional.empty(), Optional.empty(), null,
+                POLL, 1).history());
     }
 }
