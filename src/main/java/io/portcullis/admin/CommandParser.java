@@ -19,7 +19,7 @@ final class CommandParser {
     /** How much of an unknown command the error message quotes. */
     private static final int MAX_QUOTED = 80;
     static final String KNOWN = "SHOW POOLS|CLIENTS|SERVERS|STATS|STATS_TOTALS|STATS_AVERAGES|DATABASES|USERS|CONFIG"
-            + "|LISTS|VERSION, PAUSE [db], RESUME [db], RECONNECT [db], KILL [db], KILL_CLIENT id, DISABLE db,"
+            + "|LISTS|VERSION|PEERS, PAUSE [db], RESUME [db], RECONNECT [db], KILL [db], KILL_CLIENT id, DISABLE db,"
             + " ENABLE db, WAIT_CLOSE [db], SHUTDOWN";
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");

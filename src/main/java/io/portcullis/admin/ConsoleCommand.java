@@ -97,6 +97,6 @@ sealed interface ConsoleCommand {
 
     /** What {@code SHOW} can show, in PgBouncer's spelling. */
     enum ShowTarget {
-        POOLS, CLIENTS, SERVERS, STATS, STATS_TOTALS, STATS_AVERAGES, DATABASES, USERS, CONFIG, LISTS, VERSION
+        POOLS, CLIENTS, SERVERS, STATS, STATS_TOTALS, STATS_AVERAGES, DATABASES, USERS, CONFIG, LISTS, VERSION, PEERS
     }
 }

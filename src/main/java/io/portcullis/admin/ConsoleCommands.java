@@ -1,5 +1,6 @@
 package io.portcullis.admin;
 
+import io.portcullis.cluster.ReplicaRegistry;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.LiveSettings;
@@ -47,12 +48,13 @@ public class ConsoleCommands {
     private final SessionSettings session;
     private final ShutdownSettings shutdown;
     private final AdminSettings admin;
+    private final ReplicaRegistry replicas;
     private final String version;
 
     @Inject
     public ConsoleCommands(AdminReports reports, AdminActions actions, ConfigStore store, LiveSettings live,
                            ListenerSettings listen, SessionSettings session, ShutdownSettings shutdown,
-                           AdminSettings admin,
+                           AdminSettings admin, ReplicaRegistry replicas,
                            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.reports = reports;
         this.actions = actions;
@@ -62,6 +64,7 @@ public class ConsoleCommands {
         this.session = session;
         this.shutdown = shutdown;
         this.admin = admin;
+        this.replicas = replicas;
         this.version = version;
     }
 
@@ -141,6 +144,8 @@ public class ConsoleCommands {
             case LISTS -> PoolTables.lists(config, reports.sortedPools(), reports.clients());
             case CONFIG -> InfoTables.config(ConfigListing.of(listen, live.current(), session, shutdown, admin));
             case VERSION -> InfoTables.version(version);
+            // The registry's last snapshot (at most one heartbeat old): the console runs on an event loop.
+            case PEERS -> PeerTables.peers(replicas.replicas());
         };
     }
 

@@ -13,6 +13,6 @@
  * {@code pool}, {@code proxy}, {@code migrate}, {@code admin} (the runtime reports and actions the admin
  * console shows and takes, served as {@code /api/v1/pools|clients|servers|stats}), {@code observe} (read-only: the
  * backend status a database shows, which the unauthenticated health endpoint must not), {@code log} (escaping
- * request text in log lines).
+ * request text in log lines), {@code cluster} (the replicas sharing the store, served as {@code /api/v1/replicas}).
  */
 package io.portcullis.api;

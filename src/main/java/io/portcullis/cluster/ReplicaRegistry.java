@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -61,16 +62,8 @@ public class ReplicaRegistry {
     String softwareVersion;
     @ConfigProperty(name = SettingNames.CONFIG_STORE, defaultValue = SettingNames.STORE_FILE)
     String storeKind;
-    @ConfigProperty(name = SettingNames.POSTGRESQL_URL)
-    Optional<String> url;
-    @ConfigProperty(name = SettingNames.POSTGRESQL_USERNAME)
-    Optional<String> username;
-    @ConfigProperty(name = SettingNames.POSTGRESQL_PASSWORD)
-    Optional<String> password;
-    @ConfigProperty(name = SettingNames.POSTGRESQL_TABLE, defaultValue = SettingNames.POSTGRESQL_TABLE_DEFAULT)
-    String table;
-    @ConfigProperty(name = SettingNames.POSTGRESQL_POLL_INTERVAL, defaultValue = SettingNames.POSTGRESQL_POLL_INTERVAL_DEFAULT)
-    Duration pollInterval;
+    @Inject
+    Config config;
 
     private ReplicaDirectory directory;
 
@@ -89,8 +82,7 @@ public class ReplicaRegistry {
         long loaded = store.current().version();
         if (SettingNames.STORE_POSTGRESQL.equals(storeKind.strip().toLowerCase(Locale.ROOT))) {
             // The same settings the store was made from; the store validated them already.
-            PostgresStoreSettings settings = new PostgresStoreSettings(url.orElse(null), username, password, table,
-                    pollInterval);
+            PostgresStoreSettings settings = PostgresStoreSettings.from(config);
             PostgresReplicaDirectory shared = new PostgresReplicaDirectory(new ReplicaStoreConnector(settings),
                     settings.table(), name, softwareVersion, loaded, interval, cluster.forgetAfter(), ready);
             shared.start();

@@ -125,6 +125,20 @@ class AdminConsoleTest {
         assertTrue(out.lines().anyMatch(l -> l.endsWith("|transaction|")), out);
     }
 
+    /** PgBouncer 1.25's SHOW PEERS; with the file store the one peer is this replica, without a peer listener. */
+    @Test
+    void showPeersListsThisReplicaWithPgBouncersColumnsAndTypes() throws Exception {
+        try (Connection c = console()) {
+            assertEquals(List.of("peer_id:int4", "host:text", "port:int4", "pool_size:int4"), columns(c, "SHOW PEERS"));
+            List<Map<String, String>> peers = rows(c, "show peers;");
+            assertEquals(1, peers.size(), peers.toString());
+            assertEquals("1", peers.get(0).get("peer_id"));
+            assertEquals(null, peers.get(0).get("host"));
+            assertEquals(null, peers.get(0).get("port"));
+            assertEquals("0", peers.get(0).get("pool_size"));
+        }
+    }
+
     @Test
     void everyShowCommandHasPgBouncersColumnsAndTypes() throws Exception {
         try (Connection c = console()) {

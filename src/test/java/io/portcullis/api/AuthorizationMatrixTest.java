@@ -504,6 +504,7 @@ class AuthorizationMatrixTest {
         f.put("POST /api/v1/pools/{database}/reconnect", Fixture.write("/api/v1/pools/" + DB + "/reconnect", null, Effect.ACTION, 200));
         f.put("POST /api/v1/pools/{database}/resume", Fixture.write("/api/v1/pools/" + DB + "/resume", null, Effect.ACTION, 200)
                 .before(() -> pool("pause")).after(() -> pool("resume")));
+        f.put("GET /api/v1/replicas", Fixture.read("/api/v1/replicas"));
         f.put("GET /api/v1/servers", Fixture.read("/api/v1/servers"));
         f.put("GET /api/v1/settings", Fixture.read("/api/v1/settings"));
         f.put("PUT /api/v1/settings", Fixture.write("/api/v1/settings", "{\"queryTimeout\":\"77s\"}", Effect.STORES, 200)
