@@ -130,7 +130,7 @@ public class TlsResource {
         }
         requireCertificateFromApi();
         GatewayConfig seen = store.current();
-        EntityTags.expectedVersion(ifMatch, seen, true);
+        long expected = EntityTags.expectedVersion(ifMatch, seen, true);
         boolean completesCsr = body.privateKeyPem() == null || body.privateKeyPem().isBlank();
         if (completesCsr && body.passphrase() != null) {
             throw ApiProblem.badRequest("passphrase applies to privateKeyPem, which was not sent (the key of a pending "
@@ -149,7 +149,7 @@ public class TlsResource {
                         "this certificate does not complete the pending CSR: " + e.getMessage(), e) : e;
             }
         });
-        return install(material, completesCsr, "installed a server certificate");
+        return install(material, completesCsr, expected, "installed a server certificate");
     }
 
     @POST
@@ -172,19 +172,21 @@ public class TlsResource {
             throw ApiProblem.badRequest("a JSON body is required: {\"commonName\", \"subjectAltNames\", \"validDays\"}");
         }
         requireCertificateFromApi();
-        EntityTags.expectedVersion(ifMatch, store.current(), true);
+        long expected = EntityTags.expectedVersion(ifMatch, store.current(), true);
         int days = body.validDays() == null ? TlsRequests.SelfSigned.DEFAULT_VALID_DAYS : body.validDays();
         TlsMaterial material = material(() -> tls.selfSigned(body.commonName(), body.subjectAltNames(), days));
-        return install(material, false, "installed a self-signed server certificate");
+        return install(material, false, expected, "installed a self-signed server certificate");
     }
 
     @POST
     @RolesAllowed(ApiToken.ADMIN)
     @Path("csr")
+    @StoresConfiguration
     @Operation(operationId = "createCsr", summary = "Create a certificate signing request",
-            description = "Generates an EC P-256 key, kept on the gateway (data directory, owner-only) until the certificate a CA "
-                    + "issues for this CSR is installed with PUT /tls/certificate and no key. A new CSR replaces a pending one.")
-    @APIResponse(responseCode = "200", description = "the CSR to send to a CA", content = @Content(schema = @Schema(implementation = TlsRequests.CsrPem.class)))
+            description = "Generates an EC P-256 key, kept on the gateway (sealed in the configuration store, so any replica "
+                    + "sharing it can complete the request) until the certificate a CA issues for this CSR is installed with "
+                    + "PUT /tls/certificate and no key. A new CSR replaces a pending one.")
+    @APIResponse(responseCode = "200", description = "the CSR to send to a CA", headers = @Header(name = "ETag"), content = @Content(schema = @Schema(implementation = TlsRequests.CsrPem.class)))
     @APIResponse(responseCode = "400", description = "invalid subject or names")
     @APIResponse(responseCode = "409", description = "the certificate comes from portcullis.tls.cert-file")
     public Response csr(@RequestBody(content = @Content(examples = @ExampleObject(name = "with-names",
@@ -196,9 +198,11 @@ public class TlsResource {
             throw ApiProblem.badRequest("a JSON body is required: {\"subject\", \"subjectAltNames\"}");
         }
         requireCertificateFromApi();
-        String csrPem = material(() -> tls.createCertificateRequest(body.subject(), body.subjectAltNames()));
-        audit.action("created a CSR for '" + body.subject() + "' (its key waits in the data directory)");
-        return Response.ok(new TlsRequests.CsrPem(csrPem)).build();
+        TlsAdministration.CertificateRequest request = material(() -> tls.createCertificateRequest(body.subject(),
+                body.subjectAltNames()));
+        audit.write("created a CSR for '" + body.subject() + "' (its key waits, sealed, in the configuration store)",
+                request.written().version());
+        return Response.ok(new TlsRequests.CsrPem(request.csrPem())).tag(EntityTags.of(request.written())).build();
     }
 
     @PUT
@@ -254,11 +258,9 @@ public class TlsResource {
         return result[0];
     }
 
-    private Response install(TlsMaterial material, boolean completesCsr, String what) {
-        material(() -> tls.installCertificate(material, completesCsr));
-        String fingerprint = material.info().sha256Fingerprint();
-        GatewayConfig result = store.update(ConfigStore.ANY_VERSION, c -> c.withTls(c.tls().withCertificateSha256(fingerprint)));
-        audit.write(what + " (SHA-256 " + fingerprint + ")", result.version());
+    private Response install(TlsMaterial material, boolean completesCsr, long expected, String what) {
+        GatewayConfig result = material(() -> tls.installCertificate(material, completesCsr, expected));
+        audit.write(what + " (SHA-256 " + material.info().sha256Fingerprint() + ")", result.version());
         return Response.ok(view()).tag(EntityTags.of(result)).build();
     }
 

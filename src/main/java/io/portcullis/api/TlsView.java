@@ -18,7 +18,8 @@ public record TlsView(
         List<String> ciphers,
         @Schema(description = "the server certificate")
         CertificateInfo certificate,
-        @Schema(description = "where the server certificate comes from: api (data directory) or file (portcullis.tls.cert-file)",
+        @Schema(description = "where the server certificate comes from: api (the configuration store, its key sealed: every "
+                + "replica sharing the store serves it) or file (portcullis.tls.cert-file, watched)",
                 enumeration = {"api", "file"})
         String certificateSource,
         @Schema(description = "the CA client certificates must chain to; null when none is configured")

@@ -283,6 +283,25 @@ public final class ConfigValidator {
         if (tls.certificateSha256() != null && !SHA256_FINGERPRINT.matcher(tls.certificateSha256()).matches()) {
             errors.add(where + "certificateSha256 must be 32 upper-case hex pairs joined by ':'");
         }
+        if (tls.certificateChainPem() != null) {
+            if (tls.certificateChainPem().length() > MAX_CLIENT_CA_PEM_CHARS) {
+                errors.add(where + "certificateChainPem must be at most " + MAX_CLIENT_CA_PEM_CHARS + " characters");
+            } else if (!tls.certificateChainPem().contains("-----BEGIN CERTIFICATE-----")) {
+                errors.add(where + "certificateChainPem holds no '-----BEGIN CERTIFICATE-----' block");
+            }
+        }
+        if ((tls.certificateChainPem() == null) != (tls.sealedCertificateKey() == null)
+                || (tls.certificateChainPem() != null && tls.certificateSha256() == null)) {
+            errors.add(where + "certificateChainPem, sealedCertificateKey and certificateSha256 are stored together");
+        }
+        checkSealed(errors, where + "sealedCertificateKey", tls.sealedCertificateKey());
+        checkSealed(errors, where + "sealedPendingKey", tls.sealedPendingKey());
+    }
+
+    private static void checkSealed(List<String> errors, String field, String sealed) {
+        if (sealed != null && !sealed.startsWith(SecretBox.PREFIX)) {
+            errors.add(field + " must be a sealed value (" + SecretBox.PREFIX + "...)");
+        }
     }
 
     /** Each override within its {@link Setting}'s bounds, the message naming the field. */

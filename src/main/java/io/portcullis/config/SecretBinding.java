@@ -16,13 +16,19 @@ import java.util.Objects;
  * @param host     the backend host
  * @param port     the backend port
  * @param user     the backend user, or {@code ""} when the secret does not depend on it (the TLS client key)
+ *
+ * <p>The gateway's own TLS keys belong to no database: for them {@code database}, {@code port} and
+ * {@code user} are empty and {@code host} carries what the key belongs to (the SHA-256 fingerprint of the
+ * server certificate), see {@link #listenerKey} and {@link #pendingKey}.
  */
 public record SecretBinding(Purpose purpose, String database, String host, int port, String user) {
 
     /** The kinds of sealed secret, each with a fixed label in the associated data. */
     public enum Purpose {
         BACKEND_PASSWORD("backend-password", "backend password"),
-        SERVER_KEY("server-key", "TLS client key (serverKey)");
+        SERVER_KEY("server-key", "TLS client key (serverKey)"),
+        LISTENER_KEY("listener-key", "key of the gateway's server certificate"),
+        PENDING_KEY("pending-key", "key of the pending certificate signing request");
 
         private final String label;
         private final String words;
@@ -64,9 +70,25 @@ public record SecretBinding(Purpose purpose, String database, String host, int p
         return serverKey(db.name(), db.host(), db.port());
     }
 
+    /**
+     * The key of the server certificate the wire listener serves: bound to that certificate's SHA-256
+     * fingerprint, so a sealed key opens only beside the certificate it was stored with.
+     */
+    public static SecretBinding listenerKey(String certificateSha256) {
+        return new SecretBinding(Purpose.LISTENER_KEY, "", Objects.requireNonNull(certificateSha256), 0, "");
+    }
+
+    /** The key of the pending certificate signing request (one at a time, so bound to its purpose only). */
+    public static SecretBinding pendingKey() {
+        return new SecretBinding(Purpose.PENDING_KEY, "", "", 0, "");
+    }
+
     /** "the backend password of database 'orders'", for messages (never the value). */
     public String describe() {
-        return "the " + purpose.words + " of database '" + database + "'";
+        return switch (purpose) {
+            case LISTENER_KEY, PENDING_KEY -> "the stored " + purpose.words;
+            default -> "the " + purpose.words + " of database '" + database + "'";
+        };
     }
 
     /**

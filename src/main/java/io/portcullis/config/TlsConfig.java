@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * Client TLS settings changed through the API ({@code PUT /api/v1/tls}, {@code /tls/client-ca},
- * certificate installs). Kept in the configuration store so that they survive a restart and reach
- * every replica; the certificate and key themselves live in the data directory (the key is a
- * secret and never enters the store).
+ * certificate installs, CSRs). Kept in the configuration store so that they survive a restart and reach
+ * every replica: with a shared store, every replica serves the same certificate. The keys are stored
+ * sealed by {@link SecretBox} (bound by {@link SecretBinding#listenerKey} to the certificate's fingerprint,
+ * and by {@link SecretBinding#pendingKey}), so a replica needs the shared secret key to serve them.
  *
  * <p>Every field may be unset ({@code null}, or an empty list for {@code protocols} and {@code ciphers}): then the
  * application property ({@code portcullis.tls.mode}, {@code portcullis.tls.protocols},
@@ -21,16 +22,31 @@ import java.util.List;
  * @param certificateSha256 fingerprint of the server certificate installed through the API, so that
  *                          installing one moves the configuration version (and so the ETag); null
  *                          until the first install
+ * @param certificateChainPem the server certificate chain served when no {@code portcullis.tls.cert-file} is
+ *                          set, PEM, server certificate first; null until the first start or install stores one
+ * @param sealedCertificateKey the key of {@code certificateChainPem}, sealed for
+ *                          {@link SecretBinding#listenerKey}({@code certificateSha256}); null with it
+ * @param sealedPendingKey  the key of the pending CSR, sealed for {@link SecretBinding#pendingKey}; null when
+ *                          no CSR waits for its certificate
  */
 public record TlsConfig(
         String mode,
         List<String> protocols,
         List<String> ciphers,
         String clientCaPem,
-        String certificateSha256) {
+        String certificateSha256,
+        String certificateChainPem,
+        String sealedCertificateKey,
+        String sealedPendingKey) {
 
     /** Nothing set through the API: the application properties decide. */
     public static final TlsConfig UNSET = new TlsConfig(null, List.of(), null, null, null);
+
+    /** Settings without stored certificate material. */
+    public TlsConfig(String mode, List<String> protocols, List<String> ciphers, String clientCaPem,
+                     String certificateSha256) {
+        this(mode, protocols, ciphers, clientCaPem, certificateSha256, null, null, null);
+    }
 
     public TlsConfig {
         protocols = protocols == null ? List.of() : List.copyOf(protocols);
@@ -38,14 +54,36 @@ public record TlsConfig(
     }
 
     public TlsConfig withSettings(String newMode, List<String> newProtocols, List<String> newCiphers) {
-        return new TlsConfig(newMode, newProtocols, newCiphers, clientCaPem, certificateSha256);
+        return new TlsConfig(newMode, newProtocols, newCiphers, clientCaPem, certificateSha256, certificateChainPem,
+                sealedCertificateKey, sealedPendingKey);
     }
 
     public TlsConfig withClientCaPem(String pem) {
-        return new TlsConfig(mode, protocols, ciphers, pem, certificateSha256);
+        return new TlsConfig(mode, protocols, ciphers, pem, certificateSha256, certificateChainPem,
+                sealedCertificateKey, sealedPendingKey);
     }
 
-    public TlsConfig withCertificateSha256(String fingerprint) {
-        return new TlsConfig(mode, protocols, ciphers, clientCaPem, fingerprint);
+    /** The server certificate to serve: its chain, fingerprint and sealed key. */
+    public TlsConfig withCertificate(String chainPem, String fingerprint, String sealedKey) {
+        return new TlsConfig(mode, protocols, ciphers, clientCaPem, fingerprint, chainPem, sealedKey, sealedPendingKey);
+    }
+
+    /** A CSR's sealed key, or null once its certificate is installed. */
+    public TlsConfig withSealedPendingKey(String sealed) {
+        return new TlsConfig(mode, protocols, ciphers, clientCaPem, certificateSha256, certificateChainPem,
+                sealedCertificateKey, sealed);
+    }
+
+    /** Whether a server certificate with its key is stored. */
+    public boolean hasCertificate() {
+        return certificateChainPem != null && sealedCertificateKey != null && certificateSha256 != null;
+    }
+
+    /** Leaves the PEM and sealed values out: they are long, and the sealed ones are noise without the key. */
+    @Override
+    public String toString() {
+        return "TlsConfig[mode=" + mode + ", protocols=" + protocols + ", ciphers=" + ciphers + ", clientCa="
+                + (clientCaPem != null) + ", certificateSha256=" + certificateSha256 + ", certificate stored="
+                + hasCertificate() + ", pending key=" + (sealedPendingKey != null) + "]";
     }
 }

@@ -17,7 +17,10 @@ import java.time.Instant;
  * Ready only while the served certificate chain is valid: with an expired certificate every TLS
  * client fails its handshake, so the replica must leave the load balancer. A certificate inside
  * {@code portcullis.tls.expiry-warning} of its end stays UP but says so in the data
- * ({@code expiresSoon: true}), for alerting before it breaks. Reads the live material; no I/O.
+ * ({@code expiresSoon: true}), for alerting before it breaks. Down too while the certificate in the
+ * configuration store cannot be served here (its sealed key does not open with this replica's secret key):
+ * behind a balancer, this replica would hand clients another certificate than its peers. Reads the live
+ * material; no I/O.
  */
 @Readiness
 @ApplicationScoped
@@ -42,7 +45,12 @@ public class TlsCertificateHealthCheck implements HealthCheck {
         if (validity.problem() != null) {
             response.withData("problem", validity.problem());
         }
+        // Says only that: the reason (which names the secret key setting) is in the log.
+        boolean storedServed = tls.storedCertificateProblem().isEmpty();
+        if (!storedServed) {
+            response.withData("storedCertificate", "not served here (see the log)");
+        }
         // With TLS disabled the certificate is never served: its state cannot stop clients.
-        return response.status(validity.valid() || tls.mode() == ClientTlsMode.DISABLE).build();
+        return response.status((validity.valid() && storedServed) || tls.mode() == ClientTlsMode.DISABLE).build();
     }
 }

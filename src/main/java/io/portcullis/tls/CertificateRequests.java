@@ -28,8 +28,8 @@ import org.bouncycastle.util.IPAddress;
 
 /**
  * Certificate signing requests (PKCS#10) for a CA to sign: a fresh EC P-256 key and a CSR for it
- * carrying the subject and subjectAltNames. The key stays on the gateway (see
- * {@link ServerCertificateFiles#storePendingKey}); only the CSR leaves. Key generation takes
+ * carrying the subject and subjectAltNames. The key stays on the gateway (
+ * sealed in the configuration store by {@link TlsAdministration#createCertificateRequest}); only the CSR leaves. Key generation takes
  * milliseconds: call from a worker thread.
  */
 public final class CertificateRequests {

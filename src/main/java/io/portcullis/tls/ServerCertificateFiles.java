@@ -26,14 +26,19 @@ import java.util.Set;
 import org.bouncycastle.util.IPAddress;
 
 /**
- * The server certificate and key in the data directory: {@code <data-dir>/tls/server.crt} and
- * {@code server.key}, PEM, the key readable by the owner only.
+ * The server certificate in the data directory: {@code <data-dir>/tls/server.crt}, PEM, and before it
+ * moves into the configuration store its key {@code server.key} (owner-only).
  *
- * <p>On first start there are none, so a self-signed certificate is generated: TLS works at once
- * and the operator replaces it later. Files that exist are never overwritten silently; if they are
- * unusable, startup stops with a message naming the file. The one exception is an expired
- * self-signed certificate, which nobody can use: it is renewed and the old pair kept beside it
- * with an {@code .expired-<date>} suffix.
+ * <p>The configuration store holds the certificate a gateway serves (its key sealed), so that replicas sharing a
+ * store serve the same one. The data directory is where one starts from: on the first start with a store that
+ * holds none, the pair found here (written by earlier versions) or a self-signed one generated here moves into the
+ * store, and the key file is deleted ({@link #retireKey}). {@code server.crt} stays as a public copy of the
+ * certificate this gateway serves ({@link #storePublicCopy}), for clients' {@code sslrootcert}. A certificate file
+ * without a key is therefore such a copy: with a store that has no certificate, a new one is generated.
+ *
+ * <p>Files that hold a key are never overwritten silently; if they are unusable, startup stops with a message
+ * naming the file. The one exception is an expired self-signed certificate, which nobody can use: it is renewed and
+ * the old pair kept beside it with an {@code .expired-<date>} suffix.
  *
  * <p>Everything here blocks (file I/O, key generation): call it from a worker thread.
  */
@@ -42,7 +47,7 @@ public final class ServerCertificateFiles {
     static final String DIRECTORY = "tls";
     static final String CERTIFICATE_FILE = "server.crt";
     static final String KEY_FILE = "server.key";
-    /** The key of the last CSR, waiting for its signed certificate. */
+    /** The key of the last CSR, waiting for its signed certificate (earlier versions; now in the store). */
     static final String PENDING_KEY_FILE = "pending.key";
 
     /** The longest validity browsers and Apple clients accept for a TLS server certificate. */
@@ -90,17 +95,15 @@ public final class ServerCertificateFiles {
         Path key = keyFile(dataDir);
         boolean hasCertificate = Files.exists(certificate);
         boolean hasKey = Files.exists(key);
-        if (!hasCertificate && !hasKey) {
+        if (!hasKey) {
             TlsMaterial material = generate(hostname, random, clock);
             store(dataDir, material);
             return new Loaded(material, true, "generated a self-signed certificate for " + hostname
                     + " in " + certificate.getParent());
         }
-        if (hasCertificate != hasKey) {
-            Path present = hasCertificate ? certificate : key;
-            Path missing = hasCertificate ? key : certificate;
-            throw new CertificateMaterialException("found " + present + " but not " + missing
-                    + "; restore the missing file, or remove " + present + " to generate a new self-signed certificate");
+        if (!hasCertificate) {
+            throw new CertificateMaterialException("found " + key + " but not " + certificate
+                    + "; restore the missing file, or remove " + key + " to generate a new self-signed certificate");
         }
         TlsMaterial material = read(certificate, key);
         Instant now = clock.instant();
@@ -148,23 +151,36 @@ public final class ServerCertificateFiles {
         }
     }
 
-    /** Keeps the key of a CSR until its certificate is installed; owner-only like {@code server.key}. */
-    public static void storePendingKey(Path dataDir, String privateKeyPem) {
+    /**
+     * Deletes {@code server.key} once the configuration store holds the key sealed: a key kept in both places
+     * would stay readable in plain text after every replacement through the API.
+     */
+    public static void retireKey(Path dataDir) {
+        try {
+            Files.deleteIfExists(keyFile(dataDir));
+            syncDirectory(dataDir.resolve(DIRECTORY));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + keyFile(dataDir) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code server.crt}, readable by all: the public copy of the chain this gateway serves. */
+    public static void storePublicCopy(Path dataDir, String chainPem) {
         Path directory = dataDir.resolve(DIRECTORY);
         Path temporary = null;
         try {
             createDirectory(directory);
-            temporary = writeTemporary(directory, PENDING_KEY_FILE, privateKeyPem, OWNER_READ_WRITE);
-            move(temporary, directory.resolve(PENDING_KEY_FILE));
+            temporary = writeTemporary(directory, CERTIFICATE_FILE, chainPem, WORLD_READABLE);
+            move(temporary, certificateFile(dataDir));
             syncDirectory(directory);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the pending key to " + directory + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + certificateFile(dataDir) + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(temporary);
         }
     }
 
-    /** The key of the pending CSR, if there is one. */
+    /** The key of a pending CSR made by an earlier version (now kept in the store), if there is one. */
     public static java.util.Optional<String> pendingKey(Path dataDir) {
         Path file = dataDir.resolve(DIRECTORY).resolve(PENDING_KEY_FILE);
         return Files.exists(file) ? java.util.Optional.of(readText(file)) : java.util.Optional.empty();

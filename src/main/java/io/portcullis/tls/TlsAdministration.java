@@ -3,6 +3,9 @@ package io.portcullis.tls;
 import io.portcullis.config.ConfigChanged;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigStore;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.SecretBinding;
+import io.portcullis.config.SecretBox;
 import io.portcullis.config.SettingNames;
 import io.portcullis.config.TlsConfig;
 import io.portcullis.log.LogText;
@@ -40,10 +43,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * this class makes live.
  *
  * <p>Where each comes from, in order: the certificate from {@code portcullis.tls.cert-file} when
- * set (watched by {@link CertificateFileWatcher}), else from the data directory (generated
- * self-signed on first start, replaced through the API); mode, protocols, ciphers and client CA
+ * set (watched by {@link CertificateFileWatcher}), else from the configuration store (its key sealed; on the
+ * first start the data directory's pair, or a self-signed one generated there, moves into the store: see
+ * {@link ServerCertificateFiles}); replaced through the API on any replica, every replica sharing the store serves
+ * the new one as soon as the change reaches it. Mode, protocols, ciphers and client CA
  * from the configuration store when set through the API, else from the application properties;
- * the client CA from {@code portcullis.tls.client-ca-file} when set.
+ * the client CA from {@code portcullis.tls.client-ca-file} when set. The key of a pending CSR waits in
+ * the store too, so the certificate a CA issued for it can be installed through any replica.
  *
  * <p>Hot swap: every listener registers here (through {@link TlsHandshakes#register}); {@link #apply} gives all of them
  * the new TLS options at once. New handshakes use them; established sessions keep theirs and are
@@ -68,6 +74,8 @@ public class TlsAdministration {
     Path dataDir;
     @Inject
     Event<ServerCertificateChanged> certificateChanges;
+    @Inject
+    SecretBox secrets;
 
     private final List<NetServer> servers = new CopyOnWriteArrayList<>();
     private final ReentrantLock applyLock = new ReentrantLock();
@@ -78,6 +86,11 @@ public class TlsAdministration {
     /** The stored TLS settings last looked at, so unrelated configuration changes cost nothing. */
     private volatile TlsConfig seenConfig;
     private CertificateFileSource files;
+    /**
+     * Why the stored certificate is not served (its key does not open with this replica's secret key), in words
+     * without secrets; null while it is. Readiness is down while it is set.
+     */
+    private volatile String storedCertificateProblem;
 
     /*
      * TlsHandshakes reaches these through methods, never fields: it holds this bean's client proxy, whose own
@@ -108,10 +121,7 @@ public class TlsAdministration {
             material = fromFiles.material();
             LOG.infof("loaded the server certificate from %s (watched for changes)", LogText.escape(settings.certFile().orElseThrow()));
         } else {
-            ServerCertificateFiles.Loaded loaded = ServerCertificateFiles.loadOrCreate(dataDir, hostname(),
-                    new SecureRandom(), clock);
-            material = loaded.material();
-            LOG.info(LogText.escape(loaded.detail()));
+            material = storedOrAdopted();
         }
         TlsConfig stored = store.current().tls();
         seenConfig = stored;
@@ -132,6 +142,98 @@ public class TlsAdministration {
         // A certificate's subject is whatever whoever made it wrote (a self-signed common name comes from the API).
         LOG.infof("server certificate %s; SHA-256 fingerprint %s, valid until %s", LogText.escape(info.subject()),
                 info.sha256Fingerprint(), info.notAfter());
+    }
+
+    /**
+     * The certificate to serve at start, when no cert-file is set: the store's; when the store has none, the data
+     * directory's pair (or a new self-signed one), which then moves into the store unless another replica stored
+     * one first. A stored key that does not open leaves the data directory's certificate in place and readiness down.
+     */
+    private TlsMaterial storedOrAdopted() {
+        TlsConfig stored = store.current().tls();
+        if (stored.hasCertificate()) {
+            try {
+                return servedFromStore(openStored(stored));
+            } catch (RuntimeException e) {
+                storedCertificateProblem = "the server certificate " + stored.certificateSha256()
+                        + " in the configuration store cannot be served: " + e.getMessage();
+                LOG.errorf("%s; not ready until it can (give every replica the same %s)", LogText.escape(storedCertificateProblem),
+                        SettingNames.SECRET_KEY);
+            }
+        }
+        ServerCertificateFiles.Loaded loaded = ServerCertificateFiles.loadOrCreate(dataDir, hostname(), new SecureRandom(), clock);
+        LOG.info(LogText.escape(loaded.detail()));
+        return storedCertificateProblem == null ? adopt(loaded.material()) : loaded.material();
+    }
+
+    /**
+     * Moves {@code local} (and a pending CSR key of the data directory) into the store, sealed, and deletes the
+     * key files; returns what to serve: {@code local}, or the certificate another replica stored first.
+     */
+    private TlsMaterial adopt(TlsMaterial local) {
+        String fingerprint = local.info().sha256Fingerprint();
+        Optional<String> pendingFile = ServerCertificateFiles.pendingKey(dataDir);
+        try {
+            String sealedKey = secrets.seal(local.privateKeyPem(), SecretBinding.listenerKey(fingerprint));
+            String sealedPending = pendingFile.map(pem -> secrets.seal(pem, SecretBinding.pendingKey())).orElse(null);
+            GatewayConfig written = store.update(ConfigStore.ANY_VERSION, config -> {
+                TlsConfig tls = config.tls();
+                // Another replica's certificate, or (written by an earlier version) one installed through the API on
+                // another replica, which moves into the store when that replica starts: this one keeps its own.
+                if (tls.hasCertificate() || (tls.certificateSha256() != null && !tls.certificateSha256().equals(fingerprint))) {
+                    throw new NotAdopted();
+                }
+                tls = tls.withCertificate(local.certificateChainPem(), fingerprint, sealedKey);
+                if (sealedPending != null && tls.sealedPendingKey() == null) {
+                    tls = tls.withSealedPendingKey(sealedPending);
+                }
+                return config.withTls(tls);
+            });
+            ServerCertificateFiles.retireKey(dataDir);
+            if (pendingFile.isPresent()) {
+                ServerCertificateFiles.deletePendingKey(dataDir);
+            }
+            LOG.infof("the server certificate is now kept in the configuration store (version %d), its key sealed; "
+                    + "%s was deleted", written.version(), ServerCertificateFiles.keyFile(dataDir));
+            return local;
+        } catch (NotAdopted e) {
+            TlsConfig stored = store.current().tls();
+            if (!stored.hasCertificate()) {
+                LOG.warnf("serving the data directory's certificate: the configuration records certificate %s, installed "
+                        + "through the API on another replica, which stores it when it starts", stored.certificateSha256());
+                return local;
+            }
+            return servedFromStore(openStored(stored));
+        } catch (RuntimeException e) {
+            LOG.warnf("serving the data directory's certificate; it could not be moved into the configuration store (%s) "
+                    + "and is moved at the next start", LogText.escape(e.getMessage()));
+            return local;
+        }
+    }
+
+    /** The stored certificate with its key opened; an expired self-signed one is renewed (see {@link ServerCertificateFiles}). */
+    private TlsMaterial openStored(TlsConfig stored) {
+        String keyPem = secrets.open(stored.sealedCertificateKey(), SecretBinding.listenerKey(stored.certificateSha256()));
+        TlsMaterial material = TlsMaterial.parseIgnoringValidity(stored.certificateChainPem(), keyPem, null);
+        if (!material.info().sha256Fingerprint().equals(stored.certificateSha256())) {
+            throw new CertificateMaterialException("its fingerprint is not the one recorded with it");
+        }
+        return material;
+    }
+
+    /** Keeps the data directory's public copy of the served chain in step; a failure there only costs the copy. */
+    private TlsMaterial servedFromStore(TlsMaterial material) {
+        try {
+            ServerCertificateFiles.storePublicCopy(dataDir, material.certificateChainPem());
+        } catch (RuntimeException e) {
+            LOG.warnf("could not update the public copy of the server certificate: %s", LogText.escape(e.getMessage()));
+        }
+        return material;
+    }
+
+    /** Why the stored certificate is not served, or empty when it is (or none is stored). */
+    public Optional<String> storedCertificateProblem() {
+        return Optional.ofNullable(storedCertificateProblem);
     }
 
     /** What the listener runs with now. */
@@ -265,12 +367,14 @@ public class TlsAdministration {
     }
 
     /**
-     * Serves {@code material} from now on and stores it in the data directory. If storing fails, the
-     * previous certificate is put back. Blocking.
+     * Serves {@code material} from now on and stores it, its key sealed, in the configuration store, from where
+     * every replica sharing it serves it too. If storing fails, the previous certificate is put back. Blocking.
      *
+     * @param expectedVersion the configuration version the caller saw, or {@link ConfigStore#ANY_VERSION}
+     * @return the configuration written
      * @throws CertificateSourceConflict when the certificate comes from files
      */
-    public TlsState installCertificate(TlsMaterial material, boolean completesPendingRequest) {
+    public GatewayConfig installCertificate(TlsMaterial material, boolean completesPendingRequest, long expectedVersion) {
         applyLock.lock();
         try {
             TlsState previous = state;
@@ -280,18 +384,23 @@ public class TlsAdministration {
             }
             TlsState next = previous.withMaterial(material);
             VertxTls.check(next, engine);
+            String fingerprint = material.info().sha256Fingerprint();
+            String sealedKey = secrets.seal(material.privateKeyPem(), SecretBinding.listenerKey(fingerprint));
             apply(next);
+            GatewayConfig written;
             try {
-                ServerCertificateFiles.store(dataDir, material);
+                written = store.update(expectedVersion, config -> {
+                    TlsConfig tls = config.tls().withCertificate(material.certificateChainPem(), fingerprint, sealedKey);
+                    return config.withTls(completesPendingRequest ? tls.withSealedPendingKey(null) : tls);
+                });
             } catch (RuntimeException e) {
                 apply(previous);
                 throw e;
             }
-            if (completesPendingRequest) {
-                ServerCertificateFiles.deletePendingKey(dataDir);
-            }
+            storedCertificateProblem = null;
+            servedFromStore(material);
             VertxTls.prewarm(material, engine);
-            return state;
+            return written;
         } finally {
             applyLock.unlock();
         }
@@ -299,18 +408,29 @@ public class TlsAdministration {
 
     /** The key of the pending CSR, if one was created and its certificate not installed yet. */
     public Optional<String> pendingKeyPem() {
-        return ServerCertificateFiles.pendingKey(dataDir);
+        String sealed = store.current().tls().sealedPendingKey();
+        return sealed == null ? ServerCertificateFiles.pendingKey(dataDir) : Optional.of(secrets.open(sealed, SecretBinding.pendingKey()));
     }
 
-    /** Generates a key and a CSR for it; the key waits in the data directory for the signed certificate. */
-    public String createCertificateRequest(String subject, List<String> subjectAltNames) {
+    /**
+     * Generates a key and a CSR for it; the key waits, sealed, in the configuration store for the signed
+     * certificate (which may then be installed through any replica).
+     *
+     * @return the CSR, PEM, and the configuration written
+     */
+    public CertificateRequest createCertificateRequest(String subject, List<String> subjectAltNames) {
         if (state.certificateFromFiles()) {
             throw new CertificateSourceConflict("the server certificate comes from portcullis.tls.cert-file ("
                     + settings.certFile().orElseThrow() + "); a CSR made here could never be installed");
         }
         CertificateRequests.Pending pending = CertificateRequests.generate(subject, subjectAltNames, new SecureRandom());
-        ServerCertificateFiles.storePendingKey(dataDir, pending.privateKeyPem());
-        return pending.csrPem();
+        String sealed = secrets.seal(pending.privateKeyPem(), SecretBinding.pendingKey());
+        GatewayConfig written = store.update(ConfigStore.ANY_VERSION, c -> c.withTls(c.tls().withSealedPendingKey(sealed)));
+        return new CertificateRequest(pending.csrPem(), written);
+    }
+
+    /** A CSR and the configuration that holds its key. */
+    public record CertificateRequest(String csrPem, GatewayConfig written) {
     }
 
     /** Generates a self-signed certificate (EC P-256) for the given names; not installed yet. */
@@ -344,12 +464,33 @@ public class TlsAdministration {
         seenConfig = stored;
         try {
             TlsState wanted = resolve(stored);
+            if (!current.certificateFromFiles() && stored.hasCertificate()
+                    && !stored.certificateSha256().equals(current.material().info().sha256Fingerprint())) {
+                wanted = withStoredCertificate(wanted, stored);
+            }
             if (!wanted.equals(current) && (current.listenerDiffers(wanted) || current.mode() != wanted.mode())) {
                 apply(wanted);
             }
         } catch (RuntimeException e) {
             LOG.errorf("stored TLS settings could not be applied, the previous ones stay in force: %s", LogText.escape(e.getMessage()));
         }
+    }
+
+    /** {@code wanted} serving the stored certificate, or unchanged (and not ready) when its key does not open here. */
+    private TlsState withStoredCertificate(TlsState wanted, TlsConfig stored) {
+        TlsMaterial material;
+        try {
+            material = openStored(stored);
+            VertxTls.check(wanted.withMaterial(material), engine);
+        } catch (RuntimeException e) {
+            storedCertificateProblem = "the server certificate " + stored.certificateSha256()
+                    + " in the configuration store cannot be served: " + e.getMessage();
+            LOG.errorf("%s; the previous certificate stays in force and this replica is not ready", LogText.escape(storedCertificateProblem));
+            return wanted;
+        }
+        storedCertificateProblem = null;
+        servedFromStore(material);
+        return wanted.withMaterial(material);
     }
 
     /** Applies what the watched files hold now. Blocking. */
@@ -367,6 +508,13 @@ public class TlsAdministration {
             apply(next);
         } finally {
             applyLock.unlock();
+        }
+    }
+
+    /** Aborts a start-time move into the store that found a certificate already there; writes nothing. */
+    private static final class NotAdopted extends RuntimeException {
+        NotAdopted() {
+            super(null, null, false, false);
         }
     }
 

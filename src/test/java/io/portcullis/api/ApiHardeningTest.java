@@ -181,8 +181,9 @@ class ApiHardeningTest {
         assertTrue(secrets.stream().anyMatch(s -> s.startsWith("SCRAM-SHA-256$")), "the store holds a SCRAM verifier");
         assertTrue(secrets.stream().anyMatch(s -> s.startsWith("md5")), "the store holds an md5 hash");
         assertTrue(secrets.stream().anyMatch(s -> s.startsWith("v2:")), "the store holds a sealed password");
-        String key = Files.readString(dataDir.resolve("tls").resolve("server.key"));
-        key.lines().filter(line -> !line.startsWith("-----") && line.length() > 20).forEach(secrets::add);
+        String sealedKey = config.at("/config/tls/sealedCertificateKey").asText();
+        assertTrue(sealedKey.startsWith("v2:") && secrets.contains(sealedKey), "the store holds the sealed server key");
+        assertFalse(Files.exists(dataDir.resolve("tls").resolve("server.key")), "no server key in plain text in the data directory");
         return secrets;
     }
 
@@ -191,7 +192,8 @@ class ApiHardeningTest {
             String name = field.getKey();
             JsonNode value = field.getValue();
             if (value.isTextual() && (name.equals("scramVerifier") || name.equals("md5Hash") || name.equals("sealedPassword")
-                    || name.equals("sealedServerKey") || name.equals("sha256Hex"))) {
+                    || name.equals("sealedServerKey") || name.equals("sha256Hex") || name.equals("sealedCertificateKey")
+                    || name.equals("sealedPendingKey"))) {
                 secrets.add(value.asText());
                 if (value.asText().startsWith("SCRAM-SHA-256$")) {
                     // The keys alone are as secret as the whole verifier.

@@ -522,7 +522,7 @@ class AuthorizationMatrixTest {
         f.put("DELETE /api/v1/tls/client-ca", Fixture.write("/api/v1/tls/client-ca", null, Effect.STORES, 204)
                 .before(() -> asAdmin().body(Map.of("caPem", caPem)).put("/api/v1/tls/client-ca").then().statusCode(200))
                 .after(() -> asAdmin().delete("/api/v1/tls/client-ca")));
-        f.put("POST /api/v1/tls/csr", Fixture.write("/api/v1/tls/csr", "{\"subject\":\"CN=matrix.example\"}", Effect.ACTION, 200));
+        f.put("POST /api/v1/tls/csr", Fixture.write("/api/v1/tls/csr", "{\"subject\":\"CN=matrix.example\"}", Effect.STORES, 200));
         f.put("GET /api/v1/tokens", Fixture.adminRead("/api/v1/tokens"));
         f.put("POST /api/v1/tokens", Fixture.write("/api/v1/tokens", "{\"name\":\"mx-new\",\"role\":\"viewer\"}", Effect.STORES, 201)
                 .after(() -> asAdmin().delete("/api/v1/tokens/mx-new")));

@@ -75,14 +75,39 @@ class ServerCertificateFilesTest {
     }
 
     @Test
-    void missingHalfOfThePairIsReported() throws Exception {
+    void aKeyWithoutItsCertificateIsReported() throws Exception {
         ServerCertificateFiles.loadOrCreate(dataDir, "localhost", random, clock);
-        Files.delete(ServerCertificateFiles.keyFile(dataDir));
+        Files.delete(ServerCertificateFiles.certificateFile(dataDir));
         CertificateMaterialException e = assertThrows(CertificateMaterialException.class,
                 () -> ServerCertificateFiles.loadOrCreate(dataDir, "localhost", random, clock));
-        assertTrue(e.getMessage().startsWith("found " + ServerCertificateFiles.certificateFile(dataDir)
-                + " but not " + ServerCertificateFiles.keyFile(dataDir)), e.getMessage());
-        assertTrue(Files.exists(ServerCertificateFiles.certificateFile(dataDir)));
+        assertTrue(e.getMessage().startsWith("found " + ServerCertificateFiles.keyFile(dataDir)
+                + " but not " + ServerCertificateFiles.certificateFile(dataDir)), e.getMessage());
+        assertTrue(Files.exists(ServerCertificateFiles.keyFile(dataDir)), "the key is never deleted here");
+    }
+
+    @Test
+    void aCertificateWithoutKeyIsThePublicCopyAndANewPairIsMade() throws Exception {
+        String stored = ServerCertificateFiles.loadOrCreate(dataDir, "localhost", random, clock)
+                .material().info().sha256Fingerprint();
+        ServerCertificateFiles.retireKey(dataDir);
+        assertFalse(Files.exists(ServerCertificateFiles.keyFile(dataDir)));
+        assertTrue(Files.exists(ServerCertificateFiles.certificateFile(dataDir)), "the public copy stays");
+
+        ServerCertificateFiles.Loaded again = ServerCertificateFiles.loadOrCreate(dataDir, "localhost", random, clock);
+        assertTrue(again.generated());
+        assertNotEquals(stored, again.material().info().sha256Fingerprint());
+        assertTrue(Files.exists(ServerCertificateFiles.keyFile(dataDir)));
+    }
+
+    @Test
+    void thePublicCopyIsReadableByAll() throws Exception {
+        String chain = ServerCertificateFiles.loadOrCreate(dataDir, "localhost", random, clock).material().certificateChainPem();
+        ServerCertificateFiles.retireKey(dataDir);
+        Files.delete(ServerCertificateFiles.certificateFile(dataDir));
+        ServerCertificateFiles.storePublicCopy(dataDir, chain);
+        assertEquals(chain, Files.readString(ServerCertificateFiles.certificateFile(dataDir)));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(ServerCertificateFiles.certificateFile(dataDir))));
     }
 
     @Test

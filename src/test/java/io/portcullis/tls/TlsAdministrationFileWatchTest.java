@@ -81,7 +81,7 @@ class TlsAdministrationFileWatchTest {
         Files.writeString(key, third.keyPem());
         awaitServed(server.actualPort(), third.certificate());
 
-        assertThrows(CertificateSourceConflict.class, () -> tls.installCertificate(TestCertificates.localhost(), false));
+        assertThrows(CertificateSourceConflict.class, () -> tls.installCertificate(TestCertificates.localhost(), false, io.portcullis.config.ConfigStore.ANY_VERSION));
         watcher.onStop(null);
     }
 

@@ -33,6 +33,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -181,8 +182,11 @@ class TlsLifecycleTest {
                 .post("/api/v1/tls/csr").then().statusCode(200).extract().path("csrPem");
         assertTrue(csr.contains("BEGIN CERTIFICATE REQUEST"), csr);
         admin().get("/api/v1/tls").then().body("csrPending", equalTo(true));
-        Path pending = GatewayClient.dataDir().resolve("tls").resolve("pending.key");
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(pending)));
+        // The key waits sealed in the store (so any replica can complete the request), nowhere in plain text.
+        assertFalse(Files.exists(GatewayClient.dataDir().resolve("tls").resolve("pending.key")));
+        String stored = Files.readString(GatewayClient.dataDir().resolve("config.json"));
+        assertTrue(stored.contains("\"sealedPendingKey\" : \"v2:") || stored.contains("\"sealedPendingKey\":\"v2:"), "sealed in the store");
+        assertFalse(stored.contains("PRIVATE KEY"), "no key in plain text in the store");
 
         TestPki.Issued ca = TestPki.ca("CSR Test CA");
         String signed = TestPki.signCsr(ca, csr);
