@@ -1,5 +1,7 @@
 package io.portcullis;
 
+import io.portcullis.config.SettingNames;
+import io.portcullis.migrate.CopyStoreCommand;
 import io.portcullis.migrate.ImportPgBouncerCommand;
 import io.portcullis.tls.InMemoryKeyStores;
 import io.portcullis.tls.TlsRenegotiation;
@@ -9,9 +11,15 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 /**
  * The entry point of {@code java -jar quarkus-run.jar}. Without a command it runs the gateway, as
  * before. With {@value ImportPgBouncerCommand#NAME} as the first argument it runs that command
- * against the data directory's store and exits with the command's status. Commands must not take
+ * against the data directory's store, with {@value CopyStoreCommand#NAME} that one (the data directory's
+ * file store into an empty PostgreSQL store), and exits with the command's status. Commands must not take
  * the ports of a gateway that may be running on the same machine, so the wire listener and the HTTP
  * server are switched off for them and logs go to stderr, leaving stdout to the command's report.
+ *
+ * <p>{@value CopyStoreCommand#NAME} reads its source and writes its target itself; the application's own store
+ * is an empty in-memory one then, so what every start does to the store (bootstrap an admin token, bind old
+ * sealed secrets) writes neither the data directory nor the target, and the admin token that start makes up
+ * for that throwaway store is not logged.
  */
 @QuarkusMain
 public final class PortcullisMain {
@@ -23,15 +31,27 @@ public final class PortcullisMain {
         // Before anything loads the JDK's TLS server code, which reads this once.
         TlsRenegotiation.refuseClientInitiated();
         InMemoryKeyStores.skipKeyDerivation();
-        if (args.length > 0 && ImportPgBouncerCommand.NAME.equals(args[0])) {
-            // Set before Quarkus reads its configuration; system properties outrank application.properties.
-            System.setProperty("portcullis.listen.enabled", "false");
-            System.setProperty("quarkus.http.host-enabled", "false");
-            System.setProperty("quarkus.log.console.stderr", "true");
-            System.setProperty("quarkus.banner.enabled", "false");
+        String command = args.length > 0 ? args[0] : "";
+        if (ImportPgBouncerCommand.NAME.equals(command)) {
+            commandMode();
             Quarkus.run(ImportPgBouncerCommand.class, args);
+        } else if (CopyStoreCommand.NAME.equals(command)) {
+            commandMode();
+            System.setProperty(SettingNames.CONFIG_STORE, SettingNames.STORE_NONE);
+            System.setProperty("quarkus.log.category.\"io.portcullis.api.AdminTokenBootstrap\".level", "ERROR");
+            Quarkus.run(CopyStoreCommand.class, args);
         } else {
             Quarkus.run(args);
         }
+    }
+
+    /** Set before Quarkus reads its configuration; system properties outrank application.properties and the environment. */
+    private static void commandMode() {
+        System.setProperty("portcullis.listen.enabled", "false");
+        System.setProperty("quarkus.http.host-enabled", "false");
+        System.setProperty("quarkus.log.console.stderr", "true");
+        System.setProperty("quarkus.banner.enabled", "false");
+        // The drain's readiness delay is for load balancers in front of a gateway; a command has none.
+        System.setProperty("portcullis.shutdown.delay", "0s");
     }
 }
