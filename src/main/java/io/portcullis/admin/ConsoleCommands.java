@@ -141,7 +141,7 @@ public class ConsoleCommands {
             case DATABASES -> PoolTables.databases(config, reports.sortedPools(), reports.clients(),
                     live.current().get(SERVER_LIFETIME));
             case USERS -> PoolTables.users(config, reports.clients());
-            case LISTS -> PoolTables.lists(config, reports.sortedPools(), reports.clients());
+            case LISTS -> PoolTables.lists(config, reports.sortedPools(), reports.clients(), (int) replicas.liveCount());
             case CONFIG -> InfoTables.config(ConfigListing.of(listen, live.current(), session, shutdown, admin));
             case VERSION -> InfoTables.version(version);
             // The registry's last snapshot (at most one heartbeat old): the console runs on an event loop.

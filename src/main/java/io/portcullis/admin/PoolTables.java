@@ -21,7 +21,7 @@ import static io.portcullis.wire.FieldDescription.text;
 /**
  * {@code SHOW POOLS}, {@code SHOW DATABASES}, {@code SHOW USERS} and {@code SHOW LISTS} with PgBouncer
  * 1.25's columns. Columns for features Portcullis does not have (cancel-request queues, load-balanced
- * hosts, per-user overrides, peers, DNS cache) are there with 0 or NULL, so tools that read them by
+ * hosts, per-user overrides, peer pools, DNS cache) are there with 0 or NULL, so tools that read them by
  * name or position keep working.
  */
 final class PoolTables {
@@ -85,13 +85,14 @@ final class PoolTables {
         return table;
     }
 
-    static ResultTable lists(GatewayConfig config, List<PoolView> pools, List<ClientInfo> clients) {
+    /** @param peers the live replicas {@code SHOW PEERS} lists */
+    static ResultTable lists(GatewayConfig config, List<PoolView> pools, List<ClientInfo> clients, int peers) {
         int servers = pools.stream().mapToInt(p -> p.stats().open()).sum();
         long loggingIn = clients.stream().filter(c -> ClientInfo.LOGIN.equals(c.state())).count();
         return new ResultTable(text("list"), int4("items"))
                 .row("databases", config.databases().size())
                 .row("users", config.users().size())
-                .row("peers", 0)
+                .row("peers", peers)
                 .row("pools", pools.size())
                 .row("peer_pools", 0)
                 .row("free_clients", 0)

@@ -136,6 +136,7 @@ class AdminConsoleTest {
             assertEquals(null, peers.get(0).get("host"));
             assertEquals(null, peers.get(0).get("port"));
             assertEquals("0", peers.get(0).get("pool_size"));
+            assertEquals("1", row(c, "SHOW LISTS", "list", "peers").get("items"), "SHOW LISTS counts the same peers");
         }
     }
 
