@@ -47,6 +47,11 @@ final class LocalReplicaDirectory implements ReplicaDirectory {
     }
 
     @Override
+    public long applied() {
+        return configVersion;
+    }
+
+    @Override
     public synchronized void applied(long version) {
         configVersion = Math.max(configVersion, version);
     }

@@ -270,6 +270,11 @@ final class PostgresReplicaDirectory implements ReplicaDirectory, Runnable {
     }
 
     @Override
+    public long applied() {
+        return configVersion;
+    }
+
+    @Override
     public void applied(long version) {
         synchronized (wake) {
             if (version <= configVersion) {

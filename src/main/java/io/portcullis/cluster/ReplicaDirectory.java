@@ -17,6 +17,9 @@ interface ReplicaDirectory extends AutoCloseable {
     /** Whether the last contact with the store succeeded (always true without a shared store). */
     boolean reachable();
 
+    /** The newest configuration version this replica has applied (in memory: not the row, which may lag or be stale). */
+    long applied();
+
     /** This replica applied {@code version}: written promptly, with bursts coalesced. */
     void applied(long version);
 

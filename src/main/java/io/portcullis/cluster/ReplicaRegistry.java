@@ -49,6 +49,8 @@ public class ReplicaRegistry {
     static final String FALLBACK_NAME = "portcullis";
     /** Longest name kept: names are shown in tables and logs, and may come from the environment. */
     static final int MAX_NAME_LENGTH = 200;
+    static final Duration MIN_HEARTBEAT = Duration.ofMillis(100);
+    static final Duration MAX_HEARTBEAT = Duration.ofMinutes(10);
 
     @Inject
     ConfigStore store;
@@ -70,13 +72,7 @@ public class ReplicaRegistry {
     @PostConstruct
     void start() {
         Duration interval = cluster.heartbeatInterval();
-        if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofMinutes(10)) > 0) {
-            throw new ConfigException("portcullis.cluster.heartbeat-interval must be between 100ms and 10m");
-        }
-        if (cluster.forgetAfter().compareTo(interval.multipliedBy(ReplicaTable.MISSED_HEARTBEATS)) <= 0) {
-            throw new ConfigException("portcullis.cluster.forget-after must be longer than "
-                    + ReplicaTable.MISSED_HEARTBEATS + " heartbeat intervals");
-        }
+        validate(interval, cluster.forgetAfter());
         String name = name(replica.name());
         BooleanSupplier ready = readiness.isResolvable() ? () -> readiness.get().ready() : () -> true;
         long loaded = store.current().version();
@@ -90,6 +86,19 @@ public class ReplicaRegistry {
         } else {
             directory = new LocalReplicaDirectory(name, softwareVersion, loaded, ready);
             LOG.debugf("Replica %s: the file store has no other replicas", LogText.quote(name));
+        }
+    }
+
+    /** @throws ConfigException naming the setting when the heartbeat interval or the forget-after bound is out of range */
+    static void validate(Duration interval, Duration forgetAfter) {
+        if (interval.compareTo(MIN_HEARTBEAT) < 0 || interval.compareTo(MAX_HEARTBEAT) > 0) {
+            throw new ConfigException("portcullis.cluster.heartbeat-interval must be between " + MIN_HEARTBEAT.toMillis()
+                    + "ms and " + MAX_HEARTBEAT.toMinutes() + "m, not " + interval);
+        }
+        if (forgetAfter.compareTo(interval.multipliedBy(ReplicaTable.MISSED_HEARTBEATS)) <= 0) {
+            throw new ConfigException("portcullis.cluster.forget-after must be longer than "
+                    + ReplicaTable.MISSED_HEARTBEATS + " heartbeat intervals (" + interval.multipliedBy(
+                    ReplicaTable.MISSED_HEARTBEATS) + "), not " + forgetAfter);
         }
     }
 
@@ -144,9 +153,9 @@ public class ReplicaRegistry {
         return directory.reachable();
     }
 
-    /** The newest configuration version this replica has applied. */
+    /** The newest configuration version this replica has applied, whether or not its row says so yet. */
     public long appliedVersion() {
-        return directory.self().configVersion();
+        return directory.applied();
     }
 
     /** Publishes where other replicas reach this one's peer listener (host:port), or null for nowhere. */

@@ -1,9 +1,11 @@
 package io.portcullis.cluster;
 
+import io.portcullis.config.ConfigException;
 import io.portcullis.config.PostgresStoreSettings;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.FreePorts;
 import io.portcullis.testing.PostgresServer;
+import io.portcullis.testing.SlowLink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +22,7 @@ import java.util.function.Predicate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -83,6 +86,7 @@ class ReplicaRegistryTest {
         assertTrue(took.compareTo(CONVERGENCE) < 0, "version 50 applied by a was visible through b after " + took);
         await(b, rows -> rows.stream().anyMatch(r -> "10.0.0.7:6433".equals(r.address())));
         assertEquals(50, a.self().configVersion());
+        assertEquals(50, a.applied());
     }
 
     @Test
@@ -143,6 +147,49 @@ class ReplicaRegistryTest {
         assertFalse(cut.self().live());
         cut.applied(3);
         assertEquals(3, cut.self().configVersion());
+    }
+
+    @Test
+    void aStoreThatGoesAwayLeavesTheLastRowsAndTheReplicaServing() throws Exception {
+        try (SlowLink link = SlowLink.start(pg.host(), pg.port(), Duration.ZERO, 64 * 1024)) {
+            PostgresReplicaDirectory cut = open("cut-off", HEARTBEAT,
+                    "jdbc:postgresql://" + link.host() + ":" + link.port() + "/" + pg.database());
+            List<Replica> before = await(cut, rows -> rows.size() == 1);
+            assertTrue(cut.reachable());
+            link.close();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (cut.reachable()) {
+                assertTrue(System.nanoTime() < deadline, "the lost store was noticed");
+                Thread.sleep(20);
+            }
+            assertEquals(before, cut.refresh(), "the rows as last read");
+            cut.applied(7);
+            assertEquals(7, cut.applied());
+            assertEquals("cut-off", cut.self().name());
+        }
+    }
+
+    @Test
+    void settingsOutOfRangeStopTheStartNamingTheSetting() {
+        ReplicaRegistry.validate(Duration.ofSeconds(2), Duration.ofHours(1));
+        ConfigException tooFast = assertThrows(ConfigException.class,
+                () -> ReplicaRegistry.validate(Duration.ofMillis(10), Duration.ofHours(1)));
+        assertTrue(tooFast.getMessage().contains("portcullis.cluster.heartbeat-interval"), tooFast.getMessage());
+        ConfigException tooSoon = assertThrows(ConfigException.class,
+                () -> ReplicaRegistry.validate(Duration.ofSeconds(2), Duration.ofSeconds(6)));
+        assertTrue(tooSoon.getMessage().contains("portcullis.cluster.forget-after"), tooSoon.getMessage());
+    }
+
+    @Test
+    void theNameIsTheSettingElseTheHostName() {
+        assertEquals("pod-7", ReplicaRegistry.name(Optional.of("  pod-7 ")));
+        String fallback = ReplicaRegistry.name(Optional.of(" "));
+        assertFalse(fallback.isBlank());
+        String host = System.getenv("HOSTNAME");
+        if (host != null && !host.isBlank()) {
+            assertEquals(host.strip(), fallback);
+        }
+        assertEquals(ReplicaRegistry.MAX_NAME_LENGTH, ReplicaRegistry.name(Optional.of("x".repeat(500))).length());
     }
 
     /** Polls {@link PostgresReplicaDirectory#refresh()} (the API's read) until the rows match. */
