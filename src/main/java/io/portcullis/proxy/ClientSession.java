@@ -6,6 +6,7 @@ import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.PoolMode;
 import io.portcullis.config.UserConfig;
 import io.portcullis.log.LogText;
+import io.portcullis.peer.CancelKeys;
 import io.portcullis.net.InboundBytes;
 import io.portcullis.net.OutboundBytes;
 import io.portcullis.net.OwnedBytes;
@@ -159,11 +160,7 @@ final class ClientSession {
             requireNothingPipelined("GSSENCRequest");
             outbound.write(BackendMessages.sslResponse(false));
         } else if (request instanceof StartupRequest.CancelRequest cancel) {
-            ClientSession target = services.sessions().find(cancel.processId(), cancel.secretKey());
-            if (target != null) {
-                target.context.runOnContext(v -> target.cancelCurrentQuery());
-            }
-            services.events().cancelRequest(target != null);
+            routeCancel(services, cancel.processId(), cancel.secretKey());
             closeQuietly();
         } else if (request instanceof StartupRequest.StartupMessage message) {
             onStartupMessage(now, message);
@@ -524,6 +521,31 @@ final class ClientSession {
     /** The drain timeout is over: whatever the session is doing, it ends. */
     void endForShutdown() {
         fatal(SqlState.ADMIN_SHUTDOWN, Drain.MESSAGE);
+    }
+
+    /**
+     * A CancelRequest: to the session here that owns the key, or, for a session another replica owns (its peer id
+     * in the process id), to that replica over the peer channel. A key nobody owns does nothing anywhere.
+     */
+    static void routeCancel(GatewayServices services, int processId, Buffer secret) {
+        int owner = CancelKeys.peerOf(processId);
+        if (services.peers().active() && owner != 0 && owner != services.peers().selfPeerId()) {
+            // Only 4-byte keys can be ours (BackendKeyData of protocol 3.0, which every session here gets).
+            if (secret.length() == 4) {
+                services.peers().forwardCancel(processId, secret.getInt(0));
+            }
+            return;
+        }
+        cancelHere(services, processId, secret);
+    }
+
+    /** A cancel for a session of this replica (from a client, or forwarded by a peer): never forwarded again. */
+    static void cancelHere(GatewayServices services, int processId, Buffer secret) {
+        ClientSession target = services.sessions().find(processId, secret);
+        if (target != null) {
+            target.context.runOnContext(v -> target.cancelCurrentQuery());
+        }
+        services.events().cancelRequest(target != null);
     }
 
     private void cancelCurrentQuery() {

@@ -5,6 +5,7 @@ import io.portcullis.config.ConfigChanged;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.LiveSettings;
 import io.portcullis.config.SecretBox;
+import io.portcullis.peer.PeerChannel;
 import io.portcullis.pool.PoolManager;
 import io.portcullis.tls.TlsHandshakes;
 import io.portcullis.tls.TlsRenegotiation;
@@ -13,6 +14,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServerOptions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -70,6 +72,8 @@ public class GatewayServer {
     AuthSettings auth;
     @Inject
     SecretBox secretBox;
+    @Inject
+    PeerChannel peers;
 
     private final List<WireVerticle> verticles = new CopyOnWriteArrayList<>();
     private final Drain drain = new Drain();
@@ -86,11 +90,14 @@ public class GatewayServer {
         byte[] mockSecret = secretBox.deriveKey(MOCK_SCRAM_SECRET_PURPOSE);
         TlsRenegotiation.refuseClientInitiated();
         GatewayServices services = new GatewayServices(vertx, store, pools, tls, listener, sessionSettings,
-                new SessionRegistry(),
+                new SessionRegistry(peers::selfPeerId),
                 random, mockSecret, auth.checkedScramIterations(), vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000)),
                 events.isResolvable() ? events.get() : GatewayEvents.NONE, drain, settings, new ClientLimits(),
                 consoles.isResolvable() ? consoles.get() : AdminConsole.NONE,
-                auth.throttle(), new ConnectionsPerAddress(listener.maxConnectionsPerAddress()));
+                auth.throttle(), new ConnectionsPerAddress(listener.maxConnectionsPerAddress()), peers);
+        // Before the wire listener: a session's process id carries the peer id from its first connection on.
+        peers.start(cancel -> ClientSession.cancelHere(services, cancel.processId(),
+                Buffer.buffer(4).appendInt(cancel.secret())));
         NetServerOptions options = tls.configure(new NetServerOptions()
                 .setHost(listener.host())
                 .setPort(listener.port())

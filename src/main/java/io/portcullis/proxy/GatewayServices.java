@@ -3,6 +3,7 @@ package io.portcullis.proxy;
 import io.portcullis.auth.LoginThrottle;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.LiveSettings;
+import io.portcullis.peer.PeerChannel;
 import io.portcullis.pool.PoolManager;
 import io.portcullis.tls.TlsHandshakes;
 import io.vertx.core.Vertx;
@@ -25,6 +26,7 @@ import java.security.SecureRandom;
  * @param console         the admin console, or {@link AdminConsole#NONE}
  * @param loginThrottle   decides when a login's password may be checked (back-off after failures, logins in progress)
  * @param connectionsPerAddress caps open connections per client IP address
+ * @param peers           the channel to the other replicas sharing the store (cancels for their sessions)
  */
 record GatewayServices(
         Vertx vertx,
@@ -44,5 +46,6 @@ record GatewayServices(
         ClientLimits limits,
         AdminConsole console,
         LoginThrottle loginThrottle,
-        ConnectionsPerAddress connectionsPerAddress) {
+        ConnectionsPerAddress connectionsPerAddress,
+        PeerChannel peers) {
 }

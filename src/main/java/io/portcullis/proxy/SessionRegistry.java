@@ -1,5 +1,6 @@
 package io.portcullis.proxy;
 
+import io.portcullis.peer.CancelKeys;
 import io.vertx.core.buffer.Buffer;
 
 import java.security.MessageDigest;
@@ -10,23 +11,40 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every live client session, by Portcullis's own process id. Each session gets a process id (unique
- * while it lives) and a random secret for its BackendKeyData; a CancelRequest is routed to the
- * session only when both match, compared in constant time, so a stale or forged key does nothing.
+ * while it lives, carrying this replica's peer id: {@link CancelKeys}) and a random secret for its
+ * BackendKeyData; a CancelRequest is routed to the session only when both match, compared in constant time,
+ * so a stale or forged key does nothing.
  * Configuration changes and the admin console walk the sessions through {@link #all()}.
  */
 final class SessionRegistry {
 
     private final Map<Integer, ClientSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
+    private final java.util.function.IntSupplier peerId;
 
-    /** Registers the session and returns its process id. */
+    /** @param peerId this replica's peer id, read for each new session (0 without peers) */
+    SessionRegistry(java.util.function.IntSupplier peerId) {
+        this.peerId = peerId;
+    }
+
+    SessionRegistry() {
+        this(() -> 0);
+    }
+
+    /**
+     * Registers the session and returns its process id.
+     *
+     * @throws IllegalStateException when {@value CancelKeys#MAX_LOCAL_SESSIONS} sessions are open already
+     */
     int register(ClientSession session) {
-        while (true) {
-            int id = nextId.getAndIncrement() & Integer.MAX_VALUE;
+        int peer = peerId.getAsInt();
+        for (int tries = 0; tries <= CancelKeys.MAX_LOCAL_SESSIONS; tries++) {
+            int id = CancelKeys.processId(peer, nextId.getAndIncrement());
             if (id != 0 && sessions.putIfAbsent(id, session) == null) {
                 return id;
             }
         }
+        throw new IllegalStateException("no free process id: " + CancelKeys.MAX_LOCAL_SESSIONS + " sessions are open");
     }
 
     void unregister(int processId, ClientSession session) {

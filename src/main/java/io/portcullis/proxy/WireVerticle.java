@@ -21,7 +21,17 @@ final class WireVerticle extends AbstractVerticle {
     @Override
     public void start(Promise<Void> started) {
         server = vertx.createNetServer(options);
-        server.connectHandler(socket -> new ClientSession(services, socket).start());
+        server.connectHandler(socket -> {
+            ClientSession session;
+            try {
+                session = new ClientSession(services, socket);
+            } catch (IllegalStateException noProcessId) {
+                // Every process id of this replica is taken (SessionRegistry): nothing to answer with.
+                socket.close();
+                return;
+            }
+            session.start();
+        });
         server.listen().<Void>mapEmpty().onComplete(started);
     }
 

@@ -6,6 +6,7 @@
  * {@code SessionLender}; TLS is reached through {@code tls.TlsHandshakes}, the wire path's side of it.
  *
  * <p>May use: {@code wire}, {@code net}, {@code tls}, {@code auth}, {@code pool}, {@code config}, {@code prepared},
- * {@code log} (escaping client-chosen names in log lines).
+ * {@code peer} (process ids that name their replica, cancels for other replicas' sessions), {@code log} (escaping
+ * client-chosen names in log lines).
  */
 package io.portcullis.proxy;

@@ -164,6 +164,92 @@ class SharedConfigStoreIT {
         }
     }
 
+    /**
+     * Issue 18 item 2: a CancelRequest that reaches another replica than its session's is forwarded to the owner.
+     * A pg_sleep through A, its key sent to B, ends with 57014 within 1 s; a forged key sent to B does nothing;
+     * with A gone, B drops the cancel at once and logs it.
+     */
+    @Test
+    void aCancelSentToAnyReplicaReachesTheSessionsOwner() throws Exception {
+        PostgresServer pg = Backends.postgres();
+        String table = "cfg_cancel_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        String secretKey = newSecretKey();
+        Replica a = start("a", pg, table, secretKey);
+        Replica b = start("b", pg, table, secretKey);
+        awaitReady(a);
+        awaitReady(b);
+        api(a).body(Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(), "user", pg.scramUser(),
+                "password", pg.scramPassword(), "poolSize", 2)).put("/api/v1/databases/shared").then().statusCode(201);
+        api(a).body(Map.of("password", "replica-pass")).put("/api/v1/users/replicated").then().statusCode(201);
+        awaitQuery(b.wirePort(), "replica-pass");
+        int peerOfA = api(a).get("/api/v1/replicas").then().statusCode(200).extract().jsonPath()
+                .getInt("find { it.self == true }.peerId");
+
+        java.util.concurrent.ExecutorService runner = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (Connection session = DriverManager.getConnection(url(a.wirePort()), properties("replica-pass"))) {
+            int pid = cancelKeyField(session, "cancelPid");
+            byte[] secret = cancelKeyField(session, "cancelKey");
+            assertEquals(peerOfA, io.portcullis.peer.CancelKeys.peerOf(pid), "A's process ids name A");
+
+            java.util.concurrent.Future<String> sleep = runner.submit(() -> {
+                try (Statement s = session.createStatement()) {
+                    s.execute("SELECT pg_sleep(20)");
+                    return "completed";
+                } catch (SQLException e) {
+                    return e.getSQLState();
+                }
+            });
+            Thread.sleep(500);
+            byte[] forged = secret.clone();
+            forged[3] ^= 1;
+            sendCancel(b.wirePort(), pid, forged);
+            Thread.sleep(1500);
+            assertFalse(sleep.isDone(), "a forged key sent to B cancelled nothing");
+
+            long sent = System.nanoTime();
+            sendCancel(b.wirePort(), pid, secret);
+            String outcome = sleep.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            long millis = (System.nanoTime() - sent) / 1_000_000;
+            assertEquals("57014", outcome, "the query through A was cancelled by the key sent to B");
+            assertTrue(millis <= 1000, "cancelled " + millis + " ms after the key reached B");
+
+            a.process().destroyForcibly().waitFor();
+            sendCancel(b.wirePort(), pid, secret);
+            long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (!Files.readString(b.log()).contains("was dropped")) {
+                assertTrue(System.nanoTime() < deadline, "B logged the cancel it could not forward");
+                Thread.sleep(100);
+            }
+        } catch (SQLException closedWithA) {
+            // The connection to A ends with A; everything asserted happened before.
+            assertTrue(Files.readString(b.log()).contains("was dropped"), closedWithA.toString());
+        } finally {
+            runner.shutdownNow();
+        }
+        assertTrue(b.process().isAlive());
+    }
+
+    /** The cancel key pgJDBC got in BackendKeyData (not public API: read from its query executor). */
+    @SuppressWarnings("unchecked")
+    private static <T> T cancelKeyField(Connection connection, String field) throws Exception {
+        Object executor = connection.unwrap(org.postgresql.core.BaseConnection.class).getQueryExecutor();
+        java.lang.reflect.Field f = org.postgresql.core.QueryExecutorBase.class.getDeclaredField(field);
+        f.setAccessible(true);
+        return (T) f.get(executor);
+    }
+
+    /** A CancelRequest in clear, as libpq and pgJDBC send one: on a connection of its own, no answer. */
+    private static void sendCancel(int wirePort, int pid, byte[] secret) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", wirePort)) {
+            java.nio.ByteBuffer request = java.nio.ByteBuffer.allocate(12 + secret.length);
+            request.putInt(12 + secret.length).putInt(80877102).putInt(pid).put(secret);
+            socket.getOutputStream().write(request.array());
+            socket.getOutputStream().flush();
+            socket.setSoTimeout(2000);
+            socket.getInputStream().read(); // the gateway closes it once routed
+        }
+    }
+
     private static String newSecretKey() {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -207,6 +293,8 @@ class SharedConfigStoreIT {
         properties.put("portcullis.config.postgresql.url", pg.jdbcUrl(pg.database()));
         properties.put("portcullis.config.postgresql.table", table);
         properties.put("portcullis.shutdown.delay", "0s");
+        properties.put("portcullis.peer.port", Integer.toString(FreePorts.next()));
+        properties.put("portcullis.peer.advertise-host", "127.0.0.1");
         ProcessBuilder builder = new ProcessBuilder(PackagedApplication.built().command(properties))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         // Secrets through the environment, as the deploy manifests pass them.

@@ -1,0 +1,210 @@
+package io.portcullis.peer;
+
+import io.portcullis.cluster.Replica;
+import io.portcullis.cluster.ReplicaRegistry;
+import io.portcullis.config.SecretBox;
+import io.portcullis.config.SettingNames;
+import io.portcullis.log.LogText;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * This replica's end of the peer channel. With the shared store it listens on {@code portcullis.peer.port},
+ * publishes {@code advertise-host:port} in the registry, and hands every genuine cancel a peer forwards to the
+ * wire gateway's local handler ({@link #start}); {@link #forwardCancel} sends a cancel for another replica's
+ * session to that replica. With the file store it does nothing and {@link #selfPeerId()} is 0.
+ *
+ * <p>The peer port is bounded like the wire port: at most {@value #MAX_CONNECTIONS} connections at once, each
+ * closed after one message of {@link PeerMessages#LENGTH} bytes, after more bytes than that, or after
+ * {@link #READ_TIMEOUT}; it answers nothing, so a stranger learns nothing from it. Sending never waits for more
+ * than {@link #CONNECT_TIMEOUT}: a cancel to a replica that is gone is dropped and logged.
+ */
+@ApplicationScoped
+public class PeerChannel {
+
+    private static final Logger LOG = Logger.getLogger(PeerChannel.class);
+    static final int MAX_CONNECTIONS = 64;
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /** At most one log line per this interval for cancels that could not be forwarded (they may come from anyone). */
+    private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    @Inject
+    Vertx vertx;
+    @Inject
+    PeerSettings settings;
+    @Inject
+    ReplicaRegistry registry;
+    @Inject
+    SecretBox secrets;
+    @ConfigProperty(name = SettingNames.CONFIG_STORE, defaultValue = SettingNames.STORE_FILE)
+    String storeKind;
+
+    private final ReplayGuard replays = new ReplayGuard();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS);
+    private final AtomicLong droppedSinceLog = new AtomicLong();
+    private volatile PeerMessages messages;
+    private volatile NetServer server;
+    private volatile NetClient client;
+
+    /** Whether this replica forwards cancels to peers and listens for theirs. */
+    public boolean active() {
+        return server != null;
+    }
+
+    /** The peer id this replica's new sessions carry in their process ids; 0 without peers. */
+    public int selfPeerId() {
+        return active() ? Math.max(0, registry.self().peerId()) : 0;
+    }
+
+    /**
+     * Starts the listener when the shared store is in use, handing each genuine cancel to {@code localCancel}.
+     * Blocking (waits for the bind); called once by the wire gateway as it starts.
+     *
+     * @throws IllegalStateException when the peer port cannot be bound
+     */
+    public void start(Consumer<PeerMessages.Cancel> localCancel) {
+        if (!SettingNames.STORE_POSTGRESQL.equals(storeKind.strip().toLowerCase(Locale.ROOT))) {
+            LOG.debug("No peer listener: the file store has no other replicas");
+            return;
+        }
+        if (!settings.enabled()) {
+            LOG.info("Peer listener off (portcullis.peer.enabled=false): a cancel request that reaches another "
+                    + "replica than its session's does nothing");
+            return;
+        }
+        messages = new PeerMessages(secrets.deriveKey(PeerMessages.KEY_PURPOSE), new SecureRandom(), Clock.systemUTC());
+        client = vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) CONNECT_TIMEOUT.toMillis())
+                .setTcpNoDelay(true));
+        NetServer listening = vertx.createNetServer(new NetServerOptions().setHost(settings.host()).setPort(settings.port())
+                        .setTcpNoDelay(true).setReuseAddress(true))
+                .connectHandler(socket -> accept(socket, localCancel));
+        try {
+            listening.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot listen for peers on " + settings.host() + ":" + settings.port()
+                    + " (portcullis.peer.port): " + e.getMessage(), e);
+        }
+        server = listening;
+        String host = advertisedHost();
+        String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + listening.actualPort();
+        registry.publishAddress(address);
+        LOG.infof("Peer listener on %s:%d, published as %s (peer id %d)", settings.host(), listening.actualPort(),
+                address, registry.self().peerId());
+    }
+
+    /**
+     * Sends a cancel for a session another replica owns to that replica; without a live replica of that peer id
+     * with an address, or when it cannot be reached, the cancel is dropped (and logged, at most every 10 s).
+     * Never blocks.
+     */
+    public void forwardCancel(int processId, int secret) {
+        int owner = CancelKeys.peerOf(processId);
+        Optional<Replica> target = registry.replicas().stream()
+                .filter(r -> r.peerId() == owner && r.live() && !r.self() && r.address() != null).findFirst();
+        if (target.isEmpty()) {
+            dropped("no live replica with peer id " + owner + " is registered");
+            return;
+        }
+        Replica replica = target.get();
+        int colon = replica.address().lastIndexOf(':');
+        int port;
+        try {
+            port = Integer.parseInt(replica.address().substring(colon + 1));
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            dropped("replica " + LogText.quote(replica.name()) + " published an unusable address");
+            return;
+        }
+        String host = replica.address().substring(0, colon);
+        byte[] message = messages.cancel(processId, secret);
+        client.connect(port, host.startsWith("[") ? host.substring(1, host.length() - 1) : host)
+                .onSuccess(socket -> socket.end(Buffer.buffer(message)))
+                .onFailure(e -> dropped("replica " + LogText.quote(replica.name()) + " (peer id " + owner + ") at "
+                        + LogText.escape(replica.address()) + " cannot be reached: " + LogText.escape(String.valueOf(e.getMessage()))));
+    }
+
+    private void accept(NetSocket socket, Consumer<PeerMessages.Cancel> localCancel) {
+        if (open.incrementAndGet() > MAX_CONNECTIONS) {
+            open.decrementAndGet();
+            socket.close();
+            return;
+        }
+        Buffer received = Buffer.buffer(PeerMessages.LENGTH);
+        long timer = vertx.setTimer(READ_TIMEOUT.toMillis(), t -> socket.close());
+        socket.closeHandler(v -> {
+            open.decrementAndGet();
+            vertx.cancelTimer(timer);
+        });
+        socket.exceptionHandler(e -> socket.close());
+        socket.handler(chunk -> {
+            if (received.length() + chunk.length() > PeerMessages.LENGTH) {
+                socket.close();
+                return;
+            }
+            received.appendBuffer(chunk);
+            if (received.length() == PeerMessages.LENGTH) {
+                socket.close();
+                messages.openCancel(received.getBytes(), replays).ifPresentOrElse(localCancel,
+                        () -> LOG.debugf("peer %s sent a message that is not genuine, fresh and new; ignored",
+                                socket.remoteAddress()));
+            }
+        });
+    }
+
+    private void dropped(String why) {
+        long count = droppedSinceLog.incrementAndGet();
+        long last = lastDropLog.get();
+        long now = System.nanoTime();
+        if (now - last >= DROP_LOG_INTERVAL_NANOS && lastDropLog.compareAndSet(last, now)) {
+            droppedSinceLog.set(0);
+            LOG.infof("A cancel request for a session of another replica was dropped: %s%s", why,
+                    count > 1 ? " (" + (count - 1) + " more dropped since the last such line)" : "");
+        }
+    }
+
+    private String advertisedHost() {
+        Optional<String> configured = settings.advertiseHost().map(String::strip).filter(h -> !h.isEmpty());
+        if (configured.isPresent()) {
+            return configured.get();
+        }
+        String podIp = System.getenv("POD_IP");
+        if (podIp != null && !podIp.isBlank()) {
+            return podIp.strip();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (Exception e) {
+            return "127.0.0.1";
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        NetServer listening = server;
+        if (listening != null) {
+            listening.close();
+        }
+    }
+}
