@@ -213,7 +213,7 @@ final class ReplicaTable {
         }
     }
 
-    /** Every row, by name; {@code self} marks the row of this process. */
+    /** Every row, by name, as an immutable list; {@code self} marks the row of this process. */
     List<Replica> all(Connection connection, String selfInstance) throws SQLException {
         List<Replica> replicas = new ArrayList<>();
         try (Statement statement = connection.createStatement();
@@ -225,7 +225,7 @@ final class ReplicaTable {
                         rows.getBoolean("live"), rows.getString("instance").equals(selfInstance)));
             }
         }
-        return replicas;
+        return List.copyOf(replicas);
     }
 
     private static Instant instant(ResultSet rows, String column) throws SQLException {

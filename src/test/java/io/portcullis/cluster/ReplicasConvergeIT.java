@@ -115,6 +115,9 @@ class ReplicasConvergeIT {
         properties.put("portcullis.config.postgresql.url", pg.jdbcUrl(pg.database()));
         properties.put("portcullis.config.postgresql.table", table);
         properties.put("portcullis.replica.name", name);
+        // Three replicas on one host: each its own peer port (ignored by a build without a peer listener).
+        properties.put("portcullis.peer.host", "127.0.0.1");
+        properties.put("portcullis.peer.port", String.valueOf(FreePorts.next()));
         properties.put("portcullis.shutdown.delay", "0s");
         properties.put("portcullis.shutdown.timeout", "2s");
         // Cheap verifiers: the test is about propagation, not hashing.
