@@ -4,6 +4,7 @@ import io.portcullis.config.ConfigChanged;
 import io.portcullis.log.LogText;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
@@ -55,7 +56,7 @@ public class BackendReachability {
         return states.get(database);
     }
 
-    void onConfigChanged(@Observes ConfigChanged change) {
+    void onConfigChanged(@Observes(notifyObserver = Reception.IF_EXISTS) ConfigChanged change) {
         for (String name : states.keySet()) {
             if (!Objects.equals(change.before().databases().get(name), change.after().databases().get(name))) {
                 states.remove(name);

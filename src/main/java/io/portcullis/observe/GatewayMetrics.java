@@ -18,6 +18,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
@@ -114,7 +115,7 @@ public class GatewayMetrics implements PoolObserver, GatewayEvents {
         return meters;
     }
 
-    void onConfigChanged(@Observes ConfigChanged change) {
+    void onConfigChanged(@Observes(notifyObserver = Reception.IF_EXISTS) ConfigChanged change) {
         for (String name : databases.keySet()) {
             if (!change.after().databases().containsKey(name)) {
                 DatabaseMeters gone = databases.remove(name);

@@ -13,6 +13,7 @@ import io.vertx.core.net.NetClient;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
@@ -114,7 +115,7 @@ public class PoolManager {
         return pools.values().stream().map(p -> p.view().stats()).toList();
     }
 
-    void onConfigChanged(@Observes ConfigChanged change) {
+    void onConfigChanged(@Observes(notifyObserver = Reception.IF_EXISTS) ConfigChanged change) {
         for (Map.Entry<String, Pool> entry : pools.entrySet()) {
             DatabaseConfig now = change.after().databases().get(entry.getKey());
             if (now == null) {

@@ -19,6 +19,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServerOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -119,7 +120,9 @@ public class GatewayServer {
     }
 
     /** Sessions whose database or user went away end; each decides on its own event loop. */
-    void onConfigChanged(@Observes ConfigChanged change) {
+    // IF_EXISTS: a change stored while the application starts (the certificate moving into the store, another
+    // replica's write) must not create this bean before Vert.x runs; sessions only exist after onStart anyway.
+    void onConfigChanged(@Observes(notifyObserver = Reception.IF_EXISTS) ConfigChanged change) {
         GatewayServices current = services;
         if (current == null) {
             return;

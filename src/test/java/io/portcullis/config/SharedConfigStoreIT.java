@@ -160,7 +160,9 @@ class SharedConfigStoreIT {
         String log = Files.readString(stranger.log());
         assertTrue(log.contains("cannot be served") && log.contains(SettingNames.SECRET_KEY), log);
         for (Replica r : List.of(a, b, stranger)) {
-            assertFalse(Files.readString(r.log()).contains("PRIVATE KEY"), "no key in the log of " + r);
+            String text = Files.readString(r.log());
+            assertFalse(text.contains("PRIVATE KEY"), "no key in the log of " + r);
+            assertFalse(text.contains("observer failed"), "every change applied on " + r + ": " + text);
         }
     }
 
