@@ -64,6 +64,9 @@ public class ReplicaRegistry {
     String softwareVersion;
     @ConfigProperty(name = SettingNames.CONFIG_STORE, defaultValue = SettingNames.STORE_FILE)
     String storeKind;
+    /** False while a command runs (import-pgbouncer, copy-store): a command is no replica and registers nowhere. */
+    @ConfigProperty(name = "portcullis.listen.enabled", defaultValue = "true")
+    boolean serving;
     @Inject
     Config config;
 
@@ -76,7 +79,7 @@ public class ReplicaRegistry {
         String name = name(replica.name());
         BooleanSupplier ready = readiness.isResolvable() ? () -> readiness.get().ready() : () -> true;
         long loaded = store.current().version();
-        if (SettingNames.STORE_POSTGRESQL.equals(storeKind.strip().toLowerCase(Locale.ROOT))) {
+        if (serving && SettingNames.STORE_POSTGRESQL.equals(storeKind.strip().toLowerCase(Locale.ROOT))) {
             // The same settings the store was made from; the store validated them already.
             PostgresStoreSettings settings = PostgresStoreSettings.from(config);
             PostgresReplicaDirectory shared = new PostgresReplicaDirectory(new ReplicaStoreConnector(settings),
