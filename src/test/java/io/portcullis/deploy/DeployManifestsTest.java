@@ -37,6 +37,14 @@ class DeployManifestsTest {
             "docker-compose.yml", "knative/config.yaml", "knative/service.yaml", "knative/pg-wire.yaml",
             "kubernetes/certificate.yaml", "ecs/task-definition.json", "ecs/cloudformation.yaml");
 
+    /**
+     * Environment variables the code reads itself, not through MicroProfile Config ({@code POD_IP}: the default of
+     * {@code portcullis.peer.advertise-host}); {@link #directlyReadVariablesAreReadByTheCode} keeps this list honest.
+     */
+    private static final Set<String> READ_DIRECTLY = Set.of("POD_IP");
+    /** The security group of the ECS tasks in cloudformation.yaml. */
+    private static final String TASK_GROUP = "TaskSecurityGroup";
+
     private static ApplicationSettings settings;
     private static Map<String, List<JsonNode>> documents;
 
@@ -89,7 +97,8 @@ class DeployManifestsTest {
 
                 Map<String, Integer> ports = new HashMap<>();
                 container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
-                Set<Integer> expected = knative ? Set.of(settings.httpPort()) : Set.of(settings.wirePort(), settings.httpPort());
+                Set<Integer> expected = knative ? Set.of(settings.httpPort())
+                        : Set.of(settings.wirePort(), settings.httpPort(), peerPort());
                 assertEquals(expected, Set.copyOf(ports.values()), where + ": container ports");
                 checkProbe(where, container.path("livenessProbe"), "live", ports);
                 checkProbe(where, container.path("readinessProbe"), "ready", ports);
@@ -159,7 +168,7 @@ class DeployManifestsTest {
         JsonNode container = task.path("containerDefinitions").get(0);
         Set<Integer> ports = new HashSet<>();
         container.path("portMappings").forEach(p -> ports.add(p.path("containerPort").asInt()));
-        assertEquals(Set.of(settings.wirePort(), settings.httpPort()), ports);
+        assertEquals(Set.of(settings.wirePort(), settings.httpPort(), peerPort()), ports);
         Map<String, String> env = new HashMap<>();
         container.path("environment").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
         container.path("secrets").forEach(e -> env.put(e.path("name").asText(), "secret"));
@@ -230,6 +239,160 @@ class DeployManifestsTest {
         assertTrue(portcullis.path("healthcheck").path("test").toString().contains(settings.healthPath("ready") + " "));
     }
 
+    /**
+     * Issue 18: the wire pods run as several replicas that forward cancels to each other on the peer port, each
+     * publishing POD_IP (the downward API) as its address; a headless Service names the port, the LoadBalancer and
+     * every other load-balanced Service leave it out, and the NetworkPolicy admits it from Portcullis pods only.
+     */
+    @Test
+    void wireReplicasReachEachOtherOnThePeerPortOnly() {
+        JsonNode deployment = kubernetesDocs().stream().filter(d -> d.path("kind").asText().equals("Deployment"))
+                .findFirst().orElseThrow();
+        assertTrue(deployment.path("spec").path("replicas").asInt() >= 2, "the wire Deployment runs at least 2 replicas");
+        JsonNode pod = deployment.path("spec").path("template");
+        JsonNode container = pod.path("spec").path("containers").get(0);
+        String peerPortName = null;
+        for (JsonNode port : container.path("ports")) {
+            if (port.path("containerPort").asInt() == peerPort()) {
+                peerPortName = port.path("name").asText();
+                assertEquals("TCP", port.path("protocol").asText("TCP"));
+            }
+        }
+        assertTrue(peerPortName != null, "the wire container declares no port " + peerPort());
+        Map<String, JsonNode> env = new HashMap<>();
+        container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
+        assertEquals("status.podIP", env.getOrDefault("POD_IP", YAML.createObjectNode())
+                .path("valueFrom").path("fieldRef").path("fieldPath").asText(), "POD_IP from the downward API");
+        for (String property : List.of("portcullis.peer.enabled", "portcullis.peer.port", "portcullis.peer.advertise-host")) {
+            assertFalse(env.containsKey(ApplicationSettings.envName(property)) || configMapEnv().containsKey(ApplicationSettings.envName(property)),
+                    property + " is set: the defaults (on, " + peerPort() + ", POD_IP) are what the Services and the policy assume");
+        }
+        JsonNode podLabels = pod.path("metadata").path("labels");
+
+        int headless = 0;
+        for (JsonNode service : kubernetesDocs()) {
+            if (!service.path("kind").asText().equals("Service") || !service.path("apiVersion").asText().equals("v1")
+                    || !selects(service.path("spec").path("selector"), podLabels)) {
+                continue;
+            }
+            String name = service.path("metadata").path("name").asText();
+            for (JsonNode port : service.path("spec").path("ports")) {
+                JsonNode target = port.path("targetPort").isMissingNode() ? port.path("port") : port.path("targetPort");
+                boolean peer = target.isNumber() ? target.asInt() == peerPort() : target.asText().equals(peerPortName);
+                if (!peer) {
+                    assertFalse(port.path("port").asInt() == peerPort(), name + " exposes port " + peerPort() + " for another port");
+                    continue;
+                }
+                assertEquals("None", service.path("spec").path("clusterIP").asText(),
+                        "Service " + name + " carries the peer port: it must be headless, never load-balanced");
+                assertEquals("ClusterIP", service.path("spec").path("type").asText("ClusterIP"), "Service " + name);
+                assertTrue(service.path("spec").path("publishNotReadyAddresses").asBoolean(),
+                        "Service " + name + ": a draining (not ready) replica still owns sessions whose cancels must reach it");
+                headless++;
+            }
+        }
+        assertEquals(1, headless, "one headless Service for the wire pods' peer port");
+
+        List<JsonNode> policies = kubernetesDocs().stream()
+                .filter(d -> d.path("kind").asText().equals("NetworkPolicy")
+                        && selects(d.path("spec").path("podSelector").path("matchLabels"), podLabels))
+                .toList();
+        assertEquals(1, policies.size(), "one NetworkPolicy for the wire pods");
+        JsonNode policy = policies.get(0).path("spec");
+        assertTrue(policy.path("policyTypes").toString().contains("\"Ingress\""), "the policy restricts ingress");
+        Map<String, Integer> containerPorts = new HashMap<>();
+        container.path("ports").forEach(p -> containerPorts.put(p.path("name").asText(), p.path("containerPort").asInt()));
+        Set<Integer> open = new HashSet<>();
+        int peerRules = 0;
+        for (JsonNode rule : policy.path("ingress")) {
+            Set<Integer> ports = new HashSet<>();
+            rule.path("ports").forEach(p -> ports.add(p.path("port").isNumber() ? p.path("port").asInt()
+                    : containerPorts.getOrDefault(p.path("port").asText(), -1)));
+            boolean allPorts = !rule.has("ports") || rule.path("ports").isEmpty();
+            if (!allPorts && !ports.contains(peerPort())) {
+                open.addAll(ports);
+                continue;
+            }
+            assertFalse(allPorts, "an ingress rule without ports opens the peer port too: " + rule);
+            assertTrue(rule.path("from").size() > 0, "the peer port is open to everyone: " + rule);
+            for (JsonNode from : rule.path("from")) {
+                assertEquals(Set.of("podSelector"), fieldNames(from), "peer port sources must be pods of this namespace: " + from);
+                assertEquals("portcullis", from.path("podSelector").path("matchLabels").path("app.kubernetes.io/name").asText(),
+                        "peer port sources must be Portcullis pods: " + from);
+            }
+            peerRules++;
+        }
+        assertEquals(1, peerRules, "one ingress rule for the peer port");
+        assertEquals(Set.of(settings.wirePort(), settings.httpPort()), open,
+                "the policy must keep the wire and HTTP ports open as they were");
+    }
+
+    /** Every replica of both planes must open the same sealed secrets and peer messages: one secret key for all. */
+    @Test
+    void everyReplicaGetsTheSameSecretKey() {
+        String variable = ApplicationSettings.envName("portcullis.secret-key");
+        Set<String> sources = new HashSet<>();
+        int containers = 0;
+        for (JsonNode doc : kubernetesDocs()) {
+            for (JsonNode container : doc.path("spec").path("template").path("spec").path("containers")) {
+                containers++;
+                int found = 0;
+                for (JsonNode e : container.path("env")) {
+                    if (e.path("name").asText().equals(variable)) {
+                        JsonNode ref = e.path("valueFrom").path("secretKeyRef");
+                        assertFalse(ref.isMissingNode(), variable + " must come from a Secret, not a literal");
+                        sources.add(ref.path("name").asText() + "/" + ref.path("key").asText());
+                        found++;
+                    }
+                }
+                assertEquals(1, found, doc.path("kind").asText() + " " + doc.path("metadata").path("name").asText() + ": " + variable);
+            }
+        }
+        assertEquals(2, containers);
+        assertFalse(configMapEnv().containsKey(variable), "the secret key does not belong in the ConfigMap");
+        assertEquals(1, sources.size(), "one secret key Secret for every replica: " + sources);
+    }
+
+    /** The ECS tasks reach each other on the peer port through their own security group, and nobody else does. */
+    @Test
+    void cloudFormationOpensThePeerPortOnlyBetweenTheTasks() {
+        JsonNode resources = single("ecs/cloudformation.yaml").path("Resources");
+        assertTrue(resources.path("Service").path("Properties").path("DesiredCount").asInt() >= 2, "at least 2 tasks");
+        int selfRules = 0;
+        for (JsonNode rule : resources.path(TASK_GROUP).path("Properties").path("SecurityGroupIngress")) {
+            assertFalse(covers(rule, peerPort()), "the tasks' inline ingress opens the peer port: " + rule);
+        }
+        for (var entry : (Iterable<Map.Entry<String, JsonNode>>) resources::fields) {
+            JsonNode resource = entry.getValue();
+            String type = resource.path("Type").asText();
+            JsonNode properties = resource.path("Properties");
+            if (type.equals("AWS::EC2::SecurityGroupIngress") && refersTo(properties.path("GroupId"), TASK_GROUP)
+                    && covers(properties, peerPort())) {
+                assertTrue(refersTo(properties.path("SourceSecurityGroupId"), TASK_GROUP),
+                        entry.getKey() + ": the peer port must be open to the tasks' own security group only");
+                assertFalse(properties.has("CidrIp") || properties.has("CidrIpv6") || properties.has("SourcePrefixListId"),
+                        entry.getKey() + ": no address range may reach the peer port");
+                selfRules++;
+            }
+            if (type.equals("AWS::ElasticLoadBalancingV2::Listener") || type.equals("AWS::ElasticLoadBalancingV2::TargetGroup")) {
+                assertFalse(properties.path("Port").asInt() == peerPort(), entry.getKey() + " puts the peer port behind the NLB");
+            }
+        }
+        assertEquals(1, selfRules, "one self-referencing ingress rule for the peer port");
+        for (JsonNode binding : resources.path("Service").path("Properties").path("LoadBalancers")) {
+            assertFalse(binding.path("ContainerPort").asInt() == peerPort(), "the peer port is bound to a load balancer");
+        }
+        assertTrue(resources.path("Service").path("DependsOn").toString().contains("\"TaskPeerIngress\""),
+                "tasks start after the peer rule exists");
+    }
+
+    @Test
+    void directlyReadVariablesAreReadByTheCode() throws IOException {
+        for (String variable : READ_DIRECTLY) {
+            assertTrue(compiledCodeHasString(variable), variable + " is named in the manifests, but no class reads it any more");
+        }
+    }
+
     @Test
     void dockerfilesDeclareTheDataVolumePortsAndANonRootUser() throws IOException {
         for (String name : List.of("Dockerfile.native", "Dockerfile.jvm")) {
@@ -256,7 +419,7 @@ class DeployManifestsTest {
 
     private void checkEnvAndMounts(String where, Map<String, String> env, Set<String> mounts) {
         for (String name : env.keySet()) {
-            if (settings.propertyForEnv(name).isEmpty()) {
+            if (settings.propertyForEnv(name).isEmpty() && !READ_DIRECTLY.contains(name) && !namedInSettingNames(name)) {
                 fail(where + ": " + name + " sets no property the application reads; known: " + settings.names());
             }
         }
@@ -283,6 +446,90 @@ class DeployManifestsTest {
         assertEquals("true", annotations.path("prometheus.io/scrape").asText(), where + ": scrape");
         assertEquals(String.valueOf(settings.httpPort()), annotations.path("prometheus.io/port").asText(), where + ": metrics port");
         assertEquals(settings.metricsPath(), annotations.path("prometheus.io/path").asText(), where + ": metrics path");
+    }
+
+    private int peerPort() {
+        return Integer.parseInt(settings.defaultOf("portcullis.peer.port"));
+    }
+
+    /**
+     * Whether {@link io.portcullis.config.SettingNames} declares the property this variable sets. The config package
+     * reads some settings by name ({@code Config.getOptionalValue}: the {@code portcullis.config.postgresql.*} ones
+     * since the history pruning), which {@link ApplicationSettings}' scan of mappings and injection points misses.
+     */
+    private static boolean namedInSettingNames(String envName) {
+        for (java.lang.reflect.Field field : io.portcullis.config.SettingNames.class.getFields()) {
+            if (java.lang.reflect.Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                try {
+                    String value = (String) field.get(null);
+                    if (value.startsWith("portcullis.") && ApplicationSettings.envName(value).equals(envName)) {
+                        return true;
+                    }
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether a Service or NetworkPolicy selector (labels) picks pods with these labels. */
+    private static boolean selects(JsonNode selector, JsonNode podLabels) {
+        if (selector.isMissingNode() || selector.isEmpty()) {
+            return false;
+        }
+        for (var label : (Iterable<Map.Entry<String, JsonNode>>) selector::fields) {
+            if (!label.getValue().asText().equals(podLabels.path(label.getKey()).asText(null))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new HashSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** Whether a security group rule admits this TCP port ({@code -1}: every protocol and port). */
+    private static boolean covers(JsonNode rule, int port) {
+        String protocol = rule.path("IpProtocol").asText();
+        if (protocol.equals("-1")) {
+            return true;
+        }
+        return (protocol.equals("tcp") || protocol.equals("6"))
+                && rule.path("FromPort").asInt() <= port && port <= rule.path("ToPort").asInt();
+    }
+
+    /** {@code Ref: name} or {@code Fn::GetAtt: [name, ...]}. */
+    private static boolean refersTo(JsonNode value, String resource) {
+        return resource.equals(value.path("Ref").asText()) || resource.equals(value.path("Fn::GetAtt").path(0).asText());
+    }
+
+    /** Whether some compiled class holds this exact string constant (a CONSTANT_Utf8 entry: length, then bytes). */
+    private static boolean compiledCodeHasString(String constant) throws IOException {
+        byte[] text = constant.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] entry = new byte[text.length + 3];
+        entry[0] = 1;
+        entry[1] = (byte) (text.length >> 8);
+        entry[2] = (byte) text.length;
+        System.arraycopy(text, 0, entry, 3, text.length);
+        try (Stream<Path> files = Files.walk(Path.of("target/classes"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                byte[] bytes = Files.readAllBytes(file);
+                outer:
+                for (int i = 0; i + entry.length <= bytes.length; i++) {
+                    for (int j = 0; j < entry.length; j++) {
+                        if (bytes[i + j] != entry[j]) {
+                            continue outer;
+                        }
+                    }
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Map<String, String> configMapEnv() {
