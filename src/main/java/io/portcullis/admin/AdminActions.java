@@ -110,6 +110,16 @@ public class AdminActions {
         return Future.all(waits).mapEmpty();
     }
 
+    /**
+     * Creates the database's pool now if it has none yet (otherwise its first client does), so that reports show it
+     * with the holds the store gives it.
+     *
+     * @throws AdminException {@code UNKNOWN_DATABASE}
+     */
+    public void open(String database) {
+        pool(database);
+    }
+
     /** SHUTDOWN: the graceful drain SIGTERM starts; returns at once. */
     public void shutdown() {
         sessions.shutdown();

@@ -5,6 +5,9 @@ import io.portcullis.admin.AdminException;
 import io.portcullis.admin.AdminReports;
 import io.portcullis.admin.PoolReport;
 import io.portcullis.config.ApiToken;
+import io.portcullis.config.ConfigStore;
+import io.portcullis.config.PoolHold;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -44,12 +47,17 @@ public class PoolsResource {
     private final AdminReports reports;
     private final AdminActions actions;
     private final Audit audit;
+    private final ConfigStore store;
+    private final ReplicaConfirmations confirmations;
 
     @Inject
-    public PoolsResource(AdminReports reports, AdminActions actions, Audit audit) {
+    public PoolsResource(AdminReports reports, AdminActions actions, Audit audit, ConfigStore store,
+                         ReplicaConfirmations confirmations) {
         this.reports = reports;
         this.actions = actions;
         this.audit = audit;
+        this.store = store;
+        this.confirmations = confirmations;
     }
 
     @GET
@@ -65,39 +73,53 @@ public class PoolsResource {
     @POST
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/pause")
-    @Operation(operationId = "pausePool", summary = "Pause a database (PAUSE)", description = "Nobody gets a server connection any more; server "
-            + "connections close as they come back (transaction mode: at the end of each transaction; session mode: "
-            + "when the client leaves). Queries and logins wait until resume. Answers 200 when every server "
-            + "connection is closed, or 202 if that takes longer than 10 s (the pause goes on).")
-    @APIResponse(responseCode = "200", description = "paused, no server connection open",
-            content = @Content(schema = @Schema(implementation = PoolReport.class)))
+    @StoresConfiguration
+    @Blocking
+    @Operation(operationId = "pausePool", summary = "Pause a database on every replica (PAUSE)", description = "Nobody gets a "
+            + "server connection any more; server connections close as they come back (transaction mode: at the end of "
+            + "each transaction; session mode: when the client leaves). Queries and logins wait until resume. Stored: "
+            + "every replica sharing the configuration store pauses, including one that starts later, until resume. "
+            + "Answers 200 when every server connection of the answering replica is closed, or 202 if that takes longer "
+            + "than 10 s (the pause goes on); replicas lists which replicas applied it.")
+    @APIResponse(responseCode = "200", description = "paused, no server connection open on this replica",
+            content = @Content(schema = @Schema(implementation = PoolActionView.class)))
     @APIResponse(responseCode = "202", description = "pausing: server connections still lent will close when returned",
-            content = @Content(schema = @Schema(implementation = PoolReport.class)))
+            content = @Content(schema = @Schema(implementation = PoolActionView.class)))
     @APIResponse(responseCode = "404", description = "no such database")
     @APIResponse(responseCode = "409", description = "the pause did not complete; the detail says why")
     public CompletionStage<Response> pause(@PathParam("database") String database) {
+        long version = storeHold(database, hold -> hold.withPaused(true));
+        audit.write("paused database '" + database + "' on every replica", version);
         CompletableFuture<Void> paused = actions.pause(Optional.of(database)).toCompletionStage().toCompletableFuture();
-        audit.action("paused database '" + database + "'");
         return paused.thenApply(v -> true)
                 .completeOnTimeout(false, PAUSE_ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((done, failure) -> failure != null
                         ? Problems.response(ProblemType.CONFLICT, "the pause did not complete: " + rootMessage(failure),
                                 "/api/v1/pools/" + database + "/pause")
-                        : Response.status(done ? 200 : 202).entity(report(database)).build());
+                        : Response.status(done ? 200 : 202).entity(answer(database, version)).build());
     }
 
     @POST
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/resume")
-    @Operation(operationId = "resumePool", summary = "Resume a paused or killed database (RESUME)",
-            description = "Server connections are lent again; queries and logins that waited go on.")
-    @APIResponse(responseCode = "200", description = "resumed", content = @Content(schema = @Schema(implementation = PoolReport.class)))
+    @StoresConfiguration
+    @Operation(operationId = "resumePool", summary = "Resume a paused or killed database on every replica (RESUME)",
+            description = "Server connections are lent again; queries and logins that waited go on. Lifts a stored pause "
+                    + "on every replica, and a console PAUSE or KILL on the answering one.")
+    @APIResponse(responseCode = "200", description = "resumed", content = @Content(schema = @Schema(implementation = PoolActionView.class)))
     @APIResponse(responseCode = "404", description = "no such database")
     @APIResponse(responseCode = "409", description = "the database is not paused")
-    public PoolReport resume(@PathParam("database") String database) {
-        actions.resume(Optional.of(database));
-        audit.action("resumed database '" + database + "'");
-        return report(database);
+    public PoolActionView resume(@PathParam("database") String database) {
+        requireDatabase(database);
+        if (!store.current().hold(database).paused()) {
+            // Not paused for the gateway: this replica alone may be (console PAUSE, KILL); 409 when it is not.
+            actions.resume(Optional.of(database));
+            audit.action("resumed database '" + database + "'");
+            return answer(database, store.current().version());
+        }
+        long version = storeHold(database, hold -> hold.withPaused(false));
+        audit.write("resumed database '" + database + "' on every replica", version);
+        return answer(database, version);
     }
 
     @POST
@@ -130,27 +152,56 @@ public class PoolsResource {
     @POST
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/disable")
-    @Operation(operationId = "disablePool", summary = "Refuse new logins to a database (DISABLE)",
-            description = "Sessions already in keep going; new logins get 57P03.")
-    @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolReport.class)))
+    @StoresConfiguration
+    @Operation(operationId = "disablePool", summary = "Refuse new logins to a database on every replica (DISABLE)",
+            description = "Sessions already in keep going; new logins get 57P03. Stored: every replica sharing the "
+                    + "configuration store refuses them, including one that starts later, until enable.")
+    @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolActionView.class)))
     @APIResponse(responseCode = "404", description = "no such database")
-    public PoolReport disable(@PathParam("database") String database) {
-        actions.disable(database);
-        audit.action("disabled database '" + database + "'");
-        return report(database);
+    public PoolActionView disable(@PathParam("database") String database) {
+        long version = storeHold(database, hold -> hold.withDisabled(true));
+        audit.write("disabled database '" + database + "' on every replica", version);
+        actions.disable(database); // also creates the pool when it has none yet, so that it can be reported
+        return answer(database, version);
     }
 
     @POST
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/enable")
-    @Operation(operationId = "enablePool", summary = "Accept new logins to a database again (ENABLE)",
-            description = "Undoes DISABLE: new logins are accepted again.")
-    @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolReport.class)))
+    @StoresConfiguration
+    @Operation(operationId = "enablePool", summary = "Accept new logins to a database again on every replica (ENABLE)",
+            description = "Undoes DISABLE (the stored one on every replica, a console DISABLE on the answering one).")
+    @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolActionView.class)))
     @APIResponse(responseCode = "404", description = "no such database")
-    public PoolReport enable(@PathParam("database") String database) {
+    public PoolActionView enable(@PathParam("database") String database) {
+        long version = storeHold(database, hold -> hold.withDisabled(false));
+        // A console DISABLE on this replica is lifted too, as ENABLE always did.
         actions.enable(database);
-        audit.action("enabled database '" + database + "'");
-        return report(database);
+        audit.write("enabled database '" + database + "' on every replica", version);
+        return answer(database, version);
+    }
+
+    /** Stores {@code database}'s new hold (every replica applies it from the change, this one at once); its version. */
+    private long storeHold(String database, java.util.function.UnaryOperator<PoolHold> change) {
+        requireDatabase(database);
+        return store.update(ConfigStore.ANY_VERSION, c -> {
+            if (c.database(database).isEmpty()) {
+                throw AdminException.unknownDatabase(database);
+            }
+            return c.withHold(database, change.apply(c.hold(database)));
+        }).version();
+    }
+
+    private void requireDatabase(String database) {
+        if (store.current().database(database).isEmpty()) {
+            throw AdminException.unknownDatabase(database);
+        }
+    }
+
+    private PoolActionView answer(String database, long version) {
+        List<ReplicaConfirmations.Applied> replicas = confirmations.await(version);
+        actions.open(database);
+        return new PoolActionView(report(database), replicas);
     }
 
     private static String rootMessage(Throwable failure) {

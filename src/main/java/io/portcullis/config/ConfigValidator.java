@@ -79,6 +79,13 @@ public final class ConfigValidator {
         }
         checkTokens(errors, config.tokens());
         checkRevokedBootstrapTokens(errors, config.revokedBootstrapTokens());
+        for (Map.Entry<String, PoolHold> hold : config.holds().entrySet()) {
+            if (!config.databases().containsKey(hold.getKey())) {
+                errors.add("holds: '" + hold.getKey() + "' is not a database");
+            } else if (hold.getValue() == null) {
+                errors.add("holds: '" + hold.getKey() + "' holds nothing (null)");
+            }
+        }
         checkTls(errors, config.tls());
         checkSettings(errors, config.settings());
         if (!errors.isEmpty()) {

@@ -16,6 +16,8 @@ import java.util.TreeMap;
  * @param revokedBootstrapTokens SHA-256 (hex) of bootstrap admin tokens revoked through the API, newest
  *     last, at most {@value #MAX_REVOKED_BOOTSTRAP_TOKENS}: a configured admin token whose hash is listed is
  *     not installed again at start-up. Left out of the stored document while empty.
+ * @param holds pauses and disables set through the API for the whole gateway, by database ({@link PoolHold}); a
+ *     database without an entry has none. Left out of the stored document while empty.
  */
 public record GatewayConfig(
         long version,
@@ -24,7 +26,8 @@ public record GatewayConfig(
         List<ApiToken> tokens,
         TlsConfig tls,
         SettingsConfig settings,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> revokedBootstrapTokens) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> revokedBootstrapTokens,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, PoolHold> holds) {
 
     public static final GatewayConfig EMPTY = new GatewayConfig(0, Map.of(), Map.of(), List.of());
     /** Revoked bootstrap tokens remembered; the oldest is forgotten past this. */
@@ -42,6 +45,13 @@ public record GatewayConfig(
         tls = tls == null ? TlsConfig.UNSET : tls;
         settings = settings == null ? SettingsConfig.UNSET : settings;
         revokedBootstrapTokens = List.copyOf(revokedBootstrapTokens == null ? List.of() : revokedBootstrapTokens);
+        holds = Map.copyOf(holds == null ? Map.of() : holds);
+    }
+
+    /** A snapshot without pool holds. */
+    public GatewayConfig(long version, Map<String, DatabaseConfig> databases, Map<String, UserConfig> users,
+                         List<ApiToken> tokens, TlsConfig tls, SettingsConfig settings, List<String> revokedBootstrapTokens) {
+        this(version, databases, users, tokens, tls, settings, revokedBootstrapTokens, Map.of());
     }
 
     /** A snapshot without revoked bootstrap tokens. */
@@ -73,41 +83,59 @@ public record GatewayConfig(
     public GatewayConfig withDatabase(DatabaseConfig db) {
         Map<String, DatabaseConfig> next = new TreeMap<>(databases);
         next.put(db.name(), db);
-        return new GatewayConfig(version, next, users, tokens, tls, settings, revokedBootstrapTokens);
+        return new GatewayConfig(version, next, users, tokens, tls, settings, revokedBootstrapTokens, holds);
     }
 
     public GatewayConfig withoutDatabase(String name) {
         Map<String, DatabaseConfig> next = new TreeMap<>(databases);
         next.remove(name);
-        return new GatewayConfig(version, next, users, tokens, tls, settings, revokedBootstrapTokens);
+        Map<String, PoolHold> nextHolds = new TreeMap<>(holds);
+        nextHolds.remove(name);
+        return new GatewayConfig(version, next, users, tokens, tls, settings, revokedBootstrapTokens, nextHolds);
+    }
+
+    /** The hold on {@code database}'s pool: {@link PoolHold#NONE} without an entry. */
+    public PoolHold hold(String database) {
+        return holds.getOrDefault(database, PoolHold.NONE);
+    }
+
+    /** This snapshot with {@code database}'s hold set to {@code hold} (its entry removed when it holds nothing). */
+    public GatewayConfig withHold(String database, PoolHold hold) {
+        Map<String, PoolHold> next = new TreeMap<>(holds);
+        if (hold.none()) {
+            next.remove(database);
+        } else {
+            next.put(database, hold);
+        }
+        return new GatewayConfig(version, databases, users, tokens, tls, settings, revokedBootstrapTokens, next);
     }
 
     public GatewayConfig withUser(UserConfig user) {
         Map<String, UserConfig> next = new TreeMap<>(users);
         next.put(user.name(), user);
-        return new GatewayConfig(version, databases, next, tokens, tls, settings, revokedBootstrapTokens);
+        return new GatewayConfig(version, databases, next, tokens, tls, settings, revokedBootstrapTokens, holds);
     }
 
     public GatewayConfig withoutUser(String name) {
         Map<String, UserConfig> next = new TreeMap<>(users);
         next.remove(name);
-        return new GatewayConfig(version, databases, next, tokens, tls, settings, revokedBootstrapTokens);
+        return new GatewayConfig(version, databases, next, tokens, tls, settings, revokedBootstrapTokens, holds);
     }
 
     public GatewayConfig withTokens(List<ApiToken> newTokens) {
-        return new GatewayConfig(version, databases, users, newTokens, tls, settings, revokedBootstrapTokens);
+        return new GatewayConfig(version, databases, users, newTokens, tls, settings, revokedBootstrapTokens, holds);
     }
 
     GatewayConfig withVersion(long newVersion) {
-        return new GatewayConfig(newVersion, databases, users, tokens, tls, settings, revokedBootstrapTokens);
+        return new GatewayConfig(newVersion, databases, users, tokens, tls, settings, revokedBootstrapTokens, holds);
     }
 
     public GatewayConfig withTls(TlsConfig newTls) {
-        return new GatewayConfig(version, databases, users, tokens, newTls, settings, revokedBootstrapTokens);
+        return new GatewayConfig(version, databases, users, tokens, newTls, settings, revokedBootstrapTokens, holds);
     }
 
     public GatewayConfig withSettings(SettingsConfig newSettings) {
-        return new GatewayConfig(version, databases, users, tokens, tls, newSettings, revokedBootstrapTokens);
+        return new GatewayConfig(version, databases, users, tokens, tls, newSettings, revokedBootstrapTokens, holds);
     }
 
     /**
@@ -121,6 +149,6 @@ public record GatewayConfig(
         while (next.size() > MAX_REVOKED_BOOTSTRAP_TOKENS) {
             next.remove(0);
         }
-        return new GatewayConfig(version, databases, users, tokens, tls, settings, next);
+        return new GatewayConfig(version, databases, users, tokens, tls, settings, next, holds);
     }
 }

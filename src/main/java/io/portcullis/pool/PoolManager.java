@@ -2,6 +2,8 @@ package io.portcullis.pool;
 
 import io.portcullis.config.ConfigChanged;
 import io.portcullis.config.ConfigStore;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.PoolHold;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.LiveSettings;
 import io.portcullis.config.SecretBinding;
@@ -75,11 +77,30 @@ public class PoolManager {
         vertx.cancelTimer(janitor);
     }
 
-    /** The pool of a configured database, created on first use. */
+    /**
+     * The pool of a configured database, created on first use, held as the stored configuration says ({@link PoolHold}:
+     * paused or disabled through the API for the whole gateway, honoured by a replica that starts later too).
+     */
     public Optional<Pool> pool(String database) {
-        Optional<DatabaseConfig> db = store.current().database(database);
-        return db.map(config -> pools.computeIfAbsent(database,
-                name -> new Pool(vertx, this::client, liveSettings, connectionIds, config, passwordOf(config), observer())));
+        GatewayConfig config = store.current();
+        return config.database(database).map(db -> pools.computeIfAbsent(database, name -> {
+            Pool pool = new Pool(vertx, this::client, liveSettings, connectionIds, db, passwordOf(db), observer());
+            hold(pool.administration(), PoolHold.NONE, config.hold(name));
+            return pool;
+        }));
+    }
+
+    /** Moves a pool from one stored hold to the next; a hold that did not change leaves the pool as it is. */
+    private static void hold(PoolAdministration pool, PoolHold before, PoolHold after) {
+        if (after.paused() && !before.paused()) {
+            // Whoever paused through the API waits for the completion on its own replica; here it only starts.
+            pool.pause();
+        } else if (!after.paused() && before.paused()) {
+            pool.resume();
+        }
+        if (after.disabled() != before.disabled()) {
+            pool.disabled(after.disabled());
+        }
     }
 
     /** The client for a database's connections, with the current {@code serverConnectTimeout}. */
@@ -117,6 +138,10 @@ public class PoolManager {
 
     void onConfigChanged(@Observes(notifyObserver = Reception.IF_EXISTS) ConfigChanged change) {
         for (Map.Entry<String, Pool> entry : pools.entrySet()) {
+            String name = entry.getKey();
+            if (change.after().databases().containsKey(name)) {
+                hold(entry.getValue().administration(), change.before().hold(name), change.after().hold(name));
+            }
             DatabaseConfig now = change.after().databases().get(entry.getKey());
             if (now == null) {
                 pools.remove(entry.getKey());

@@ -493,16 +493,16 @@ class AuthorizationMatrixTest {
         f.put("POST /api/v1/import/pgbouncer", Fixture.write("/api/v1/import/pgbouncer",
                 "{\"ini\":\"[databases]\\nmx_imported = host=127.0.0.1 port=9 dbname=x user=u password=mx-imported-secret\\n\"}", Effect.STORES, 200));
         f.put("GET /api/v1/pools", Fixture.read("/api/v1/pools"));
-        f.put("POST /api/v1/pools/{database}/disable", Fixture.write("/api/v1/pools/" + DB + "/disable", null, Effect.ACTION, 200)
+        f.put("POST /api/v1/pools/{database}/disable", Fixture.write("/api/v1/pools/" + DB + "/disable", null, Effect.STORES, 200)
                 .after(() -> pool("enable")));
-        f.put("POST /api/v1/pools/{database}/enable", Fixture.write("/api/v1/pools/" + DB + "/enable", null, Effect.ACTION, 200)
+        f.put("POST /api/v1/pools/{database}/enable", Fixture.write("/api/v1/pools/" + DB + "/enable", null, Effect.STORES, 200)
                 .before(() -> pool("disable")));
         f.put("POST /api/v1/pools/{database}/kill", Fixture.write("/api/v1/pools/" + DB + "/kill", null, Effect.ACTION, 200)
                 .after(() -> pool("resume")));
-        f.put("POST /api/v1/pools/{database}/pause", Fixture.write("/api/v1/pools/" + DB + "/pause", null, Effect.ACTION, 200)
+        f.put("POST /api/v1/pools/{database}/pause", Fixture.write("/api/v1/pools/" + DB + "/pause", null, Effect.STORES, 200)
                 .after(() -> pool("resume")));
         f.put("POST /api/v1/pools/{database}/reconnect", Fixture.write("/api/v1/pools/" + DB + "/reconnect", null, Effect.ACTION, 200));
-        f.put("POST /api/v1/pools/{database}/resume", Fixture.write("/api/v1/pools/" + DB + "/resume", null, Effect.ACTION, 200)
+        f.put("POST /api/v1/pools/{database}/resume", Fixture.write("/api/v1/pools/" + DB + "/resume", null, Effect.STORES, 200)
                 .before(() -> pool("pause")).after(() -> pool("resume")));
         f.put("GET /api/v1/replicas", Fixture.read("/api/v1/replicas"));
         f.put("GET /api/v1/servers", Fixture.read("/api/v1/servers"));

@@ -23,6 +23,7 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -102,18 +103,34 @@ class RuntimeApiTest {
                 .contentType("application/problem+json").body("detail", containsString("client not found"));
     }
 
+    /** The hold the store records for {@code DB}, read back from the data directory's document. */
+    private static io.portcullis.config.PoolHold storedHold() throws Exception {
+        java.nio.file.Path dataDir = java.nio.file.Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("portcullis.data-dir", String.class));
+        com.fasterxml.jackson.databind.JsonNode hold = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(java.nio.file.Files.readString(dataDir.resolve("config.json"))).at("/config/holds/" + DB);
+        return hold.isMissingNode() ? io.portcullis.config.PoolHold.NONE
+                : new io.portcullis.config.PoolHold(hold.path("paused").asBoolean(), hold.path("disabled").asBoolean());
+    }
+
     @Test
     void pauseResumeDisableEnableAndKillThroughRest() throws Exception {
-        admin().post("/api/v1/pools/" + DB + "/pause").then().statusCode(200).body("paused", equalTo(true))
-                .body("svActive", equalTo(0)).body("svIdle", equalTo(0));
-        admin().post("/api/v1/pools/" + DB + "/resume").then().statusCode(200).body("paused", equalTo(false));
+        admin().post("/api/v1/pools/" + DB + "/pause").then().statusCode(200).body("pool.paused", equalTo(true))
+                .body("pool.svActive", equalTo(0)).body("pool.svIdle", equalTo(0))
+                .body("replicas.size()", equalTo(1)).body("replicas[0].applied", equalTo(true))
+                .body("replicas[0].self", equalTo(true));
+        assertTrue(storedHold().paused(), "the pause is stored for every replica");
+        admin().post("/api/v1/pools/" + DB + "/resume").then().statusCode(200).body("pool.paused", equalTo(false));
+        assertFalse(storedHold().paused());
         admin().post("/api/v1/pools/" + DB + "/resume").then().statusCode(409)
                 .contentType("application/problem+json").body("detail", containsString("not paused"));
 
-        admin().post("/api/v1/pools/" + DB + "/disable").then().statusCode(200).body("disabled", equalTo(true));
+        admin().post("/api/v1/pools/" + DB + "/disable").then().statusCode(200).body("pool.disabled", equalTo(true));
+        assertTrue(storedHold().disabled(), "the disable is stored for every replica");
         SQLException refused = assertThrows(SQLException.class, () -> GatewayClient.connect(DB, USER, PASSWORD).close());
         assertEquals("57P03", refused.getSQLState());
-        admin().post("/api/v1/pools/" + DB + "/enable").then().statusCode(200).body("disabled", equalTo(false));
+        admin().post("/api/v1/pools/" + DB + "/enable").then().statusCode(200).body("pool.disabled", equalTo(false));
+        assertEquals(io.portcullis.config.PoolHold.NONE, storedHold(), "nothing held: the entry is gone");
 
         try (Connection victim = GatewayClient.connect(DB, USER, PASSWORD)) {
             int id = victim.unwrap(PGConnection.class).getBackendPID();

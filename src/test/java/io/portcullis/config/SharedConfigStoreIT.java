@@ -231,6 +231,46 @@ class SharedConfigStoreIT {
         assertTrue(b.process().isAlive());
     }
 
+    /**
+     * Issue 18 item 3: a disable or pause through one replica holds every replica, and one that starts later; the
+     * answer lists each replica's outcome; enable through another lifts it everywhere.
+     */
+    @Test
+    void aPauseOrDisableThroughOneReplicaHoldsEveryReplicaAndOneStartedLater() throws Exception {
+        PostgresServer pg = Backends.postgres();
+        String table = "cfg_hold_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        String secretKey = newSecretKey();
+        Replica a = start("a", pg, table, secretKey);
+        Replica b = start("b", pg, table, secretKey);
+        awaitReady(a);
+        awaitReady(b);
+        api(a).body(Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(), "user", pg.scramUser(),
+                "password", pg.scramPassword(), "poolSize", 2)).put("/api/v1/databases/shared").then().statusCode(201);
+        api(a).body(Map.of("password", "replica-pass")).put("/api/v1/users/replicated").then().statusCode(201);
+        awaitQuery(b.wirePort(), "replica-pass");
+
+        List<Map<String, Object>> outcome = api(a).post("/api/v1/pools/shared/disable").then().statusCode(200)
+                .body("pool.disabled", org.hamcrest.Matchers.equalTo(true)).extract().jsonPath().getList("replicas");
+        assertEquals(2, outcome.size(), outcome.toString());
+        assertTrue(outcome.stream().allMatch(r -> Boolean.TRUE.equals(r.get("applied"))), outcome.toString());
+        assertEquals("57P03", sqlStateOf(b.wirePort(), "replica-pass"), "B refuses new logins");
+
+        api(a).post("/api/v1/pools/shared/pause").then().statusCode(200).body("pool.paused", org.hamcrest.Matchers.equalTo(true));
+        api(b).get("/api/v1/pools").then().statusCode(200)
+                .body("find { it.database == 'shared' }.paused", org.hamcrest.Matchers.equalTo(true));
+
+        Replica late = start("c", pg, table, secretKey);
+        awaitReady(late);
+        assertEquals("57P03", sqlStateOf(late.wirePort(), "replica-pass"), "a replica started later honours the disable");
+        api(late).post("/api/v1/pools/shared/resume").then().statusCode(200)
+                .body("pool.paused", org.hamcrest.Matchers.equalTo(false)).body("replicas.size()", org.hamcrest.Matchers.equalTo(3));
+        api(b).post("/api/v1/pools/shared/enable").then().statusCode(200)
+                .body("replicas.findAll { it.applied }.size()", org.hamcrest.Matchers.equalTo(3));
+        for (Replica r : List.of(a, b, late)) {
+            assertEquals(1, awaitQuery(r.wirePort(), "replica-pass"), "logins work again on " + r);
+        }
+    }
+
     /** The cancel key pgJDBC got in BackendKeyData (not public API: read from its query executor). */
     @SuppressWarnings("unchecked")
     private static <T> T cancelKeyField(Connection connection, String field) throws Exception {
