@@ -195,9 +195,42 @@ public class PeerChannel {
             return podIp.strip();
         }
         try {
-            return InetAddress.getLocalHost().getHostAddress();
+            InetAddress local = InetAddress.getLocalHost();
+            if (!local.isLoopbackAddress()) {
+                return local.getHostAddress();
+            }
         } catch (Exception e) {
-            return "127.0.0.1";
+            // A host name that does not resolve (ECS awsvpc without the VPC's DNS host names): look at the interfaces.
+        }
+        Optional<String> interfaceAddress = firstInterfaceAddress();
+        if (interfaceAddress.isPresent()) {
+            return interfaceAddress.get();
+        }
+        LOG.warn("No address other than loopback found for the peer listener: replicas on other hosts cannot forward "
+                + "cancels here; set portcullis.peer.advertise-host");
+        return "127.0.0.1";
+    }
+
+    /** The first address of an interface that is up and not loopback, IPv4 before IPv6. */
+    static Optional<String> firstInterfaceAddress() {
+        try {
+            return java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                    .filter(PeerChannel::usable)
+                    .flatMap(i -> i.inetAddresses())
+                    .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress() && !a.isAnyLocalAddress())
+                    .sorted(java.util.Comparator.comparing(a -> a instanceof java.net.Inet6Address))
+                    .map(InetAddress::getHostAddress)
+                    .findFirst();
+        } catch (java.net.SocketException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean usable(java.net.NetworkInterface networkInterface) {
+        try {
+            return networkInterface.isUp() && !networkInterface.isLoopback();
+        } catch (java.net.SocketException e) {
+            return false;
         }
     }
 

@@ -26,7 +26,8 @@ public interface PeerSettings {
 
     /**
      * The host other replicas connect to, published in the registry: by default the {@code POD_IP} environment
-     * variable (set it from the Kubernetes downward API), else this host's address.
+     * variable (set it from the Kubernetes downward API), else the address the host name resolves to, else the first
+     * address of an interface that is up (never loopback, unless there is nothing else).
      */
     Optional<String> advertiseHost();
 }
