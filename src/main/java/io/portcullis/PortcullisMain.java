@@ -16,10 +16,11 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * the ports of a gateway that may be running on the same machine, so the wire listener and the HTTP
  * server are switched off for them and logs go to stderr, leaving stdout to the command's report.
  *
- * <p>{@value CopyStoreCommand#NAME} reads its source and writes its target itself; the application's own store
- * is an empty in-memory one then, so what every start does to the store (bootstrap an admin token, bind old
- * sealed secrets) writes neither the data directory nor the target, and the admin token that start makes up
- * for that throwaway store is not logged.
+ * <p>{@value CopyStoreCommand#NAME} reads its source and writes its target itself. Its start is a gateway's start
+ * on the data directory's file store (never on the PostgreSQL store, whatever {@code portcullis.config.store}
+ * says): what every start does there (move the data directory's server certificate into the store, bind old sealed
+ * secrets, install the configured admin token) brings {@code config.json} up to date before it is copied. A data
+ * directory without a configuration gets an in-memory store instead, so the start does not create one there.
  */
 @QuarkusMain
 public final class PortcullisMain {
@@ -37,8 +38,7 @@ public final class PortcullisMain {
             Quarkus.run(ImportPgBouncerCommand.class, args);
         } else if (CopyStoreCommand.NAME.equals(command)) {
             commandMode();
-            System.setProperty(SettingNames.CONFIG_STORE, SettingNames.STORE_NONE);
-            System.setProperty("quarkus.log.category.\"io.portcullis.api.AdminTokenBootstrap\".level", "ERROR");
+            System.setProperty(SettingNames.CONFIG_STORE, SettingNames.STORE_FILE_IF_PRESENT);
             Quarkus.run(CopyStoreCommand.class, args);
         } else {
             Quarkus.run(args);

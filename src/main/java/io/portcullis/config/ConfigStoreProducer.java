@@ -10,6 +10,7 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -18,8 +19,9 @@ import java.util.Locale;
  * so that one build (JVM or native) serves both: {@code file} (default) is the embedded {@link FileConfigStore},
  * {@code postgresql} the shared {@link PostgresConfigStore} that several replicas use together (its settings read
  * by {@link PostgresStoreSettings#from}). The PostgreSQL driver is only loaded when that store is selected. The
- * entry point selects {@value SettingNames#STORE_NONE} ({@link MemoryConfigStore}) for commands that must not write
- * a store by merely starting. Produced at startup so that an unreadable configuration
+ * entry point selects {@value SettingNames#STORE_FILE_IF_PRESENT} for {@code copy-store}: the file store when the
+ * data directory holds a configuration, else a {@link MemoryConfigStore}.
+ * Produced at startup so that an unreadable configuration
  * or an unreachable store stops the gateway before it listens, with a message naming the setting.
  *
  * <p>{@code @ApplicationScoped}, not {@code @Singleton}: beans that Quarkus creates during static
@@ -43,7 +45,8 @@ public class ConfigStoreProducer {
         String selected = kind.strip().toLowerCase(Locale.ROOT);
         return switch (selected) {
             case SettingNames.STORE_FILE -> new FileConfigStore(Path.of(dataDir), events::fire);
-            case SettingNames.STORE_NONE -> new MemoryConfigStore(events::fire);
+            case SettingNames.STORE_FILE_IF_PRESENT -> holdsConfiguration(Path.of(dataDir))
+                    ? new FileConfigStore(Path.of(dataDir), events::fire) : MemoryConfigStore.forCommand(events::fire);
             case SettingNames.STORE_POSTGRESQL -> {
                 PostgresStoreSettings settings = PostgresStoreSettings.from(config);
                 LOG.infof("Configuration store: %s", settings);
@@ -52,6 +55,12 @@ public class ConfigStoreProducer {
             default -> throw new ConfigException(SettingNames.CONFIG_STORE + " must be " + SettingNames.STORE_FILE
                     + " or " + SettingNames.STORE_POSTGRESQL + ", not '" + kind + "'");
         };
+    }
+
+    /** Whether the file store would load something from {@code dataDir}: its file or the backup. */
+    private static boolean holdsConfiguration(Path dataDir) {
+        return Files.exists(dataDir.resolve(FileConfigStore.CONFIG_FILE))
+                || Files.exists(dataDir.resolve(FileConfigStore.BACKUP_FILE));
     }
 
     void close(@Disposes ConfigStore store) throws Exception {

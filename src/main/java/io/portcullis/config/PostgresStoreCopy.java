@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -76,9 +77,29 @@ public final class PostgresStoreCopy {
         return memory.current();
     }
 
-    /** What in {@code config} the key of {@code secrets} does not open, one message per secret, never a value. */
+    /**
+     * What in {@code config} the key of {@code secrets} does not open, one message per secret, never a value: the
+     * backend secrets a start checks ({@link SealedSecretsCheck}), and the stored server certificate's key and a
+     * pending CSR key, without which the replicas would not become ready.
+     */
     public static List<String> unopenable(GatewayConfig config, SecretBox secrets) {
-        return SealedSecretsCheck.unreadable(config, secrets);
+        List<String> problems = new ArrayList<>(SealedSecretsCheck.unreadable(config, secrets));
+        TlsConfig tls = config.tls();
+        if (tls.hasCertificate()) {
+            opens(secrets, tls.sealedCertificateKey(), SecretBinding.listenerKey(tls.certificateSha256()), problems);
+        }
+        if (tls.sealedPendingKey() != null) {
+            opens(secrets, tls.sealedPendingKey(), SecretBinding.pendingKey(), problems);
+        }
+        return problems;
+    }
+
+    private static void opens(SecretBox secrets, String sealed, SecretBinding binding, List<String> problems) {
+        try {
+            secrets.open(sealed, binding);
+        } catch (ConfigException e) {
+            problems.add(e.getMessage());
+        }
     }
 
     /**

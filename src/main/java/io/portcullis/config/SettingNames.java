@@ -18,10 +18,11 @@ public final class SettingNames {
     public static final String STORE_FILE = "file";
     public static final String STORE_POSTGRESQL = "postgresql";
     /**
-     * Internal: no store, the configuration lives in memory and is lost at exit. Set by the entry point for
-     * commands that must not write a store by merely starting ({@code copy-store}); never for a gateway.
+     * Internal, set by the entry point for {@code copy-store}: the data directory's file store when it holds a
+     * configuration ({@code config.json} or its backup), else an in-memory one lost at exit, so that starting the
+     * command does not turn a data directory without a configuration into one. Never for a gateway.
      */
-    public static final String STORE_NONE = "none";
+    public static final String STORE_FILE_IF_PRESENT = "file-if-present";
 
     /** JDBC URL of the shared store, e.g. {@code jdbc:postgresql://db:5432/portcullis?sslmode=verify-full}. */
     public static final String POSTGRESQL_URL = "portcullis.config.postgresql.url";

@@ -35,8 +35,9 @@ import java.util.Optional;
  * open with the key, {@value #UNAVAILABLE} the target cannot be reached or refuses us, {@value #USAGE} bad
  * arguments or target settings.
  *
- * <p>The process's own store is an empty in-memory one while this runs (the entry point sets it), so starting
- * the command writes neither the data directory nor the target.
+ * <p>The process starts on the data directory's file store, never on the target (the entry point sees to it), so
+ * {@code config.json} is what a gateway start makes of it (the data directory's server certificate moved in, old
+ * sealed secrets bound) when it is copied; a data directory without a configuration is not made one.
  */
 public class CopyStoreCommand implements QuarkusApplication {
 

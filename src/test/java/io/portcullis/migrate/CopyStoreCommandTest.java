@@ -13,6 +13,7 @@ import io.portcullis.config.ServerTls;
 import io.portcullis.config.SettingNames;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.PostgresServer;
+import io.portcullis.testing.TestPki;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.eclipse.microprofile.config.Config;
@@ -24,6 +25,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -31,6 +33,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -145,6 +148,31 @@ class CopyStoreCommandTest {
                 run.err());
         assertEquals("", run.out());
         assertEquals(0, count(), "nothing stored");
+    }
+
+    /** The stored server certificate's key is a sealed secret too: the replicas could not serve it with another key. */
+    @Test
+    void refusesAStoredCertificateKeyTheKeyDoesNotOpen() throws Exception {
+        SecretBox sealedWith = box(7);
+        TestPki.Issued issued = TestPki.selfSignedRsa("gateway.example");
+        String fingerprint = HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(issued.certificate().getEncoded()));
+        new FileConfigStore(dataDir, change -> { }).update(ConfigStore.ANY_VERSION, c -> c.withTls(c.tls().withCertificate(
+                issued.certificatePem(), fingerprint, sealedWith.seal(keyPem(issued), SecretBinding.listenerKey(fingerprint)))));
+
+        Run wrongKey = run(box(8), properties());
+        assertEquals(CopyStoreCommand.WRONG_KEY, wrongKey.exit(), wrongKey.err());
+        assertEquals(0, count(), "nothing stored");
+        Run rightKey = run(sealedWith, properties());
+        assertEquals(CopyStoreCommand.OK, rightKey.exit(), rightKey.err());
+    }
+
+    private static String keyPem(TestPki.Issued issued) {
+        try {
+            return issued.keyPem();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
