@@ -30,6 +30,10 @@ public final class ApiProblem extends RuntimeException {
         return new ApiProblem(ProblemType.CONFLICT, detail);
     }
 
+    static ApiProblem replicaUnreachable(String detail) {
+        return new ApiProblem(ProblemType.REPLICA_UNREACHABLE, detail);
+    }
+
     static ApiProblem preconditionFailed(String detail) {
         return new ApiProblem(ProblemType.PRECONDITION_FAILED, detail);
     }

@@ -14,6 +14,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -49,25 +51,28 @@ public class PoolsResource {
     private final Audit audit;
     private final ConfigStore store;
     private final ReplicaConfirmations confirmations;
+    private final ReplicaFanOut replicas;
 
     @Inject
     public PoolsResource(AdminReports reports, AdminActions actions, Audit audit, ConfigStore store,
-                         ReplicaConfirmations confirmations) {
+                         ReplicaConfirmations confirmations, ReplicaFanOut replicas) {
         this.reports = reports;
         this.actions = actions;
         this.audit = audit;
         this.store = store;
         this.confirmations = confirmations;
+        this.replicas = replicas;
     }
 
     @GET
     @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
     @Operation(operationId = "listPools", summary = "List pools",
-            description = "Each database with a pool (created with its first client), by name.")
+            description = "Each database with a pool (created with its first client), by name. " + RuntimeRows.REPLICA_PARAMETER)
     @APIResponse(responseCode = "200", description = "the pools",
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = PoolReport.class)))
-    public List<PoolReport> list() {
-        return reports.pools();
+    @APIResponse(responseCode = "404", description = "no live replica of that name")
+    public Response list(@QueryParam("replica") @Parameter(description = RuntimeRows.REPLICA_DESCRIPTION) String replica) {
+        return RuntimeRows.answer(replicas, ReplicaFanOut.Op.POOLS, replica, reports::pools);
     }
 
     @POST
@@ -112,10 +117,14 @@ public class PoolsResource {
     public PoolActionView resume(@PathParam("database") String database) {
         requireDatabase(database);
         if (!store.current().hold(database).paused()) {
-            // Not paused for the gateway: this replica alone may be (console PAUSE, KILL); 409 when it is not.
-            actions.resume(Optional.of(database));
-            audit.action("resumed database '" + database + "'");
-            return answer(database, store.current().version());
+            // Not paused for the gateway: replicas may be on their own (a console PAUSE, a KILL); 409 when none is.
+            List<ReplicaFanOut.Outcome> outcomes = replicas.run(ReplicaFanOut.Op.RESUME, database, null, null);
+            if (outcomes.stream().noneMatch(ReplicaFanOut.Outcome::ok)
+                    && outcomes.stream().allMatch(o -> o.status() == 409)) {
+                throw ApiProblem.conflict("database " + database + " is not paused on any replica");
+            }
+            audit.action("resumed database '" + database + "' on every replica");
+            return new PoolActionView(localReport(database), outcomes.stream().map(ReplicaConfirmations.Applied::of).toList());
         }
         long version = storeHold(database, hold -> hold.withPaused(false));
         audit.write("resumed database '" + database + "' on every replica", version);
@@ -125,28 +134,34 @@ public class PoolsResource {
     @POST
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/reconnect")
-    @Operation(operationId = "reconnectPool", summary = "Replace a database's server connections (RECONNECT)",
-            description = "Idle server connections close now, lent ones when they come back; new ones open as needed.")
-    @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolReport.class)))
-    @APIResponse(responseCode = "404", description = "no such database")
-    public PoolReport reconnect(@PathParam("database") String database) {
-        actions.reconnect(Optional.of(database));
-        audit.action("reconnected database '" + database + "'");
-        return report(database);
+    @Operation(operationId = "reconnectPool", summary = "Replace a database's server connections on every replica (RECONNECT)",
+            description = "Idle server connections close now, lent ones when they come back; new ones open as needed. "
+                    + "On every live replica, or the one ?replica= names; replicas lists each one's outcome.")
+    @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolActionView.class)))
+    @APIResponse(responseCode = "404", description = "no such database, or no live replica of that name")
+    public PoolActionView reconnect(@PathParam("database") String database,
+                                    @QueryParam("replica") @Parameter(description = RuntimeRows.TARGET_DESCRIPTION) String replica) {
+        requireDatabase(database);
+        List<ReplicaConfirmations.Applied> outcomes = everywhere(ReplicaFanOut.Op.RECONNECT, database, replica);
+        audit.action("reconnected database '" + database + "' on " + where(replica));
+        return new PoolActionView(localReport(database), outcomes);
     }
 
     @POST
     @RolesAllowed(ApiToken.ADMIN)
     @Path("{database}/kill")
-    @Operation(operationId = "killPool", summary = "Drop a database's clients and server connections (KILL)",
+    @Operation(operationId = "killPool", summary = "Drop a database's clients and server connections on every replica (KILL)",
             description = "Every client session of the database ends with 57P01, its server connections close, and "
-                    + "the database stays paused until resume, as in PgBouncer.")
-    @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolReport.class)))
-    @APIResponse(responseCode = "404", description = "no such database")
-    public PoolReport kill(@PathParam("database") String database) {
-        int ended = actions.kill(Optional.of(database));
-        audit.action("killed database '" + database + "' (" + ended + " client session(s))");
-        return report(database);
+                    + "the database stays paused on those replicas until resume, as in PgBouncer (in their memory: not "
+                    + "stored). On every live replica, or the one ?replica= names.")
+    @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolActionView.class)))
+    @APIResponse(responseCode = "404", description = "no such database, or no live replica of that name")
+    public PoolActionView kill(@PathParam("database") String database,
+                               @QueryParam("replica") @Parameter(description = RuntimeRows.TARGET_DESCRIPTION) String replica) {
+        requireDatabase(database);
+        List<ReplicaConfirmations.Applied> outcomes = everywhere(ReplicaFanOut.Op.KILL, database, replica);
+        audit.action("killed database '" + database + "' on " + where(replica));
+        return new PoolActionView(localReport(database), outcomes);
     }
 
     @POST
@@ -192,6 +207,22 @@ public class PoolsResource {
         }).version();
     }
 
+    /** Runs a one-shot action on the replicas {@code replica} names; each one's outcome. */
+    private List<ReplicaConfirmations.Applied> everywhere(ReplicaFanOut.Op op, String database, String replica) {
+        return replicas.run(op, database, null, replica).stream().map(ReplicaConfirmations.Applied::of).toList();
+    }
+
+    private static String where(String replica) {
+        return replica == null || replica.isBlank() || ReplicaFanOut.ALL.equals(replica) ? "every replica"
+                : "replica '" + replica + "'";
+    }
+
+    /** This replica's report of the database's pool, created if it has none yet. */
+    private PoolReport localReport(String database) {
+        actions.open(database);
+        return report(database);
+    }
+
     private void requireDatabase(String database) {
         if (store.current().database(database).isEmpty()) {
             throw AdminException.unknownDatabase(database);
@@ -199,9 +230,8 @@ public class PoolsResource {
     }
 
     private PoolActionView answer(String database, long version) {
-        List<ReplicaConfirmations.Applied> replicas = confirmations.await(version);
-        actions.open(database);
-        return new PoolActionView(report(database), replicas);
+        List<ReplicaConfirmations.Applied> applied = confirmations.await(version);
+        return new PoolActionView(localReport(database), applied);
     }
 
     private static String rootMessage(Throwable failure) {

@@ -16,6 +16,8 @@ enum ProblemType {
     PAYLOAD_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     INTERNAL(500),
+    /** Another replica that had to act (it owns the client session) did not answer over the peer channel. */
+    REPLICA_UNREACHABLE(502),
     UNAVAILABLE(503),
     /** A valid configuration change that could not be stored (disk full, I/O error); nothing changed. */
     INSUFFICIENT_STORAGE(507),

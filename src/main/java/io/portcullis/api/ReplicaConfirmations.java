@@ -29,7 +29,13 @@ public class ReplicaConfirmations {
     public record Applied(
             @Schema(description = "the replica's name (GET /api/v1/replicas)") String replica,
             @Schema(description = "true once it reported the configuration version of this change applied") boolean applied,
-            @Schema(description = "true for the replica that answered this request") boolean self) {
+            @Schema(description = "true for the replica that answered this request") boolean self,
+            @Schema(description = "why it did not (or did not confirm in time); null when it did") String detail) {
+
+        static Applied of(ReplicaFanOut.Outcome outcome) {
+            return new Applied(outcome.replica(), outcome.ok(), outcome.self(), outcome.ok() ? null : outcome.detail() == null
+                    ? "answered " + outcome.status() : outcome.detail());
+        }
     }
 
     /** Each live replica and whether it applied {@code version}, waiting up to {@link #WAIT} for all to. */
@@ -39,13 +45,14 @@ public class ReplicaConfirmations {
             List<Replica> live = registry.refresh().stream().filter(Replica::live).toList();
             boolean all = live.stream().allMatch(r -> applied(r, version));
             if (all || System.nanoTime() - deadline > 0) {
-                return live.stream().map(r -> new Applied(r.name(), applied(r, version), r.self())).toList();
+                return live.stream().map(r -> applied(r, version) ? new Applied(r.name(), true, r.self(), null)
+                        : new Applied(r.name(), false, r.self(), "not confirmed within " + WAIT.toSeconds() + " s")).toList();
             }
             try {
                 Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return live.stream().map(r -> new Applied(r.name(), applied(r, version), r.self())).toList();
+                return live.stream().map(r -> new Applied(r.name(), applied(r, version), r.self(), null)).toList();
             }
         }
     }

@@ -13,6 +13,7 @@
  * {@code pool}, {@code proxy}, {@code migrate}, {@code admin} (the runtime reports and actions the admin
  * console shows and takes, served as {@code /api/v1/pools|clients|servers|stats}), {@code observe} (read-only: the
  * backend status a database shows, which the unauthenticated health endpoint must not), {@code log} (escaping
- * request text in log lines), {@code cluster} (the replicas sharing the store, served as {@code /api/v1/replicas}).
+ * request text in log lines), {@code cluster} (the replicas sharing the store, served as {@code /api/v1/replicas}),
+ * {@code peer} (the runtime calls answered for every replica: {@link io.portcullis.api.ReplicaFanOut}).
  */
 package io.portcullis.api;

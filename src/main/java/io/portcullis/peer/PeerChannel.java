@@ -6,6 +6,8 @@ import io.portcullis.config.SecretBox;
 import io.portcullis.config.SettingNames;
 import io.portcullis.log.LogText;
 import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
@@ -29,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * This replica's end of the peer channel. With the shared store it listens on {@code portcullis.peer.port},
@@ -48,6 +51,8 @@ public class PeerChannel {
     static final int MAX_CONNECTIONS = 64;
     static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /** How long a request's handler may take before its connection is closed unanswered. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     /** At most one log line per this interval for cancels that could not be forwarded (they may come from anyone). */
     private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -69,6 +74,7 @@ public class PeerChannel {
     private volatile PeerMessages messages;
     private volatile NetServer server;
     private volatile NetClient client;
+    private volatile Function<byte[], Future<byte[]>> requests;
 
     /** Whether this replica forwards cancels to peers and listens for theirs. */
     public boolean active() {
@@ -109,8 +115,7 @@ public class PeerChannel {
                     + " (portcullis.peer.port): " + e.getMessage(), e);
         }
         server = listening;
-        String host = advertisedHost();
-        String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + listening.actualPort();
+        String address = HostAndPort.format(advertisedHost(), listening.actualPort());
         registry.publishAddress(address);
         LOG.infof("Peer listener on %s:%d, published as %s (peer id %d)", settings.host(), listening.actualPort(),
                 address, registry.self().peerId());
@@ -130,20 +135,64 @@ public class PeerChannel {
             return;
         }
         Replica replica = target.get();
-        int colon = replica.address().lastIndexOf(':');
-        int port;
+        HostAndPort address;
         try {
-            port = Integer.parseInt(replica.address().substring(colon + 1));
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            address = HostAndPort.parse(replica.address());
+        } catch (IllegalArgumentException e) {
             dropped("replica " + LogText.quote(replica.name()) + " published an unusable address");
             return;
         }
-        String host = replica.address().substring(0, colon);
         byte[] message = messages.cancel(processId, secret);
-        client.connect(port, host.startsWith("[") ? host.substring(1, host.length() - 1) : host)
+        client.connect(address.port(), address.host())
                 .onSuccess(socket -> socket.end(Buffer.buffer(message)))
                 .onFailure(e -> dropped("replica " + LogText.quote(replica.name()) + " (peer id " + owner + ") at "
                         + LogText.escape(replica.address()) + " cannot be reached: " + LogText.escape(String.valueOf(e.getMessage()))));
+    }
+
+    /**
+     * Sends {@code body} to {@code replica} as a sealed request and completes with its sealed answer's body, or fails
+     * (unreachable, no answer within {@code timeout}, an answer that is not genuine). Never blocks.
+     */
+    public Future<byte[]> request(Replica replica, byte[] body, Duration timeout) {
+        PeerMessages sealer = messages;
+        if (sealer == null || replica.address() == null) {
+            return Future.failedFuture("replica " + replica.name() + " has no peer listener");
+        }
+        HostAndPort target;
+        try {
+            target = HostAndPort.parse(replica.address());
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture("replica " + replica.name() + " published an unusable address");
+        }
+        byte[] request = sealer.request(body);
+        byte[] nonce = PeerMessages.nonceOf(request);
+        Promise<byte[]> answer = Promise.promise();
+        long timer = vertx.setTimer(timeout.toMillis(), t -> answer.tryFail("replica " + replica.name()
+                + " did not answer within " + timeout.toMillis() + " ms"));
+        client.connect(target.port(), target.host()).onFailure(e -> answer.tryFail("replica " + replica.name()
+                + " cannot be reached: " + e.getMessage())).onSuccess(socket -> {
+            answer.future().onComplete(done -> socket.close());
+            Buffer received = Buffer.buffer();
+            socket.handler(chunk -> {
+                received.appendBuffer(chunk);
+                int length = received.length() < PeerMessages.HEADER ? 0 : PeerMessages.lengthOf(
+                        received.getBytes(0, PeerMessages.HEADER), PeerMessages.RESPONSE, PeerMessages.MAX_RESPONSE_BODY);
+                if (length < 0 || (length > 0 && received.length() > length)) {
+                    answer.tryFail("replica " + replica.name() + " answered something that is not a response");
+                } else if (length > 0 && received.length() == length) {
+                    sealer.openResponse(received.getBytes(), nonce).ifPresentOrElse(answer::tryComplete,
+                            () -> answer.tryFail("replica " + replica.name() + " answered something that is not genuine"));
+                }
+            });
+            socket.closeHandler(v -> answer.tryFail("replica " + replica.name() + " closed the connection without an answer"));
+            socket.write(Buffer.buffer(request));
+        });
+        return answer.future().onComplete(done -> vertx.cancelTimer(timer));
+    }
+
+    /** Where requests from peers go (the API's gateway-wide runtime calls); without one, requests are not answered. */
+    public void onRequest(Function<byte[], Future<byte[]>> handler) {
+        requests = handler;
     }
 
     private void accept(NetSocket socket, Consumer<PeerMessages.Cancel> localCancel) {
@@ -152,24 +201,65 @@ public class PeerChannel {
             socket.close();
             return;
         }
-        Buffer received = Buffer.buffer(PeerMessages.LENGTH);
+        Buffer received = Buffer.buffer(PeerMessages.CANCEL_LENGTH);
         long timer = vertx.setTimer(READ_TIMEOUT.toMillis(), t -> socket.close());
         socket.closeHandler(v -> {
             open.decrementAndGet();
             vertx.cancelTimer(timer);
         });
         socket.exceptionHandler(e -> socket.close());
+        int[] expected = {0};
         socket.handler(chunk -> {
-            if (received.length() + chunk.length() > PeerMessages.LENGTH) {
-                socket.close();
-                return;
+            if (expected[0] < 0) {
+                return; // a request being answered: nothing more is read
             }
             received.appendBuffer(chunk);
-            if (received.length() == PeerMessages.LENGTH) {
+            if (expected[0] == 0 && received.length() >= PeerMessages.HEADER) {
+                byte[] header = received.getBytes(0, PeerMessages.HEADER);
+                byte type = PeerMessages.typeOf(header);
+                expected[0] = type == PeerMessages.CANCEL ? PeerMessages.CANCEL_LENGTH
+                        : type == PeerMessages.REQUEST ? PeerMessages.lengthOf(header, type, PeerMessages.MAX_REQUEST_BODY) : -1;
+                if (expected[0] < 0) {
+                    socket.close();
+                    return;
+                }
+            }
+            if (expected[0] > 0 && received.length() > expected[0]) {
                 socket.close();
-                messages.openCancel(received.getBytes(), replays).ifPresentOrElse(localCancel,
-                        () -> LOG.debugf("peer %s sent a message that is not genuine, fresh and new; ignored",
-                                socket.remoteAddress()));
+            } else if (expected[0] > 0 && received.length() == expected[0]) {
+                byte[] message = received.getBytes();
+                if (message.length == PeerMessages.CANCEL_LENGTH && PeerMessages.typeOf(message) == PeerMessages.CANCEL) {
+                    socket.close();
+                    messages.openCancel(message, replays).ifPresentOrElse(localCancel,
+                            () -> LOG.debugf("peer %s sent a cancel that is not genuine, fresh and new; ignored",
+                                    socket.remoteAddress()));
+                } else {
+                    expected[0] = -1;
+                    vertx.cancelTimer(timer);
+                    answer(socket, message);
+                }
+            }
+        });
+    }
+
+    /** Answers one request on its connection, then closes it; anything not genuine, fresh and new gets nothing. */
+    private void answer(NetSocket socket, byte[] message) {
+        Function<byte[], Future<byte[]>> handler = requests;
+        Optional<PeerMessages.Request> request = messages.openRequest(message, replays);
+        if (handler == null || request.isEmpty()) {
+            LOG.debugf("peer %s sent a request that is not genuine, fresh and new (or none is served); ignored",
+                    socket.remoteAddress());
+            socket.close();
+            return;
+        }
+        long limit = vertx.setTimer(REQUEST_TIMEOUT.toMillis(), t -> socket.close());
+        handler.apply(request.get().body()).onComplete(result -> {
+            vertx.cancelTimer(limit);
+            if (result.succeeded()) {
+                socket.end(Buffer.buffer(messages.response(result.result(), request.get().nonce())));
+            } else {
+                LOG.debugf("a peer request failed here: %s", LogText.escape(String.valueOf(result.cause().getMessage())));
+                socket.close();
             }
         });
     }

@@ -145,7 +145,8 @@ class RuntimeApiTest {
                     ended.toString());
         }
         try (Connection victim = GatewayClient.connect(DB, USER, PASSWORD)) {
-            admin().post("/api/v1/pools/" + DB + "/kill").then().statusCode(200).body("paused", equalTo(true));
+            admin().post("/api/v1/pools/" + DB + "/kill").then().statusCode(200).body("pool.paused", equalTo(true))
+                    .body("replicas[0].applied", equalTo(true));
             assertThrows(SQLException.class, () -> {
                 for (int i = 0; i < 50; i++) {
                     victim.createStatement().execute("SELECT 1");
@@ -154,7 +155,7 @@ class RuntimeApiTest {
             });
         }
         admin().post("/api/v1/pools/" + DB + "/resume").then().statusCode(200);
-        admin().post("/api/v1/pools/" + DB + "/reconnect").then().statusCode(200).body("database", equalTo(DB));
+        admin().post("/api/v1/pools/" + DB + "/reconnect").then().statusCode(200).body("pool.database", equalTo(DB));
         try (Connection again = GatewayClient.connect(DB, USER, PASSWORD)) {
             assertTrue(again.isValid(5));
         }

@@ -269,6 +269,46 @@ class SharedConfigStoreIT {
         for (Replica r : List.of(a, b, late)) {
             assertEquals(1, awaitQuery(r.wirePort(), "replica-pass"), "logins work again on " + r);
         }
+
+        // One-shot controls and lists for the whole gateway, over the peer channel.
+        String nameOfB = api(b).get("/api/v1/replicas").then().extract().jsonPath().getString("find { it.self == true }.name");
+        try (Connection onB = DriverManager.getConnection(url(b.wirePort()), properties("replica-pass"));
+             Connection onA = DriverManager.getConnection(url(a.wirePort()), properties("replica-pass"))) {
+            int pid = cancelKeyField(onB, "cancelPid");
+            List<Map<String, Object>> clients = api(a).get("/api/v1/clients?replica=all").then().statusCode(200)
+                    .extract().jsonPath().getList("");
+            assertTrue(clients.stream().anyMatch(c -> nameOfB.equals(c.get("replica")) && Integer.valueOf(pid).equals(c.get("id"))),
+                    "A lists B's session: " + clients);
+            api(a).get("/api/v1/clients?replica=" + nameOfB).then().statusCode(200)
+                    .body("replica", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.equalTo(nameOfB)));
+            api(a).get("/api/v1/clients?replica=nobody").then().statusCode(404);
+            api(a).post("/api/v1/pools/shared/reconnect").then().statusCode(200)
+                    .body("replicas.findAll { it.applied }.size()", org.hamcrest.Matchers.equalTo(3));
+
+            api(a).delete("/api/v1/clients/" + pid).then().statusCode(204);
+            assertEnds(onB, "the session on B ended through A");
+            api(a).delete("/api/v1/clients/" + pid).then().statusCode(404);
+
+            api(late).post("/api/v1/pools/shared/kill").then().statusCode(200)
+                    .body("replicas.findAll { it.applied }.size()", org.hamcrest.Matchers.equalTo(3));
+            assertEnds(onA, "the kill through C ended the session on A");
+        }
+        api(b).post("/api/v1/pools/shared/resume").then().statusCode(200)
+                .body("replicas.findAll { it.applied }.size()", org.hamcrest.Matchers.equalTo(3));
+        assertEquals(1, awaitQuery(a.wirePort(), "replica-pass"), "A serves again after the resume through B");
+    }
+
+    private static void assertEnds(Connection session, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Statement s = session.createStatement()) {
+                s.execute("SELECT 1");
+            } catch (SQLException ended) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(what);
     }
 
     /** The cancel key pgJDBC got in BackendKeyData (not public API: read from its query executor). */

@@ -24,7 +24,8 @@ class PeerMessagesTest {
     void aGenuineCancelOpensOnceWithItsKey() {
         ReplayGuard replays = new ReplayGuard();
         byte[] message = sender.cancel(123_456, -42);
-        assertEquals(PeerMessages.LENGTH, message.length);
+        assertEquals(PeerMessages.CANCEL_LENGTH, message.length);
+        assertEquals(PeerMessages.CANCEL, PeerMessages.typeOf(Arrays.copyOf(message, PeerMessages.HEADER)));
         Optional<PeerMessages.Cancel> opened = receiver.openCancel(message, replays);
         assertEquals(Optional.of(new PeerMessages.Cancel(123_456, -42)), opened);
         assertEquals(Optional.empty(), receiver.openCancel(message, replays), "a replay is refused");
@@ -87,6 +88,42 @@ class PeerMessagesTest {
         assertFalse(replays.firstSight(new byte[] {2, 2}, later, later), "full, nothing expired: refused");
         long muchLater = later + 2 * ReplayGuard.WINDOW_MILLIS;
         assertTrue(replays.firstSight(new byte[] {2, 2}, muchLater, muchLater), "room again once they expire");
+    }
+
+    @Test
+    void aRequestOpensOnceAndItsResponseOnlyForIt() {
+        ReplayGuard replays = new ReplayGuard();
+        byte[] request = sender.request("{\"op\":\"CLIENTS\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(PeerMessages.REQUEST, PeerMessages.typeOf(Arrays.copyOf(request, PeerMessages.HEADER)));
+        assertEquals(request.length, PeerMessages.lengthOf(Arrays.copyOf(request, PeerMessages.HEADER),
+                PeerMessages.REQUEST, PeerMessages.MAX_REQUEST_BODY));
+        PeerMessages.Request opened = receiver.openRequest(request, replays).orElseThrow();
+        assertEquals("{\"op\":\"CLIENTS\"}", new String(opened.body(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(Optional.empty(), receiver.openRequest(request, replays).map(PeerMessages.Request::body), "a replay");
+        assertEquals(Optional.empty(), receiver.openCancel(request, replays), "a request is no cancel");
+
+        byte[] response = receiver.response("[1,2]".getBytes(java.nio.charset.StandardCharsets.UTF_8), opened.nonce());
+        assertEquals("[1,2]", new String(sender.openResponse(response, PeerMessages.nonceOf(request)).orElseThrow(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        byte[] another = sender.request(new byte[] {'{', '}'});
+        assertEquals(Optional.empty(), sender.openResponse(response, PeerMessages.nonceOf(another)).map(String::new),
+                "an answer to one request does not pass for the answer to another");
+        assertEquals(Optional.empty(), messages(key(2), NOW).openResponse(response, PeerMessages.nonceOf(request)).map(String::new),
+                "nor under another key");
+    }
+
+    @Test
+    void oversizedOrForeignHeadersAreRefusedBeforeAnythingIsRead() {
+        byte[] request = sender.request(new byte[10]);
+        byte[] header = Arrays.copyOf(request, PeerMessages.HEADER);
+        java.nio.ByteBuffer.wrap(header).putInt(PeerMessages.HEADER - 4, PeerMessages.MAX_REQUEST_BODY + 17);
+        assertEquals(-1, PeerMessages.lengthOf(header, PeerMessages.REQUEST, PeerMessages.MAX_REQUEST_BODY));
+        assertEquals(0, PeerMessages.typeOf(header), "too long to be read at all");
+        byte[] foreign = Arrays.copyOf(request, PeerMessages.HEADER);
+        foreign[0] = 'X';
+        assertEquals(0, PeerMessages.typeOf(foreign));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> sender.request(new byte[PeerMessages.MAX_REQUEST_BODY + 1]));
     }
 
     private static PeerMessages messages(byte[] key, Instant at) {
