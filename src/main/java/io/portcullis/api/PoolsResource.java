@@ -92,7 +92,11 @@ public class PoolsResource {
             content = @Content(schema = @Schema(implementation = PoolActionView.class)))
     @APIResponse(responseCode = "404", description = "no such database")
     @APIResponse(responseCode = "409", description = "the pause did not complete; the detail says why")
-    public CompletionStage<Response> pause(@PathParam("database") String database) {
+    public CompletionStage<Response> pause(@PathParam("database") String database,
+                                           @QueryParam("replica") @Parameter(description = ONE_REPLICA) String replica) {
+        if (oneReplica(replica)) {
+            return CompletableFuture.completedFuture(Response.ok(onOne(ReplicaFanOut.Op.PAUSE, database, replica, "paused")).build());
+        }
         long version = storeHold(database, hold -> hold.withPaused(true));
         audit.write("paused database '" + database + "' on every replica", version);
         CompletableFuture<Void> paused = actions.pause(Optional.of(database)).toCompletionStage().toCompletableFuture();
@@ -114,7 +118,11 @@ public class PoolsResource {
     @APIResponse(responseCode = "200", description = "resumed", content = @Content(schema = @Schema(implementation = PoolActionView.class)))
     @APIResponse(responseCode = "404", description = "no such database")
     @APIResponse(responseCode = "409", description = "the database is not paused")
-    public PoolActionView resume(@PathParam("database") String database) {
+    public PoolActionView resume(@PathParam("database") String database,
+                                 @QueryParam("replica") @Parameter(description = ONE_REPLICA) String replica) {
+        if (oneReplica(replica)) {
+            return onOne(ReplicaFanOut.Op.RESUME, database, replica, "resumed");
+        }
         requireDatabase(database);
         if (!store.current().hold(database).paused()) {
             // Not paused for the gateway: replicas may be on their own (a console PAUSE, a KILL); 409 when none is.
@@ -173,7 +181,11 @@ public class PoolsResource {
                     + "configuration store refuses them, including one that starts later, until enable.")
     @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolActionView.class)))
     @APIResponse(responseCode = "404", description = "no such database")
-    public PoolActionView disable(@PathParam("database") String database) {
+    public PoolActionView disable(@PathParam("database") String database,
+                                  @QueryParam("replica") @Parameter(description = ONE_REPLICA) String replica) {
+        if (oneReplica(replica)) {
+            return onOne(ReplicaFanOut.Op.DISABLE, database, replica, "disabled");
+        }
         long version = storeHold(database, hold -> hold.withDisabled(true));
         audit.write("disabled database '" + database + "' on every replica", version);
         actions.disable(database); // also creates the pool when it has none yet, so that it can be reported
@@ -188,7 +200,11 @@ public class PoolsResource {
             description = "Undoes DISABLE (the stored one on every replica, a console DISABLE on the answering one).")
     @APIResponse(responseCode = "200", description = "done", content = @Content(schema = @Schema(implementation = PoolActionView.class)))
     @APIResponse(responseCode = "404", description = "no such database")
-    public PoolActionView enable(@PathParam("database") String database) {
+    public PoolActionView enable(@PathParam("database") String database,
+                                 @QueryParam("replica") @Parameter(description = ONE_REPLICA) String replica) {
+        if (oneReplica(replica)) {
+            return onOne(ReplicaFanOut.Op.ENABLE, database, replica, "enabled");
+        }
         long version = storeHold(database, hold -> hold.withDisabled(false));
         // A console DISABLE on this replica is lifted too, as ENABLE always did.
         actions.enable(database);
@@ -205,6 +221,26 @@ public class PoolsResource {
             }
             return c.withHold(database, change.apply(c.hold(database)));
         }).version();
+    }
+
+    static final String ONE_REPLICA = "a replica's name (GET /api/v1/replicas): act on that one alone, in its memory "
+            + "only (not stored, as the console does); absent or all: every replica, stored";
+
+    private static boolean oneReplica(String replica) {
+        return replica != null && !replica.isBlank() && !ReplicaFanOut.ALL.equals(replica);
+    }
+
+    /** A hold changed on one replica alone, in its memory (the console's meaning); 404/409 as that replica answers. */
+    private PoolActionView onOne(ReplicaFanOut.Op op, String database, String replica, String what) {
+        requireDatabase(database);
+        ReplicaFanOut.Outcome outcome = replicas.run(op, database, null, replica).get(0);
+        if (outcome.status() == 409) {
+            throw ApiProblem.conflict(outcome.detail());
+        }
+        if (outcome.ok()) {
+            audit.action(what + " database '" + database + "' on replica '" + replica + "' (not stored)");
+        }
+        return new PoolActionView(localReport(database), List.of(ReplicaConfirmations.Applied.of(outcome)));
     }
 
     /** Runs a one-shot action on the replicas {@code replica} names; each one's outcome. */

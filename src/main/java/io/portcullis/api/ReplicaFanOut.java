@@ -43,7 +43,7 @@ public class ReplicaFanOut {
     static final String ALL = "all";
 
     /** What a replica is asked to report or do. */
-    enum Op { POOLS, CLIENTS, SERVERS, STATS, RECONNECT, KILL, RESUME, KILL_CLIENT }
+    enum Op { POOLS, CLIENTS, SERVERS, STATS, RECONNECT, KILL, PAUSE, RESUME, DISABLE, ENABLE, KILL_CLIENT }
 
     /** One replica's answer. */
     /**
@@ -202,8 +202,21 @@ public class ReplicaFanOut {
                     LOG.infof("killed database '%s' for the gateway-wide API (%d client session(s))", database, ended);
                     yield null;
                 }
+                case PAUSE -> {
+                    // Started, not awaited: its completion shows in the replica's pool report.
+                    actions.pause(Optional.of(database));
+                    yield null;
+                }
                 case RESUME -> {
                     actions.resume(Optional.of(database));
+                    yield null;
+                }
+                case DISABLE -> {
+                    actions.disable(database);
+                    yield null;
+                }
+                case ENABLE -> {
+                    actions.enable(database);
                     yield null;
                 }
                 case KILL_CLIENT -> {

@@ -296,6 +296,16 @@ class SharedConfigStoreIT {
         api(b).post("/api/v1/pools/shared/resume").then().statusCode(200)
                 .body("replicas.findAll { it.applied }.size()", org.hamcrest.Matchers.equalTo(3));
         assertEquals(1, awaitQuery(a.wirePort(), "replica-pass"), "A serves again after the resume through B");
+
+        // ?replica= targets one replica, in its memory only.
+        api(a).post("/api/v1/pools/shared/disable?replica=" + nameOfB).then().statusCode(200)
+                .body("replicas.size()", org.hamcrest.Matchers.equalTo(1)).body("replicas[0].applied", org.hamcrest.Matchers.equalTo(true));
+        assertEquals("57P03", sqlStateOf(b.wirePort(), "replica-pass"), "B alone refuses logins");
+        assertEquals("connected", sqlStateOf(a.wirePort(), "replica-pass"), "A is not disabled");
+        assertEquals("connected", sqlStateOf(late.wirePort(), "replica-pass"), "nor C: nothing was stored");
+        api(late).post("/api/v1/pools/shared/enable?replica=" + nameOfB).then().statusCode(200);
+        assertEquals("connected", sqlStateOf(b.wirePort(), "replica-pass"));
+        api(a).post("/api/v1/pools/shared/pause?replica=nobody").then().statusCode(404);
     }
 
     private static void assertEnds(Connection session, String what) throws Exception {
