@@ -1,5 +1,6 @@
 package io.portcullis.cluster;
 
+import io.portcullis.config.PostgresConnector;
 import io.portcullis.config.ConfigChanged;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigStore;
@@ -12,6 +13,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
@@ -82,7 +84,7 @@ public class ReplicaRegistry {
         if (serving && SettingNames.STORE_POSTGRESQL.equals(storeKind.strip().toLowerCase(Locale.ROOT))) {
             // The same settings the store was made from; the store validated them already.
             PostgresStoreSettings settings = PostgresStoreSettings.from(config);
-            PostgresReplicaDirectory shared = new PostgresReplicaDirectory(new ReplicaStoreConnector(settings),
+            PostgresReplicaDirectory shared = new PostgresReplicaDirectory(new PostgresConnector(settings, PostgresConnector.REGISTRY_APPLICATION_NAME),
                     settings.table(), name, softwareVersion, loaded, interval, cluster.forgetAfter(), ready);
             shared.start();
             directory = shared;
@@ -122,7 +124,9 @@ public class ReplicaRegistry {
     }
 
     /** Last of the observers: when it runs, the version is applied everywhere in this process. */
-    void onConfigChanged(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 1000) ConfigChanged change) {
+    // IF_EXISTS: a version stored while beans are still being created is read by start() itself.
+    void onConfigChanged(@Observes(notifyObserver = Reception.IF_EXISTS) @Priority(Interceptor.Priority.LIBRARY_AFTER + 1000)
+                         ConfigChanged change) {
         directory.applied(change.after().version());
     }
 

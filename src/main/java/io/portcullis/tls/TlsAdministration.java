@@ -17,6 +17,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -451,8 +452,12 @@ public class TlsAdministration {
         }
     }
 
-    /** Applies TLS settings another writer (a replica, an import) stored. Never throws: the store has already committed. */
-    void onConfigChanged(@Observes ConfigChanged change) {
+    /**
+     * Applies TLS settings another writer (a replica, an import) stored. Never throws: the store has already committed.
+     * IF_EXISTS: the start's own write (the certificate moving into the store, from {@link #init}) must not make the
+     * container create a second instance while this one is still being constructed.
+     */
+    void onConfigChanged(@Observes(notifyObserver = Reception.IF_EXISTS) ConfigChanged change) {
         TlsState current = state;
         if (current == null) {
             return;
