@@ -1,5 +1,6 @@
 package io.portcullis.cluster;
 
+import io.portcullis.config.PostgresConnector;
 import io.portcullis.log.LogText;
 import org.jboss.logging.Logger;
 
@@ -41,7 +42,7 @@ final class PostgresReplicaDirectory implements ReplicaDirectory, Runnable {
 
     private static final Logger LOG = Logger.getLogger(PostgresReplicaDirectory.class);
 
-    private final ReplicaStoreConnector connector;
+    private final PostgresConnector connector;
     private final ReplicaTable table;
     private final String wantedName;
     private final String softwareVersion;
@@ -65,7 +66,7 @@ final class PostgresReplicaDirectory implements ReplicaDirectory, Runnable {
     private volatile String address;
     private volatile boolean closed;
 
-    PostgresReplicaDirectory(ReplicaStoreConnector connector, String configTable, String name, String softwareVersion,
+    PostgresReplicaDirectory(PostgresConnector connector, String configTable, String name, String softwareVersion,
                              long configVersion, Duration interval, Duration forgetAfter, BooleanSupplier ready) {
         this.connector = connector;
         this.table = new ReplicaTable(configTable);
@@ -125,7 +126,7 @@ final class PostgresReplicaDirectory implements ReplicaDirectory, Runnable {
                 return false;
             }
             dropConnection();
-            markUnreachable(ReplicaStoreConnector.describe(e));
+            markUnreachable(PostgresConnector.describe(e));
             return false;
         } finally {
             connectionLock.unlock();
@@ -243,7 +244,7 @@ final class PostgresReplicaDirectory implements ReplicaDirectory, Runnable {
             return replicas;
         } catch (SQLException | RuntimeException e) {
             dropConnection();
-            markUnreachable(ReplicaStoreConnector.describe(e));
+            markUnreachable(PostgresConnector.describe(e));
             wakeUp();
             return replicas;
         } finally {

@@ -13,9 +13,11 @@ import java.util.Set;
  * looked up through {@link java.sql.DriverManager}: no service loading, no reflection, nothing to register
  * for the native image, and the driver is only loaded when the PostgreSQL store is selected.
  *
- * <p>Every call blocks on the network: call it from a worker or the store's own watcher thread.
+ * <p>Used by the store and by the replica registry ({@code cluster}), each under an application name of its own, so
+ * {@code pg_stat_activity} tells their connections apart. Every call blocks on the network: call it from a worker or
+ * a thread of the store's or the registry's own.
  */
-final class PostgresConnector {
+public final class PostgresConnector {
 
     /** A store that does not answer the TCP connect within this is treated as down. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -25,6 +27,8 @@ final class PostgresConnector {
      */
     static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
     static final String APPLICATION_NAME = "portcullis-config";
+    /** The replica registry's connections. */
+    public static final String REGISTRY_APPLICATION_NAME = "portcullis-replicas";
 
     /**
      * SQLSTATE classes that mean "the store is not there right now" rather than "the store refuses us":
@@ -34,16 +38,22 @@ final class PostgresConnector {
 
     private final Driver driver = new Driver();
     private final PostgresStoreSettings settings;
+    private final String applicationName;
 
     PostgresConnector(PostgresStoreSettings settings) {
-        this.settings = settings;
+        this(settings, APPLICATION_NAME);
     }
 
-    Connection open() throws SQLException {
+    public PostgresConnector(PostgresStoreSettings settings, String applicationName) {
+        this.settings = settings;
+        this.applicationName = applicationName;
+    }
+
+    public Connection open() throws SQLException {
         Properties properties = new Properties();
         settings.username().ifPresent(user -> properties.setProperty("user", user));
         settings.password().ifPresent(password -> properties.setProperty("password", password));
-        properties.setProperty("ApplicationName", APPLICATION_NAME);
+        properties.setProperty("ApplicationName", applicationName);
         properties.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT.toSeconds()));
         properties.setProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT.toSeconds()));
         properties.setProperty("tcpKeepAlive", "true");
@@ -55,11 +65,17 @@ final class PostgresConnector {
     }
 
     /** A reason for the log, readiness and API errors: message and SQLSTATE, which never carry the password. */
-    static String describe(Exception e) {
+    public static String describe(Exception e) {
         if (e instanceof SQLException sql && sql.getSQLState() != null) {
             return sql.getMessage() + " (SQLSTATE " + sql.getSQLState() + ")";
         }
         return String.valueOf(e.getMessage());
+    }
+
+    /** The store it connects to, without the password. */
+    @Override
+    public String toString() {
+        return settings.toString();
     }
 
     /** Whether retrying later may succeed (the store is down or restarting), as opposed to a refusal. */

@@ -1,5 +1,6 @@
 package io.portcullis.cluster;
 
+import io.portcullis.config.PostgresConnector;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.PostgresStoreSettings;
 import io.portcullis.testing.Backends;
@@ -53,7 +54,7 @@ class ReplicaRegistryTest {
     private PostgresReplicaDirectory open(String name, Duration heartbeat, String url) {
         PostgresStoreSettings settings = new PostgresStoreSettings(url, Optional.of(pg.scramUser()),
                 Optional.of(pg.scramPassword()), table, Duration.ofSeconds(10));
-        PostgresReplicaDirectory directory = new PostgresReplicaDirectory(new ReplicaStoreConnector(settings), table,
+        PostgresReplicaDirectory directory = new PostgresReplicaDirectory(new PostgresConnector(settings, PostgresConnector.REGISTRY_APPLICATION_NAME), table,
                 name, "9.9.9-test", 0, heartbeat, FORGET, () -> true);
         opened.add(directory);
         directory.start();
