@@ -40,9 +40,15 @@ public class ConfigStoreProducer {
     ConfigStore configStore(
             @ConfigProperty(name = SettingNames.CONFIG_STORE, defaultValue = SettingNames.STORE_FILE) String kind,
             @ConfigProperty(name = SettingNames.DATA_DIR, defaultValue = SettingNames.DATA_DIR_DEFAULT) String dataDir,
+            @ConfigProperty(name = "portcullis.listen.enabled", defaultValue = "true") boolean serving,
             Config config,
             Event<ConfigChanged> events) {
         String selected = kind.strip().toLowerCase(Locale.ROOT);
+        if (serving && SettingNames.STORE_FILE_IF_PRESENT.equals(selected)) {
+            // The command's own choice; a gateway on it could run from a configuration that lives in memory only.
+            throw new ConfigException(SettingNames.CONFIG_STORE + " must be " + SettingNames.STORE_FILE + " or "
+                    + SettingNames.STORE_POSTGRESQL + ", not '" + kind + "' (which only the copy-store command uses)");
+        }
         return switch (selected) {
             case SettingNames.STORE_FILE -> new FileConfigStore(Path.of(dataDir), events::fire);
             case SettingNames.STORE_FILE_IF_PRESENT -> holdsConfiguration(Path.of(dataDir))
