@@ -117,8 +117,11 @@ public class PeerChannel {
         server = listening;
         String address = HostAndPort.format(advertisedHost(), listening.actualPort());
         registry.publishAddress(address);
-        LOG.infof("Peer listener on %s:%d, published as %s (peer id %d)", settings.host(), listening.actualPort(),
-                address, registry.self().peerId());
+        int peerId = registry.self().peerId();
+        // The registry registers on its own thread: until the store hands out this replica's peer id, new sessions
+        // carry none, and a cancel for them is found only by the replica they are on.
+        LOG.infof("Peer listener on %s:%d, published as %s (%s)", settings.host(), listening.actualPort(), address,
+                peerId > 0 ? "peer id " + peerId : "peer id not assigned yet");
     }
 
     /**
