@@ -1,14 +1,12 @@
 package io.portcullis.config;
 
 import io.portcullis.testing.Backends;
-import io.portcullis.testing.FreePorts;
 import io.portcullis.testing.PackagedApplication;
+import io.portcullis.testing.PackagedReplicas;
+import io.portcullis.testing.PackagedReplicas.Replica;
 import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.ServedCertificate;
 import io.portcullis.testing.TestPki;
-import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,8 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -26,14 +22,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 
-import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
+import static io.portcullis.testing.PackagedReplicas.api;
+import static io.portcullis.testing.PackagedReplicas.awaitReady;
+import static io.portcullis.testing.PackagedReplicas.newSecretKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,36 +41,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SharedConfigStoreIT {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     /** NOTIFY normally propagates within milliseconds; generous for a busy 2-core machine. */
     private static final Duration PROPAGATION = Duration.ofSeconds(15);
 
-    private final List<Process> gateways = new ArrayList<>();
-
-    record Replica(Process process, int wirePort, int httpPort, Path log) {
-    }
+    private PackagedReplicas cluster;
 
     @AfterEach
     void stop() {
-        gateways.forEach(Process::destroyForcibly);
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     @Test
     void aChangeThroughOneReplicaAppliesLiveOnTheOther() throws Exception {
         PostgresServer pg = Backends.postgres();
-        String table = "cfg_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        String secretKey = Base64.getEncoder().encodeToString(key);
+        cluster = new PackagedReplicas(pg, "cfg_it");
+        String secretKey = newSecretKey();
 
-        Replica a = start("a", pg, table, secretKey);
-        Replica b = start("b", pg, table, secretKey);
+        Replica a = cluster.start("a", secretKey);
+        Replica b = cluster.start("b", secretKey);
         awaitReady(a);
         awaitReady(b);
 
-        api(a).body(Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(), "user", pg.scramUser(),
-                "password", pg.scramPassword(), "poolSize", 4)).put("/api/v1/databases/shared").then().statusCode(201);
-        api(a).body(Map.of("password", "replica-pass")).put("/api/v1/users/replicated").then().statusCode(201);
+        createSharedDatabase(a, pg, 4);
 
         assertEquals(1, awaitQuery(b.wirePort(), "replica-pass"), "a client got in through replica B");
         api(b).get("/api/v1/databases/shared").then().statusCode(200);
@@ -108,19 +97,17 @@ class SharedConfigStoreIT {
     @Test
     void everyReplicaServesTheCertificateInstalledThroughAny() throws Exception {
         PostgresServer pg = Backends.postgres();
-        String table = "cfg_tls_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        cluster = new PackagedReplicas(pg, "cfg_tls");
         String secretKey = newSecretKey();
-        Replica a = start("a", pg, table, secretKey);
+        Replica a = cluster.start("a", secretKey);
         awaitReady(a);
-        Replica b = start("b", pg, table, secretKey);
+        Replica b = cluster.start("b", secretKey);
         awaitReady(b);
         assertEquals(servedFingerprint(a), servedFingerprint(b), "B serves the certificate A stored at its first start");
         assertFalse(Files.exists(a.log().getParent().resolve("tls").resolve("server.key")), "no key file on A");
         assertFalse(Files.exists(b.log().getParent().resolve("tls").resolve("server.key")), "no key file on B");
 
-        api(a).body(Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(), "user", pg.scramUser(),
-                "password", pg.scramPassword(), "poolSize", 2)).put("/api/v1/databases/shared").then().statusCode(201);
-        api(a).body(Map.of("password", "replica-pass")).put("/api/v1/users/replicated").then().statusCode(201);
+        createSharedDatabase(a, pg, 2);
         awaitQuery(b.wirePort(), "replica-pass");
         try (Connection session = DriverManager.getConnection(url(b.wirePort()), properties("replica-pass"))) {
             TestPki.Issued ca = TestPki.ca("Replicated CA");
@@ -147,11 +134,11 @@ class SharedConfigStoreIT {
             awaitServed(b, completed, Duration.ofSeconds(2));
         }
 
-        Replica stranger = start("c", pg, table, newSecretKey());
+        Replica stranger = cluster.start("c", newSecretKey());
         HttpClient http = HttpClient.newHttpClient();
         URI ready = URI.create("http://127.0.0.1:" + stranger.httpPort() + "/q/health/ready");
         URI live = URI.create("http://127.0.0.1:" + stranger.httpPort() + "/q/health/live");
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + PackagedReplicas.START_TIMEOUT.toNanos();
         while (PackagedApplication.httpStatus(http, live) != 200) {
             assertTrue(System.nanoTime() < deadline && stranger.process().isAlive(), Files.readString(stranger.log()));
             Thread.sleep(200);
@@ -174,16 +161,10 @@ class SharedConfigStoreIT {
     @Test
     void aCancelSentToAnyReplicaReachesTheSessionsOwner() throws Exception {
         PostgresServer pg = Backends.postgres();
-        String table = "cfg_cancel_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         String secretKey = newSecretKey();
-        Replica a = start("a", pg, table, secretKey);
-        Replica b = start("b", pg, table, secretKey);
-        awaitReady(a);
-        awaitReady(b);
-        api(a).body(Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(), "user", pg.scramUser(),
-                "password", pg.scramPassword(), "poolSize", 2)).put("/api/v1/databases/shared").then().statusCode(201);
-        api(a).body(Map.of("password", "replica-pass")).put("/api/v1/users/replicated").then().statusCode(201);
-        awaitQuery(b.wirePort(), "replica-pass");
+        Replica[] ab = twoReplicasSharingADatabase(pg, "cfg_cancel", secretKey);
+        Replica a = ab[0];
+        Replica b = ab[1];
         int peerOfA = api(a).get("/api/v1/replicas").then().statusCode(200).extract().jsonPath()
                 .getInt("find { it.self == true }.peerId");
 
@@ -238,16 +219,10 @@ class SharedConfigStoreIT {
     @Test
     void aPauseOrDisableThroughOneReplicaHoldsEveryReplicaAndOneStartedLater() throws Exception {
         PostgresServer pg = Backends.postgres();
-        String table = "cfg_hold_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         String secretKey = newSecretKey();
-        Replica a = start("a", pg, table, secretKey);
-        Replica b = start("b", pg, table, secretKey);
-        awaitReady(a);
-        awaitReady(b);
-        api(a).body(Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(), "user", pg.scramUser(),
-                "password", pg.scramPassword(), "poolSize", 2)).put("/api/v1/databases/shared").then().statusCode(201);
-        api(a).body(Map.of("password", "replica-pass")).put("/api/v1/users/replicated").then().statusCode(201);
-        awaitQuery(b.wirePort(), "replica-pass");
+        Replica[] ab = twoReplicasSharingADatabase(pg, "cfg_hold", secretKey);
+        Replica a = ab[0];
+        Replica b = ab[1];
 
         List<Map<String, Object>> outcome = api(a).post("/api/v1/pools/shared/disable").then().statusCode(200)
                 .body("pool.disabled", org.hamcrest.Matchers.equalTo(true)).extract().jsonPath().getList("replicas");
@@ -259,7 +234,7 @@ class SharedConfigStoreIT {
         api(b).get("/api/v1/pools").then().statusCode(200)
                 .body("find { it.database == 'shared' }.paused", org.hamcrest.Matchers.equalTo(true));
 
-        Replica late = start("c", pg, table, secretKey);
+        Replica late = cluster.start("c", secretKey);
         awaitReady(late);
         assertEquals("57P03", sqlStateOf(late.wirePort(), "replica-pass"), "a replica started later honours the disable");
         api(late).post("/api/v1/pools/shared/resume").then().statusCode(200)
@@ -321,6 +296,25 @@ class SharedConfigStoreIT {
         throw new AssertionError(what);
     }
 
+    /** Replicas a and b on a table of their own, ready, database "shared" created through a and known to b. */
+    private Replica[] twoReplicasSharingADatabase(PostgresServer pg, String tablePrefix, String secretKey) throws Exception {
+        cluster = new PackagedReplicas(pg, tablePrefix);
+        Replica a = cluster.start("a", secretKey);
+        Replica b = cluster.start("b", secretKey);
+        awaitReady(a);
+        awaitReady(b);
+        createSharedDatabase(a, pg, 2);
+        awaitQuery(b.wirePort(), "replica-pass");
+        return new Replica[] {a, b};
+    }
+
+    /** Database "shared" on the PostgreSQL backend and user "replicated" (password replica-pass), through {@code replica}. */
+    private static void createSharedDatabase(Replica replica, PostgresServer pg, int poolSize) {
+        api(replica).body(Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(), "user", pg.scramUser(),
+                "password", pg.scramPassword(), "poolSize", poolSize)).put("/api/v1/databases/shared").then().statusCode(201);
+        api(replica).body(Map.of("password", "replica-pass")).put("/api/v1/users/replicated").then().statusCode(201);
+    }
+
     /** The cancel key pgJDBC got in BackendKeyData (not public API: read from its query executor). */
     @SuppressWarnings("unchecked")
     private static <T> T cancelKeyField(Connection connection, String field) throws Exception {
@@ -342,11 +336,6 @@ class SharedConfigStoreIT {
         }
     }
 
-    private static String newSecretKey() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        return Base64.getEncoder().encodeToString(key);
-    }
 
     private static String servedFingerprint(Replica replica) throws Exception {
         return fingerprint(ServedCertificate.read(replica.wirePort()));
@@ -374,38 +363,8 @@ class SharedConfigStoreIT {
         throw new AssertionError("replica served " + served + ", not " + fingerprint + ", " + within.toMillis() + " ms after the change");
     }
 
-    private Replica start(String name, PostgresServer pg, String table, String secretKey) throws Exception {
-        int wirePort = FreePorts.next();
-        int httpPort = FreePorts.next();
-        Path dataDir = Files.createTempDirectory(Path.of("target"), "replica-" + name + "-");
-        Path log = dataDir.resolve("gateway.log");
-        Map<String, String> properties = PackagedApplication.gatewayProperties(dataDir, wirePort, httpPort,
-                ADMIN_TOKEN_VALUE);
-        properties.put("portcullis.config.store", "postgresql");
-        properties.put("portcullis.config.postgresql.url", pg.jdbcUrl(pg.database()));
-        properties.put("portcullis.config.postgresql.table", table);
-        properties.put("portcullis.shutdown.delay", "0s");
-        properties.put("portcullis.peer.port", Integer.toString(FreePorts.next()));
-        properties.put("portcullis.peer.advertise-host", "127.0.0.1");
-        ProcessBuilder builder = new ProcessBuilder(PackagedApplication.built().command(properties))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        // Secrets through the environment, as the deploy manifests pass them.
-        builder.environment().put("PORTCULLIS_CONFIG_POSTGRESQL_USERNAME", pg.scramUser());
-        builder.environment().put("PORTCULLIS_CONFIG_POSTGRESQL_PASSWORD", pg.scramPassword());
-        builder.environment().put("PORTCULLIS_SECRET_KEY", secretKey);
-        Process process = builder.start();
-        gateways.add(process);
-        return new Replica(process, wirePort, httpPort, log);
-    }
 
-    private static void awaitReady(Replica replica) throws Exception {
-        PackagedApplication.awaitReady(replica.process(), replica.httpPort(), replica.log(), START_TIMEOUT);
-    }
 
-    private static RequestSpecification api(Replica replica) {
-        return RestAssured.given().baseUri("http://127.0.0.1").port(replica.httpPort()).auth().oauth2(ADMIN_TOKEN_VALUE)
-                .contentType(ContentType.JSON);
-    }
 
     /** Retries until the replica knows the user (the change reaches it asynchronously), then runs one query. */
     private static int awaitQuery(int wirePort, String password) throws Exception {

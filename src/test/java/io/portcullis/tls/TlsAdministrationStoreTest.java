@@ -7,13 +7,9 @@ import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.SecretBox;
 import io.portcullis.config.TlsConfig;
 import io.portcullis.testing.TestPki;
-import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.NotificationOptions;
-import jakarta.enterprise.util.TypeLiteral;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -21,8 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -150,7 +144,7 @@ class TlsAdministrationStoreTest {
 
     private TlsAdministration replica(Path storeDir, Path dataDir, byte[] secretKey) throws Exception {
         TlsAdministration tls = new TlsAdministration();
-        tls.settings = noFiles();
+        tls.settings = TestTlsSettings.noFiles();
         tls.store = storeOf(storeDir);
         tls.dataDir = dataDir;
         tls.secrets = new SecretBox(secretKey, new SecureRandom());
@@ -166,79 +160,9 @@ class TlsAdministrationStoreTest {
         return stores.computeIfAbsent(storeDir, d -> new FileConfigStore(d, publish));
     }
 
-    private static TlsSettings noFiles() {
-        return new TlsSettings() {
-            public String mode() {
-                return "require";
-            }
-
-            public String engine() {
-                return "auto";
-            }
-
-            public List<String> protocols() {
-                return List.of("TLSv1.3", "TLSv1.2");
-            }
-
-            public Optional<List<String>> ciphers() {
-                return Optional.empty();
-            }
-
-            public Optional<Path> certFile() {
-                return Optional.empty();
-            }
-
-            public Optional<Path> keyFile() {
-                return Optional.empty();
-            }
-
-            public Optional<Path> clientCaFile() {
-                return Optional.empty();
-            }
-
-            public Duration fileCheckInterval() {
-                return Duration.ofSeconds(10);
-            }
-
-            public String clientCertUserFrom() {
-                return "cn";
-            }
-
-            public Duration expiryWarning() {
-                return Duration.ofDays(14);
-            }
-        };
-    }
-
     private static byte[] key(int seed) {
         byte[] key = new byte[SecretBox.KEY_BYTES];
         java.util.Arrays.fill(key, (byte) seed);
         return key;
-    }
-
-    /** The certificate-changed event goes to the HTTP side in the application; nobody listens here. */
-    private static final class IgnoredEvents<T> implements Event<T> {
-        public void fire(T event) {
-        }
-
-        public <U extends T> CompletionStage<U> fireAsync(U event) {
-            return CompletableFuture.completedFuture(event);
-        }
-
-        public <U extends T> CompletionStage<U> fireAsync(U event, NotificationOptions options) {
-            return CompletableFuture.completedFuture(event);
-        }
-
-        public Event<T> select(Annotation... qualifiers) {
-            return this;
-        }
-
-        public <U extends T> Event<U> select(Class<U> subtype, Annotation... qualifiers) {
-            return new IgnoredEvents<>();
-        }
-
-        public <U extends T> Event<U> select(TypeLiteral<U> subtype, Annotation... qualifiers) {
-            return new IgnoredEvents<>();
-        }
     }
 }
