@@ -5,6 +5,8 @@ import io.portcullis.config.PoolMode;
 import io.portcullis.config.ServerTls;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import java.util.List;
+
 /**
  * Body of {@code PUT /api/v1/databases/{name}}: the whole resource (fields left out take their
  * defaults), except that a missing {@code password} keeps the stored one (not when host, port or user
@@ -50,6 +52,10 @@ public record DatabaseRequest(
         Integer reservePoolSize,
         @Schema(description = "cap on server connections to this database, 0 = none", defaultValue = "0")
         Integer maxDbConnections,
+        @Schema(description = "TLS server names (SNI) that route a client here whatever database name it sent: "
+                + "host names, any case, each listed by one database at most; the user must still be allowed this "
+                + "database", example = "[\"analytics.example.com\"]")
+        List<String> sniHostnames,
         @Schema(readOnly = true, description = "shown on reads; a write that sends it is refused (400)")
         Boolean passwordSet,
         @Schema(readOnly = true, description = "shown on reads; a write that sends it is refused (400)")
@@ -102,7 +108,7 @@ public record DatabaseRequest(
                 minPoolSize == null ? 0 : minPoolSize,
                 reservePoolSize == null ? 0 : reservePoolSize,
                 maxDbConnections == null ? 0 : maxDbConnections,
-                serverCaPem, certificatePem, sealedServerKey);
+                serverCaPem, certificatePem, sealedServerKey, sniHostnames);
     }
 
     /** @throws ApiProblem 400 when the password is too long */

@@ -7,6 +7,7 @@ import io.portcullis.observe.BackendReachability;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A database as the API shows it: everything but the password and the TLS client key, of which only their
@@ -35,6 +36,8 @@ public record DatabaseView(
         String serverCertificate,
         @Schema(description = "whether the private key of serverCertificate is stored (it is never shown)")
         boolean serverKeySet,
+        @Schema(description = "TLS server names (SNI) that route a client here whatever database name it sent")
+        List<String> sniHostnames,
         @Schema(description = "the outcome of the latest backend connect and login (read-only; not covered by the ETag)")
         BackendStatus backend) {
 
@@ -61,7 +64,7 @@ public record DatabaseView(
     static DatabaseView of(DatabaseConfig db, BackendReachability backends) {
         return new DatabaseView(db.name(), db.host(), db.port(), db.dbname(), db.user(), db.hasPassword(),
                 db.serverTls(), db.poolMode(), db.poolSize(), db.minPoolSize(), db.reservePoolSize(),
-                db.maxDbConnections(), db.serverCa(), db.serverCertificate(), db.hasServerKey(),
+                db.maxDbConnections(), db.serverCa(), db.serverCertificate(), db.hasServerKey(), db.sniHostnames(),
                 BackendStatus.of(backends.of(db.name())));
     }
 }

@@ -60,6 +60,11 @@ public final class ConfigValidator {
     /** A check query is a trivial statement; this leaves room for a comment. */
     public static final int MAX_CHECK_QUERY_LENGTH = 1024;
     private static final Pattern CIPHER_NAME = Pattern.compile("[A-Za-z0-9_]{1,100}");
+    /** A DNS host name as SNI carries it (RFC 6066: no IP addresses, no trailing dot), lower case. */
+    private static final Pattern SERVER_NAME = Pattern.compile(
+            "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    /** TLS server names one database may list. */
+    public static final int MAX_SNI_HOSTNAMES = 32;
     private static final Pattern SHA256_FINGERPRINT = Pattern.compile("([0-9A-F]{2}:){31}[0-9A-F]{2}");
 
     private ConfigValidator() {
@@ -79,6 +84,7 @@ public final class ConfigValidator {
         }
         checkTokens(errors, config.tokens());
         checkRevokedBootstrapTokens(errors, config.revokedBootstrapTokens());
+        checkServerNames(errors, config);
         for (Map.Entry<String, PoolHold> hold : config.holds().entrySet()) {
             if (!config.databases().containsKey(hold.getKey())) {
                 errors.add("holds: '" + hold.getKey() + "' is not a database");
@@ -303,6 +309,33 @@ public final class ConfigValidator {
         }
         checkSealed(errors, where + "sealedCertificateKey", tls.sealedCertificateKey());
         checkSealed(errors, where + "sealedPendingKey", tls.sealedPendingKey());
+    }
+
+    /** Each database's TLS server names are host names, and each routes to one database only. */
+    private static void checkServerNames(List<String> errors, GatewayConfig config) {
+        Map<String, String> owner = new java.util.HashMap<>();
+        for (DatabaseConfig db : config.databases().values()) {
+            if (db == null) {
+                continue;
+            }
+            String where = "database '" + db.name() + "': sniHostnames ";
+            if (db.sniHostnames().size() > MAX_SNI_HOSTNAMES) {
+                errors.add(where + "lists more than " + MAX_SNI_HOSTNAMES + " names");
+                continue;
+            }
+            for (String name : db.sniHostnames()) {
+                if (name == null || !SERVER_NAME.matcher(name).matches() || name.chars().allMatch(c -> c == '.' || Character.isDigit(c))) {
+                    errors.add(where + "lists '" + name + "', which is not a host name (SNI carries DNS names, not addresses)");
+                } else {
+                    String previous = owner.putIfAbsent(name, db.name());
+                    if (previous != null && !previous.equals(db.name())) {
+                        errors.add(where + "lists '" + name + "', which database '" + previous + "' lists too");
+                    } else if (previous != null) {
+                        errors.add(where + "lists '" + name + "' twice");
+                    }
+                }
+            }
+        }
     }
 
     private static void checkSealed(List<String> errors, String field, String sealed) {

@@ -1,7 +1,9 @@
 package io.portcullis.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,6 +25,8 @@ import java.util.Objects;
  * @param serverCa          PEM CA certificates the backend's certificate must chain to, or null
  * @param serverCertificate PEM client certificate (chain) presented to a backend that asks for one, or null
  * @param sealedServerKey   private key of {@code serverCertificate} sealed for {@link SecretBinding#serverKey}, or null
+ * @param sniHostnames      TLS server names (SNI) that route a client here whatever database name it sent, lower
+ *                          case; each names one database at most. Left out of the stored document while empty.
  */
 public record DatabaseConfig(
         String name,
@@ -39,12 +43,23 @@ public record DatabaseConfig(
         int maxDbConnections,
         String serverCa,
         String serverCertificate,
-        String sealedServerKey) {
+        String sealedServerKey,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> sniHostnames) {
 
     public static final int DEFAULT_POOL_SIZE = 20;
 
     @JsonCreator
     public DatabaseConfig {
+        sniHostnames = sniHostnames == null ? List.of()
+                : sniHostnames.stream().map(h -> h == null ? null : h.toLowerCase(java.util.Locale.ROOT)).toList();
+    }
+
+    /** A database no TLS server name routes to. */
+    public DatabaseConfig(String name, String host, int port, String dbname, String user, String sealedPassword,
+                          ServerTls serverTls, PoolMode poolMode, int poolSize, int minPoolSize, int reservePoolSize,
+                          int maxDbConnections, String serverCa, String serverCertificate, String sealedServerKey) {
+        this(name, host, port, dbname, user, sealedPassword, serverTls, poolMode, poolSize, minPoolSize, reservePoolSize,
+                maxDbConnections, serverCa, serverCertificate, sealedServerKey, List.of());
     }
 
     /** A database without backend TLS material (no serverCa, serverCertificate or serverKey). */
@@ -87,7 +102,12 @@ public record DatabaseConfig(
 
     public DatabaseConfig withSealedPassword(String sealed) {
         return new DatabaseConfig(name, host, port, dbname, user, sealed, serverTls, poolMode, poolSize, minPoolSize,
-                reservePoolSize, maxDbConnections, serverCa, serverCertificate, sealedServerKey);
+                reservePoolSize, maxDbConnections, serverCa, serverCertificate, sealedServerKey, sniHostnames);
+    }
+
+    /** Whether a TLS client that asked for {@code serverName} (SNI, any case) is routed here. */
+    public boolean servesServerName(String serverName) {
+        return serverName != null && sniHostnames.contains(serverName.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Leaves the sealed values out (they are not secret without the key, but they are noise). */

@@ -76,6 +76,14 @@ public record GatewayConfig(
         return Optional.ofNullable(databases.get(name));
     }
 
+    /** The database whose {@code sniHostnames} lists {@code serverName} (the TLS client's SNI), if one does. */
+    public Optional<DatabaseConfig> databaseForServerName(String serverName) {
+        if (serverName == null) {
+            return Optional.empty();
+        }
+        return databases.values().stream().filter(db -> db.servesServerName(serverName)).findFirst();
+    }
+
     public Optional<UserConfig> user(String name) {
         return Optional.ofNullable(users.get(name));
     }

@@ -65,6 +65,8 @@ final class ClientSession {
     private final long acceptedNanos = System.nanoTime();
     /** {@code protocol/cipher} once TLS is up, for the connection log. */
     private volatile String tlsDescription = "none";
+    /** The TLS server name (SNI) the client asked for, lower case, or null. */
+    private volatile String serverName;
     /** The login timeout this session got (the setting when it was accepted). */
     private java.time.Duration loginTimeout;
     /** Whether this session is counted against maxClientConnections, in all and for its user. */
@@ -211,7 +213,10 @@ final class ClientSession {
         String protocol = session == null ? "unknown" : session.getProtocol();
         services.events().tlsHandshake(protocol, ok, System.nanoTime() - handshake.sinceNanos());
         if (session != null) {
-            tlsDescription = protocol + "/" + session.getCipherSuite();
+            serverName = TlsServerNames.requested(session);
+            // The name is the client's choice: escaped, as every client-chosen text in a log line.
+            tlsDescription = protocol + "/" + session.getCipherSuite()
+                    + (serverName == null ? "" : " sni=" + LogText.escape(serverName));
         }
         if (!ok) {
             closeQuietly();
@@ -222,7 +227,10 @@ final class ClientSession {
         }
     }
 
-    private void onStartupMessage(SessionState.Startup before, StartupRequest.StartupMessage message) {
+    private void onStartupMessage(SessionState.Startup before, StartupRequest.StartupMessage sent) {
+        // A TLS server name a database lists routes there, whatever database the client named.
+        Optional<DatabaseConfig> bySni = services.store().current().databaseForServerName(serverName);
+        StartupRequest.StartupMessage message = bySni.map(db -> sent.withDatabase(db.name())).orElse(sent);
         SessionState.Startup now = before.checking(message); // refusals from here on log its database and user
         state = now;
         if (services.drain().refusingNewSessions()) {

@@ -65,6 +65,13 @@ public sealed interface StartupRequest {
             return database == null || database.isEmpty() ? user() : database;
         }
 
+        /** This login with its {@code database} parameter replaced (a database chosen by the TLS server name). */
+        public StartupMessage withDatabase(String database) {
+            Map<String, String> next = new LinkedHashMap<>(parameters);
+            next.put("database", database);
+            return new StartupMessage(majorVersion, minorVersion, next, protocolOptions);
+        }
+
         /**
          * Whether the gateway must send NegotiateProtocolVersion before anything else: the client asked
          * for a newer minor version than {@code newestMinorSupported}, or for protocol options.

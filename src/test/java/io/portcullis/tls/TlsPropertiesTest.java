@@ -159,4 +159,23 @@ class TlsPropertiesTest {
     private static Map<String, String> files(Path[] files) {
         return Map.of("sslcert", files[0].toString(), "sslkey", files[1].toString());
     }
+
+    /** The JDK engine (the native executable's) reports the client's SNI too, so a listed name routes. */
+    @Test
+    void theJdkEngineRoutesByServerName() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/psql")), "psql not installed");
+        QuestDbServer questdb = Backends.questdb();
+        GatewayClient.putDatabase("tlsprops_sni", Map.of("host", questdb.host(), "port", questdb.pgPort(),
+                "user", questdb.user(), "password", questdb.password(), "poolSize", 1,
+                "sniHostnames", List.of("jdk-engine.example.test")));
+        GatewayClient.putUser("tlsprops_sni_user", Map.of("password", "sni-pass-1"));
+        ProcessBuilder builder = new ProcessBuilder(List.of("psql", "host=jdk-engine.example.test hostaddr=127.0.0.1 port="
+                + GatewayClient.gatewayPort() + " dbname=no_such_database user=tlsprops_sni_user sslmode=require sslsni=1",
+                "-At", "-c", "SELECT 40 + 2")).redirectErrorStream(true);
+        builder.environment().put("PGPASSWORD", "sni-pass-1");
+        Process p = builder.start();
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertEquals("42", out, "routed by the server name, not the database name");
+    }
 }
