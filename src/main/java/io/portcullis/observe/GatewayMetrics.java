@@ -61,6 +61,8 @@ public class GatewayMetrics implements PoolObserver, GatewayEvents {
     private final Map<String, DatabaseMeters> databases = new ConcurrentHashMap<>();
     /** Per TLS protocol: [success, failure]. A handful of protocols, so the map stays tiny. */
     private final Map<String, Counter[]> handshakes = new ConcurrentHashMap<>();
+    /** By route: at most the three of {@link GatewayEvents}. */
+    private final Map<String, Counter> serverNameRoutes = new ConcurrentHashMap<>();
     private final Map<String, Counter> authenticationFailures = new ConcurrentHashMap<>();
     private Timer handshakeTime;
     private final Map<String, Counter> refusedConnections = new ConcurrentHashMap<>();
@@ -132,6 +134,15 @@ public class GatewayMetrics implements PoolObserver, GatewayEvents {
                 handshakeCounter(p, OUTCOME_SUCCESS), handshakeCounter(p, OUTCOME_FAILURE)});
         pair[succeeded ? 0 : 1].increment();
         handshakeTime.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void serverNameRoute(String route) {
+        serverNameRoutes.computeIfAbsent(route, r -> Counter.builder("portcullis.client.sni")
+                .tag("route", r)
+                .description("TLS clients' startup packets by how their server name (SNI) routed them: database (a "
+                        + "database lists the name), unlisted (routed by database name), none (no name sent)")
+                .register(registry)).increment();
     }
 
     @Override

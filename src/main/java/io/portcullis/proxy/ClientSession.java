@@ -231,6 +231,10 @@ final class ClientSession {
         // A TLS server name a database lists routes there, whatever database the client named.
         Optional<DatabaseConfig> bySni = services.store().current().databaseForServerName(serverName);
         StartupRequest.StartupMessage message = bySni.map(db -> sent.withDatabase(db.name())).orElse(sent);
+        if (before.tls()) {
+            services.events().serverNameRoute(bySni.isPresent() ? GatewayEvents.SNI_ROUTED
+                    : serverName != null ? GatewayEvents.SNI_UNLISTED : GatewayEvents.SNI_NONE);
+        }
         SessionState.Startup now = before.checking(message); // refusals from here on log its database and user
         state = now;
         if (services.drain().refusingNewSessions()) {

@@ -43,6 +43,20 @@ public interface GatewayEvents {
     default void cancelRequest(boolean forwarded) {
     }
 
+    /** {@link #serverNameRoute}: a database lists the client's TLS server name, and the client went there. */
+    String SNI_ROUTED = "database";
+    /** {@link #serverNameRoute}: the client sent a server name no database lists; its database name routed it. */
+    String SNI_UNLISTED = "unlisted";
+    /** {@link #serverNameRoute}: the client sent no server name (an address as host, or SNI off). */
+    String SNI_NONE = "none";
+
+    /**
+     * A TLS client's startup packet was routed, by its server name or not: one of {@link #SNI_ROUTED},
+     * {@link #SNI_UNLISTED}, {@link #SNI_NONE}. Never the name itself, which the client chooses.
+     */
+    default void serverNameRoute(String route) {
+    }
+
     /** {@link #connectionRefused} reason: the client's address had {@code max-connections-per-address} open. */
     String TOO_MANY_FROM_ADDRESS = "max_connections_per_address";
 

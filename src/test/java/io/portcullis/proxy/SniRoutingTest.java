@@ -18,6 +18,7 @@ import static io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -59,6 +60,11 @@ class SniRoutingTest {
         assertEquals(pg.md5User(), psql("unlisted.example.test", OTHER, USER), "an unlisted name routes by database name");
         GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).get("/api/v1/databases/" + ANALYTICS).then().statusCode(200)
                 .body("sniHostnames", equalTo(List.of("analytics.example.test")));
+        String metrics = GatewayClient.api().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String route : List.of("database", "unlisted", "none")) {
+            assertTrue(metrics.contains("portcullis_client_sni_total{route=\"" + route + "\"}"), route + " in " + metrics);
+        }
+        assertFalse(metrics.contains("example.test"), "no client-chosen name becomes a label");
     }
 
     @Test
