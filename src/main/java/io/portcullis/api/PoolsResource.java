@@ -149,10 +149,7 @@ public class PoolsResource {
     @APIResponse(responseCode = "404", description = "no such database, or no live replica of that name")
     public PoolActionView reconnect(@PathParam("database") String database,
                                     @QueryParam("replica") @Parameter(description = RuntimeRows.TARGET_DESCRIPTION) String replica) {
-        requireDatabase(database);
-        List<ReplicaConfirmations.Applied> outcomes = everywhere(ReplicaFanOut.Op.RECONNECT, database, replica);
-        audit.action("reconnected database '" + database + "' on " + where(replica));
-        return new PoolActionView(localReport(database), outcomes);
+        return onReplicas(ReplicaFanOut.Op.RECONNECT, database, replica, "reconnected");
     }
 
     @POST
@@ -166,10 +163,7 @@ public class PoolsResource {
     @APIResponse(responseCode = "404", description = "no such database, or no live replica of that name")
     public PoolActionView kill(@PathParam("database") String database,
                                @QueryParam("replica") @Parameter(description = RuntimeRows.TARGET_DESCRIPTION) String replica) {
-        requireDatabase(database);
-        List<ReplicaConfirmations.Applied> outcomes = everywhere(ReplicaFanOut.Op.KILL, database, replica);
-        audit.action("killed database '" + database + "' on " + where(replica));
-        return new PoolActionView(localReport(database), outcomes);
+        return onReplicas(ReplicaFanOut.Op.KILL, database, replica, "killed");
     }
 
     @POST
@@ -243,9 +237,13 @@ public class PoolsResource {
         return new PoolActionView(localReport(database), List.of(ReplicaConfirmations.Applied.of(outcome)));
     }
 
-    /** Runs a one-shot action on the replicas {@code replica} names; each one's outcome. */
-    private List<ReplicaConfirmations.Applied> everywhere(ReplicaFanOut.Op op, String database, String replica) {
-        return replicas.run(op, database, null, replica).stream().map(ReplicaConfirmations.Applied::of).toList();
+    /** Runs a one-shot action on the replicas {@code replica} names, audits it, and answers each one's outcome. */
+    private PoolActionView onReplicas(ReplicaFanOut.Op op, String database, String replica, String done) {
+        requireDatabase(database);
+        List<ReplicaConfirmations.Applied> outcomes = replicas.run(op, database, null, replica).stream()
+                .map(ReplicaConfirmations.Applied::of).toList();
+        audit.action(done + " database '" + database + "' on " + where(replica));
+        return new PoolActionView(localReport(database), outcomes);
     }
 
     private static String where(String replica) {
