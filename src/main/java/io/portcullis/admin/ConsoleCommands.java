@@ -1,6 +1,8 @@
 package io.portcullis.admin;
 
+import io.portcullis.cluster.ClusterSettings;
 import io.portcullis.cluster.ReplicaRegistry;
+import io.portcullis.peer.PeerSettings;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.LiveSettings;
@@ -49,12 +51,14 @@ public class ConsoleCommands {
     private final ShutdownSettings shutdown;
     private final AdminSettings admin;
     private final ReplicaRegistry replicas;
+    private final ClusterSettings cluster;
+    private final PeerSettings peer;
     private final String version;
 
     @Inject
     public ConsoleCommands(AdminReports reports, AdminActions actions, ConfigStore store, LiveSettings live,
                            ListenerSettings listen, SessionSettings session, ShutdownSettings shutdown,
-                           AdminSettings admin, ReplicaRegistry replicas,
+                           AdminSettings admin, ReplicaRegistry replicas, ClusterSettings cluster, PeerSettings peer,
                            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.reports = reports;
         this.actions = actions;
@@ -65,6 +69,8 @@ public class ConsoleCommands {
         this.shutdown = shutdown;
         this.admin = admin;
         this.replicas = replicas;
+        this.cluster = cluster;
+        this.peer = peer;
         this.version = version;
     }
 
@@ -142,7 +148,7 @@ public class ConsoleCommands {
                     live.current().get(SERVER_LIFETIME));
             case USERS -> PoolTables.users(config, reports.clients());
             case LISTS -> PoolTables.lists(config, reports.sortedPools(), reports.clients(), (int) replicas.liveCount());
-            case CONFIG -> InfoTables.config(ConfigListing.of(listen, live.current(), session, shutdown, admin));
+            case CONFIG -> InfoTables.config(ConfigListing.of(listen, live.current(), session, shutdown, admin, cluster, peer));
             case VERSION -> InfoTables.version(version);
             // The registry's last snapshot (at most one heartbeat old): the console runs on an event loop.
             case PEERS -> PeerTables.peers(replicas.replicas());

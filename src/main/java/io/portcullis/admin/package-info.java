@@ -14,6 +14,6 @@
  * {@link io.portcullis.admin.ResultTable} (columns and rows → wire messages).
  *
  * <p>May use: {@code pool}, {@code proxy}, {@code config}, {@code wire}, {@code log} (console input in audit lines),
- * {@code cluster} (the replicas {@code SHOW PEERS} lists).
+ * {@code cluster} (the replicas {@code SHOW PEERS} lists), {@code peer} (its listener's settings in {@code SHOW CONFIG}).
  */
 package io.portcullis.admin;

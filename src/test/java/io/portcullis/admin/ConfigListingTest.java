@@ -1,8 +1,10 @@
 package io.portcullis.admin;
 
+import io.portcullis.cluster.ClusterSettings;
 import io.portcullis.config.GatewaySettings;
 import io.portcullis.config.RuntimeSettings;
 import io.portcullis.config.SettingsConfig;
+import io.portcullis.peer.PeerSettings;
 import io.portcullis.proxy.ListenerSettings;
 import io.portcullis.proxy.SessionSettings;
 import io.portcullis.proxy.ShutdownSettings;
@@ -17,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * SHOW CONFIG lists every runtime setting descriptor with its default, and the other rows' defaults are the
@@ -29,15 +30,18 @@ class ConfigListingTest {
             "portcullis.listen.", ListenerSettings.class,
             "portcullis.session.", SessionSettings.class,
             "portcullis.shutdown.", ShutdownSettings.class,
-            "portcullis.admin.", AdminSettings.class);
+            "portcullis.admin.", AdminSettings.class,
+            "portcullis.cluster.", ClusterSettings.class,
+            "portcullis.peer.", PeerSettings.class);
 
     @Test
     void defaultsAndKeysMatchTheSettingsInterfaces() {
         ListenerSettings listen = defaults(ListenerSettings.class);
         SessionSettings session = defaults(SessionSettings.class);
         List<ConfigListing.Setting> rows = ConfigListing.of(listen, GatewaySettings.builtIn(),
-                session, defaults(ShutdownSettings.class), defaults(AdminSettings.class));
-        assertEquals(7 + RuntimeSettings.ALL.size(), rows.size());
+                session, defaults(ShutdownSettings.class), defaults(AdminSettings.class), defaults(ClusterSettings.class),
+                defaults(PeerSettings.class));
+        assertEquals(13 + RuntimeSettings.ALL.size(), rows.size());
         Map<String, io.portcullis.config.Setting<?>> descriptors = new java.util.HashMap<>();
         RuntimeSettings.ALL.forEach(s -> descriptors.put(s.property(), s));
         for (ConfigListing.Setting row : rows) {
@@ -49,8 +53,16 @@ class ConfigListingTest {
                         .filter(e -> row.key().startsWith(e.getKey())).findFirst().orElseThrow();
                 Method method = method(prefix.getValue(), row.key().substring(prefix.getKey().length()));
                 WithDefault declared = method.getAnnotation(WithDefault.class);
-                assertNotNull(declared, row.key());
-                assertEquals(declared.value(), row.defaultValue(), row.key());
+                if (declared == null) {
+                    // Only an Optional setting may go without a default: it is shown empty.
+                    assertEquals(Optional.class, method.getReturnType(), row.key());
+                    assertEquals("", row.defaultValue(), row.key());
+                } else if (method.getReturnType() == Duration.class) {
+                    // Shown as SHOW CONFIG shows every duration (seconds or milliseconds), whatever unit it is declared in.
+                    assertEquals(duration(declared.value()), duration(row.defaultValue()), row.key());
+                } else {
+                    assertEquals(declared.value(), row.defaultValue(), row.key());
+                }
             }
             assertEquals(row.defaultValue(), row.value(), "built from defaults, value = default: " + row.key());
         }
@@ -68,7 +80,8 @@ class ConfigListingTest {
                 .with(RuntimeSettings.CLIENT_LOGIN_TIMEOUT, Duration.ofSeconds(8))
                 .with(RuntimeSettings.MAX_CLIENT_CONNECTIONS, 250));
         Map<String, String> shown = new java.util.HashMap<>();
-        ConfigListing.of(listen, overridden, session, defaults(ShutdownSettings.class), defaults(AdminSettings.class))
+        ConfigListing.of(listen, overridden, session, defaults(ShutdownSettings.class), defaults(AdminSettings.class),
+                        defaults(ClusterSettings.class), defaults(PeerSettings.class))
                 .forEach(row -> shown.put(row.key(), row.value()));
         assertEquals("7s", shown.get("portcullis.pool.query-wait-timeout"));
         assertEquals("1500ms", shown.get("portcullis.pool.reserve-pool-timeout"));
@@ -87,6 +100,14 @@ class ConfigListingTest {
         throw new AssertionError("no " + kebab + " in " + type.getSimpleName());
     }
 
+    /** A duration as the settings declare them: 250ms, 5s, 1h, 7d. */
+    private static Duration duration(String v) {
+        long amount = Long.parseLong(v.replaceAll("[a-z]+$", ""));
+        return v.endsWith("ms") ? Duration.ofMillis(amount) : v.endsWith("d") ? Duration.ofDays(amount)
+                : v.endsWith("h") ? Duration.ofHours(amount) : v.endsWith("m") ? Duration.ofMinutes(amount)
+                : Duration.ofSeconds(amount);
+    }
+
     /** An implementation of a settings interface answering each method's {@code @WithDefault}. */
     @SuppressWarnings("unchecked")
     private static <T> T defaults(Class<T> type) {
@@ -97,10 +118,7 @@ class ConfigListingTest {
                 return r == Optional.class ? Optional.empty() : r == boolean.class ? Boolean.FALSE : null;
             }
             if (r == Duration.class) {
-                String v = d.value();
-                return v.endsWith("ms") ? Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)))
-                        : v.endsWith("d") ? Duration.ofDays(Long.parseLong(v.substring(0, v.length() - 1)))
-                        : Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+                return duration(d.value());
             }
             if (r == int.class) {
                 return Integer.parseInt(d.value());
