@@ -167,6 +167,7 @@ class SharedConfigStoreIT {
         Replica b = ab[1];
         int peerOfA = api(a).get("/api/v1/replicas").then().statusCode(200).extract().jsonPath()
                 .getInt("find { it.self == true }.peerId");
+        assertPeerPortAnswersStrangersNothing(b);
 
         java.util.concurrent.ExecutorService runner = java.util.concurrent.Executors.newSingleThreadExecutor();
         try (Connection session = DriverManager.getConnection(url(a.wirePort()), properties("replica-pass"))) {
@@ -313,6 +314,31 @@ class SharedConfigStoreIT {
         api(replica).body(Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(), "user", pg.scramUser(),
                 "password", pg.scramPassword(), "poolSize", poolSize)).put("/api/v1/databases/shared").then().statusCode(201);
         api(replica).body(Map.of("password", "replica-pass")).put("/api/v1/users/replicated").then().statusCode(201);
+    }
+
+    /**
+     * The peer port, from someone without the shared key: a message-sized blob of noise, a header claiming a
+     * gigabyte, and a client that sends nothing are each closed unanswered (the last within the 2 s read limit),
+     * and the replica carries on.
+     */
+    private static void assertPeerPortAnswersStrangersNothing(Replica replica) throws Exception {
+        byte[] noise = new byte[53];
+        new java.security.SecureRandom().nextBytes(noise);
+        byte[] hugeRequest = java.nio.ByteBuffer.allocate(29).put(new byte[] {'P', 'C', 'P', 1}).put((byte) 2)
+                .putLong(System.currentTimeMillis()).put(new byte[12]).putInt(1 << 30).array();
+        for (byte[] sent : List.of(noise, hugeRequest, new byte[0])) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", replica.peerPort())) {
+                socket.setSoTimeout(5000);
+                socket.getOutputStream().write(sent);
+                socket.getOutputStream().flush();
+                long started = System.nanoTime();
+                assertEquals(-1, socket.getInputStream().read(), "closed without an answer");
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                assertTrue(millis < 3000, "closed after " + millis + " ms");
+            }
+        }
+        assertTrue(replica.process().isAlive());
+        api(replica).get("/api/v1/replicas").then().statusCode(200);
     }
 
     /** The cancel key pgJDBC got in BackendKeyData (not public API: read from its query executor). */

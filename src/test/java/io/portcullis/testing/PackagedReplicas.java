@@ -27,7 +27,7 @@ public final class PackagedReplicas implements AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     /** One started replica; {@code log} holds its stdout and stderr. */
-    public record Replica(String name, Process process, int wirePort, int httpPort, Path log) {
+    public record Replica(String name, Process process, int wirePort, int httpPort, int peerPort, Path log) {
     }
 
     private final PostgresServer pg;
@@ -55,6 +55,7 @@ public final class PackagedReplicas implements AutoCloseable {
     public Replica start(String name, String secretKey, Map<String, String> extra) throws Exception {
         int wirePort = FreePorts.next();
         int httpPort = FreePorts.next();
+        int peerPort = FreePorts.next();
         Path dataDir = Files.createTempDirectory(Path.of("target"), "replica-" + name + "-");
         Path log = dataDir.resolve("gateway.log");
         Map<String, String> properties = PackagedApplication.gatewayProperties(dataDir, wirePort, httpPort,
@@ -64,7 +65,7 @@ public final class PackagedReplicas implements AutoCloseable {
         properties.put("portcullis.config.postgresql.table", table);
         properties.put("portcullis.shutdown.delay", "0s");
         // Several replicas on one host: each its own peer port, published as loopback.
-        properties.put("portcullis.peer.port", Integer.toString(FreePorts.next()));
+        properties.put("portcullis.peer.port", Integer.toString(peerPort));
         properties.put("portcullis.peer.advertise-host", "127.0.0.1");
         properties.putAll(extra);
         ProcessBuilder builder = new ProcessBuilder(PackagedApplication.built().command(properties))
@@ -74,7 +75,7 @@ public final class PackagedReplicas implements AutoCloseable {
         builder.environment().put("PORTCULLIS_SECRET_KEY", secretKey);
         Process process = builder.start();
         processes.add(process);
-        return new Replica(name, process, wirePort, httpPort, log);
+        return new Replica(name, process, wirePort, httpPort, peerPort, log);
     }
 
     public Replica start(String name, String secretKey) throws Exception {
