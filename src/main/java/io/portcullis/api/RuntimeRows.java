@@ -41,6 +41,9 @@ final class RuntimeRows {
                 continue;
             }
             for (JsonNode row : outcome.body()) {
+                if (!row.isObject()) {
+                    continue; // every runtime row is an object; anything else is no row
+                }
                 ObjectNode named = JsonNodeFactory.instance.objectNode().put("replica", outcome.replica());
                 named.setAll((ObjectNode) row);
                 rows.add(named);

@@ -19,7 +19,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.List;
 
 /** {@code /api/v1/stats}: per-database statistics, as the admin console's {@code SHOW STATS} shows them. */
 @Path("/api/v1/stats")
