@@ -5,6 +5,7 @@ import io.portcullis.migrate.CopyStoreCommand;
 import io.portcullis.migrate.ImportPgBouncerCommand;
 import io.portcullis.tls.InMemoryKeyStores;
 import io.portcullis.tls.TlsRenegotiation;
+import io.portcullis.tunnel.TunnelCommand;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -12,7 +13,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * The entry point of {@code java -jar quarkus-run.jar}. Without a command it runs the gateway, as
  * before. With {@value ImportPgBouncerCommand#NAME} as the first argument it runs that command
  * against the data directory's store, with {@value CopyStoreCommand#NAME} that one (the data directory's
- * file store into an empty PostgreSQL store), and exits with the command's status. Commands must not take
+ * file store into an empty PostgreSQL store), and exits with the command's status. {@value TunnelCommand#NAME} runs
+ * without the application at all (plain Vert.x) until it is stopped. Commands must not take
  * the ports of a gateway that may be running on the same machine, so the wire listener and the HTTP
  * server are switched off for them and logs go to stderr, leaving stdout to the command's report.
  *
@@ -40,6 +42,9 @@ public final class PortcullisMain {
             commandMode();
             System.setProperty(SettingNames.CONFIG_STORE, SettingNames.STORE_FILE_IF_PRESENT);
             Quarkus.run(CopyStoreCommand.class, args);
+        } else if (TunnelCommand.NAME.equals(command)) {
+            // Plain Vert.x, no application: a tunnel on a laptop needs no data directory, key or store.
+            System.exit(TunnelCommand.run(args, System.out, System.err));
         } else {
             Quarkus.run(args);
         }

@@ -105,11 +105,16 @@ public final class ScramServerExchange {
         if (mockSecret.length < MIN_MOCK_SECRET_BYTES) {
             throw new IllegalArgumentException("mock secret must be at least " + MIN_MOCK_SECRET_BYTES + " bytes");
         }
-        byte[] salt = Arrays.copyOf(ScramFunctions.hmac(SHA_256, mockSecret,
-                userName.getBytes(StandardCharsets.UTF_8)), MOCK_SALT_BYTES);
+        byte[] salt = mockSalt(userName, mockSecret);
         byte[] noKey = new byte[ScramVerifier.KEY_BYTES];
         ScramVerifier fake = new ScramVerifier(iterations, salt, noKey, noKey);
         return new ScramServerExchange(fake, true, serverNonces);
+    }
+
+    /** The salt an unknown user's mock exchange announces: the same for a name at every attempt, on every replica. */
+    static byte[] mockSalt(String userName, byte[] mockSecret) {
+        return Arrays.copyOf(ScramFunctions.hmac(SHA_256, mockSecret, userName.getBytes(StandardCharsets.UTF_8)),
+                MOCK_SALT_BYTES);
     }
 
     /**

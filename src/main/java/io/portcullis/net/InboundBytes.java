@@ -1,21 +1,17 @@
 package io.portcullis.net;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.impl.NetSocketInternal;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reads a socket as Netty delivers it: each read reaches the handler as a chunk wrapping Netty's own
- * buffer, which the handler then owns ({@link OwnedBytes}). Vert.x's {@code NetSocket.handler} copies
+ * Reads a connection ({@link ClientStream}) as Netty delivers it: on TCP each read reaches the handler as a
+ * chunk wrapping Netty's own buffer, which the handler then owns ({@link OwnedBytes}). Vert.x's {@code NetSocket.handler} copies
  * every read into a new heap buffer first and queues it through an {@code InboundBuffer}; on a proxy's
  * data path that is a copy, an allocation and a queue hop per read in each direction, and the heap copy
  * is copied again into direct memory when written on. Replaces {@code NetSocket.handler},
@@ -48,7 +44,7 @@ public final class InboundBytes {
     /** Whoever consumes the reads owes more answers than it keeps (the statement mapping's plan). */
     public static final int ANSWERS_OWED = 1 << 3;
 
-    private final Channel channel;
+    private final ClientStream stream;
     private final Context context;
     private final Handler<Buffer> handler;
     /** Reads that arrived while paused; the socket's context only. */
@@ -64,29 +60,28 @@ public final class InboundBytes {
      * @param context the socket's own context (where Vert.x delivers its reads)
      * @param handler receives each read and owns it
      */
-    public InboundBytes(NetSocket socket, Context context, Handler<Buffer> handler) {
-        NetSocketInternal internal = (NetSocketInternal) socket;
-        this.channel = internal.channelHandlerContext().channel();
+    public InboundBytes(ClientStream stream, Context context, Handler<Buffer> handler) {
+        this.stream = stream;
         this.context = context;
         this.handler = handler;
-        internal.messageHandler(this::onMessage);
+        stream.readHandler(this::onChunk);
     }
 
-    private void onMessage(Object message) {
-        if (!(message instanceof ByteBuf buf)) {
-            ReferenceCountUtil.release(message);
+    /** A TCP socket's reads ({@link TcpStream}). */
+    public InboundBytes(NetSocket socket, Context context, Handler<Buffer> handler) {
+        this(new TcpStream(socket), context, handler);
+    }
+
+    private void onChunk(Buffer chunk) {
+        if (discarded || chunk.length() == 0) {
+            OwnedBytes.release(chunk);
             return;
         }
-        if (discarded || !buf.isReadable()) {
-            buf.release();
-            return;
-        }
-        Buffer chunk = Buffer.buffer(buf);
         if (pausedFor.get() != 0 || !held.isEmpty()) {
             held.addLast(chunk);
             if (held.size() >= HOLD_LIMIT && !stoppedReading) {
                 stoppedReading = true;
-                channel.config().setAutoRead(false);
+                stream.autoRead(false);
             }
             return;
         }
@@ -147,7 +142,7 @@ public final class InboundBytes {
     private void readAgain() {
         if (stoppedReading && !discarded) {
             stoppedReading = false;
-            channel.config().setAutoRead(true);
+            stream.autoRead(true);
         }
     }
 

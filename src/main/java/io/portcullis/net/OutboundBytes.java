@@ -5,12 +5,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.impl.NetSocketInternal;
 
 import java.time.Duration;
 
 /**
- * Every write to one socket, under one backpressure rule: once its write queue is full (Netty's channel
+ * Every write to one connection ({@link ClientStream}), under one backpressure rule: once its write queue is full (Netty's channel
  * is not writable: more than the high water mark waits to be sent), nothing more is read from what feeds
  * it until the queue drains. What feeds it is the socket's own reads, always, because what a peer sends
  * is answered on the same socket ({@link InboundBytes#OWN_WRITES_FULL}), and whatever the {@link Listener}
@@ -52,7 +51,7 @@ public final class OutboundBytes {
         }
     };
 
-    private final NetSocket socket;
+    private final ClientStream stream;
     private final Channel channel;
     /** Vert.x's handler in the channel's pipeline. */
     private final ChannelHandlerContext handlerContext;
@@ -67,12 +66,17 @@ public final class OutboundBytes {
      * @param context the socket's own context
      * @param reads   the same socket's reads, stopped while the queue is full
      */
-    public OutboundBytes(NetSocket socket, Context context, InboundBytes reads) {
-        this.socket = socket;
-        this.handlerContext = ((NetSocketInternal) socket).channelHandlerContext();
+    public OutboundBytes(ClientStream stream, Context context, InboundBytes reads) {
+        this.stream = stream;
+        this.handlerContext = stream.handlerContext();
         this.channel = handlerContext.channel();
         this.context = context;
         this.reads = reads;
+    }
+
+    /** A TCP socket's writes ({@link TcpStream}). */
+    public OutboundBytes(NetSocket socket, Context context, InboundBytes reads) {
+        this(new TcpStream(socket), context, reads);
     }
 
     /** Whoever else feeds the socket now; null for nobody. Replaces the previous listener. */
@@ -82,13 +86,13 @@ public final class OutboundBytes {
 
     /** Writes bytes of the gateway's own; the buffer is left as it is (it may be reused). */
     public void write(Buffer data) {
-        socket.write(data, null);
+        stream.write(data);
         checkFull();
     }
 
     /** Forwards a chunk read off a socket, which this takes ({@link OwnedBytes#send}). */
     public void send(Buffer chunk) {
-        OwnedBytes.send(socket, chunk);
+        stream.send(chunk);
         checkFull();
     }
 
@@ -103,7 +107,7 @@ public final class OutboundBytes {
      */
     public void writeAndClose(Buffer last) {
         if (last != null && !closing) {
-            socket.write(last, null);
+            stream.write(last);
         }
         close();
     }
@@ -114,7 +118,7 @@ public final class OutboundBytes {
             return;
         }
         closing = true;
-        socket.close();
+        stream.close();
         long timer = context.owner().setTimer(CLOSE_GRACE.toMillis(), t -> {
             if (channel.isOpen()) {
                 // From Vert.x's own handler onwards: a close through the whole pipeline is turned back
@@ -126,20 +130,20 @@ public final class OutboundBytes {
     }
 
     private void checkFull() {
-        if (!full && socket.writeQueueFull()) {
+        if (!full && stream.writeQueueFull()) {
             full = true;
             reads.pause(InboundBytes.OWN_WRITES_FULL);
             if (!drainHandlerSet) {
                 // Set once and kept: NetSocket.drainHandler schedules a task on every call.
                 drainHandlerSet = true;
-                socket.drainHandler(v -> onDrain());
+                stream.drainHandler(v -> onDrain());
             }
             listener.full();
         }
     }
 
     private void onDrain() {
-        if (full && !socket.writeQueueFull()) {
+        if (full && !stream.writeQueueFull()) {
             full = false;
             reads.resume(InboundBytes.OWN_WRITES_FULL);
             listener.drained();

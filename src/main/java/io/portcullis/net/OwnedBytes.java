@@ -52,7 +52,7 @@ public final class OwnedBytes {
      * The Netty buffer itself. {@code Buffer.getByteBuf()} would return an unreleasable slice; Vert.x 4.5
      * reaches the wrapped buffer only through its implementation class (Vert.x 5 has {@code BufferInternal}).
      */
-    private static ByteBuf unwrap(Buffer chunk) {
+    static ByteBuf unwrap(Buffer chunk) {
         return ((BufferImpl) chunk).byteBuf();
     }
 }

@@ -1,5 +1,6 @@
 /**
- * Socket plumbing under the wire protocol: reading a socket's bytes as Netty delivers them, without
+ * Socket plumbing under the wire protocol: a client's byte stream whatever carries it ({@link
+ * io.portcullis.net.ClientStream}: a TCP socket, or a WebSocket's binary messages on the HTTP port); reading its bytes as Netty delivers them, without
  * the copy Vert.x makes of every read, and the ownership rules that come with that (every chunk read
  * is either written once, which hands it to Netty, or released); and writing to a client under the one
  * backpressure rule every client write obeys ({@link io.portcullis.net.OutboundBytes}: a full write

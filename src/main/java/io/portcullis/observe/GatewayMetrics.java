@@ -3,6 +3,7 @@ package io.portcullis.observe;
 import java.util.List;
 
 import io.micrometer.core.instrument.Counter;
+import io.portcullis.net.ClientStream;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -66,6 +67,7 @@ public class GatewayMetrics implements PoolObserver, GatewayEvents {
     private final Map<String, Counter> authenticationFailures = new ConcurrentHashMap<>();
     private Timer handshakeTime;
     private final Map<String, Counter> refusedConnections = new ConcurrentHashMap<>();
+    private final Map<ClientStream.Transport, Counter> clientConnections = new ConcurrentHashMap<>();
     private Timer loginThrottleWait;
     private Counter cancelsForwarded;
     private Counter cancelsIgnored;
@@ -156,6 +158,15 @@ public class GatewayMetrics implements PoolObserver, GatewayEvents {
     @Override
     public void loginThrottled(Duration waited) {
         loginThrottleWait.record(waited);
+    }
+
+    @Override
+    public void clientConnected(ClientStream.Transport transport) {
+        clientConnections.computeIfAbsent(transport, t -> Counter.builder("portcullis.client.connections")
+                .tag("transport", t.label())
+                .description("Client connections accepted, by what carries them: tcp (the wire port) or websocket "
+                        + "(GET /v2 on the HTTP port)")
+                .register(registry)).increment();
     }
 
     @Override

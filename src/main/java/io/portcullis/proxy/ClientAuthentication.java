@@ -1,13 +1,16 @@
 package io.portcullis.proxy;
 
 import io.portcullis.auth.AuthenticationFailure;
+import io.portcullis.auth.CleartextPassword;
 import io.portcullis.auth.LoginThrottle;
 import io.portcullis.auth.Md5Challenge;
 import io.portcullis.auth.ScramServerExchange;
 import io.portcullis.auth.UserNames;
 import io.portcullis.config.AuthMethod;
 import io.portcullis.config.UserConfig;
+import io.portcullis.net.ClientStream;
 import io.portcullis.net.InboundBytes;
+import io.portcullis.net.OutboundBytes;
 import io.portcullis.wire.BackendMessages;
 import io.portcullis.wire.BodyReader;
 import io.portcullis.wire.Frame;
@@ -20,7 +23,6 @@ import io.portcullis.wire.SqlState;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
 
 import java.util.List;
 import java.util.Objects;
@@ -28,8 +30,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The password exchange of one client login: SCRAM-SHA-256 for SCRAM users, md5 for md5 users.
- * An unknown user gets a SCRAM exchange that looks like any other and fails at the end with the
+ * The password exchange of one client login: SCRAM-SHA-256 for SCRAM users, md5 for md5 users, or, where the
+ * session asks for it (a WebSocket inside HTTPS, {@code portcullis.websocket.cleartext-password}), the password
+ * itself, checked against what either stores ({@link CleartextPassword}).
+ * An unknown user gets an exchange that looks like any other and fails at the end with the
  * same message as a wrong password, so a login attempt never tells whether a user exists.
  *
  * <p>The proof (SCRAM client-final, md5 response) is checked when the {@link LoginThrottle} allows: after any
@@ -61,11 +65,13 @@ final class ClientAuthentication {
         byte[] check() throws AuthenticationFailure;
     }
 
-    private enum Step { SASL_INITIAL, SASL_FINAL, MD5, CHECKING, DONE }
+    private enum Step { SASL_INITIAL, SASL_FINAL, MD5, CLEARTEXT, CHECKING, DONE }
 
     private final GatewayServices services;
-    private final NetSocket socket;
+    private final ClientStream stream;
     private final InboundBytes inbound;
+    private final OutboundBytes outbound;
+    private final boolean cleartext;
     private final Context context;
     private final String userName;
     private final UserConfig user;
@@ -78,17 +84,27 @@ final class ClientAuthentication {
     private byte[] md5Salt;
     private LoginThrottle.Attempt attempt;
     private Proof proof;
+    /** The cleartext check runs on a worker: a key derivation takes milliseconds, too long for an event loop. */
+    private boolean proofOnWorker;
+    /**
+     * Reading is paused while the proof waits for the throttle or a worker; once it waited, the user is looked up
+     * again before it is let in.
+     */
     private boolean pausedForThrottle;
     private boolean clientGone;
 
     /**
-     * @param user the configured user, or null when there is none (or {@code userName} is too long to be one)
+     * @param user      the configured user, or null when there is none (or {@code userName} is too long to be one)
+     * @param cleartext whether password users are asked for the password itself rather than a SCRAM or md5 proof
      */
-    ClientAuthentication(GatewayServices services, NetSocket socket, InboundBytes inbound, String userName, UserConfig user,
-                         Consumer<UserConfig> onSuccess, Refusal onFailure) {
+    ClientAuthentication(GatewayServices services, ClientStream stream, InboundBytes inbound, OutboundBytes outbound,
+                         String userName, UserConfig user, boolean cleartext, Consumer<UserConfig> onSuccess,
+                         Refusal onFailure) {
         this.services = services;
-        this.socket = socket;
+        this.stream = stream;
         this.inbound = inbound;
+        this.outbound = outbound;
+        this.cleartext = cleartext;
         this.context = Vertx.currentContext();
         this.userName = userName;
         this.user = user;
@@ -97,15 +113,9 @@ final class ClientAuthentication {
     }
 
     void begin() {
-        if (user != null && user.auth() == AuthMethod.MD5 && user.md5Hash() != null) {
-            md5Salt = Md5Challenge.newSalt(services.random());
-            step = Step.MD5;
-            socket.write(BackendMessages.authenticationMd5Password(md5Salt));
-            return;
-        }
         if (user != null && user.auth() == AuthMethod.CERT) {
             step = Step.DONE;
-            String refusal = services.tls().certificateLoginRefusal(socket, userName);
+            String refusal = services.tls().certificateLoginRefusal(stream.tlsSession(), userName);
             if (refusal == null) {
                 onSuccess.accept(user);
             } else {
@@ -115,10 +125,21 @@ final class ClientAuthentication {
             }
             return;
         }
+        if (cleartext) {
+            step = Step.CLEARTEXT;
+            outbound.write(BackendMessages.authenticationCleartextPassword());
+            return;
+        }
+        if (user != null && user.auth() == AuthMethod.MD5 && user.md5Hash() != null) {
+            md5Salt = Md5Challenge.newSalt(services.random());
+            step = Step.MD5;
+            outbound.write(BackendMessages.authenticationMd5Password(md5Salt));
+            return;
+        }
         scram = ScramServerExchange.forUser(userName, user == null ? null : user.scramVerifier(),
                 services.mockScramSecret(), services.scramIterations(), services.random());
         step = Step.SASL_INITIAL;
-        socket.write(BackendMessages.authenticationSasl(List.of(MessageTypes.SCRAM_SHA_256)));
+        outbound.write(BackendMessages.authenticationSasl(List.of(MessageTypes.SCRAM_SHA_256)));
     }
 
     void onData(Buffer chunk) {
@@ -151,7 +172,7 @@ final class ClientAuthentication {
     }
 
     private boolean awaitingPasswordMessage() {
-        return step == Step.SASL_INITIAL || step == Step.SASL_FINAL || step == Step.MD5;
+        return step == Step.SASL_INITIAL || step == Step.SASL_FINAL || step == Step.MD5 || step == Step.CLEARTEXT;
     }
 
     private void onPasswordMessage(Buffer body) {
@@ -176,7 +197,7 @@ final class ClientAuthentication {
                     return;
                 }
                 step = Step.SASL_FINAL;
-                socket.write(BackendMessages.authenticationSaslContinue(serverFirst));
+                outbound.write(BackendMessages.authenticationSaslContinue(serverFirst));
             }
             case SASL_FINAL -> {
                 byte[] clientFinal = body.getBytes();
@@ -192,6 +213,21 @@ final class ClientAuthentication {
                     return null;
                 });
             }
+            case CLEARTEXT -> {
+                String password = new BodyReader(body, "PasswordMessage").readCString();
+                String md5 = user != null && user.auth() == AuthMethod.MD5 ? user.md5Hash() : null;
+                String verifier = user == null ? null : user.scramVerifier();
+                proofOnWorker = true;
+                checkWhenAllowed(() -> {
+                    if (password == null) {
+                        throw new AuthenticationFailure(AuthenticationFailure.Reason.MALFORMED_MESSAGE,
+                                "the password message carries no password");
+                    }
+                    CleartextPassword.check(userName, password, md5, verifier, services.mockScramSecret(),
+                            services.scramIterations());
+                    return null;
+                });
+            }
             default -> throw new ProtocolViolation("unexpected password message");
         }
     }
@@ -200,7 +236,7 @@ final class ClientAuthentication {
         step = Step.CHECKING;
         proof = pending;
         String throttledUser = UserNames.tooLong(userName) ? null : userName;
-        String clientAddress = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
+        String clientAddress = stream.remoteAddress() == null ? null : stream.remoteAddress().hostAddress();
         attempt = services.loginThrottle().attempt(throttledUser, clientAddress,
                 () -> context.runOnContext(v -> takeTurn()));
         takeTurn();
@@ -228,17 +264,40 @@ final class ClientAuthentication {
 
     private void check() {
         step = Step.DONE;
-        byte[] serverFinal = null;
-        AuthenticationFailure failure = null;
-        try {
-            serverFinal = proof.check();
-        } catch (AuthenticationFailure e) {
-            failure = e;
-        } catch (RuntimeException e) {
-            failure = new AuthenticationFailure(AuthenticationFailure.Reason.MALFORMED_MESSAGE, "the proof could not be checked: " + e);
-        } finally {
-            attempt.checked(failure == null);
+        if (!proofOnWorker) {
+            finish(verdict(proof));
+            return;
         }
+        if (!pausedForThrottle) {
+            pausedForThrottle = true;
+            inbound.pause();
+        }
+        Proof onWorker = proof;
+        services.vertx().executeBlocking(() -> verdict(onWorker), false).onComplete(ar -> finish(ar.succeeded()
+                ? ar.result() : new Verdict(null, new AuthenticationFailure(AuthenticationFailure.Reason.MALFORMED_MESSAGE,
+                "the proof could not be checked: " + ar.cause()))));
+    }
+
+    /** What checking a proof found: the SCRAM server-final to send (null for other methods), or why it failed. */
+    private record Verdict(byte[] serverFinal, AuthenticationFailure failure) {
+    }
+
+    private static Verdict verdict(Proof proof) {
+        try {
+            return new Verdict(proof.check(), null);
+        } catch (AuthenticationFailure e) {
+            return new Verdict(null, e);
+        } catch (RuntimeException e) {
+            return new Verdict(null, new AuthenticationFailure(AuthenticationFailure.Reason.MALFORMED_MESSAGE,
+                    "the proof could not be checked: " + e));
+        }
+    }
+
+    /** Answers the client once its proof was checked; on the session's event loop. */
+    private void finish(Verdict verdict) {
+        byte[] serverFinal = verdict.serverFinal();
+        AuthenticationFailure failure = verdict.failure();
+        attempt.checked(failure == null);
         services.events().loginThrottled(attempt.waited());
         if (pausedForThrottle && !clientGone) {
             inbound.resume();
@@ -266,7 +325,7 @@ final class ClientAuthentication {
             }
         }
         if (serverFinal != null) {
-            socket.write(BackendMessages.authenticationSaslFinal(serverFinal));
+            outbound.write(BackendMessages.authenticationSaslFinal(serverFinal));
         }
         onSuccess.accept(current);
     }

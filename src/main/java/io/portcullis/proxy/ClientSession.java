@@ -7,9 +7,11 @@ import io.portcullis.config.PoolMode;
 import io.portcullis.config.UserConfig;
 import io.portcullis.log.LogText;
 import io.portcullis.peer.CancelKeys;
+import io.portcullis.net.ClientStream;
 import io.portcullis.net.InboundBytes;
 import io.portcullis.net.OutboundBytes;
 import io.portcullis.net.OwnedBytes;
+import io.portcullis.net.TcpStream;
 import io.portcullis.pool.BackendUnavailable;
 import io.portcullis.pool.Pool;
 import io.portcullis.pool.ServerConnection;
@@ -23,7 +25,6 @@ import io.portcullis.wire.StartupRequest;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
 import org.jboss.logging.Logger;
 
 import java.util.Map;
@@ -33,7 +34,7 @@ import static io.portcullis.config.RuntimeSettings.CLIENT_LOGIN_TIMEOUT;
 import static io.portcullis.config.RuntimeSettings.MAX_CLIENT_CONNECTIONS;
 
 /**
- * One client connection, from accept to close. All of its state is touched on its own event loop. Where it
+ * One client connection, from accept to close, over TCP or a WebSocket ({@link ClientStream}). All of its state is touched on its own event loop. Where it
  * is in its life, with the data valid there, is a {@link SessionState} (the diagram is there): startup, TLS
  * handshake, authentication ({@link ClientAuthentication}), connecting, forwarding ({@link Forwarding}) or the
  * admin console ({@link AdminConsole}), closed. This class keeps what lasts the whole session.
@@ -46,7 +47,7 @@ final class ClientSession {
     private static final Logger LOG = Logger.getLogger(ClientSession.class);
 
     private final GatewayServices services;
-    private final NetSocket socket;
+    private final ClientStream socket;
     private final Context context;
     private final StartupDecoder startup = new StartupDecoder();
     /** Set in {@link #start()}: the client's reads, uncopied (see {@link InboundBytes}). */
@@ -73,17 +74,38 @@ final class ClientSession {
     private boolean countedInGateway;
     private String countedUser;
 
-    ClientSession(GatewayServices services, NetSocket socket) {
+    ClientSession(GatewayServices services, ClientStream socket) {
         this.services = services;
         this.socket = socket;
+        if (socket.securedOutside()) {
+            // HTTPS carries the stream (directly, or to a trusted proxy): the session is as a TLS one from its start.
+            state = SessionState.Startup.SECURED_OUTSIDE;
+            javax.net.ssl.SSLSession session = socket.tlsSession();
+            tlsDescription = session == null ? "https-proxy" : "https/" + session.getProtocol() + "/" + session.getCipherSuite();
+            serverName = session == null ? null : TlsServerNames.requested(session);
+        }
         this.context = Vertx.currentContext();
         this.processId = services.sessions().register(this);
         this.cancelSecret = SessionRegistry.newSecret(services.random());
         this.clientAddress = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
     }
 
+    /** Starts a session on a connection just accepted, or closes it when every process id of this replica is taken. */
+    static void accept(GatewayServices services, ClientStream stream) {
+        ClientSession session;
+        try {
+            session = new ClientSession(services, stream);
+        } catch (IllegalStateException noProcessId) {
+            // Every process id of this replica is taken (SessionRegistry): nothing to answer with.
+            stream.close();
+            return;
+        }
+        session.start();
+    }
+
     void start() {
-        ConnectionLog.connected(socket.remoteAddress());
+        ConnectionLog.connected(socket.remoteAddress(), socket.transport());
+        services.events().clientConnected(socket.transport());
         inbound = new InboundBytes(socket, context, this::onData);
         outbound = new OutboundBytes(socket, context, inbound);
         if (!services.connectionsPerAddress().tryOpen(clientAddress)) {
@@ -180,6 +202,17 @@ final class ClientSession {
     }
 
     private void startTls(SessionState.Startup now, boolean direct) {
+        if (!(socket instanceof TcpStream tcp)) {
+            // A WebSocket's TLS is the HTTPS around it; inside the stream there is none to start. The TLS mode
+            // then decides at the startup packet, as for a client that never asked.
+            if (direct) {
+                closeQuietly();
+                return;
+            }
+            requireNothingPipelined("SSLRequest");
+            outbound.write(BackendMessages.sslResponse(false));
+            return;
+        }
         if (now.tls()) {
             throw new ProtocolViolation("TLS was already negotiated");
         }
@@ -199,17 +232,17 @@ final class ClientSession {
         SessionState.TlsHandshake handshake = now.toTlsHandshake(System.nanoTime(), timer);
         state = handshake;
         if (direct) {
-            services.tls().startDirectTls(socket, startup.remainder()).onComplete(ar -> afterHandshake(handshake, ar.succeeded()));
+            services.tls().startDirectTls(tcp.socket(), startup.remainder()).onComplete(ar -> afterHandshake(handshake, ar.succeeded()));
         } else {
             requireNothingPipelined("SSLRequest");
             outbound.write(BackendMessages.sslResponse(true));
-            services.tls().upgradeAfterSslRequest(socket).onComplete(ar -> afterHandshake(handshake, ar.succeeded()));
+            services.tls().upgradeAfterSslRequest(tcp.socket()).onComplete(ar -> afterHandshake(handshake, ar.succeeded()));
         }
     }
 
     private void afterHandshake(SessionState.TlsHandshake handshake, boolean ok) {
         services.vertx().cancelTimer(handshake.timer());
-        javax.net.ssl.SSLSession session = ok ? services.tls().session(socket) : null;
+        javax.net.ssl.SSLSession session = ok ? socket.tlsSession() : null;
         String protocol = session == null ? "unknown" : session.getProtocol();
         services.events().tlsHandshake(protocol, ok, System.nanoTime() - handshake.sinceNanos());
         if (session != null) {
@@ -249,12 +282,13 @@ final class ClientSession {
         }
         countedInGateway = true;
         if (services.tls().mode().requiresTls() && !now.tls()) {
-            fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                    "TLS required: connect with sslmode=require (or stronger)");
+            fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, socket instanceof TcpStream
+                    ? "TLS required: connect with sslmode=require (or stronger)"
+                    : "TLS required: connect over wss:// (HTTPS)");
             return;
         }
         if (services.tls().mode().requiresClientCertificate()) {
-            String refusal = services.tls().clientCertificateRefusal(socket);
+            String refusal = services.tls().clientCertificateRefusal(socket.tlsSession());
             if (refusal != null) {
                 fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, refusal);
                 return;
@@ -276,7 +310,10 @@ final class ClientSession {
         String userName = message.user();
         // A name no user can have is not even looked up: it gets an unknown user's exchange and 28P01.
         UserConfig user = UserNames.tooLong(userName) ? null : services.store().current().user(userName).orElse(null);
-        ClientAuthentication authentication = new ClientAuthentication(services, socket, inbound, userName, user,
+        // Only where TLS protects it from end to end of this hop: a WebSocket inside HTTPS.
+        boolean cleartext = socket.securedOutside() && services.webSocket().cleartextPassword();
+        ClientAuthentication authentication = new ClientAuthentication(services, socket, inbound, outbound, userName,
+                user, cleartext,
                 toConsole ? this::openConsole : this::onAuthenticated, this::loginRefused);
         state = now.toAuthenticating(message, db.orElse(null), authentication);
         authentication.begin();

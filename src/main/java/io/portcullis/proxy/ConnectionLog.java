@@ -1,5 +1,6 @@
 package io.portcullis.proxy;
 
+import io.portcullis.net.ClientStream;
 import io.portcullis.log.LogText;
 import io.portcullis.wire.SqlState;
 import io.vertx.core.net.SocketAddress;
@@ -26,8 +27,8 @@ final class ConnectionLog {
     private ConnectionLog() {
     }
 
-    static void connected(SocketAddress client) {
-        LOG.infof("connect client=%s", client);
+    static void connected(SocketAddress client, ClientStream.Transport transport) {
+        LOG.infof("connect client=%s transport=%s", client, transport.label());
     }
 
     static void loginSucceeded(SocketAddress client, String database, String user, String tls) {

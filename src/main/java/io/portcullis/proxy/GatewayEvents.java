@@ -16,6 +16,14 @@ public interface GatewayEvents {
     };
 
     /**
+     * A client connection was accepted, before anything is read from it.
+     *
+     * @param transport what carries it: TCP, or a WebSocket on the HTTP port
+     */
+    default void clientConnected(io.portcullis.net.ClientStream.Transport transport) {
+    }
+
+    /**
      * A TLS handshake ended.
      *
      * @param protocol the negotiated version ({@code TLSv1.3}), or {@code unknown} when it failed

@@ -75,6 +75,8 @@ public class GatewayServer {
     SecretBox secretBox;
     @Inject
     PeerChannel peers;
+    @Inject
+    WebSocketSettings webSocket;
 
     private final List<WireVerticle> verticles = new CopyOnWriteArrayList<>();
     private final Drain drain = new Drain();
@@ -95,7 +97,7 @@ public class GatewayServer {
                 random, mockSecret, auth.checkedScramIterations(), vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000)),
                 events.isResolvable() ? events.get() : GatewayEvents.NONE, drain, settings, new ClientLimits(),
                 consoles.isResolvable() ? consoles.get() : AdminConsole.NONE,
-                auth.throttle(), new ConnectionsPerAddress(listener.maxConnectionsPerAddress()), peers);
+                auth.throttle(), new ConnectionsPerAddress(listener.maxConnectionsPerAddress()), peers, webSocket);
         // Before the wire listener: a session's process id carries the peer id from its first connection on.
         peers.start(cancel -> ClientSession.cancelHere(services, cancel.processId(),
                 Buffer.buffer(4).appendInt(cancel.secret())));
@@ -156,6 +158,11 @@ public class GatewayServer {
                 LOG.debugf("wire listener undeploy did not finish: %s", e.toString());
             }
         }
+    }
+
+    /** What sessions need, or null when the wire gateway is not running (a command, not the gateway). */
+    GatewayServices services() {
+        return services;
     }
 
     /** The live sessions, or null when the wire listener is not running (a command, not the gateway). */

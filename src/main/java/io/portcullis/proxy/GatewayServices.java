@@ -27,6 +27,7 @@ import java.security.SecureRandom;
  * @param loginThrottle   decides when a login's password may be checked (back-off after failures, logins in progress)
  * @param connectionsPerAddress caps open connections per client IP address
  * @param peers           the channel to the other replicas sharing the store (cancels for their sessions)
+ * @param webSocket       PostgreSQL over WebSocket: whether its sessions are asked for cleartext passwords
  */
 record GatewayServices(
         Vertx vertx,
@@ -47,5 +48,6 @@ record GatewayServices(
         AdminConsole console,
         LoginThrottle loginThrottle,
         ConnectionsPerAddress connectionsPerAddress,
-        PeerChannel peers) {
+        PeerChannel peers,
+        WebSocketSettings webSocket) {
 }

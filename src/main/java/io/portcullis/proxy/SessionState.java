@@ -50,6 +50,8 @@ sealed interface SessionState {
 
         /** The state of a session just accepted, in clear. */
         static final Startup IN_CLEAR = new Startup(false, null);
+        /** The state of a session just accepted whose stream HTTPS carries (a WebSocket; see {@code ClientStream}). */
+        static final Startup SECURED_OUTSIDE = new Startup(true, null);
 
         Startup checking(StartupMessage message) {
             return new Startup(tls, message);

@@ -1,5 +1,6 @@
 package io.portcullis.proxy;
 
+import io.portcullis.net.TcpStream;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -21,17 +22,7 @@ final class WireVerticle extends AbstractVerticle {
     @Override
     public void start(Promise<Void> started) {
         server = vertx.createNetServer(options);
-        server.connectHandler(socket -> {
-            ClientSession session;
-            try {
-                session = new ClientSession(services, socket);
-            } catch (IllegalStateException noProcessId) {
-                // Every process id of this replica is taken (SessionRegistry): nothing to answer with.
-                socket.close();
-                return;
-            }
-            session.start();
-        });
+        server.connectHandler(socket -> ClientSession.accept(services, new TcpStream(socket)));
         server.listen().<Void>mapEmpty().onComplete(started);
     }
 

@@ -1,5 +1,6 @@
 /**
- * The wire gateway: the {@code NetServer} verticles, the client session state machine (TLS
+ * The wire gateway: the {@code NetServer} verticles, PostgreSQL over WebSocket on the HTTP port ({@code GET /v2},
+ * {@code WebSocketGateway}: the same sessions over another transport), the client session state machine (TLS
  * negotiation, startup, authentication, forwarding; its states are the records of {@code SessionState}, and
  * forwarding's hold on a server connection is a {@code ServerLink}), client limits, session timeouts and
  * cancel-request routing. Server connections are borrowed and given back only through the pool's

@@ -59,27 +59,22 @@ public class TlsHandshakes {
         return VertxTls.startDirectTls(socket, alreadyRead);
     }
 
-    /** The negotiated TLS session of a client connection (protocol, cipher suite), or {@code null} in clear. */
-    public SSLSession session(NetSocket socket) {
-        return VertxTls.session(socket);
-    }
-
     /**
-     * Why this connection's client certificate is not accepted under a {@code verify-*} mode, or
-     * {@code null} when it is.
+     * Why the client certificate of a connection's TLS session (null: none) is not accepted under a {@code verify-*}
+     * mode, or {@code null} when it is.
      */
-    public String clientCertificateRefusal(NetSocket socket) {
-        return ClientCertificates.refusal(VertxTls.peerCertificates(socket), live.state().clientCa(), live.clock().instant());
+    public String clientCertificateRefusal(SSLSession session) {
+        return ClientCertificates.refusal(VertxTls.peerCertificates(session), live.state().clientCa(), live.clock().instant());
     }
 
     /**
-     * Why the client certificate of this connection does not authenticate {@code userName}
+     * Why the client certificate of a connection's TLS session (null: none) does not authenticate {@code userName}
      * ({@code "auth":"cert"}), or {@code null} when it does: it must be verified against the client
      * CA and name the user in its one CN (or its one SAN of the type {@code portcullis.tls.client-cert-user-from}
      * says).
      */
-    public String certificateLoginRefusal(NetSocket socket, String userName) {
-        List<X509Certificate> chain = VertxTls.peerCertificates(socket);
+    public String certificateLoginRefusal(SSLSession session, String userName) {
+        List<X509Certificate> chain = VertxTls.peerCertificates(session);
         String refusal = ClientCertificates.refusal(chain, live.state().clientCa(), live.clock().instant());
         if (refusal != null) {
             return refusal;

@@ -191,11 +191,10 @@ public final class VertxTls {
     }
 
     /**
-     * The certificate chain the client presented in the TLS handshake, its own certificate first;
-     * empty for a plain connection or a client that sent none.
+     * The certificate chain the client presented in the TLS handshake of {@code session}, its own certificate
+     * first; empty for a plain connection (a null session) or a client that sent none.
      */
-    public static List<X509Certificate> peerCertificates(NetSocket socket) {
-        SSLSession session = socket.isSsl() ? socket.sslSession() : null;
+    public static List<X509Certificate> peerCertificates(SSLSession session) {
         if (session == null) {
             return List.of();
         }
@@ -317,18 +316,6 @@ public final class VertxTls {
             return handler == null ? null : handler.applicationProtocol();
         }
         return socket.applicationLayerProtocol();
-    }
-
-    /**
-     * The TLS session of a connection upgraded with this class, or {@code null} while it is in clear.
-     * Read from the pipeline's {@link SslHandler} for the same reason as {@link #negotiatedApplicationProtocol}.
-     */
-    public static SSLSession session(NetSocket socket) {
-        if (socket instanceof NetSocketInternal internal) {
-            SslHandler handler = internal.channelHandlerContext().pipeline().get(SslHandler.class);
-            return handler == null ? null : handler.engine().getSession();
-        }
-        return socket.isSsl() ? socket.sslSession() : null;
     }
 
     private static Future<Void> requirePostgresAlpn(NetSocket socket) {
