@@ -294,9 +294,9 @@ final class ClientSession {
                 return;
             }
         }
-        if (startup.remainder().length() > 0) {
-            throw new ProtocolViolation("unexpected data after the startup packet");
-        }
+        // What the client sent right behind its startup packet (a password, as Neon's driver pipelines it) is the
+        // exchange's first input; TLS, if any, is already up, so nothing here crosses from clear to encrypted.
+        Buffer early = startup.remainder();
         if (message.minorVersion() > 0 || !message.protocolOptions().isEmpty()) {
             // We speak 3.0: the client falls back and ignores the options it asked for.
             outbound.write(BackendMessages.negotiateProtocolVersion(0, message.protocolOptions()));
@@ -317,6 +317,10 @@ final class ClientSession {
                 toConsole ? this::openConsole : this::onAuthenticated, this::loginRefused);
         state = now.toAuthenticating(message, db.orElse(null), authentication);
         authentication.begin();
+        if (early.length() > 0 && state instanceof SessionState.Authenticating authenticating
+                && authenticating.authentication() == authentication) {
+            authentication.onData(early);
+        }
     }
 
     private void onAuthenticated(UserConfig user) {
