@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -116,6 +117,78 @@ class DeployManifestsTest {
             }
         }
         assertEquals(2, containers, "one Knative and one wire container");
+    }
+
+    /**
+     * Issue 19: the Knative Service carries PostgreSQL over WebSocket ({@code GET /v2}) besides the REST API. Each
+     * WebSocket is one request for the session's whole life, so the revision must not cap or queue them, must not
+     * cut them at a response-start or idle timer the queue-proxy cannot feed (it never sees a WebSocket's bytes,
+     * knative/serving#16169), and its request timeout must apply on a default install (at most 600 s) yet outlast
+     * Portcullis's drain (Knative makes it the pods' grace period). The container stays plain HTTP/1.1 behind the
+     * queue-proxy, trusted on loopback for X-Forwarded-Proto, with /v2 at the root of that port.
+     */
+    @Test
+    void knativeServiceCarriesWebSocketSessions() {
+        JsonNode service = kubernetesDocs().stream()
+                .filter(d -> d.path("kind").asText().equals("Service")
+                        && d.path("apiVersion").asText().startsWith("serving.knative.dev/"))
+                .findFirst().orElseThrow(() -> new AssertionError("no Knative Service"));
+        JsonNode template = service.path("spec").path("template");
+        JsonNode spec = template.path("spec");
+
+        JsonNode concurrency = spec.path("containerConcurrency");
+        assertTrue(concurrency.isIntegralNumber() && (concurrency.asInt() == 0 || concurrency.asInt() >= 100),
+                "containerConcurrency must be set, 0 (no cap) or a large cap: each WebSocket is one request for its whole session, got " + concurrency);
+        JsonNode timeout = spec.path("timeoutSeconds");
+        assertTrue(timeout.isIntegralNumber(), "timeoutSeconds must be set: Knative's default (300 s) ends every WebSocket after 5 minutes");
+        long drain = Duration.parse("PT" + settings.defaultOf("portcullis.shutdown.delay").toUpperCase(java.util.Locale.ROOT))
+                .plus(settings.drainTimeout()).toSeconds();
+        assertTrue(timeout.asLong() > drain, "timeoutSeconds is the pods' grace period too: it must outlast the drain (" + drain + " s)");
+        assertTrue(timeout.asLong() > 300 && timeout.asLong() <= 600,
+                "timeoutSeconds " + timeout + ": above Knative's default 300 s, at most the 600 s a default install's max-revision-timeout-seconds accepts");
+        JsonNode responseStart = spec.path("responseStartTimeoutSeconds");
+        assertTrue(responseStart.isIntegralNumber() && (responseStart.asLong() == 0 || responseStart.asLong() >= timeout.asLong()),
+                "responseStartTimeoutSeconds must be set to 0 (or at least timeoutSeconds): the queue-proxy never sees a WebSocket's "
+                        + "response start, and the cluster default would cut sessions; got " + responseStart);
+        JsonNode idle = spec.path("idleTimeoutSeconds");
+        assertTrue(idle.isIntegralNumber() && idle.asLong() == 0,
+                "idleTimeoutSeconds must be set to 0: the queue-proxy sees none of a WebSocket's traffic, so any idle timer ends busy sessions; got " + idle);
+        assertTrue(template.path("metadata").path("annotations").path("autoscaling.knative.dev/min-scale").asInt() >= 1,
+                "sessions and pools live in the process: min-scale must be at least 1");
+
+        JsonNode containers = spec.path("containers");
+        assertEquals(1, containers.size(), "one container in the Knative Service");
+        JsonNode container = containers.get(0);
+        assertEquals(1, container.path("ports").size(), "Knative routes to one container port");
+        JsonNode port = container.path("ports").get(0);
+        assertEquals(settings.httpPort(), port.path("containerPort").asInt(), "the Knative port must be the HTTP port, where /v2 is served");
+        assertTrue(port.path("name").isMissingNode() || port.path("name").asText().equals("http1"),
+                "the port must be HTTP/1.1 (http1 or unnamed) for the WebSocket upgrade, not " + port.path("name").asText());
+
+        assertEquals("/v2", io.portcullis.proxy.WebSocketSettings.PATH, "the path Neon's driver opens (a public contract)");
+        String rootPath = settings.knows("quarkus.http.root-path") ? settings.defaultOf("quarkus.http.root-path") : "/";
+        assertTrue(rootPath.equals("/") || rootPath.isEmpty(), "quarkus.http.root-path " + rootPath + " moves /v2 away from the path drivers open");
+        for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+            String path = container.path(probe).path("httpGet").path("path").asText("");
+            assertFalse(path.equals("/v2") || path.startsWith("/v2/") || path.startsWith("/v2?"), probe + " uses /v2, the WebSocket path");
+        }
+
+        Map<String, String> env = new HashMap<>(configMapEnv());
+        container.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+        String apiTls = env.getOrDefault(ApplicationSettings.envName("portcullis.api.tls"), settings.defaultOf("portcullis.api.tls"));
+        assertEquals("off", apiTls, "the Knative ingress terminates TLS and the queue-proxy speaks plain HTTP: PORTCULLIS_API_TLS must stay off");
+        assertFalse("false".equalsIgnoreCase(env.get(ApplicationSettings.envName("portcullis.websocket.enabled"))),
+                "the Knative Service turns off the WebSocket it exists to serve");
+        assertTrue(settings.knows("portcullis.websocket.enabled"), "the application no longer reads portcullis.websocket.enabled");
+
+        // The queue-proxy reaches the container on loopback: it must be a trusted proxy, and nobody else by default.
+        assertEquals("true", settings.defaultOf("quarkus.http.proxy.proxy-address-forwarding"));
+        assertEquals("true", settings.defaultOf("quarkus.http.proxy.allow-x-forwarded"));
+        List<String> trusted = List.of(settings.defaultOf("quarkus.http.proxy.trusted-proxies").split("\\s*,\\s*"));
+        assertTrue(trusted.contains("127.0.0.0/8") || trusted.contains("127.0.0.1") || trusted.contains("127.0.0.1/32"),
+                "the queue-proxy on 127.0.0.1 is not a trusted proxy: " + trusted);
+        assertTrue(trusted.stream().allMatch(t -> t.startsWith("127.") || t.startsWith("::1")),
+                "only loopback may be trusted by default: " + trusted);
     }
 
     @Test
