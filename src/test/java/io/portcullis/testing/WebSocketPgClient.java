@@ -69,8 +69,20 @@ public final class WebSocketPgClient implements AutoCloseable {
      * @param localAddress the address to connect from (127.0.0.2 is no trusted proxy in tests), or null
      */
     public static WebSocketPgClient open(int httpPort, Map<String, String> headers, String localAddress) throws Exception {
+        return open(httpPort, headers, localAddress, false);
+    }
+
+    /**
+     * As {@link #open(int, Map, String)}, over {@code wss://} when {@code tls}: the test trusts whatever certificate
+     * the gateway shows (what is checked here is the gateway's side).
+     */
+    public static WebSocketPgClient open(int httpPort, Map<String, String> headers, String localAddress, boolean tls)
+            throws Exception {
         Vertx vertx = Vertx.vertx();
         WebSocketClientOptions options = new WebSocketClientOptions().setMaxFrameSize(16 << 20);
+        if (tls) {
+            options.setSsl(true).setTrustAll(true).setVerifyHost(false);
+        }
         if (localAddress != null) {
             options.setLocalAddress(localAddress);
         }

@@ -170,6 +170,30 @@ class TunnelTest {
         }
     }
 
+    @Test
+    void theBearerTokenFromItsFileGoesWithEveryUpgradeRequest() throws Exception {
+        Vertx ingress = Vertx.vertx();
+        try {
+            java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+            int ingressPort = ingress.createHttpServer().requestHandler(request -> {
+                seen.complete(request.getHeader("Authorization"));
+                request.response().setStatusCode(401).end();
+            }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+            Path token = Files.createTempFile("tunnel-token-", ".txt");
+            Files.writeString(token, "s3cr3t-ingress-token\n");
+            TunnelOptions options = TunnelOptions.parse(List.of("--url", "ws://127.0.0.1:" + ingressPort + "/v2",
+                    "--listen", "127.0.0.1:0", "--bearer-token-file", token.toString()));
+            int local = new WebSocketTunnel(ingress, options).start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            try (java.net.Socket client = new java.net.Socket("127.0.0.1", local)) {
+                client.setSoTimeout(10_000);
+                assertEquals("Bearer s3cr3t-ingress-token", seen.get(10, TimeUnit.SECONDS));
+                assertEquals(-1, client.getInputStream().read(), "a refused upgrade closes the local connection");
+            }
+        } finally {
+            ingress.close();
+        }
+    }
+
     private static String run(List<String> command) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("PGPASSWORD", PASSWORD);
