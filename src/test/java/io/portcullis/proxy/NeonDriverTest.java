@@ -5,7 +5,6 @@ import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.QuestDbServer;
 import io.quarkus.test.junit.QuarkusTest;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -79,7 +78,7 @@ class NeonDriverTest {
 
     private static String neon(String scenario, String database, Map<String, String> headers, Map<String, String> more)
             throws Exception {
-        int httpPort = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        int httpPort = GatewayClient.httpPort();
         ProcessBuilder builder = new ProcessBuilder(List.of("node", "neon-client.mjs")).directory(SCRIPTS.toFile())
                 .redirectErrorStream(true);
         Map<String, String> env = builder.environment();

@@ -30,6 +30,12 @@ public final class GatewayClient {
         return port > 0 ? RestAssured.given().baseUri("http://127.0.0.1").port(port) : RestAssured.given();
     }
 
+    /** The HTTP port: the test's random one, or in a {@code @QuarkusIntegrationTest}'s JVM the one RestAssured was given. */
+    public static int httpPort() {
+        int port = ConfigProvider.getConfig().getOptionalValue("quarkus.http.test-port", Integer.class).orElse(0);
+        return port > 0 ? port : RestAssured.port;
+    }
+
     public static int gatewayPort() {
         return Integer.parseInt(setting(GatewayTestResource.LISTEN_PORT));
     }
