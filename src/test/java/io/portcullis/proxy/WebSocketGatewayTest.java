@@ -127,6 +127,43 @@ class WebSocketGatewayTest {
         GatewayClient.api().get("/v2").then().statusCode(426);
     }
 
+    /**
+     * A WebSocket client that sends a query with a 200 MB answer and never reads: the gateway stops reading the
+     * server connection once the client's write queue is full, so the PostgreSQL backend waits to write
+     * ({@code wait_event = ClientWrite}) instead of the gateway holding its answer in memory.
+     */
+    @Test
+    void aClientThatNeverReadsHoldsTheBackendInsteadOfTheGatewaysMemory() throws Exception {
+        String marker = "ws_backpressure_" + System.nanoTime();
+        try (WebSocketPgClient ws = WebSocketPgClient.open(httpPort(), VIA_HTTPS_PROXY, null)) {
+            ws.send(startup(USER)).send(FrontendMessages.passwordMessage(PASSWORD));
+            ws.nextOf("Z");
+            ws.stopReading();
+            ws.send(FrontendMessages.query("SELECT repeat('x', 1000) AS " + marker + " FROM generate_series(1, 200000)"));
+            String waiting = null;
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            try (var direct = pg.connect(pg.database(), pg.scramUser(), pg.scramPassword())) {
+                while (System.nanoTime() < deadline && !"ClientWrite".equals(waiting)) {
+                    Thread.sleep(200);
+                    try (var s = direct.prepareStatement("SELECT wait_event FROM pg_stat_activity WHERE query LIKE ? AND state = 'active' AND pid <> pg_backend_pid()")) {
+                        s.setString(1, "%" + marker + "%");
+                        try (var r = s.executeQuery()) {
+                            waiting = r.next() ? r.getString(1) : null;
+                        }
+                    }
+                }
+                assertEquals("ClientWrite", waiting, "the backend waits to write its answer");
+                Thread.sleep(2000);
+                try (var s = direct.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE query LIKE ? AND state = 'active' AND wait_event = 'ClientWrite' AND pid <> pg_backend_pid()")) {
+                    s.setString(1, "%" + marker + "%");
+                    try (var r = s.executeQuery()) {
+                        assertTrue(r.next() && r.getInt(1) == 1, "and still waits 2 s later: nothing drains it into the gateway");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void theTransportLabelsTheConnectionMetric() throws Exception {
         try (WebSocketPgClient ws = WebSocketPgClient.open(httpPort(), VIA_HTTPS_PROXY, null)) {

@@ -104,6 +104,12 @@ public final class WebSocketPgClient implements AutoCloseable {
         return this;
     }
 
+    /** Stops reading: what the server sends waits in the network's buffers, as for a client that never reads. */
+    public WebSocketPgClient stopReading() {
+        socket.pause();
+        return this;
+    }
+
     public WebSocketPgClient sendText(String text) throws Exception {
         socket.writeTextMessage(text).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return this;
