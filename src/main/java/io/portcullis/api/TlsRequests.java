@@ -25,6 +25,17 @@ public final class TlsRequests {
 
     /** {@code PUT /api/v1/tls/certificate}. */
     @Schema(name = "CertificateUpload")
+    /** A certificate served by the client's TLS server name (SNI), with its key. */
+    public record NamedCertificate(
+            @Schema(description = "PEM: the server certificate first, then each intermediate; its subject alternative "
+                    + "DNS names (exact, or *.example.com for one label) are the server names it is served for", required = true)
+            String certificateChainPem,
+            @Schema(writeOnly = true, required = true, description = "PEM private key (PKCS#8, PKCS#1 or SEC1, RSA or EC)")
+            String privateKeyPem,
+            @Schema(writeOnly = true, description = "passphrase of an encrypted private key")
+            String passphrase) {
+    }
+
     public record Certificate(
             @Schema(description = "PEM: the server certificate first, then each intermediate", required = true)
             String certificateChainPem,

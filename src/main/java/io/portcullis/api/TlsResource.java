@@ -277,7 +277,7 @@ public class TlsResource {
     }
 
     /** Runs a tls operation, turning its refusals into problems: unusable material 400, a file-managed source 409. */
-    private static <T> T material(Supplier<T> operation) {
+    static <T> T material(Supplier<T> operation) {
         try {
             return operation.get();
         } catch (CertificateMaterialException e) {

@@ -263,6 +263,9 @@ public final class ConfigValidator {
         }
     }
 
+    /** Named certificates a store may hold: each is a TLS context the listener builds and keeps. */
+    static final int MAX_NAMED_CERTIFICATES = 100;
+
     private static void checkTls(List<String> errors, TlsConfig tls) {
         String where = "tls: ";
         if (tls.mode() != null && !TLS_MODES.contains(tls.mode())) {
@@ -309,6 +312,30 @@ public final class ConfigValidator {
         }
         checkSealed(errors, where + "sealedCertificateKey", tls.sealedCertificateKey());
         checkSealed(errors, where + "sealedPendingKey", tls.sealedPendingKey());
+        if (tls.namedCertificates().size() > MAX_NAMED_CERTIFICATES) {
+            errors.add(where + "at most " + MAX_NAMED_CERTIFICATES + " named certificates, not " + tls.namedCertificates().size());
+        }
+        Set<String> names = new HashSet<>();
+        for (NamedCertificate named : tls.namedCertificates()) {
+            String at = where + "named certificate '" + named.name() + "': ";
+            if (named.name() == null || !NamedCertificate.NAME.matcher(named.name()).matches()) {
+                errors.add(where + "a named certificate's name must be lower-case letters, digits and '-' (at most 63)");
+            } else if (!names.add(named.name())) {
+                errors.add(at + "stored twice");
+            }
+            if (named.certificateChainPem() == null || named.certificateChainPem().length() > MAX_CLIENT_CA_PEM_CHARS
+                    || !named.certificateChainPem().contains("-----BEGIN CERTIFICATE-----")) {
+                errors.add(at + "certificateChainPem must hold a '-----BEGIN CERTIFICATE-----' block, at most "
+                        + MAX_CLIENT_CA_PEM_CHARS + " characters");
+            }
+            if (named.certificateSha256() == null || !SHA256_FINGERPRINT.matcher(named.certificateSha256()).matches()) {
+                errors.add(at + "certificateSha256 must be 32 upper-case hex pairs joined by ':'");
+            }
+            if (named.sealedKey() == null) {
+                errors.add(at + "sealedKey is required");
+            }
+            checkSealed(errors, at + "sealedKey", named.sealedKey());
+        }
     }
 
     /** Each database's TLS server names are host names, and each routes to one database only. */

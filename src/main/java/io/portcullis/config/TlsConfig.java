@@ -28,6 +28,8 @@ import java.util.List;
  *                          {@link SecretBinding#listenerKey}({@code certificateSha256}); null with it
  * @param sealedPendingKey  the key of the pending CSR, sealed for {@link SecretBinding#pendingKey}; null when
  *                          no CSR waits for its certificate
+ * @param namedCertificates certificates served by the client's TLS server name (SNI) instead of the default one,
+ *                          by name; empty when there are none
  */
 public record TlsConfig(
         String mode,
@@ -37,7 +39,8 @@ public record TlsConfig(
         String certificateSha256,
         String certificateChainPem,
         String sealedCertificateKey,
-        String sealedPendingKey) {
+        String sealedPendingKey,
+        List<NamedCertificate> namedCertificates) {
 
     /** Nothing set through the API: the application properties decide. */
     public static final TlsConfig UNSET = new TlsConfig(null, List.of(), null, null, null);
@@ -45,33 +48,68 @@ public record TlsConfig(
     /** Settings without stored certificate material. */
     public TlsConfig(String mode, List<String> protocols, List<String> ciphers, String clientCaPem,
                      String certificateSha256) {
-        this(mode, protocols, ciphers, clientCaPem, certificateSha256, null, null, null);
+        this(mode, protocols, ciphers, clientCaPem, certificateSha256, null, null, null, List.of());
     }
 
     public TlsConfig {
         protocols = protocols == null ? List.of() : List.copyOf(protocols);
         ciphers = ciphers == null ? null : List.copyOf(ciphers);
+        namedCertificates = namedCertificates == null ? List.of() : List.copyOf(namedCertificates);
     }
 
     public TlsConfig withSettings(String newMode, List<String> newProtocols, List<String> newCiphers) {
         return new TlsConfig(newMode, newProtocols, newCiphers, clientCaPem, certificateSha256, certificateChainPem,
-                sealedCertificateKey, sealedPendingKey);
+                sealedCertificateKey, sealedPendingKey, namedCertificates);
     }
 
     public TlsConfig withClientCaPem(String pem) {
         return new TlsConfig(mode, protocols, ciphers, pem, certificateSha256, certificateChainPem,
-                sealedCertificateKey, sealedPendingKey);
+                sealedCertificateKey, sealedPendingKey, namedCertificates);
     }
 
     /** The server certificate to serve: its chain, fingerprint and sealed key. */
     public TlsConfig withCertificate(String chainPem, String fingerprint, String sealedKey) {
-        return new TlsConfig(mode, protocols, ciphers, clientCaPem, fingerprint, chainPem, sealedKey, sealedPendingKey);
+        return new TlsConfig(mode, protocols, ciphers, clientCaPem, fingerprint, chainPem, sealedKey, sealedPendingKey,
+                namedCertificates);
     }
 
     /** A CSR's sealed key, or null once its certificate is installed. */
     public TlsConfig withSealedPendingKey(String sealed) {
         return new TlsConfig(mode, protocols, ciphers, clientCaPem, certificateSha256, certificateChainPem,
-                sealedCertificateKey, sealed);
+                sealedCertificateKey, sealed, namedCertificates);
+    }
+
+    /** With {@code certificate} added, or in place of the one of the same name. */
+    public TlsConfig withNamedCertificate(NamedCertificate certificate) {
+        List<NamedCertificate> next = new java.util.ArrayList<>(namedCertificates.size() + 1);
+        boolean replaced = false;
+        for (NamedCertificate existing : namedCertificates) {
+            if (existing.name().equals(certificate.name())) {
+                next.add(certificate);
+                replaced = true;
+            } else {
+                next.add(existing);
+            }
+        }
+        if (!replaced) {
+            next.add(certificate);
+        }
+        return withNamedCertificates(next);
+    }
+
+    /** Without the certificate of that name (unchanged when there is none). */
+    public TlsConfig withoutNamedCertificate(String name) {
+        return withNamedCertificates(namedCertificates.stream().filter(c -> !c.name().equals(name)).toList());
+    }
+
+    private TlsConfig withNamedCertificates(List<NamedCertificate> certificates) {
+        return new TlsConfig(mode, protocols, ciphers, clientCaPem, certificateSha256, certificateChainPem,
+                sealedCertificateKey, sealedPendingKey, certificates);
+    }
+
+    /** The certificate of that name, if one is stored. */
+    public java.util.Optional<NamedCertificate> namedCertificate(String name) {
+        return namedCertificates.stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
     /** Whether a server certificate with its key is stored. */
@@ -84,6 +122,7 @@ public record TlsConfig(
     public String toString() {
         return "TlsConfig[mode=" + mode + ", protocols=" + protocols + ", ciphers=" + ciphers + ", clientCa="
                 + (clientCaPem != null) + ", certificateSha256=" + certificateSha256 + ", certificate stored="
-                + hasCertificate() + ", pending key=" + (sealedPendingKey != null) + "]";
+                + hasCertificate() + ", pending key=" + (sealedPendingKey != null) + ", named certificates="
+                + namedCertificates.stream().map(NamedCertificate::name).toList() + "]";
     }
 }

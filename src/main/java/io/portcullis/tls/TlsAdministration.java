@@ -4,6 +4,7 @@ import io.portcullis.config.ConfigChanged;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.NamedCertificate;
 import io.portcullis.config.SecretBinding;
 import io.portcullis.config.SecretBox;
 import io.portcullis.config.SettingNames;
@@ -129,7 +130,7 @@ public class TlsAdministration {
         ClientCa clientCa = fromFiles.clientCa() != null ? fromFiles.clientCa()
                 : stored.clientCaPem() == null ? null : ClientCa.parse(stored.clientCaPem());
         TlsState initial = settingsFrom(stored, new TlsState(material, ClientTlsMode.REQUIRE, VertxTls.DEFAULT_PROTOCOLS,
-                List.of(), clientCa, fromFiles.material() != null));
+                List.of(), clientCa, fromFiles.material() != null, openNamed(stored)));
         // On the JVM also the warm-up: the first handshake would otherwise load the TLS machinery on an
         // event loop (about a second on a cold JVM). A native executable has nothing to load or compile,
         // and the listener builds the same context moments later (a refusal there stops the start just
@@ -220,6 +221,86 @@ public class TlsAdministration {
             throw new CertificateMaterialException("its fingerprint is not the one recorded with it");
         }
         return material;
+    }
+
+    /**
+     * The stored named certificates with their keys opened. One that cannot be opened (a key sealed with another
+     * secret key, a damaged entry) is left out and logged: clients asking for its names get the default certificate.
+     */
+    private List<SniCertificate> openNamed(TlsConfig stored) {
+        List<SniCertificate> opened = new ArrayList<>();
+        for (NamedCertificate named : stored.namedCertificates()) {
+            try {
+                String keyPem = secrets.open(named.sealedKey(), SecretBinding.listenerKey(named.certificateSha256()));
+                TlsMaterial material = TlsMaterial.parseIgnoringValidity(named.certificateChainPem(), keyPem, null);
+                if (!material.info().sha256Fingerprint().equals(named.certificateSha256())) {
+                    throw new CertificateMaterialException("its fingerprint is not the one recorded with it");
+                }
+                opened.add(SniCertificate.of(named.name(), material));
+            } catch (RuntimeException e) {
+                LOG.errorf("the named certificate %s in the configuration store cannot be served: %s", named.name(),
+                        LogText.escape(e.getMessage()));
+            }
+        }
+        return opened;
+    }
+
+    /**
+     * Serves {@code material} to clients whose server name (SNI) it covers, under {@code name} (replacing the
+     * certificate of that name), and stores it with its key sealed, so every replica sharing the store serves it.
+     * Blocking.
+     *
+     * @param expectedVersion the configuration version the caller saw, or {@link ConfigStore#ANY_VERSION}
+     * @return the configuration written
+     * @throws CertificateMaterialException when the certificate names no DNS name or the TLS engine refuses it
+     */
+    public GatewayConfig installNamedCertificate(String name, TlsMaterial material, long expectedVersion) {
+        SniCertificate certificate = SniCertificate.of(name, material);
+        applyLock.lock();
+        try {
+            TlsState previous = state;
+            List<SniCertificate> named = new ArrayList<>(previous.named().stream().filter(c -> !c.name().equals(name)).toList());
+            named.add(certificate);
+            TlsState next = previous.withNamed(named);
+            VertxTls.check(next, engine);
+            String fingerprint = material.info().sha256Fingerprint();
+            String sealedKey = secrets.seal(material.privateKeyPem(), SecretBinding.listenerKey(fingerprint));
+            apply(next);
+            try {
+                return store.update(expectedVersion, config -> config.withTls(config.tls().withNamedCertificate(
+                        new NamedCertificate(name, material.certificateChainPem(), fingerprint, sealedKey))));
+            } catch (RuntimeException e) {
+                apply(previous);
+                throw e;
+            }
+        } finally {
+            applyLock.unlock();
+        }
+    }
+
+    /**
+     * Stops serving the named certificate and removes it from the store. Blocking.
+     *
+     * @return the configuration written, or empty when no certificate has that name
+     */
+    public Optional<GatewayConfig> removeNamedCertificate(String name, long expectedVersion) {
+        applyLock.lock();
+        try {
+            TlsState previous = state;
+            if (previous.named().stream().noneMatch(c -> c.name().equals(name))
+                    && store.current().tls().namedCertificate(name).isEmpty()) {
+                return Optional.empty();
+            }
+            apply(previous.withNamed(previous.named().stream().filter(c -> !c.name().equals(name)).toList()));
+            try {
+                return Optional.of(store.update(expectedVersion, config -> config.withTls(config.tls().withoutNamedCertificate(name))));
+            } catch (RuntimeException e) {
+                apply(previous);
+                throw e;
+            }
+        } finally {
+            applyLock.unlock();
+        }
     }
 
     /** Keeps the data directory's public copy of the served chain in step; a failure there only costs the copy. */
@@ -473,12 +554,20 @@ public class TlsAdministration {
                     && !stored.certificateSha256().equals(current.material().info().sha256Fingerprint())) {
                 wanted = withStoredCertificate(wanted, stored);
             }
+            if (!namedFingerprints(stored).equals(current.named().stream()
+                    .map(c -> c.name() + "=" + c.material().info().sha256Fingerprint()).toList())) {
+                wanted = wanted.withNamed(openNamed(stored));
+            }
             if (!wanted.equals(current) && (current.listenerDiffers(wanted) || current.mode() != wanted.mode())) {
                 apply(wanted);
             }
         } catch (RuntimeException e) {
             LOG.errorf("stored TLS settings could not be applied, the previous ones stay in force: %s", LogText.escape(e.getMessage()));
         }
+    }
+
+    private static List<String> namedFingerprints(TlsConfig stored) {
+        return stored.namedCertificates().stream().map(c -> c.name() + "=" + c.certificateSha256()).toList();
     }
 
     /** {@code wanted} serving the stored certificate, or unchanged (and not ready) when its key does not open here. */

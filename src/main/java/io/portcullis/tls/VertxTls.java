@@ -15,6 +15,7 @@ import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -147,6 +148,7 @@ public final class VertxTls {
      */
     public static NetServerOptions configure(NetServerOptions options, TlsState state, TlsEngine engine) {
         configure(options, state.material(), state.protocols(), state.ciphers(), engine);
+        options.setKeyCertOptions(keyCertOptions(state));
         options.setClientAuth(ClientAuth.REQUEST).setTrustOptions(trustOptions(state));
         return options;
     }
@@ -158,6 +160,7 @@ public final class VertxTls {
      */
     public static SSLOptions sslOptions(TlsState state) {
         return sslOptions(state.material(), state.protocols(), state.ciphers().isEmpty() ? DEFAULT_CIPHERS : state.ciphers())
+                .setKeyCertOptions(keyCertOptions(state))
                 .setTrustOptions(trustOptions(state));
     }
 
@@ -185,6 +188,11 @@ public final class VertxTls {
                     .trustManager(new DeferredClientTrust(state.clientCa() == null ? List.of() : state.clientCa().certificates()));
             builder.ciphers(ciphersOrDefault(state.ciphers(), engine));
             builder.build().newEngine(ByteBufAllocator.DEFAULT);
+            for (SniCertificate named : state.named()) {
+                SslContextBuilder.forServer(named.material().key(), named.material().chain().toArray(X509Certificate[]::new))
+                        .sslProvider(engine.provider()).protocols(state.protocols())
+                        .ciphers(ciphersOrDefault(state.ciphers(), engine)).build().newEngine(ByteBufAllocator.DEFAULT);
+            }
         } catch (SSLException | RuntimeException e) {
             throw new CertificateMaterialException("the TLS engine refuses these settings: " + e.getMessage(), e);
         }
@@ -380,6 +388,14 @@ public final class VertxTls {
     private static TrustOptions trustOptions(TlsState state) {
         return TrustOptions.wrap(new DeferredClientTrust(
                 state.clientCa() == null ? List.of() : state.clientCa().certificates()));
+    }
+
+    /**
+     * The listener's certificates: the default one alone as Vert.x's PEM options (the path every listener without
+     * named certificates keeps), or with named ones a key manager that picks by server name ({@link SniKeyCertOptions}).
+     */
+    private static KeyCertOptions keyCertOptions(TlsState state) {
+        return state.named().isEmpty() ? keyCertOptions(state.material()) : new SniKeyCertOptions(state.material(), state.named());
     }
 
     private static PemKeyCertOptions keyCertOptions(TlsMaterial material) {

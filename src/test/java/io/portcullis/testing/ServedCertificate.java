@@ -32,6 +32,18 @@ public final class ServedCertificate {
         }
     }
 
+    /** The leaf certificate a new connection to {@code port} is served when it asks for {@code serverName} (SNI). */
+    public static X509Certificate read(int port, String serverName) throws IOException, GeneralSecurityException {
+        try (Socket plain = sslRequest(port);
+             SSLSocket tls = (SSLSocket) trustingAnything().getSocketFactory().createSocket(plain, serverName, port, true)) {
+            javax.net.ssl.SSLParameters parameters = tls.getSSLParameters();
+            parameters.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(serverName)));
+            tls.setSSLParameters(parameters);
+            tls.startHandshake();
+            return (X509Certificate) tls.getSession().getPeerCertificates()[0];
+        }
+    }
+
     /** A connected socket that has sent SSLRequest and been answered 'S'. */
     public static Socket sslRequest(int port) throws IOException {
         Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);

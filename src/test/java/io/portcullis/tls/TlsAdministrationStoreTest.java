@@ -90,6 +90,31 @@ class TlsAdministrationStoreTest {
     }
 
     @Test
+    void aNamedCertificateInstalledThroughOneReplicaIsServedByTheOtherAndItsRemovalToo() throws Exception {
+        Path store = dir.resolve("store");
+        TlsAdministration a = replica(store, dir.resolve("a"), sharedKey);
+        TlsAdministration b = replica(store, dir.resolve("b"), sharedKey);
+        TestPki.Issued ca = TestPki.ca("Store SNI CA");
+        TestPki.Issued issued = TestPki.server(ca, "named", List.of("named.example.test"), List.of());
+        TlsMaterial named = TlsMaterial.parse(issued.certificatePem(), issued.keyPem());
+
+        GatewayConfig written = a.installNamedCertificate("named", named, ConfigStore.ANY_VERSION);
+        assertEquals(named.info().sha256Fingerprint(), written.tls().namedCertificate("named").orElseThrow().certificateSha256());
+        assertFalse(written.tls().namedCertificate("named").orElseThrow().sealedKey().contains("PRIVATE KEY"), "sealed");
+        assertEquals(List.of("named"), b.state().named().stream().map(SniCertificate::name).toList(), "B serves it");
+        assertEquals(named.privateKeyPem(), b.state().named().get(0).material().privateKeyPem());
+
+        TlsAdministration c = replica(store, dir.resolve("c"), sharedKey);
+        assertEquals(List.of("named.example.test"), c.state().named().get(0).dnsNames(), "a replica started later too");
+        TlsAdministration stranger = replica(store, dir.resolve("d"), key(2));
+        assertTrue(stranger.state().named().isEmpty(), "a replica whose key does not open it leaves it out");
+
+        assertTrue(b.removeNamedCertificate("named", ConfigStore.ANY_VERSION).isPresent());
+        assertTrue(a.state().named().isEmpty(), "A stops serving it");
+        assertTrue(b.removeNamedCertificate("named", ConfigStore.ANY_VERSION).isEmpty(), "nothing left to remove");
+    }
+
+    @Test
     void aReplicaWhoseSecretKeyDoesNotOpenTheStoredKeySaysSoAndKeepsItsOwn() throws Exception {
         Path store = dir.resolve("store");
         TlsAdministration a = replica(store, dir.resolve("a"), sharedKey);

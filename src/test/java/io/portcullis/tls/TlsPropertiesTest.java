@@ -17,6 +17,7 @@ import org.postgresql.util.PSQLException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -177,5 +178,26 @@ class TlsPropertiesTest {
         assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
         assertEquals("42", out, "routed by the server name, not the database name");
+    }
+
+    /**
+     * The JDK engine (the native executable's) chooses a named certificate by SNI too: the key manager asks its
+     * handshake session for the requested name, as OpenSSL's does through Netty (SniCertificatesTest).
+     */
+    @Test
+    void theJdkEngineServesNamedCertificatesByServerName() throws Exception {
+        int port = GatewayClient.gatewayPort();
+        X509Certificate byDefault = ServedCertificate.read(port);
+        TestPki.Issued ca = TestPki.ca("Props SNI CA");
+        TestPki.Issued named = TestPki.server(ca, "jdk-named", List.of("*.jdk-named.example.test"), List.of());
+        admin().body(Map.of("certificateChainPem", named.certificatePem(), "privateKeyPem", named.keyPem()))
+                .put("/api/v1/tls/certificates/jdk-named").then().statusCode(201);
+        try {
+            assertEquals(named.certificate(), ServedCertificate.read(port, "db.jdk-named.example.test"));
+            assertEquals(byDefault, ServedCertificate.read(port, "elsewhere.example.test"));
+            assertEquals(byDefault, ServedCertificate.read(port));
+        } finally {
+            admin().delete("/api/v1/tls/certificates/jdk-named").then().statusCode(204);
+        }
     }
 }
