@@ -72,7 +72,9 @@ public class NamedCertificatesResource {
 
     @GET
     @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
-    @Operation(operationId = "listNamedCertificates", summary = "List the certificates chosen by server name (SNI)")
+    @Operation(operationId = "listNamedCertificates", summary = "List the certificates chosen by server name (SNI)",
+            description = "Each named certificate served now, with the DNS names it is chosen for and its details. "
+                    + "Clients whose server name none covers get the default certificate (GET /tls).")
     @APIResponse(responseCode = "200", description = "the named certificates served now",
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = View.class)))
     public List<View> list() {
@@ -82,7 +84,8 @@ public class NamedCertificatesResource {
     @GET
     @Path("{name}")
     @RolesAllowed({ApiToken.ADMIN, ApiToken.VIEWER})
-    @Operation(operationId = "getNamedCertificate", summary = "Read one certificate chosen by server name")
+    @Operation(operationId = "getNamedCertificate", summary = "Read one certificate chosen by server name",
+            description = "The certificate of that name as served now: DNS names, subject, issuer, validity, fingerprint.")
     @APIResponse(responseCode = "200", description = "the certificate", content = @Content(schema = @Schema(implementation = View.class)))
     @APIResponse(responseCode = "404", description = "no certificate of that name")
     public View get(@PathParam("name") String name) {

@@ -23,9 +23,8 @@ public final class TlsRequests {
             List<String> ciphers) {
     }
 
-    /** {@code PUT /api/v1/tls/certificate}. */
-    @Schema(name = "CertificateUpload")
-    /** A certificate served by the client's TLS server name (SNI), with its key. */
+    /** {@code PUT /api/v1/tls/certificates/{name}}: a certificate served by the client's TLS server name (SNI), with its key. */
+    @Schema(name = "NamedCertificateUpload")
     public record NamedCertificate(
             @Schema(description = "PEM: the server certificate first, then each intermediate; its subject alternative "
                     + "DNS names (exact, or *.example.com for one label) are the server names it is served for", required = true)
@@ -36,6 +35,8 @@ public final class TlsRequests {
             String passphrase) {
     }
 
+    /** {@code PUT /api/v1/tls/certificate}. */
+    @Schema(name = "CertificateUpload")
     public record Certificate(
             @Schema(description = "PEM: the server certificate first, then each intermediate", required = true)
             String certificateChainPem,
