@@ -259,8 +259,15 @@ public class TlsAdministration {
         applyLock.lock();
         try {
             TlsState previous = state;
-            List<SniCertificate> named = new ArrayList<>(previous.named().stream().filter(c -> !c.name().equals(name)).toList());
-            named.add(certificate);
+            // In place when it replaces one, as the store keeps it: the first certificate that covers a name wins, and
+            // every replica (reading the store's order) must pick the same one.
+            List<SniCertificate> named = new ArrayList<>(previous.named());
+            int at = named.stream().map(SniCertificate::name).toList().indexOf(name);
+            if (at >= 0) {
+                named.set(at, certificate);
+            } else {
+                named.add(certificate);
+            }
             TlsState next = previous.withNamed(named);
             VertxTls.check(next, engine);
             String fingerprint = material.info().sha256Fingerprint();
