@@ -62,12 +62,15 @@ public class NamedCertificatesResource {
      *
      * @param name     its name
      * @param dnsNames the server names it is chosen for
+     * @param source   {@code api} (stored through this API) or {@code file} ({@code portcullis.tls.sni-cert-dir})
      */
     @Schema(name = "NamedCertificate")
-    public record View(String name, List<String> dnsNames, CertificateInfo certificate) {
-        static View of(SniCertificate served) {
-            return new View(served.name(), served.dnsNames(), served.material().info());
-        }
+    public record View(String name, List<String> dnsNames, CertificateInfo certificate,
+                       @Schema(enumeration = {"api", "file"}) String source) {
+    }
+
+    private View view(SniCertificate served) {
+        return new View(served.name(), served.dnsNames(), served.material().info(), tls.namedFromFiles() ? "file" : "api");
     }
 
     @GET
@@ -78,7 +81,7 @@ public class NamedCertificatesResource {
     @APIResponse(responseCode = "200", description = "the named certificates served now",
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = View.class)))
     public List<View> list() {
-        return tls.state().named().stream().map(View::of).toList();
+        return tls.state().named().stream().map(this::view).toList();
     }
 
     @GET
@@ -89,7 +92,7 @@ public class NamedCertificatesResource {
     @APIResponse(responseCode = "200", description = "the certificate", content = @Content(schema = @Schema(implementation = View.class)))
     @APIResponse(responseCode = "404", description = "no certificate of that name")
     public View get(@PathParam("name") String name) {
-        return tls.state().named().stream().filter(c -> c.name().equals(name)).findFirst().map(View::of)
+        return tls.state().named().stream().filter(c -> c.name().equals(name)).findFirst().map(this::view)
                 .orElseThrow(() -> ApiProblem.notFound("no named certificate '" + safe(name) + "'"));
     }
 
@@ -108,6 +111,7 @@ public class NamedCertificatesResource {
     @APIResponse(responseCode = "200", description = "replaced", headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = View.class)))
     @APIResponse(responseCode = "400", description = "unusable name, certificate or key; detail says why")
+    @APIResponse(responseCode = "409", description = "named certificates come from portcullis.tls.sni-cert-dir")
     public Response put(@PathParam("name") String name, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
                         TlsRequests.NamedCertificate body) {
         requireName(name);
@@ -135,10 +139,11 @@ public class NamedCertificatesResource {
             description = "Clients asking for its names get the default certificate from the next handshake on.")
     @APIResponse(responseCode = "204", description = "removed", headers = @Header(name = "ETag"))
     @APIResponse(responseCode = "404", description = "no certificate of that name")
+    @APIResponse(responseCode = "409", description = "named certificates come from portcullis.tls.sni-cert-dir")
     public Response delete(@PathParam("name") String name, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         requireName(name);
         long expected = EntityTags.expectedVersion(ifMatch, store.current(), true);
-        GatewayConfig result = tls.removeNamedCertificate(name, expected)
+        GatewayConfig result = TlsResource.material(() -> tls.removeNamedCertificate(name, expected))
                 .orElseThrow(() -> ApiProblem.notFound("no named certificate '" + name + "'"));
         audit.write("removed the named certificate '" + name + "'", result.version());
         return Response.noContent().tag(EntityTags.of(result)).build();

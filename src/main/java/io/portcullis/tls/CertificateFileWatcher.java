@@ -14,8 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Reloads {@code portcullis.tls.cert-file}, {@code key-file} and {@code client-ca-file} when they
- * change, without restart or signal: a Vert.x periodic timer every
+ * Reloads {@code portcullis.tls.cert-file}, {@code key-file}, {@code client-ca-file} and the named certificates of
+ * {@code sni-cert-dir} when they change, without restart or signal: a Vert.x periodic timer every
  * {@code portcullis.tls.file-check-interval} hands a poll to this watcher's own worker thread
  * ({@link CertificateFileSource} compares content hashes). A bad new file keeps the old material
  * in force and is logged once with the reason.
@@ -42,7 +42,7 @@ public class CertificateFileWatcher {
     private volatile ExecutorService worker;
 
     void onStart(@Observes StartupEvent event) {
-        if (!tls.files().configured()) {
+        if (!tls.files().configured() && tls.sniFiles() == null) {
             return;
         }
         worker = Executors.newSingleThreadExecutor(task -> {
@@ -62,12 +62,34 @@ public class CertificateFileWatcher {
         }
     }
 
+    /** The named-certificate directory, on its own: a bad entry there must not hold back the server certificate's files. */
+    private void pollNamed() {
+        SniCertificateDirectory named = tls.sniFiles();
+        if (named == null) {
+            return;
+        }
+        try {
+            named.poll().ifPresent(certificates -> {
+                tls.applyNamedFiles(certificates);
+                LOG.infof("reloaded the named certificates of %s: %s", LogText.escape(named.directory().toString()),
+                        certificates.stream().map(SniCertificate::name).toList());
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("the named certificates changed but cannot be used, the previous ones stay in force: %s",
+                    LogText.escape(e.getMessage()));
+        }
+    }
+
     private void poll() {
         if (!polling.compareAndSet(false, true)) {
             return;
         }
         worker.execute(() -> {
             try {
+                pollNamed();
+                if (!tls.files().configured()) {
+                    return;
+                }
                 tls.files().poll().ifPresent(contents -> {
                     tls.applyFiles(contents);
                     LOG.info("reloaded the TLS certificate files");

@@ -88,6 +88,8 @@ public class TlsAdministration {
     /** The stored TLS settings last looked at, so unrelated configuration changes cost nothing. */
     private volatile TlsConfig seenConfig;
     private CertificateFileSource files;
+    /** {@code portcullis.tls.sni-cert-dir}, or null: then named certificates come from the store. */
+    private SniCertificateDirectory sniFiles;
     /**
      * Why the stored certificate is not served (its key does not open with this replica's secret key), in words
      * without secrets; null while it is. Readiness is down while it is set.
@@ -125,12 +127,17 @@ public class TlsAdministration {
         } else {
             material = storedOrAdopted();
         }
+        sniFiles = settings.sniCertDir().map(dir -> new SniCertificateDirectory(dir, clock)).orElse(null);
         TlsConfig stored = store.current().tls();
         seenConfig = stored;
         ClientCa clientCa = fromFiles.clientCa() != null ? fromFiles.clientCa()
                 : stored.clientCaPem() == null ? null : ClientCa.parse(stored.clientCaPem());
         TlsState initial = settingsFrom(stored, new TlsState(material, ClientTlsMode.REQUIRE, VertxTls.DEFAULT_PROTOCOLS,
-                List.of(), clientCa, fromFiles.material() != null, openNamed(stored)));
+                List.of(), clientCa, fromFiles.material() != null, sniFiles != null ? sniFiles.load() : openNamed(stored)));
+        if (sniFiles != null) {
+            LOG.infof("serving %d named certificates from %s (watched for changes)", initial.named().size(),
+                    LogText.escape(sniFiles.directory().toString()));
+        }
         // On the JVM also the warm-up: the first handshake would otherwise load the TLS machinery on an
         // event loop (about a second on a cold JVM). A native executable has nothing to load or compile,
         // and the listener builds the same context moments later (a refusal there stops the start just
@@ -255,6 +262,7 @@ public class TlsAdministration {
      * @throws CertificateMaterialException when the certificate names no DNS name or the TLS engine refuses it
      */
     public GatewayConfig installNamedCertificate(String name, TlsMaterial material, long expectedVersion) {
+        requireNamedFromStore();
         SniCertificate certificate = SniCertificate.of(name, material);
         applyLock.lock();
         try {
@@ -291,6 +299,7 @@ public class TlsAdministration {
      * @return the configuration written, or empty when no certificate has that name
      */
     public Optional<GatewayConfig> removeNamedCertificate(String name, long expectedVersion) {
+        requireNamedFromStore();
         applyLock.lock();
         try {
             TlsState previous = state;
@@ -305,6 +314,35 @@ public class TlsAdministration {
                 apply(previous);
                 throw e;
             }
+        } finally {
+            applyLock.unlock();
+        }
+    }
+
+    private void requireNamedFromStore() {
+        if (sniFiles != null) {
+            throw new CertificateSourceConflict("named certificates come from portcullis.tls.sni-cert-dir ("
+                    + sniFiles.directory() + "); add, replace or remove a subdirectory there instead, it is reloaded automatically");
+        }
+    }
+
+    /** Whether named certificates come from {@code portcullis.tls.sni-cert-dir} (and so not from the API). */
+    public boolean namedFromFiles() {
+        return sniFiles != null;
+    }
+
+    /** {@code portcullis.tls.sni-cert-dir}'s certificates, or null when they come from the store. */
+    SniCertificateDirectory sniFiles() {
+        return sniFiles;
+    }
+
+    /** Serves what the named-certificate directory holds now. Blocking. */
+    void applyNamedFiles(List<SniCertificate> certificates) {
+        applyLock.lock();
+        try {
+            TlsState next = state.withNamed(certificates);
+            VertxTls.check(next, engine);
+            apply(next);
         } finally {
             applyLock.unlock();
         }
@@ -561,7 +599,7 @@ public class TlsAdministration {
                     && !stored.certificateSha256().equals(current.material().info().sha256Fingerprint())) {
                 wanted = withStoredCertificate(wanted, stored);
             }
-            if (!namedFingerprints(stored).equals(current.named().stream()
+            if (sniFiles == null && !namedFingerprints(stored).equals(current.named().stream()
                     .map(c -> c.name() + "=" + c.material().info().sha256Fingerprint()).toList())) {
                 wanted = wanted.withNamed(openNamed(stored));
             }

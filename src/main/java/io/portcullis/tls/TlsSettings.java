@@ -54,6 +54,13 @@ public interface TlsSettings {
     /** PEM CA certificates client certificates must chain to; watched like {@link #certFile()}. */
     Optional<Path> clientCaFile();
 
+    /**
+     * A directory of named certificates chosen by the client's server name (SNI), instead of those managed through
+     * {@code /api/v1/tls/certificates}: each subdirectory {@code <name>/} with {@code tls.crt} and {@code tls.key}
+     * (a mounted Kubernetes TLS Secret) is one; watched and reloaded like {@link #certFile()}.
+     */
+    Optional<Path> sniCertDir();
+
     /** How often the certificate files are checked for changes. */
     @WithDefault("1s")
     Duration fileCheckInterval();

@@ -47,6 +47,11 @@ final class TestTlsSettings {
                 return clientCaFile;
             }
 
+            @Override
+            public Optional<Path> sniCertDir() {
+                return Optional.empty();
+            }
+
             public Duration fileCheckInterval() {
                 return fileCheckInterval;
             }
