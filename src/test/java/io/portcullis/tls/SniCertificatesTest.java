@@ -49,8 +49,10 @@ class SniCertificatesTest {
     static void configure() throws Exception {
         ca = TestPki.ca("SNI Test CA");
         pg = Backends.postgres();
+        // The name also routes here, whatever database a client names (SNI routing, SniRoutingTest).
         GatewayClient.putDatabase(DB, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
-                "user", pg.scramUser(), "password", pg.scramPassword(), "poolSize", 1));
+                "user", pg.scramUser(), "password", pg.scramPassword(), "poolSize", 1,
+                "sniHostnames", List.of("reports.example.test")));
         GatewayClient.putUser(USER, Map.of("password", PASSWORD));
     }
 
@@ -67,25 +69,26 @@ class SniCertificatesTest {
     void eachServerNameGetsItsCertificateAndVerifyFullWorksForEach() throws Exception {
         int port = GatewayClient.gatewayPort();
         X509Certificate defaultCertificate = ServedCertificate.read(port);
-        TestPki.Issued analytics = TestPki.server(ca, "analytics", List.of("analytics.example.test"), List.of());
+        TestPki.Issued analytics = TestPki.server(ca, "analytics", List.of("reports.example.test"), List.of());
         TestPki.Issued wild = TestPki.server(ca, "wild", List.of("*.wild.example.test"), List.of());
         admin().body(upload(analytics)).put("/api/v1/tls/certificates/analytics").then().log().ifValidationFails().statusCode(201)
-                .body("dnsNames", equalTo(List.of("analytics.example.test")));
+                .body("dnsNames", equalTo(List.of("reports.example.test")));
         admin().body(upload(wild)).put("/api/v1/tls/certificates/wild").then().statusCode(201);
         admin().get("/api/v1/tls/certificates").then().statusCode(200).body("name", hasItem("analytics"))
                 .body("name", hasItem("wild"));
 
-        assertEquals(analytics.certificate(), ServedCertificate.read(port, "analytics.example.test"));
-        assertEquals(analytics.certificate(), ServedCertificate.read(port, "ANALYTICS.example.test"), "names are case-blind");
+        assertEquals(analytics.certificate(), ServedCertificate.read(port, "reports.example.test"));
+        assertEquals(analytics.certificate(), ServedCertificate.read(port, "REPORTS.example.test"), "names are case-blind");
         assertEquals(wild.certificate(), ServedCertificate.read(port, "eu.wild.example.test"));
         assertEquals(defaultCertificate, ServedCertificate.read(port, "a.b.wild.example.test"), "a wildcard covers one label");
         assertEquals(defaultCertificate, ServedCertificate.read(port, "other.example.test"));
         assertEquals(defaultCertificate, ServedCertificate.read(port), "no SNI: the default");
 
-        assertEquals(pg.scramUser(), psqlVerifyFull("analytics.example.test"));
-        assertEquals(pg.scramUser(), psqlVerifyFull("eu.wild.example.test"));
-        assertTrue(psqlVerifyFull("other.example.test").contains("does not match host name")
-                || psqlVerifyFull("other.example.test").contains("certificate verify failed"), "the default is not for that name");
+        assertEquals(pg.scramUser(), psqlVerifyFull("reports.example.test", "some_other_name"), "its certificate and its database");
+        assertEquals(pg.scramUser(), psqlVerifyFull("eu.wild.example.test", DB));
+        String refused = psqlVerifyFull("other.example.test", DB);
+        assertTrue(refused.contains("does not match host name") || refused.contains("certificate verify failed"),
+                "the default certificate is not for that name: " + refused);
 
         String stored = Files.readString(GatewayClient.dataDir().resolve("config.json"), StandardCharsets.UTF_8);
         assertFalse(stored.contains(analytics.keyPem().trim().split("\n")[1]), "the key is stored sealed, never in clear");
@@ -125,11 +128,11 @@ class SniCertificatesTest {
         GatewayClient.api().contentType(ContentType.JSON).body(upload(ok)).put("/api/v1/tls/certificates/ok").then().statusCode(401);
     }
 
-    private static String psqlVerifyFull(String serverName) throws Exception {
+    private static String psqlVerifyFull(String serverName, String database) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/psql")), "psql not installed");
         Path root = Files.createTempFile("sni-ca-", ".pem");
         Files.writeString(root, TestPki.pem(ca.certificate()));
-        String conninfo = "host=" + serverName + " hostaddr=127.0.0.1 port=" + GatewayClient.gatewayPort() + " dbname=" + DB
+        String conninfo = "host=" + serverName + " hostaddr=127.0.0.1 port=" + GatewayClient.gatewayPort() + " dbname=" + database
                 + " user=" + USER + " sslmode=verify-full sslrootcert=" + root + " sslsni=1 connect_timeout=10";
         ProcessBuilder builder = new ProcessBuilder(List.of("psql", conninfo, "-At", "-c", "SELECT current_user"))
                 .redirectErrorStream(true);
