@@ -4,6 +4,8 @@
 //   PC_HEADERS     JSON object of request headers for the upgrade (e.g. X-Forwarded-Proto from a loopback proxy)
 //   PC_SCENARIO    queries | concurrent | refused
 //   PC_DATABASE, PC_USER, PC_PASSWORD, PC_CLIENTS (concurrent only)
+//   PC_SECURE      "1": wss:// to the gateway's own HTTPS (trust its certificate with NODE_EXTRA_CA_CERTS)
+//   PC_PIPELINE    "false": no pipelined password (for a gateway that asks SCRAM: portcullis.websocket.cleartext-password=false)
 import { Client, Pool, neonConfig } from '@neondatabase/serverless';
 import WebSocket from 'ws';
 
@@ -11,8 +13,11 @@ const env = process.env;
 const headers = JSON.parse(env.PC_HEADERS || '{}');
 
 // The driver opens `${wsProxy(host, port)}` with ws:// when useSecureWebSocket is false: the test gateway's HTTP
-// port is plain HTTP behind a (pretend) TLS-terminating proxy on loopback.
-neonConfig.useSecureWebSocket = false;
+// port is plain HTTP behind a (pretend) TLS-terminating proxy on loopback; with PC_SECURE it is the gateway's HTTPS.
+neonConfig.useSecureWebSocket = env.PC_SECURE === '1';
+if (env.PC_PIPELINE === 'false') {
+  neonConfig.pipelineConnect = false;
+}
 neonConfig.wsProxy = () => `${env.PC_ENDPOINT}/v2`;
 neonConfig.webSocketConstructor = class extends WebSocket {
   constructor(url, protocols) {

@@ -42,4 +42,22 @@ class GatewaySmokeTest {
             assertEquals(2, rs.getInt(1));
         }
     }
+
+    /**
+     * A certificate chosen by SNI is served, in the build under test (the native executable's JDK engine with
+     * {@code -Dnative}); clients without that name keep the default.
+     */
+    @Test
+    void aNamedCertificateIsServedByServerName() throws Exception {
+        io.portcullis.testing.TestPki.Issued ca = io.portcullis.testing.TestPki.ca("Smoke SNI CA");
+        io.portcullis.testing.TestPki.Issued named = io.portcullis.testing.TestPki.server(ca, "smoke-sni",
+                java.util.List.of("smoke-sni.example.test"), java.util.List.of());
+        int port = GatewayClient.gatewayPort();
+        GatewayClient.api().auth().oauth2(io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE)
+                .contentType(io.restassured.http.ContentType.JSON)
+                .body(Map.of("certificateChainPem", named.certificatePem(), "privateKeyPem", named.keyPem()))
+                .put("/api/v1/tls/certificates/smoke-sni").then().statusCode(org.hamcrest.Matchers.anyOf(is(200), is(201)));
+        assertEquals(named.certificate(), io.portcullis.testing.ServedCertificate.read(port, "smoke-sni.example.test"));
+        org.junit.jupiter.api.Assertions.assertNotEquals(named.certificate(), io.portcullis.testing.ServedCertificate.read(port));
+    }
 }

@@ -2,31 +2,25 @@ package io.portcullis.proxy;
 
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.GatewayClient;
+import io.portcullis.testing.NeonDriver;
 import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.QuestDbServer;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Neon's serverless driver ({@code @neondatabase/serverless} with the {@code ws} package, in Node.js) through
  * {@code /v2}: its {@code Pool} and {@code Client}, simple and parameterized queries on the real QuestDB and
  * PostgreSQL, with its default {@code pipelineConnect: "password"} (startup and password in one go, which needs the
  * cleartext request a WebSocket inside HTTPS gets). The HTTPS is a loopback proxy's ({@code X-Forwarded-Proto});
- * without it TLS mode {@code require} refuses the login with 28000. The driver scripts are
- * {@code src/test/node}; {@code .ci/run} installs their packages ({@code npm ci}), and in CI a missing install fails
- * rather than skips.
+ * without it TLS mode {@code require} refuses the login with 28000. The driver runs as {@link NeonDriver} says.
  */
 @QuarkusTest
 class NeonDriverTest {
@@ -35,16 +29,11 @@ class NeonDriverTest {
     static final String QUEST_DB = "neon_quest";
     static final String USER = "neon_client";
     static final String PASSWORD = "neon-client-pass";
-    static final Path SCRIPTS = Path.of("src/test/node");
     private static PostgresServer pg;
 
     @BeforeAll
     static void configure() {
-        boolean installed = Files.isDirectory(SCRIPTS.resolve("node_modules/@neondatabase/serverless"));
-        if (System.getenv("CI") != null) {
-            assertTrue(installed, "run npm ci in " + SCRIPTS + " (.ci/run does)");
-        }
-        assumeTrue(installed, "npm ci in " + SCRIPTS + " to run the Neon driver tests");
+        NeonDriver.requireInstalled();
         pg = Backends.postgres();
         QuestDbServer questdb = Backends.questdb();
         GatewayClient.putDatabase(PG_DB, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
@@ -78,21 +67,13 @@ class NeonDriverTest {
 
     private static String neon(String scenario, String database, Map<String, String> headers, Map<String, String> more)
             throws Exception {
-        int httpPort = GatewayClient.httpPort();
-        ProcessBuilder builder = new ProcessBuilder(List.of("node", "neon-client.mjs")).directory(SCRIPTS.toFile())
-                .redirectErrorStream(true);
-        Map<String, String> env = builder.environment();
-        env.put("PC_ENDPOINT", "127.0.0.1:" + httpPort);
+        Map<String, String> env = new java.util.HashMap<>(more);
+        env.put("PC_ENDPOINT", "127.0.0.1:" + GatewayClient.httpPort());
         env.put("PC_HEADERS", new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(headers));
         env.put("PC_SCENARIO", scenario);
         env.put("PC_DATABASE", database);
         env.put("PC_USER", USER);
         env.put("PC_PASSWORD", PASSWORD);
-        env.putAll(more);
-        Process node = builder.start();
-        assertTrue(node.waitFor(120, TimeUnit.SECONDS), "node finished");
-        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals(0, node.exitValue(), out);
-        return out.lines().reduce((a, b) -> b).orElse("");
+        return NeonDriver.run(env);
     }
 }

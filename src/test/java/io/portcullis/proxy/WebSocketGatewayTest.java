@@ -164,6 +164,26 @@ class WebSocketGatewayTest {
         }
     }
 
+    /** A CancelRequest sent over a second WebSocket, with the key the first session got, cancels its query. */
+    @Test
+    void aCancelRequestOverAnotherWebSocketCancelsTheQuery() throws Exception {
+        try (WebSocketPgClient ws = WebSocketPgClient.open(httpPort(), VIA_HTTPS_PROXY, null)) {
+            ws.send(startup(USER)).send(FrontendMessages.passwordMessage(PASSWORD));
+            Message key = ws.nextOf("K");
+            ws.nextOf("Z");
+            ws.send(FrontendMessages.query("SELECT pg_sleep(20)"));
+            Thread.sleep(300); // the query reaches the backend
+            long start = System.nanoTime();
+            try (WebSocketPgClient canceller = WebSocketPgClient.open(httpPort(), Map.of(), null)) {
+                canceller.send(FrontendMessages.cancelRequest(key.body().getInt(0), key.body().getInt(4)));
+                Message error = ws.nextOf("E");
+                assertEquals("57014", error.fields().get('C'), error.fields().toString());
+            }
+            assertTrue(System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(10), "cancelled, not finished");
+            ws.nextOf("Z");
+        }
+    }
+
     @Test
     void theTransportLabelsTheConnectionMetric() throws Exception {
         try (WebSocketPgClient ws = WebSocketPgClient.open(httpPort(), VIA_HTTPS_PROXY, null)) {

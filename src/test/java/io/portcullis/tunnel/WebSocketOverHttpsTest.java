@@ -55,7 +55,7 @@ class WebSocketOverHttpsTest {
     static void configure() {
         pg = Backends.postgres();
         put("/api/v1/databases/" + DB, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
-                "user", pg.scramUser(), "password", pg.scramPassword(), "poolSize", 1));
+                "user", pg.scramUser(), "password", pg.scramPassword(), "poolSize", 2, "poolMode", "transaction"));
         put("/api/v1/users/" + USER, Map.of("password", PASSWORD));
         vertx = Vertx.vertx();
     }
@@ -99,6 +99,43 @@ class WebSocketOverHttpsTest {
         long start = System.nanoTime();
         assertThrows(SQLException.class, () -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + untrusting + "/" + DB, props()));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(9), "refused at once, not at a timeout");
+    }
+
+    /**
+     * Neon's driver straight to the gateway's HTTPS ({@code wss://localhost}, the gateway's certificate trusted through
+     * {@code NODE_EXTRA_CA_CERTS}), with SCRAM since cleartext is off here (so no pipelined password).
+     */
+    @Test
+    void neonsDriverOverTheGatewaysHttps() throws Exception {
+        io.portcullis.testing.NeonDriver.requireInstalled();
+        String out = io.portcullis.testing.NeonDriver.run(Map.of("PC_ENDPOINT", "localhost:" + httpsPort(),
+                "PC_SECURE", "1", "PC_PIPELINE", "false", "NODE_EXTRA_CA_CERTS", GatewayClient.serverCertificate().toString(),
+                "PC_SCENARIO", "queries", "PC_DATABASE", DB, "PC_USER", USER, "PC_PASSWORD", PASSWORD));
+        assertTrue(out.contains("\"simple\":1") && out.contains("\"n\":41"), out);
+    }
+
+    /**
+     * pgbench {@code -M prepared} through the wss tunnel, in transaction pooling, with the hand-over check of the TCP
+     * path (PgbenchHandOverTest): each client's statements answer its own value, never another client's.
+     */
+    @Test
+    void pgbenchPreparedHandsOverCleanlyThroughTheWssTunnel() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/pgbench")));
+        int port = tunnel(Optional.of(GatewayClient.serverCertificate()));
+        for (int value : new int[]{11, 22}) {
+            java.nio.file.Path script = java.nio.file.Files.createTempFile("wss-pgbench-", ".sql");
+            java.nio.file.Files.writeString(script, "SELECT " + value + " AS v \\gset\n\\if :v != " + value
+                    + "\nSELECT * FROM statement_of_another_client_was_executed;\n\\endif\n");
+            ProcessBuilder builder = new ProcessBuilder(java.util.List.of("pgbench", "-n", "-M", "prepared", "-c", "4",
+                    "-t", "50", "-f", script.toString(), "postgresql://" + USER + "@127.0.0.1:" + port + "/" + DB + "?sslmode=disable"))
+                    .redirectErrorStream(true);
+            builder.environment().put("PGPASSWORD", PASSWORD);
+            Process p = builder.start();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "pgbench finished");
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.contains("number of transactions actually processed: 200/200"), out);
+        }
     }
 
     private static int tunnel(Optional<java.nio.file.Path> ca) throws Exception {
