@@ -112,7 +112,21 @@ final class ClientAuthentication {
         this.onFailure = onFailure;
     }
 
-    void begin() {
+    /**
+     * Starts the exchange.
+     *
+     * @param early what the client sent right behind its startup packet: a pipelined password (Neon's driver), or,
+     *              for a user that needs none (a certificate login), the first messages of its session
+     */
+    void begin(Buffer early) {
+        if (early.length() > 0) {
+            frames.offer(early);
+        }
+        askForProof();
+        readFrames();
+    }
+
+    private void askForProof() {
         if (user != null && user.auth() == AuthMethod.CERT) {
             step = Step.DONE;
             String refusal = services.tls().certificateLoginRefusal(stream.tlsSession(), userName);
@@ -144,6 +158,10 @@ final class ClientAuthentication {
 
     void onData(Buffer chunk) {
         frames.offer(chunk);
+        readFrames();
+    }
+
+    private void readFrames() {
         Frame frame;
         while (awaitingPasswordMessage() && (frame = frames.next()) != null) {
             if (frame.type() != MessageTypes.PASSWORD) {

@@ -205,25 +205,14 @@ final class ClientSession {
         if (!(socket instanceof TcpStream tcp)) {
             // A WebSocket's TLS is the HTTPS around it; inside the stream there is none to start. The TLS mode
             // then decides at the startup packet, as for a client that never asked.
-            if (direct) {
-                closeQuietly();
-                return;
-            }
-            requireNothingPipelined("SSLRequest");
-            outbound.write(BackendMessages.sslResponse(false));
+            declineTls(direct);
             return;
         }
         if (now.tls()) {
             throw new ProtocolViolation("TLS was already negotiated");
         }
         if (!services.tls().mode().acceptsTls()) {
-            if (direct) {
-                // A ClientHello cannot be answered in clear; closing is the only honest reply.
-                closeQuietly();
-                return;
-            }
-            requireNothingPipelined("SSLRequest");
-            outbound.write(BackendMessages.sslResponse(false));
+            declineTls(direct);
             return;
         }
         // No pause here: the TLS engine must keep reading the handshake.
@@ -238,6 +227,17 @@ final class ClientSession {
             outbound.write(BackendMessages.sslResponse(true));
             services.tls().upgradeAfterSslRequest(tcp.socket()).onComplete(ar -> afterHandshake(handshake, ar.succeeded()));
         }
+    }
+
+    /** Answers a request for TLS that will not be met: 'N' to an SSLRequest; a direct ClientHello is closed. */
+    private void declineTls(boolean direct) {
+        if (direct) {
+            // A ClientHello cannot be answered in clear; closing is the only honest reply.
+            closeQuietly();
+            return;
+        }
+        requireNothingPipelined("SSLRequest");
+        outbound.write(BackendMessages.sslResponse(false));
     }
 
     private void afterHandshake(SessionState.TlsHandshake handshake, boolean ok) {
@@ -316,11 +316,7 @@ final class ClientSession {
                 user, cleartext,
                 toConsole ? this::openConsole : this::onAuthenticated, this::loginRefused);
         state = now.toAuthenticating(message, db.orElse(null), authentication);
-        authentication.begin();
-        if (early.length() > 0 && state instanceof SessionState.Authenticating authenticating
-                && authenticating.authentication() == authentication) {
-            authentication.onData(early);
-        }
+        authentication.begin(early);
     }
 
     private void onAuthenticated(UserConfig user) {

@@ -76,6 +76,21 @@ class WebSocketGatewayTest {
         }
     }
 
+    /** Startup, password and a first query in one message: each is taken in turn, nothing is lost or refused. */
+    @Test
+    void aQueryPipelinedBehindStartupAndPasswordIsAnswered() throws Exception {
+        try (WebSocketPgClient ws = WebSocketPgClient.open(httpPort(), VIA_HTTPS_PROXY, null)) {
+            ws.send(Buffer.buffer().appendBuffer(startup(USER)).appendBuffer(FrontendMessages.passwordMessage(PASSWORD))
+                    .appendBuffer(FrontendMessages.query("SELECT 'pipelined' AS early")));
+            assertEquals(3, ws.next().body().getInt(0));
+            assertEquals(0, ws.nextOf("R").body().getInt(0));
+            ws.nextOf("Z");
+            Message row = ws.nextOf("DE");
+            assertEquals('D', row.type(), () -> row.fields().toString());
+            assertTrue(row.body().toString().contains("pipelined"));
+        }
+    }
+
     @Test
     void aWrongPasswordIsRefusedAsOverTcp() throws Exception {
         try (WebSocketPgClient ws = WebSocketPgClient.open(httpPort(), VIA_HTTPS_PROXY, null)) {
