@@ -199,6 +199,27 @@ class WebSocketGatewayTest {
         }
     }
 
+    /**
+     * A frame over quarkus.http.websocket-server.max-frame-size (1 MiB) never reaches the session: the connection is
+     * closed without an answer. One under it does (zeros are no startup packet: 08P01).
+     */
+    @Test
+    void aFrameOverTheLimitClosesTheWebSocketUnread() throws Exception {
+        try (WebSocketPgClient ws = WebSocketPgClient.open(httpPort(), VIA_HTTPS_PROXY, null)) {
+            ws.send(Buffer.buffer(new byte[512 * 1024]));
+            assertEquals("08P01", ws.nextOf("E").fields().get('C'), "a frame under the limit is read");
+        }
+        try (WebSocketPgClient ws = WebSocketPgClient.open(httpPort(), VIA_HTTPS_PROXY, null)) {
+            try {
+                ws.send(Buffer.buffer(new byte[2 * 1024 * 1024]));
+            } catch (Exception closedWhileSending) {
+                // the server may close before the whole frame is out
+            }
+            ws.awaitClosed();
+            assertEquals(0, ws.unread(), "closed without reading it");
+        }
+    }
+
     @Test
     void theTransportLabelsTheConnectionMetric() throws Exception {
         try (WebSocketPgClient ws = WebSocketPgClient.open(httpPort(), VIA_HTTPS_PROXY, null)) {

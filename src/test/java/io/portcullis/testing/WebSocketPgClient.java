@@ -157,6 +157,11 @@ public final class WebSocketPgClient implements AutoCloseable {
         }
     }
 
+    /** How many bytes the server sent that were not taken yet. */
+    public synchronized int unread() {
+        return received.length();
+    }
+
     /** Waits until the server closed the WebSocket; its close status, or null if it sent none. */
     public synchronized Short awaitClosed() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
