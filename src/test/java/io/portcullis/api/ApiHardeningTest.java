@@ -121,8 +121,15 @@ class ApiHardeningTest {
         String viewerToken = asAdmin().body("{\"name\":\"hardening_viewer\",\"role\":\"viewer\"}").post("/api/v1/tokens")
                 .then().statusCode(201).extract().jsonPath().getString("token");
 
+        io.portcullis.testing.TestPki.Issued ca = io.portcullis.testing.TestPki.ca("Hardening CA");
+        io.portcullis.testing.TestPki.Issued named = io.portcullis.testing.TestPki.server(ca, "hardening",
+                List.of("hardening.example.test"), List.of());
+        asAdmin().body(Map.of("certificateChainPem", named.certificatePem(), "privateKeyPem", named.keyPem()))
+                .put("/api/v1/tls/certificates/hardening").then().statusCode(org.hamcrest.Matchers.lessThan(300));
+        // The named certificate's key, as PEM body lines (any of them shown would be a leak).
+        String namedKey = named.keyPem().lines().filter(l -> !l.startsWith("-----")).reduce("", String::concat);
         List<String> secrets = new ArrayList<>(List.of(BACKEND_PASSWORD, SCRAM_PASSWORD, MD5_PASSWORD, viewerToken,
-                ADMIN_TOKEN_VALUE));
+                ADMIN_TOKEN_VALUE, namedKey.substring(0, 40)));
         secrets.addAll(storedSecrets());
 
         Map<String, String> answers = new LinkedHashMap<>();
@@ -150,7 +157,8 @@ class ApiHardeningTest {
         Map<String, List<String>> names = Map.of(
                 "/api/v1/databases/{name}", names("/api/v1/databases"),
                 "/api/v1/users/{name}", names("/api/v1/users"),
-                "/api/v1/tokens/{name}", names("/api/v1/tokens"));
+                "/api/v1/tokens/{name}", names("/api/v1/tokens"),
+                "/api/v1/tls/certificates/{name}", names("/api/v1/tls/certificates"));
         List<String> paths = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = spec.get("paths").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
@@ -193,7 +201,7 @@ class ApiHardeningTest {
             JsonNode value = field.getValue();
             if (value.isTextual() && (name.equals("scramVerifier") || name.equals("md5Hash") || name.equals("sealedPassword")
                     || name.equals("sealedServerKey") || name.equals("sha256Hex") || name.equals("sealedCertificateKey")
-                    || name.equals("sealedPendingKey"))) {
+                    || name.equals("sealedPendingKey") || name.equals("sealedKey"))) {
                 secrets.add(value.asText());
                 if (value.asText().startsWith("SCRAM-SHA-256$")) {
                     // The keys alone are as secret as the whole verifier.

@@ -157,6 +157,8 @@ class AuthorizationMatrixTest {
     private static String revokedToken;
     private static String certificatePem;
     private static String keyPem;
+    /** A PUT body for a named (SNI) certificate. */
+    private static String namedBody;
     private static String caPem;
     /** A client session for DELETE /clients/{id} to end, and its id. */
     private static Connection client;
@@ -188,6 +190,8 @@ class AuthorizationMatrixTest {
         certificatePem = server.certificatePem() + ca.certificatePem();
         keyPem = server.keyPem();
         caPem = ca.certificatePem();
+        TestPki.Issued named = TestPki.server(ca, "mx-named", java.util.List.of("mx-named.example.test"), java.util.List.of());
+        namedBody = json(Map.of("certificateChainPem", named.certificatePem(), "privateKeyPem", named.keyPem()));
     }
 
     /** Every operation, every caller, canonical path. */
@@ -522,6 +526,15 @@ class AuthorizationMatrixTest {
         f.put("DELETE /api/v1/tls/client-ca", Fixture.write("/api/v1/tls/client-ca", null, Effect.STORES, 204)
                 .before(() -> asAdmin().body(Map.of("caPem", caPem)).put("/api/v1/tls/client-ca").then().statusCode(200))
                 .after(() -> asAdmin().delete("/api/v1/tls/client-ca")));
+        f.put("GET /api/v1/tls/certificates", Fixture.read("/api/v1/tls/certificates"));
+        f.put("GET /api/v1/tls/certificates/{name}", Fixture.read("/api/v1/tls/certificates/mx-read")
+                .before(() -> asAdmin().body(namedBody).put("/api/v1/tls/certificates/mx-read").then().statusCode(anyOf(200, 201)))
+                .after(() -> asAdmin().delete("/api/v1/tls/certificates/mx-read")));
+        f.put("PUT /api/v1/tls/certificates/{name}", Fixture.write(() -> "/api/v1/tls/certificates/mx-put", () -> namedBody,
+                Effect.STORES, 200, 201).after(() -> asAdmin().delete("/api/v1/tls/certificates/mx-put")));
+        f.put("DELETE /api/v1/tls/certificates/{name}", Fixture.write("/api/v1/tls/certificates/mx-gone", null, Effect.STORES, 204)
+                .before(() -> asAdmin().body(namedBody).put("/api/v1/tls/certificates/mx-gone").then().statusCode(anyOf(200, 201)))
+                .after(() -> asAdmin().delete("/api/v1/tls/certificates/mx-gone")));
         f.put("POST /api/v1/tls/csr", Fixture.write("/api/v1/tls/csr", "{\"subject\":\"CN=matrix.example\"}", Effect.STORES, 200));
         f.put("GET /api/v1/tokens", Fixture.adminRead("/api/v1/tokens"));
         f.put("POST /api/v1/tokens", Fixture.write("/api/v1/tokens", "{\"name\":\"mx-new\",\"role\":\"viewer\"}", Effect.STORES, 201)
