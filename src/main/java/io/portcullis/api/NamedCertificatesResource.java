@@ -26,7 +26,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -113,6 +115,12 @@ public class NamedCertificatesResource {
     @APIResponse(responseCode = "400", description = "unusable name, certificate or key; detail says why")
     @APIResponse(responseCode = "409", description = "named certificates come from portcullis.tls.sni-cert-dir")
     public Response put(@PathParam("name") String name, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                        @RequestBody(content = @Content(examples = @ExampleObject(name = "one-host-name",
+                                summary = "a certificate for analytics.example.com, its intermediate and key (shortened)",
+                                value = "{\"certificateChainPem\": \"-----BEGIN CERTIFICATE-----\\nMIIB...\\n"
+                                        + "-----END CERTIFICATE-----\\n-----BEGIN CERTIFICATE-----\\nMIIB...\\n"
+                                        + "-----END CERTIFICATE-----\\n\", \"privateKeyPem\": "
+                                        + "\"-----BEGIN PRIVATE KEY-----\\nMIGH...\\n-----END PRIVATE KEY-----\\n\"}")))
                         TlsRequests.NamedCertificate body) {
         requireName(name);
         if (body == null || body.certificateChainPem() == null || body.certificateChainPem().isBlank()
