@@ -19,4 +19,12 @@ public interface AdminSettings {
     /** How often the averages of SHOW STATS are recomputed (PgBouncer: stats_period). */
     @WithDefault("60s")
     Duration statsPeriod();
+
+    /**
+     * Whether {@code /q/metrics} also carries the metrics of prometheus-community's {@code pgbouncer_exporter}, with
+     * its names and labels, read from this console's {@code SHOW} tables at each scrape ({@link ExporterMetrics}), so
+     * dashboards built for PgBouncer work unchanged.
+     */
+    @WithDefault("true")
+    boolean exporterMetrics();
 }

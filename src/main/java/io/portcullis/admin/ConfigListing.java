@@ -6,6 +6,7 @@ import io.portcullis.config.RuntimeSettings;
 import io.portcullis.config.SettingDurations;
 import io.portcullis.peer.PeerSettings;
 import io.portcullis.proxy.ListenerSettings;
+import io.portcullis.proxy.WebSocketSettings;
 import io.portcullis.proxy.SessionSettings;
 import io.portcullis.proxy.ShutdownSettings;
 
@@ -36,7 +37,8 @@ final class ConfigListing {
      *                overridden by what {@code /api/v1/settings} stored
      */
     static List<Setting> of(ListenerSettings listen, GatewaySettings inForce, SessionSettings session,
-                            ShutdownSettings shutdown, AdminSettings admin, ClusterSettings cluster, PeerSettings peer) {
+                            ShutdownSettings shutdown, AdminSettings admin, ClusterSettings cluster, PeerSettings peer,
+                            WebSocketSettings webSocket) {
         List<Setting> rows = new ArrayList<>();
         rows.add(new Setting("portcullis.listen.host", listen.host(), "0.0.0.0"));
         rows.add(new Setting("portcullis.listen.port", Integer.toString(listen.port()), "5432"));
@@ -49,12 +51,17 @@ final class ConfigListing {
         rows.add(duration("portcullis.shutdown.timeout", shutdown.timeout(), "30s"));
         rows.add(new Setting("portcullis.admin.database", admin.database(), "pgbouncer"));
         rows.add(duration("portcullis.admin.stats-period", admin.statsPeriod(), "60s"));
+        rows.add(new Setting("portcullis.admin.exporter-metrics", Boolean.toString(admin.exporterMetrics()), "true"));
         rows.add(duration("portcullis.cluster.heartbeat-interval", cluster.heartbeatInterval(), "2s"));
         rows.add(duration("portcullis.cluster.forget-after", cluster.forgetAfter(), "3600s"));
         rows.add(new Setting("portcullis.peer.enabled", Boolean.toString(peer.enabled()), "true"));
         rows.add(new Setting("portcullis.peer.host", peer.host(), "0.0.0.0"));
         rows.add(new Setting("portcullis.peer.port", Integer.toString(peer.port()), "6433"));
         rows.add(new Setting("portcullis.peer.advertise-host", peer.advertiseHost().orElse(""), ""));
+        rows.add(new Setting("portcullis.websocket.enabled", Boolean.toString(webSocket.enabled()), "true"));
+        rows.add(new Setting("portcullis.websocket.cleartext-password", Boolean.toString(webSocket.cleartextPassword()), "true"));
+        rows.add(new Setting("portcullis.websocket.allowed-origins",
+                String.join(",", webSocket.allowedOrigins().orElse(List.of())), ""));
         return rows;
     }
 

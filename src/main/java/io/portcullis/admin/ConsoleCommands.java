@@ -9,6 +9,7 @@ import io.portcullis.config.LiveSettings;
 import io.portcullis.log.LogText;
 import io.portcullis.proxy.ConsoleClient;
 import io.portcullis.proxy.ListenerSettings;
+import io.portcullis.proxy.WebSocketSettings;
 import io.portcullis.proxy.SessionSettings;
 import io.portcullis.proxy.ShutdownSettings;
 import io.portcullis.wire.BackendMessages;
@@ -53,12 +54,14 @@ public class ConsoleCommands {
     private final ReplicaRegistry replicas;
     private final ClusterSettings cluster;
     private final PeerSettings peer;
+    private final WebSocketSettings webSocket;
     private final String version;
 
     @Inject
     public ConsoleCommands(AdminReports reports, AdminActions actions, ConfigStore store, LiveSettings live,
                            ListenerSettings listen, SessionSettings session, ShutdownSettings shutdown,
                            AdminSettings admin, ReplicaRegistry replicas, ClusterSettings cluster, PeerSettings peer,
+                           WebSocketSettings webSocket,
                            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.reports = reports;
         this.actions = actions;
@@ -71,6 +74,7 @@ public class ConsoleCommands {
         this.replicas = replicas;
         this.cluster = cluster;
         this.peer = peer;
+        this.webSocket = webSocket;
         this.version = version;
     }
 
@@ -134,6 +138,11 @@ public class ConsoleCommands {
         throw new IllegalStateException("unhandled console command " + command);
     }
 
+    /** What {@code SHOW <what>} answers now, as a table (for the pgbouncer_exporter metrics too). Any thread. */
+    ResultTable table(ConsoleCommand.ShowTarget what) {
+        return show(what);
+    }
+
     private ResultTable show(ConsoleCommand.ShowTarget what) {
         GatewayConfig config = store.current();
         return switch (what) {
@@ -148,7 +157,7 @@ public class ConsoleCommands {
                     live.current().get(SERVER_LIFETIME));
             case USERS -> PoolTables.users(config, reports.clients());
             case LISTS -> PoolTables.lists(config, reports.sortedPools(), reports.clients(), (int) replicas.liveCount());
-            case CONFIG -> InfoTables.config(ConfigListing.of(listen, live.current(), session, shutdown, admin, cluster, peer));
+            case CONFIG -> InfoTables.config(ConfigListing.of(listen, live.current(), session, shutdown, admin, cluster, peer, webSocket));
             case VERSION -> InfoTables.version(version);
             // The registry's last snapshot (at most one heartbeat old): the console runs on an event loop.
             case PEERS -> PeerTables.peers(replicas.replicas());

@@ -22,6 +22,7 @@ import java.util.function.LongPredicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -62,6 +63,14 @@ class AdminPropertiesTest {
             }
         }
         throw new AssertionError("no row with " + keyColumn + "=" + key + " in " + sql);
+    }
+
+    /** portcullis.admin.exporter-metrics=false: /q/metrics has Portcullis's own metrics and none of pgbouncer_exporter's. */
+    @Test
+    void theExporterMetricsAreSwitchedOff() {
+        String metrics = GatewayClient.api().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("portcullis_"), "the application's own metrics are there");
+        assertFalse(metrics.lines().anyMatch(l -> l.startsWith("pgbouncer_") || l.startsWith("# TYPE pgbouncer_")), metrics);
     }
 
     @Test

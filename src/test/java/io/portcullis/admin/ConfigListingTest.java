@@ -32,7 +32,8 @@ class ConfigListingTest {
             "portcullis.shutdown.", ShutdownSettings.class,
             "portcullis.admin.", AdminSettings.class,
             "portcullis.cluster.", ClusterSettings.class,
-            "portcullis.peer.", PeerSettings.class);
+            "portcullis.peer.", PeerSettings.class,
+            "portcullis.websocket.", io.portcullis.proxy.WebSocketSettings.class);
 
     @Test
     void defaultsAndKeysMatchTheSettingsInterfaces() {
@@ -40,8 +41,8 @@ class ConfigListingTest {
         SessionSettings session = defaults(SessionSettings.class);
         List<ConfigListing.Setting> rows = ConfigListing.of(listen, GatewaySettings.builtIn(),
                 session, defaults(ShutdownSettings.class), defaults(AdminSettings.class), defaults(ClusterSettings.class),
-                defaults(PeerSettings.class));
-        assertEquals(13 + RuntimeSettings.ALL.size(), rows.size());
+                defaults(PeerSettings.class), defaults(io.portcullis.proxy.WebSocketSettings.class));
+        assertEquals(17 + RuntimeSettings.ALL.size(), rows.size());
         Map<String, io.portcullis.config.Setting<?>> descriptors = new java.util.HashMap<>();
         RuntimeSettings.ALL.forEach(s -> descriptors.put(s.property(), s));
         for (ConfigListing.Setting row : rows) {
@@ -81,7 +82,7 @@ class ConfigListingTest {
                 .with(RuntimeSettings.MAX_CLIENT_CONNECTIONS, 250));
         Map<String, String> shown = new java.util.HashMap<>();
         ConfigListing.of(listen, overridden, session, defaults(ShutdownSettings.class), defaults(AdminSettings.class),
-                        defaults(ClusterSettings.class), defaults(PeerSettings.class))
+                        defaults(ClusterSettings.class), defaults(PeerSettings.class), defaults(io.portcullis.proxy.WebSocketSettings.class))
                 .forEach(row -> shown.put(row.key(), row.value()));
         assertEquals("7s", shown.get("portcullis.pool.query-wait-timeout"));
         assertEquals("1500ms", shown.get("portcullis.pool.reserve-pool-timeout"));

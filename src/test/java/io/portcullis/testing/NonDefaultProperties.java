@@ -53,6 +53,7 @@ public final class NonDefaultProperties implements QuarkusTestProfile {
         Map<String, String> overrides = new LinkedHashMap<>(SETTING_PROPERTIES);
         overrides.put("portcullis.admin.stats-period", "1s");
         overrides.put("portcullis.admin.database", CONSOLE_DATABASE);
+        overrides.put("portcullis.admin.exporter-metrics", "false");
         overrides.put("portcullis.session.on-removal", "after-transaction");
         overrides.put("portcullis.tls.engine", "jdk");
         overrides.put("portcullis.tls.client-cert-user-from", "san-email");
