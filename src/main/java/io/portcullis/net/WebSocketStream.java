@@ -1,6 +1,7 @@
 package io.portcullis.net;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -24,6 +25,9 @@ import javax.net.ssl.SSLSession;
  */
 public final class WebSocketStream implements ClientStream {
 
+    /** The name Vert.x's HTTP server gives its idle-timeout handler in a connection's pipeline. */
+    static final String HTTP_IDLE_HANDLER = "idle";
+
     /** RFC 6455's "unsupported data": the endpoint received a type of data it cannot accept. */
     static final short UNSUPPORTED_DATA = 1003;
 
@@ -45,6 +49,12 @@ public final class WebSocketStream implements ClientStream {
         this.connection = (ConnectionBase) connection;
         this.remoteAddress = remoteAddress;
         this.securedOutside = securedOutside;
+        // The HTTP server's idle timeout (quarkus.http.idle-timeout) would cut a quiet session, and without an
+        // ErrorResponse: from here on, idleness is the session's to judge (its own timeouts, as over TCP).
+        ChannelPipeline pipeline = this.connection.channelHandlerContext().pipeline();
+        if (pipeline.get(HTTP_IDLE_HANDLER) != null) {
+            pipeline.remove(HTTP_IDLE_HANDLER);
+        }
     }
 
     @Override
@@ -74,24 +84,34 @@ public final class WebSocketStream implements ClientStream {
         connection.channelHandlerContext().channel().config().setAutoRead(on);
     }
 
+    /** Once closing, nothing more is written: a frame after the close frame breaks RFC 6455. */
     @Override
     public void write(Buffer data) {
-        connection.writeToChannel(new BinaryWebSocketFrame(data.getByteBuf()), connection.voidPromise);
+        if (!socket.isClosed()) {
+            connection.writeToChannel(new BinaryWebSocketFrame(data.getByteBuf()), connection.voidPromise);
+        }
     }
 
     @Override
     public void send(Buffer chunk) {
+        if (socket.isClosed()) {
+            OwnedBytes.release(chunk);
+            return;
+        }
         connection.writeToChannel(new BinaryWebSocketFrame(OwnedBytes.unwrap(chunk)), connection.voidPromise);
     }
 
+    /** Read off the channel: Vert.x's own {@code writeQueueFull} throws once the WebSocket is closing. */
     @Override
     public boolean writeQueueFull() {
-        return socket.writeQueueFull();
+        return !connection.channelHandlerContext().channel().isWritable();
     }
 
     @Override
     public void drainHandler(Handler<Void> drained) {
-        socket.drainHandler(drained);
+        if (!socket.isClosed()) {
+            socket.drainHandler(drained);
+        }
     }
 
     /** Sends a close frame (status 1000), then closes the connection once the client answers or Vert.x's timeout ends. */

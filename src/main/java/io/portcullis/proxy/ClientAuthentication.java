@@ -291,9 +291,16 @@ final class ClientAuthentication {
             inbound.pause();
         }
         Proof onWorker = proof;
-        services.vertx().executeBlocking(() -> verdict(onWorker), false).onComplete(ar -> finish(ar.succeeded()
-                ? ar.result() : new Verdict(null, new AuthenticationFailure(AuthenticationFailure.Reason.MALFORMED_MESSAGE,
-                "the proof could not be checked: " + ar.cause()))));
+        io.vertx.core.Future<Verdict> checked = services.passwordChecks().submit(() -> verdict(onWorker));
+        if (checked == null) {
+            // Not the user's failure: its place in the throttle is given back uncounted.
+            attempt.abandon();
+            onFailure.refuse(SqlState.TOO_MANY_CONNECTIONS, "too many logins are being checked right now; try again",
+                    "more than " + PasswordChecks.MAX_IN_FLIGHT + " cleartext passwords waited to be checked");
+            return;
+        }
+        checked.onComplete(ar -> finish(ar.succeeded() ? ar.result() : new Verdict(null, new AuthenticationFailure(
+                AuthenticationFailure.Reason.MALFORMED_MESSAGE, "the proof could not be checked: " + ar.cause()))));
     }
 
     /** What checking a proof found: the SCRAM server-final to send (null for other methods), or why it failed. */

@@ -97,7 +97,8 @@ public class GatewayServer {
                 random, mockSecret, auth.checkedScramIterations(), vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000)),
                 events.isResolvable() ? events.get() : GatewayEvents.NONE, drain, settings, new ClientLimits(),
                 consoles.isResolvable() ? consoles.get() : AdminConsole.NONE,
-                auth.throttle(), new ConnectionsPerAddress(listener.maxConnectionsPerAddress()), peers, webSocket);
+                auth.throttle(), new ConnectionsPerAddress(listener.maxConnectionsPerAddress()), peers, webSocket,
+                new PasswordChecks(vertx));
         // Before the wire listener: a session's process id carries the peer id from its first connection on.
         peers.start(cancel -> ClientSession.cancelHere(services, cancel.processId(),
                 Buffer.buffer(4).appendInt(cancel.secret())));

@@ -28,6 +28,7 @@ import java.security.SecureRandom;
  * @param connectionsPerAddress caps open connections per client IP address
  * @param peers           the channel to the other replicas sharing the store (cancels for their sessions)
  * @param webSocket       PostgreSQL over WebSocket: whether its sessions are asked for cleartext passwords
+ * @param passwordChecks  where passwords sent in clear are checked (bounded, off the event loops)
  */
 record GatewayServices(
         Vertx vertx,
@@ -49,5 +50,6 @@ record GatewayServices(
         LoginThrottle loginThrottle,
         ConnectionsPerAddress connectionsPerAddress,
         PeerChannel peers,
-        WebSocketSettings webSocket) {
+        WebSocketSettings webSocket,
+        PasswordChecks passwordChecks) {
 }

@@ -2,7 +2,9 @@ package io.portcullis.proxy;
 
 import io.portcullis.net.WebSocketStream;
 import io.vertx.core.http.HttpHeaders;
+import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,6 +32,7 @@ import java.util.List;
 public class WebSocketGateway {
 
     private static final Logger LOG = Logger.getLogger(WebSocketGateway.class);
+    private static final String X_FORWARDED_FOR = "X-Forwarded-For";
 
     @Inject
     GatewayServer gateway;
@@ -40,6 +43,30 @@ public class WebSocketGateway {
         if (settings.enabled()) {
             router.get(WebSocketSettings.PATH).handler(this::upgrade);
         }
+    }
+
+    /**
+     * The address per-address caps, the login throttle and the logs count the client by. Quarkus answers the first
+     * {@code X-Forwarded-For} entry of a trusted proxy's request; behind a proxy that appends to the header (Go's
+     * reverse proxy, as Knative's queue-proxy is; nginx's {@code $proxy_add_x_forwarded_for}; Envoy) the client wrote
+     * that entry itself. The last entry is the one the trusted proxy added: that, when it is an IP address, else the
+     * proxy's own address.
+     */
+    static SocketAddress clientAddress(HttpServerRequest request, SocketAddress peer) {
+        SocketAddress forwarded = request.remoteAddress();
+        String header = request.getHeader(X_FORWARDED_FOR);
+        if (forwarded == null || peer == null || header == null
+                || (java.util.Objects.equals(forwarded.hostAddress(), peer.hostAddress()) && forwarded.port() == peer.port())) {
+            return peer; // not forwarded: the peer is no trusted proxy, or sent no header
+        }
+        String last = header.substring(header.lastIndexOf(',') + 1).trim();
+        if (last.startsWith("[") && last.endsWith("]")) {
+            last = last.substring(1, last.length() - 1);
+        }
+        if (NetUtil.isValidIpV4Address(last) || NetUtil.isValidIpV6Address(last)) {
+            return SocketAddress.inetSocketAddress(0, last);
+        }
+        return peer;
     }
 
     private void upgrade(RoutingContext context) {
@@ -62,8 +89,8 @@ public class WebSocketGateway {
         }
         // Read before the upgrade: Quarkus's forwarding wrapper answers these for the request, not the WebSocket.
         boolean https = request.isSSL();
-        io.vertx.core.net.SocketAddress client = request.remoteAddress();
         io.vertx.core.http.HttpConnection connection = request.connection();
+        SocketAddress client = clientAddress(request, connection.remoteAddress());
         request.toWebSocket().onComplete(upgraded -> {
             if (upgraded.succeeded()) {
                 ClientSession.accept(services, new WebSocketStream(upgraded.result(), connection, client, https));

@@ -39,11 +39,20 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
         String serverName = engine == null ? null : requestedName(engine.getHandshakeSession());
         if (serverName != null) {
+            boolean covered = false;
             for (int i = 0; i < named.size(); i++) {
                 SniCertificate candidate = named.get(i);
-                if (candidate.covers(serverName) && keyType.equals(candidate.material().key().getAlgorithm())) {
-                    return Integer.toString(i + 1);
+                if (candidate.covers(serverName)) {
+                    if (keyType.equals(candidate.material().key().getAlgorithm())) {
+                        return Integer.toString(i + 1);
+                    }
+                    covered = true;
                 }
+            }
+            if (covered) {
+                // A certificate for this name exists, for another key type: the engine asks again with that type.
+                // The default (for another name) would only fail the client's host name check.
+                return null;
             }
         }
         return keyType.equals(defaultMaterial.key().getAlgorithm()) ? DEFAULT : null;

@@ -75,7 +75,16 @@ record TunnelOptions(String listenHost, int listenPort, URI url, Optional<Path> 
         if (caFile != null && !"wss".equals(uri.getScheme())) {
             throw new IllegalArgumentException("--ca-file applies to wss:// only");
         }
+        if (tokenFile != null && !"wss".equals(uri.getScheme()) && !isLoopback(uri.getHost())) {
+            throw new IllegalArgumentException("--bearer-token-file needs wss:// (over ws:// the token would cross the "
+                    + "network in clear); ws:// is for a gateway on this machine only");
+        }
         return new TunnelOptions(host, port, uri, Optional.ofNullable(caFile), Optional.ofNullable(tokenFile).map(TunnelOptions::readToken));
+    }
+
+    private static boolean isLoopback(String host) {
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return bare.equals("localhost") || bare.startsWith("127.") || bare.equals("::1");
     }
 
     private static String readToken(Path file) {

@@ -23,6 +23,11 @@ final class WebSocketTunnel {
     /** The gateway sends a frame per read off a backend: at most a read buffer's worth, far below this. */
     private static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /**
+     * WebSockets open at once. Vert.x's default (50) would make the 51st local connection wait, with no timeout, for
+     * one of the first fifty to end; a pooler's clients hold theirs for long. (-1 would make every one wait.)
+     */
+    private static final int MAX_WEBSOCKETS = 100_000;
 
     private final Vertx vertx;
     private final TunnelOptions options;
@@ -36,6 +41,7 @@ final class WebSocketTunnel {
                 .setMaxFrameSize(MAX_FRAME_BYTES)
                 .setMaxMessageSize(MAX_FRAME_BYTES)
                 .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
+                .setMaxConnections(MAX_WEBSOCKETS)
                 .setTcpNoDelay(true);
         if ("wss".equals(options.url().getScheme())) {
             // The host name is verified against the certificate (Vert.x's default); trust is the system's unless given.
@@ -56,6 +62,7 @@ final class WebSocketTunnel {
     private void carry(NetSocket local) {
         local.pause();
         WebSocketConnectOptions connect = new WebSocketConnectOptions().setAbsoluteURI(options.url().toString())
+                .setTimeout(CONNECT_TIMEOUT_MILLIS) // the upgrade's answer too, not only the TCP connect
                 .setAllowOriginHeader(false); // a tunnel is no browser page: the gateway's origin check is not for it
         options.bearerToken().ifPresent(token -> connect.addHeader("Authorization", "Bearer " + token));
         client.connect(connect).onComplete(opened -> {

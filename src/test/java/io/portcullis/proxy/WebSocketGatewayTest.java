@@ -17,6 +17,7 @@ import java.util.Map;
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -200,24 +201,27 @@ class WebSocketGatewayTest {
     }
 
     /**
-     * A frame over quarkus.http.websocket-server.max-frame-size (1 MiB) never reaches the session: the connection is
-     * closed without an answer. One under it does (zeros are no startup packet: 08P01).
+     * A frame over quarkus.http.websocket-server.max-frame-size (256 KiB) never reaches the session: the connection is
+     * closed without an answer. One under it does (zeros are no startup packet: 08P01). Compression, which would let a
+     * small frame inflate without a bound, is never agreed.
      */
     @Test
     void aFrameOverTheLimitClosesTheWebSocketUnread() throws Exception {
         try (WebSocketPgClient ws = WebSocketPgClient.open(httpPort(), VIA_HTTPS_PROXY, null)) {
-            ws.send(Buffer.buffer(new byte[512 * 1024]));
+            ws.send(Buffer.buffer(new byte[128 * 1024]));
             assertEquals("08P01", ws.nextOf("E").fields().get('C'), "a frame under the limit is read");
         }
         try (WebSocketPgClient ws = WebSocketPgClient.open(httpPort(), VIA_HTTPS_PROXY, null)) {
             try {
-                ws.send(Buffer.buffer(new byte[2 * 1024 * 1024]));
+                ws.send(Buffer.buffer(new byte[512 * 1024]));
             } catch (Exception closedWhileSending) {
                 // the server may close before the whole frame is out
             }
             ws.awaitClosed();
             assertEquals(0, ws.unread(), "closed without reading it");
         }
+        assertEquals("HTTP/1.1 101 Switching Protocols | ", WebSocketPgClient.negotiatedExtensions(httpPort()),
+                "upgraded, and no compression agreed");
     }
 
     @Test
@@ -232,6 +236,26 @@ class WebSocketGatewayTest {
         String metrics = GatewayClient.api().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("portcullis_client_connections_total{transport=\"websocket\"}"), metrics);
         assertTrue(metrics.contains("portcullis_client_connections_total{transport=\"tcp\"}"), metrics);
+    }
+
+    /**
+     * Behind a proxy that appends to X-Forwarded-For, the first entry is the client's own claim: the last one, which
+     * the trusted proxy added, is the address counted; a value that is no IP address counts as the proxy's.
+     */
+    @Test
+    void theForwardedAddressIsTheOneTheTrustedProxyAdded() throws Exception {
+        for (Map.Entry<String, String> forwarded : Map.of("198.51.100.9, 203.0.113.8", "203.0.113.8",
+                "unknown", "127.0.0.1").entrySet()) {
+            try (WebSocketPgClient ws = WebSocketPgClient.open(httpPort(), Map.of("X-Forwarded-Proto", "https",
+                    "X-Forwarded-For", forwarded.getKey()), null)) {
+                ws.send(startup(USER)).send(FrontendMessages.passwordMessage(PASSWORD));
+                ws.nextOf("Z");
+                java.util.List<String> addresses = GatewayClient.api().auth().oauth2(io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE)
+                        .get("/api/v1/clients").jsonPath().getList("findAll { it.user == '" + USER + "' }.address", String.class);
+                assertTrue(addresses.contains(forwarded.getValue()), forwarded + " counted as " + addresses);
+                assertFalse(addresses.contains("198.51.100.9"), "the client's own claim is not believed");
+            }
+        }
     }
 
     @Test

@@ -100,7 +100,18 @@ public final class TestPki {
 
     /** A server certificate for exactly these DNS names and IP addresses (subjectAltNames), valid from an hour ago for a day. */
     public static Issued server(Issued ca, String commonName, List<String> dnsNames, List<String> ipAddresses) throws Exception {
-        KeyPair keys = keyPair();
+        return server(ca, commonName, dnsNames, ipAddresses, keyPair());
+    }
+
+    /** As {@link #server(Issued, String, List, List)} with an RSA-2048 key (the CA's stays EC). */
+    public static Issued serverRsa(Issued ca, String commonName, List<String> dnsNames) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048, RANDOM);
+        return server(ca, commonName, dnsNames, List.of(), generator.generateKeyPair());
+    }
+
+    private static Issued server(Issued ca, String commonName, List<String> dnsNames, List<String> ipAddresses,
+                                 KeyPair keys) throws Exception {
         Instant now = Instant.now();
         List<GeneralName> names = new java.util.ArrayList<>();
         dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));

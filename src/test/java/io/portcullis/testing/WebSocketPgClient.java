@@ -98,6 +98,31 @@ public final class WebSocketPgClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code /v2} an upgrade request offering permessage-deflate and deflate-frame, as browsers and many clients
+     * do, over a raw socket (what is offered is exactly what is written here), and answers the status line and the
+     * {@code Sec-WebSocket-Extensions} the server agreed to ("" for none).
+     */
+    public static String negotiatedExtensions(int httpPort) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", httpPort)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /v2 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits, x-webkit-deflate-frame\r\n"
+                    + "X-Forwarded-Proto: https\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            String status = in.readLine();
+            String agreed = "";
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                if (line.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-extensions:")) {
+                    agreed = line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+            return status + " | " + agreed;
+        }
+    }
+
     /** Sends bytes of the stream as one binary message. */
     public WebSocketPgClient send(Buffer data) throws Exception {
         socket.writeBinaryMessage(data).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

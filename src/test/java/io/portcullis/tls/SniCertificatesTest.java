@@ -114,6 +114,23 @@ class SniCertificatesTest {
         admin().get("/api/v1/tls/certificates/swap").then().statusCode(404);
     }
 
+    /**
+     * A named RSA certificate beside the default EC one: a client that prefers ECDSA still gets the certificate for
+     * its name (the engine asks again for RSA), not the default, which is for another name.
+     */
+    @Test
+    void aNamedCertificateOfAnotherKeyTypeIsServedForItsName() throws Exception {
+        int port = GatewayClient.gatewayPort();
+        assertEquals("EC", ServedCertificate.read(port).getPublicKey().getAlgorithm(), "the default certificate is EC");
+        TestPki.Issued rsa = TestPki.serverRsa(ca, "rsa", List.of("rsa.example.test"));
+        admin().body(upload(rsa)).put("/api/v1/tls/certificates/rsa").then().statusCode(201);
+        try {
+            assertEquals(rsa.certificate(), ServedCertificate.read(port, "rsa.example.test"));
+        } finally {
+            admin().delete("/api/v1/tls/certificates/rsa").then().statusCode(204);
+        }
+    }
+
     @Test
     void unusableNamesAndCertificatesAreRefusedAndOnlyAdminsWrite() throws Exception {
         TestPki.Issued addressOnly = TestPki.server(ca, "address", List.of(), List.of("10.0.0.7"));

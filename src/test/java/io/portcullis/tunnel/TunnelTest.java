@@ -119,6 +119,26 @@ class TunnelTest {
         assertTrue(out.contains("number of transactions actually processed: 200/200"), out);
     }
 
+    /** More connections at once than Vert.x's default WebSocket limit (50): none waits for another to end. */
+    @Test
+    void sixtyConnectionsAtOnceAreEachCarried() throws Exception {
+        List<Connection> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 60; i++) {
+                open.add(connect("tunnel-many"));
+            }
+            for (Connection c : open) {
+                try (var s = c.createStatement(); ResultSet r = s.executeQuery("SELECT 1")) {
+                    assertTrue(r.next());
+                }
+            }
+        } finally {
+            for (Connection c : open) {
+                c.close();
+            }
+        }
+    }
+
     @Test
     void aSessionEndedAtTheGatewayClosesTheLocalConnection() throws Exception {
         try (Connection c = connect("tunnel-killed")) {
@@ -160,12 +180,14 @@ class TunnelTest {
                 List.of("tunnel", "--url", "wss://x/v2", "--listen", "nowhere"),
                 List.of("tunnel", "--url", "ws://x/v2", "--ca-file", "/etc/hostname"),
                 List.of("tunnel", "--url", "wss://x/v2", "--bearer-token-file", "/nonexistent"),
-                List.of("tunnel", "--url", "wss://x/v2", "--verbose", "yes"))) {
+                List.of("tunnel", "--url", "wss://x/v2", "--verbose", "yes"),
+                List.of("tunnel", "--url", "ws://gateway.example.com/v2", "--bearer-token-file", "/etc/hostname"))) {
             assertEquals(2, TunnelCommand.run(args.toArray(String[]::new), System.out, errors), args.toString());
         }
         String said = err.toString(StandardCharsets.UTF_8);
         for (String expected : List.of("--url is required", "must be wss://", "--listen must be host:port",
-                "--ca-file applies to wss:// only", "cannot be read", "unknown option --verbose")) {
+                "--ca-file applies to wss:// only", "cannot be read", "unknown option --verbose",
+                "--bearer-token-file needs wss://")) {
             assertTrue(said.contains(expected), expected + " in " + said);
         }
     }

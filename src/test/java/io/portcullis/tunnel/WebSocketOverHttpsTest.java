@@ -41,7 +41,9 @@ class WebSocketOverHttpsTest {
     public static class HttpsNoCleartext implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("portcullis.api.tls", "gateway", "portcullis.websocket.cleartext-password", "false");
+            // A short HTTP idle timeout: a quiet WebSocket session must outlive it (only the session's own timeouts apply).
+            return Map.of("portcullis.api.tls", "gateway", "portcullis.websocket.cleartext-password", "false",
+                    "quarkus.http.idle-timeout", "2s");
         }
     }
 
@@ -84,6 +86,20 @@ class WebSocketOverHttpsTest {
             WebSocketPgClient.Message ask = ws.next();
             assertEquals('R', ask.type());
             assertEquals(10, ask.body().getInt(0), "AuthenticationSASL, not a cleartext request");
+        }
+    }
+
+    /** quarkus.http.idle-timeout (2 s here) ends idle HTTP connections, not a quiet PostgreSQL session over one. */
+    @Test
+    void aQuietSessionOutlivesTheHttpIdleTimeout() throws Exception {
+        int port = tunnel(Optional.of(GatewayClient.serverCertificate()));
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + DB, props())) {
+            assertTrue(c.isValid(5));
+            Thread.sleep(3500);
+            try (ResultSet r = c.createStatement().executeQuery("SELECT 41 + 1")) {
+                assertTrue(r.next());
+                assertEquals(42, r.getInt(1));
+            }
         }
     }
 
