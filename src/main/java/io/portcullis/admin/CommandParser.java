@@ -18,9 +18,9 @@ final class CommandParser {
     static final int MAX_COMMAND_LENGTH = 1024;
     /** How much of an unknown command the error message quotes. */
     private static final int MAX_QUOTED = 80;
-    static final String KNOWN = "SHOW POOLS|CLIENTS|SERVERS|STATS|STATS_TOTALS|STATS_AVERAGES|DATABASES|USERS|CONFIG"
-            + "|LISTS|VERSION|PEERS, PAUSE [db], RESUME [db], RECONNECT [db], KILL [db], KILL_CLIENT id, DISABLE db,"
-            + " ENABLE db, WAIT_CLOSE [db], SHUTDOWN";
+    static final String KNOWN = "SHOW POOLS|CLIENTS|SERVERS|STATS|STATS_TOTALS|STATS_AVERAGES|TOTALS|DATABASES|USERS"
+            + "|CONFIG|LISTS|VERSION|PEERS|STATE|FDS|MEM|HELP, SET key = value, PAUSE [db], RESUME [db], RECONNECT [db],"
+            + " KILL [db], KILL_CLIENT id, DISABLE db, ENABLE db, WAIT_CLOSE [db], SHUTDOWN";
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Pattern SET = Pattern.compile("(?is)SET\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*(?:=|\\s+TO\\s+)\\s*(.*)");
@@ -60,6 +60,9 @@ final class CommandParser {
                 }
                 throw ConsoleError.syntax("SHUTDOWN takes no argument (it waits for clients, like WAIT_FOR_CLIENTS)");
             }
+            case "SUSPEND" -> throw new ConsoleError(ConsoleError.FEATURE_NOT_SUPPORTED, "SUSPEND is not supported: it "
+                    + "prepares PgBouncer's online restart (handing its sockets to a new process), which Portcullis does "
+                    + "not do; use PAUSE to hold the backends, or SHUTDOWN (SIGTERM) for a graceful drain");
             default -> throw unknown(text);
         };
     }

@@ -26,7 +26,11 @@ import java.util.Locale;
 final class ConfigListing {
 
     /** One row of SHOW CONFIG. */
-    record Setting(String key, String value, String defaultValue) {
+    record Setting(String key, String value, String defaultValue, boolean changeable) {
+        /** A setting only a restart changes. */
+        Setting(String key, String value, String defaultValue) {
+            this(key, value, defaultValue, false);
+        }
     }
 
     private ConfigListing() {
@@ -43,7 +47,8 @@ final class ConfigListing {
         rows.add(new Setting("portcullis.listen.host", listen.host(), "0.0.0.0"));
         rows.add(new Setting("portcullis.listen.port", Integer.toString(listen.port()), "5432"));
         for (io.portcullis.config.Setting<?> s : RuntimeSettings.ALL) {
-            rows.add(new Setting(s.property(), s.format(inForce.get(s)), s.defaultText()));
+            // SET on the console (and /api/v1/settings) changes these while the gateway runs.
+            rows.add(new Setting(s.property(), s.format(inForce.get(s)), s.defaultText(), s.live()));
         }
         rows.add(new Setting("portcullis.session.on-removal",
                 session.onRemoval().name().toLowerCase(Locale.ROOT).replace('_', '-'), "immediate"));

@@ -91,12 +91,17 @@ sealed interface ConsoleCommand {
     record Shutdown() implements ConsoleCommand {
     }
 
-    /** {@code SET name = value}: accepted for the session parameters drivers set at login, nothing else. */
+    /**
+     * {@code SET name = value}: a setting of the settings table (by its PgBouncer name or its API name), stored as
+     * {@code PUT /api/v1/settings} stores it; or one of the session parameters drivers set at login, accepted and
+     * without effect.
+     */
     record Set(String name, String value) implements ConsoleCommand {
     }
 
     /** What {@code SHOW} can show, in PgBouncer's spelling. */
     enum ShowTarget {
-        POOLS, CLIENTS, SERVERS, STATS, STATS_TOTALS, STATS_AVERAGES, DATABASES, USERS, CONFIG, LISTS, VERSION, PEERS
+        POOLS, CLIENTS, SERVERS, STATS, STATS_TOTALS, STATS_AVERAGES, TOTALS, DATABASES, USERS, CONFIG, LISTS, VERSION,
+        PEERS, STATE, FDS, MEM, HELP
     }
 }

@@ -56,12 +56,21 @@ public class ConsoleCommands {
     private final PeerSettings peer;
     private final WebSocketSettings webSocket;
     private final String version;
+    private final io.vertx.core.Vertx vertx;
+
+    /** SHOW HELP's text: the commands this console knows. */
+    static final String HELP = "\n\tSHOW HELP|CONFIG|DATABASES|POOLS|CLIENTS|SERVERS|USERS|VERSION|PEERS\n"
+            + "\tSHOW FDS|LISTS|MEM|STATE\n"
+            + "\tSHOW STATS|STATS_TOTALS|STATS_AVERAGES|TOTALS\n"
+            + "\tSET key = arg\n"
+            + "\tPAUSE [<db>]\n\tRESUME [<db>]\n\tDISABLE <db>\n\tENABLE <db>\n\tRECONNECT [<db>]\n\tKILL [<db>]\n"
+            + "\tKILL_CLIENT <client_id>\n\tSHUTDOWN\n\tWAIT_CLOSE [<db>]";
 
     @Inject
     public ConsoleCommands(AdminReports reports, AdminActions actions, ConfigStore store, LiveSettings live,
                            ListenerSettings listen, SessionSettings session, ShutdownSettings shutdown,
                            AdminSettings admin, ReplicaRegistry replicas, ClusterSettings cluster, PeerSettings peer,
-                           WebSocketSettings webSocket,
+                           WebSocketSettings webSocket, io.vertx.core.Vertx vertx,
                            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.reports = reports;
         this.actions = actions;
@@ -75,6 +84,7 @@ public class ConsoleCommands {
         this.cluster = cluster;
         this.peer = peer;
         this.webSocket = webSocket;
+        this.vertx = vertx;
         this.version = version;
     }
 
@@ -95,10 +105,14 @@ public class ConsoleCommands {
             return done(ResultMessages.emptyQueryResponse());
         }
         if (command instanceof ConsoleCommand.Show show) {
+            if (show.what() == ConsoleCommand.ShowTarget.HELP) {
+                // As PgBouncer: the usage as a notice, then the command's completion, no rows.
+                return done(BackendMessages.noticeResponse("Console usage", HELP).appendBuffer(complete("SHOW")));
+            }
             return done(show(show.what()).write());
         }
         if (command instanceof ConsoleCommand.Set set) {
-            return done(set(set));
+            return set(set, client);
         }
         audit(client, command);
         if (command instanceof ConsoleCommand.Pause pause) {
@@ -152,6 +166,11 @@ public class ConsoleCommands {
             case STATS -> StatsTables.stats(reports.stats());
             case STATS_TOTALS -> StatsTables.totals(reports.stats());
             case STATS_AVERAGES -> StatsTables.averages(reports.stats());
+            case TOTALS -> StatsTables.grandTotals(reports.stats());
+            case STATE -> InfoTables.state(allPaused());
+            case FDS -> InfoTables.fds();
+            case MEM -> InfoTables.mem();
+            case HELP -> throw new IllegalStateException("SHOW HELP answers with a notice, not a table");
             // The settings in force (API override, else property), read now: they change live.
             case DATABASES -> PoolTables.databases(config, reports.sortedPools(), reports.clients(),
                     live.current().get(SERVER_LIFETIME));
@@ -164,11 +183,72 @@ public class ConsoleCommands {
         };
     }
 
-    private static Buffer set(ConsoleCommand.Set set) {
+    /** Whether every database's pool is paused: PgBouncer's global PAUSE, as SHOW STATE reports it. */
+    private boolean allPaused() {
+        var pools = reports.sortedPools();
+        return !pools.isEmpty() && pools.stream().allMatch(p -> p.paused());
+    }
+
+    /**
+     * A setting of the settings table, by its PgBouncer name ({@code query_timeout}) or its API name
+     * ({@code queryTimeout}): checked as the API checks it, stored as {@code PUT /api/v1/settings} stores it (every
+     * replica sharing the store applies it), audited; off the event loop, since storing waits for the disk or the
+     * database. A session parameter drivers set at login is accepted and changes nothing.
+     */
+    private Future<Buffer> set(ConsoleCommand.Set set, ConsoleClient client) {
+        io.portcullis.config.Setting<?> setting = settingNamed(set.name());
+        if (setting == null) {
+            return done(sessionParameter(set));
+        }
+        if (!setting.live()) {
+            throw new ConsoleError(ConsoleError.FEATURE_NOT_SUPPORTED, "SET " + set.name()
+                    + " is not supported: it takes effect only at a restart (" + setting.property() + ")");
+        }
+        Object value = parsed(setting, set.value());
+        return vertx.executeBlocking(() -> {
+            GatewayConfig stored = store.update(ConfigStore.ANY_VERSION,
+                    config -> config.withSettings(withValue(config.settings(), setting, value)));
+            AUDIT.infof("admin console user '%s' set %s = %s (configuration version %d)", LogText.escape(client.user()),
+                    setting.name(), LogText.escape(setting.format(value)), stored.version());
+            return complete("SET");
+        }, false);
+    }
+
+    private static io.portcullis.config.Setting<?> settingNamed(String name) {
+        for (io.portcullis.config.Setting<?> s : io.portcullis.config.RuntimeSettings.ALL) {
+            if (name.equalsIgnoreCase(s.pgbouncer() == null ? "" : s.pgbouncer()) || name.equalsIgnoreCase(s.name())) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static Object parsed(io.portcullis.config.Setting<?> setting, String text) {
+        Object value;
+        try {
+            value = setting.parse(text, setting.name());
+        } catch (RuntimeException e) {
+            throw new ConsoleError(ConsoleError.INVALID_PARAMETER_VALUE, e.getMessage());
+        }
+        java.util.List<String> errors = new java.util.ArrayList<>();
+        setting.check(value, setting.name(), errors);
+        if (!errors.isEmpty()) {
+            throw new ConsoleError(ConsoleError.INVALID_PARAMETER_VALUE, String.join("; ", errors));
+        }
+        return value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> io.portcullis.config.SettingsConfig withValue(io.portcullis.config.SettingsConfig settings,
+                                                                   io.portcullis.config.Setting<T> setting, Object value) {
+        return settings.with(setting, (T) value);
+    }
+
+    private static Buffer sessionParameter(ConsoleCommand.Set set) {
         if (!SESSION_PARAMETERS.contains(set.name())) {
             throw new ConsoleError(ConsoleError.FEATURE_NOT_SUPPORTED, "SET " + set.name()
-                    + " is not supported by the admin console: Portcullis settings change through the REST API"
-                    + " or its configuration properties");
+                    + " is not supported: SET changes the settings SHOW CONFIG lists as changeable (by their PgBouncer "
+                    + "or API name), and accepts the session parameters drivers send");
         }
         if (set.name().equals("client_encoding") && !set.value().replace("-", "").equalsIgnoreCase("UTF8")) {
             throw new ConsoleError(ConsoleError.FEATURE_NOT_SUPPORTED, "the admin console speaks UTF8 only");

@@ -16,6 +16,8 @@ final class ConsoleError extends RuntimeException {
     static final String UNDEFINED_OBJECT = "42704";
     /** The database is not in the state the command needs (RESUME without PAUSE). */
     static final String WRONG_STATE = "55000";
+    /** A SET value that does not parse or is out of bounds. */
+    static final String INVALID_PARAMETER_VALUE = "22023";
 
     private final String sqlState;
 

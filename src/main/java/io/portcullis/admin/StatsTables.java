@@ -87,4 +87,45 @@ final class StatsTables {
         return List.of(a.serverAssignmentCount(), a.xactCount(), a.queryCount(), a.bytesReceived(), a.bytesSent(),
                 a.xactTime(), a.queryTime(), a.waitTime(), 0L, 0L, 0L);
     }
+
+    /** PgBouncer 1.25's SHOW TOTALS rows: {@code total_*}, then {@code avg_*}. */
+    private static final String[] GRAND_NAMES = {"server_assignment_count", "xact_count", "query_count", "client_bytes",
+            "server_bytes", "xact_time", "query_time", "wait_time", "ps_client_parse_count", "ps_server_parse_count",
+            "ps_bind_count"};
+
+    /**
+     * {@code SHOW TOTALS}: SHOW STATS over all databases as (name, value) rows, as PgBouncer 1.25 answers it. The
+     * averages are the databases' rates summed, and their per-event times weighted by each database's rate (what one
+     * period over all pools gives).
+     */
+    static ResultTable grandTotals(List<StatsReport> stats) {
+        long[] totals = new long[GRAND_NAMES.length];
+        long[] rates = new long[GRAND_NAMES.length];
+        double xactTimeWeighted = 0;
+        double queryTimeWeighted = 0;
+        double waitTimeWeighted = 0;
+        for (StatsReport s : stats) {
+            List<Object> t = totals(s.totals());
+            List<Object> a = averages(s.averages());
+            for (int i = 0; i < GRAND_NAMES.length; i++) {
+                totals[i] += (Long) t.get(i);
+                rates[i] += (Long) a.get(i);
+            }
+            xactTimeWeighted += (double) s.averages().xactTime() * s.averages().xactCount();
+            queryTimeWeighted += (double) s.averages().queryTime() * s.averages().queryCount();
+            waitTimeWeighted += (double) s.averages().waitTime() * s.averages().serverAssignmentCount();
+        }
+        // Times per event: weighted by the events that took them, not summed.
+        rates[5] = rates[1] == 0 ? 0 : Math.round(xactTimeWeighted / rates[1]);
+        rates[6] = rates[2] == 0 ? 0 : Math.round(queryTimeWeighted / rates[2]);
+        rates[7] = rates[0] == 0 ? 0 : Math.round(waitTimeWeighted / rates[0]);
+        ResultTable table = new ResultTable(text("name"), numeric("value"));
+        for (int i = 0; i < GRAND_NAMES.length; i++) {
+            table.row("total_" + GRAND_NAMES[i], totals[i]);
+        }
+        for (int i = 0; i < GRAND_NAMES.length; i++) {
+            table.row("avg_" + GRAND_NAMES[i], rates[i]);
+        }
+        return table;
+    }
 }

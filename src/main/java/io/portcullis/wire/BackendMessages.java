@@ -41,8 +41,19 @@ public final class BackendMessages {
                 c -> (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))) {
             throw new IllegalArgumentException("SQLSTATE must be 5 digits or capital letters: " + sqlState);
         }
+        return fields(MessageTypes.ERROR_RESPONSE, severity, sqlState, message, detail);
+    }
+
+    /** NoticeResponse with severity NOTICE and SQLSTATE 00000: a message that is no error (the console's usage text). */
+    public static Buffer noticeResponse(String message, String detail) {
+        return fields(MessageTypes.NOTICE_RESPONSE, "NOTICE", "00000", message, detail);
+    }
+
+    /** The fields of an ErrorResponse or NoticeResponse, which share their layout. */
+    private static Buffer fields(byte type, String severity, String sqlState, String message, String detail) {
         String sev = printable(severity);
-        FrameBuilder frame = FrameBuilder.typed(MessageTypes.ERROR_RESPONSE, 64 + (message == null ? 0 : message.length()))
+        FrameBuilder frame = FrameBuilder.typed(type, 64 + (message == null ? 0 : message.length())
+                + (detail == null ? 0 : detail.length()))
                 .int8(MessageTypes.FIELD_SEVERITY).cstring(sev, "severity")
                 .int8(MessageTypes.FIELD_SEVERITY_NONLOCALIZED).cstring(sev, "severity")
                 .int8(MessageTypes.FIELD_SQLSTATE).cstring(sqlState, "SQLSTATE")

@@ -21,6 +21,8 @@ public record FieldDescription(String name, int typeOid, int typeLength) {
     public static final int INT8_OID = 20;
     /** {@code numeric}: PgBouncer's statistics columns use it for unsigned 64-bit counters. */
     public static final int NUMERIC_OID = 1700;
+    /** {@code bytea}: raw bytes (PgBouncer's SHOW FDS keys). */
+    public static final int BYTEA_OID = 17;
 
     private static final int VARIABLE_LENGTH = -1;
 
@@ -38,6 +40,10 @@ public record FieldDescription(String name, int typeOid, int typeLength) {
 
     public static FieldDescription int8(String name) {
         return new FieldDescription(name, INT8_OID, 8);
+    }
+
+    public static FieldDescription bytea(String name) {
+        return new FieldDescription(name, BYTEA_OID, VARIABLE_LENGTH);
     }
 
     public static FieldDescription numeric(String name) {

@@ -381,6 +381,63 @@ class AdminConsoleTest {
         assertTrue(e.getMessage().contains("not allowed"), e.getMessage());
     }
 
+    /** Issue 20 item 4: SHOW STATE, TOTALS, FDS, MEM and HELP with PgBouncer 1.25's columns; SUSPEND refused. */
+    @Test
+    void theRestOfPgBouncersShowCommandsAnswerAsItsDo() throws Exception {
+        try (Connection c = console()) {
+            assertEquals(List.of("key:text", "value:text"), columns(c, "SHOW STATE"));
+            assertEquals(List.of("active", "paused", "suspended"), rows(c, "SHOW STATE").stream().map(r -> r.get("key")).toList());
+            assertEquals("no", row(c, "SHOW STATE", "key", "suspended").get("value"));
+            assertEquals(List.of("name:text", "value:numeric"), columns(c, "SHOW TOTALS"));
+            List<String> totals = rows(c, "SHOW TOTALS").stream().map(r -> r.get("name")).toList();
+            assertEquals(22, totals.size(), totals.toString());
+            assertEquals("total_server_assignment_count", totals.get(0));
+            assertTrue(totals.contains("total_client_bytes") && totals.contains("avg_ps_bind_count"), totals.toString());
+            assertEquals(List.of("fd:int4", "task:text", "user:text", "database:text", "addr:text", "port:int4", "cancel:int8",
+                    "link:int4", "client_encoding:text", "std_strings:text", "datestyle:text", "timezone:text", "password:text",
+                    "scram_client_key:bytea", "scram_server_key:bytea"), columns(c, "SHOW FDS"));
+            assertTrue(rows(c, "SHOW FDS").isEmpty(), "no sockets to hand over");
+            assertEquals(List.of("name:text", "size:int4", "used:int4", "free:int4", "memtotal:int4"), columns(c, "SHOW MEM"));
+            assertTrue(Long.parseLong(row(c, "SHOW MEM", "name", "heap").get("used")) > 0);
+
+            java.sql.Statement help = c.createStatement();
+            help.execute("SHOW HELP");
+            java.sql.SQLWarning notice = help.getWarnings();
+            assertTrue(notice != null && notice.getMessage().contains("Console usage"), String.valueOf(notice));
+            assertTrue(((org.postgresql.util.PSQLWarning) notice).getServerErrorMessage().getDetail().contains("SET key = arg"));
+
+            SQLException suspend = assertThrows(SQLException.class, () -> c.createStatement().execute("SUSPEND"));
+            assertEquals("0A000", suspend.getSQLState());
+            assertTrue(suspend.getMessage().contains("SHUTDOWN"), suspend.getMessage());
+        }
+    }
+
+    /**
+     * SET on a setting of the settings table stores it as PUT /api/v1/settings does (so the API and SHOW CONFIG show
+     * it), by its PgBouncer name or its API name; bad values and unknown names are refused.
+     */
+    @Test
+    void setChangesALiveSettingAsTheApiDoes() throws Exception {
+        try (Connection c = console()) {
+            c.createStatement().execute("SET query_wait_timeout = '95s'");
+            GatewayClient.api().auth().oauth2(io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE).get("/api/v1/settings")
+                    .then().statusCode(200).body("queryWaitTimeout", org.hamcrest.Matchers.equalTo("95s"));
+            Map<String, String> shown = row(c, "SHOW CONFIG", "key", "portcullis.pool.query-wait-timeout");
+            assertEquals("95s", shown.get("value"));
+            assertEquals("yes", shown.get("changeable"));
+            c.createStatement().execute("SET queryWaitTimeout TO '96s'");
+            assertEquals("96s", row(c, "SHOW CONFIG", "key", "portcullis.pool.query-wait-timeout").get("value"));
+            SQLException bad = assertThrows(SQLException.class, () -> c.createStatement().execute("SET query_wait_timeout = 'soon'"));
+            assertEquals("22023", bad.getSQLState(), bad.getMessage());
+            SQLException unknown = assertThrows(SQLException.class, () -> c.createStatement().execute("SET no_such_knob = 1"));
+            assertEquals("0A000", unknown.getSQLState());
+            c.createStatement().execute("SET application_name = 'psql'"); // a driver's session parameter: accepted
+        } finally {
+            GatewayClient.api().auth().oauth2(io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE)
+                    .contentType(io.restassured.http.ContentType.JSON).body("{}").put("/api/v1/settings").then().statusCode(200);
+        }
+    }
+
     @Test
     void unknownCommandsAndUnknownDatabasesAreErrorsAndTheSessionGoesOn() throws Exception {
         try (Connection c = console()) {
