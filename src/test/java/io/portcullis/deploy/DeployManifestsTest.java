@@ -36,7 +36,13 @@ class DeployManifestsTest {
     /** Files docs/deploy.md walks through: deleting one is a drift too. */
     private static final List<String> EXPECTED = List.of(
             "docker-compose.yml", "knative/config.yaml", "knative/service.yaml", "knative/pg-wire.yaml",
-            "kubernetes/certificate.yaml", "ecs/task-definition.json", "ecs/cloudformation.yaml");
+            "kubernetes/base/certificate.yaml", "kubernetes/base/config.yaml", "kubernetes/kustomization.yaml",
+            "kubernetes/overlays/wire/kustomization.yaml", "kubernetes/overlays/api/kustomization.yaml",
+            "kubernetes/servicemonitor.yaml", "ecs/task-definition.json", "ecs/cloudformation.yaml");
+    /** The Kustomize renderings docs/deploy.md names ({@code kubectl kustomize DIR}); .ci/run renders and validates each. */
+    private static final List<String> KUSTOMIZATIONS = List.of("kubernetes", "kubernetes/overlays/wire", "kubernetes/overlays/api");
+    /** Kustomization fields {@link #kustomize} resolves; any other (patches, name prefixes, labels) it would get wrong. */
+    private static final Set<String> KUSTOMIZE_FIELDS = Set.of("apiVersion", "kind", "resources", "components");
 
     /**
      * Environment variables the code reads itself, not through MicroProfile Config ({@code POD_IP}: the default of
@@ -459,6 +465,207 @@ class DeployManifestsTest {
                 "tasks start after the peer rule exists");
     }
 
+    /**
+     * Issue 20: every pod and container of both layouts (Knative, each Kustomize rendering) runs as non-root, on a
+     * read-only root filesystem, without privilege escalation or capabilities, under the runtime's default seccomp
+     * profile. Knative pods carry it on the container (a pod-level securityContext needs a Knative feature flag).
+     */
+    @Test
+    void everyPodAndContainerIsLockedDown() {
+        Map<String, List<JsonNode>> layouts = new java.util.LinkedHashMap<>();
+        layouts.put("knative", kubernetesDocs());
+        KUSTOMIZATIONS.forEach(k -> layouts.put(k, kustomize(k)));
+        int containers = 0;
+        for (var layout : layouts.entrySet()) {
+            for (JsonNode doc : layout.getValue()) {
+                JsonNode podSpec = doc.path("spec").path("template").path("spec");
+                if (podSpec.isMissingNode()) {
+                    continue;
+                }
+                String where = layout.getKey() + ": " + id(doc);
+                boolean knative = doc.path("apiVersion").asText().startsWith("serving.knative.dev/");
+                JsonNode pod = podSpec.path("securityContext");
+                if (!knative) {
+                    assertEquals("true", pod.path("runAsNonRoot").asText(), where + ": pod runAsNonRoot");
+                    assertEquals("RuntimeDefault", pod.path("seccompProfile").path("type").asText(), where + ": pod seccompProfile");
+                }
+                List<JsonNode> all = new ArrayList<>();
+                podSpec.path("initContainers").forEach(all::add);
+                podSpec.path("containers").forEach(all::add);
+                for (JsonNode container : all) {
+                    containers++;
+                    String in = where + " container " + container.path("name").asText();
+                    JsonNode sc = container.path("securityContext");
+                    JsonNode nonRoot = sc.has("runAsNonRoot") ? sc.path("runAsNonRoot") : pod.path("runAsNonRoot");
+                    assertEquals("true", nonRoot.asText(), in + ": runAsNonRoot");
+                    assertEquals("true", sc.path("readOnlyRootFilesystem").asText(), in + ": readOnlyRootFilesystem (state belongs on /data)");
+                    assertEquals("false", sc.path("allowPrivilegeEscalation").asText(), in + ": allowPrivilegeEscalation");
+                    assertEquals("[\"ALL\"]", sc.path("capabilities").path("drop").toString(), in + ": capabilities drop ALL");
+                    assertTrue(sc.path("capabilities").path("add").isEmpty(), in + ": adds capabilities");
+                    assertFalse(sc.path("privileged").asBoolean(), in + ": privileged");
+                    JsonNode seccomp = sc.has("seccompProfile") ? sc.path("seccompProfile") : pod.path("seccompProfile");
+                    assertEquals("RuntimeDefault", seccomp.path("type").asText(), in + ": seccompProfile");
+                }
+            }
+        }
+        // Knative (API + wire) and the three renderings: both planes, the wire plane, the API plane.
+        assertEquals(2 + 2 + 1 + 1, containers, "containers checked");
+    }
+
+    /** Each Kustomize rendering: ports, probes on /q/health/*, env names, mounts, metrics annotations, drain, secrets. */
+    @Test
+    void kustomizeRenderingsMatchTheConfiguration() {
+        for (String dir : KUSTOMIZATIONS) {
+            List<JsonNode> rendered = kustomize(dir);
+            List<JsonNode> configMaps = ofKind(rendered, "ConfigMap");
+            assertEquals(1, configMaps.size(), dir + ": one settings ConfigMap");
+            Map<String, String> configMap = new HashMap<>();
+            configMaps.get(0).path("data").fields().forEachRemaining(e -> configMap.put(e.getKey(), e.getValue().asText()));
+            List<JsonNode> deployments = ofKind(rendered, "Deployment");
+            assertFalse(deployments.isEmpty(), dir + ": no Deployment");
+            for (JsonNode deployment : deployments) {
+                String where = dir + ": " + id(deployment);
+                boolean wire = deployment.path("metadata").path("labels").path("app.kubernetes.io/component").asText().equals("wire");
+                JsonNode pod = deployment.path("spec").path("template");
+                JsonNode podSpec = pod.path("spec");
+                assertEquals(1, podSpec.path("containers").size(), where + ": one container");
+                JsonNode container = podSpec.path("containers").get(0);
+                Map<String, String> env = new HashMap<>(configMap);
+                container.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+                Set<String> mounts = new HashSet<>();
+                container.path("volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
+                checkEnvAndMounts(where, env, mounts);
+                Map<String, Integer> ports = new HashMap<>();
+                container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
+                Set<Integer> expected = wire ? Set.of(settings.wirePort(), settings.httpPort(), peerPort())
+                        : Set.of(settings.httpPort(), peerPort());
+                assertEquals(expected, Set.copyOf(ports.values()), where + ": container ports");
+                checkProbe(where, container.path("livenessProbe"), "live", ports);
+                checkProbe(where, container.path("readinessProbe"), "ready", ports);
+                checkProbe(where, container.path("startupProbe"), "started", ports);
+                checkPrometheusAnnotations(where, pod.path("metadata").path("annotations"));
+                assertTrue(podSpec.path("terminationGracePeriodSeconds").asLong() > settings.drainTimeout().toSeconds(),
+                        where + ": grace period shorter than the drain");
+                JsonNode resources = container.path("resources");
+                assertTrue(resources.path("requests").has("memory") && resources.path("limits").has("memory"),
+                        where + ": memory request and limit (sized from measured RSS)");
+                for (String property : List.of("portcullis.secret-key", "portcullis.admin-token", "portcullis.config.postgresql.password")) {
+                    String variable = ApplicationSettings.envName(property);
+                    JsonNode ref = null;
+                    for (JsonNode e : container.path("env")) {
+                        if (e.path("name").asText().equals(variable)) {
+                            ref = e.path("valueFrom").path("secretKeyRef");
+                        }
+                    }
+                    assertTrue(ref != null && !ref.isMissingNode(), where + ": " + variable + " must come from a Secret");
+                    assertEquals("portcullis-secrets", ref.path("name").asText(), where + ": " + variable);
+                    assertFalse(configMap.containsKey(variable), dir + ": " + variable + " does not belong in the ConfigMap");
+                }
+                assertTrue(deployment.path("spec").path("replicas").asInt() >= 2, where + ": at least 2 replicas");
+                assertEquals("postgresql", env.get(ApplicationSettings.envName("portcullis.config.store")),
+                        where + ": replicas need the shared PostgreSQL store");
+            }
+            boolean hasWire = deployments.stream().anyMatch(d -> d.path("metadata").path("name").asText().equals("portcullis-wire"));
+            List<JsonNode> balancers = ofKind(rendered, "Service").stream()
+                    .filter(d -> d.path("spec").path("type").asText().equals("LoadBalancer")).toList();
+            assertEquals(hasWire ? 1 : 0, balancers.size(), dir + ": a LoadBalancer Service exactly with the wire plane");
+            for (JsonNode balancer : balancers) {
+                Set<Integer> balanced = new HashSet<>();
+                balancer.path("spec").path("ports").forEach(p -> balanced.add(p.path("port").asInt()));
+                assertEquals(Set.of(settings.wirePort()), balanced, dir + ": the LoadBalancer carries the wire port only");
+                assertEquals("wire", balancer.path("spec").path("selector").path("app.kubernetes.io/component").asText(), dir);
+            }
+        }
+        assertTrue(kustomize("kubernetes/overlays/wire").stream().anyMatch(d -> id(d).equals("Deployment portcullis-wire")));
+        assertTrue(kustomize("kubernetes/overlays/api").stream().anyMatch(d -> id(d).equals("Deployment portcullis-api")));
+    }
+
+    /**
+     * Issue 20: every replicated Deployment (the wire plane and the API plane) keeps a pod through voluntary
+     * disruptions (a PodDisruptionBudget that allows evicting one at a time) and spreads its pods over nodes.
+     */
+    @Test
+    void replicatedPlanesHaveADisruptionBudgetAndTopologySpread() {
+        List<JsonNode> docs = new ArrayList<>(kubernetesDocs());
+        List<JsonNode> all = kustomize("kubernetes");
+        int checked = 0;
+        for (List<JsonNode> layout : List.of(docs, all)) {
+            for (JsonNode deployment : ofKind(layout, "Deployment")) {
+                String where = id(deployment);
+                int replicas = deployment.path("spec").path("replicas").asInt();
+                assertTrue(replicas >= 2, where + ": at least 2 replicas");
+                JsonNode podLabels = deployment.path("spec").path("template").path("metadata").path("labels");
+                List<JsonNode> budgets = ofKind(layout, "PodDisruptionBudget").stream()
+                        .filter(b -> selects(b.path("spec").path("selector").path("matchLabels"), podLabels)).toList();
+                assertEquals(1, budgets.size(), where + ": one PodDisruptionBudget for its pods");
+                JsonNode budget = budgets.get(0).path("spec");
+                if (budget.has("minAvailable")) {
+                    int min = budget.path("minAvailable").asInt();
+                    assertTrue(budget.path("minAvailable").isInt() && min >= 1 && min < replicas,
+                            where + ": minAvailable must keep a pod and still let a drain evict one: " + budget.path("minAvailable"));
+                } else {
+                    assertTrue(budget.path("maxUnavailable").isInt() && budget.path("maxUnavailable").asInt() >= 1
+                            && budget.path("maxUnavailable").asInt() < replicas, where + ": maxUnavailable " + budget.path("maxUnavailable"));
+                }
+                boolean byNode = false;
+                for (JsonNode constraint : deployment.path("spec").path("template").path("spec").path("topologySpreadConstraints")) {
+                    assertTrue(selects(constraint.path("labelSelector").path("matchLabels"), podLabels),
+                            where + ": a spread constraint that does not select its own pods: " + constraint);
+                    if (constraint.path("topologyKey").asText().equals("kubernetes.io/hostname")) {
+                        assertEquals(1, constraint.path("maxSkew").asInt(), where + ": maxSkew over nodes");
+                        assertEquals("DoNotSchedule", constraint.path("whenUnsatisfiable").asText(), where + ": spread over nodes is a must");
+                        byNode = true;
+                    }
+                }
+                assertTrue(byNode, where + ": no topology spread over nodes (kubernetes.io/hostname)");
+                checked++;
+            }
+        }
+        assertEquals(3, checked, "the Knative layout's wire Deployment and the Kustomize tree's wire and API Deployments");
+    }
+
+    /** deploy/knative applies with kubectl apply -f alone, so it holds copies of Kustomize objects: they must not drift. */
+    @Test
+    void knativeCopiesEqualTheKustomizeSources() {
+        assertEquals(documents.get("kubernetes/components/wire/wire.yaml"), documents.get("knative/pg-wire.yaml"),
+                "deploy/knative/pg-wire.yaml must hold the objects of deploy/kubernetes/components/wire/wire.yaml");
+        assertEquals(documents.get("kubernetes/base/config.yaml"), documents.get("knative/config.yaml"),
+                "deploy/knative/config.yaml must hold the ConfigMap of deploy/kubernetes/base/config.yaml");
+    }
+
+    /** The ServiceMonitor example scrapes /q/metrics on the HTTP port of every pod of both planes. */
+    @Test
+    void serviceMonitorScrapesEveryPlane() {
+        JsonNode monitor = single("kubernetes/servicemonitor.yaml");
+        assertEquals("ServiceMonitor", monitor.path("kind").asText());
+        JsonNode endpoint = monitor.path("spec").path("endpoints").get(0);
+        assertEquals(settings.metricsPath(), endpoint.path("path").asText(), "metrics path");
+        String portName = endpoint.path("port").asText();
+        List<JsonNode> rendered = kustomize("kubernetes");
+        for (JsonNode deployment : ofKind(rendered, "Deployment")) {
+            JsonNode podLabels = deployment.path("spec").path("template").path("metadata").path("labels");
+            boolean scraped = false;
+            for (JsonNode service : ofKind(rendered, "Service")) {
+                if (!selects(monitor.path("spec").path("selector").path("matchLabels"), service.path("metadata").path("labels"))
+                        || !selects(service.path("spec").path("selector"), podLabels)) {
+                    continue;
+                }
+                for (JsonNode port : service.path("spec").path("ports")) {
+                    if (port.path("name").asText().equals(portName)) {
+                        Map<String, Integer> containerPorts = new HashMap<>();
+                        deployment.path("spec").path("template").path("spec").path("containers").get(0).path("ports")
+                                .forEach(p -> containerPorts.put(p.path("name").asText(), p.path("containerPort").asInt()));
+                        JsonNode target = port.path("targetPort");
+                        int number = target.isNumber() ? target.asInt() : containerPorts.getOrDefault(target.asText(), -1);
+                        assertEquals(settings.httpPort(), number, id(service) + ": the monitored port is not the HTTP port");
+                        scraped = true;
+                    }
+                }
+            }
+            assertTrue(scraped, id(deployment) + ": no Service the ServiceMonitor selects carries its port " + portName);
+        }
+    }
+
     @Test
     void directlyReadVariablesAreReadByTheCode() throws IOException {
         for (String variable : READ_DIRECTLY) {
@@ -613,10 +820,54 @@ class DeployManifestsTest {
         return env;
     }
 
+    /**
+     * The Knative layout (docs/deploy.md): deploy/knative plus the cert-manager certificate. The Kustomize tree is
+     * checked per rendering, {@link #kustomize}.
+     */
     private static List<JsonNode> kubernetesDocs() {
         return documents.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("knative/") || e.getKey().startsWith("kubernetes/"))
+                .filter(e -> e.getKey().startsWith("knative/") || e.getKey().equals("kubernetes/base/certificate.yaml"))
                 .flatMap(e -> e.getValue().stream()).toList();
+    }
+
+    /**
+     * What {@code kubectl kustomize deploy/DIR} renders, for kustomizations that only list resources and components
+     * (checked: any other field fails here, as this resolution would not apply it). .ci/run compares nothing with
+     * this; it renders with kubectl and validates the result against the Kubernetes schemas.
+     */
+    private static List<JsonNode> kustomize(String dir) {
+        List<JsonNode> rendered = new ArrayList<>();
+        JsonNode kustomization = single(dir + "/kustomization.yaml");
+        for (String field : (Iterable<String>) kustomization::fieldNames) {
+            assertTrue(KUSTOMIZE_FIELDS.contains(field), "deploy/" + dir + "/kustomization.yaml: " + field
+                    + " is not resolved by this test; extend DeployManifestsTest.kustomize");
+        }
+        for (String list : List.of("resources", "components")) {
+            for (JsonNode entry : kustomization.path(list)) {
+                String path = Path.of(dir).resolve(entry.asText()).normalize().toString().replace('\\', '/');
+                if (documents.containsKey(path)) {
+                    rendered.addAll(documents.get(path));
+                } else {
+                    assertTrue(documents.containsKey(path + "/kustomization.yaml"), "deploy/" + dir + ": no " + path);
+                    rendered.addAll(kustomize(path));
+                }
+            }
+        }
+        Set<String> ids = new HashSet<>();
+        for (JsonNode doc : rendered) {
+            assertTrue(ids.add(doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText()),
+                    "deploy/" + dir + " renders " + doc.path("kind").asText() + " " + doc.path("metadata").path("name").asText() + " twice");
+        }
+        return rendered;
+    }
+
+    private static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
+        return docs.stream().filter(d -> d.path("kind").asText().equals(kind)
+                && !d.path("apiVersion").asText().startsWith("serving.knative.dev/")).toList();
+    }
+
+    private static String id(JsonNode doc) {
+        return doc.path("kind").asText() + " " + doc.path("metadata").path("name").asText();
     }
 
     private static JsonNode single(String name) {
