@@ -282,18 +282,90 @@ class DeployManifestsTest {
         assertEquals(taskContainer, binding.path("ContainerName").asText());
     }
 
-    /** The REST API is for the load balancer's health checks and the operators, not for every database client. */
+    /**
+     * The REST API is for the load balancer's health checks and the operators, not for every database client: the
+     * NLB has a security group of its own, which alone admits the clients, and the tasks admit the NLB by that group
+     * (not by a CIDR of its subnets, where clients may sit too). The client and operator ranges have no defaults.
+     */
     @Test
     void cloudFormationOpensTheHttpPortOnlyToTheLoadBalancerAndOperators() {
-        JsonNode ingress = single("ecs/cloudformation.yaml").path("Resources").path("TaskSecurityGroup")
-                .path("Properties").path("SecurityGroupIngress");
+        JsonNode template = single("ecs/cloudformation.yaml");
+        JsonNode resources = template.path("Resources");
+        JsonNode ingress = resources.path("TaskSecurityGroup").path("Properties").path("SecurityGroupIngress");
         Set<String> httpSources = new java.util.TreeSet<>();
+        Set<String> wireSources = new java.util.TreeSet<>();
         for (JsonNode rule : ingress) {
-            if (rule.path("FromPort").asInt() <= settings.httpPort() && settings.httpPort() <= rule.path("ToPort").asInt()) {
-                httpSources.add(rule.path("CidrIp").path("Ref").asText(rule.path("CidrIp").asText()));
+            String source = rule.has("SourceSecurityGroupId") ? rule.path("SourceSecurityGroupId").path("Ref").asText()
+                    : rule.path("CidrIp").path("Ref").asText(rule.path("CidrIp").asText());
+            if (covers(rule, settings.httpPort())) {
+                httpSources.add(source);
+            }
+            if (covers(rule, settings.wirePort())) {
+                wireSources.add(source);
             }
         }
-        assertEquals(Set.of("LoadBalancerCidr", "OperatorCidr"), httpSources, "who may reach port " + settings.httpPort());
+        assertEquals(Set.of("LoadBalancerSecurityGroup", "OperatorCidr"), httpSources, "who may reach port " + settings.httpPort());
+        assertEquals(Set.of("LoadBalancerSecurityGroup"), wireSources, "who may reach port " + settings.wirePort() + " directly");
+        assertEquals("AWS::EC2::SecurityGroup", resources.path("LoadBalancerSecurityGroup").path("Type").asText());
+        JsonNode lbIngress = resources.path("LoadBalancerSecurityGroup").path("Properties").path("SecurityGroupIngress");
+        assertEquals(1, lbIngress.size(), "the NLB admits the clients on the wire port only");
+        assertEquals(settings.wirePort(), lbIngress.get(0).path("FromPort").asInt());
+        assertEquals(settings.wirePort(), lbIngress.get(0).path("ToPort").asInt());
+        assertEquals("ClientCidr", lbIngress.get(0).path("CidrIp").path("Ref").asText());
+        assertTrue(resources.path("LoadBalancer").path("Properties").path("SecurityGroups").toString().contains("\"LoadBalancerSecurityGroup\""),
+                "the NLB must carry its security group (it cannot be added after creation)");
+        for (String range : List.of("ClientCidr", "OperatorCidr")) {
+            assertFalse(template.path("Parameters").path(range).has("Default"), range + ": no guessed default range");
+        }
+    }
+
+    /** The compose example keeps its admin token in a file that git and docker build both leave out. */
+    @Test
+    void composeKeepsTheAdminTokenInAnIgnoredFile() throws IOException {
+        JsonNode portcullis = single("docker-compose.yml").path("services").path("portcullis");
+        assertFalse(portcullis.path("environment").has(ApplicationSettings.envName("portcullis.admin-token")),
+                "a token set on the command line is lost after the first start");
+        assertEquals("[\"portcullis.env\"]", portcullis.path("env_file").toString());
+        assertTrue(Files.readAllLines(Path.of(".gitignore")).contains("deploy/portcullis.env"), ".gitignore: deploy/portcullis.env");
+        assertTrue(dockerIgnored("deploy/portcullis.env"), ".dockerignore: deploy/portcullis.env");
+    }
+
+    /**
+     * docker build . must not send the data directory (the embedded store and secret.key) or other local state,
+     * and must send what the Dockerfiles copy. A small reading of .dockerignore (last matching pattern wins, a
+     * pattern matching a parent directory excludes its files); docker's own matcher was not run here.
+     */
+    @Test
+    void dockerIgnoreKeepsLocalStateOutOfTheBuildContext() throws IOException {
+        for (String path : List.of("data/secret.key", "data/config.json", "target/quarkus-app/quarkus-run.jar",
+                "src/test/node/node_modules/ws/index.js", "deploy/portcullis.env", "src/main/data/secret.key", ".git/config")) {
+            assertTrue(dockerIgnored(path), ".dockerignore lets " + path + " into the build context");
+        }
+        for (String path : List.of("mvnw", ".mvn/wrapper/maven-wrapper.properties", "pom.xml", "src/main/java/io/portcullis/A.java",
+                "src/main/resources/application.properties", "openapi/openapi.yaml")) {
+            assertFalse(dockerIgnored(path), ".dockerignore leaves out " + path + ", which the Dockerfiles copy");
+        }
+    }
+
+    private static boolean dockerIgnored(String path) throws IOException {
+        boolean ignored = false;
+        for (String line : Files.readAllLines(Path.of(".dockerignore"))) {
+            String pattern = line.strip();
+            if (pattern.isEmpty() || pattern.startsWith("#")) {
+                continue;
+            }
+            boolean exception = pattern.startsWith("!");
+            String glob = exception ? pattern.substring(1) : pattern;
+            var matcher = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            Path candidate = Path.of(path);
+            for (int i = 1; i <= candidate.getNameCount(); i++) {
+                if (matcher.matches(candidate.subpath(0, i))) {
+                    ignored = !exception;
+                    break;
+                }
+            }
+        }
+        return ignored;
     }
 
     @Test
