@@ -5,6 +5,9 @@
 // package ships its schema).
 //   node src/test/node/validate-kubernetes.mjs FILE...    (a file may be "-" for standard input)
 // Prints one line per object; exits 1 if any object fails its schema or has a kind no package knows.
+// What the schemas catch: wrong types, missing required fields, values outside an enum. What they do not: a
+// misspelt field name (the generated schemas allow unknown properties), which only an API server's strict
+// validation (kubectl apply --dry-run=server) would refuse.
 import { readFileSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
