@@ -36,7 +36,7 @@ class DeployManifestsTest {
     /** Files docs/deploy.md walks through: deleting one is a drift too. */
     private static final List<String> EXPECTED = List.of(
             "docker-compose.yml", "knative/config.yaml", "knative/service.yaml", "knative/pg-wire.yaml",
-            "kubernetes/base/certificate.yaml", "kubernetes/base/config.yaml", "kubernetes/kustomization.yaml",
+            "kubernetes/components/wire/certificate.yaml", "kubernetes/base/config.yaml", "kubernetes/kustomization.yaml",
             "kubernetes/overlays/wire/kustomization.yaml", "kubernetes/overlays/api/kustomization.yaml",
             "kubernetes/servicemonitor.yaml", "ecs/task-definition.json", "ecs/cloudformation.yaml");
     /** The Kustomize renderings docs/deploy.md names ({@code kubectl kustomize DIR}); .ci/run renders and validates each. */
@@ -898,7 +898,7 @@ class DeployManifestsTest {
      */
     private static List<JsonNode> kubernetesDocs() {
         return documents.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("knative/") || e.getKey().equals("kubernetes/base/certificate.yaml"))
+                .filter(e -> e.getKey().startsWith("knative/") || e.getKey().equals("kubernetes/components/wire/certificate.yaml"))
                 .flatMap(e -> e.getValue().stream()).toList();
     }
 
