@@ -19,7 +19,7 @@ final class CommandParser {
     /** How much of an unknown command the error message quotes. */
     private static final int MAX_QUOTED = 80;
     static final String KNOWN = "SHOW POOLS|CLIENTS|SERVERS|STATS|STATS_TOTALS|STATS_AVERAGES|TOTALS|DATABASES|USERS"
-            + "|CONFIG|LISTS|VERSION|PEERS|STATE|FDS|MEM|HELP, SET key = value, PAUSE [db], RESUME [db], RECONNECT [db],"
+            + "|CONFIG|LISTS|VERSION|PEERS|STATE|FDS|MEM|HELP, SET key = value, RELOAD, PAUSE [db], RESUME [db], RECONNECT [db],"
             + " KILL [db], KILL_CLIENT id, DISABLE db, ENABLE db, WAIT_CLOSE [db], SHUTDOWN";
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
@@ -59,6 +59,12 @@ final class CommandParser {
                     yield new ConsoleCommand.Shutdown();
                 }
                 throw ConsoleError.syntax("SHUTDOWN takes no argument (it waits for clients, like WAIT_FOR_CLIENTS)");
+            }
+            case "RELOAD" -> {
+                if (!args.isEmpty()) {
+                    throw ConsoleError.syntax("RELOAD takes no argument");
+                }
+                yield new ConsoleCommand.Reload();
             }
             case "SUSPEND" -> throw new ConsoleError(ConsoleError.FEATURE_NOT_SUPPORTED, "SUSPEND is not supported: it "
                     + "prepares PgBouncer's online restart (handing its sockets to a new process), which Portcullis does "

@@ -87,6 +87,10 @@ sealed interface ConsoleCommand {
         }
     }
 
+    /** {@code RELOAD}: the stored configuration and the watched certificate files, read again now. */
+    record Reload() implements ConsoleCommand {
+    }
+
     /** {@code SHUTDOWN [WAIT_FOR_CLIENTS]}: the graceful drain. */
     record Shutdown() implements ConsoleCommand {
     }

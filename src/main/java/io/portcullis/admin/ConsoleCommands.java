@@ -57,12 +57,13 @@ public class ConsoleCommands {
     private final WebSocketSettings webSocket;
     private final String version;
     private final io.vertx.core.Vertx vertx;
+    private final io.portcullis.tls.CertificateFileWatcher certificateFiles;
 
     /** SHOW HELP's text: the commands this console knows. */
     static final String HELP = "\n\tSHOW HELP|CONFIG|DATABASES|POOLS|CLIENTS|SERVERS|USERS|VERSION|PEERS\n"
             + "\tSHOW FDS|LISTS|MEM|STATE\n"
             + "\tSHOW STATS|STATS_TOTALS|STATS_AVERAGES|TOTALS\n"
-            + "\tSET key = arg\n"
+            + "\tSET key = arg\n\tRELOAD\n"
             + "\tPAUSE [<db>]\n\tRESUME [<db>]\n\tDISABLE <db>\n\tENABLE <db>\n\tRECONNECT [<db>]\n\tKILL [<db>]\n"
             + "\tKILL_CLIENT <client_id>\n\tSHUTDOWN\n\tWAIT_CLOSE [<db>]";
 
@@ -71,6 +72,7 @@ public class ConsoleCommands {
                            ListenerSettings listen, SessionSettings session, ShutdownSettings shutdown,
                            AdminSettings admin, ReplicaRegistry replicas, ClusterSettings cluster, PeerSettings peer,
                            WebSocketSettings webSocket, io.vertx.core.Vertx vertx,
+                           io.portcullis.tls.CertificateFileWatcher certificateFiles,
                            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.reports = reports;
         this.actions = actions;
@@ -85,6 +87,7 @@ public class ConsoleCommands {
         this.peer = peer;
         this.webSocket = webSocket;
         this.vertx = vertx;
+        this.certificateFiles = certificateFiles;
         this.version = version;
     }
 
@@ -144,6 +147,15 @@ public class ConsoleCommands {
         if (command instanceof ConsoleCommand.Enable enable) {
             actions.enable(enable.database());
             return done(complete("ENABLE"));
+        }
+        if (command instanceof ConsoleCommand.Reload) {
+            // As PgBouncer re-reads its ini and files: the store (an edit of config.json, or a version another replica
+            // stored that this one has not heard of yet) and the watched certificate files, now. Blocking reads.
+            return vertx.executeBlocking(() -> {
+                store.refresh();
+                certificateFiles.reloadNow();
+                return complete("RELOAD");
+            }, false);
         }
         if (command instanceof ConsoleCommand.Shutdown) {
             actions.shutdown();

@@ -14,6 +14,7 @@
  * {@link io.portcullis.admin.ResultTable} (columns and rows → wire messages).
  *
  * <p>May use: {@code pool}, {@code proxy}, {@code config}, {@code wire}, {@code log} (console input in audit lines),
- * {@code cluster} (the replicas {@code SHOW PEERS} lists), {@code peer} (its listener's settings in {@code SHOW CONFIG}).
+ * {@code cluster} (the replicas {@code SHOW PEERS} lists), {@code peer} (its listener's settings in {@code SHOW CONFIG}),
+ * {@code tls} ({@code RELOAD} re-reads the watched certificate files).
  */
 package io.portcullis.admin;

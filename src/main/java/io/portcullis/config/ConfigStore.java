@@ -35,4 +35,16 @@ public interface ConfigStore {
     default Optional<String> problem() {
         return Optional.empty();
     }
+
+    /**
+     * Reads the stored configuration again now, rather than when the store would notice a change by itself (the
+     * console's RELOAD), and publishes it when it is newer than the one in force. Blocking.
+     *
+     * @return the snapshot in force afterwards
+     * @throws ConfigException when what is stored cannot be used (the one in force stays), or the store cannot be
+     *                         read
+     */
+    default GatewayConfig refresh() {
+        return current();
+    }
 }

@@ -110,6 +110,40 @@ public class FileConfigStore implements ConfigStore {
         }
     }
 
+    /**
+     * {@code config.json} as it is now: an edit made there (with a newer version) is validated and published as if
+     * written through {@link #update}; anything else (the same bytes, an older or equal version, an invalid
+     * document) leaves the configuration in force.
+     */
+    @Override
+    public GatewayConfig refresh() {
+        writeLock.lock();
+        try {
+            byte[] bytes;
+            try {
+                bytes = Files.exists(file) ? Files.readAllBytes(file) : null;
+            } catch (IOException e) {
+                throw new ConfigException(file + " cannot be read: " + e.getMessage(), e);
+            }
+            if (bytes == null || java.util.Arrays.equals(bytes, currentBytes)) {
+                return current;
+            }
+            GatewayConfig read = parse(bytes);
+            GatewayConfig before = current;
+            if (read.version() <= before.version()) {
+                throw new ConfigException(file + " holds configuration version " + read.version() + ", not newer than "
+                        + "version " + before.version() + " in force; an edit must raise the version");
+            }
+            current = read;
+            currentBytes = bytes;
+            LOG.infof("Reloaded configuration version %d from %s", read.version(), file);
+            publish(new ConfigChanged(before, read));
+            return read;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /** Where the configuration is stored. */
     public Path file() {
         return file;

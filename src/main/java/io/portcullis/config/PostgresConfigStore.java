@@ -153,6 +153,19 @@ public final class PostgresConfigStore implements ConfigStore, AutoCloseable {
                 table, role);
     }
 
+    /** The newest stored version, read now rather than at the watcher's next notification or poll. */
+    @Override
+    public GatewayConfig refresh() {
+        try (Connection connection = connector.open()) {
+            if (table.newestVersion(connection) > current.version()) {
+                onNewest(table.newest(connection));
+            }
+            return current;
+        } catch (SQLException e) {
+            throw new ConfigException("the configuration store cannot be read: " + e.getMessage(), e);
+        }
+    }
+
     /** The watcher found this newest stored document (or null: nothing stored); publishes it if newer. */
     void onNewest(PostgresConfigTable.Row row) {
         advanceTo(decode(row));

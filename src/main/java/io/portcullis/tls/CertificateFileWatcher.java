@@ -80,29 +80,46 @@ public class CertificateFileWatcher {
         }
     }
 
+    /**
+     * Checks the files now (the console's RELOAD), on the caller's thread, and applies what changed; the same check
+     * the timer runs, one at a time. Blocking.
+     */
+    public void reloadNow() {
+        if (tls.files().configured() || tls.sniFiles() != null) {
+            pollOnce();
+        }
+    }
+
     private void poll() {
         if (!polling.compareAndSet(false, true)) {
             return;
         }
         worker.execute(() -> {
             try {
-                pollNamed();
-                if (!tls.files().configured()) {
-                    return;
-                }
-                tls.files().poll().ifPresent(contents -> {
-                    tls.applyFiles(contents);
-                    LOG.info("reloaded the TLS certificate files");
-                });
-            } catch (CertificateMaterialException e) {
-                LOG.warnf("the TLS certificate files changed but cannot be used, the previous certificate stays in force: %s",
-                        LogText.escape(e.getMessage()));
-            } catch (RuntimeException e) {
-                LOG.warnf("the TLS certificate files could not be reloaded, the previous certificate stays in force: %s",
-                        LogText.escape(e.getMessage()));
+                pollOnce();
             } finally {
                 polling.set(false);
             }
         });
+    }
+
+    /** One check of every watched file; synchronized: the file sources keep state for one poller. */
+    private synchronized void pollOnce() {
+        try {
+            pollNamed();
+            if (!tls.files().configured()) {
+                return;
+            }
+            tls.files().poll().ifPresent(contents -> {
+                tls.applyFiles(contents);
+                LOG.info("reloaded the TLS certificate files");
+            });
+        } catch (CertificateMaterialException e) {
+            LOG.warnf("the TLS certificate files changed but cannot be used, the previous certificate stays in force: %s",
+                    LogText.escape(e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.warnf("the TLS certificate files could not be reloaded, the previous certificate stays in force: %s",
+                    LogText.escape(e.getMessage()));
+        }
     }
 }

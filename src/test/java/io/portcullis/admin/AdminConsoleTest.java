@@ -412,6 +412,22 @@ class AdminConsoleTest {
         }
     }
 
+    /** RELOAD reads the store now: a database written to config.json by another writer is there at once. */
+    @Test
+    void reloadReadsTheStoreNow() throws Exception {
+        io.portcullis.config.FileConfigStore elsewhere = new io.portcullis.config.FileConfigStore(GatewayClient.dataDir(), e -> { });
+        io.portcullis.config.DatabaseConfig copy = elsewhere.current().database(STATS_DB).orElseThrow();
+        elsewhere.update(io.portcullis.config.ConfigStore.ANY_VERSION, c -> c.withDatabase(new io.portcullis.config.DatabaseConfig(
+                "adm_reloaded", copy.host(), copy.port(), copy.dbname(), copy.user(), copy.sealedPassword(), copy.serverTls(),
+                copy.poolMode(), 1, 0, 0, 0)));
+        try (Connection c = console()) {
+            c.createStatement().execute("RELOAD");
+            assertEquals("adm_reloaded", row(c, "SHOW DATABASES", "name", "adm_reloaded").get("name"));
+        } finally {
+            GatewayClient.deleteDatabase("adm_reloaded");
+        }
+    }
+
     /**
      * SET on a setting of the settings table stores it as PUT /api/v1/settings does (so the API and SHOW CONFIG show
      * it), by its PgBouncer name or its API name; bad values and unknown names are refused.

@@ -55,6 +55,37 @@ class FileConfigStoreTest {
         assertEquals(v2, events.get(1).after());
     }
 
+    /**
+     * refresh() (the console's RELOAD) takes a newer config.json written by someone else, publishing it once; the same
+     * bytes change nothing; an older version or an invalid document is refused and the one in force stays.
+     */
+    @Test
+    void refreshTakesANewerFileAndRefusesAnOlderOrBrokenOne() throws Exception {
+        FileConfigStore store = open();
+        store.update(ConfigStore.ANY_VERSION, c -> c.withDatabase(db("a", 8812)));
+        assertSame(store.current(), store.refresh(), "unchanged: nothing published");
+        assertEquals(1, events.size());
+
+        List<ConfigChanged> elsewhere = new ArrayList<>();
+        FileConfigStore other = new FileConfigStore(dir, elsewhere::add); // someone else writing the same file
+        other.update(ConfigStore.ANY_VERSION, c -> c.withDatabase(db("b", 8813)));
+        GatewayConfig refreshed = store.refresh();
+        assertEquals(2, refreshed.version());
+        assertTrue(refreshed.databases().containsKey("b"));
+        assertEquals(2, events.size(), "published once");
+        assertEquals(1, events.get(1).before().version());
+
+        byte[] newer = Files.readAllBytes(dir.resolve(FileConfigStore.CONFIG_FILE));
+        Files.writeString(dir.resolve(FileConfigStore.CONFIG_FILE), new String(newer, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("\"version\" : 2", "\"version\" : 1"));
+        ConfigException older = assertThrows(ConfigException.class, store::refresh);
+        assertTrue(older.getMessage().contains("not newer"), older.getMessage());
+        Files.writeString(dir.resolve(FileConfigStore.CONFIG_FILE), "{ not json");
+        assertThrows(ConfigException.class, store::refresh);
+        assertEquals(2, store.current().version(), "the configuration in force stays");
+        assertEquals(2, events.size());
+    }
+
     @Test
     void persistsAcrossRestartsWithOwnerOnlyFilesAndABackup() throws Exception {
         FileConfigStore store = open();
