@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
 
 import java.time.Duration;
 
@@ -74,10 +73,6 @@ public final class OutboundBytes {
         this.reads = reads;
     }
 
-    /** A TCP socket's writes ({@link TcpStream}). */
-    public OutboundBytes(NetSocket socket, Context context, InboundBytes reads) {
-        this(new TcpStream(socket), context, reads);
-    }
 
     /** Whoever else feeds the socket now; null for nobody. Replaces the previous listener. */
     public void listener(Listener newListener) {

@@ -82,6 +82,30 @@ class DeployManifestsTest {
         }
     }
 
+    /**
+     * A container's environment (over the ConfigMap's) and mounts against the settings, its ports against
+     * {@code expectedPorts}, its liveness and readiness probes; answers its ports by name.
+     */
+    /** The environment a container sees: the ConfigMap's, then its own {@code env} values over them. */
+    private static Map<String, String> containerEnv(JsonNode container, Map<String, String> configMap) {
+        Map<String, String> env = new HashMap<>(configMap);
+        container.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+        return env;
+    }
+
+    private Map<String, Integer> checkContainer(String where, JsonNode container, Map<String, String> configMap,
+                                                Set<Integer> expectedPorts) {
+        Set<String> mounts = new HashSet<>();
+        container.path("volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
+        checkEnvAndMounts(where, containerEnv(container, configMap), mounts);
+        Map<String, Integer> ports = new HashMap<>();
+        container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
+        assertEquals(expectedPorts, Set.copyOf(ports.values()), where + ": container ports");
+        checkProbe(where, container.path("livenessProbe"), "live", ports);
+        checkProbe(where, container.path("readinessProbe"), "ready", ports);
+        return ports;
+    }
+
     @Test
     void kubernetesContainersMatchTheConfiguration() {
         Map<String, String> configMap = configMapEnv();
@@ -96,19 +120,8 @@ class DeployManifestsTest {
             for (JsonNode container : pod.path("spec").path("containers")) {
                 containers++;
                 String where = kind + " " + doc.path("metadata").path("name").asText();
-                Map<String, String> env = new HashMap<>(configMap);
-                container.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
-                Set<String> mounts = new HashSet<>();
-                container.path("volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
-                checkEnvAndMounts(where, env, mounts);
-
-                Map<String, Integer> ports = new HashMap<>();
-                container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
-                Set<Integer> expected = knative ? Set.of(settings.httpPort())
-                        : Set.of(settings.wirePort(), settings.httpPort(), peerPort());
-                assertEquals(expected, Set.copyOf(ports.values()), where + ": container ports");
-                checkProbe(where, container.path("livenessProbe"), "live", ports);
-                checkProbe(where, container.path("readinessProbe"), "ready", ports);
+                Map<String, Integer> ports = checkContainer(where, container, configMap, knative ? Set.of(settings.httpPort())
+                        : Set.of(settings.wirePort(), settings.httpPort(), peerPort()));
                 if (container.has("startupProbe")) {
                     checkProbe(where, container.path("startupProbe"), "started", ports);
                 }
@@ -602,18 +615,8 @@ class DeployManifestsTest {
                 JsonNode podSpec = pod.path("spec");
                 assertEquals(1, podSpec.path("containers").size(), where + ": one container");
                 JsonNode container = podSpec.path("containers").get(0);
-                Map<String, String> env = new HashMap<>(configMap);
-                container.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
-                Set<String> mounts = new HashSet<>();
-                container.path("volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
-                checkEnvAndMounts(where, env, mounts);
-                Map<String, Integer> ports = new HashMap<>();
-                container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
-                Set<Integer> expected = wire ? Set.of(settings.wirePort(), settings.httpPort(), peerPort())
-                        : Set.of(settings.httpPort(), peerPort());
-                assertEquals(expected, Set.copyOf(ports.values()), where + ": container ports");
-                checkProbe(where, container.path("livenessProbe"), "live", ports);
-                checkProbe(where, container.path("readinessProbe"), "ready", ports);
+                Map<String, Integer> ports = checkContainer(where, container, configMap, wire
+                        ? Set.of(settings.wirePort(), settings.httpPort(), peerPort()) : Set.of(settings.httpPort(), peerPort()));
                 checkProbe(where, container.path("startupProbe"), "started", ports);
                 checkPrometheusAnnotations(where, pod.path("metadata").path("annotations"));
                 assertTrue(podSpec.path("terminationGracePeriodSeconds").asLong() > settings.drainTimeout().toSeconds(),
@@ -634,7 +637,7 @@ class DeployManifestsTest {
                     assertFalse(configMap.containsKey(variable), dir + ": " + variable + " does not belong in the ConfigMap");
                 }
                 assertTrue(deployment.path("spec").path("replicas").asInt() >= 2, where + ": at least 2 replicas");
-                assertEquals("postgresql", env.get(ApplicationSettings.envName("portcullis.config.store")),
+                assertEquals("postgresql", containerEnv(container, configMap).get(ApplicationSettings.envName("portcullis.config.store")),
                         where + ": replicas need the shared PostgreSQL store");
             }
             boolean hasWire = deployments.stream().anyMatch(d -> d.path("metadata").path("name").asText().equals("portcullis-wire"));

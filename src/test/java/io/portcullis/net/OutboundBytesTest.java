@@ -56,12 +56,13 @@ class OutboundBytesTest {
         server.connectHandler(socket -> {
             Context context = Vertx.currentContext();
             AtomicReference<OutboundBytes> out = new AtomicReference<>();
-            InboundBytes reads = new InboundBytes(socket, context, chunk -> {
+            TcpStream stream = new TcpStream(socket);
+            InboundBytes reads = new InboundBytes(stream, context, chunk -> {
                 bytesRead.addAndGet(chunk.length());
                 OwnedBytes.release(chunk);
                 out.get().write(Buffer.buffer(new byte[ANSWER]));
             });
-            OutboundBytes writes = new OutboundBytes(socket, context, reads);
+            OutboundBytes writes = new OutboundBytes(stream, context, reads);
             writes.listener(new OutboundBytes.Listener() {
                 @Override
                 public void full() {
