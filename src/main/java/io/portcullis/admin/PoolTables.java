@@ -64,7 +64,7 @@ final class PoolTables {
                     db.poolSize(), db.minPoolSize(), db.reservePoolSize(), (int) serverLifetime.toSeconds(),
                     AdminReports.poolMode(db), null, db.maxDbConnections(), stats == null ? 0 : stats.open(), 0,
                     clientCounts.getOrDefault(db.name(), 0), pool != null && pool.paused(),
-                    pool != null && pool.disabled());
+                    db.disabled() || pool != null && pool.disabled());
         }
         return table;
     }

@@ -12,7 +12,9 @@ import java.util.List;
  * defaults), except that a missing {@code password} keeps the stored one (not when host, port or user
  * change: the password must then be sent again) and a missing {@code serverKey} keeps the stored key of
  * an unchanged {@code serverCertificate} (not when host or port change). {@code name} may be sent and must
- * then match the path; the read-only {@code passwordSet} and {@code serverKeySet} are refused ({@link ReadOnlyFields}).
+ * then match the path; the read-only {@code passwordSet}, {@code serverKeySet} and {@code disabledReason} are refused
+ * ({@link ReadOnlyFields}). A database waiting for its backend credentials (imported without {@code user=}) is put in
+ * service by the first such write: it always carries the required {@code user}.
  */
 @Schema(name = "DatabaseRequest", description = "A database clients connect to by name, and its backend")
 public record DatabaseRequest(
@@ -59,7 +61,9 @@ public record DatabaseRequest(
         @Schema(readOnly = true, description = "shown on reads; a write that sends it is refused (400)")
         Boolean passwordSet,
         @Schema(readOnly = true, description = "shown on reads; a write that sends it is refused (400)")
-        Boolean serverKeySet) {
+        Boolean serverKeySet,
+        @Schema(readOnly = true, description = "shown on reads; a write that sends it is refused (400)")
+        String disabledReason) {
 
     /** Longer passwords are refused; no backend accepts anything near this. */
     static final int MAX_PASSWORD_LENGTH = 1024;
@@ -71,6 +75,8 @@ public record DatabaseRequest(
     void requireBackend(String pathName) {
         ReadOnlyFields.refuse("passwordSet", passwordSet, "send \"password\" to set or change the password, \"\" to remove it");
         ReadOnlyFields.refuse("serverKeySet", serverKeySet, "send \"serverKey\" to set or change the key, \"\" to remove it");
+        ReadOnlyFields.refuse("disabledReason", disabledReason, "a PUT with user (and password) puts the database in "
+                + "service");
         if (name != null && !name.equals(pathName)) {
             throw ApiProblem.badRequest("name '" + name + "' in the body does not match '" + pathName
                     + "' in the path; a database cannot be renamed");

@@ -38,6 +38,10 @@ public record DatabaseView(
         boolean serverKeySet,
         @Schema(description = "TLS server names (SNI) that route a client here whatever database name it sent")
         List<String> sniHostnames,
+        @Schema(description = "why the database refuses clients, or null when it is in service: a PgBouncer database "
+                + "line without user= is imported this way, waiting for its backend credentials; a PUT with user and "
+                + "password puts it in service")
+        String disabledReason,
         @Schema(description = "the outcome of the latest backend connect and login (read-only; not covered by the ETag)")
         BackendStatus backend) {
 
@@ -65,6 +69,6 @@ public record DatabaseView(
         return new DatabaseView(db.name(), db.host(), db.port(), db.dbname(), db.user(), db.hasPassword(),
                 db.serverTls(), db.poolMode(), db.poolSize(), db.minPoolSize(), db.reservePoolSize(),
                 db.maxDbConnections(), db.serverCa(), db.serverCertificate(), db.hasServerKey(), db.sniHostnames(),
-                BackendStatus.of(backends.of(db.name())));
+                db.disabledReason(), BackendStatus.of(backends.of(db.name())));
     }
 }

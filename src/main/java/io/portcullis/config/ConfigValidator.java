@@ -59,6 +59,8 @@ public final class ConfigValidator {
     public static final int MAX_PREPARED_STATEMENTS = 100_000;
     /** A check query is a trivial statement; this leaves room for a comment. */
     public static final int MAX_CHECK_QUERY_LENGTH = 1024;
+    /** Why a database is out of service: a sentence or two, written by the import. */
+    public static final int MAX_DISABLED_REASON_LENGTH = 1024;
     private static final Pattern CIPHER_NAME = Pattern.compile("[A-Za-z0-9_]{1,100}");
     /** A DNS host name as SNI carries it (RFC 6066: no IP addresses, no trailing dot), lower case. */
     private static final Pattern SERVER_NAME = Pattern.compile(
@@ -123,7 +125,11 @@ public final class ConfigValidator {
         }
         checkRange(errors, where, "port", db.port(), 1, 65_535);
         checkIdentifier(errors, where, "dbname", db.dbname());
-        checkIdentifier(errors, where, "user", db.user());
+        if (db.disabled()) {
+            checkDisabled(errors, where, db);
+        } else {
+            checkIdentifier(errors, where, "user", db.user());
+        }
         if (db.hasPassword() && !db.sealedPassword().startsWith(SecretBox.PREFIX)
                 && !db.sealedPassword().startsWith(SecretBox.UNBOUND_PREFIX)) {
             errors.add(where + "the password is not sealed (expected the prefix " + SecretBox.PREFIX + ")");
@@ -378,6 +384,16 @@ public final class ConfigValidator {
             if (value != null) {
                 setting.check(value, "settings: ", errors);
             }
+        }
+    }
+
+    /** A database out of service until it has its backend credentials: the reason says why, there is no user. */
+    private static void checkDisabled(List<String> errors, String where, DatabaseConfig db) {
+        if (db.disabledReason().isBlank() || db.disabledReason().length() > MAX_DISABLED_REASON_LENGTH) {
+            errors.add(where + "disabledReason must be 1 to " + MAX_DISABLED_REASON_LENGTH + " characters");
+        }
+        if (db.user() != null || db.hasPassword()) {
+            errors.add(where + "a database waiting for its backend credentials has no user or password yet");
         }
     }
 

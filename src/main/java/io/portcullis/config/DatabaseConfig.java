@@ -27,6 +27,10 @@ import java.util.Objects;
  * @param sealedServerKey   private key of {@code serverCertificate} sealed for {@link SecretBinding#serverKey}, or null
  * @param sniHostnames      TLS server names (SNI) that route a client here whatever database name it sent, lower
  *                          case; each names one database at most. Left out of the stored document while empty.
+ * @param disabledReason    why the database takes no clients yet, or null when it is in service. Only the PgBouncer
+ *                          import sets it, for a database line without {@code user=}: it waits for its backend
+ *                          credentials ({@code user} is then null), and the {@code PUT} that gives them puts it in
+ *                          service. Left out of the stored document while null.
  */
 public record DatabaseConfig(
         String name,
@@ -44,7 +48,8 @@ public record DatabaseConfig(
         String serverCa,
         String serverCertificate,
         String sealedServerKey,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> sniHostnames) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> sniHostnames,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String disabledReason) {
 
     public static final int DEFAULT_POOL_SIZE = 20;
 
@@ -52,6 +57,15 @@ public record DatabaseConfig(
     public DatabaseConfig {
         sniHostnames = sniHostnames == null ? List.of()
                 : sniHostnames.stream().map(h -> h == null ? null : h.toLowerCase(java.util.Locale.ROOT)).toList();
+    }
+
+    /** A database in service. */
+    public DatabaseConfig(String name, String host, int port, String dbname, String user, String sealedPassword,
+                          ServerTls serverTls, PoolMode poolMode, int poolSize, int minPoolSize, int reservePoolSize,
+                          int maxDbConnections, String serverCa, String serverCertificate, String sealedServerKey,
+                          List<String> sniHostnames) {
+        this(name, host, port, dbname, user, sealedPassword, serverTls, poolMode, poolSize, minPoolSize, reservePoolSize,
+                maxDbConnections, serverCa, serverCertificate, sealedServerKey, sniHostnames, null);
     }
 
     /** A database no TLS server name routes to. */
@@ -70,6 +84,11 @@ public record DatabaseConfig(
                 reservePoolSize, maxDbConnections, null, null, null);
     }
 
+    /** Whether clients are refused because the database is not in service yet ({@link #disabledReason}). */
+    public boolean disabled() {
+        return disabledReason != null;
+    }
+
     public boolean hasPassword() {
         return sealedPassword != null && !sealedPassword.isEmpty();
     }
@@ -84,7 +103,7 @@ public record DatabaseConfig(
 
     /** Whether {@code other} logs in to the same backend address as the same user (what a sealed password is bound to). */
     public boolean sameLogin(DatabaseConfig other) {
-        return sameAddress(other) && user.equals(other.user);
+        return sameAddress(other) && Objects.equals(user, other.user);
     }
 
     /** Whether {@code other} connects to the same host and port (what a sealed TLS client key is bound to). */
@@ -102,7 +121,20 @@ public record DatabaseConfig(
 
     public DatabaseConfig withSealedPassword(String sealed) {
         return new DatabaseConfig(name, host, port, dbname, user, sealed, serverTls, poolMode, poolSize, minPoolSize,
-                reservePoolSize, maxDbConnections, serverCa, serverCertificate, sealedServerKey, sniHostnames);
+                reservePoolSize, maxDbConnections, serverCa, serverCertificate, sealedServerKey, sniHostnames,
+                disabledReason);
+    }
+
+    /** This database in service, logging in as {@code user} with {@code sealed} (sealed for this name, address and user). */
+    public DatabaseConfig inServiceAs(String user, String sealed) {
+        return new DatabaseConfig(name, host, port, dbname, user, sealed, serverTls, poolMode, poolSize, minPoolSize,
+                reservePoolSize, maxDbConnections, serverCa, serverCertificate, sealedServerKey, sniHostnames, null);
+    }
+
+    /** This database waiting for its backend credentials, for {@code reason}: no user, no password. */
+    public DatabaseConfig waitingForCredentials(String reason) {
+        return new DatabaseConfig(name, host, port, dbname, null, null, serverTls, poolMode, poolSize, minPoolSize,
+                reservePoolSize, maxDbConnections, serverCa, serverCertificate, sealedServerKey, sniHostnames, reason);
     }
 
     /** Whether a TLS client that asked for {@code serverName} (SNI, any case) is routed here. */
@@ -114,6 +146,7 @@ public record DatabaseConfig(
     @Override
     public String toString() {
         return "DatabaseConfig[" + name + " -> " + user + "@" + backendAddress() + "/" + dbname + ", serverTls="
-                + (serverTls == null ? null : serverTls.wireName()) + ", passwordSet=" + hasPassword() + "]";
+                + (serverTls == null ? null : serverTls.wireName()) + ", passwordSet=" + hasPassword()
+                + (disabled() ? ", disabled" : "") + "]";
     }
 }

@@ -16,9 +16,10 @@ import java.util.function.BiFunction;
 
 /**
  * Turns {@code [databases]} lines into {@link DatabaseConfig}s. Portcullis logs in to a backend as
- * one configured user over TCP, so a line without {@code host} (a Unix socket), with a host list, or
- * without {@code user} (PgBouncer's per-client-user pools) cannot become a database and is reported
- * whole; a parameter Portcullis has no use for is reported alone and the database is still created.
+ * one configured user over TCP, so a line without {@code host} (a Unix socket) or with a host list
+ * cannot become a database and is reported whole; a line without {@code user} (PgBouncer's per-client-user
+ * pools) becomes a database {@linkplain DatabaseConfig#disabled() waiting for its credentials}; a parameter
+ * Portcullis has no use for is reported alone and the database is still created.
  *
  * <p>The {@code [users]} settings of the database's {@code user=} (its server user) apply as in
  * PgBouncer: that user's pool mode, pool size and reserve win over the database line's, and its
@@ -87,12 +88,13 @@ final class DatabaseMapper {
             }
         }
         Map<String, List<DatabaseConfig>> byServerUser = new LinkedHashMap<>();
-        databases.forEach(db -> byServerUser.computeIfAbsent(db.user(), u -> new ArrayList<>()).add(db));
+        databases.stream().filter(db -> !db.disabled())
+                .forEach(db -> byServerUser.computeIfAbsent(db.user(), u -> new ArrayList<>()).add(db));
         reportServerUsersWithoutDatabases(byServerUser);
         List<DatabaseConfig> capped = new ArrayList<>();
         for (DatabaseConfig db : databases) {
             List<DatabaseConfig> sameUser = byServerUser.get(db.user());
-            capped.add(sameUser.size() == 1 ? withServerUserCap(db) : db);
+            capped.add(sameUser != null && sameUser.size() == 1 ? withServerUserCap(db) : db);
         }
         byServerUser.forEach(this::reportSharedServerUserCap);
         return capped;
@@ -173,10 +175,6 @@ final class DatabaseMapper {
             return skip(e, cs, "database '" + name + "' lists several hosts; Portcullis connects to one: keep one host");
         }
         String user = cs.get("user");
-        if (user == null) {
-            return skip(e, cs, "database '" + name + "' has no user=, so PgBouncer logs in as each client's own user; "
-                    + "Portcullis logs in to a backend as one configured user: add user= and password=");
-        }
         int port = DEFAULT_PORT;
         if (cs.get("port") != null) {
             OptionalInt p = SettingValues.integer(cs.get("port"), 1, 65_535);
@@ -195,7 +193,14 @@ final class DatabaseMapper {
             String key = p.getKey();
             String value = p.getValue();
             switch (key) {
-                case "host", "port", "user", "password", "dbname" -> {
+                case "password" -> {
+                    if (user == null) {
+                        findings.parameter(e, key, null, "database '" + name + "': a password without user= is not "
+                                + "imported; PUT /api/v1/databases/" + name + " with user and password puts the "
+                                + "database in service");
+                    }
+                }
+                case "host", "port", "user", "dbname" -> {
                     // Read above or below.
                 }
                 case "pool_mode" -> {
@@ -217,7 +222,7 @@ final class DatabaseMapper {
                         + IGNORED.getOrDefault(key, "not a PgBouncer connection parameter"));
             }
         }
-        UserSettings serverUser = serverUsers.get(user);
+        UserSettings serverUser = user == null ? null : serverUsers.get(user);
         if (serverUser != null) { // PgBouncer: the pool's user wins over its database
             poolMode = serverUser.poolMode() != null ? serverUser.poolMode() : poolMode;
             poolSize = serverUser.poolSize() != null ? serverUser.poolSize() : poolSize;
@@ -232,18 +237,33 @@ final class DatabaseMapper {
             minPoolSize = poolSize;
         }
         ServerTlsSettings tls = global.serverTls();
-        SecretBinding passwordBinding = SecretBinding.backendPassword(name, host, port, user);
+        String sealedPassword = user == null ? null
+                : backendPassword(e, name, user, cs.get("password"), SecretBinding.backendPassword(name, host, port, user));
         DatabaseConfig db = new DatabaseConfig(name, host, port, cs.get("dbname") == null ? name : cs.get("dbname"),
-                user, backendPassword(e, name, user, cs.get("password"), passwordBinding), tls.mode(), poolMode, poolSize,
+                user, sealedPassword, tls.mode(), poolMode, poolSize,
                 minPoolSize, reservePoolSize, maxDbConnections, tls.caPem(),
                 tls.client() == null ? null : tls.client().certificateChainPem(),
                 tls.client() == null ? null : seal.apply(tls.client().privateKeyPem(), SecretBinding.serverKey(name, host, port)));
+        if (user == null) {
+            db = db.waitingForCredentials(waitingReason(e, name));
+        }
         try {
             ConfigValidator.validate(GatewayConfig.EMPTY.withDatabase(db));
         } catch (ConfigException invalid) {
             return skip(e, cs, invalid.getMessage());
         }
         return db;
+    }
+
+    /**
+     * Why a line without {@code user=} makes a database that waits: PgBouncer logs in as each client with the
+     * client's own password, which a proxy that checks md5 hashes or SCRAM verifiers never has in clear (QuestDB asks
+     * for it in clear), so no stored password can stand in for it.
+     */
+    private static String waitingReason(IniEntry e, String name) {
+        return "imported from " + e.file() + " line " + e.line() + " without user=: PgBouncer logs in to the backend "
+                + "as each client's own user, Portcullis as one configured user; PUT /api/v1/databases/" + name
+                + " with user and password puts it in service";
     }
 
     /** The sealed backend password: from the line, else the backend user's clear-text userlist entry, else none. */
