@@ -47,7 +47,7 @@ class HostListTest {
     private static final String PASSWORD = "hosts-pass";
     private static final String ADMIN = "hosts_admin";
     private static final List<String> DATABASES = List.of("hl_rw", "hl_ro", "hl_standby", "hl_primary", "hl_prefer",
-            "hl_any", "hl_random", "hl_q_rw", "hl_q_primary", "hl_q_standby");
+            "hl_any", "hl_random", "hl_q_rw", "hl_q_primary", "hl_q_standby", "hl_q_prefer-standby");
 
     private static PostgresServer primary;
     private static PostgresStandby standby;
@@ -73,7 +73,7 @@ class HostListTest {
         putPostgres("hl_random", List.of(p, s), null, "random", 20);
         QuestDbServer questdb = Backends.questdb();
         String q = questdb.host() + ":" + questdb.pgPort();
-        for (String attrs : List.of("read-write", "primary", "standby")) {
+        for (String attrs : List.of("read-write", "primary", "standby", "prefer-standby")) {
             GatewayClient.putDatabase("hl_q_" + attrs.replace("read-write", "rw"), Map.of("hosts", List.of(q),
                     "user", questdb.user(), "password", questdb.password(), "dbname", questdb.database(),
                     "targetSessionAttrs", attrs));
@@ -195,9 +195,11 @@ class HostListTest {
     @Test
     @Order(6)
     void questDbHasNoTransactionReadOnlyAndIsNeverAStandby() throws SQLException {
-        try (Connection c = GatewayClient.connect("hl_q_primary", USER, PASSWORD); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT 1")) {
-            assertTrue(rs.next());
+        for (String db : List.of("hl_q_primary", "hl_q_prefer-standby")) { // prefer-standby: no standby, so any
+            try (Connection c = GatewayClient.connect(db, USER, PASSWORD); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT 1")) {
+                assertTrue(rs.next(), db);
+            }
         }
         SQLException rw = assertThrows(SQLException.class, () -> query("hl_q_rw"));
         assertTrue(rw.getMessage().contains("targetSessionAttrs=read-write") && rw.getMessage().contains("transaction_read_only"),
