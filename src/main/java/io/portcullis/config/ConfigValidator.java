@@ -25,6 +25,8 @@ public final class ConfigValidator {
     /** DNS names are at most 253 characters. */
     public static final int MAX_HOST_LENGTH = 253;
     public static final int MAX_POOL_SIZE = 10_000;
+    /** Backend addresses per database; a failover list longer than this is a mistake. */
+    public static final int MAX_HOSTS = 32;
     public static final int MAX_DB_CONNECTIONS = 100_000;
     public static final int MAX_DATABASES = 10_000;
     public static final int MAX_USERS = 10_000;
@@ -150,6 +152,45 @@ public final class ConfigValidator {
         }
         checkRange(errors, where, "reservePoolSize", db.reservePoolSize(), 0, MAX_POOL_SIZE);
         checkRange(errors, where, "maxDbConnections", db.maxDbConnections(), 0, MAX_DB_CONNECTIONS);
+        checkHosts(errors, where, db);
+    }
+
+    /**
+     * The host list: each entry {@code host:port} with a valid host and port, no address twice, the first entry
+     * equal to {@code host}:{@code port} (what readers of one address show), at most {@value #MAX_HOSTS}.
+     */
+    private static void checkHosts(List<String> errors, String where, DatabaseConfig db) {
+        List<String> hosts = db.hosts();
+        if (hosts.isEmpty()) {
+            return;
+        }
+        if (hosts.size() > MAX_HOSTS) {
+            errors.add(where + "hosts lists " + hosts.size() + " addresses; at most " + MAX_HOSTS + " are allowed");
+            return;
+        }
+        List<BackendHost> parsed = new ArrayList<>();
+        for (String entry : hosts) {
+            BackendHost h;
+            try {
+                h = BackendHost.parse(entry, null);
+            } catch (ConfigException e) {
+                errors.add(where + e.getMessage());
+                continue;
+            }
+            if (!HOST.matcher(h.host()).matches()) {
+                errors.add(where + "hosts entry '" + entry + "': the host must be a DNS name or IP address of at most "
+                        + MAX_HOST_LENGTH + " characters");
+                continue;
+            }
+            if (parsed.stream().anyMatch(h::sameAs)) {
+                errors.add(where + "hosts lists " + h + " twice");
+            }
+            parsed.add(h);
+        }
+        if (!parsed.isEmpty() && db.host() != null && !parsed.get(0).sameAs(new BackendHost(db.host(), db.port()))) {
+            errors.add(where + "host and port (" + new BackendHost(db.host(), db.port()) + ") must be the first entry of "
+                    + "hosts (" + hosts.get(0) + ")");
+        }
     }
 
     /**

@@ -104,9 +104,9 @@ public class PoolManager {
         }
     }
 
-    /** The client for a database's connections, with the current {@code serverConnectTimeout}. */
-    private NetClient client(DatabaseConfig db) {
-        return clients.client(db, liveSettings.current().get(SERVER_CONNECT_TIMEOUT));
+    /** The client for a database's connections to one of its hosts, with the current {@code serverConnectTimeout}. */
+    private NetClient client(DatabaseConfig db, String host) {
+        return clients.client(db, host, liveSettings.current().get(SERVER_CONNECT_TIMEOUT));
     }
 
     /** The per-user cap on server connections (maxUserConnections), shared by every pool. */
