@@ -31,7 +31,8 @@ import java.util.Set;
  * {@code host}, {@code port} and {@code force_user} labels of {@code pgbouncer_databases_*} and the {@code user} label
  * of {@code pgbouncer_pools_*} (the backend's address and login: a pool's user is the login it uses, PgBouncer's
  * forced user) are empty, and so is {@code application_name} of {@code pgbouncer_client_connections} (the client
- * chooses it, so it could be anything, and many).
+ * chooses it, so it could be anything, and many). The pools of one database's users (its own, its lookups', those
+ * of users looked up in the backend) are therefore one series per database.
  */
 @ApplicationScoped
 public class ExporterMetrics extends Collector {
@@ -151,14 +152,19 @@ public class ExporterMetrics extends Collector {
             }
             Column column = mapped.getValue();
             String name = NAMESPACE + "_" + prefix + "_" + column.metric();
-            List<MetricFamilySamples.Sample> samples = new ArrayList<>();
+            // Rows that differ only in a withheld label (the pools of one database's users) are one sample: Prometheus
+            // refuses a scrape with two samples of the same labels. Counts add up; the longest wait is the longest.
+            Map<List<String>, Double> merged = new LinkedHashMap<>();
             for (List<String> row : table.rows()) {
                 List<String> values = new ArrayList<>(labels.size());
                 for (String label : labels) {
                     values.add(withheld.contains(label) ? "" : nonNull(row.get(index.get(label))));
                 }
-                samples.add(new MetricFamilySamples.Sample(name, labels, values, number(row.get(at)) * column.factor()));
+                merged.merge(values, number(row.get(at)) * column.factor(),
+                        column.metric().contains("maxwait") ? Math::max : Double::sum);
             }
+            List<MetricFamilySamples.Sample> samples = new ArrayList<>();
+            merged.forEach((values, value) -> samples.add(new MetricFamilySamples.Sample(name, labels, values, value)));
             // A counter family is named without _total; its samples carry it (the text format's rule).
             String family = column.type() == Type.COUNTER ? name.substring(0, name.length() - "_total".length()) : name;
             out.add(new MetricFamilySamples(family, column.type(), column.help(), samples));

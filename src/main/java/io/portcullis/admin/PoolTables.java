@@ -4,7 +4,6 @@ import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.UserConfig;
 import io.portcullis.pool.PoolView;
-import io.portcullis.pool.PoolStats;
 import io.portcullis.proxy.ClientInfo;
 
 import java.time.Duration;
@@ -53,19 +52,20 @@ final class PoolTables {
                 int4("server_lifetime"), text("pool_mode"), text("load_balance_hosts"), int4("max_connections"),
                 int4("current_connections"), int4("max_client_connections"), int4("current_client_connections"),
                 int4("paused"), int4("disabled"));
-        Map<String, PoolView> byName = pools.stream().collect(Collectors.toMap(PoolView::database, Function.identity()));
+        // A database may have several pools (its own user's, its lookups', one per user looked up in its backend).
+        Map<String, List<PoolView>> byName = pools.stream().collect(Collectors.groupingBy(PoolView::database));
         Map<String, Integer> clientCounts = countBy(clients, ClientInfo::database);
         List<DatabaseConfig> dbs = config.databases().values().stream()
                 .sorted(Comparator.comparing(DatabaseConfig::name)).toList();
         for (DatabaseConfig db : dbs) {
-            PoolView pool = byName.get(db.name());
-            PoolStats stats = pool == null ? null : pool.stats();
+            List<PoolView> ofDb = byName.getOrDefault(db.name(), List.of());
+            int open = ofDb.stream().mapToInt(p -> p.stats().open()).sum();
             table.row(db.name(), shownHost(db), db.port(), db.dbname() == null ? db.name() : db.dbname(), db.user(),
                     db.poolSize(), db.minPoolSize(), db.reservePoolSize(), (int) serverLifetime.toSeconds(),
                     AdminReports.poolMode(db), db.hasHostList() ? db.loadBalanceHosts().wireName() : null,
-                    db.maxDbConnections(), stats == null ? 0 : stats.open(), 0,
-                    clientCounts.getOrDefault(db.name(), 0), pool != null && pool.paused(),
-                    db.disabled() || pool != null && pool.disabled());
+                    db.maxDbConnections(), open, 0,
+                    clientCounts.getOrDefault(db.name(), 0), ofDb.stream().anyMatch(PoolView::paused),
+                    db.disabled() || ofDb.stream().anyMatch(PoolView::disabled));
         }
         return table;
     }

@@ -139,6 +139,12 @@ class AuthQueryTest {
         GatewayClient.api().auth().oauth2(io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE)
                 .get("/api/v1/pools").then().statusCode(200)
                 .body("findAll { it.database == '" + DEFAULT_QUERY_DB + "' }.user", hasItem(SCRAM_ROLE));
+        // The exporter's pool metrics withhold the user label: the database's pools are one series, or Prometheus
+        // would refuse the scrape for duplicate samples.
+        String metrics = GatewayClient.api().get("/q/metrics").then().statusCode(200).extract().asString();
+        long series = metrics.lines().filter(l -> l.startsWith("pgbouncer_pools_server_idle_connections{database=\""
+                + DEFAULT_QUERY_DB + "\"")).count();
+        assertEquals(1, series, metrics.lines().filter(l -> l.contains(DEFAULT_QUERY_DB)).toList().toString());
     }
 
     /** The PgBouncer import's auth_user and auth_query make a database that serves users looked up, as PgBouncer's did. */
