@@ -1,0 +1,384 @@
+package io.portcullis.acme;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.portcullis.config.AcmeConfig;
+import io.portcullis.config.ConfigStore;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.SecretBinding;
+import io.portcullis.config.SecretBox;
+import io.portcullis.log.LogText;
+import io.portcullis.tls.CertificateSourceConflict;
+import io.portcullis.tls.SniCertificate;
+import io.portcullis.tls.TlsAdministration;
+import io.portcullis.tls.TlsMaterial;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.shredzone.acme4j.Login;
+
+import java.net.URL;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs automatic certificates: keeps the managed domain set ({@link AcmeConfig} in the store) covered by a served
+ * certificate the CA issued, one order at a time on its own thread.
+ *
+ * <p>Each check: while the served certificate (the default one, or the named one) covers every domain and more than
+ * {@code portcullis.acme.renew-when-left} (a third) of its lifetime is left, nothing happens until then; otherwise an
+ * order runs (registering the account first if there
+ * is none). A new certificate is installed through {@link TlsAdministration}, which hot-swaps it like an upload (open
+ * sessions keep theirs). A failed order changes nothing that is served: it is logged with the CA's problem document,
+ * counted ({@code portcullis_acme_renewal_failures_total}) and retried after a back-off that doubles from
+ * {@code portcullis.acme.retry-min} up to {@code portcullis.acme.retry-max}.
+ */
+@ApplicationScoped
+public class AcmeManager {
+
+    private static final Logger LOG = Logger.getLogger(AcmeManager.class);
+
+    @Inject
+    ConfigStore store;
+    @Inject
+    TlsAdministration tls;
+    @Inject
+    SecretBox secrets;
+    @Inject
+    ChallengeTokens tokens;
+    @Inject
+    MeterRegistry registry;
+    /** Renew when this fraction of the certificate's lifetime is left. */
+    @ConfigProperty(name = "portcullis.acme.renew-when-left", defaultValue = "0.3333")
+    double renewWhenLeft;
+    /** A valid certificate is looked at again at least this often (the stored request may have changed). */
+    @ConfigProperty(name = "portcullis.acme.check-interval", defaultValue = "1h")
+    Duration checkInterval;
+    @ConfigProperty(name = "portcullis.acme.retry-min", defaultValue = "1m")
+    Duration retryMin;
+    @ConfigProperty(name = "portcullis.acme.retry-max", defaultValue = "6h")
+    Duration retryMax;
+    /** How long one step of an order (a challenge, readiness, issuance) may take at the CA. */
+    @ConfigProperty(name = "portcullis.acme.timeout", defaultValue = "2m")
+    Duration timeout;
+
+    private final Object lock = new Object();
+    private ScheduledExecutorService worker;
+    private ScheduledFuture<?> next;
+    private volatile Clock clock = Clock.systemUTC();
+    private volatile Instant nextAttempt;
+    private volatile String lastError;
+    private volatile int consecutiveFailures;
+    private volatile AcmeStatus.OrderInProgress order;
+    /** Per domain, why the CA did not validate it in the last attempt. */
+    private final Map<String, String> domainErrors = new ConcurrentHashMap<>();
+    private Counter failures;
+
+    void start(@Observes StartupEvent event) {
+        failures = Counter.builder("portcullis.acme.renewal.failures")
+                .description("ACME orders (issuance or renewal) that failed").register(registry);
+        Gauge.builder("portcullis.acme.certificate.expiry.days", this, AcmeManager::daysToExpiry)
+                .description("Days until the managed ACME certificate expires (NaN when none is served)").register(registry);
+        synchronized (lock) {
+            worker = Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "portcullis-acme");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        if (store.current().tls().acme() != null) {
+            schedule(Duration.ZERO);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        synchronized (lock) {
+            if (worker != null) {
+                worker.shutdownNow();
+                worker = null;
+            }
+        }
+    }
+
+    /**
+     * Stores {@code request} as the managed domain set and starts an order at once (unless a served certificate
+     * already covers it for long enough). The account is kept when directory, contact and binding stay the same.
+     *
+     * @return the configuration written
+     * @throws IllegalArgumentException when the request is unusable (the message says why)
+     * @throws CertificateSourceConflict when the certificate it would replace comes from files
+     */
+    public GatewayConfig configure(AcmeRequest request) {
+        AcmeRequest checked = request.validate();
+        if (checked.certificateName() == null && tls.state().certificateFromFiles()) {
+            throw new CertificateSourceConflict("the default certificate comes from portcullis.tls.cert-file; unset it, or "
+                    + "give a certificateName to have the ACME certificate served by SNI");
+        }
+        if (checked.certificateName() != null && tls.namedFromFiles()) {
+            throw new CertificateSourceConflict("named certificates come from portcullis.tls.sni-cert-dir; an ACME certificate "
+                    + "can be the default one (leave certificateName out)");
+        }
+        String sealedHmac = checked.eabHmacKey() == null ? null
+                : secrets.seal(checked.eabHmacKey(), SecretBinding.acmeEabKey(checked.directoryUrl(), checked.eabKeyId()));
+        GatewayConfig written = store.update(ConfigStore.ANY_VERSION, config -> {
+            AcmeConfig previous = config.tls().acme();
+            boolean keepAccount = previous != null && previous.accountLocation() != null
+                    && previous.directoryUrl().equals(checked.directoryUrl())
+                    && Objects.equals(previous.email(), checked.email())
+                    && (checked.eabKeyId() == null || checked.eabKeyId().equals(previous.eabKeyId()));
+            AcmeConfig next = new AcmeConfig(checked.directoryUrl(), checked.email(), checked.domains(),
+                    checked.directoryCaPem(), checked.certificateName(), checked.eabKeyId(),
+                    keepAccount ? null : sealedHmac, keepAccount ? previous.accountLocation() : null,
+                    keepAccount ? previous.sealedAccountKey() : null);
+            return config.withTls(config.tls().withAcme(next));
+        });
+        synchronized (lock) {
+            consecutiveFailures = 0;
+            lastError = null;
+            domainErrors.clear();
+        }
+        schedule(Duration.ZERO);
+        return written;
+    }
+
+    /**
+     * Stops managing: the request and account leave the store; the certificate last installed stays served.
+     *
+     * @return the configuration written, or empty when nothing was managed
+     */
+    public Optional<GatewayConfig> stopManaging() {
+        if (store.current().tls().acme() == null) {
+            return Optional.empty();
+        }
+        GatewayConfig written = store.update(ConfigStore.ANY_VERSION, config -> config.withTls(config.tls().withAcme(null)));
+        synchronized (lock) {
+            if (next != null) {
+                next.cancel(false);
+            }
+            nextAttempt = null;
+            lastError = null;
+            consecutiveFailures = 0;
+            domainErrors.clear();
+        }
+        return Optional.of(written);
+    }
+
+    /** The state of automatic certificates, or empty when none are managed. */
+    public Optional<AcmeStatus> status() {
+        AcmeConfig config = store.current().tls().acme();
+        if (config == null) {
+            return Optional.empty();
+        }
+        Optional<TlsMaterial> served = served(config);
+        AcmeStatus.OrderInProgress running = order;
+        List<AcmeStatus.DomainState> states = new ArrayList<>();
+        for (String domain : config.domains()) {
+            boolean covered = served.isPresent() && covers(served.get(), domain);
+            String error = domainErrors.get(domain);
+            String state = covered ? "valid" : error != null || (running == null && lastError != null) ? "failed" : "pending";
+            states.add(new AcmeStatus.DomainState(domain, state,
+                    covered ? served.get().info().notAfter() : null,
+                    covered ? renewAt(served.get()) : null,
+                    error));
+        }
+        return Optional.of(new AcmeStatus(config.directoryUrl(), config.email(), config.domains(), config.certificateName(),
+                config.directoryCaPem() != null,
+                new AcmeStatus.Account(config.accountLocation() != null, config.accountLocation(), config.eabKeyId() != null),
+                states, running, lastError, consecutiveFailures, nextAttempt));
+    }
+
+    /** Looks at the managed certificate now (tests: after moving the clock). */
+    void checkNow() {
+        schedule(Duration.ZERO);
+    }
+
+    /** The clock renewal is decided by; tests move it forward. */
+    void useClock(Clock newClock) {
+        clock = newClock;
+    }
+
+    private void schedule(Duration delay) {
+        synchronized (lock) {
+            if (worker == null) {
+                return;
+            }
+            if (next != null) {
+                next.cancel(false);
+            }
+            nextAttempt = clock.instant().plus(delay);
+            next = worker.schedule(this::check, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void check() {
+        AcmeConfig config = store.current().tls().acme();
+        if (config == null) {
+            nextAttempt = null;
+            return;
+        }
+        Instant now = clock.instant();
+        Optional<TlsMaterial> served = served(config);
+        if (served.isPresent() && config.domains().stream().allMatch(d -> covers(served.get(), d))) {
+            Instant renewAt = renewAt(served.get());
+            if (now.isBefore(renewAt)) {
+                Duration wait = Duration.between(now, renewAt);
+                schedule(wait.compareTo(checkInterval) < 0 ? wait : checkInterval);
+                return;
+            }
+            LOG.infof("the ACME certificate for %s is due for renewal (valid until %s)",
+                    LogText.escape(String.join(", ", config.domains())), served.get().info().notAfter());
+        }
+        try {
+            TlsMaterial installed = issue(config);
+            synchronized (lock) {
+                consecutiveFailures = 0;
+                lastError = null;
+            }
+            // Looked at again when it is due, at the latest after the check interval; never at once, so a certificate
+            // the CA issues already due (a short lifetime, a clock moved on) cannot make orders run back to back.
+            Duration wait = installed == null ? Duration.ZERO : Duration.between(clock.instant(), renewAt(installed));
+            schedule(wait.isNegative() || wait.isZero() || wait.compareTo(checkInterval) > 0 ? checkInterval : wait);
+        } catch (AcmeFailure e) {
+            failed(config, e.getMessage(), e.problem());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failed(config, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), null);
+        } finally {
+            order = null;
+        }
+    }
+
+    private void failed(AcmeConfig config, String message, String problem) {
+        Duration backoff;
+        synchronized (lock) {
+            consecutiveFailures++;
+            lastError = message;
+            long factor = 1L << Math.min(20, consecutiveFailures - 1);
+            backoff = retryMin.multipliedBy(factor);
+            if (backoff.compareTo(retryMax) > 0) {
+                backoff = retryMax;
+            }
+        }
+        failures.increment();
+        LOG.errorf("ACME order for %s failed (attempt %d in a row; the served certificate is unchanged; next try in %s): %s%s",
+                LogText.escape(String.join(", ", config.domains())), consecutiveFailures, backoff,
+                LogText.escape(message), problem == null ? "" : "; the CA's problem document: " + LogText.escape(problem));
+        schedule(backoff);
+    }
+
+    /** Runs an order and installs what it brings; null when the request changed meanwhile (nothing installed). */
+    private TlsMaterial issue(AcmeConfig config) throws AcmeFailure, InterruptedException {
+        order = new AcmeStatus.OrderInProgress(config.domains(), clock.instant(), "starting");
+        domainErrors.clear();
+        AcmeClient client = new AcmeClient(config.directoryUrl(), config.directoryCaPem(), timeout);
+        Login login = login(client, config);
+        AcmeClient.Issued issued;
+        try {
+            issued = client.order(login, config.domains(), tokens,
+                    step -> order = new AcmeStatus.OrderInProgress(config.domains(), order.startedAt(), step),
+                    domainErrors::remove);
+        } catch (AcmeFailure e) {
+            for (String domain : config.domains()) {
+                if (e.getMessage().contains("validate " + domain + ":")) {
+                    domainErrors.put(domain, e.getMessage());
+                }
+            }
+            throw e;
+        }
+        TlsMaterial material = TlsMaterial.parse(issued.chainPem(), issued.keyPem());
+        AcmeConfig now = store.current().tls().acme();
+        if (!config.sameOrder(now)) {
+            LOG.infof("discarded the certificate issued for %s: the ACME request changed meanwhile",
+                    LogText.escape(String.join(", ", config.domains())));
+            return null;
+        }
+        if (config.certificateName() == null) {
+            tls.installCertificate(material, false, ConfigStore.ANY_VERSION);
+        } else {
+            tls.installNamedCertificate(config.certificateName(), material, ConfigStore.ANY_VERSION);
+        }
+        LOG.infof("installed the ACME certificate for %s as the %s certificate (SHA-256 %s, valid until %s)",
+                LogText.escape(String.join(", ", config.domains())),
+                config.certificateName() == null ? "default" : "named '" + config.certificateName() + "'",
+                material.info().sha256Fingerprint(), material.info().notAfter());
+        return material;
+    }
+
+    /** Logs in to the stored account, registering one first when there is none. */
+    private Login login(AcmeClient client, AcmeConfig config) throws AcmeFailure {
+        if (config.accountLocation() != null && config.sealedAccountKey() != null) {
+            KeyPair key = AcmeClient.decode(secrets.open(config.sealedAccountKey(),
+                    SecretBinding.acmeAccountKey(config.directoryUrl())));
+            return client.login(config.accountLocation(), key);
+        }
+        order = new AcmeStatus.OrderInProgress(config.domains(), order.startedAt(), "registering the account");
+        KeyPair key = AcmeClient.newKey();
+        String hmac = config.sealedEabHmacKey() == null ? null
+                : secrets.open(config.sealedEabHmacKey(), SecretBinding.acmeEabKey(config.directoryUrl(), config.eabKeyId()));
+        URL location = client.register(key, config.email(), config.eabKeyId(), hmac);
+        String sealedKey = secrets.seal(AcmeClient.encode(key), SecretBinding.acmeAccountKey(config.directoryUrl()));
+        store.update(ConfigStore.ANY_VERSION, c -> {
+            AcmeConfig stored = c.tls().acme();
+            if (stored == null || !stored.directoryUrl().equals(config.directoryUrl())) {
+                return c;
+            }
+            return c.withTls(c.tls().withAcme(stored.withAccount(location.toString(), sealedKey)));
+        });
+        LOG.infof("registered the ACME account %s", LogText.escape(location.toString()));
+        return client.login(location.toString(), key);
+    }
+
+    /** The certificate the managed domain set is served with now, if any. */
+    private Optional<TlsMaterial> served(AcmeConfig config) {
+        var state = tls.state();
+        if (config.certificateName() == null) {
+            return state.certificateFromFiles() ? Optional.empty() : Optional.of(state.material());
+        }
+        return state.named().stream().filter(c -> c.name().equals(config.certificateName())).findFirst()
+                .map(SniCertificate::material);
+    }
+
+    private static boolean covers(TlsMaterial material, String domain) {
+        try {
+            return SniCertificate.of("acme", material).covers(domain);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** When a third (the setting) of the lifetime is left. */
+    private Instant renewAt(TlsMaterial material) {
+        Instant notBefore = material.info().notBefore();
+        Instant notAfter = material.info().notAfter();
+        long lifetime = Duration.between(notBefore, notAfter).toSeconds();
+        return notAfter.minusSeconds((long) (lifetime * renewWhenLeft));
+    }
+
+    private double daysToExpiry() {
+        AcmeConfig config = store.current().tls().acme();
+        if (config == null) {
+            return Double.NaN;
+        }
+        return served(config).filter(m -> config.domains().stream().allMatch(d -> covers(m, d)))
+                .map(m -> Duration.between(clock.instant(), m.info().notAfter()).toSeconds() / 86400.0)
+                .orElse(Double.NaN);
+    }
+}
