@@ -81,7 +81,7 @@ final class AcmeClient {
         try {
             return builder.createLogin(session).getAccountLocation();
         } catch (AcmeException e) {
-            throw failure("the CA refused to register the account", e);
+            throw failure("the account could not be registered", e);
         } catch (RuntimeException e) {
             throw new AcmeFailure("the account could not be registered: " + message(e));
         }
@@ -103,7 +103,7 @@ final class AcmeClient {
      * @param progress told each step in words, for the status the API shows
      * @param validated told each domain the CA has validated
      */
-    Issued order(Login login, List<String> domains, ChallengeTokens tokens, Consumer<String> progress,
+    Issued order(Login login, List<String> domains, ChallengeBoard tokens, Consumer<String> progress,
                  Consumer<String> validated) throws AcmeFailure, InterruptedException {
         try {
             progress.accept("creating the order");
@@ -119,7 +119,7 @@ final class AcmeClient {
                                 + " (Portcullis answers HTTP-01 only)"));
                 progress.accept("waiting for the CA to validate " + domain + " (HTTP-01)");
                 String token = challenge.getToken();
-                tokens.add(token, challenge.getAuthorization());
+                tokens.publish(token, challenge.getAuthorization());
                 try {
                     challenge.trigger();
                     Status status = challenge.waitForCompletion(timeout);
@@ -127,10 +127,10 @@ final class AcmeClient {
                         Problem problem = challenge.getError().orElse(null);
                         throw new AcmeFailure("the CA could not validate " + domain + ": "
                                 + (problem == null ? "the challenge is " + status.name().toLowerCase() : words(problem)),
-                                problem == null ? null : problem.asJSON().toString());
+                                problem == null ? null : problem.asJSON().toString(), domain);
                     }
                 } finally {
-                    tokens.remove(token);
+                    tokens.withdraw(token);
                 }
                 validated.accept(domain);
             }
@@ -158,6 +158,14 @@ final class AcmeClient {
         }
     }
 
+    /** Where the tokens of the order in progress are answered from while the CA checks them. */
+    interface ChallengeBoard {
+        /** Makes {@code token} answerable; returns once the CA may ask for it. */
+        void publish(String token, String keyAuthorization) throws InterruptedException;
+
+        void withdraw(String token);
+    }
+
     /** A certificate chain, PEM, and its private key (PKCS#8 PEM, a secret). */
     record Issued(String chainPem, String keyPem) {
         @Override
@@ -176,6 +184,9 @@ final class AcmeClient {
         if (e instanceof AcmeServerException server) {
             Problem problem = server.getProblem();
             return new AcmeFailure(what + ": " + words(problem), problem.asJSON().toString());
+        }
+        if (e instanceof org.shredzone.acme4j.exception.AcmeNetworkException) {
+            return new AcmeFailure(what + ": the CA's directory cannot be reached (" + message(e) + ")");
         }
         return new AcmeFailure(what + ": " + message(e));
     }

@@ -7,14 +7,25 @@ package io.portcullis.acme;
 final class AcmeFailure extends Exception {
 
     private final String problem;
+    private final String domain;
 
-    AcmeFailure(String message, String problem) {
+    AcmeFailure(String message, String problem, String domain) {
         super(message, null, false, false);
         this.problem = problem;
+        this.domain = domain;
+    }
+
+    AcmeFailure(String message, String problem) {
+        this(message, problem, null);
     }
 
     AcmeFailure(String message) {
-        this(message, null);
+        this(message, null, null);
+    }
+
+    /** The domain the CA could not validate, or null when the failure is not about one domain. */
+    String domain() {
+        return domain;
     }
 
     /** The CA's problem document as JSON, or null. */

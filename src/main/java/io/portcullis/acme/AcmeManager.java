@@ -49,6 +49,12 @@ import java.util.concurrent.TimeUnit;
  * sessions keep theirs). A failed order changes nothing that is served: it is logged with the CA's problem document,
  * counted ({@code portcullis_acme_renewal_failures_total}) and retried after a back-off that doubles from
  * {@code portcullis.acme.retry-min} up to {@code portcullis.acme.retry-max}.
+ *
+ * <p>Replicas sharing the store: the request, the account and the certificates are in the store, so every replica
+ * serves what one of them installed. Exactly one replica runs an order at a time: it claims the order with a lease
+ * in a store write (the store serializes writes), publishes its HTTP-01 tokens there so that every replica answers
+ * whichever one the CA reaches ({@link ChallengeTokens}), and gives the lease back when the order ends; the lease
+ * lapses by itself should its holder stop mid-order. A replica finding the lease held looks again when it lapses.
  */
 @ApplicationScoped
 public class AcmeManager {
@@ -78,6 +84,16 @@ public class AcmeManager {
     /** How long one step of an order (a challenge, readiness, issuance) may take at the CA. */
     @ConfigProperty(name = "portcullis.acme.timeout", defaultValue = "2m")
     Duration timeout;
+    /**
+     * How long a published HTTP-01 token is given to reach the other replicas sharing the store (a change notification
+     * takes moments) before the CA is told to look for it.
+     */
+    @ConfigProperty(name = "portcullis.acme.challenge-publish-wait", defaultValue = "1s")
+    Duration publishWait;
+
+    /** This replica, as lease holder: host name, process id and a random part (two processes may share both). */
+    private final String replica = replicaName() + "/" + ProcessHandle.current().pid() + "/"
+            + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffL);
 
     private final Object lock = new Object();
     private ScheduledExecutorService worker;
@@ -147,6 +163,10 @@ public class AcmeManager {
                     checked.directoryCaPem(), checked.certificateName(), checked.eabKeyId(),
                     keepAccount ? null : sealedHmac, keepAccount ? previous.accountLocation() : null,
                     keepAccount ? previous.sealedAccountKey() : null);
+            if (previous != null) {
+                // An order another replica runs keeps its claim and its published tokens; it discards what it gets.
+                next = next.withLease(previous.lease()).withChallenges(previous.challenges());
+            }
             return config.withTls(config.tls().withAcme(next));
         });
         synchronized (lock) {
@@ -188,6 +208,10 @@ public class AcmeManager {
         }
         Optional<TlsMaterial> served = served(config);
         AcmeStatus.OrderInProgress running = order;
+        AcmeConfig.Lease lease = config.lease();
+        if (running == null && lease != null && !lease.holder().equals(replica) && lease.untilEpochMillis() > clock.millis()) {
+            running = new AcmeStatus.OrderInProgress(config.domains(), null, "run by another replica", lease.holder());
+        }
         List<AcmeStatus.DomainState> states = new ArrayList<>();
         for (String domain : config.domains()) {
             boolean covered = served.isPresent() && covers(served.get(), domain);
@@ -255,7 +279,17 @@ public class AcmeManager {
             // the CA issues already due (a short lifetime, a clock moved on) cannot make orders run back to back.
             Duration wait = installed == null ? Duration.ZERO : Duration.between(clock.instant(), renewAt(installed));
             schedule(wait.isNegative() || wait.isZero() || wait.compareTo(checkInterval) > 0 ? checkInterval : wait);
+        } catch (LeaseHeld e) {
+            order = null;
+            Duration wait = Duration.ofMillis(Math.max(1000, e.until - clock.millis() + 1000));
+            LOG.infof("replica %s runs the ACME order for %s; looking again in %s", LogText.escape(e.holder),
+                    LogText.escape(String.join(", ", config.domains())), wait.compareTo(checkInterval) < 0 ? wait : checkInterval);
+            schedule(wait.compareTo(checkInterval) < 0 ? wait : checkInterval);
+            return;
         } catch (AcmeFailure e) {
+            if (e.domain() != null) {
+                domainErrors.put(e.domain(), e.getMessage());
+            }
             failed(config, e.getMessage(), e.problem());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -285,24 +319,23 @@ public class AcmeManager {
     }
 
     /** Runs an order and installs what it brings; null when the request changed meanwhile (nothing installed). */
-    private TlsMaterial issue(AcmeConfig config) throws AcmeFailure, InterruptedException {
-        order = new AcmeStatus.OrderInProgress(config.domains(), clock.instant(), "starting");
+    private TlsMaterial issue(AcmeConfig config) throws AcmeFailure, InterruptedException, LeaseHeld {
+        takeLease(config);
+        try {
+            return issueHoldingLease(config);
+        } finally {
+            giveBackLease();
+        }
+    }
+
+    private TlsMaterial issueHoldingLease(AcmeConfig config) throws AcmeFailure, InterruptedException {
+        order = new AcmeStatus.OrderInProgress(config.domains(), clock.instant(), "starting", replica);
         domainErrors.clear();
         AcmeClient client = new AcmeClient(config.directoryUrl(), config.directoryCaPem(), timeout);
         Login login = login(client, config);
-        AcmeClient.Issued issued;
-        try {
-            issued = client.order(login, config.domains(), tokens,
-                    step -> order = new AcmeStatus.OrderInProgress(config.domains(), order.startedAt(), step),
-                    domainErrors::remove);
-        } catch (AcmeFailure e) {
-            for (String domain : config.domains()) {
-                if (e.getMessage().contains("validate " + domain + ":")) {
-                    domainErrors.put(domain, e.getMessage());
-                }
-            }
-            throw e;
-        }
+        AcmeClient.Issued issued = client.order(login, config.domains(), board,
+                step -> order = new AcmeStatus.OrderInProgress(config.domains(), order.startedAt(), step, replica),
+                domainErrors::remove);
         TlsMaterial material = TlsMaterial.parse(issued.chainPem(), issued.keyPem());
         AcmeConfig now = store.current().tls().acme();
         if (!config.sameOrder(now)) {
@@ -322,6 +355,115 @@ public class AcmeManager {
         return material;
     }
 
+    /**
+     * Claims the order in the store, where writes are serialized: refused while another replica's claim holds. The
+     * claim lapses by itself after the longest an order may take, should its holder stop mid-order.
+     */
+    private void takeLease(AcmeConfig config) throws LeaseHeld {
+        Duration longest = timeout.multipliedBy(config.domains().size() + 3L).plusMinutes(1);
+        long now = clock.millis();
+        AcmeConfig.Lease[] held = new AcmeConfig.Lease[1];
+        try {
+            store.update(ConfigStore.ANY_VERSION, c -> {
+                AcmeConfig stored = c.tls().acme();
+                if (stored == null) {
+                    return c;
+                }
+                AcmeConfig.Lease lease = stored.lease();
+                if (lease != null && !lease.holder().equals(replica) && lease.untilEpochMillis() > now) {
+                    held[0] = lease;
+                    throw new LeaseTaken();
+                }
+                return c.withTls(c.tls().withAcme(stored.withLease(new AcmeConfig.Lease(replica, now + longest.toMillis()))));
+            });
+        } catch (LeaseTaken e) {
+            throw new LeaseHeld(held[0].holder(), held[0].untilEpochMillis());
+        }
+    }
+
+    private void giveBackLease() {
+        try {
+            store.update(ConfigStore.ANY_VERSION, c -> {
+                AcmeConfig stored = c.tls().acme();
+                if (stored == null || stored.lease() == null || !stored.lease().holder().equals(replica)) {
+                    return c;
+                }
+                return c.withTls(c.tls().withAcme(stored.withLease(null).withChallenges(Map.of())));
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("could not give back the ACME order lease (it lapses by itself): %s", LogText.escape(e.getMessage()));
+        }
+    }
+
+    /** Tokens answered here at once and, through the store, by every replica sharing it. */
+    private final AcmeClient.ChallengeBoard board = new AcmeClient.ChallengeBoard() {
+        @Override
+        public void publish(String token, String keyAuthorization) throws InterruptedException {
+            tokens.add(token, keyAuthorization);
+            store.update(ConfigStore.ANY_VERSION, c -> {
+                AcmeConfig stored = c.tls().acme();
+                if (stored == null) {
+                    return c;
+                }
+                Map<String, String> published = new java.util.HashMap<>(stored.challenges());
+                published.put(token, keyAuthorization);
+                return c.withTls(c.tls().withAcme(stored.withChallenges(published)));
+            });
+            if (!publishWait.isZero()) {
+                Thread.sleep(publishWait.toMillis());
+            }
+        }
+
+        @Override
+        public void withdraw(String token) {
+            tokens.remove(token);
+            try {
+                store.update(ConfigStore.ANY_VERSION, c -> {
+                    AcmeConfig stored = c.tls().acme();
+                    if (stored == null || !stored.challenges().containsKey(token)) {
+                        return c;
+                    }
+                    Map<String, String> published = new java.util.HashMap<>(stored.challenges());
+                    published.remove(token);
+                    return c.withTls(c.tls().withAcme(stored.withChallenges(published)));
+                });
+            } catch (RuntimeException e) {
+                LOG.warnf("could not withdraw a published ACME token (it goes with the lease): %s", LogText.escape(e.getMessage()));
+            }
+        }
+    };
+
+    /** Another replica runs the order. */
+    static final class LeaseHeld extends Exception {
+        final String holder;
+        final long until;
+
+        LeaseHeld(String holder, long until) {
+            super(null, null, false, false);
+            this.holder = holder;
+            this.until = until;
+        }
+    }
+
+    /** Aborts the store write that found another replica's claim; writes nothing. */
+    private static final class LeaseTaken extends RuntimeException {
+        LeaseTaken() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static String replicaName() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                host = "replica";
+            }
+        }
+        return host.strip();
+    }
+
     /** Logs in to the stored account, registering one first when there is none. */
     private Login login(AcmeClient client, AcmeConfig config) throws AcmeFailure {
         if (config.accountLocation() != null && config.sealedAccountKey() != null) {
@@ -329,7 +471,7 @@ public class AcmeManager {
                     SecretBinding.acmeAccountKey(config.directoryUrl())));
             return client.login(config.accountLocation(), key);
         }
-        order = new AcmeStatus.OrderInProgress(config.domains(), order.startedAt(), "registering the account");
+        order = new AcmeStatus.OrderInProgress(config.domains(), order.startedAt(), "registering the account", replica);
         KeyPair key = AcmeClient.newKey();
         String hmac = config.sealedEabHmacKey() == null ? null
                 : secrets.open(config.sealedEabHmacKey(), SecretBinding.acmeEabKey(config.directoryUrl(), config.eabKeyId()));

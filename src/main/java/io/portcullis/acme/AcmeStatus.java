@@ -44,9 +44,10 @@ public record AcmeStatus(String directoryUrl, String email, List<String> domains
 
     /**
      * @param domains   what is ordered
-     * @param startedAt when
+     * @param startedAt when (null when another replica runs it)
      * @param step      what it waits for, in words
+     * @param replica   the replica running it (with a shared store, one at a time)
      */
-    public record OrderInProgress(List<String> domains, Instant startedAt, String step) {
+    public record OrderInProgress(List<String> domains, Instant startedAt, String step, String replica) {
     }
 }

@@ -1,5 +1,7 @@
 package io.portcullis.acme;
 
+import io.portcullis.config.AcmeConfig;
+import io.portcullis.config.ConfigStore;
 import io.portcullis.testing.GatewayClient;
 import io.portcullis.testing.TestPki;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,6 +30,10 @@ class AcmeApiTest {
 
     @Inject
     ChallengeTokens tokens;
+    @Inject
+    ConfigStore store;
+    @Inject
+    AcmeManager manager;
 
     static RequestSpecification admin() {
         return GatewayClient.api().auth().oauth2(ADMIN_TOKEN_VALUE).contentType(ContentType.JSON);
@@ -128,5 +134,61 @@ class AcmeApiTest {
         GatewayClient.api().get("/.well-known/acme-challenge/" + token).then().statusCode(404).body(emptyString());
         // The API stays closed to callers without a token.
         GatewayClient.api().get("/api/v1/tls/acme").then().statusCode(401);
+    }
+
+    /** What another replica sharing the store would have written while it runs an order. */
+    private void storeAsAnotherReplica(AcmeConfig.Lease lease, Map<String, String> challenges) {
+        store.update(ConfigStore.ANY_VERSION, c -> c.withTls(c.tls().withAcme(new AcmeConfig("https://127.0.0.1:9/dir", null,
+                List.of("replica.example.com"), null, null, null, null, null, null, lease, challenges))));
+    }
+
+    @Test
+    void aTokenAnotherReplicaPublishedInTheStoreIsAnsweredHereAndOnlyAsAKeyAuthorization() {
+        String token = "LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0";
+        String keyAuthorization = token + ".9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mqTI";
+        String other = "bm90LWEta2V5LWF1dGhvcml6YXRpb24";
+        storeAsAnotherReplica(new AcmeConfig.Lease("other-replica/1/abc", System.currentTimeMillis() + 3_600_000),
+                Map.of(token, keyAuthorization, other, "<script>alert(1)</script>"));
+        try {
+            GatewayClient.api().get("/.well-known/acme-challenge/" + token).then().statusCode(200)
+                    .contentType(startsWith("text/plain")).body(equalTo(keyAuthorization));
+            GatewayClient.api().get("/.well-known/acme-challenge/" + other).then().statusCode(404).body(emptyString());
+        } finally {
+            admin().delete("/api/v1/tls/acme").then().statusCode(204);
+        }
+        GatewayClient.api().get("/.well-known/acme-challenge/" + token).then().statusCode(404);
+    }
+
+    @Test
+    void whileAnotherReplicaHoldsTheOrderLeaseThisOneRunsNoOrder() throws Exception {
+        storeAsAnotherReplica(new AcmeConfig.Lease("other-replica/1/abc", System.currentTimeMillis() + 3_600_000), Map.of());
+        try {
+            manager.checkNow();
+            Thread.sleep(1500);
+            admin().get("/api/v1/tls/acme").then().statusCode(200)
+                    .body("order.replica", equalTo("other-replica/1/abc"))
+                    .body("order.step", containsString("another replica"))
+                    .body("lastError", org.hamcrest.Matchers.nullValue())
+                    .body("consecutiveFailures", equalTo(0))
+                    .body("account.registered", equalTo(false))
+                    .body("domainStates[0].state", equalTo("pending"));
+            // The lease lapses (its holder stopped mid-order): this replica runs the order (here failing, no CA there).
+            storeAsAnotherReplica(new AcmeConfig.Lease("other-replica/1/abc", System.currentTimeMillis() - 1), Map.of());
+            manager.checkNow();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            String error = null;
+            while (error == null && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                error = admin().get("/api/v1/tls/acme").then().statusCode(200).extract().path("lastError");
+            }
+            if (error == null) {
+                throw new AssertionError("no order ran after the lease lapsed");
+            }
+            if (store.current().tls().acme().lease() != null) {
+                throw new AssertionError("the lease is given back after the order: " + store.current().tls().acme());
+            }
+        } finally {
+            admin().delete("/api/v1/tls/acme").then().statusCode(204);
+        }
     }
 }
