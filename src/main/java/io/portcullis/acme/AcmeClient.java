@@ -65,6 +65,17 @@ final class AcmeClient {
         this.timeout = timeout;
     }
 
+    /** Reads the CA's directory: whether it answers at all. */
+    void probe() throws AcmeFailure {
+        try {
+            session.getMetadata();
+        } catch (AcmeException e) {
+            throw failure("the CA's directory could not be read", e);
+        } catch (RuntimeException e) {
+            throw new AcmeFailure("the CA's directory could not be read: " + message(e));
+        }
+    }
+
     /**
      * Registers a new account with {@code key}, agreeing to the CA's terms of service.
      *

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.portcullis.config.AcmeConfig;
+import io.portcullis.config.ConfigChanged;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.SecretBinding;
@@ -228,6 +229,23 @@ public class AcmeManager {
                 states, running, lastError, consecutiveFailures, nextAttempt));
     }
 
+    /**
+     * Another replica gave the order lease back (or a new request arrived through another replica): look again at
+     * once rather than when the lease would have lapsed. Writes of this replica's own lease pass by.
+     */
+    void onConfigChanged(@Observes ConfigChanged change) {
+        AcmeConfig before = change.before().tls().acme();
+        AcmeConfig after = change.after().tls().acme();
+        if (after == null || worker == null) {
+            return;
+        }
+        boolean otherLeaseGone = before != null && before.lease() != null && !before.lease().holder().equals(replica)
+                && after.lease() == null;
+        if (otherLeaseGone && order == null) {
+            schedule(Duration.ZERO);
+        }
+    }
+
     /** Looks at the managed certificate now (tests: after moving the clock). */
     void checkNow() {
         schedule(Duration.ZERO);
@@ -320,18 +338,25 @@ public class AcmeManager {
 
     /** Runs an order and installs what it brings; null when the request changed meanwhile (nothing installed). */
     private TlsMaterial issue(AcmeConfig config) throws AcmeFailure, InterruptedException, LeaseHeld {
+        // Another replica's claim first (a read), then the CA: an unreachable directory costs no store write (no lease
+        // taken and given back at each retry); then the claim, atomically.
+        AcmeConfig.Lease lease = config.lease();
+        if (lease != null && !lease.holder().equals(replica) && lease.untilEpochMillis() > clock.millis()) {
+            throw new LeaseHeld(lease.holder(), lease.untilEpochMillis());
+        }
+        AcmeClient client = new AcmeClient(config.directoryUrl(), config.directoryCaPem(), timeout);
+        client.probe();
         takeLease(config);
         try {
-            return issueHoldingLease(config);
+            return issueHoldingLease(config, client);
         } finally {
             giveBackLease();
         }
     }
 
-    private TlsMaterial issueHoldingLease(AcmeConfig config) throws AcmeFailure, InterruptedException {
+    private TlsMaterial issueHoldingLease(AcmeConfig config, AcmeClient client) throws AcmeFailure, InterruptedException {
         order = new AcmeStatus.OrderInProgress(config.domains(), clock.instant(), "starting", replica);
         domainErrors.clear();
-        AcmeClient client = new AcmeClient(config.directoryUrl(), config.directoryCaPem(), timeout);
         Login login = login(client, config);
         AcmeClient.Issued issued = client.order(login, config.domains(), board,
                 step -> order = new AcmeStatus.OrderInProgress(config.domains(), order.startedAt(), step, replica),
@@ -364,17 +389,13 @@ public class AcmeManager {
         long now = clock.millis();
         AcmeConfig.Lease[] held = new AcmeConfig.Lease[1];
         try {
-            store.update(ConfigStore.ANY_VERSION, c -> {
-                AcmeConfig stored = c.tls().acme();
-                if (stored == null) {
-                    return c;
-                }
+            updateAcme(stored -> {
                 AcmeConfig.Lease lease = stored.lease();
                 if (lease != null && !lease.holder().equals(replica) && lease.untilEpochMillis() > now) {
                     held[0] = lease;
                     throw new LeaseTaken();
                 }
-                return c.withTls(c.tls().withAcme(stored.withLease(new AcmeConfig.Lease(replica, now + longest.toMillis()))));
+                return stored.withLease(new AcmeConfig.Lease(replica, now + longest.toMillis()));
             });
         } catch (LeaseTaken e) {
             throw new LeaseHeld(held[0].holder(), held[0].untilEpochMillis());
@@ -383,13 +404,8 @@ public class AcmeManager {
 
     private void giveBackLease() {
         try {
-            store.update(ConfigStore.ANY_VERSION, c -> {
-                AcmeConfig stored = c.tls().acme();
-                if (stored == null || stored.lease() == null || !stored.lease().holder().equals(replica)) {
-                    return c;
-                }
-                return c.withTls(c.tls().withAcme(stored.withLease(null).withChallenges(Map.of())));
-            });
+            updateAcme(stored -> stored.lease() == null || !stored.lease().holder().equals(replica) ? stored
+                    : stored.withLease(null).withChallenges(Map.of()));
         } catch (RuntimeException e) {
             LOG.warnf("could not give back the ACME order lease (it lapses by itself): %s", LogText.escape(e.getMessage()));
         }
@@ -400,14 +416,10 @@ public class AcmeManager {
         @Override
         public void publish(String token, String keyAuthorization) throws InterruptedException {
             tokens.add(token, keyAuthorization);
-            store.update(ConfigStore.ANY_VERSION, c -> {
-                AcmeConfig stored = c.tls().acme();
-                if (stored == null) {
-                    return c;
-                }
+            updateAcme(stored -> {
                 Map<String, String> published = new java.util.HashMap<>(stored.challenges());
                 published.put(token, keyAuthorization);
-                return c.withTls(c.tls().withAcme(stored.withChallenges(published)));
+                return stored.withChallenges(published);
             });
             if (!publishWait.isZero()) {
                 Thread.sleep(publishWait.toMillis());
@@ -418,14 +430,10 @@ public class AcmeManager {
         public void withdraw(String token) {
             tokens.remove(token);
             try {
-                store.update(ConfigStore.ANY_VERSION, c -> {
-                    AcmeConfig stored = c.tls().acme();
-                    if (stored == null || !stored.challenges().containsKey(token)) {
-                        return c;
-                    }
+                updateAcme(stored -> {
                     Map<String, String> published = new java.util.HashMap<>(stored.challenges());
                     published.remove(token);
-                    return c.withTls(c.tls().withAcme(stored.withChallenges(published)));
+                    return stored.withChallenges(published);
                 });
             } catch (RuntimeException e) {
                 LOG.warnf("could not withdraw a published ACME token (it goes with the lease): %s", LogText.escape(e.getMessage()));
@@ -442,6 +450,32 @@ public class AcmeManager {
             super(null, null, false, false);
             this.holder = holder;
             this.until = until;
+        }
+    }
+
+    /**
+     * Changes the stored ACME configuration; writes nothing (no new configuration version) when none is stored or the
+     * change leaves it as it is.
+     */
+    private void updateAcme(java.util.function.UnaryOperator<AcmeConfig> change) {
+        try {
+            store.update(ConfigStore.ANY_VERSION, c -> {
+                AcmeConfig stored = c.tls().acme();
+                AcmeConfig next = stored == null ? null : change.apply(stored);
+                if (next == null || next.equals(stored)) {
+                    throw new Unchanged();
+                }
+                return c.withTls(c.tls().withAcme(next));
+            });
+        } catch (Unchanged e) {
+            // nothing to write
+        }
+    }
+
+    /** Aborts a store write that would change nothing. */
+    private static final class Unchanged extends RuntimeException {
+        Unchanged() {
+            super(null, null, false, false);
         }
     }
 
@@ -477,13 +511,8 @@ public class AcmeManager {
                 : secrets.open(config.sealedEabHmacKey(), SecretBinding.acmeEabKey(config.directoryUrl(), config.eabKeyId()));
         URL location = client.register(key, config.email(), config.eabKeyId(), hmac);
         String sealedKey = secrets.seal(AcmeClient.encode(key), SecretBinding.acmeAccountKey(config.directoryUrl()));
-        store.update(ConfigStore.ANY_VERSION, c -> {
-            AcmeConfig stored = c.tls().acme();
-            if (stored == null || !stored.directoryUrl().equals(config.directoryUrl())) {
-                return c;
-            }
-            return c.withTls(c.tls().withAcme(stored.withAccount(location.toString(), sealedKey)));
-        });
+        updateAcme(stored -> stored.directoryUrl().equals(config.directoryUrl())
+                ? stored.withAccount(location.toString(), sealedKey) : stored);
         LOG.infof("registered the ACME account %s", LogText.escape(location.toString()));
         return client.login(location.toString(), key);
     }
@@ -514,7 +543,8 @@ public class AcmeManager {
         return notAfter.minusSeconds((long) (lifetime * renewWhenLeft));
     }
 
-    private double daysToExpiry() {
+    /** Days until the managed certificate expires; NaN when none is managed or none covers the domain set. */
+    double daysToExpiry() {
         AcmeConfig config = store.current().tls().acme();
         if (config == null) {
             return Double.NaN;

@@ -86,6 +86,7 @@ class AcmeApiTest {
         admin().body(with("unknownField", 1)).put("/api/v1/tls/acme").then().statusCode(400)
                 .body("detail", containsString("unknownField"));
         admin().get("/api/v1/tls/acme").then().statusCode(404);
+        GatewayClient.api().get("/q/health/ready").then().body("checks.find { it.name == 'acme' }.data.managed", equalTo(false));
     }
 
     @Test
@@ -184,8 +185,10 @@ class AcmeApiTest {
             if (error == null) {
                 throw new AssertionError("no order ran after the lease lapsed");
             }
-            if (store.current().tls().acme().lease() != null) {
-                throw new AssertionError("the lease is given back after the order: " + store.current().tls().acme());
+            // An unreachable CA is found before the claim is taken: no live claim is left behind, and nothing was written.
+            AcmeConfig.Lease left = store.current().tls().acme().lease();
+            if (left != null && left.untilEpochMillis() > System.currentTimeMillis()) {
+                throw new AssertionError("a live lease is left after the order: " + store.current().tls().acme());
             }
         } finally {
             admin().delete("/api/v1/tls/acme").then().statusCode(204);

@@ -155,6 +155,10 @@ class AcmePebbleTest {
         String stored = Files.readString(GatewayClient.dataDir().resolve("config.json"), StandardCharsets.UTF_8);
         assertTrue(stored.contains("\"sealedAccountKey\" : \"v2:"), "the account key is stored sealed");
         assertFalse(stored.contains("PRIVATE KEY"), "no key in clear in the store");
+        JsonPath ready = GatewayClient.api().get("/q/health/ready").then().extract().jsonPath();
+        assertEquals("UP", ready.getString("checks.find { it.name == 'acme' }.status"));
+        assertTrue(ready.getInt("checks.find { it.name == 'acme' }.data.daysToExpiry") > 300, ready.prettify());
+        assertEquals(0, ready.getInt("checks.find { it.name == 'acme' }.data.consecutiveFailures"));
         String body = admin().get("/api/v1/tls/acme").asString();
         assertFalse(body.contains("sealed") || body.contains("PRIVATE") || body.contains("BEGIN"), "GET shows no secret: " + body);
     }
@@ -220,6 +224,8 @@ class AcmePebbleTest {
             String metrics = GatewayClient.api().get("/q/metrics").asString();
             assertTrue(metrics.contains("portcullis_acme_renewal_failures_total"), "the failure is counted");
             assertTrue(metrics.contains("portcullis_acme_certificate_expiry_days"), "days to expiry are a metric");
+            assertEquals(1, GatewayClient.api().get("/q/health/ready").then().extract().jsonPath()
+                    .getInt("checks.find { it.name == 'acme' }.data.consecutiveFailures"), "readiness data counts the failure");
         } finally {
             manager.useClock(Clock.systemUTC());
             pebble.clearPointing(PAIR_A);
