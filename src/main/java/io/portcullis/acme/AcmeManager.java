@@ -92,9 +92,8 @@ public class AcmeManager {
     @ConfigProperty(name = "portcullis.acme.challenge-publish-wait", defaultValue = "1s")
     Duration publishWait;
 
-    /** This replica, as lease holder: host name, process id and a random part (two processes may share both). */
-    private final String replica = replicaName() + "/" + ProcessHandle.current().pid() + "/"
-            + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffL);
+    /** This replica's lease and published tokens in the store. */
+    private OrderLease lease;
 
     private final Object lock = new Object();
     private ScheduledExecutorService worker;
@@ -109,6 +108,9 @@ public class AcmeManager {
     private Counter failures;
 
     void start(@Observes StartupEvent event) {
+        // This replica, as lease holder: host name, process id and a random part (two processes may share both).
+        lease = new OrderLease(store, tokens, replicaName() + "/" + ProcessHandle.current().pid() + "/"
+                + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffL), publishWait);
         failures = Counter.builder("portcullis.acme.renewal.failures")
                 .description("ACME orders (issuance or renewal) that failed").register(registry);
         Gauge.builder("portcullis.acme.certificate.expiry.days", this, AcmeManager::daysToExpiry)
@@ -209,9 +211,8 @@ public class AcmeManager {
         }
         Optional<TlsMaterial> served = served(config);
         AcmeStatus.OrderInProgress running = order;
-        AcmeConfig.Lease lease = config.lease();
-        if (running == null && lease != null && !lease.holder().equals(replica) && lease.untilEpochMillis() > clock.millis()) {
-            running = new AcmeStatus.OrderInProgress(config.domains(), null, "run by another replica", lease.holder());
+        if (running == null && lease != null && lease.heldByAnother(config.lease(), clock.millis())) {
+            running = new AcmeStatus.OrderInProgress(config.domains(), null, "run by another replica", config.lease().holder());
         }
         List<AcmeStatus.DomainState> states = new ArrayList<>();
         for (String domain : config.domains()) {
@@ -239,7 +240,7 @@ public class AcmeManager {
         if (after == null || worker == null) {
             return;
         }
-        boolean otherLeaseGone = before != null && before.lease() != null && !before.lease().holder().equals(replica)
+        boolean otherLeaseGone = before != null && before.lease() != null && !before.lease().holder().equals(lease.replica())
                 && after.lease() == null;
         if (otherLeaseGone && order == null) {
             schedule(Duration.ZERO);
@@ -297,7 +298,7 @@ public class AcmeManager {
             // the CA issues already due (a short lifetime, a clock moved on) cannot make orders run back to back.
             Duration wait = installed == null ? Duration.ZERO : Duration.between(clock.instant(), renewAt(installed));
             schedule(wait.isNegative() || wait.isZero() || wait.compareTo(checkInterval) > 0 ? checkInterval : wait);
-        } catch (LeaseHeld e) {
+        } catch (OrderLease.LeaseHeld e) {
             order = null;
             Duration wait = Duration.ofMillis(Math.max(1000, e.until - clock.millis() + 1000));
             LOG.infof("replica %s runs the ACME order for %s; looking again in %s", LogText.escape(e.holder),
@@ -337,29 +338,28 @@ public class AcmeManager {
     }
 
     /** Runs an order and installs what it brings; null when the request changed meanwhile (nothing installed). */
-    private TlsMaterial issue(AcmeConfig config) throws AcmeFailure, InterruptedException, LeaseHeld {
+    private TlsMaterial issue(AcmeConfig config) throws AcmeFailure, InterruptedException, OrderLease.LeaseHeld {
         // Another replica's claim first (a read), then the CA: an unreachable directory costs no store write (no lease
         // taken and given back at each retry); then the claim, atomically.
-        AcmeConfig.Lease lease = config.lease();
-        if (lease != null && !lease.holder().equals(replica) && lease.untilEpochMillis() > clock.millis()) {
-            throw new LeaseHeld(lease.holder(), lease.untilEpochMillis());
+        if (lease.heldByAnother(config.lease(), clock.millis())) {
+            throw new OrderLease.LeaseHeld(config.lease().holder(), config.lease().untilEpochMillis());
         }
         AcmeClient client = new AcmeClient(config.directoryUrl(), config.directoryCaPem(), timeout);
         client.probe();
-        takeLease(config);
+        lease.take(clock.millis(), timeout.multipliedBy(config.domains().size() + 3L).plusMinutes(1));
         try {
             return issueHoldingLease(config, client);
         } finally {
-            giveBackLease();
+            lease.giveBack();
         }
     }
 
     private TlsMaterial issueHoldingLease(AcmeConfig config, AcmeClient client) throws AcmeFailure, InterruptedException {
-        order = new AcmeStatus.OrderInProgress(config.domains(), clock.instant(), "starting", replica);
+        order = new AcmeStatus.OrderInProgress(config.domains(), clock.instant(), "starting", lease.replica());
         domainErrors.clear();
         Login login = login(client, config);
-        AcmeClient.Issued issued = client.order(login, config.domains(), board,
-                step -> order = new AcmeStatus.OrderInProgress(config.domains(), order.startedAt(), step, replica),
+        AcmeClient.Issued issued = client.order(login, config.domains(), lease,
+                step -> order = new AcmeStatus.OrderInProgress(config.domains(), order.startedAt(), step, lease.replica()),
                 domainErrors::remove);
         TlsMaterial material = TlsMaterial.parse(issued.chainPem(), issued.keyPem());
         AcmeConfig now = store.current().tls().acme();
@@ -378,112 +378,6 @@ public class AcmeManager {
                 config.certificateName() == null ? "default" : "named '" + config.certificateName() + "'",
                 material.info().sha256Fingerprint(), material.info().notAfter());
         return material;
-    }
-
-    /**
-     * Claims the order in the store, where writes are serialized: refused while another replica's claim holds. The
-     * claim lapses by itself after the longest an order may take, should its holder stop mid-order.
-     */
-    private void takeLease(AcmeConfig config) throws LeaseHeld {
-        Duration longest = timeout.multipliedBy(config.domains().size() + 3L).plusMinutes(1);
-        long now = clock.millis();
-        AcmeConfig.Lease[] held = new AcmeConfig.Lease[1];
-        try {
-            updateAcme(stored -> {
-                AcmeConfig.Lease lease = stored.lease();
-                if (lease != null && !lease.holder().equals(replica) && lease.untilEpochMillis() > now) {
-                    held[0] = lease;
-                    throw new LeaseTaken();
-                }
-                return stored.withLease(new AcmeConfig.Lease(replica, now + longest.toMillis()));
-            });
-        } catch (LeaseTaken e) {
-            throw new LeaseHeld(held[0].holder(), held[0].untilEpochMillis());
-        }
-    }
-
-    private void giveBackLease() {
-        try {
-            updateAcme(stored -> stored.lease() == null || !stored.lease().holder().equals(replica) ? stored
-                    : stored.withLease(null).withChallenges(Map.of()));
-        } catch (RuntimeException e) {
-            LOG.warnf("could not give back the ACME order lease (it lapses by itself): %s", LogText.escape(e.getMessage()));
-        }
-    }
-
-    /** Tokens answered here at once and, through the store, by every replica sharing it. */
-    private final AcmeClient.ChallengeBoard board = new AcmeClient.ChallengeBoard() {
-        @Override
-        public void publish(String token, String keyAuthorization) throws InterruptedException {
-            tokens.add(token, keyAuthorization);
-            updateAcme(stored -> {
-                Map<String, String> published = new java.util.HashMap<>(stored.challenges());
-                published.put(token, keyAuthorization);
-                return stored.withChallenges(published);
-            });
-            if (!publishWait.isZero()) {
-                Thread.sleep(publishWait.toMillis());
-            }
-        }
-
-        @Override
-        public void withdraw(String token) {
-            tokens.remove(token);
-            try {
-                updateAcme(stored -> {
-                    Map<String, String> published = new java.util.HashMap<>(stored.challenges());
-                    published.remove(token);
-                    return stored.withChallenges(published);
-                });
-            } catch (RuntimeException e) {
-                LOG.warnf("could not withdraw a published ACME token (it goes with the lease): %s", LogText.escape(e.getMessage()));
-            }
-        }
-    };
-
-    /** Another replica runs the order. */
-    static final class LeaseHeld extends Exception {
-        final String holder;
-        final long until;
-
-        LeaseHeld(String holder, long until) {
-            super(null, null, false, false);
-            this.holder = holder;
-            this.until = until;
-        }
-    }
-
-    /**
-     * Changes the stored ACME configuration; writes nothing (no new configuration version) when none is stored or the
-     * change leaves it as it is.
-     */
-    private void updateAcme(java.util.function.UnaryOperator<AcmeConfig> change) {
-        try {
-            store.update(ConfigStore.ANY_VERSION, c -> {
-                AcmeConfig stored = c.tls().acme();
-                AcmeConfig next = stored == null ? null : change.apply(stored);
-                if (next == null || next.equals(stored)) {
-                    throw new Unchanged();
-                }
-                return c.withTls(c.tls().withAcme(next));
-            });
-        } catch (Unchanged e) {
-            // nothing to write
-        }
-    }
-
-    /** Aborts a store write that would change nothing. */
-    private static final class Unchanged extends RuntimeException {
-        Unchanged() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** Aborts the store write that found another replica's claim; writes nothing. */
-    private static final class LeaseTaken extends RuntimeException {
-        LeaseTaken() {
-            super(null, null, false, false);
-        }
     }
 
     private static String replicaName() {
@@ -505,13 +399,13 @@ public class AcmeManager {
                     SecretBinding.acmeAccountKey(config.directoryUrl())));
             return client.login(config.accountLocation(), key);
         }
-        order = new AcmeStatus.OrderInProgress(config.domains(), order.startedAt(), "registering the account", replica);
+        order = new AcmeStatus.OrderInProgress(config.domains(), order.startedAt(), "registering the account", lease.replica());
         KeyPair key = AcmeClient.newKey();
         String hmac = config.sealedEabHmacKey() == null ? null
                 : secrets.open(config.sealedEabHmacKey(), SecretBinding.acmeEabKey(config.directoryUrl(), config.eabKeyId()));
         URL location = client.register(key, config.email(), config.eabKeyId(), hmac);
         String sealedKey = secrets.seal(AcmeClient.encode(key), SecretBinding.acmeAccountKey(config.directoryUrl()));
-        updateAcme(stored -> stored.directoryUrl().equals(config.directoryUrl())
+        lease.update(stored -> stored.directoryUrl().equals(config.directoryUrl())
                 ? stored.withAccount(location.toString(), sealedKey) : stored);
         LOG.infof("registered the ACME account %s", LogText.escape(location.toString()));
         return client.login(location.toString(), key);
