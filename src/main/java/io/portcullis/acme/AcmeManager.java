@@ -78,7 +78,11 @@ public class AcmeManager {
     /** A valid certificate is looked at again at least this often (the stored request may have changed). */
     @ConfigProperty(name = "portcullis.acme.check-interval", defaultValue = "1h")
     Duration checkInterval;
-    @ConfigProperty(name = "portcullis.acme.retry-min", defaultValue = "1m")
+    /**
+     * The first retry's delay, doubling after each failure: 5 minutes keeps a name that keeps failing under Let's
+     * Encrypt's limit of 5 failed validations per name and hour (failures at 0, 5, 15, 35 and 75 minutes).
+     */
+    @ConfigProperty(name = "portcullis.acme.retry-min", defaultValue = "5m")
     Duration retryMin;
     @ConfigProperty(name = "portcullis.acme.retry-max", defaultValue = "6h")
     Duration retryMax;
