@@ -60,13 +60,27 @@ final class PoolTables {
         for (DatabaseConfig db : dbs) {
             PoolView pool = byName.get(db.name());
             PoolStats stats = pool == null ? null : pool.stats();
-            table.row(db.name(), db.host(), db.port(), db.dbname() == null ? db.name() : db.dbname(), db.user(),
+            table.row(db.name(), shownHost(db), db.port(), db.dbname() == null ? db.name() : db.dbname(), db.user(),
                     db.poolSize(), db.minPoolSize(), db.reservePoolSize(), (int) serverLifetime.toSeconds(),
-                    AdminReports.poolMode(db), null, db.maxDbConnections(), stats == null ? 0 : stats.open(), 0,
+                    AdminReports.poolMode(db), db.hasHostList() ? db.loadBalanceHosts().wireName() : null,
+                    db.maxDbConnections(), stats == null ? 0 : stats.open(), 0,
                     clientCounts.getOrDefault(db.name(), 0), pool != null && pool.paused(),
-                    pool != null && pool.disabled());
+                    db.disabled() || pool != null && pool.disabled());
         }
         return table;
+    }
+
+    /**
+     * SHOW DATABASES' host: the host, or for a host list the hosts comma-separated as PgBouncer 1.24 shows them
+     * ({@code port} then being the first host's); when the ports differ, each entry with its port.
+     */
+    private static String shownHost(DatabaseConfig db) {
+        if (!db.hasHostList()) {
+            return db.host();
+        }
+        java.util.List<io.portcullis.config.BackendHost> hosts = db.backendHosts();
+        boolean onePort = hosts.stream().allMatch(h -> h.port() == db.port());
+        return hosts.stream().map(h -> onePort ? h.host() : h.toString()).collect(Collectors.joining(","));
     }
 
     static ResultTable users(GatewayConfig config, List<ClientInfo> clients) {

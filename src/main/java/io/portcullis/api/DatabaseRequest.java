@@ -1,8 +1,13 @@
 package io.portcullis.api;
 
+import io.portcullis.config.BackendHost;
+import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigValidator;
 import io.portcullis.config.DatabaseConfig;
+import io.portcullis.config.LoadBalanceHosts;
 import io.portcullis.config.PoolMode;
 import io.portcullis.config.ServerTls;
+import io.portcullis.config.TargetSessionAttrs;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;
@@ -12,15 +17,23 @@ import java.util.List;
  * defaults), except that a missing {@code password} keeps the stored one (not when host, port or user
  * change: the password must then be sent again) and a missing {@code serverKey} keeps the stored key of
  * an unchanged {@code serverCertificate} (not when host or port change). {@code name} may be sent and must
- * then match the path; the read-only {@code passwordSet} and {@code serverKeySet} are refused ({@link ReadOnlyFields}).
+ * then match the path; the read-only {@code passwordSet}, {@code serverKeySet} and {@code disabledReason} are refused
+ * ({@link ReadOnlyFields}). A database waiting for its backend credentials (imported without {@code user=}) is put in
+ * service by the first such write: it always carries the required {@code user}.
+ *
+ * <p>Several hosts: {@code hosts} lists the addresses ({@code host:port}, or {@code host} taking {@code port});
+ * {@code host} and {@code port} may then be left out, and when sent must be the first entry (what a read shows, so a
+ * read sent back is accepted); anything else is a 400. One entry is the same as {@code host} and {@code port}. The
+ * stored password stays only while the set of addresses and the user stay (the order may change).
  */
 @Schema(name = "DatabaseRequest", description = "A database clients connect to by name, and its backend")
 public record DatabaseRequest(
         @Schema(description = "must equal the name in the path when sent", readOnly = true)
         String name,
-        @Schema(required = true, description = "backend host", example = "questdb.internal")
+        @Schema(description = "backend host (required unless hosts is sent)", example = "questdb.internal")
         String host,
-        @Schema(required = true, description = "backend port, 1-65535", example = "8812")
+        @Schema(description = "backend port, 1-65535 (required unless hosts is sent with a port in every entry)",
+                example = "8812")
         Integer port,
         @Schema(description = "database name sent to the backend; defaults to the name in the path")
         String dbname,
@@ -56,10 +69,26 @@ public record DatabaseRequest(
                 + "host names, any case, each listed by one database at most; the user must still be allowed this "
                 + "database", example = "[\"analytics.example.com\"]")
         List<String> sniHostnames,
+        @Schema(description = "several backend addresses, tried as libpq does (see loadBalanceHosts and "
+                + "targetSessionAttrs): each host:port ([ipv6]:port), or host alone taking port; at most "
+                + ConfigValidator.MAX_HOSTS + ". host and port may then be left out; sent, they must be the first entry",
+                example = "[\"pg-a.internal:5432\", \"pg-b.internal:5432\"]")
+        List<String> hosts,
+        @Schema(description = "order the hosts are tried in for each new server connection (libpq load_balance_hosts): "
+                + "disable = as listed (failover), random = a fresh random order each time (spread)",
+                defaultValue = "disable")
+        LoadBalanceHosts loadBalanceHosts,
+        @Schema(description = "what a new server connection must be (libpq target_session_attrs), checked after login: "
+                + "read-write/read-only by SHOW transaction_read_only, primary/standby by pg_is_in_recovery(); "
+                + "prefer-standby = a standby if any, else any host. On QuestDB only any, primary and prefer-standby "
+                + "are meaningful (it is never a standby and has no transaction_read_only)", defaultValue = "any")
+        TargetSessionAttrs targetSessionAttrs,
         @Schema(readOnly = true, description = "shown on reads; a write that sends it is refused (400)")
         Boolean passwordSet,
         @Schema(readOnly = true, description = "shown on reads; a write that sends it is refused (400)")
-        Boolean serverKeySet) {
+        Boolean serverKeySet,
+        @Schema(readOnly = true, description = "shown on reads; a write that sends it is refused (400)")
+        String disabledReason) {
 
     /** Longer passwords are refused; no backend accepts anything near this. */
     static final int MAX_PASSWORD_LENGTH = 1024;
@@ -71,19 +100,55 @@ public record DatabaseRequest(
     void requireBackend(String pathName) {
         ReadOnlyFields.refuse("passwordSet", passwordSet, "send \"password\" to set or change the password, \"\" to remove it");
         ReadOnlyFields.refuse("serverKeySet", serverKeySet, "send \"serverKey\" to set or change the key, \"\" to remove it");
+        ReadOnlyFields.refuse("disabledReason", disabledReason, "a PUT with user (and password) puts the database in "
+                + "service");
         if (name != null && !name.equals(pathName)) {
             throw ApiProblem.badRequest("name '" + name + "' in the body does not match '" + pathName
                     + "' in the path; a database cannot be renamed");
         }
-        if (host == null) {
-            throw ApiProblem.badRequest("host is required");
-        }
-        if (port == null) {
-            throw ApiProblem.badRequest("port is required");
+        if (hosts == null || hosts.isEmpty()) {
+            if (host == null) {
+                throw ApiProblem.badRequest("host is required (or hosts)");
+            }
+            if (port == null) {
+                throw ApiProblem.badRequest("port is required");
+            }
+        } else {
+            backendHosts(); // refuses what does not parse or agree
         }
         if (user == null) {
             throw ApiProblem.badRequest("user is required");
         }
+    }
+
+    /**
+     * The addresses: {@code host}:{@code port}, or the parsed {@code hosts} ({@link #requireBackend} must have passed).
+     *
+     * @throws ApiProblem 400 when an entry does not parse, or {@code host}/{@code port} disagree with the first entry
+     */
+    List<BackendHost> backendHosts() {
+        if (hosts == null || hosts.isEmpty()) {
+            return List.of(new BackendHost(host, port));
+        }
+        if (hosts.size() > ConfigValidator.MAX_HOSTS) {
+            throw ApiProblem.badRequest("hosts lists " + hosts.size() + " addresses; at most " + ConfigValidator.MAX_HOSTS
+                    + " are allowed");
+        }
+        List<BackendHost> parsed = new java.util.ArrayList<>(hosts.size());
+        for (String entry : hosts) {
+            try {
+                parsed.add(BackendHost.parse(entry, port));
+            } catch (ConfigException e) {
+                throw ApiProblem.badRequest(e.getMessage());
+            }
+        }
+        BackendHost first = parsed.get(0);
+        if ((host != null && !host.equalsIgnoreCase(first.host())) || (host != null && port != null && port != first.port())) {
+            throw ApiProblem.badRequest("host and port (" + host + (port == null ? "" : ":" + port) + ") disagree with "
+                    + "hosts, whose first entry is " + first + ": send host and port as the first entry of hosts, or "
+                    + "leave them out");
+        }
+        return parsed;
     }
 
     /** {@code serverTls}, {@code disable} when left out. */
@@ -101,14 +166,18 @@ public record DatabaseRequest(
      */
     DatabaseConfig toConfig(String pathName, String sealedPassword, String serverCaPem, String certificatePem,
                             String sealedServerKey) {
-        return new DatabaseConfig(pathName, host, port, dbname == null ? pathName : dbname, user, sealedPassword,
+        List<BackendHost> addresses = backendHosts();
+        BackendHost first = addresses.get(0);
+        return new DatabaseConfig(pathName, first.host(), first.port(), dbname == null ? pathName : dbname, user, sealedPassword,
                 serverTlsOrDefault(),
                 poolMode == null ? PoolMode.SESSION : poolMode,
                 poolSize == null ? DatabaseConfig.DEFAULT_POOL_SIZE : poolSize,
                 minPoolSize == null ? 0 : minPoolSize,
                 reservePoolSize == null ? 0 : reservePoolSize,
                 maxDbConnections == null ? 0 : maxDbConnections,
-                serverCaPem, certificatePem, sealedServerKey, sniHostnames);
+                serverCaPem, certificatePem, sealedServerKey, sniHostnames,
+                addresses.size() == 1 ? List.of() : addresses.stream().map(BackendHost::toString).toList(),
+                loadBalanceHosts, targetSessionAttrs);
     }
 
     /** @throws ApiProblem 400 when the password is too long */

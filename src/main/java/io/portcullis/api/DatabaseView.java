@@ -1,8 +1,11 @@
 package io.portcullis.api;
 
+import io.portcullis.config.BackendHost;
 import io.portcullis.config.DatabaseConfig;
+import io.portcullis.config.LoadBalanceHosts;
 import io.portcullis.config.PoolMode;
 import io.portcullis.config.ServerTls;
+import io.portcullis.config.TargetSessionAttrs;
 import io.portcullis.observe.BackendReachability;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -38,6 +41,16 @@ public record DatabaseView(
         boolean serverKeySet,
         @Schema(description = "TLS server names (SNI) that route a client here whatever database name it sent")
         List<String> sniHostnames,
+        @Schema(description = "every backend address (host:port), in the order listed; the first is host and port")
+        List<String> hosts,
+        @Schema(description = "order the hosts are tried in for each new server connection")
+        LoadBalanceHosts loadBalanceHosts,
+        @Schema(description = "what a new server connection must be (checked after login)")
+        TargetSessionAttrs targetSessionAttrs,
+        @Schema(description = "why the database refuses clients, or null when it is in service: a PgBouncer database "
+                + "line without user= is imported this way, waiting for its backend credentials; a PUT with user and "
+                + "password puts it in service")
+        String disabledReason,
         @Schema(description = "the outcome of the latest backend connect and login (read-only; not covered by the ETag)")
         BackendStatus backend) {
 
@@ -65,6 +78,7 @@ public record DatabaseView(
         return new DatabaseView(db.name(), db.host(), db.port(), db.dbname(), db.user(), db.hasPassword(),
                 db.serverTls(), db.poolMode(), db.poolSize(), db.minPoolSize(), db.reservePoolSize(),
                 db.maxDbConnections(), db.serverCa(), db.serverCertificate(), db.hasServerKey(), db.sniHostnames(),
-                BackendStatus.of(backends.of(db.name())));
+                db.backendHosts().stream().map(BackendHost::toString).toList(), db.loadBalanceHosts(),
+                db.targetSessionAttrs(), db.disabledReason(), BackendStatus.of(backends.of(db.name())));
     }
 }

@@ -15,7 +15,9 @@ import io.portcullis.tls.TlsMaterial;
  * database what is kept, inside the lock.
  *
  * <p>The rule for kept secrets: a stored secret only goes where it was set. A password is kept only while
- * host, port and user stay; a TLS client key only while host and port stay (and only with a certificate).
+ * host, port and user stay; a TLS client key only while host and port stay (and only with a certificate). For a
+ * database with several hosts "host and port" is the set of its addresses: reordering the list keeps the secrets,
+ * adding or changing an address needs them again (so a list cannot be pointed at another host to receive them).
  * Otherwise the request must carry it again, and is refused with a 400 naming the field if it does not; the
  * sealed values are bound to the same things ({@link SecretBinding}), so this is also what the store enforces.
  */
@@ -44,8 +46,10 @@ final class DatabaseWrite {
     static DatabaseWrite prepare(String name, DatabaseRequest body, SecretBox secrets) {
         body.requireBackend(name);
         body.checkPassword();
+        // The draft says where the secrets go: one host and port, or the set of a host list (SecretBinding).
+        DatabaseConfig target = body.toConfig(name, null, null, null, null);
         String password = body.password() == null || body.password().isEmpty() ? null
-                : secrets.seal(body.password(), SecretBinding.backendPassword(name, body.host(), body.port(), body.user()));
+                : secrets.seal(body.password(), SecretBinding.backendPassword(target));
         String ca = blankToNull(body.serverCa());
         String caPem = ca == null ? null : parse("serverCa", () -> BackendCa.parse(ca, "serverCa").pem());
         String certificate = blankToNull(body.serverCertificate());
@@ -57,7 +61,7 @@ final class DatabaseWrite {
         String sealedKey = null;
         if (certificate != null && key != null && !key.isEmpty()) {
             client = parse("serverCertificate/serverKey", () -> TlsMaterial.parse(certificate, key));
-            sealedKey = secrets.seal(client.privateKeyPem(), SecretBinding.serverKey(name, body.host(), body.port()));
+            sealedKey = secrets.seal(client.privateKeyPem(), SecretBinding.serverKey(target));
         }
         return new DatabaseWrite(name, body, password, caPem, client == null ? certificate : client.certificateChainPem(),
                 client, sealedKey);

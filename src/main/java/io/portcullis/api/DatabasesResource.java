@@ -104,7 +104,8 @@ public class DatabasesResource {
     @Operation(operationId = "putDatabase", summary = "Create or replace a database",
             description = "Replaces the whole database (left-out fields take their defaults), except that a "
                     + "left-out password keeps the stored one while host, port and user stay (a change of them needs "
-                    + "the password again), and a left-out serverKey keeps the stored one while host and port stay. "
+                    + "the password again), and a left-out serverKey keeps the stored one while host and port stay; for "
+                    + "a database with several hosts, while the set of hosts stays (its order may change). "
                     + "The change is stored durably and applied live.")
     @APIResponse(responseCode = "200", description = "replaced", headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = DatabaseView.class)))
@@ -113,10 +114,15 @@ public class DatabasesResource {
     @APIResponse(responseCode = "400", description = "invalid body; detail names the field")
     public Response put(@PathParam("name") String name,
                         @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-                        @RequestBody(content = @Content(examples = @ExampleObject(name = "questdb",
+                        @RequestBody(content = @Content(examples = {@ExampleObject(name = "questdb",
                                 summary = "a QuestDB backend, transaction pooling",
                                 value = "{\"host\": \"questdb.internal\", \"port\": 8812, \"user\": \"admin\", "
-                                        + "\"password\": \"quest\", \"poolMode\": \"transaction\", \"poolSize\": 20}")))
+                                        + "\"password\": \"quest\", \"poolMode\": \"transaction\", \"poolSize\": 20}"),
+                                @ExampleObject(name = "primary-and-standby",
+                                summary = "a PostgreSQL primary and its standby: writes go to whichever is the primary",
+                                value = "{\"hosts\": [\"pg-a.internal:5432\", \"pg-b.internal:5432\"], "
+                                        + "\"targetSessionAttrs\": \"read-write\", \"dbname\": \"app\", "
+                                        + "\"user\": \"app\", \"password\": \"secret\"}")}))
                         DatabaseRequest body,
                         @Context UriInfo uri) {
         if (body == null) {

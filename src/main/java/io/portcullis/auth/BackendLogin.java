@@ -77,6 +77,7 @@ public final class BackendLogin {
 
     private final String user;
     private final String password;
+    private final PassthroughSecret passthrough;
     private Phase phase = Phase.AWAITING_REQUEST;
     private ScramClient scram;
     private String clientNonce;
@@ -87,8 +88,21 @@ public final class BackendLogin {
      *        only trust, i.e. an immediate AuthenticationOk, can succeed)
      */
     public BackendLogin(String user, String passwordOrNull) {
+        this(user, passwordOrNull, null);
+    }
+
+    /**
+     * A login as a user looked up in the backend, with what its client's own login left ({@link PassthroughSecret}):
+     * SCRAM keys answer only SCRAM, an md5 hash only md5; a cleartext request cannot be answered by either.
+     */
+    public static BackendLogin passingThrough(String user, PassthroughSecret secret) {
+        return new BackendLogin(user, null, Objects.requireNonNull(secret, "secret"));
+    }
+
+    private BackendLogin(String user, String password, PassthroughSecret passthrough) {
         this.user = Objects.requireNonNull(user, "user");
-        this.password = passwordOrNull;
+        this.password = password;
+        this.passthrough = passthrough;
     }
 
     /** Whether the backend has accepted the login. */
@@ -147,7 +161,9 @@ public final class BackendLogin {
                     + "-byte salt instead of " + Md5Challenge.SALT_BYTES);
         }
         phase = Phase.PASSWORD_SENT;
-        return Step.send(MessageTypes.PASSWORD, cString(Md5Challenge.respond(user, password, salt), "md5 response"));
+        String response = passthrough instanceof PassthroughSecret.Md5Hash hash
+                ? Md5Challenge.respondWithHash(hash.hash(), salt) : Md5Challenge.respond(user, password, salt);
+        return Step.send(MessageTypes.PASSWORD, cString(response, "md5 response"));
     }
 
     private Step saslStart(byte[] data) throws BackendLoginException {
@@ -158,15 +174,16 @@ public final class BackendLogin {
                     + MessageTypes.SCRAM_SHA_256);
         }
         requirePassword(MessageTypes.SCRAM_SHA_256);
-        if (password.isEmpty()) {
+        if (passthrough == null && password.isEmpty()) {
             throw new BackendLoginException("backend asked for " + MessageTypes.SCRAM_SHA_256
                     + " authentication, but the configured backend password is empty");
         }
         // Only the plain mechanism is passed on, so the library sends gs2 flag 'n': we do no channel binding.
-        scram = ScramClient.builder()
+        ScramClient.PasswordBuildStage builder = ScramClient.builder()
                 .advertisedMechanisms(List.of(MessageTypes.SCRAM_SHA_256))
-                .username(SCRAM_USER_NAME)
-                .password(password.toCharArray())
+                .username(SCRAM_USER_NAME);
+        scram = (passthrough instanceof PassthroughSecret.ScramKeys keys
+                ? builder.clientAndServerKey(keys.clientKey(), keys.serverKey()) : builder.password(password.toCharArray()))
                 .stringPreparation(StringPreparation.POSTGRESQL_PREPARATION)
                 .build();
         ClientFirstMessage first = scram.clientFirstMessage();
@@ -241,6 +258,17 @@ public final class BackendLogin {
     }
 
     private void requirePassword(String method) throws BackendLoginException {
+        if (passthrough != null) {
+            boolean answers = passthrough instanceof PassthroughSecret.ScramKeys
+                    ? MessageTypes.SCRAM_SHA_256.equals(method) : "md5 password".equals(method);
+            if (!answers) {
+                throw new BackendLoginException("backend asked for " + method + " authentication for user \"" + user
+                        + "\", who logged in with " + (passthrough instanceof PassthroughSecret.ScramKeys
+                        ? "SCRAM-SHA-256" : "md5") + " against the verifier the authQuery returned; only that method can "
+                        + "be passed through to the backend");
+            }
+            return;
+        }
         if (password == null) {
             throw new BackendLoginException("backend asked for " + method + " authentication for user \"" + user
                     + "\", but no backend password is configured");

@@ -53,6 +53,18 @@ public final class Md5Challenge {
         return saltedResponse(PasswordVerifiers.md5(user, password).substring(PREFIX.length()), salt);
     }
 
+    /**
+     * What a client sends when a backend asks for md5, from the stored hash alone (md5 passthrough: the hash stands
+     * in for the password, which is md5's known weakness and the reason SCRAM is preferred).
+     */
+    public static String respondWithHash(String storedMd5, byte[] salt) {
+        requireSalt(salt);
+        if (!isMd5Hash(storedMd5)) {
+            throw new IllegalArgumentException("not an md5 hash");
+        }
+        return saltedResponse(storedMd5.substring(PREFIX.length()), salt);
+    }
+
     /** Whether {@code text} has the shape of a stored md5 hash. */
     public static boolean isMd5Hash(String text) {
         if (text == null || text.length() != HASH_LENGTH || !text.startsWith(PREFIX)) {

@@ -61,6 +61,8 @@ public final class ScramServerExchange {
     private ClientFirst clientFirst;
     private String serverFirst;
     private String nonce;
+    /** The client's ClientKey, recovered once its proof checked out. */
+    private byte[] clientKey;
 
     /**
      * An exchange against a stored verifier.
@@ -189,8 +191,28 @@ public final class ScramServerExchange {
         if (!proofValid) {
             throw new AuthenticationFailure(Reason.WRONG_PASSWORD, "SCRAM proof does not match the stored verifier");
         }
+        clientKey = xor(clientFinal.proof(), ScramFunctions.clientSignature(SHA_256, storedKey, authMessage));
         byte[] serverSignature = ScramFunctions.serverSignature(SHA_256, verifier.serverKey(), authMessage);
         return new ServerFinalMessage(serverSignature).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * What the verified exchange lets Portcullis log in to the backend with as this client (SCRAM passthrough): the
+     * ClientKey its proof gave away and the verifier's ServerKey. Only after {@link #clientFinal} succeeded.
+     */
+    public PassthroughSecret.ScramKeys passthroughKeys() {
+        if (clientKey == null) {
+            throw new IllegalStateException("the client has not proved its password");
+        }
+        return new PassthroughSecret.ScramKeys(clientKey, verifier.serverKey());
+    }
+
+    private static byte[] xor(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = (byte) (a[i] ^ b[i]);
+        }
+        return out;
     }
 
     private void expect(State expected) {

@@ -19,7 +19,9 @@ import java.io.IOException;
  */
 @RegisterForReflection(targets = {ConfigDocument.class, GatewayConfig.class, DatabaseConfig.class,
         UserConfig.class, ApiToken.class, ServerTls.class, PoolMode.class, AuthMethod.class, TlsConfig.class,
-        NamedCertificate.class, AcmeConfig.class, AcmeConfig.Lease.class, SettingsConfig.class, SettingsConfig.Writer.class, SettingsConfig.Reader.class, PoolHold.class})
+        NamedCertificate.class, AcmeConfig.class, AcmeConfig.Lease.class, SettingsConfig.class, SettingsConfig.Writer.class,
+        SettingsConfig.Reader.class, PoolHold.class, LoadBalanceHosts.class, TargetSessionAttrs.class,
+        DatabaseConfig.DefaultValue.class})
 final class ConfigCodec {
 
     private final ObjectMapper mapper = JsonMapper.builder()

@@ -25,6 +25,8 @@ public final class ConfigValidator {
     /** DNS names are at most 253 characters. */
     public static final int MAX_HOST_LENGTH = 253;
     public static final int MAX_POOL_SIZE = 10_000;
+    /** Backend addresses per database; a failover list longer than this is a mistake. */
+    public static final int MAX_HOSTS = 32;
     public static final int MAX_DB_CONNECTIONS = 100_000;
     public static final int MAX_DATABASES = 10_000;
     public static final int MAX_USERS = 10_000;
@@ -59,6 +61,8 @@ public final class ConfigValidator {
     public static final int MAX_PREPARED_STATEMENTS = 100_000;
     /** A check query is a trivial statement; this leaves room for a comment. */
     public static final int MAX_CHECK_QUERY_LENGTH = 1024;
+    /** Why a database is out of service: a sentence or two, written by the import. */
+    public static final int MAX_DISABLED_REASON_LENGTH = 1024;
     private static final Pattern CIPHER_NAME = Pattern.compile("[A-Za-z0-9_]{1,100}");
     /** A DNS host name as SNI carries it (RFC 6066: no IP addresses, no trailing dot), lower case. */
     private static final Pattern SERVER_NAME = Pattern.compile(
@@ -123,7 +127,11 @@ public final class ConfigValidator {
         }
         checkRange(errors, where, "port", db.port(), 1, 65_535);
         checkIdentifier(errors, where, "dbname", db.dbname());
-        checkIdentifier(errors, where, "user", db.user());
+        if (db.disabled()) {
+            checkDisabled(errors, where, db);
+        } else {
+            checkIdentifier(errors, where, "user", db.user());
+        }
         if (db.hasPassword() && !db.sealedPassword().startsWith(SecretBox.PREFIX)
                 && !db.sealedPassword().startsWith(SecretBox.UNBOUND_PREFIX)) {
             errors.add(where + "the password is not sealed (expected the prefix " + SecretBox.PREFIX + ")");
@@ -144,6 +152,45 @@ public final class ConfigValidator {
         }
         checkRange(errors, where, "reservePoolSize", db.reservePoolSize(), 0, MAX_POOL_SIZE);
         checkRange(errors, where, "maxDbConnections", db.maxDbConnections(), 0, MAX_DB_CONNECTIONS);
+        checkHosts(errors, where, db);
+    }
+
+    /**
+     * The host list: each entry {@code host:port} with a valid host and port, no address twice, the first entry
+     * equal to {@code host}:{@code port} (what readers of one address show), at most {@value #MAX_HOSTS}.
+     */
+    private static void checkHosts(List<String> errors, String where, DatabaseConfig db) {
+        List<String> hosts = db.hosts();
+        if (hosts.isEmpty()) {
+            return;
+        }
+        if (hosts.size() > MAX_HOSTS) {
+            errors.add(where + "hosts lists " + hosts.size() + " addresses; at most " + MAX_HOSTS + " are allowed");
+            return;
+        }
+        List<BackendHost> parsed = new ArrayList<>();
+        for (String entry : hosts) {
+            BackendHost h;
+            try {
+                h = BackendHost.parse(entry, null);
+            } catch (ConfigException e) {
+                errors.add(where + e.getMessage());
+                continue;
+            }
+            if (!HOST.matcher(h.host()).matches()) {
+                errors.add(where + "hosts entry '" + entry + "': the host must be a DNS name or IP address of at most "
+                        + MAX_HOST_LENGTH + " characters");
+                continue;
+            }
+            if (parsed.stream().anyMatch(h::sameAs)) {
+                errors.add(where + "hosts lists " + h + " twice");
+            }
+            parsed.add(h);
+        }
+        if (!parsed.isEmpty() && db.host() != null && !parsed.get(0).sameAs(new BackendHost(db.host(), db.port()))) {
+            errors.add(where + "host and port (" + new BackendHost(db.host(), db.port()) + ") must be the first entry of "
+                    + "hosts (" + hosts.get(0) + ")");
+        }
     }
 
     /**
@@ -409,6 +456,16 @@ public final class ConfigValidator {
             if (value != null) {
                 setting.check(value, "settings: ", errors);
             }
+        }
+    }
+
+    /** A database out of service until it has its backend credentials: the reason says why, there is no user. */
+    private static void checkDisabled(List<String> errors, String where, DatabaseConfig db) {
+        if (db.disabledReason().isBlank() || db.disabledReason().length() > MAX_DISABLED_REASON_LENGTH) {
+            errors.add(where + "disabledReason must be 1 to " + MAX_DISABLED_REASON_LENGTH + " characters");
+        }
+        if (db.user() != null || db.hasPassword()) {
+            errors.add(where + "a database waiting for its backend credentials has no user or password yet");
         }
     }
 

@@ -13,8 +13,9 @@ import java.util.Objects;
  *
  * @param purpose  what the secret is, part of the binding so that a sealed password cannot pass for a key
  * @param database the database's name
- * @param host     the backend host
- * @param port     the backend port
+ * @param host     the backend host; for a database with several hosts, the sorted comma-joined list of its
+ *                 {@code host:port} addresses
+ * @param port     the backend port; 0 for a database with several hosts
  * @param user     the backend user, or {@code ""} when the secret does not depend on it (the TLS client key)
  *
  * <p>The gateway's own TLS keys belong to no database: for them {@code database}, {@code port} and
@@ -56,8 +57,13 @@ public record SecretBinding(Purpose purpose, String database, String host, int p
         return new SecretBinding(Purpose.BACKEND_PASSWORD, database, host, port, user);
     }
 
+    /**
+     * The backend password of {@code db}: bound to its host and port, or for a database with several hosts to the
+     * sorted set of its addresses ({@link DatabaseConfig#bindingHost()}, port 0), so it opens only while the list
+     * names the same places.
+     */
     public static SecretBinding backendPassword(DatabaseConfig db) {
-        return backendPassword(db.name(), db.host(), db.port(), db.user());
+        return backendPassword(db.name(), db.bindingHost(), db.bindingPort(), db.user());
     }
 
     /**
@@ -68,8 +74,9 @@ public record SecretBinding(Purpose purpose, String database, String host, int p
         return new SecretBinding(Purpose.SERVER_KEY, database, host, port, "");
     }
 
+    /** The TLS client key of {@code db}: bound like {@link #backendPassword(DatabaseConfig)}, without the user. */
     public static SecretBinding serverKey(DatabaseConfig db) {
-        return serverKey(db.name(), db.host(), db.port());
+        return serverKey(db.name(), db.bindingHost(), db.bindingPort());
     }
 
     /**

@@ -1,9 +1,11 @@
 package io.portcullis.migrate;
 
+import io.portcullis.config.BackendHost;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigValidator;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.LoadBalanceHosts;
 import io.portcullis.config.PoolMode;
 import io.portcullis.config.SecretBinding;
 
@@ -16,9 +18,15 @@ import java.util.function.BiFunction;
 
 /**
  * Turns {@code [databases]} lines into {@link DatabaseConfig}s. Portcullis logs in to a backend as
- * one configured user over TCP, so a line without {@code host} (a Unix socket), with a host list, or
- * without {@code user} (PgBouncer's per-client-user pools) cannot become a database and is reported
- * whole; a parameter Portcullis has no use for is reported alone and the database is still created.
+ * one configured user over TCP, so a line without {@code host} (a Unix socket) cannot become a database and is
+ * reported whole; a line without {@code user} (PgBouncer's per-client-user pools) becomes a database
+ * {@linkplain DatabaseConfig#disabled() waiting for its credentials}; a parameter Portcullis has no use for is
+ * reported alone and the database is still created.
+ *
+ * <p>A host list ({@code host=h1,h2}, with one {@code port} for all or a {@code port=p1,p2} list of the same
+ * length) becomes {@code hosts}; {@code load_balance_hosts} (PgBouncer 1.24: {@code round-robin}, its default,
+ * or {@code disable}) becomes {@code loadBalanceHosts}: {@code disable} as is, {@code round-robin} as
+ * {@code random}, which spreads new server connections over the hosts as well, at random instead of in turn.
  *
  * <p>The {@code [users]} settings of the database's {@code user=} (its server user) apply as in
  * PgBouncer: that user's pool mode, pool size and reserve win over the database line's, and its
@@ -47,7 +55,6 @@ final class DatabaseMapper {
                     + "(/api/v1/settings; [pgbouncer] query_wait_timeout is imported into it)"),
             Map.entry("server_lifetime", "no per-database server lifetime: the setting serverLifetime applies to all "
                     + "databases ([pgbouncer] server_lifetime is imported into it)"),
-            Map.entry("load_balance_hosts", "one host per database; nothing to balance"),
             Map.entry("max_db_client_connections", "no client connection cap per database yet"));
 
     private final GlobalSettings global;
@@ -87,12 +94,13 @@ final class DatabaseMapper {
             }
         }
         Map<String, List<DatabaseConfig>> byServerUser = new LinkedHashMap<>();
-        databases.forEach(db -> byServerUser.computeIfAbsent(db.user(), u -> new ArrayList<>()).add(db));
+        databases.stream().filter(db -> !db.disabled())
+                .forEach(db -> byServerUser.computeIfAbsent(db.user(), u -> new ArrayList<>()).add(db));
         reportServerUsersWithoutDatabases(byServerUser);
         List<DatabaseConfig> capped = new ArrayList<>();
         for (DatabaseConfig db : databases) {
             List<DatabaseConfig> sameUser = byServerUser.get(db.user());
-            capped.add(sameUser.size() == 1 ? withServerUserCap(db) : db);
+            capped.add(sameUser != null && sameUser.size() == 1 ? withServerUserCap(db) : db);
         }
         byServerUser.forEach(this::reportSharedServerUserCap);
         return capped;
@@ -125,7 +133,8 @@ final class DatabaseMapper {
         }
         return new DatabaseConfig(db.name(), db.host(), db.port(), db.dbname(), db.user(), db.sealedPassword(),
                 db.serverTls(), db.poolMode(), db.poolSize(), db.minPoolSize(), db.reservePoolSize(), cap, db.serverCa(),
-                db.serverCertificate(), db.sealedServerKey());
+                db.serverCertificate(), db.sealedServerKey(), db.sniHostnames(), db.hosts(), db.loadBalanceHosts(),
+                db.targetSessionAttrs());
     }
 
     /** A cap on a server user that several databases share, and that their own caps do not already keep. */
@@ -169,22 +178,31 @@ final class DatabaseMapper {
             return skip(e, cs, "database '" + name + "' " + (host == null ? "has no host, so PgBouncer uses a Unix socket"
                     : "uses a Unix socket") + "; Portcullis connects over TCP: add host= (and port=)");
         }
-        if (host.contains(",")) {
-            return skip(e, cs, "database '" + name + "' lists several hosts; Portcullis connects to one: keep one host");
-        }
         String user = cs.get("user");
-        if (user == null) {
-            return skip(e, cs, "database '" + name + "' has no user=, so PgBouncer logs in as each client's own user; "
-                    + "Portcullis logs in to a backend as one configured user: add user= and password=");
+        List<String> hostNames = List.of(host.split(",", -1));
+        List<String> portTexts = cs.get("port") == null ? List.of(Integer.toString(DEFAULT_PORT))
+                : List.of(cs.get("port").split(",", -1));
+        if (hostNames.stream().anyMatch(h -> h.isBlank() || h.startsWith("/") || h.startsWith("@"))) {
+            return skip(e, cs, "database '" + name + "': host lists an empty entry or a Unix socket; Portcullis "
+                    + "connects over TCP to each host of a list");
         }
-        int port = DEFAULT_PORT;
-        if (cs.get("port") != null) {
-            OptionalInt p = SettingValues.integer(cs.get("port"), 1, 65_535);
+        if (portTexts.size() != 1 && portTexts.size() != hostNames.size()) {
+            return skip(e, cs, "database '" + name + "': port lists " + portTexts.size() + " ports for "
+                    + hostNames.size() + " hosts; give one port for all or one per host");
+        }
+        List<BackendHost> addresses = new ArrayList<>();
+        for (int i = 0; i < hostNames.size(); i++) {
+            OptionalInt p = SettingValues.integer(portTexts.get(portTexts.size() == 1 ? 0 : i).trim(), 1, 65_535);
             if (p.isEmpty()) {
                 return skip(e, cs, "database '" + name + "': port must be " + SettingValues.range(1, 65_535));
             }
-            port = p.getAsInt();
+            addresses.add(new BackendHost(hostNames.get(i).trim(), p.getAsInt()));
         }
+        host = addresses.get(0).host();
+        int port = addresses.get(0).port();
+        List<String> hosts = addresses.size() == 1 ? List.of() : addresses.stream().map(BackendHost::toString).toList();
+        // PgBouncer 1.24 balances a host list round-robin unless told load_balance_hosts=disable.
+        LoadBalanceHosts balance = addresses.size() > 1 ? LoadBalanceHosts.RANDOM : LoadBalanceHosts.DISABLE;
         PoolDefaults pool = global.pool();
         PoolMode poolMode = pool.poolMode();
         int poolSize = pool.poolSize();
@@ -195,8 +213,23 @@ final class DatabaseMapper {
             String key = p.getKey();
             String value = p.getValue();
             switch (key) {
-                case "host", "port", "user", "password", "dbname" -> {
+                case "password" -> {
+                    if (user == null) {
+                        findings.parameter(e, key, null, "database '" + name + "': a password without user= is not "
+                                + "imported; PUT /api/v1/databases/" + name + " with user and password puts the "
+                                + "database in service");
+                    }
+                }
+                case "host", "port", "user", "dbname" -> {
                     // Read above or below.
+                }
+                case "load_balance_hosts" -> {
+                    switch (value) {
+                        case "disable" -> balance = LoadBalanceHosts.DISABLE;
+                        case "round-robin" -> balance = addresses.size() > 1 ? LoadBalanceHosts.RANDOM : LoadBalanceHosts.DISABLE;
+                        default -> findings.parameter(e, key, value, "database '" + name + "': not a load_balance_hosts "
+                                + "value (disable, round-robin); " + balance.wireName() + " is used");
+                    }
                 }
                 case "pool_mode" -> {
                     PoolMode mode = SettingValues.poolMode(value);
@@ -217,7 +250,7 @@ final class DatabaseMapper {
                         + IGNORED.getOrDefault(key, "not a PgBouncer connection parameter"));
             }
         }
-        UserSettings serverUser = serverUsers.get(user);
+        UserSettings serverUser = user == null ? null : serverUsers.get(user);
         if (serverUser != null) { // PgBouncer: the pool's user wins over its database
             poolMode = serverUser.poolMode() != null ? serverUser.poolMode() : poolMode;
             poolSize = serverUser.poolSize() != null ? serverUser.poolSize() : poolSize;
@@ -232,18 +265,38 @@ final class DatabaseMapper {
             minPoolSize = poolSize;
         }
         ServerTlsSettings tls = global.serverTls();
-        SecretBinding passwordBinding = SecretBinding.backendPassword(name, host, port, user);
-        DatabaseConfig db = new DatabaseConfig(name, host, port, cs.get("dbname") == null ? name : cs.get("dbname"),
-                user, backendPassword(e, name, user, cs.get("password"), passwordBinding), tls.mode(), poolMode, poolSize,
+        DatabaseConfig unsealed = new DatabaseConfig(name, host, port, cs.get("dbname") == null ? name : cs.get("dbname"),
+                user, null, tls.mode(), poolMode, poolSize, minPoolSize, reservePoolSize, maxDbConnections, tls.caPem(),
+                tls.client() == null ? null : tls.client().certificateChainPem(), null, List.of(), hosts, balance, null);
+        // Bound to the host, or to the set of hosts of a list (SecretBinding), as the API seals them.
+        String sealedPassword = user == null ? null : backendPassword(e, name, user, cs.get("password"),
+                SecretBinding.backendPassword(unsealed));
+        DatabaseConfig db = new DatabaseConfig(name, host, port, unsealed.dbname(),
+                user, sealedPassword, tls.mode(), poolMode, poolSize,
                 minPoolSize, reservePoolSize, maxDbConnections, tls.caPem(),
                 tls.client() == null ? null : tls.client().certificateChainPem(),
-                tls.client() == null ? null : seal.apply(tls.client().privateKeyPem(), SecretBinding.serverKey(name, host, port)));
+                tls.client() == null ? null : seal.apply(tls.client().privateKeyPem(), SecretBinding.serverKey(unsealed)),
+                List.of(), hosts, balance, null);
+        if (user == null) {
+            db = db.waitingForCredentials(waitingReason(e, name));
+        }
         try {
             ConfigValidator.validate(GatewayConfig.EMPTY.withDatabase(db));
         } catch (ConfigException invalid) {
             return skip(e, cs, invalid.getMessage());
         }
         return db;
+    }
+
+    /**
+     * Why a line without {@code user=} makes a database that waits: PgBouncer logs in as each client with the
+     * client's own password, which a proxy that checks md5 hashes or SCRAM verifiers never has in clear (QuestDB asks
+     * for it in clear), so no stored password can stand in for it.
+     */
+    private static String waitingReason(IniEntry e, String name) {
+        return "imported from " + e.file() + " line " + e.line() + " without user=: PgBouncer logs in to the backend "
+                + "as each client's own user, Portcullis as one configured user; PUT /api/v1/databases/" + name
+                + " with user and password puts it in service";
     }
 
     /** The sealed backend password: from the line, else the backend user's clear-text userlist entry, else none. */

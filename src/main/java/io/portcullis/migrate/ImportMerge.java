@@ -31,7 +31,17 @@ record ImportMerge(GatewayConfig config, ImportReport.Names created, ImportRepor
         for (DatabaseConfig db : plan.databases()) {
             DatabaseConfig existing = config.database(db.name()).orElse(null);
             (existing == null ? createdDbs : updatedDbs).add(db.name());
-            if (existing != null && db.sealedPassword() == null && existing.hasPassword()) {
+            if (existing != null && db.disabled() && !existing.disabled()) {
+                // A line without user= re-imported after an administrator gave the database its credentials.
+                if (!existing.sameAddress(db)) {
+                    throw new ConfigException("database '" + db.name() + "': the import moves it from "
+                            + existing.backendAddress() + " to " + db.backendAddress() + " without user=, and its "
+                            + "stored credentials are only ever sent where they were set: add user= and password= to "
+                            + "its line, or change it with PUT /api/v1/databases/" + db.name() + " first; nothing "
+                            + "was stored");
+                }
+                db = db.inServiceAs(existing.user(), existing.sealedPassword());
+            } else if (existing != null && db.sealedPassword() == null && existing.hasPassword()) {
                 if (!existing.sameLogin(db)) {
                     throw new ConfigException("database '" + db.name() + "': the import moves it from " + existing.user()
                             + "@" + existing.backendAddress() + " to " + db.user() + "@" + db.backendAddress()

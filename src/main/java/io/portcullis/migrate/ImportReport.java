@@ -26,6 +26,9 @@ public record ImportReport(
                 + "timeouts and limits), written as that API writes them; the other overrides stay as they were",
                 example = "{\"maxClientConnections\": 500, \"queryWaitTimeout\": \"60s\"}")
         Map<String, Object> settings,
+        @Schema(description = "databases created (or kept) out of service, with why: a database line without user= "
+                + "waits for its backend credentials, given by PUT /api/v1/databases/{name}")
+        List<DisabledDatabase> disabled,
         @Schema(description = "every line or parameter that was not (fully) imported, in file and line order")
         List<UnmappedLine> unmapped,
         @Schema(description = "client TLS settings found, as Portcullis would set them; not applied")
@@ -33,6 +36,12 @@ public record ImportReport(
 
     public ImportReport {
         settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+        disabled = List.copyOf(disabled);
+    }
+
+    /** A database the import left out of service, and the reason {@code GET /api/v1/databases/{name}} shows too. */
+    @Schema(name = "ImportedDisabledDatabase")
+    public record DisabledDatabase(String database, String reason) {
     }
 
     /** Database and user names, sorted. */

@@ -4,6 +4,7 @@ import io.portcullis.auth.AuthSettings;
 import io.portcullis.auth.PasswordVerifiers;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.ConfigValidator;
+import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.SecretBox;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +12,7 @@ import jakarta.inject.Inject;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -84,8 +86,12 @@ public class PgBouncerImporter {
     }
 
     private static ImportReport report(boolean dryRun, long version, ImportMerge merge, ImportPlan plan) {
+        List<ImportReport.DisabledDatabase> disabled = merge.config().databases().values().stream()
+                .filter(db -> db.disabled() && plan.databases().stream().anyMatch(p -> p.name().equals(db.name())))
+                .sorted(Comparator.comparing(DatabaseConfig::name))
+                .map(db -> new ImportReport.DisabledDatabase(db.name(), db.disabledReason())).toList();
         return new ImportReport(dryRun, version, merge.created(), merge.updated(),
-                SettingsOverrides.shown(plan.settings()), plan.unmapped(), plan.tlsSettings());
+                SettingsOverrides.shown(plan.settings()), disabled, plan.unmapped(), plan.tlsSettings());
     }
 
     /**

@@ -84,15 +84,16 @@ final class UserMapper {
         if (GlobalSettings.DEFAULT_AUTH_TYPE.equals(global.authType()) && !plainAsScram.isEmpty()) {
             reportPlainAsScram(plainAsScram);
         }
-        IniEntry admins = global.adminUsersEntry();
-        for (String admin : global.adminUsers()) {
-            if (!userlist.containsKey(admin)) {
-                findings.unmapped(admins, "admin_users", admin, "user '" + admin
-                        + "' is not in the userlist, so it is not imported and cannot be an admin");
-            }
-        }
         Set<String> imported = new HashSet<>();
         users.forEach(u -> imported.add(u.name()));
+        IniEntry admins = global.adminUsersEntry();
+        for (String admin : global.adminUsers()) {
+            if (!imported.contains(admin)) {
+                findings.unmapped(admins, "admin_users", admin, "user '" + admin + "' " + (userlist.containsKey(admin)
+                        ? "is not imported (see its userlist line)" : "is not in the userlist, so it is not imported")
+                        + " and cannot be an admin");
+            }
+        }
         for (Map.Entry<String, UserSettings> s : userSettings.entrySet()) {
             int limit = s.getValue().maxUserClientConnections();
             if (limit > 0 && !imported.contains(s.getKey())) {
@@ -149,6 +150,13 @@ final class UserMapper {
     private UserConfig plain(UserlistEntry u, boolean admin) {
         if (u.secret().isEmpty()) {
             findings.unmapped(u, "an empty password cannot log in to Portcullis; the user is not imported");
+            return null;
+        }
+        if (u.secret().startsWith("md5")) {
+            // PgBouncer would take "md5<hash>" as that very password; a guide's placeholder is no one's secret.
+            findings.unmapped(u, "starts with md5 but is not an md5 hash (md5 and 32 hex digits), most likely a "
+                    + "placeholder such as md5<hash>; PgBouncer would accept it as the clear-text password, which anyone "
+                    + "reading the same guide knows: the user is not imported");
             return null;
         }
         if (u.secret().length() > MAX_PASSWORD_LENGTH) {

@@ -1,6 +1,7 @@
 package io.portcullis.observe;
 
 import io.portcullis.config.ConfigStore;
+import io.portcullis.config.GatewayConfig;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,8 +17,8 @@ import java.util.TreeSet;
  * gateway replica out of the load balancer, which readiness would do. Reads the cache kept by
  * {@link BackendReachability}; never dials.
  *
- * <p>Data: one entry per database, {@code "up"}, {@code "down"} or {@code "unknown"} (no connection attempted
- * since it was defined). DOWN when any database is down. Nothing more: the endpoint needs no token, and why a
+ * <p>Data: one entry per database, {@code "up"}, {@code "down"}, {@code "unknown"} (no connection attempted
+ * since it was defined) or {@code "disabled"} (waiting for its backend credentials, never dialled). DOWN when any database is down. Nothing more: the endpoint needs no token, and why a
  * backend is down names its host, port and user and quotes its error text. That goes to the log
  * ({@link BackendReachability}) and to the database's {@code backend} status in the API.
  */
@@ -36,9 +37,12 @@ public class BackendsHealthCheck implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named(GROUP);
         boolean allUp = true;
-        for (String database : new TreeSet<>(store.current().databases().keySet())) {
+        GatewayConfig config = store.current();
+        for (String database : new TreeSet<>(config.databases().keySet())) {
             BackendReachability.State state = reachability.of(database);
-            if (state == null) {
+            if (config.databases().get(database).disabled()) { // no backend to reach until it has credentials
+                response.withData(database, "disabled");
+            } else if (state == null) {
                 response.withData(database, "unknown");
             } else if (state.reachable()) {
                 response.withData(database, "up");

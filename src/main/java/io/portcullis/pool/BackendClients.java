@@ -47,12 +47,20 @@ final class BackendClients {
      *                          TLS material is unusable, verify-* has nothing to trust); never key material
      */
     NetClient client(DatabaseConfig db, Duration connectTimeout) {
+        return client(db, db.host(), connectTimeout);
+    }
+
+    /**
+     * The client for {@code db}'s connections to {@code host}, one of its hosts: a TLS client fixes the host name it
+     * verifies and sends as SNI, so each host of a list has its own.
+     */
+    NetClient client(DatabaseConfig db, String host, Duration connectTimeout) {
         long timeoutMillis = Math.max(1, connectTimeout.toMillis());
         if (!db.serverTls().requestsTls()) {
             return clients.computeIfAbsent(new Key(timeoutMillis, null, ServerTls.DISABLE, null, null, null),
                     key -> vertx.createNetClient(base(timeoutMillis)));
         }
-        Key key = new Key(timeoutMillis, db.host(), db.serverTls(), db.serverCa(), db.serverCertificate(), db.sealedServerKey());
+        Key key = new Key(timeoutMillis, host, db.serverTls(), db.serverCa(), db.serverCertificate(), db.sealedServerKey());
         NetClient existing = clients.get(key);
         if (existing != null) {
             return existing;

@@ -16,7 +16,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import static io.portcullis.config.RuntimeSettings.MAX_PREPARED_STATEMENTS;
@@ -57,7 +56,7 @@ import static io.portcullis.config.RuntimeSettings.SERVER_RESET_TIMEOUT;
 public final class Pool {
 
     private final Vertx vertx;
-    private final Function<DatabaseConfig, NetClient> client;
+    private final java.util.function.BiFunction<DatabaseConfig, String, NetClient> client;
     private final LiveSettings settings;
     private final AtomicLong ids;
     final String database;
@@ -85,11 +84,12 @@ public final class Pool {
     private long loginFailedAtNanos;
 
     /**
-     * @param client   the client to open a database's backend connections with; asked at each connect, so that
+     * @param client   the client to open a database's backend connections to one of its hosts with; asked at each
+     *                 connect, so that
      *                 a changed connect timeout or TLS setting applies to the next one
      * @param settings the settings in force, read at each use so a change applies to the next connection
      */
-    Pool(Vertx vertx, Function<DatabaseConfig, NetClient> client, LiveSettings settings, AtomicLong ids, DatabaseConfig config,
+    Pool(Vertx vertx, java.util.function.BiFunction<DatabaseConfig, String, NetClient> client, LiveSettings settings, AtomicLong ids, DatabaseConfig config,
          Supplier<String> password, PoolObserver observer) {
         this.vertx = vertx;
         this.client = client;
@@ -413,10 +413,8 @@ public final class Pool {
      */
     private Future<ServerConnection> login(DatabaseConfig db, Supplier<String> pw) {
         String clear;
-        NetClient netClient;
         try {
             clear = pw.get();
-            netClient = client.apply(db);
         } catch (RuntimeException e) {
             return Future.failedFuture(BackendUnavailable.refused(db, e.getMessage()));
         }
@@ -427,7 +425,16 @@ public final class Pool {
                 return Future.failedFuture(BackendUnavailable.notRetried(loginFailure, retry));
             }
         }
-        return new ServerLogin(vertx, netClient, db, clear, settings.current().get(SERVER_LOGIN_TIMEOUT), ids.incrementAndGet()).start()
+        return HostAttempts.run(db, (host, check) -> {
+                    NetClient netClient;
+                    try {
+                        netClient = client.apply(db, host.host());
+                    } catch (RuntimeException e) {
+                        return Future.failedFuture(BackendUnavailable.refused(db, host, e.getMessage()));
+                    }
+                    return new ServerLogin(vertx, netClient, db, host, check, clear,
+                            settings.current().get(SERVER_LOGIN_TIMEOUT), ids.incrementAndGet()).start();
+                })
                 .andThen(ar -> {
                     synchronized (this) {
                         loginFailure = ar.failed() ? ar.cause() : null;

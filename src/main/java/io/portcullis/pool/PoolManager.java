@@ -66,7 +66,7 @@ public class PoolManager {
         janitor = vertx.setPeriodic(JANITOR_PERIOD_MS, t -> {
             // Pools with a minimum size exist before their first client, so they can be kept warm.
             store.current().databases().values().stream()
-                    .filter(db -> db.minPoolSize() > 0)
+                    .filter(db -> db.minPoolSize() > 0 && !db.disabled())
                     .forEach(db -> pool(db.name()));
             long now = System.nanoTime();
             pools.values().forEach(p -> p.maintain(now));
@@ -78,12 +78,13 @@ public class PoolManager {
     }
 
     /**
-     * The pool of a configured database, created on first use, held as the stored configuration says ({@link PoolHold}:
+     * The pool of a configured database in service (none for one {@linkplain DatabaseConfig#disabled() waiting for its
+     * credentials}), created on first use, held as the stored configuration says ({@link PoolHold}:
      * paused or disabled through the API for the whole gateway, honoured by a replica that starts later too).
      */
     public Optional<Pool> pool(String database) {
         GatewayConfig config = store.current();
-        return config.database(database).map(db -> pools.computeIfAbsent(database, name -> {
+        return config.database(database).filter(db -> !db.disabled()).map(db -> pools.computeIfAbsent(database, name -> {
             Pool pool = new Pool(vertx, this::client, liveSettings, connectionIds, db, passwordOf(db), observer());
             hold(pool.administration(), PoolHold.NONE, config.hold(name));
             return pool;
@@ -103,9 +104,9 @@ public class PoolManager {
         }
     }
 
-    /** The client for a database's connections, with the current {@code serverConnectTimeout}. */
-    private NetClient client(DatabaseConfig db) {
-        return clients.client(db, liveSettings.current().get(SERVER_CONNECT_TIMEOUT));
+    /** The client for a database's connections to one of its hosts, with the current {@code serverConnectTimeout}. */
+    private NetClient client(DatabaseConfig db, String host) {
+        return clients.client(db, host, liveSettings.current().get(SERVER_CONNECT_TIMEOUT));
     }
 
     /** The per-user cap on server connections (maxUserConnections), shared by every pool. */
@@ -143,7 +144,7 @@ public class PoolManager {
                 hold(entry.getValue().administration(), change.before().hold(name), change.after().hold(name));
             }
             DatabaseConfig now = change.after().databases().get(entry.getKey());
-            if (now == null) {
+            if (now == null || now.disabled()) {
                 pools.remove(entry.getKey());
                 entry.getValue().remove();
             } else if (!now.equals(change.before().databases().get(entry.getKey()))) {

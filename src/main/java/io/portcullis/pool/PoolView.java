@@ -66,7 +66,7 @@ public final class PoolView {
     private ServerInfo serverInfo(ServerConnection c, String state, Instant now, long nowNanos) {
         io.vertx.core.net.SocketAddress local = c.socket().localAddress();
         javax.net.ssl.SSLSession tls = c.socket().isSsl() ? c.socket().sslSession() : null;
-        return new ServerInfo(c.id(), pool.database, c.config().user(), state, c.config().host(), c.config().port(),
+        return new ServerInfo(c.id(), pool.database, c.config().user(), state, c.host(), c.port(),
                 local == null ? null : local.hostAddress(), local == null ? 0 : local.port(),
                 now.minusNanos(nowNanos - c.createdNanos()), now.minusNanos(nowNanos - c.idleSinceNanos()),
                 pool.control.mustClose(c), c.backendProcessId(),

@@ -84,6 +84,8 @@ public final class ServerConnection {
     private final NetSocket socket;
     private final Context context;
     private final DatabaseConfig config;
+    /** The host of the database's list this connection went to. */
+    private final io.portcullis.config.BackendHost at;
     private final Map<String, String> parameters;
     private final int backendProcessId;
     private final int backendSecretKey;
@@ -119,10 +121,18 @@ public final class ServerConnection {
 
     ServerConnection(long id, NetSocket socket, Context context, DatabaseConfig config, Map<String, String> parameters,
                      int backendProcessId, int backendSecretKey) {
+        this(id, socket, context, config, config == null ? null : config.backendHosts().get(0), parameters,
+                backendProcessId, backendSecretKey);
+    }
+
+    /** @param at the address of the database this connection went to (one of its hosts) */
+    ServerConnection(long id, NetSocket socket, Context context, DatabaseConfig config, io.portcullis.config.BackendHost at,
+                     Map<String, String> parameters, int backendProcessId, int backendSecretKey) {
         this.id = id;
         this.socket = socket;
         this.context = context;
         this.config = config;
+        this.at = at;
         this.parameters = new LinkedHashMap<>(parameters);
         this.backendProcessId = backendProcessId;
         this.backendSecretKey = backendSecretKey;
@@ -281,6 +291,16 @@ public final class ServerConnection {
         return context;
     }
 
+    /** The backend host this connection went to (for a database with several hosts, the one that was used). */
+    public String host() {
+        return at.host();
+    }
+
+    /** The backend port this connection went to. */
+    public int port() {
+        return at.port();
+    }
+
     public DatabaseConfig config() {
         return config;
     }
@@ -359,6 +379,6 @@ public final class ServerConnection {
 
     @Override
     public String toString() {
-        return "server#" + id + "(" + config.name() + "@" + config.backendAddress() + ")";
+        return "server#" + id + "(" + config.name() + "@" + at + ")";
     }
 }

@@ -2,7 +2,9 @@ package io.portcullis.pool;
 
 import io.portcullis.auth.BackendLogin;
 import io.portcullis.auth.BackendLoginException;
+import io.portcullis.config.BackendHost;
 import io.portcullis.config.DatabaseConfig;
+import io.portcullis.config.TargetSessionAttrs;
 import io.portcullis.tls.BackendTlsFailure;
 import io.portcullis.tls.VertxTls;
 import io.portcullis.wire.Frame;
@@ -35,12 +37,21 @@ import java.util.Map;
  * {@code prefer} carries on in plain text and the other modes refuse. The answer must come alone: bytes
  * after it were sent before encryption and could be a man in the middle's (CVE-2021-23222), so they fail
  * the login.
+ *
+ * <p>One login goes to one address of the database ({@code at}; a database with several hosts makes one login per
+ * host tried, see {@link HostAttempts}). With a target session attribute to check, the login is over only after the
+ * check: {@code SHOW transaction_read_only} (read-write, read-only) or {@code SELECT pg_catalog.pg_is_in_recovery()}
+ * (primary, standby) as a simple Query after the first ReadyForQuery, as libpq 14 does; a host whose answer does not
+ * match fails with {@link BackendUnavailable#mismatch} and its connection is closed.
  */
 final class ServerLogin {
 
     private final Vertx vertx;
     private final NetClient client;
     private final DatabaseConfig db;
+    private final BackendHost at;
+    /** What to check after the login: never prefer-standby ({@link HostAttempts} turns it into standby, then any). */
+    private final TargetSessionAttrs check;
     private final String password;
     private final Duration loginTimeout;
     private final long id;
@@ -55,11 +66,26 @@ final class ServerLogin {
     private int processId;
     private int secretKey;
     private long timer = -1;
+    /** The check query was sent; its answer is awaited. */
+    private boolean checking;
+    private String checkValue;
+    private String checkError;
 
+    /** A login to the first host of {@code db}, no target session attribute to check. */
     ServerLogin(Vertx vertx, NetClient client, DatabaseConfig db, String password, Duration loginTimeout, long id) {
+        this(vertx, client, db, db.backendHosts().get(0), TargetSessionAttrs.ANY, password, loginTimeout, id);
+    }
+
+    ServerLogin(Vertx vertx, NetClient client, DatabaseConfig db, BackendHost at, TargetSessionAttrs check, String password,
+                Duration loginTimeout, long id) {
+        if (check == TargetSessionAttrs.PREFER_STANDBY) {
+            throw new IllegalArgumentException("prefer-standby is resolved by the host attempts");
+        }
         this.vertx = vertx;
         this.client = client;
         this.db = db;
+        this.at = at;
+        this.check = check;
         this.password = password;
         this.loginTimeout = loginTimeout;
         this.id = id;
@@ -67,20 +93,20 @@ final class ServerLogin {
 
     /** Must be called on the context the connection should live on (the borrower's event loop). */
     Future<ServerConnection> start() {
-        client.connect(db.port(), db.host()).onComplete(ar -> {
+        client.connect(at.port(), at.host()).onComplete(ar -> {
             if (ar.failed()) {
-                result.tryFail(BackendUnavailable.connect(db, ar.cause()));
+                result.tryFail(BackendUnavailable.connect(db, at, ar.cause()));
                 return;
             }
             socket = ar.result();
-            timer = vertx.setTimer(loginTimeout.toMillis(), t -> fail(BackendUnavailable.refused(db,
+            timer = vertx.setTimer(loginTimeout.toMillis(), t -> fail(BackendUnavailable.refused(db, at,
                     "no answer to the login within " + readable(loginTimeout) + " (serverLoginTimeout)")));
             socket.closeHandler(v -> fail(negotiatingTls
-                    ? BackendUnavailable.tls(db, "the backend closed the connection during the TLS negotiation")
-                    : BackendUnavailable.refused(db, "the backend closed the connection during login")));
+                    ? BackendUnavailable.tls(db, at, "the backend closed the connection during the TLS negotiation")
+                    : BackendUnavailable.refused(db, at, "the backend closed the connection during login")));
             socket.exceptionHandler(e -> fail(negotiatingTls || BackendTlsFailure.isTls(e)
-                    ? BackendUnavailable.tls(db, BackendTlsFailure.describe(e, db.host()))
-                    : BackendUnavailable.connect(db, e)));
+                    ? BackendUnavailable.tls(db, at, BackendTlsFailure.describe(e, at.host()))
+                    : BackendUnavailable.connect(db, at, e)));
             if (db.serverTls().requestsTls()) {
                 negotiatingTls = true;
                 socket.handler(this::onTlsAnswer);
@@ -99,16 +125,16 @@ final class ServerLogin {
         }
         byte code = answer.getByte(0);
         if (answer.length() > 1) {
-            fail(BackendUnavailable.tls(db, "the backend sent " + (answer.length() - 1) + " unexpected byte(s) after its "
+            fail(BackendUnavailable.tls(db, at, "the backend sent " + (answer.length() - 1) + " unexpected byte(s) after its "
                     + "answer to the TLS request, before any encryption (a man in the middle?)"));
             return;
         }
         switch (code) {
             case MessageTypes.SSL_ACCEPT -> {
                 socket.handler(this::onData);
-                VertxTls.upgradeToBackendTls(socket, db.host()).onComplete(done -> {
+                VertxTls.upgradeToBackendTls(socket, at.host()).onComplete(done -> {
                     if (done.failed()) {
-                        fail(BackendUnavailable.tls(db, BackendTlsFailure.describe(done.cause(), db.host())));
+                        fail(BackendUnavailable.tls(db, at, BackendTlsFailure.describe(done.cause(), at.host())));
                     } else if (!result.future().isComplete()) {
                         negotiatingTls = false;
                         sendStartup();
@@ -117,16 +143,16 @@ final class ServerLogin {
             }
             case MessageTypes.SSL_REJECT -> {
                 if (db.serverTls().requiresTls()) {
-                    fail(BackendUnavailable.tls(db, "the backend does not support TLS (it answered N to the TLS request)"));
+                    fail(BackendUnavailable.tls(db, at, "the backend does not support TLS (it answered N to the TLS request)"));
                 } else {
                     negotiatingTls = false;
                     socket.handler(this::onData);
                     sendStartup();
                 }
             }
-            case MessageTypes.ERROR_RESPONSE -> fail(BackendUnavailable.tls(db, "the backend answered the TLS request "
+            case MessageTypes.ERROR_RESPONSE -> fail(BackendUnavailable.tls(db, at, "the backend answered the TLS request "
                     + "with an error; it does not support TLS (or is not a PostgreSQL-wire server)"));
-            default -> fail(BackendUnavailable.tls(db, String.format("the backend answered the TLS request with 0x%02x, "
+            default -> fail(BackendUnavailable.tls(db, at, String.format("the backend answered the TLS request with 0x%02x, "
                     + "neither S nor N: is it a PostgreSQL-wire server?", code & 0xff)));
         }
     }
@@ -156,9 +182,9 @@ final class ServerLogin {
                 }
             }
         } catch (BackendLoginException e) {
-            fail(BackendUnavailable.refused(db, e.getMessage()));
+            fail(BackendUnavailable.refused(db, at, e.getMessage()));
         } catch (ProtocolViolation e) {
-            fail(BackendUnavailable.refused(db, "the backend broke the protocol: " + e.getMessage()));
+            fail(BackendUnavailable.refused(db, at, "the backend broke the protocol: " + e.getMessage()));
         }
     }
 
@@ -175,7 +201,7 @@ final class ServerLogin {
                     vertx.<BackendLogin.Step>executeBlocking(() -> login.onAuthenticationRequest(code, data), false)
                             .onComplete(ar -> {
                                 if (ar.failed()) {
-                                    fail(BackendUnavailable.refused(db, ar.cause().getMessage()));
+                                    fail(BackendUnavailable.refused(db, at, ar.cause().getMessage()));
                                 } else {
                                     send(ar.result());
                                 }
@@ -194,10 +220,33 @@ final class ServerLogin {
                 secretKey = key.secretKey().length() >= 4 ? key.secretKey().getInt(0) : 0;
             }
             case MessageTypes.ERROR_RESPONSE -> {
-                fail(BackendUnavailable.refused(db, MessageReader.errorMessage(MessageReader.errorFields(frame.body()))));
+                String message = MessageReader.errorMessage(MessageReader.errorFields(frame.body()));
+                if (checking) {
+                    checkError = message; // the ReadyForQuery that follows ends the check
+                    return false;
+                }
+                fail(BackendUnavailable.refused(db, at, message));
                 return true;
             }
+            case MessageTypes.DATA_ROW -> {
+                if (checking && checkValue == null) {
+                    checkValue = firstColumn(frame.body());
+                }
+            }
             case MessageTypes.READY_FOR_QUERY -> {
+                if (checking) {
+                    checked();
+                    return true;
+                }
+                if (check != TargetSessionAttrs.ANY) {
+                    if (decoder.remainder().length() > 0) {
+                        fail(BackendUnavailable.refused(db, at, "the backend sent data after its first ReadyForQuery"));
+                        return true;
+                    }
+                    checking = true;
+                    socket.write(FrontendMessages.query(checkQuery()));
+                    return false;
+                }
                 succeed();
                 return true;
             }
@@ -206,6 +255,48 @@ final class ServerLogin {
             }
         }
         return false;
+    }
+
+    /** libpq 14's queries: the read-only setting for read-write/read-only, recovery for primary/standby. */
+    private String checkQuery() {
+        return check == TargetSessionAttrs.READ_WRITE || check == TargetSessionAttrs.READ_ONLY
+                ? "SHOW transaction_read_only" : "SELECT pg_catalog.pg_is_in_recovery()";
+    }
+
+    /** The text of a DataRow's first column, or null when it is NULL or missing. */
+    private static String firstColumn(Buffer row) {
+        if (row.length() < 6 || row.getShort(0) < 1) {
+            return null;
+        }
+        int length = row.getInt(2);
+        return length < 0 || 6 + length > row.length() ? null
+                : row.getString(6, 6 + length, java.nio.charset.StandardCharsets.UTF_8.name());
+    }
+
+    /** The check query's answer is in: keep the connection when it matches, else close it. */
+    private void checked() {
+        boolean byRecovery = check == TargetSessionAttrs.PRIMARY || check == TargetSessionAttrs.STANDBY;
+        if (checkError != null || checkValue == null) {
+            String asked = byRecovery ? "SELECT pg_catalog.pg_is_in_recovery()" : "SHOW transaction_read_only";
+            fail(BackendUnavailable.mismatch(db, at, check, "it cannot answer " + asked + " ("
+                    + (checkError != null ? checkError : "no value") + ")"
+                    + (byRecovery ? "" : "; read-write and read-only need a PostgreSQL backend (QuestDB has no "
+                    + "transaction_read_only: use any, primary or prefer-standby there)")));
+            return;
+        }
+        boolean on = "on".equalsIgnoreCase(checkValue) || "t".equalsIgnoreCase(checkValue) || "true".equalsIgnoreCase(checkValue);
+        boolean matches = switch (check) {
+            case READ_WRITE, PRIMARY -> !on;
+            case READ_ONLY, STANDBY -> on;
+            default -> true;
+        };
+        if (!matches) {
+            fail(BackendUnavailable.mismatch(db, at, check, byRecovery
+                    ? (on ? "it is a standby (pg_is_in_recovery() = t)" : "it is not a standby (pg_is_in_recovery() = f)")
+                    : (on ? "it is read-only (transaction_read_only = on)" : "it is not read-only (transaction_read_only = off)")));
+            return;
+        }
+        succeed();
     }
 
     private void send(BackendLogin.Step step) {
@@ -219,10 +310,10 @@ final class ServerLogin {
     private void succeed() {
         vertx.cancelTimer(timer);
         if (decoder.remainder().length() > 0) {
-            fail(BackendUnavailable.refused(db, "the backend sent data after its first ReadyForQuery"));
+            fail(BackendUnavailable.refused(db, at, "the backend sent data after its first ReadyForQuery"));
             return;
         }
-        ServerConnection conn = new ServerConnection(id, socket, Vertx.currentContext(), db, parameters, processId, secretKey);
+        ServerConnection conn = new ServerConnection(id, socket, Vertx.currentContext(), db, at, parameters, processId, secretKey);
         if (!result.tryComplete(conn)) {
             conn.close();
         }

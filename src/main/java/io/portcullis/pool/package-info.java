@@ -1,5 +1,7 @@
 /**
- * Server connections per database: logging in to the backend (TLS first when the database asks for it),
+ * Server connections per database: logging in to the backend (TLS first when the database asks for it; for a
+ * database with several hosts, trying them in order or at random and checking each new connection against its
+ * {@code targetSessionAttrs}, {@link io.portcullis.pool.HostAttempts}),
  * lending and returning connections, the bounded wait queue, the clean hand-over (closing what the previous
  * client prepared), the check of long-idle connections before they are lent, and the per-user cap on server
  * connections.

@@ -338,6 +338,11 @@ final class ClientSession {
         PoolMode poolMode = user.poolModeOn(database);
         outbound.write(BackendMessages.authenticationOk());
         inbound.pause();
+        if (database.disabled()) { // the stored reason is for administrators; the client learns only what to expect
+            fatal(SqlState.CANNOT_CONNECT_NOW, "database \"" + database.name()
+                    + "\" is not in service yet: it waits for its backend credentials from an administrator");
+            return;
+        }
         Optional<Pool> pool = services.pools().pool(database.name());
         if (pool.isEmpty()) {
             fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database.name() + "\" does not exist");

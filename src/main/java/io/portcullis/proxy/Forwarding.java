@@ -588,7 +588,7 @@ final class Forwarding implements ServerConnection.Sink {
             return;
         }
         Buffer request = FrontendMessages.cancelRequest(target.backendProcessId(), target.backendSecretKey());
-        cancelClient.connect(target.config().port(), target.config().host()).onSuccess(socket ->
+        cancelClient.connect(target.port(), target.host()).onSuccess(socket ->
                 socket.write(request).onComplete(v -> socket.close()));
     }
 

@@ -70,6 +70,56 @@ class BackendLoginTest {
         assertInstanceOf(Step.Done.class, login.onAuthenticationRequest(0, NONE));
     }
 
+    /** Runs BackendLogin's SCRAM exchange against {@code server}; returns the server-final it got. */
+    private static byte[] scramAgainst(BackendLogin login, ScramServerExchange server) throws Exception {
+        Step.Send initial = (Step.Send) login.onAuthenticationRequest(10, SASL_MECHANISMS);
+        Step.Send response = (Step.Send) login.onAuthenticationRequest(11,
+                server.clientFirst(saslInitialResponseData(initial.body(), "SCRAM-SHA-256")));
+        byte[] serverFinal = server.clientFinal(response.body());
+        assertInstanceOf(Step.Nothing.class, login.onAuthenticationRequest(12, serverFinal));
+        return serverFinal;
+    }
+
+    /**
+     * Issue 20 item 1, SCRAM passthrough: the keys a client's verified proof gives away log in to a backend that
+     * keeps the same verifier, and a backend with another verifier (another password) refuses them.
+     */
+    @Test
+    void scramKeysRecoveredFromAClientsProofLogInToTheBackend() throws Exception {
+        String verifier = PasswordVerifiers.scramSha256("only the client knows");
+        ScramServerExchange gateway = new ScramServerExchange(verifier, random);
+        scramAgainst(new BackendLogin("carol", "only the client knows"), gateway);
+        PassthroughSecret.ScramKeys keys = gateway.passthroughKeys();
+        assertEquals("ScramKeys[hidden]", keys.toString());
+
+        BackendLogin passthrough = BackendLogin.passingThrough("carol", keys);
+        scramAgainst(passthrough, new ScramServerExchange(verifier, random));
+        assertInstanceOf(Step.Done.class, passthrough.onAuthenticationRequest(0, NONE));
+
+        BackendLogin elsewhere = BackendLogin.passingThrough("carol", keys);
+        assertEquals(Reason.WRONG_PASSWORD, assertThrows(AuthenticationFailure.class, () -> scramAgainst(elsewhere,
+                new ScramServerExchange(PasswordVerifiers.scramSha256("another password"), random))).reason());
+        assertThrows(IllegalStateException.class, () -> new ScramServerExchange(verifier, random).passthroughKeys(),
+                "no keys before a proof");
+    }
+
+    @Test
+    void passedThroughSecretsAnswerOnlyTheirOwnMethod() throws Exception {
+        String hash = PasswordVerifiers.md5("dave", "secret");
+        Step.Send md5 = assertInstanceOf(Step.Send.class, BackendLogin.passingThrough("dave", new PassthroughSecret.Md5Hash(hash))
+                .onAuthenticationRequest(5, new byte[] {1, 2, 3, 4}));
+        assertArrayEquals(new BackendLogin("dave", "secret").onAuthenticationRequest(5, new byte[] {1, 2, 3, 4}) instanceof
+                Step.Send s ? s.body() : null, md5.body(), "the hash answers as the password would");
+        BackendLoginException cleartext = assertThrows(BackendLoginException.class,
+                () -> BackendLogin.passingThrough("dave", new PassthroughSecret.Md5Hash(hash)).onAuthenticationRequest(3, NONE));
+        assertTrue(cleartext.getMessage().contains("only that method can be passed through"), cleartext.getMessage());
+        assertThrows(BackendLoginException.class, () -> BackendLogin.passingThrough("dave", new PassthroughSecret.Md5Hash(hash))
+                .onAuthenticationRequest(10, SASL_MECHANISMS));
+        PassthroughSecret.ScramKeys keys = new PassthroughSecret.ScramKeys(new byte[32], new byte[32]);
+        assertThrows(BackendLoginException.class, () -> BackendLogin.passingThrough("dave", keys)
+                .onAuthenticationRequest(5, new byte[] {1, 2, 3, 4}));
+    }
+
     @Test
     void wrongBackendPasswordIsRejectedByTheServer() throws Exception {
         ScramServerExchange server = new ScramServerExchange(PasswordVerifiers.scramSha256("right"), random);

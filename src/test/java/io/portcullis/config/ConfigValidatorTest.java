@@ -8,6 +8,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,6 +62,24 @@ class ConfigValidatorTest {
     void reportsEveryProblemAtOnce() {
         String message = error(GatewayConfig.EMPTY.withDatabase(db("x", "h", 70000, 0, 0, 0, 0)));
         assertTrue(message.contains("port must be") && message.contains("poolSize must be"), message);
+    }
+
+    /** Issue 20 item 6: a database waiting for its credentials says why, and has no user or password yet. */
+    @Test
+    void aDatabaseWaitingForCredentialsHasAReasonAndNoUser() {
+        DatabaseConfig waiting = db("w").waitingForCredentials("imported without user=");
+        assertDoesNotThrow(() -> ConfigValidator.validate(GatewayConfig.EMPTY.withDatabase(waiting)));
+        assertEquals("database 'w': disabledReason must be 1 to 1024 characters",
+                error(GatewayConfig.EMPTY.withDatabase(db("w").waitingForCredentials(" "))));
+        assertTrue(error(GatewayConfig.EMPTY.withDatabase(db("w").waitingForCredentials("x".repeat(1025))))
+                .contains("disabledReason must be 1 to 1024 characters"));
+        assertEquals("database 'w': a database waiting for its backend credentials has no user or password yet",
+                error(GatewayConfig.EMPTY.withDatabase(new DatabaseConfig("w", "h", 1, "w", "u", null, ServerTls.DISABLE,
+                        PoolMode.SESSION, 1, 0, 0, 0, null, null, null, List.of(), List.of(), null, null, "waiting"))));
+        assertEquals("database 'w': user is required", error(GatewayConfig.EMPTY.withDatabase(
+                new DatabaseConfig("w", "h", 1, "w", null, null, ServerTls.DISABLE, PoolMode.SESSION, 1, 0, 0, 0))),
+                "only a database waiting for its credentials goes without a user");
+        assertFalse(waiting.inServiceAs("u", null).disabled());
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,5 +38,26 @@ class ImportMergeTest {
 
         assertEquals("v2:bmV3", ImportMerge.apply(base, plan(db("elsewhere.internal", "v2:bmV3"))).config()
                 .database("orders").orElseThrow().sealedPassword(), "with its own password a move is fine");
+    }
+
+    /** Issue 20 item 6: a line without user= re-imported after an administrator put the database in service. */
+    @Test
+    void aReimportedLineWithoutUserKeepsTheCredentialsGivenSince() {
+        GatewayConfig base = GatewayConfig.EMPTY.withDatabase(db("db.internal", "v2:c2VhbGVk"));
+        DatabaseConfig waiting = db("db.internal", null).waitingForCredentials("imported without user=");
+        DatabaseConfig kept = ImportMerge.apply(base, plan(waiting)).config().database("orders").orElseThrow();
+        assertFalse(kept.disabled(), "still in service");
+        assertEquals("app", kept.user());
+        assertEquals("v2:c2VhbGVk", kept.sealedPassword());
+
+        ConfigException moved = assertThrows(ConfigException.class, () -> ImportMerge.apply(base,
+                plan(db("evil.example", null).waitingForCredentials("imported without user="))));
+        assertTrue(moved.getMessage().contains("without user=") && moved.getMessage().contains("nothing was stored"),
+                moved.getMessage());
+
+        DatabaseConfig fresh = ImportMerge.apply(GatewayConfig.EMPTY, plan(waiting)).config().database("orders")
+                .orElseThrow();
+        assertTrue(fresh.disabled());
+        assertEquals("imported without user=", fresh.disabledReason());
     }
 }

@@ -92,6 +92,61 @@ class PgBouncerImportTest {
         selectOne("questdb", "admin", "quest");
     }
 
+    /**
+     * Issue 20 item 6: QuestDB's TLS guide (docker compose), verbatim but for its host: the database line has no
+     * user=, so the database is created waiting for its credentials, refuses logins with 57P03 until a PUT gives them,
+     * and a later re-import leaves it in service. The guide's placeholder userlist imports no one; its recipe
+     * (md5 of password and user name) does.
+     */
+    @Test
+    void theQuestDbTlsGuideMakesADatabaseThatWaitsForItsCredentials() throws Exception {
+        QuestDbServer questdb = Backends.questdb();
+        admin().delete("/api/v1/databases/questdb"); // another test may have made it; this one starts without it
+        String ini = fixture("questdb-tls-guide/pgbouncer.ini").replace("host=questdb port=8812",
+                "host=" + questdb.host() + " port=" + questdb.pgPort());
+        Response report = admin().body(Map.of("ini", ini, "userlist", fixture("questdb-tls-guide/userlist.txt")))
+                .post("/api/v1/import/pgbouncer");
+        report.then().statusCode(200)
+                .body("created.databases", equalTo(List.of("questdb")))
+                .body("created.users", equalTo(List.of()))
+                .body("disabled[0].database", equalTo("questdb"))
+                .body("disabled[0].reason", containsString("imported from pgbouncer.ini line 2 without user="))
+                .body("settings.maxClientConnections", equalTo(1000))
+                .body("unmapped.key", equalTo(List.of("listen_addr", "listen_port", "logfile", "pidfile",
+                        "admin_users", "admin", "readonly")));
+        String reason = report.jsonPath().getString("disabled[0].reason");
+        admin().get("/api/v1/databases/questdb").then().statusCode(200)
+                .body("disabledReason", equalTo(reason))
+                .body("user", equalTo(null))
+                .body("passwordSet", equalTo(false))
+                .body("poolSize", equalTo(25));
+        GatewayClient.api().get("/q/health/group/backends").then().body("checks[0].data.questdb", equalTo("disabled"));
+
+        String guideRecipe = "\"admin\" \"" + PasswordVerifiers.md5("admin", "quest") + "\"\n";
+        admin().body(Map.of("ini", ini, "userlist", guideRecipe)).post("/api/v1/import/pgbouncer").then()
+                .statusCode(200).body("disabled[0].database", equalTo("questdb"));
+        SQLException waiting = assertThrows(SQLException.class, () -> selectOne("questdb", "admin", "quest"));
+        assertEquals("57P03", waiting.getSQLState(), waiting.toString());
+        assertTrue(waiting.getMessage().contains("waits for its backend credentials"), waiting.getMessage());
+        assertFalse(waiting.getMessage().contains("pgbouncer.ini"), "the stored reason is for administrators");
+
+        Map<String, Object> credentials = Map.of("host", questdb.host(), "port", questdb.pgPort(), "user",
+                questdb.user(), "password", questdb.password(), "poolSize", 25);
+        Map<String, Object> withReason = new java.util.HashMap<>(credentials);
+        withReason.put("disabledReason", "none");
+        admin().body(withReason).put("/api/v1/databases/questdb").then().statusCode(400)
+                .body("detail", containsString("disabledReason is read-only"));
+        admin().body(credentials).put("/api/v1/databases/questdb").then().statusCode(200);
+        admin().get("/api/v1/databases/questdb").then().body("disabledReason", equalTo(null))
+                .body("user", equalTo(questdb.user()));
+        selectOne("questdb", "admin", "quest");
+
+        admin().body(Map.of("ini", ini, "userlist", guideRecipe)).post("/api/v1/import/pgbouncer").then()
+                .statusCode(200).body("updated.databases", equalTo(List.of("questdb")))
+                .body("disabled", equalTo(List.of()));
+        selectOne("questdb", "admin", "quest");
+    }
+
     @Test
     void importedPlainMd5AndScramUsersLogInThroughTheGateway() throws Exception {
         QuestDbServer questdb = Backends.questdb();

@@ -53,7 +53,10 @@ class PgBouncerMapperTest {
     void mapsDatabasesWithTheirOwnAndTheGlobalPoolSettings() {
         Map<String, DatabaseConfig> dbs = full().databases().stream()
                 .collect(Collectors.toMap(DatabaseConfig::name, Function.identity()));
-        assertEquals(List.of("legacy-db", "metrics", "questdb", "reporting"), dbs.keySet().stream().sorted().toList());
+        assertEquals(List.of("legacy-db", "metrics", "perclient", "questdb", "reporting"),
+                dbs.keySet().stream().sorted().toList());
+        assertTrue(dbs.get("perclient").disabled(), "no user=: waits for its credentials");
+        assertEquals("10.0.0.6:5432/app", dbs.get("perclient").backendAddress() + "/" + dbs.get("perclient").dbname());
 
         DatabaseConfig questdb = dbs.get("questdb");
         assertEquals("127.0.0.1", questdb.host());
@@ -160,7 +163,7 @@ class PgBouncerMapperTest {
                 .collect(Collectors.joining("\n"));
         List<String> expected = List.of(
                 "pgbouncer.ini:7:connect_query", "pgbouncer.ini:8:auth_user", "pgbouncer.ini:9:sockets",
-                "pgbouncer.ini:10:perclient", "pgbouncer.ini:11:*", "conf.d/extra.ini:2:pool_size",
+                "pgbouncer.ini:11:*", "conf.d/extra.ini:2:pool_size",
                 "pgbouncer.ini:15:alice", "pgbouncer.ini:18:listen_addr", "pgbouncer.ini:19:listen_port",
                 "pgbouncer.ini:20:auth_type", "pgbouncer.ini:22:admin_users",
                 "pgbouncer.ini:28:server_reset_query", "pgbouncer.ini:33:client_tls_protocols",
@@ -178,7 +181,6 @@ class PgBouncerMapperTest {
         assertTrue(byWhere.get("pgbouncer.ini:19:listen_port").reason().contains("portcullis.listen.port=6432"));
         assertEquals("nobody", byWhere.get("pgbouncer.ini:22:admin_users").value());
         assertTrue(byWhere.get("pgbouncer.ini:9:sockets").reason().contains("Unix socket"));
-        assertTrue(byWhere.get("pgbouncer.ini:10:perclient").reason().contains("no user="));
         assertNull(byWhere.get("userlist.txt:8:erin").value());
         assertEquals("user 'alice': pool_mode, max_user_connections not imported: PgBouncer applies them to the pools "
                 + "of that server user (the user= of a database), and no imported database logs in to its backend as "
@@ -226,6 +228,59 @@ class PgBouncerMapperTest {
         assertEquals("require", plan.tlsSettings().mode());
         assertEquals(List.of("auth_type", "listen_addr", "listen_port", "logfile", "pidfile"),
                 plan.unmapped().stream().map(UnmappedLine::key).sorted().toList());
+    }
+
+    /**
+     * Issue 20 item 6: QuestDB's TLS guide (docker compose, {@code questdb-tls-guide/}, verbatim): its database has
+     * no user=, so it waits for its credentials; its userlist holds the placeholder {@code md5<hash>}, which is not
+     * taken as anyone's password; every setting with a Portcullis equivalent is mapped.
+     */
+    @Test
+    void theQuestDbTlsGuideImportsItsDatabaseWaitingForCredentials() {
+        List<IniEntry> ini = new IniParser(IncludeResolver.NONE).parse("pgbouncer.ini",
+                Fixtures.read("questdb-tls-guide/pgbouncer.ini"));
+        ImportPlan plan = mapper.map(ini, UserlistParser.parse("userlist.txt",
+                Fixtures.read("questdb-tls-guide/userlist.txt")));
+        assertEquals(1, plan.databases().size());
+        DatabaseConfig questdb = plan.databases().get(0);
+        assertEquals("questdb", questdb.name());
+        assertEquals("questdb:8812/questdb", questdb.backendAddress() + "/" + questdb.dbname());
+        assertTrue(questdb.disabled());
+        assertNull(questdb.user());
+        assertFalse(questdb.hasPassword());
+        assertTrue(questdb.disabledReason().startsWith("imported from pgbouncer.ini line 2 without user=: "),
+                questdb.disabledReason());
+        assertTrue(questdb.disabledReason().endsWith("PUT /api/v1/databases/questdb with user and password puts it "
+                + "in service"), questdb.disabledReason());
+        assertEquals(PoolMode.SESSION, questdb.poolMode());
+        assertEquals(25, questdb.poolSize(), "default_pool_size");
+        assertEquals(1000, plan.settings().get(RuntimeSettings.MAX_CLIENT_CONNECTIONS), "max_client_conn");
+        assertEquals(List.of("TLSv1.3", "TLSv1.2"), plan.tlsSettings().protocols(), "client_tls_protocols = secure");
+        assertEquals(List.of(), plan.users(), "md5<hash> is a placeholder, not a password");
+        Map<String, UnmappedLine> found = Fixtures.byWhere(plan);
+        assertEquals(List.of("pgbouncer.ini:5:listen_addr", "pgbouncer.ini:6:listen_port", "pgbouncer.ini:23:logfile",
+                "pgbouncer.ini:24:pidfile", "pgbouncer.ini:25:admin_users", "userlist.txt:1:admin",
+                "userlist.txt:2:readonly"), List.copyOf(found.keySet()), "only what has no equivalent, or is unusable");
+        assertTrue(found.get("userlist.txt:1:admin").reason().contains("most likely a placeholder such as md5<hash>"),
+                found.get("userlist.txt:1:admin").reason());
+        assertTrue(found.get("pgbouncer.ini:25:admin_users").reason().contains("user 'admin' is not imported (see its "
+                + "userlist line)"), found.get("pgbouncer.ini:25:admin_users").reason());
+    }
+
+    @Test
+    void aRealMd5HashBesideTheGuidesLineMakesAnMd5UserAndAPasswordWithoutUserIsReported() {
+        String hash = io.portcullis.auth.PasswordVerifiers.md5("admin", "quest");
+        ImportPlan plan = Fixtures.plan("[databases]\nq = host=h password=secret pool_size=3\n[pgbouncer]\n"
+                + "auth_type = md5\nadmin_users = admin\n", "\"admin\" \"" + hash + "\"\n");
+        assertEquals(List.of("admin"), plan.users().stream().map(UserConfig::name).toList());
+        assertEquals(AuthMethod.MD5, plan.users().get(0).auth());
+        assertTrue(plan.users().get(0).admin());
+        DatabaseConfig q = plan.databases().get(0);
+        assertTrue(q.disabled());
+        assertFalse(q.hasPassword(), "a password without a user is bound to nothing");
+        assertEquals(3, q.poolSize());
+        UnmappedLine password = Fixtures.byWhere(plan).get("pgbouncer.ini:2:password");
+        assertTrue(password.reason().contains("a password without user= is not imported"), password.reason());
     }
 
     /** Issue 15 item 2: server_tls_sslmode, server_tls_ca_file and server_tls_cert_file/key_file reach every database. */

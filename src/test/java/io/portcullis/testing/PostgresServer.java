@@ -134,7 +134,12 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    private Path dataDir() {
+    /** The binaries this server runs (for {@link PostgresStandby}). */
+    PostgresInstallation installation() {
+        return installation;
+    }
+
+    Path dataDir() {
         return baseDir.resolve("data");
     }
 
@@ -192,6 +197,7 @@ public final class PostgresServer implements AutoCloseable {
         return String.join("\n",
                 "# written by io.portcullis.testing.PostgresServer",
                 "local all all trust",
+                "local replication all trust", // PostgresStandby's pg_basebackup and walreceiver
                 "host all " + MD5_USER + " " + Loopback.HOST + "/32 md5",
                 "host all all " + Loopback.HOST + "/32 scram-sha-256",
                 "");
@@ -245,9 +251,14 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private Process startProcess(List<String> command, Path log) {
+        return startProcess(command, baseDir, log);
+    }
+
+    /** Runs {@code command} in {@code workingDir} (which the server's OS user must be able to enter), output to {@code log}. */
+    static Process startProcess(List<String> command, Path workingDir, Path log) {
         ProcessBuilder builder = new ProcessBuilder(command)
                 // The server's OS user must be able to enter its working directory.
-                .directory(baseDir.toFile())
+                .directory(workingDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // PG* variables change client tools' defaults; keep the setup independent of the caller's shell.
@@ -348,7 +359,7 @@ public final class PostgresServer implements AutoCloseable {
         deleteTree(baseDir);
     }
 
-    private static boolean awaitExit(Process process, Duration timeout) {
+    static boolean awaitExit(Process process, Duration timeout) {
         try {
             return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -357,7 +368,7 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -10,6 +10,8 @@
  *   <li>{@link io.portcullis.testing.GatewayTestResource}: the one Quarkus test resource, registered globally
  *       by {@code GatewayTestResourceTest}; every {@code @QuarkusTest} gets the backends and a fresh gateway
  *       data directory, listen port and admin token through configuration.</li>
+ *   <li>{@link io.portcullis.testing.PostgresStandby#of}: a streaming standby (pg_basebackup) of a PostgreSQL the
+ *       test started itself, for tests of several hosts per database.</li>
  *   <li>{@link io.portcullis.testing.FreePorts#next()}: the way to pick a port for anything a test starts.</li>
  *   <li>Driving a running gateway: {@link io.portcullis.testing.GatewayClient} (REST API and pgJDBC, as the admin
  *       whose token is {@link io.portcullis.testing.GatewayTestResource#ADMIN_TOKEN_VALUE}, the one test token),
