@@ -51,6 +51,14 @@ final class PebbleServer implements AutoCloseable {
     }
 
     PebbleServer(int httpPort) throws Exception {
+        this(httpPort, Map.of());
+    }
+
+    /**
+     * @param eabKeys external account binding key ids and their HMAC keys (base64url); when given, Pebble requires a
+     *                binding with one of them for every new account
+     */
+    PebbleServer(int httpPort, Map<String, String> eabKeys) throws Exception {
         dir = Files.createTempDirectory("pebble-");
         acmePort = FreePorts.next();
         managementPort = FreePorts.next();
@@ -64,9 +72,10 @@ final class PebbleServer implements AutoCloseable {
         Files.writeString(dir.resolve("config.json"), """
                 {"pebble": {"listenAddress": "127.0.0.1:%d", "managementListenAddress": "127.0.0.1:%d",
                   "certificate": "%s", "privateKey": "%s", "httpPort": %d, "tlsPort": %d,
-                  "ocspResponderURL": "", "externalAccountBindingRequired": false}}
+                  "ocspResponderURL": "", "externalAccountBindingRequired": %s, "externalAccountMACKeys": {%s}}}
                 """.formatted(acmePort, managementPort, dir.resolve("cert.pem"), dir.resolve("key.pem"), httpPort,
-                FreePorts.next()));
+                FreePorts.next(), !eabKeys.isEmpty(), String.join(",", eabKeys.entrySet().stream()
+                        .map(e -> "\"" + e.getKey() + "\": \"" + e.getValue() + "\"").toList())));
         https = HttpClient.newBuilder().sslContext(trusting(caPem)).connectTimeout(Duration.ofSeconds(5)).build();
         try {
             dns = start(List.of(CHALLTESTSRV.toString(), "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "",
