@@ -102,6 +102,8 @@ public class AcmeManager {
     private final Object lock = new Object();
     private ScheduledExecutorService worker;
     private ScheduledFuture<?> next;
+    /** Checks asked for from outside the worker, counted, so that a check ending meanwhile runs one at once. */
+    private long requests;
     private volatile Clock clock = Clock.systemUTC();
     private volatile Instant nextAttempt;
     private volatile String lastError;
@@ -181,7 +183,7 @@ public class AcmeManager {
             lastError = null;
             domainErrors.clear();
         }
-        schedule(Duration.ZERO);
+        checkSoon();
         return written;
     }
 
@@ -222,7 +224,8 @@ public class AcmeManager {
         for (String domain : config.domains()) {
             boolean covered = served.isPresent() && covers(served.get(), domain);
             String error = domainErrors.get(domain);
-            String state = covered ? "valid" : error != null || (running == null && lastError != null) ? "failed" : "pending";
+            String state = covered ? (served.get().info().notAfter().isAfter(clock.instant()) ? "valid" : "expired")
+                    : error != null || (running == null && lastError != null) ? "failed" : "pending";
             states.add(new AcmeStatus.DomainState(domain, state,
                     covered ? served.get().info().notAfter() : null,
                     covered ? renewAt(served.get()) : null,
@@ -247,18 +250,38 @@ public class AcmeManager {
         boolean otherLeaseGone = before != null && before.lease() != null && !before.lease().holder().equals(lease.replica())
                 && after.lease() == null;
         if (otherLeaseGone && order == null) {
-            schedule(Duration.ZERO);
+            checkSoon();
         }
     }
 
     /** Looks at the managed certificate now (tests: after moving the clock). */
     void checkNow() {
-        schedule(Duration.ZERO);
+        checkSoon();
     }
 
     /** The clock renewal is decided by; tests move it forward. */
     void useClock(Clock newClock) {
         clock = newClock;
+    }
+
+    /** A check as soon as the worker is free, asked for from outside it (a request, a test, another replica). */
+    private void checkSoon() {
+        synchronized (lock) {
+            requests++;
+        }
+        schedule(Duration.ZERO);
+    }
+
+    /**
+     * The next check, {@code delay} from now, as a check decides at its end; at once instead when a check was asked
+     * for from outside while it ran (that request's check must not wait for this one's renewal time or back-off).
+     */
+    private void reschedule(Duration delay, long requestsSeen) {
+        boolean asked;
+        synchronized (lock) {
+            asked = requests != requestsSeen;
+        }
+        schedule(asked ? Duration.ZERO : delay);
     }
 
     private void schedule(Duration delay) {
@@ -275,6 +298,10 @@ public class AcmeManager {
     }
 
     private void check() {
+        long seen;
+        synchronized (lock) {
+            seen = requests;
+        }
         AcmeConfig config = store.current().tls().acme();
         if (config == null) {
             nextAttempt = null;
@@ -286,7 +313,7 @@ public class AcmeManager {
             Instant renewAt = renewAt(served.get());
             if (now.isBefore(renewAt)) {
                 Duration wait = Duration.between(now, renewAt);
-                schedule(wait.compareTo(checkInterval) < 0 ? wait : checkInterval);
+                reschedule(wait.compareTo(checkInterval) < 0 ? wait : checkInterval, seen);
                 return;
             }
             LOG.infof("the ACME certificate for %s is due for renewal (valid until %s)",
@@ -301,29 +328,37 @@ public class AcmeManager {
             // Looked at again when it is due, at the latest after the check interval; never at once, so a certificate
             // the CA issues already due (a short lifetime, a clock moved on) cannot make orders run back to back.
             Duration wait = installed == null ? Duration.ZERO : Duration.between(clock.instant(), renewAt(installed));
-            schedule(wait.isNegative() || wait.isZero() || wait.compareTo(checkInterval) > 0 ? checkInterval : wait);
+            reschedule(wait.isNegative() || wait.isZero() || wait.compareTo(checkInterval) > 0 ? checkInterval : wait, seen);
         } catch (OrderLease.LeaseHeld e) {
             order = null;
             Duration wait = Duration.ofMillis(Math.max(1000, e.until - clock.millis() + 1000));
             LOG.infof("replica %s runs the ACME order for %s; looking again in %s", LogText.escape(e.holder),
                     LogText.escape(String.join(", ", config.domains())), wait.compareTo(checkInterval) < 0 ? wait : checkInterval);
-            schedule(wait.compareTo(checkInterval) < 0 ? wait : checkInterval);
+            reschedule(wait.compareTo(checkInterval) < 0 ? wait : checkInterval, seen);
             return;
         } catch (AcmeFailure e) {
             if (e.domain() != null) {
                 domainErrors.put(e.domain(), e.getMessage());
             }
-            failed(config, e.getMessage(), e.problem());
+            failed(config, e.getMessage(), e.problem(), seen);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            failed(config, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), null);
+            failed(config, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), null, seen);
         } finally {
             order = null;
         }
     }
 
-    private void failed(AcmeConfig config, String message, String problem) {
+    private void failed(AcmeConfig config, String message, String problem, long requestsSeen) {
+        failures.increment();
+        if (!config.sameOrder(store.current().tls().acme())) {
+            // The request changed (or was withdrawn) while this order ran: its failure is not the new request's.
+            LOG.infof("the ACME order for the previous request (%s) failed: %s", LogText.escape(String.join(", ", config.domains())),
+                    LogText.escape(message));
+            reschedule(Duration.ZERO, requestsSeen);
+            return;
+        }
         Duration backoff;
         synchronized (lock) {
             consecutiveFailures++;
@@ -334,11 +369,10 @@ public class AcmeManager {
                 backoff = retryMax;
             }
         }
-        failures.increment();
         LOG.errorf("ACME order for %s failed (attempt %d in a row; the served certificate is unchanged; next try in %s): %s%s",
                 LogText.escape(String.join(", ", config.domains())), consecutiveFailures, backoff,
                 LogText.escape(message), problem == null ? "" : "; the CA's problem document: " + LogText.escape(problem));
-        schedule(backoff);
+        reschedule(backoff, requestsSeen);
     }
 
     /** Runs an order and installs what it brings; null when the request changed meanwhile (nothing installed). */

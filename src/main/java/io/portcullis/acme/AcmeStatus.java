@@ -34,7 +34,8 @@ public record AcmeStatus(String directoryUrl, String email, List<String> domains
     /**
      * @param name        the DNS name
      * @param state       {@code pending} (no certificate for it yet, or an order running), {@code valid} (served),
-     *                    {@code failed} (the last attempt failed and no certificate covers it)
+     *                    {@code failed} (the last attempt failed and no certificate covers it), {@code expired} (the
+     *                    served certificate covering it has expired: renewals failed for its whole last third)
      * @param validUntil  the served certificate's end for this name, or null
      * @param nextRenewal when it will be renewed, or null
      * @param lastError   why the CA did not validate it, in words, or null
