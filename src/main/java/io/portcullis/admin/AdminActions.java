@@ -93,12 +93,12 @@ public class AdminActions {
 
     /** DISABLE: new logins to the database are refused with 57P03; sessions already in stay. */
     public void disable(String database) {
-        pool(database).disabled(true);
+        poolsOf(database).forEach(pool -> pool.disabled(true));
     }
 
     /** ENABLE: lifts DISABLE. */
     public void enable(String database) {
-        pool(database).disabled(false);
+        poolsOf(database).forEach(pool -> pool.disabled(false));
     }
 
     /** WAIT_CLOSE: completes when no connection marked by RECONNECT or KILL is left open. */
@@ -117,7 +117,7 @@ public class AdminActions {
      * @throws AdminException {@code UNKNOWN_DATABASE}
      */
     public void open(String database) {
-        pool(database);
+        poolsOf(database);
     }
 
     /** SHUTDOWN: the graceful drain SIGTERM starts; returns at once. */
@@ -127,16 +127,21 @@ public class AdminActions {
 
     private List<PoolAdministration> targets(Optional<String> database) {
         if (database.isPresent()) {
-            return List.of(pool(database.get()));
+            return poolsOf(database.get());
         }
         List<PoolAdministration> all = new ArrayList<>();
         for (String name : store.current().databases().keySet()) {
-            pools.administration(name).ifPresent(all::add);
+            all.addAll(pools.administrationsOf(name));
         }
         return all;
     }
 
-    private PoolAdministration pool(String database) {
-        return pools.administration(database).orElseThrow(() -> AdminException.unknownDatabase(database));
+    /** Every pool of the database: its own user's, its lookups', and those of the users it looked up. */
+    private List<PoolAdministration> poolsOf(String database) {
+        List<PoolAdministration> found = pools.administrationsOf(database);
+        if (found.isEmpty()) {
+            throw AdminException.unknownDatabase(database);
+        }
+        return found;
     }
 }

@@ -15,9 +15,12 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the admin console and the REST API show, gathered from the pools and the live sessions. Each
@@ -53,12 +56,18 @@ public class AdminReports {
     }
 
     List<PoolReport> pools(List<ClientInfo> clients) {
+        List<PoolView> views = sortedPools();
+        // A session of a user looked up in the backend counts in that user's pool, any other in its database's.
+        Set<String> passingThrough = new HashSet<>();
+        views.stream().filter(PoolView::passesThrough).forEach(v -> passingThrough.add(poolKey(v.database(), v.user())));
         Map<String, int[]> clientCounts = new HashMap<>();
         for (ClientInfo c : clients) {
             if (c.console() || c.database() == null) {
                 continue;
             }
-            int[] counts = clientCounts.computeIfAbsent(c.database(), d -> new int[2]);
+            String key = poolKey(c.database(), c.user());
+            int[] counts = clientCounts.computeIfAbsent(passingThrough.contains(key) ? key : c.database(),
+                    d -> new int[2]);
             if (ClientInfo.WAITING.equals(c.state())) {
                 counts[1]++;
             } else if (ClientInfo.ACTIVE.equals(c.state()) || ClientInfo.IDLE.equals(c.state())) {
@@ -66,14 +75,16 @@ public class AdminReports {
             }
         }
         List<PoolReport> rows = new ArrayList<>();
-        for (PoolView pool : sortedPools()) {
+        for (PoolView pool : views) {
             Optional<DatabaseConfig> db = store.current().database(pool.database());
             if (db.isEmpty()) {
                 continue; // deleted a moment ago
             }
             PoolStats stats = pool.stats();
-            int[] counts = clientCounts.getOrDefault(pool.database(), new int[2]);
-            rows.add(new PoolReport(pool.database(), db.get().user(), poolMode(db.get()), stats.poolSize(),
+            String user = pool.user();
+            int[] counts = clientCounts.getOrDefault(pool.passesThrough() ? poolKey(pool.database(), user)
+                    : Objects.equals(user, db.get().user()) ? pool.database() : "", new int[2]);
+            rows.add(new PoolReport(pool.database(), user, poolMode(db.get()), stats.poolSize(),
                     counts[0], counts[1], stats.lent(), stats.idle(), stats.resetting(), stats.loggingIn(),
                     stats.oldestWaitNanos() / NANOS_PER_SECOND, pool.paused(), pool.disabled()));
         }
@@ -103,20 +114,29 @@ public class AdminReports {
         return rows;
     }
 
-    /** Totals and averages per database with a pool. */
+    private static String poolKey(String database, String user) {
+        return database + '\u0000' + user;
+    }
+
+    /** Totals and averages per database with a pool (the pools of one database share its totals). */
     public List<StatsReport> stats() {
         List<StatsReport> rows = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         for (PoolView pool : sortedPools()) {
+            if (!seen.add(pool.database())) {
+                continue;
+            }
             rows.add(new StatsReport(pool.database(), StatsReport.Totals.of(pool.totals()),
                     periods.averages(pool.database())));
         }
         return rows;
     }
 
-    /** The pools created so far, by database name. */
+    /** The pools created so far, by database name, then user. */
     List<PoolView> sortedPools() {
         List<PoolView> list = new ArrayList<>(pools.views());
-        list.sort(Comparator.comparing(PoolView::database));
+        list.sort(Comparator.comparing(PoolView::database).thenComparing(PoolView::user,
+                Comparator.nullsFirst(Comparator.naturalOrder())));
         return list;
     }
 

@@ -1,5 +1,6 @@
 package io.portcullis.api;
 
+import io.portcullis.config.AuthLookup;
 import io.portcullis.config.BackendHost;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigValidator;
@@ -83,6 +84,22 @@ public record DatabaseRequest(
                 + "prefer-standby = a standby if any, else any host. On QuestDB only any, primary and prefer-standby "
                 + "are meaningful (it is never a standby and has no transaction_read_only)", defaultValue = "any")
         TargetSessionAttrs targetSessionAttrs,
+        @Schema(description = "look client users that are not Portcullis users up in the backend (PgBouncer's "
+                + "auth_user): authQuery runs as this backend user, and such a client logs in to the backend as itself "
+                + "with what its own SCRAM or md5 proof gives away (passthrough); leave out for none",
+                example = "pgbouncer_auth")
+        String authUser,
+        @Schema(writeOnly = true, description = "authUser's backend password, stored encrypted and never returned; "
+                + "leave out to keep the stored one, send \"\" to remove it")
+        String authPassword,
+        @Schema(description = "the lookup (PgBouncer's auth_query): one statement, $1 is the client's user name, the "
+                + "second column of its single row the user's SCRAM-SHA-256 verifier or md5 hash; no row or NULL: no such "
+                + "user", defaultValue = AuthLookup.DEFAULT_QUERY)
+        String authQuery,
+        @Schema(description = "the database the lookup connects to (PgBouncer's auth_dbname); defaults to dbname")
+        String authDbname,
+        @Schema(readOnly = true, description = "shown on reads; a write that sends it is refused (400)")
+        Boolean authPasswordSet,
         @Schema(readOnly = true, description = "shown on reads; a write that sends it is refused (400)")
         Boolean passwordSet,
         @Schema(readOnly = true, description = "shown on reads; a write that sends it is refused (400)")
@@ -116,9 +133,24 @@ public record DatabaseRequest(
         } else {
             backendHosts(); // refuses what does not parse or agree
         }
-        if (user == null) {
-            throw ApiProblem.badRequest("user is required");
+        ReadOnlyFields.refuse("authPasswordSet", authPasswordSet, "send \"authPassword\" to set or change it, \"\" to "
+                + "remove it");
+        if (user == null && authUser == null) {
+            throw ApiProblem.badRequest("user is required (or authUser, for a database only users looked up in the "
+                    + "backend use)");
         }
+        if (authUser == null && (authPassword != null || authQuery != null || authDbname != null)) {
+            throw ApiProblem.badRequest("authPassword, authQuery and authDbname need authUser, the backend user the "
+                    + "lookup runs as");
+        }
+        if (user == null && password != null && !password.isEmpty()) {
+            throw ApiProblem.badRequest("password needs the user it belongs to");
+        }
+    }
+
+    /** The user lookup this body asks for, with {@code sealedAuthPassword}; null without {@code authUser}. */
+    AuthLookup authLookup(String sealedAuthPassword) {
+        return authUser == null ? null : new AuthLookup(authUser, sealedAuthPassword, authQuery, authDbname);
     }
 
     /**
@@ -180,10 +212,20 @@ public record DatabaseRequest(
                 loadBalanceHosts, targetSessionAttrs);
     }
 
-    /** @throws ApiProblem 400 when the password is too long */
+    /** {@link #toConfig} with the user lookup; {@code sealedAuthPassword} is already decided (new, kept or none). */
+    DatabaseConfig toConfig(String pathName, String sealedPassword, String serverCaPem, String certificatePem,
+                            String sealedServerKey, String sealedAuthPassword) {
+        return toConfig(pathName, sealedPassword, serverCaPem, certificatePem, sealedServerKey)
+                .withAuthLookup(authLookup(sealedAuthPassword));
+    }
+
+    /** @throws ApiProblem 400 when a password is too long */
     void checkPassword() {
         if (password != null && password.length() > MAX_PASSWORD_LENGTH) {
             throw ApiProblem.badRequest("password must be at most " + MAX_PASSWORD_LENGTH + " characters");
+        }
+        if (authPassword != null && authPassword.length() > MAX_PASSWORD_LENGTH) {
+            throw ApiProblem.badRequest("authPassword must be at most " + MAX_PASSWORD_LENGTH + " characters");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.portcullis.api;
 
+import io.portcullis.config.AuthLookup;
 import io.portcullis.config.BackendHost;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.LoadBalanceHosts;
@@ -47,6 +48,14 @@ public record DatabaseView(
         LoadBalanceHosts loadBalanceHosts,
         @Schema(description = "what a new server connection must be (checked after login)")
         TargetSessionAttrs targetSessionAttrs,
+        @Schema(description = "the backend user client users that are not Portcullis users are looked up as, or null")
+        String authUser,
+        @Schema(description = "whether authUser's password is stored (it is never shown)")
+        boolean authPasswordSet,
+        @Schema(description = "the user lookup run with the client's user name as $1, or null without authUser")
+        String authQuery,
+        @Schema(description = "the database the lookup connects to, or null for dbname")
+        String authDbname,
         @Schema(description = "why the database refuses clients, or null when it is in service: a PgBouncer database "
                 + "line without user= is imported this way, waiting for its backend credentials; a PUT with user and "
                 + "password puts it in service")
@@ -75,10 +84,12 @@ public record DatabaseView(
     }
 
     static DatabaseView of(DatabaseConfig db, BackendReachability backends) {
+        AuthLookup lookup = db.authLookup();
         return new DatabaseView(db.name(), db.host(), db.port(), db.dbname(), db.user(), db.hasPassword(),
                 db.serverTls(), db.poolMode(), db.poolSize(), db.minPoolSize(), db.reservePoolSize(),
                 db.maxDbConnections(), db.serverCa(), db.serverCertificate(), db.hasServerKey(), db.sniHostnames(),
                 db.backendHosts().stream().map(BackendHost::toString).toList(), db.loadBalanceHosts(),
-                db.targetSessionAttrs(), db.disabledReason(), BackendStatus.of(backends.of(db.name())));
+                db.targetSessionAttrs(), lookup == null ? null : lookup.user(), lookup != null && lookup.hasPassword(),
+                lookup == null ? null : lookup.query(), lookup == null ? null : lookup.dbname(), db.disabledReason(), BackendStatus.of(backends.of(db.name())));
     }
 }

@@ -1,5 +1,6 @@
 package io.portcullis.api;
 
+import io.portcullis.config.AuthLookup;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.SecretBinding;
 import io.portcullis.config.SecretBox;
@@ -15,7 +16,7 @@ import io.portcullis.tls.TlsMaterial;
  * database what is kept, inside the lock.
  *
  * <p>The rule for kept secrets: a stored secret only goes where it was set. A password is kept only while
- * host, port and user stay; a TLS client key only while host and port stay (and only with a certificate). For a
+ * host, port and user stay (the lookup's {@code authPassword} while host, port and {@code authUser} stay); a TLS client key only while host and port stay (and only with a certificate). For a
  * database with several hosts "host and port" is the set of its addresses: reordering the list keeps the secrets,
  * adding or changing an address needs them again (so a list cannot be pointed at another host to receive them).
  * Otherwise the request must carry it again, and is refused with a 400 naming the field if it does not; the
@@ -30,9 +31,12 @@ final class DatabaseWrite {
     private final String certificatePem;
     private final TlsMaterial newClient;
     private final String sealedServerKey;
+    private final String sealedAuthPassword;
 
     private DatabaseWrite(String name, DatabaseRequest body, String sealedPassword, String serverCaPem,
-                          String certificatePem, TlsMaterial newClient, String sealedServerKey) {
+                          String certificatePem, TlsMaterial newClient, String sealedServerKey,
+                          String sealedAuthPassword) {
+        this.sealedAuthPassword = sealedAuthPassword;
         this.name = name;
         this.body = body;
         this.sealedPassword = sealedPassword;
@@ -50,6 +54,10 @@ final class DatabaseWrite {
         DatabaseConfig target = body.toConfig(name, null, null, null, null);
         String password = body.password() == null || body.password().isEmpty() ? null
                 : secrets.seal(body.password(), SecretBinding.backendPassword(target));
+        // The lookup's password is bound as a password of its own user at the same addresses.
+        String authPassword = body.authUser() == null || body.authPassword() == null || body.authPassword().isEmpty()
+                ? null : secrets.seal(body.authPassword(), SecretBinding.backendPassword(
+                        target.withAuthLookup(body.authLookup(null)).forAuthLookup()));
         String ca = blankToNull(body.serverCa());
         String caPem = ca == null ? null : parse("serverCa", () -> BackendCa.parse(ca, "serverCa").pem());
         String certificate = blankToNull(body.serverCertificate());
@@ -64,7 +72,7 @@ final class DatabaseWrite {
             sealedKey = secrets.seal(client.privateKeyPem(), SecretBinding.serverKey(target));
         }
         return new DatabaseWrite(name, body, password, caPem, client == null ? certificate : client.certificateChainPem(),
-                client, sealedKey);
+                client, sealedKey, authPassword);
     }
 
     /**
@@ -100,7 +108,19 @@ final class DatabaseWrite {
             key = existing.sealedServerKey();
             clearKey = secrets.open(key, SecretBinding.serverKey(existing));
         }
-        DatabaseConfig db = body.toConfig(name, password, serverCaPem, certificatePem, key);
+        String authPassword = sealedAuthPassword;
+        AuthLookup stored = existing == null ? null : existing.authLookup();
+        if (body.authUser() != null && body.authPassword() == null && stored != null && stored.hasPassword()) {
+            DatabaseConfig lookup = draft.withAuthLookup(body.authLookup(null)).forAuthLookup();
+            if (!existing.forAuthLookup().sameLogin(lookup)) {
+                throw ApiProblem.badRequest("authPassword is required: this change moves the user lookup of database '"
+                        + name + "' from " + stored.user() + "@" + existing.backendAddress() + " to " + lookup.user()
+                        + "@" + lookup.backendAddress() + ", and the stored password is only ever sent where it was "
+                        + "set; send it again (or \"\" for none)");
+            }
+            authPassword = stored.sealedPassword();
+        }
+        DatabaseConfig db = body.toConfig(name, password, serverCaPem, certificatePem, key, authPassword);
         if (db.serverTls().requestsTls()) {
             // What the pool will build: refuses verify-* with nothing to trust, and a kept key that does not
             // belong to a new certificate.

@@ -47,6 +47,14 @@ public interface AuthSettings {
     @WithDefault("4096")
     int scramIterations();
 
+    /**
+     * How long a user looked up in a database's backend ({@code authQuery}) is taken as found, or as not there,
+     * before it is looked up again: a role dropped or a password changed in the backend takes effect within this.
+     * 0 looks up at every login.
+     */
+    @WithDefault("30s")
+    Duration lookupCacheTtl();
+
     /** {@link #scramIterations()}, checked: {@link PasswordVerifiers#checkScramIterations(int)}. */
     default int checkedScramIterations() {
         return PasswordVerifiers.checkScramIterations(scramIterations());

@@ -29,10 +29,12 @@ public final class CleartextPassword {
      * @param storedScram     the user's SCRAM-SHA-256 verifier, or null
      * @param mockSecret      the secret of unknown users' mock salts ({@link ScramServerExchange#forUnknownUser})
      * @param mockIterations  the iteration count an unknown user's derivation costs
+     * @return what the checked password lets Portcullis log in to the backend with as this user, should it be one looked
+     *         up there (the stored md5 hash, or the SCRAM keys derived from the password)
      * @throws AuthenticationFailure a wrong password, an unknown user, or an empty password (which never matches)
      */
-    public static void check(String userName, String password, String storedMd5, String storedScram,
-                             byte[] mockSecret, int mockIterations) throws AuthenticationFailure {
+    public static PassthroughSecret check(String userName, String password, String storedMd5, String storedScram,
+                                          byte[] mockSecret, int mockIterations) throws AuthenticationFailure {
         if (password.isEmpty()) {
             // As PostgreSQL: an empty password never authenticates, whatever is stored.
             throw new AuthenticationFailure(Reason.WRONG_PASSWORD, "the password is empty");
@@ -43,7 +45,7 @@ public final class CleartextPassword {
             if (!MessageDigest.isEqual(expected, given)) {
                 throw new AuthenticationFailure(Reason.WRONG_PASSWORD, "the password does not match the stored md5 hash");
             }
-            return;
+            return new PassthroughSecret.Md5Hash(storedMd5);
         }
         boolean known = ScramVerifier.isScramSha256(storedScram);
         ScramVerifier verifier = known ? ScramVerifier.parse(storedScram) : null;
@@ -51,12 +53,14 @@ public final class CleartextPassword {
         int iterations = known ? verifier.iterations() : mockIterations;
         byte[] salted = ScramFunctions.saltedPassword(SHA_256, StringPreparation.POSTGRESQL_PREPARATION,
                 password.toCharArray(), salt, iterations);
-        byte[] storedKey = ScramFunctions.storedKey(SHA_256, ScramFunctions.clientKey(SHA_256, salted));
+        byte[] clientKey = ScramFunctions.clientKey(SHA_256, salted);
+        byte[] storedKey = ScramFunctions.storedKey(SHA_256, clientKey);
         if (!known) {
             throw new AuthenticationFailure(Reason.UNKNOWN_USER, "no such user, or it has no SCRAM verifier");
         }
         if (!MessageDigest.isEqual(verifier.storedKey(), storedKey)) {
             throw new AuthenticationFailure(Reason.WRONG_PASSWORD, "the password does not match the SCRAM verifier");
         }
+        return new PassthroughSecret.ScramKeys(clientKey, verifier.serverKey());
     }
 }

@@ -129,8 +129,14 @@ public final class ConfigValidator {
         checkIdentifier(errors, where, "dbname", db.dbname());
         if (db.disabled()) {
             checkDisabled(errors, where, db);
-        } else {
+        } else if (db.user() != null || db.authLookup() == null) { // without one, only users looked up log in
             checkIdentifier(errors, where, "user", db.user());
+        }
+        if (db.user() == null && db.hasPassword()) {
+            errors.add(where + "a password needs the user it belongs to");
+        }
+        if (db.authLookup() != null) {
+            checkAuthLookup(errors, where, db.authLookup());
         }
         if (db.hasPassword() && !db.sealedPassword().startsWith(SecretBox.PREFIX)
                 && !db.sealedPassword().startsWith(SecretBox.UNBOUND_PREFIX)) {
@@ -466,6 +472,25 @@ public final class ConfigValidator {
         }
         if (db.user() != null || db.hasPassword()) {
             errors.add(where + "a database waiting for its backend credentials has no user or password yet");
+        }
+    }
+
+    /** Who the lookup logs in as, in which database, with what query: {@code $1} is the client's user name. */
+    private static void checkAuthLookup(List<String> errors, String where, AuthLookup lookup) {
+        checkIdentifier(errors, where, "authUser", lookup.user());
+        if (lookup.dbname() != null) {
+            checkIdentifier(errors, where, "authDbname", lookup.dbname());
+        }
+        if (lookup.query().length() > MAX_CHECK_QUERY_LENGTH) {
+            errors.add(where + "authQuery must be at most " + MAX_CHECK_QUERY_LENGTH + " characters");
+        } else if (!lookup.query().contains("$1")) {
+            errors.add(where + "authQuery must use $1 for the user name it looks up");
+        } else if (lookup.query().contains(";")) {
+            errors.add(where + "authQuery must be one statement, without ';'");
+        }
+        if (lookup.hasPassword() && !lookup.sealedPassword().startsWith(SecretBox.PREFIX)
+                && !lookup.sealedPassword().startsWith(SecretBox.UNBOUND_PREFIX)) {
+            errors.add(where + "the authUser password is not sealed (expected the prefix " + SecretBox.PREFIX + ")");
         }
     }
 

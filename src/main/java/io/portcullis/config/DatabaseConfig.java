@@ -34,6 +34,8 @@ import java.util.Objects;
  *                          {@code disable}
  * @param targetSessionAttrs what a new server connection must be to be used; left out of the stored document while
  *                          {@code any}
+ * @param authLookup        how client users that are not Portcullis users are looked up in the backend, or null for
+ *                          none (only Portcullis users log in). Left out of the stored document while null.
  * @param disabledReason    why the database takes no clients yet, or null when it is in service. Only the PgBouncer
  *                          import sets it, for a database line without {@code user=}: it waits for its backend
  *                          credentials ({@code user} is then null), and the {@code PUT} that gives them puts it in
@@ -64,9 +66,12 @@ public record DatabaseConfig(
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> hosts,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = DefaultValue.class) LoadBalanceHosts loadBalanceHosts,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = DefaultValue.class) TargetSessionAttrs targetSessionAttrs,
+        @JsonInclude(JsonInclude.Include.NON_NULL) AuthLookup authLookup,
         @JsonInclude(JsonInclude.Include.NON_NULL) String disabledReason) {
 
     public static final int DEFAULT_POOL_SIZE = 20;
+    /** Server connections a database's user lookups share: lookups are one short query each. */
+    public static final int AUTH_LOOKUP_POOL_SIZE = 2;
 
     @JsonCreator
     public DatabaseConfig {
@@ -89,7 +94,7 @@ public record DatabaseConfig(
                           TargetSessionAttrs targetSessionAttrs) {
         this(name, host, port, dbname, user, sealedPassword, serverTls, poolMode, poolSize, minPoolSize, reservePoolSize,
                 maxDbConnections, serverCa, serverCertificate, sealedServerKey, sniHostnames, hosts, loadBalanceHosts,
-                targetSessionAttrs, null);
+                targetSessionAttrs, null, null);
     }
 
     /** A database in service with one backend host and no target session attributes. */
@@ -217,21 +222,46 @@ public record DatabaseConfig(
     public DatabaseConfig withSealedPassword(String sealed) {
         return new DatabaseConfig(name, host, port, dbname, user, sealed, serverTls, poolMode, poolSize, minPoolSize,
                 reservePoolSize, maxDbConnections, serverCa, serverCertificate, sealedServerKey, sniHostnames, hosts,
-                loadBalanceHosts, targetSessionAttrs, disabledReason);
+                loadBalanceHosts, targetSessionAttrs, authLookup, disabledReason);
+    }
+
+    /** This database with {@code lookup} (null for none). */
+    public DatabaseConfig withAuthLookup(AuthLookup lookup) {
+        return new DatabaseConfig(name, host, port, dbname, user, sealedPassword, serverTls, poolMode, poolSize,
+                minPoolSize, reservePoolSize, maxDbConnections, serverCa, serverCertificate, sealedServerKey, sniHostnames,
+                hosts, loadBalanceHosts, targetSessionAttrs, lookup, disabledReason);
+    }
+
+    /**
+     * What the pool of a user looked up in the backend connects as: this database's backend and settings, logging in
+     * as {@code backendUser} with no stored password (its client's proof stands in for it).
+     */
+    public DatabaseConfig forBackendUser(String backendUser) {
+        return new DatabaseConfig(name, host, port, dbname, backendUser, null, serverTls, poolMode, poolSize,
+                minPoolSize, reservePoolSize, maxDbConnections, serverCa, serverCertificate, sealedServerKey, sniHostnames,
+                hosts, loadBalanceHosts, targetSessionAttrs, authLookup, null);
+    }
+
+    /** What the lookup connects as: {@link AuthLookup#user} with its password, in its database, one session at a time. */
+    public DatabaseConfig forAuthLookup() {
+        return new DatabaseConfig(name, host, port, authLookup.dbname() == null ? dbname : authLookup.dbname(),
+                authLookup.user(), authLookup.sealedPassword(), serverTls, PoolMode.SESSION, AUTH_LOOKUP_POOL_SIZE, 0, 0,
+                0, serverCa, serverCertificate, sealedServerKey, List.of(), hosts, loadBalanceHosts, TargetSessionAttrs.ANY, null,
+                null);
     }
 
     /** This database in service, logging in as {@code user} with {@code sealed} (sealed for this name, address and user). */
     public DatabaseConfig inServiceAs(String user, String sealed) {
         return new DatabaseConfig(name, host, port, dbname, user, sealed, serverTls, poolMode, poolSize, minPoolSize,
                 reservePoolSize, maxDbConnections, serverCa, serverCertificate, sealedServerKey, sniHostnames, hosts,
-                loadBalanceHosts, targetSessionAttrs, null);
+                loadBalanceHosts, targetSessionAttrs, authLookup, null);
     }
 
     /** This database waiting for its backend credentials, for {@code reason}: no user, no password. */
     public DatabaseConfig waitingForCredentials(String reason) {
         return new DatabaseConfig(name, host, port, dbname, null, null, serverTls, poolMode, poolSize, minPoolSize,
                 reservePoolSize, maxDbConnections, serverCa, serverCertificate, sealedServerKey, sniHostnames, hosts,
-                loadBalanceHosts, targetSessionAttrs, reason);
+                loadBalanceHosts, targetSessionAttrs, authLookup, reason);
     }
 
     /** Whether a TLS client that asked for {@code serverName} (SNI, any case) is routed here. */

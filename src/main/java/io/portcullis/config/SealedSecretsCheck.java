@@ -97,6 +97,10 @@ public class SealedSecretsCheck {
             if (db.hasServerKey()) {
                 problem(secrets, db.sealedServerKey(), SecretBinding.serverKey(db), problems);
             }
+            if (db.authLookup() != null && db.authLookup().hasPassword()) {
+                problem(secrets, db.authLookup().sealedPassword(), SecretBinding.backendPassword(db.forAuthLookup()),
+                        problems);
+            }
         });
         return problems;
     }

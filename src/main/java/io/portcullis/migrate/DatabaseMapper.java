@@ -1,5 +1,6 @@
 package io.portcullis.migrate;
 
+import io.portcullis.config.AuthLookup;
 import io.portcullis.config.BackendHost;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigValidator;
@@ -42,10 +43,6 @@ final class DatabaseMapper {
 
     /** Parameters PgBouncer knows that Portcullis does not use, with the reason. */
     private static final Map<String, String> IGNORED = Map.ofEntries(
-            Map.entry("auth_user", "Portcullis does not look passwords up in the backend; the database is created, "
-                    + "and its clients must be users of Portcullis (userlist.txt or /api/v1/users)"),
-            Map.entry("auth_query", "Portcullis does not look passwords up in the backend"),
-            Map.entry("auth_dbname", "Portcullis does not look passwords up in the backend"),
             Map.entry("connect_query", "no per-connection query: Portcullis hands out connections as the backend made them"),
             Map.entry("client_encoding", "Portcullis does not set backend session parameters; clients set their own"),
             Map.entry("datestyle", "Portcullis does not set backend session parameters; clients set their own"),
@@ -220,7 +217,7 @@ final class DatabaseMapper {
                                 + "database in service");
                     }
                 }
-                case "host", "port", "user", "dbname" -> {
+                case "host", "port", "user", "dbname", "auth_user", "auth_query", "auth_dbname" -> {
                     // Read above or below.
                 }
                 case "load_balance_hosts" -> {
@@ -277,7 +274,10 @@ final class DatabaseMapper {
                 tls.client() == null ? null : tls.client().certificateChainPem(),
                 tls.client() == null ? null : seal.apply(tls.client().privateKeyPem(), SecretBinding.serverKey(unsealed)),
                 List.of(), hosts, balance, null);
-        if (user == null) {
+        AuthLookup lookup = authLookup(e, cs, unsealed);
+        if (lookup != null) {
+            db = db.withAuthLookup(lookup); // without user=: only users looked up use it, as PgBouncer's clients
+        } else if (user == null) {
             db = db.waitingForCredentials(waitingReason(e, name));
         }
         try {
@@ -286,6 +286,47 @@ final class DatabaseMapper {
             return skip(e, cs, invalid.getMessage());
         }
         return db;
+    }
+
+    /**
+     * PgBouncer's {@code auth_user}, {@code auth_query} and {@code auth_dbname}, of the line or else of
+     * {@code [pgbouncer]}: users that are not in the userlist are looked up in the backend. The lookup logs in as
+     * {@code auth_user} with its clear-text userlist password (sealed as the database's own would be); an md5 hash
+     * or SCRAM verifier there cannot log in to a backend that asks for a password, so it is reported.
+     *
+     * @return null when neither the line nor {@code [pgbouncer]} sets {@code auth_user}
+     */
+    private AuthLookup authLookup(IniEntry e, ConnectionString cs, DatabaseConfig db) {
+        GlobalSettings.AuthLookupLines lines = global.authLookup();
+        String authUser = cs.get("auth_user") != null ? cs.get("auth_user")
+                : lines.user() == null ? null : lines.user().value();
+        String query = cs.get("auth_query") != null ? cs.get("auth_query")
+                : lines.query() == null ? null : lines.query().value();
+        String dbname = cs.get("auth_dbname") != null ? cs.get("auth_dbname")
+                : lines.dbname() == null ? null : lines.dbname().value();
+        if (query != null) { // PgBouncer sends the query as written; one statement is all Portcullis runs
+            query = query.strip().replaceAll(";+$", "").strip();
+        }
+        if (authUser == null || authUser.isBlank()) {
+            if (cs.get("auth_query") != null || cs.get("auth_dbname") != null) {
+                findings.parameter(e, cs.get("auth_query") != null ? "auth_query" : "auth_dbname", null, "database '"
+                        + db.name() + "': no auth_user on the line or in [pgbouncer], so nobody is looked up");
+            }
+            return null;
+        }
+        String sealed = null;
+        UserlistEntry listed = userlist.get(authUser);
+        SecretBinding binding = SecretBinding.backendPassword(db.withAuthLookup(new AuthLookup(authUser, null, query,
+                dbname)).forAuthLookup());
+        if (listed != null && listed.kind() == UserlistEntry.SecretKind.PLAIN && !listed.secret().isEmpty()) {
+            sealed = seal.apply(listed.secret(), binding);
+        } else {
+            findings.parameter(e, "auth_user", authUser, "database '" + db.name() + "': auth_user '" + authUser + "' "
+                    + (listed == null ? "is not in the userlist" : "has no clear-text password in the userlist")
+                    + ", so the lookup logs in without a password; set one with PUT /api/v1/databases/" + db.name()
+                    + " (authPassword) if the backend asks for it");
+        }
+        return new AuthLookup(authUser, sealed, query, dbname);
     }
 
     /**

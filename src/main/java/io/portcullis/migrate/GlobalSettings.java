@@ -31,11 +31,18 @@ import java.util.Set;
  * @param settings                 the {@code /api/v1/settings} overrides this section gives
  * @param reservePoolOff           {@code reserve_pool_timeout = 0}: PgBouncer lends no reserve connections
  * @param tls                      the client TLS report
+ * @param authLookup               {@code auth_user}, {@code auth_query} and {@code auth_dbname} of this section (the
+ *                                 defaults of every database), each null when not set
  */
 record GlobalSettings(PoolDefaults pool, String authType, IniEntry authTypeEntry, IniEntry authFile,
                       Set<String> adminUsers, IniEntry adminUsersEntry, Limit maxUserConnections,
                       Limit maxUserClientConnections, ServerTlsSettings serverTls, SettingsConfig settings,
-                      boolean reservePoolOff, TlsSettingsReport tls) {
+                      boolean reservePoolOff, TlsSettingsReport tls, AuthLookupLines authLookup) {
+
+    /** The lines that set how databases look users up in the backend; any may be null. */
+    record AuthLookupLines(IniEntry user, IniEntry query, IniEntry dbname) {
+        static final AuthLookupLines NONE = new AuthLookupLines(null, null, null);
+    }
 
     static final String SECTION = "pgbouncer";
     static final String DEFAULT_AUTH_TYPE = "md5";
@@ -90,6 +97,9 @@ record GlobalSettings(PoolDefaults pool, String authType, IniEntry authTypeEntry
         Limit maxUserConnections = Limit.NONE;
         Limit maxUserClientConnections = Limit.NONE;
         ServerTlsSettings serverTls = new ServerTlsSettings(files, findings);
+        IniEntry authUser = null;
+        IniEntry authQuery = null;
+        IniEntry authDbname = null;
         SettingsOverrides settings = new SettingsOverrides(findings);
         ClientTlsSettings tls = new ClientTlsSettings(findings);
         for (IniEntry e : last.values()) {
@@ -126,6 +136,9 @@ record GlobalSettings(PoolDefaults pool, String authType, IniEntry authTypeEntry
                     }
                 }
                 case "auth_file" -> authFile = e; // its content is the userlist the caller passes in
+                case "auth_user" -> authUser = e;
+                case "auth_query" -> authQuery = e;
+                case "auth_dbname" -> authDbname = e;
                 case "admin_users" -> {
                     admins = names(value);
                     adminsEntry = e;
@@ -152,7 +165,7 @@ record GlobalSettings(PoolDefaults pool, String authType, IniEntry authTypeEntry
         serverTls.resolve();
         return new GlobalSettings(pool, authType, authTypeEntry, authFile, admins, adminsEntry, maxUserConnections,
                 maxUserClientConnections, serverTls, settings.settings(), settings.reservePoolOff(),
-                tls.report(serverTls.mode()));
+                tls.report(serverTls.mode()), new AuthLookupLines(authUser, authQuery, authDbname));
     }
 
     /** The {@code auth_file} line of {@code [pgbouncer]} (the last one wins, as in PgBouncer), or null. */
@@ -203,11 +216,6 @@ record GlobalSettings(PoolDefaults pool, String authType, IniEntry authTypeEntry
                 + "the previous client created (and runs DISCARD ALL on PostgreSQL; QuestDB ignores it)";
         m.put("server_reset_query", reset);
         m.put("server_reset_query_always", reset);
-        String authLookup = "Portcullis does not look passwords up in the backend: every client user must be "
-                + "in userlist.txt (or created through /api/v1/users)";
-        m.put("auth_user", authLookup);
-        m.put("auth_query", authLookup);
-        m.put("auth_dbname", authLookup);
         m.put("auth_hba_file", "no HBA file: Portcullis authenticates every client with its user's method");
         m.put("auth_ident_file", "no ident maps: Portcullis authenticates every client with its user's method");
         m.put("stats_users", "no read-only console role: give such users a viewer API token instead");

@@ -104,6 +104,12 @@ public final class BackendUnavailable extends RuntimeException {
                 + SettingDurations.format(retry) + " of that failure)", recent);
     }
 
+    /** The database's user lookup (authQuery) gave no answer to go by; says why, never a verifier. */
+    static BackendUnavailable lookupFailed(String database, String why) {
+        return new BackendUnavailable(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
+                "the user lookup (authQuery) in the backend of database \"" + database + "\" failed: " + why, null);
+    }
+
     static BackendUnavailable poolTimeout(String database, long waitedSeconds, int poolSize) {
         return new BackendUnavailable(SqlState.TOO_MANY_CONNECTIONS,
                 "no server connection for database \"" + database + "\" became free within " + waitedSeconds

@@ -1,5 +1,7 @@
 package io.portcullis.pool;
 
+import io.portcullis.auth.BackendLogin;
+import io.portcullis.auth.PassthroughSecret;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.LiveSettings;
 import io.vertx.core.Context;
@@ -75,6 +77,8 @@ public final class Pool {
     /** Guarded by the lock. */
     DatabaseConfig config;
     private Supplier<String> password;
+    /** For a user looked up in the backend: what its client's login gave away; null for the database's own user. */
+    private volatile PassthroughSecret passthrough;
     /** Connections open or opening; guarded by the lock. */
     int open;
     private boolean removed;
@@ -90,7 +94,7 @@ public final class Pool {
      * @param settings the settings in force, read at each use so a change applies to the next connection
      */
     Pool(Vertx vertx, java.util.function.BiFunction<DatabaseConfig, String, NetClient> client, LiveSettings settings, AtomicLong ids, DatabaseConfig config,
-         Supplier<String> password, PoolObserver observer) {
+         Supplier<String> password, TrafficTotals totals) {
         this.vertx = vertx;
         this.client = client;
         this.settings = settings;
@@ -98,8 +102,36 @@ public final class Pool {
         this.database = config.name();
         this.config = config;
         this.password = password;
-        this.totals = new TrafficTotals(observer.database(database, view::stats));
+        this.totals = totals;
         this.traffic = totals;
+    }
+
+    /**
+     * The pool of a user looked up in the backend: logs in as that user with what its client's proof gave away
+     * ({@code config} is {@link DatabaseConfig#forBackendUser}).
+     */
+    Pool(Vertx vertx, java.util.function.BiFunction<DatabaseConfig, String, NetClient> client, LiveSettings settings,
+         AtomicLong ids, DatabaseConfig config, PassthroughSecret passthrough, TrafficTotals totals) {
+        this(vertx, client, settings, ids, config, () -> null, totals);
+        this.passthrough = passthrough;
+    }
+
+    /**
+     * A newer secret for a user looked up in the backend (its password changed there): the next logins use it;
+     * connections already open stay, as PostgreSQL keeps their sessions.
+     */
+    void passthrough(PassthroughSecret secret) {
+        passthrough = secret;
+    }
+
+    /** The backend user this pool logs in as. */
+    String user() {
+        return config.user();
+    }
+
+    /** Whether this pool logs in as a user looked up in the backend, with its client's passed-through secret. */
+    boolean passesThrough() {
+        return passthrough != null;
     }
 
     /** Where this pool and its borrowers report what they do (metrics, backend health). */
@@ -432,7 +464,7 @@ public final class Pool {
                     } catch (RuntimeException e) {
                         return Future.failedFuture(BackendUnavailable.refused(db, host, e.getMessage()));
                     }
-                    return new ServerLogin(vertx, netClient, db, host, check, clear,
+                    return new ServerLogin(vertx, netClient, db, host, check, clear, passthrough,
                             settings.current().get(SERVER_LOGIN_TIMEOUT), ids.incrementAndGet()).start();
                 })
                 .andThen(ar -> {

@@ -1,5 +1,6 @@
 package io.portcullis.pool;
 
+import io.portcullis.auth.PassthroughSecret;
 import io.portcullis.config.ConfigChanged;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.config.GatewayConfig;
@@ -10,6 +11,7 @@ import io.portcullis.config.SecretBinding;
 import io.portcullis.config.SecretBox;
 import io.portcullis.tls.BackendTlsDefaults;
 import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import jakarta.annotation.PostConstruct;
@@ -19,6 +21,7 @@ import jakarta.enterprise.event.Reception;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import static io.portcullis.config.RuntimeSettings.SERVER_CONNECT_TIMEOUT;
+import static io.portcullis.config.RuntimeSettings.SERVER_LOGIN_TIMEOUT;
 
 /**
  * Owns one {@link Pool} per configured database (lending, for sessions; its {@link PoolAdministration} for
@@ -53,7 +57,14 @@ public class PoolManager {
     @Inject
     Instance<PoolObserver> observers;
 
+    /** Each database's pool of its own user, by database. */
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+    /** The pools the user lookups ({@link DatabaseConfig#authLookup}) run on, by database. */
+    private final Map<String, Pool> authPools = new ConcurrentHashMap<>();
+    /** The pools of users looked up in the backend, by database and then user: one per (database, user). */
+    private final Map<String, Map<String, Pool>> userPools = new ConcurrentHashMap<>();
+    /** One set of traffic totals per database, shared by all its pools (SHOW STATS and metrics are per database). */
+    private final Map<String, TrafficTotals> traffic = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
     private BackendClients clients;
     private UserConnectionLimits userLimits;
@@ -69,7 +80,7 @@ public class PoolManager {
                     .filter(db -> db.minPoolSize() > 0 && !db.disabled())
                     .forEach(db -> pool(db.name()));
             long now = System.nanoTime();
-            pools.values().forEach(p -> p.maintain(now));
+            allPools().forEach(p -> p.maintain(now));
         });
     }
 
@@ -84,11 +95,96 @@ public class PoolManager {
      */
     public Optional<Pool> pool(String database) {
         GatewayConfig config = store.current();
-        return config.database(database).filter(db -> !db.disabled()).map(db -> pools.computeIfAbsent(database, name -> {
-            Pool pool = new Pool(vertx, this::client, liveSettings, connectionIds, db, passwordOf(db), observer());
-            hold(pool.administration(), PoolHold.NONE, config.hold(name));
+        return config.database(database).filter(db -> !db.disabled() && db.user() != null)
+                .map(db -> pools.computeIfAbsent(database, name -> {
+                    Pool pool = new Pool(vertx, this::client, liveSettings, connectionIds, db, passwordOf(db),
+                            traffic(name));
+                    hold(pool.administration(), PoolHold.NONE, config.hold(name));
+                    return pool;
+                }));
+    }
+
+    /**
+     * The pool of {@code user}, looked up in the backend of {@code database}, that logs in as that user with
+     * {@code secret} (its client's proof just gave it; a newer one replaces the pool's for its next logins). None
+     * when the database no longer looks users up.
+     */
+    public Optional<Pool> backendUserPool(String database, String user, PassthroughSecret secret) {
+        GatewayConfig config = store.current();
+        return config.database(database).filter(db -> !db.disabled() && db.authLookup() != null).map(db -> {
+            Pool pool = userPools.computeIfAbsent(database, d -> new ConcurrentHashMap<>()).computeIfAbsent(user, u -> {
+                Pool created = new Pool(vertx, this::client, liveSettings, connectionIds, db.forBackendUser(u), secret,
+                        traffic(database));
+                hold(created.administration(), PoolHold.NONE, config.hold(database));
+                return created;
+            });
+            pool.passthrough(secret);
             return pool;
-        }));
+        });
+    }
+
+    /** The pool the database's user lookups run on, as its {@link DatabaseConfig#authLookup} says; none without one. */
+    public Optional<Pool> authPool(String database) {
+        GatewayConfig config = store.current();
+        return config.database(database).filter(db -> !db.disabled() && db.authLookup() != null)
+                .map(db -> authPools.computeIfAbsent(database, name -> new Pool(vertx, this::client, liveSettings,
+                        connectionIds, db.forAuthLookup(), passwordOf(db.forAuthLookup()), traffic(name))));
+    }
+
+    /**
+     * Runs the database's user lookup for {@code user} on its lookup pool; completes with the stored verifier, empty
+     * when the backend has none for that user, or fails ({@link BackendUnavailable}) when the lookup could not run.
+     */
+    public Future<Optional<String>> lookUpUser(String database, String user) {
+        Optional<DatabaseConfig> db = store.current().database(database).filter(d -> d.authLookup() != null);
+        Optional<Pool> pool = authPool(database);
+        if (db.isEmpty() || pool.isEmpty()) {
+            return Future.failedFuture(BackendUnavailable.lookupFailed(database, "the database looks no users up"));
+        }
+        return AuthQuery.run(vertx, pool.get(), db.get().authLookup().query(), user,
+                liveSettings.current().get(SERVER_LOGIN_TIMEOUT));
+    }
+
+    private TrafficTotals traffic(String database) {
+        return traffic.computeIfAbsent(database,
+                name -> new TrafficTotals(observer().database(name, () -> databaseStats(name))));
+    }
+
+    /** Every pool of {@code database}: its own user's, its lookups', its looked-up users'. */
+    private List<Pool> poolsOf(String database) {
+        List<Pool> all = new ArrayList<>();
+        Optional.ofNullable(pools.get(database)).ifPresent(all::add);
+        Optional.ofNullable(authPools.get(database)).ifPresent(all::add);
+        all.addAll(userPools.getOrDefault(database, Map.of()).values());
+        return all;
+    }
+
+    private List<Pool> allPools() {
+        List<Pool> all = new ArrayList<>(pools.values());
+        all.addAll(authPools.values());
+        userPools.values().forEach(byUser -> all.addAll(byUser.values()));
+        return all;
+    }
+
+    /** What a database's pools hold together, for its metrics: the pool size is its own user's pool's. */
+    private PoolStats databaseStats(String database) {
+        int poolSize = store.current().database(database).map(DatabaseConfig::poolSize).orElse(0);
+        int open = 0;
+        int idle = 0;
+        int lent = 0;
+        int waiting = 0;
+        int resetting = 0;
+        long oldestWait = 0;
+        for (Pool pool : poolsOf(database)) {
+            PoolStats s = pool.view().stats();
+            open += s.open();
+            idle += s.idle();
+            lent += s.lent();
+            waiting += s.waiting();
+            resetting += s.resetting();
+            oldestWait = Math.max(oldestWait, s.oldestWaitNanos());
+        }
+        return new PoolStats(database, poolSize, open, idle, lent, waiting, resetting, oldestWait);
     }
 
     /** Moves a pool from one stored hold to the next; a hold that did not change leaves the pool as it is. */
@@ -118,38 +214,77 @@ public class PoolManager {
         return observers.isResolvable() ? observers.get() : PoolObserver.NONE;
     }
 
-    /** What an administrator may order the pool of a configured database (created on first use). */
-    public Optional<PoolAdministration> administration(String database) {
-        return pool(database).map(Pool::administration);
+    /**
+     * What an administrator may order the pools of a configured database: its own user's (created on first use) and
+     * those of its lookups and looked-up users made so far. Empty for a database that does not exist or has no pool
+     * to act on (one waiting for its credentials).
+     */
+    public List<PoolAdministration> administrationsOf(String database) {
+        pool(database);
+        authPool(database);
+        return store.current().database(database).isEmpty() ? List.of()
+                : poolsOf(database).stream().map(Pool::administration).toList();
     }
 
     /** The administrator's side of the pools created so far (a database without one has nothing to resume). */
     public List<PoolAdministration> administrations() {
-        return pools.values().stream().map(Pool::administration).toList();
+        return allPools().stream().map(Pool::administration).toList();
     }
 
     /** What the pools created so far show (a database gets its pool with its first client), for reports. */
     public List<PoolView> views() {
-        return pools.values().stream().map(Pool::view).toList();
+        return allPools().stream().map(Pool::view).toList();
     }
 
     public List<PoolStats> stats() {
-        return pools.values().stream().map(p -> p.view().stats()).toList();
+        return allPools().stream().map(p -> p.view().stats()).toList();
     }
 
     void onConfigChanged(@Observes(notifyObserver = Reception.IF_EXISTS) ConfigChanged change) {
         for (Map.Entry<String, Pool> entry : pools.entrySet()) {
             String name = entry.getKey();
-            if (change.after().databases().containsKey(name)) {
-                hold(entry.getValue().administration(), change.before().hold(name), change.after().hold(name));
-            }
-            DatabaseConfig now = change.after().databases().get(entry.getKey());
-            if (now == null || now.disabled()) {
-                pools.remove(entry.getKey());
+            holdAsStored(entry.getValue(), name, change);
+            DatabaseConfig now = change.after().databases().get(name);
+            if (now == null || now.disabled() || now.user() == null) {
+                pools.remove(name);
                 entry.getValue().remove();
-            } else if (!now.equals(change.before().databases().get(entry.getKey()))) {
+            } else if (!now.equals(change.before().databases().get(name))) {
                 entry.getValue().reconfigure(now, passwordOf(now));
             }
+        }
+        for (Map.Entry<String, Pool> entry : authPools.entrySet()) {
+            String name = entry.getKey();
+            holdAsStored(entry.getValue(), name, change);
+            DatabaseConfig now = change.after().databases().get(name);
+            if (now == null || now.disabled() || now.authLookup() == null) {
+                authPools.remove(name);
+                entry.getValue().remove();
+            } else if (!now.equals(change.before().databases().get(name))) {
+                entry.getValue().reconfigure(now.forAuthLookup(), passwordOf(now.forAuthLookup()));
+            }
+        }
+        for (Map.Entry<String, Map<String, Pool>> byDatabase : userPools.entrySet()) {
+            String name = byDatabase.getKey();
+            DatabaseConfig now = change.after().databases().get(name);
+            boolean gone = now == null || now.disabled() || now.authLookup() == null;
+            for (Map.Entry<String, Pool> entry : byDatabase.getValue().entrySet()) {
+                holdAsStored(entry.getValue(), name, change);
+                if (gone) {
+                    entry.getValue().remove();
+                } else if (!now.equals(change.before().databases().get(name))) {
+                    entry.getValue().reconfigure(now.forBackendUser(entry.getKey()), () -> null);
+                }
+            }
+            if (gone) {
+                userPools.remove(name);
+            }
+        }
+        traffic.keySet().removeIf(name -> !change.after().databases().containsKey(name));
+    }
+
+    private static void holdAsStored(Pool pool, String database, ConfigChanged change) {
+        if (change.after().databases().containsKey(database)) {
+            hold(pool.administration(), change.before().hold(database), change.after().hold(database));
         }
     }
 

@@ -22,6 +22,18 @@ public final class PoolView {
         return pool.database;
     }
 
+    /** The backend user this pool logs in as: the database's own, its lookups', or one looked up in the backend. */
+    public String user() {
+        synchronized (pool) {
+            return pool.user();
+        }
+    }
+
+    /** Whether this pool serves a user looked up in the backend (its clients are that user's sessions). */
+    public boolean passesThrough() {
+        return pool.passesThrough();
+    }
+
     /** A snapshot for the admin console and metrics. */
     public PoolStats stats() {
         synchronized (pool) {

@@ -2,6 +2,7 @@ package io.portcullis.pool;
 
 import io.portcullis.auth.BackendLogin;
 import io.portcullis.auth.BackendLoginException;
+import io.portcullis.auth.PassthroughSecret;
 import io.portcullis.config.BackendHost;
 import io.portcullis.config.DatabaseConfig;
 import io.portcullis.config.TargetSessionAttrs;
@@ -53,6 +54,8 @@ final class ServerLogin {
     /** What to check after the login: never prefer-standby ({@link HostAttempts} turns it into standby, then any). */
     private final TargetSessionAttrs check;
     private final String password;
+    /** For a user looked up in the backend: what its client's login gave away, used instead of a password. */
+    private final PassthroughSecret passthrough;
     private final Duration loginTimeout;
     private final long id;
 
@@ -73,11 +76,12 @@ final class ServerLogin {
 
     /** A login to the first host of {@code db}, no target session attribute to check. */
     ServerLogin(Vertx vertx, NetClient client, DatabaseConfig db, String password, Duration loginTimeout, long id) {
-        this(vertx, client, db, db.backendHosts().get(0), TargetSessionAttrs.ANY, password, loginTimeout, id);
+        this(vertx, client, db, db.backendHosts().get(0), TargetSessionAttrs.ANY, password, null, loginTimeout, id);
     }
 
+    /** @param passthrough what a user looked up in the backend logs in with instead of {@code password}, or null */
     ServerLogin(Vertx vertx, NetClient client, DatabaseConfig db, BackendHost at, TargetSessionAttrs check, String password,
-                Duration loginTimeout, long id) {
+                PassthroughSecret passthrough, Duration loginTimeout, long id) {
         if (check == TargetSessionAttrs.PREFER_STANDBY) {
             throw new IllegalArgumentException("prefer-standby is resolved by the host attempts");
         }
@@ -87,6 +91,7 @@ final class ServerLogin {
         this.at = at;
         this.check = check;
         this.password = password;
+        this.passthrough = passthrough;
         this.loginTimeout = loginTimeout;
         this.id = id;
     }
@@ -159,7 +164,8 @@ final class ServerLogin {
 
     private void sendStartup() {
         socket.handler(this::onData);
-        login = new BackendLogin(db.user(), password);
+        login = passthrough != null ? BackendLogin.passingThrough(db.user(), passthrough)
+                : new BackendLogin(db.user(), password);
         Map<String, String> startup = new LinkedHashMap<>();
         startup.put("user", db.user());
         startup.put("database", db.dbname());

@@ -6,6 +6,11 @@
  * client prepared), the check of long-idle connections before they are lent, and the per-user cap on server
  * connections.
  *
+ * <p>A database has the pool of its own user and, when it looks users up in its backend ({@code authUser}), a small
+ * pool the lookups ({@link io.portcullis.pool.AuthQuery}) run on and one pool per looked-up user, which logs in
+ * with what that user's client proof gave away ({@link io.portcullis.auth.PassthroughSecret}); all of them share
+ * the database's traffic totals and follow its administrator's orders ({@link io.portcullis.pool.PoolManager}).
+ *
  * <p>Each pool has three sides: a {@link io.portcullis.pool.Pool} lends, and only through a session's
  * {@link io.portcullis.pool.SessionLender} (moved here from {@code proxy}), the one way a connection goes back,
  * which frees the user's place with it; its {@link io.portcullis.pool.PoolAdministration} takes an

@@ -2,6 +2,7 @@ package io.portcullis.proxy;
 
 import io.portcullis.auth.AuthenticationFailure;
 import io.portcullis.auth.CleartextPassword;
+import io.portcullis.auth.PassthroughSecret;
 import io.portcullis.auth.LoginThrottle;
 import io.portcullis.auth.Md5Challenge;
 import io.portcullis.auth.ScramServerExchange;
@@ -92,14 +93,20 @@ final class ClientAuthentication {
      */
     private boolean pausedForThrottle;
     private boolean clientGone;
+    /** The user was looked up in the backend ({@link BackendUsers}), not read from the configuration. */
+    private final boolean lookedUp;
+    /** What a checked cleartext password gave (on a worker): the passthrough secret of a user looked up. */
+    private volatile PassthroughSecret fromCleartext;
 
     /**
      * @param user      the configured user, or null when there is none (or {@code userName} is too long to be one)
      * @param cleartext whether password users are asked for the password itself rather than a SCRAM or md5 proof
+     * @param lookedUp  whether {@code user} came from the database's backend lookup rather than the configuration
      */
     ClientAuthentication(GatewayServices services, ClientStream stream, InboundBytes inbound, OutboundBytes outbound,
-                         String userName, UserConfig user, boolean cleartext, Consumer<UserConfig> onSuccess,
-                         Refusal onFailure) {
+                         String userName, UserConfig user, boolean cleartext, boolean lookedUp,
+                         Consumer<UserConfig> onSuccess, Refusal onFailure) {
+        this.lookedUp = lookedUp;
         this.services = services;
         this.stream = stream;
         this.inbound = inbound;
@@ -154,6 +161,20 @@ final class ClientAuthentication {
                 services.mockScramSecret(), services.scramIterations(), services.random());
         step = Step.SASL_INITIAL;
         outbound.write(BackendMessages.authenticationSasl(List.of(MessageTypes.SCRAM_SHA_256)));
+    }
+
+    /**
+     * After a successful exchange: what it lets Portcullis log in to the backend with as this user (SCRAM passthrough),
+     * for a user looked up in the backend.
+     */
+    PassthroughSecret passthroughSecret() {
+        if (step != Step.DONE || user == null || user.auth() == AuthMethod.CERT) {
+            throw new IllegalStateException("no successful password login to pass through");
+        }
+        if (fromCleartext != null) {
+            return fromCleartext;
+        }
+        return user.auth() == AuthMethod.MD5 ? new PassthroughSecret.Md5Hash(user.md5Hash()) : scram.passthroughKeys();
     }
 
     void onData(Buffer chunk) {
@@ -241,8 +262,8 @@ final class ClientAuthentication {
                         throw new AuthenticationFailure(AuthenticationFailure.Reason.MALFORMED_MESSAGE,
                                 "the password message carries no password");
                     }
-                    CleartextPassword.check(userName, password, md5, verifier, services.mockScramSecret(),
-                            services.scramIterations());
+                    fromCleartext = CleartextPassword.check(userName, password, md5, verifier,
+                            services.mockScramSecret(), services.scramIterations());
                     return null;
                 });
             }
@@ -338,7 +359,7 @@ final class ClientAuthentication {
             return;
         }
         UserConfig current = user;
-        if (pausedForThrottle) {
+        if (pausedForThrottle && !lookedUp) { // a looked-up user is as fresh as the lookup's cache allows
             // The proof waited: the user may have been removed, or its password changed, meanwhile.
             current = services.store().current().user(userName).orElse(null);
             if (current == null || !Objects.equals(current.scramVerifier(), user.scramVerifier())

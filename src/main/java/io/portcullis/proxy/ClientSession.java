@@ -310,16 +310,49 @@ final class ClientSession {
         String userName = message.user();
         // A name no user can have is not even looked up: it gets an unknown user's exchange and 28P01.
         UserConfig user = UserNames.tooLong(userName) ? null : services.store().current().user(userName).orElse(null);
+        if (user == null && db.isPresent() && db.get().authLookup() != null && !UserNames.tooLong(userName)) {
+            lookUpInBackend(now, message, db.get(), userName, early);
+            return;
+        }
+        authenticate(now, message, db.orElse(null), user, false, toConsole, early);
+    }
+
+    /**
+     * A user that is not a Portcullis user, on a database that looks users up in its backend: the exchange starts
+     * once the lookup answered (reading paused meanwhile), with the user found or, if none, an unknown user's.
+     */
+    private void lookUpInBackend(SessionState.Startup now, StartupRequest.StartupMessage message, DatabaseConfig db,
+                                 String userName, Buffer early) {
+        inbound.pause();
+        io.vertx.core.Context context = services.vertx().getOrCreateContext();
+        services.backendUsers().lookUp(db, userName).onComplete(ar -> context.runOnContext(v -> {
+            if (state != now) { // closed meanwhile
+                return;
+            }
+            inbound.resume();
+            if (ar.failed()) {
+                loginRefused(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, "the user could not be looked up in "
+                        + "the backend of database \"" + db.name() + "\"; the gateway's log says why", ar.cause().getMessage());
+                return;
+            }
+            authenticate(now, message, db, ar.result().orElse(null), ar.result().isPresent(), false, early);
+        }));
+    }
+
+    /** @param lookedUp whether {@code user} was looked up in the database's backend */
+    private void authenticate(SessionState.Startup now, StartupRequest.StartupMessage message, DatabaseConfig db,
+                              UserConfig user, boolean lookedUp, boolean toConsole, Buffer early) {
         // Only where TLS protects it from end to end of this hop: a WebSocket inside HTTPS.
         boolean cleartext = socket.securedOutside() && services.webSocket().cleartextPassword();
-        ClientAuthentication authentication = new ClientAuthentication(services, socket, inbound, outbound, userName,
-                user, cleartext,
-                toConsole ? this::openConsole : this::onAuthenticated, this::loginRefused);
-        state = now.toAuthenticating(message, db.orElse(null), authentication);
+        ClientAuthentication authentication = new ClientAuthentication(services, socket, inbound, outbound,
+                message.user(), user, cleartext, lookedUp,
+                toConsole ? this::openConsole : u -> onAuthenticated(u, lookedUp), this::loginRefused);
+        state = now.toAuthenticating(message, db, authentication);
         authentication.begin(early);
     }
 
-    private void onAuthenticated(UserConfig user) {
+    /** @param lookedUp whether {@code user} was looked up in the database's backend (its pool passes its login through) */
+    private void onAuthenticated(UserConfig user, boolean lookedUp) {
         if (!(state instanceof SessionState.Authenticating authenticating)) {
             return;
         }
@@ -343,7 +376,13 @@ final class ClientSession {
                     + "\" is not in service yet: it waits for its backend credentials from an administrator");
             return;
         }
-        Optional<Pool> pool = services.pools().pool(database.name());
+        if (!lookedUp && database.user() == null) {
+            fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "database \"" + database.name() + "\" logs in to its "
+                    + "backend as each client's own user: only users looked up in its backend (authQuery) may use it");
+            return;
+        }
+        Optional<Pool> pool = lookedUp ? services.pools().backendUserPool(database.name(), user.name(),
+                authenticating.authentication().passthroughSecret()) : services.pools().pool(database.name());
         if (pool.isEmpty()) {
             fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database.name() + "\" does not exist");
             return;

@@ -98,7 +98,7 @@ public class GatewayServer {
                 events.isResolvable() ? events.get() : GatewayEvents.NONE, drain, settings, new ClientLimits(),
                 consoles.isResolvable() ? consoles.get() : AdminConsole.NONE,
                 auth.throttle(), new ConnectionsPerAddress(listener.maxConnectionsPerAddress()), peers, webSocket,
-                new PasswordChecks(vertx));
+                new PasswordChecks(vertx), new BackendUsers(pools, auth.lookupCacheTtl(), System::nanoTime));
         // Before the wire listener: a session's process id carries the peer id from its first connection on.
         peers.start(cancel -> ClientSession.cancelHere(services, cancel.processId(),
                 Buffer.buffer(4).appendInt(cancel.secret())));

@@ -29,6 +29,7 @@ import java.security.SecureRandom;
  * @param peers           the channel to the other replicas sharing the store (cancels for their sessions)
  * @param webSocket       PostgreSQL over WebSocket: whether its sessions are asked for cleartext passwords
  * @param passwordChecks  where passwords sent in clear are checked (bounded, off the event loops)
+ * @param backendUsers    client users looked up in a database's backend (authQuery), cached briefly
  */
 record GatewayServices(
         Vertx vertx,
@@ -51,5 +52,6 @@ record GatewayServices(
         ConnectionsPerAddress connectionsPerAddress,
         PeerChannel peers,
         WebSocketSettings webSocket,
-        PasswordChecks passwordChecks) {
+        PasswordChecks passwordChecks,
+        BackendUsers backendUsers) {
 }

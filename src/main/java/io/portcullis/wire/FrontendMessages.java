@@ -2,6 +2,8 @@ package io.portcullis.wire;
 
 import io.vertx.core.buffer.Buffer;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -90,6 +92,26 @@ public final class FrontendMessages {
     public static Buffer renamedHead(byte type, Buffer beforeName, String name, int restLength) {
         return FrameBuilder.typed(type, beforeName.length() + name.length() + 1)
                 .bytes(beforeName).cstring(name, "statement name").finishWithRest(restLength);
+    }
+
+    /**
+     * One statement with text parameters in the extended protocol, unnamed statement and portal: Parse, Bind, Execute
+     * (all rows), Sync. The parameters never become part of the SQL text, so no value can change the statement.
+     */
+    public static Buffer extendedQuery(String sql, List<String> textParameters) {
+        Buffer batch = Buffer.buffer(64 + sql.length());
+        batch.appendBuffer(FrameBuilder.typed(MessageTypes.PARSE, sql.length() + 4).cstring("", "statement name")
+                .cstring(sql, "query").int16(0).finish());
+        FrameBuilder bind = FrameBuilder.typed(MessageTypes.BIND, 16).cstring("", "portal name")
+                .cstring("", "statement name").int16(0).int16(textParameters.size());
+        for (String value : textParameters) {
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            bind.int32(bytes.length).bytes(bytes);
+        }
+        batch.appendBuffer(bind.int16(0).finish());
+        batch.appendBuffer(FrameBuilder.typed(MessageTypes.EXECUTE, 5).cstring("", "portal name").int32(0).finish());
+        batch.appendBuffer(sync());
+        return batch;
     }
 
     /** Sync: ends an extended-query batch; the backend answers ReadyForQuery. */

@@ -2,6 +2,7 @@ package io.portcullis.wire;
 
 import io.vertx.core.buffer.Buffer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -112,6 +113,25 @@ public final class MessageReader {
             throw new ProtocolViolation("ReadyForQuery has unknown transaction status " + (status & 0xFF));
         }
         return status;
+    }
+
+    /** DataRow: each column's text (UTF-8), null for SQL NULL. */
+    public static List<String> dataRowText(Buffer body) {
+        BodyReader reader = new BodyReader(body, "DataRow");
+        int columns = reader.readShort();
+        if (columns < 0) {
+            throw new ProtocolViolation("DataRow has a negative column count");
+        }
+        List<String> values = new ArrayList<>(columns);
+        for (int i = 0; i < columns; i++) {
+            int length = reader.readInt();
+            if (length < -1) {
+                throw new ProtocolViolation("DataRow column " + i + " has length " + length);
+            }
+            values.add(length == -1 ? null : new String(reader.readBytes(length), StandardCharsets.UTF_8));
+        }
+        reader.expectEnd();
+        return values;
     }
 
     /** Parse: the name of the statement it creates (empty = unnamed). */

@@ -75,7 +75,7 @@ class ConfigValidatorTest {
                 .contains("disabledReason must be 1 to 1024 characters"));
         assertEquals("database 'w': a database waiting for its backend credentials has no user or password yet",
                 error(GatewayConfig.EMPTY.withDatabase(new DatabaseConfig("w", "h", 1, "w", "u", null, ServerTls.DISABLE,
-                        PoolMode.SESSION, 1, 0, 0, 0, null, null, null, List.of(), List.of(), null, null, "waiting"))));
+                        PoolMode.SESSION, 1, 0, 0, 0, null, null, null, List.of(), List.of(), null, null, null, "waiting"))));
         assertEquals("database 'w': user is required", error(GatewayConfig.EMPTY.withDatabase(
                 new DatabaseConfig("w", "h", 1, "w", null, null, ServerTls.DISABLE, PoolMode.SESSION, 1, 0, 0, 0))),
                 "only a database waiting for its credentials goes without a user");

@@ -283,6 +283,37 @@ class PgBouncerMapperTest {
         assertTrue(password.reason().contains("a password without user= is not imported"), password.reason());
     }
 
+    /** Issue 20 item 1: auth_user, auth_query and auth_dbname become the database's user lookup. */
+    @Test
+    void authUserAndAuthQueryBecomeTheDatabasesUserLookup() {
+        ImportPlan plan = Fixtures.plan("""
+                [databases]
+                app = host=pg.internal dbname=app auth_user=pgb_auth
+                own = host=pg.internal dbname=own user=owner password=owner-pass auth_dbname=own
+                plain = host=pg.internal dbname=plain user=owner password=owner-pass
+                [pgbouncer]
+                auth_query = SELECT usename, passwd FROM public.user_lookup($1);
+                auth_dbname = postgres
+                """, "\"pgb_auth\" \"lookup-secret\"\n");
+        Map<String, DatabaseConfig> dbs = plan.databases().stream()
+                .collect(Collectors.toMap(DatabaseConfig::name, Function.identity()));
+        DatabaseConfig app = dbs.get("app");
+        assertFalse(app.disabled(), "no user= but a lookup: in service for the users it looks up");
+        assertNull(app.user());
+        assertEquals("pgb_auth", app.authLookup().user());
+        assertEquals("SELECT usename, passwd FROM public.user_lookup($1)", app.authLookup().query());
+        assertEquals("postgres", app.authLookup().dbname());
+        assertEquals("lookup-secret", box.open(app.authLookup().sealedPassword(),
+                SecretBinding.backendPassword(app.forAuthLookup())));
+        assertNull(dbs.get("own").authLookup(), "auth_dbname without any auth_user looks nobody up");
+        assertNull(dbs.get("plain").authLookup());
+        Map<String, UnmappedLine> found = Fixtures.byWhere(plan);
+        assertTrue(found.get("pgbouncer.ini:3:auth_dbname").reason().contains("no auth_user"),
+                found.keySet().toString());
+        assertTrue(found.keySet().stream().noneMatch(k -> k.endsWith(":auth_query") || k.endsWith(":auth_user")),
+                found.keySet().toString());
+    }
+
     /** Issue 15 item 2: server_tls_sslmode, server_tls_ca_file and server_tls_cert_file/key_file reach every database. */
     @Test
     void mapsBackendTlsSettingsAndFiles() throws Exception {
