@@ -14,6 +14,7 @@
  * console shows and takes, served as {@code /api/v1/pools|clients|servers|stats}), {@code observe} (read-only: the
  * backend status a database shows, which the unauthenticated health endpoint must not), {@code log} (escaping
  * request text in log lines), {@code cluster} (the replicas sharing the store, served as {@code /api/v1/replicas}),
- * {@code peer} (the runtime calls answered for every replica: {@link io.portcullis.api.ReplicaFanOut}).
+ * {@code peer} (the runtime calls answered for every replica: {@link io.portcullis.api.ReplicaFanOut}), {@code acme}
+ * (automatic certificates, {@code /api/v1/tls/acme}).
  */
 package io.portcullis.api;

@@ -389,6 +389,37 @@ public final class ConfigValidator {
             }
             checkSealed(errors, at + "sealedKey", named.sealedKey());
         }
+        if (tls.acme() != null) {
+            checkAcme(errors, where + "acme: ", tls.acme());
+        }
+    }
+
+    /** The stored ACME request: its shape only (the API checked the names and URL when it was set). */
+    private static void checkAcme(List<String> errors, String where, AcmeConfig acme) {
+        if (acme.directoryUrl() == null || !acme.directoryUrl().startsWith("https://")) {
+            errors.add(where + "directoryUrl must be an https URL");
+        }
+        if (acme.domains().isEmpty() || acme.domains().size() > MAX_NAMED_CERTIFICATES
+                || acme.domains().stream().anyMatch(d -> d == null || d.isBlank())) {
+            errors.add(where + "domains must name 1 to " + MAX_NAMED_CERTIFICATES + " DNS names");
+        }
+        if (acme.certificateName() != null && !NamedCertificate.NAME.matcher(acme.certificateName()).matches()) {
+            errors.add(where + "certificateName must be lower-case letters, digits and '-' (at most 63)");
+        }
+        if ((acme.accountLocation() == null) != (acme.sealedAccountKey() == null)) {
+            errors.add(where + "accountLocation and sealedAccountKey are stored together");
+        }
+        if (acme.sealedEabHmacKey() != null && acme.eabKeyId() == null) {
+            errors.add(where + "sealedEabHmacKey needs eabKeyId");
+        }
+        checkSealed(errors, where + "sealedAccountKey", acme.sealedAccountKey());
+        checkSealed(errors, where + "sealedEabHmacKey", acme.sealedEabHmacKey());
+        if (acme.lease() != null && (acme.lease().holder() == null || acme.lease().holder().isBlank())) {
+            errors.add(where + "lease needs a holder");
+        }
+        if (acme.challenges().size() > MAX_NAMED_CERTIFICATES) {
+            errors.add(where + "at most " + MAX_NAMED_CERTIFICATES + " published challenges");
+        }
     }
 
     /** Each database's TLS server names are host names, and each routes to one database only. */

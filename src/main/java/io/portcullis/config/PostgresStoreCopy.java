@@ -80,7 +80,8 @@ public final class PostgresStoreCopy {
     /**
      * What in {@code config} the key of {@code secrets} does not open, one message per secret, never a value: the
      * backend secrets a start checks ({@link SealedSecretsCheck}), and the stored server certificate's key and a
-     * pending CSR key, without which the replicas would not become ready.
+     * pending CSR key, without which the replicas would not become ready, and the ACME account key (without it no
+     * replica could renew).
      */
     public static List<String> unopenable(GatewayConfig config, SecretBox secrets) {
         List<String> problems = new ArrayList<>(SealedSecretsCheck.unreadable(config, secrets));
@@ -90,6 +91,9 @@ public final class PostgresStoreCopy {
         }
         if (tls.sealedPendingKey() != null) {
             opens(secrets, tls.sealedPendingKey(), SecretBinding.pendingKey(), problems);
+        }
+        if (tls.acme() != null && tls.acme().sealedAccountKey() != null) {
+            opens(secrets, tls.acme().sealedAccountKey(), SecretBinding.acmeAccountKey(tls.acme().directoryUrl()), problems);
         }
         return problems;
     }

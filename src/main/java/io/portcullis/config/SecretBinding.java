@@ -29,7 +29,9 @@ public record SecretBinding(Purpose purpose, String database, String host, int p
         BACKEND_PASSWORD("backend-password", "backend password"),
         SERVER_KEY("server-key", "TLS client key (serverKey)"),
         LISTENER_KEY("listener-key", "key of the gateway's server certificate"),
-        PENDING_KEY("pending-key", "key of the pending certificate signing request");
+        PENDING_KEY("pending-key", "key of the pending certificate signing request"),
+        ACME_ACCOUNT_KEY("acme-account-key", "ACME account key"),
+        ACME_EAB_KEY("acme-eab-key", "ACME external account binding key");
 
         private final String label;
         private final String words;
@@ -90,10 +92,24 @@ public record SecretBinding(Purpose purpose, String database, String host, int p
         return new SecretBinding(Purpose.PENDING_KEY, "", "", 0, "");
     }
 
+    /**
+     * The key of the ACME account registered at {@code directoryUrl}: a sealed account key opens only for the CA it
+     * belongs to, so pointing the configuration at another directory cannot make the gateway sign for it there.
+     */
+    public static SecretBinding acmeAccountKey(String directoryUrl) {
+        return new SecretBinding(Purpose.ACME_ACCOUNT_KEY, "", Objects.requireNonNull(directoryUrl), 0, "");
+    }
+
+    /** The HMAC key of an ACME external account binding: bound to the directory and the key id it was given with. */
+    public static SecretBinding acmeEabKey(String directoryUrl, String keyId) {
+        return new SecretBinding(Purpose.ACME_EAB_KEY, "", Objects.requireNonNull(directoryUrl), 0,
+                Objects.requireNonNull(keyId));
+    }
+
     /** "the backend password of database 'orders'", for messages (never the value). */
     public String describe() {
         return switch (purpose) {
-            case LISTENER_KEY, PENDING_KEY -> "the stored " + purpose.words;
+            case LISTENER_KEY, PENDING_KEY, ACME_ACCOUNT_KEY, ACME_EAB_KEY -> "the stored " + purpose.words;
             default -> "the " + purpose.words + " of database '" + database + "'";
         };
     }

@@ -30,6 +30,8 @@ import java.util.List;
  *                          no CSR waits for its certificate
  * @param namedCertificates certificates served by the client's TLS server name (SNI) instead of the default one,
  *                          by name; empty when there are none
+ * @param acme              automatic certificates (ACME): the domain set managed and its account; null when none is
+ *                          managed (left out of the stored document then)
  */
 public record TlsConfig(
         String mode,
@@ -40,7 +42,9 @@ public record TlsConfig(
         String certificateChainPem,
         String sealedCertificateKey,
         String sealedPendingKey,
-        List<NamedCertificate> namedCertificates) {
+        List<NamedCertificate> namedCertificates,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        AcmeConfig acme) {
 
     /** Nothing set through the API: the application properties decide. */
     public static final TlsConfig UNSET = new TlsConfig(null, List.of(), null, null, null);
@@ -51,6 +55,14 @@ public record TlsConfig(
         this(mode, protocols, ciphers, clientCaPem, certificateSha256, null, null, null, List.of());
     }
 
+    /** Settings and certificates without automatic certificates. */
+    public TlsConfig(String mode, List<String> protocols, List<String> ciphers, String clientCaPem,
+                     String certificateSha256, String certificateChainPem, String sealedCertificateKey,
+                     String sealedPendingKey, List<NamedCertificate> namedCertificates) {
+        this(mode, protocols, ciphers, clientCaPem, certificateSha256, certificateChainPem, sealedCertificateKey,
+                sealedPendingKey, namedCertificates, null);
+    }
+
     public TlsConfig {
         protocols = protocols == null ? List.of() : List.copyOf(protocols);
         ciphers = ciphers == null ? null : List.copyOf(ciphers);
@@ -59,24 +71,24 @@ public record TlsConfig(
 
     public TlsConfig withSettings(String newMode, List<String> newProtocols, List<String> newCiphers) {
         return new TlsConfig(newMode, newProtocols, newCiphers, clientCaPem, certificateSha256, certificateChainPem,
-                sealedCertificateKey, sealedPendingKey, namedCertificates);
+                sealedCertificateKey, sealedPendingKey, namedCertificates, acme);
     }
 
     public TlsConfig withClientCaPem(String pem) {
         return new TlsConfig(mode, protocols, ciphers, pem, certificateSha256, certificateChainPem,
-                sealedCertificateKey, sealedPendingKey, namedCertificates);
+                sealedCertificateKey, sealedPendingKey, namedCertificates, acme);
     }
 
     /** The server certificate to serve: its chain, fingerprint and sealed key. */
     public TlsConfig withCertificate(String chainPem, String fingerprint, String sealedKey) {
         return new TlsConfig(mode, protocols, ciphers, clientCaPem, fingerprint, chainPem, sealedKey, sealedPendingKey,
-                namedCertificates);
+                namedCertificates, acme);
     }
 
     /** A CSR's sealed key, or null once its certificate is installed. */
     public TlsConfig withSealedPendingKey(String sealed) {
         return new TlsConfig(mode, protocols, ciphers, clientCaPem, certificateSha256, certificateChainPem,
-                sealedCertificateKey, sealed, namedCertificates);
+                sealedCertificateKey, sealed, namedCertificates, acme);
     }
 
     /** With {@code certificate} added, or in place of the one of the same name. */
@@ -104,7 +116,13 @@ public record TlsConfig(
 
     private TlsConfig withNamedCertificates(List<NamedCertificate> certificates) {
         return new TlsConfig(mode, protocols, ciphers, clientCaPem, certificateSha256, certificateChainPem,
-                sealedCertificateKey, sealedPendingKey, certificates);
+                sealedCertificateKey, sealedPendingKey, certificates, acme);
+    }
+
+    /** With automatic certificates managed as {@code newAcme}, or none ({@code null}). */
+    public TlsConfig withAcme(AcmeConfig newAcme) {
+        return new TlsConfig(mode, protocols, ciphers, clientCaPem, certificateSha256, certificateChainPem,
+                sealedCertificateKey, sealedPendingKey, namedCertificates, newAcme);
     }
 
     /** The certificate of that name, if one is stored. */
@@ -123,6 +141,6 @@ public record TlsConfig(
         return "TlsConfig[mode=" + mode + ", protocols=" + protocols + ", ciphers=" + ciphers + ", clientCa="
                 + (clientCaPem != null) + ", certificateSha256=" + certificateSha256 + ", certificate stored="
                 + hasCertificate() + ", pending key=" + (sealedPendingKey != null) + ", named certificates="
-                + namedCertificates.stream().map(NamedCertificate::name).toList() + "]";
+                + namedCertificates.stream().map(NamedCertificate::name).toList() + ", acme=" + acme + "]";
     }
 }

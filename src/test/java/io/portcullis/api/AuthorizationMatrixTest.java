@@ -535,6 +535,17 @@ class AuthorizationMatrixTest {
         f.put("DELETE /api/v1/tls/certificates/{name}", Fixture.write("/api/v1/tls/certificates/mx-gone", null, Effect.STORES, 204)
                 .before(() -> asAdmin().body(namedBody).put("/api/v1/tls/certificates/mx-gone").then().statusCode(anyOf(200, 201)))
                 .after(() -> asAdmin().delete("/api/v1/tls/certificates/mx-gone")));
+        // ACME against a directory nobody serves: the order fails in the background; the request is what is tested.
+        String acme = "{\"directoryUrl\":\"https://127.0.0.1:9/dir\",\"domains\":[\"matrix.example.com\"],"
+                + "\"acceptTermsOfService\":true}";
+        f.put("GET /api/v1/tls/acme", Fixture.read("/api/v1/tls/acme")
+                .before(() -> asAdmin().body(acme).put("/api/v1/tls/acme").then().statusCode(202))
+                .after(() -> asAdmin().delete("/api/v1/tls/acme")));
+        f.put("PUT /api/v1/tls/acme", Fixture.write("/api/v1/tls/acme", acme, Effect.STORES, 202)
+                .after(() -> asAdmin().delete("/api/v1/tls/acme")));
+        f.put("DELETE /api/v1/tls/acme", Fixture.write("/api/v1/tls/acme", null, Effect.STORES, 204)
+                .before(() -> asAdmin().body(acme).put("/api/v1/tls/acme").then().statusCode(202))
+                .after(() -> asAdmin().delete("/api/v1/tls/acme")));
         f.put("POST /api/v1/tls/csr", Fixture.write("/api/v1/tls/csr", "{\"subject\":\"CN=matrix.example\"}", Effect.STORES, 200));
         f.put("GET /api/v1/tokens", Fixture.adminRead("/api/v1/tokens"));
         f.put("POST /api/v1/tokens", Fixture.write("/api/v1/tokens", "{\"name\":\"mx-new\",\"role\":\"viewer\"}", Effect.STORES, 201)
