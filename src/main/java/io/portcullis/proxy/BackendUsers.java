@@ -33,15 +33,15 @@ final class BackendUsers {
     private record Key(String database, String user) {
     }
 
-    private record Entry(Optional<UserConfig> user, long expiresNanos) {
+    private record Answer(Optional<UserConfig> user, long expiresNanos) {
     }
 
     private final PoolManager pools;
     private final Duration ttl;
     private final LongSupplier clock;
-    private final Map<Key, Entry> cache = new LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<Key, Answer> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Key, Answer> eldest) {
             return size() > MAX_ENTRIES;
         }
     };
@@ -57,16 +57,16 @@ final class BackendUsers {
         Key key = new Key(db.name(), userName);
         long now = clock.getAsLong();
         synchronized (cache) {
-            Entry entry = cache.get(key);
-            if (entry != null && now - entry.expiresNanos() < 0) {
-                return Future.succeededFuture(entry.user());
+            Answer answer = cache.get(key);
+            if (answer != null && now - answer.expiresNanos() < 0) {
+                return Future.succeededFuture(answer.user());
             }
         }
         return pools.lookUpUser(db.name(), userName).map(verifier -> {
             Optional<UserConfig> user = verifier.flatMap(v -> asUser(userName, db.name(), v));
             if (ttl.toNanos() > 0) {
                 synchronized (cache) {
-                    cache.put(key, new Entry(user, clock.getAsLong() + ttl.toNanos()));
+                    cache.put(key, new Answer(user, clock.getAsLong() + ttl.toNanos()));
                 }
             }
             return user;
