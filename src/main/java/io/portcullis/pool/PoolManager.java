@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import static io.portcullis.config.RuntimeSettings.SERVER_CONNECT_TIMEOUT;
@@ -241,45 +242,36 @@ public class PoolManager {
     }
 
     void onConfigChanged(@Observes(notifyObserver = Reception.IF_EXISTS) ConfigChanged change) {
-        for (Map.Entry<String, Pool> entry : pools.entrySet()) {
-            String name = entry.getKey();
-            holdAsStored(entry.getValue(), name, change);
-            DatabaseConfig now = change.after().databases().get(name);
-            if (now == null || now.disabled() || now.user() == null) {
-                pools.remove(name);
-                entry.getValue().remove();
-            } else if (!now.equals(change.before().databases().get(name))) {
-                entry.getValue().reconfigure(now, passwordOf(now));
-            }
-        }
-        for (Map.Entry<String, Pool> entry : authPools.entrySet()) {
-            String name = entry.getKey();
-            holdAsStored(entry.getValue(), name, change);
-            DatabaseConfig now = change.after().databases().get(name);
-            if (now == null || now.disabled() || now.authLookup() == null) {
-                authPools.remove(name);
-                entry.getValue().remove();
-            } else if (!now.equals(change.before().databases().get(name))) {
-                entry.getValue().reconfigure(now.forAuthLookup(), passwordOf(now.forAuthLookup()));
-            }
-        }
-        for (Map.Entry<String, Map<String, Pool>> byDatabase : userPools.entrySet()) {
-            String name = byDatabase.getKey();
-            DatabaseConfig now = change.after().databases().get(name);
-            boolean gone = now == null || now.disabled() || now.authLookup() == null;
-            for (Map.Entry<String, Pool> entry : byDatabase.getValue().entrySet()) {
-                holdAsStored(entry.getValue(), name, change);
-                if (gone) {
-                    entry.getValue().remove();
-                } else if (!now.equals(change.before().databases().get(name))) {
-                    entry.getValue().reconfigure(now.forBackendUser(entry.getKey()), () -> null);
-                }
-            }
-            if (gone) {
-                userPools.remove(name);
-            }
-        }
+        pools.entrySet().removeIf(e -> !follow(e.getValue(), e.getKey(), change, db -> db.user() == null ? null : db));
+        authPools.entrySet().removeIf(e -> !follow(e.getValue(), e.getKey(), change,
+                db -> db.authLookup() == null ? null : db.forAuthLookup()));
+        userPools.forEach((database, byUser) -> byUser.entrySet().removeIf(e -> !follow(e.getValue(), database, change,
+                db -> db.authLookup() == null ? null : db.forBackendUser(e.getKey()))));
+        userPools.values().removeIf(Map::isEmpty);
         traffic.keySet().removeIf(name -> !change.after().databases().containsKey(name));
+    }
+
+    /**
+     * Keeps one pool of {@code database} in step with a change: held as stored, removed when the database is gone,
+     * waits for its credentials, or no longer has this kind of pool ({@code form} gives null), reconfigured when it
+     * changed.
+     *
+     * @param form what the pool connects as, made of the database's definition; null when it has no such pool
+     * @return whether the pool stays
+     */
+    private boolean follow(Pool pool, String database, ConfigChanged change,
+                           Function<DatabaseConfig, DatabaseConfig> form) {
+        holdAsStored(pool, database, change);
+        DatabaseConfig now = change.after().databases().get(database);
+        DatabaseConfig connectsAs = now == null || now.disabled() ? null : form.apply(now);
+        if (connectsAs == null) {
+            pool.remove();
+            return false;
+        }
+        if (!now.equals(change.before().databases().get(database))) {
+            pool.reconfigure(connectsAs, passwordOf(connectsAs));
+        }
+        return true;
     }
 
     private static void holdAsStored(Pool pool, String database, ConfigChanged change) {

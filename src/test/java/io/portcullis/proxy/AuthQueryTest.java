@@ -195,4 +195,27 @@ class AuthQueryTest {
             GatewayClient.deleteDatabase("aq_clear_text");
         }
     }
+
+    /** Taking authUser away (a PUT without it) removes the lookup and the looked-up users' pools at once. */
+    @Test
+    void withoutAuthUserTheLookedUpUsersAndTheirPoolsAreGone() throws SQLException {
+        Map<String, Object> plain = Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
+                "user", pg.scramUser(), "password", pg.scramPassword(), "poolSize", 2);
+        java.util.Map<String, Object> looking = new java.util.HashMap<>(plain);
+        looking.put("authUser", pg.superuser());
+        looking.put("authPassword", pg.superuserPassword());
+        GatewayClient.putDatabase("aq_toggle", looking);
+        try {
+            assertEquals(SCRAM_ROLE, currentUser("aq_toggle", SCRAM_ROLE, SCRAM_PASSWORD));
+            GatewayClient.putDatabase("aq_toggle", plain);
+            GatewayClient.api().auth().oauth2(io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE)
+                    .get("/api/v1/pools").then().statusCode(200)
+                    .body("findAll { it.database == 'aq_toggle' }.user", not(hasItem(SCRAM_ROLE)));
+            SQLException unknown = assertThrows(SQLException.class,
+                    () -> currentUser("aq_toggle", SCRAM_ROLE, SCRAM_PASSWORD));
+            assertEquals("28P01", unknown.getSQLState(), unknown.toString());
+        } finally {
+            GatewayClient.deleteDatabase("aq_toggle");
+        }
+    }
 }
