@@ -234,11 +234,12 @@ public record DatabaseConfig(
 
     /**
      * What the pool of a user looked up in the backend connects as: this database's backend and settings, logging in
-     * as {@code backendUser} with no stored password (its client's proof stands in for it).
+     * as {@code backendUser} with no stored password (its client's proof stands in for it), and no minimum pool.
      */
     public DatabaseConfig forBackendUser(String backendUser) {
+        // No connections kept warm for each of possibly many roles: a user's pool opens as its clients come.
         return new DatabaseConfig(name, host, port, dbname, backendUser, null, serverTls, poolMode, poolSize,
-                minPoolSize, reservePoolSize, maxDbConnections, serverCa, serverCertificate, sealedServerKey, sniHostnames,
+                0, reservePoolSize, maxDbConnections, serverCa, serverCertificate, sealedServerKey, sniHostnames,
                 hosts, loadBalanceHosts, targetSessionAttrs, authLookup, null);
     }
 

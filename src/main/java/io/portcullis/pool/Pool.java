@@ -121,7 +121,12 @@ public final class Pool {
      * connections already open stay, as PostgreSQL keeps their sessions.
      */
     void passthrough(PassthroughSecret secret) {
-        passthrough = secret;
+        if (!secret.equals(passthrough)) {
+            synchronized (this) {
+                passthrough = secret;
+                loginFailure = null; // a client just proved this secret: the last failure was for another
+            }
+        }
     }
 
     /** The backend user this pool logs in as. */

@@ -245,8 +245,14 @@ public class PoolManager {
         pools.entrySet().removeIf(e -> !follow(e.getValue(), e.getKey(), change, db -> db.user() == null ? null : db));
         authPools.entrySet().removeIf(e -> !follow(e.getValue(), e.getKey(), change,
                 db -> db.authLookup() == null ? null : db.forAuthLookup()));
-        userPools.forEach((database, byUser) -> byUser.entrySet().removeIf(e -> !follow(e.getValue(), database, change,
-                db -> db.authLookup() == null ? null : db.forBackendUser(e.getKey()))));
+        userPools.forEach((database, byUser) -> {
+            // What a looked-up user's client proved only goes where it was proved: another backend, database or lookup
+            // ends the user's pool, and its next client proves itself again there.
+            boolean elsewhere = movedLookup(change.before().databases().get(database),
+                    change.after().databases().get(database));
+            byUser.entrySet().removeIf(e -> !follow(e.getValue(), database, change,
+                    db -> db.authLookup() == null || elsewhere ? null : db.forBackendUser(e.getKey())));
+        });
         userPools.values().removeIf(Map::isEmpty);
         traffic.keySet().removeIf(name -> !change.after().databases().containsKey(name));
     }
@@ -272,6 +278,12 @@ public class PoolManager {
             pool.reconfigure(connectsAs, passwordOf(connectsAs));
         }
         return true;
+    }
+
+    /** Whether a database's looked-up users would now reach another backend or database, or be looked up otherwise. */
+    private static boolean movedLookup(DatabaseConfig before, DatabaseConfig now) {
+        return before != null && now != null && (!before.sameAddress(now) || !before.dbname().equals(now.dbname())
+                || !java.util.Objects.equals(before.authLookup(), now.authLookup()));
     }
 
     private static void holdAsStored(Pool pool, String database, ConfigChanged change) {

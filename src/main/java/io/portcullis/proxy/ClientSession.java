@@ -330,6 +330,11 @@ final class ClientSession {
                 return;
             }
             inbound.resume();
+            if (ar.failed() && ar.cause() instanceof BackendUsers.Busy busy) {
+                loginRefused(SqlState.TOO_MANY_CONNECTIONS, "too many logins are being looked up in the backend right "
+                        + "now; try again", busy.getMessage());
+                return;
+            }
             if (ar.failed()) {
                 loginRefused(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, "the user could not be looked up in "
                         + "the backend of database \"" + db.name() + "\"; the gateway's log says why", ar.cause().getMessage());

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 
 import static org.hamcrest.Matchers.equalTo;
@@ -207,6 +208,13 @@ class AuthQueryTest {
         GatewayClient.putDatabase("aq_toggle", looking);
         try {
             assertEquals(SCRAM_ROLE, currentUser("aq_toggle", SCRAM_ROLE, SCRAM_PASSWORD));
+            // Another lookup: what the user's client proved is not carried over; its next client proves itself again.
+            looking.put("authQuery", "SELECT rolname, rolpassword FROM pg_authid WHERE rolname = $1 AND rolcanlogin");
+            GatewayClient.putDatabase("aq_toggle", looking);
+            GatewayClient.api().auth().oauth2(io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE)
+                    .get("/api/v1/pools").then().statusCode(200)
+                    .body("findAll { it.database == 'aq_toggle' }.user", not(hasItem(SCRAM_ROLE)));
+            assertEquals(SCRAM_ROLE, currentUser("aq_toggle", SCRAM_ROLE, SCRAM_PASSWORD));
             GatewayClient.putDatabase("aq_toggle", plain);
             GatewayClient.api().auth().oauth2(io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE)
                     .get("/api/v1/pools").then().statusCode(200)
@@ -216,6 +224,45 @@ class AuthQueryTest {
             assertEquals("28P01", unknown.getSQLState(), unknown.toString());
         } finally {
             GatewayClient.deleteDatabase("aq_toggle");
+        }
+    }
+
+    /**
+     * Lookups run before a client proves anything: a flood of made-up names gets at most
+     * {@value BackendUsers#MAX_IN_FLIGHT} lookups at once, and the logins beyond are refused at once with 53300
+     * instead of queueing behind the two lookup connections; the others end as unknown users.
+     */
+    @Test
+    void aFloodOfMadeUpNamesIsRefusedOnceTooManyLookupsRun() throws Exception {
+        java.util.Map<String, Object> slow = new java.util.HashMap<>(Map.of("host", pg.host(), "port", pg.port(),
+                "dbname", pg.database(), "authUser", pg.superuser(), "authPassword", pg.superuserPassword()));
+        slow.put("authQuery", "SELECT $1::text, (SELECT NULL::text FROM pg_sleep(0.3))");
+        GatewayClient.putDatabase("aq_slow", slow);
+        int clients = BackendUsers.MAX_IN_FLIGHT + 16;
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        try {
+            List<java.util.concurrent.Future<String>> outcomes = new java.util.ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                String name = "aq_flood_" + i;
+                outcomes.add(threads.submit(() -> {
+                    try {
+                        currentUser("aq_slow", name, "guess");
+                        return "ok";
+                    } catch (SQLException e) {
+                        return e.getSQLState();
+                    }
+                }));
+            }
+            java.util.Set<String> states = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<String> outcome : outcomes) {
+                states.add(outcome.get(120, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertTrue(states.contains("53300"), "some were refused at once: " + states);
+            assertTrue(states.contains("28P01"), "the others ended as unknown users: " + states);
+            assertTrue(!states.contains("ok"), states.toString());
+        } finally {
+            threads.shutdownNow();
+            GatewayClient.deleteDatabase("aq_slow");
         }
     }
 }
