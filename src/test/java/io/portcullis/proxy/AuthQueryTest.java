@@ -265,4 +265,40 @@ class AuthQueryTest {
             GatewayClient.deleteDatabase("aq_slow");
         }
     }
+
+    /**
+     * The lookup's own fields have their effect or a 400: authDbname is where the query runs, a kept authPassword
+     * stays only while authUser stays, and lookup fields without authUser are refused.
+     */
+    @Test
+    void authDbnameAndTheKeptAuthPasswordHaveTheirEffect() throws SQLException {
+        java.util.Map<String, Object> body = new java.util.HashMap<>(Map.of("host", pg.host(), "port", pg.port(),
+                "dbname", pg.database(), "authUser", pg.superuser(), "authPassword", pg.superuserPassword(),
+                "authDbname", "postgres",
+                // A verifier only when the lookup runs in the database authDbname names.
+                "authQuery", "SELECT rolname, CASE WHEN current_database() = 'postgres' THEN rolpassword END "
+                        + "FROM pg_authid WHERE rolname = $1"));
+        GatewayClient.putDatabase("aq_fields", body);
+        try {
+            assertEquals(SCRAM_ROLE, currentUser("aq_fields", SCRAM_ROLE, SCRAM_PASSWORD));
+            body.remove("authPassword"); // kept: same addresses, same authUser
+            body.put("poolSize", 3);
+            GatewayClient.putDatabase("aq_fields", body);
+            assertEquals(SCRAM_ROLE, currentUser("aq_fields", SCRAM_ROLE, SCRAM_PASSWORD));
+            var admin = GatewayClient.api().auth().oauth2(io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE)
+                    .contentType(io.restassured.http.ContentType.JSON);
+            body.put("authUser", LOOKUP_ROLE);
+            admin.body(body).put("/api/v1/databases/aq_fields").then().statusCode(400)
+                    .body("detail", org.hamcrest.Matchers.containsString("authPassword is required"));
+            java.util.Map<String, Object> noUser = new java.util.HashMap<>(body);
+            noUser.remove("authUser");
+            noUser.put("user", pg.scramUser());
+            GatewayClient.api().auth().oauth2(io.portcullis.testing.GatewayTestResource.ADMIN_TOKEN_VALUE)
+                    .contentType(io.restassured.http.ContentType.JSON).body(noUser)
+                    .put("/api/v1/databases/aq_fields").then().statusCode(400)
+                    .body("detail", org.hamcrest.Matchers.containsString("need authUser"));
+        } finally {
+            GatewayClient.deleteDatabase("aq_fields");
+        }
+    }
 }
