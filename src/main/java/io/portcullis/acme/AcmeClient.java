@@ -1,5 +1,6 @@
 package io.portcullis.acme;
 
+import io.portcullis.config.AcmeChallengeType;
 import org.shredzone.acme4j.AccountBuilder;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Login;
@@ -8,6 +9,8 @@ import org.shredzone.acme4j.Problem;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
+import org.shredzone.acme4j.challenge.TokenChallenge;
 import org.shredzone.acme4j.connector.HttpConnector;
 import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.exception.AcmeException;
@@ -45,7 +48,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One conversation with an ACME CA through acme4j: register an account, run an order for a domain set by HTTP-01 and
+ * One conversation with an ACME CA through acme4j: register an account, run an order for a domain set by HTTP-01 or
+ * TLS-ALPN-01 and
  * bring back the chain with the fresh key it was issued for. Blocking; no state beyond the session. The directory's
  * HTTPS is checked against the JDK's trust store, or only against {@code directoryCaPem} when given (a private CA).
  */
@@ -108,13 +112,13 @@ final class AcmeClient {
     }
 
     /**
-     * Orders a certificate for {@code domains}, proves control of each by HTTP-01 (publishing its token in
+     * Orders a certificate for {@code domains}, proves control of each by {@code type} (publishing its challenge in
      * {@code tokens} while the CA checks), finalizes with a new EC P-256 key and downloads the chain.
      *
      * @param progress told each step in words, for the status the API shows
      * @param validated told each domain the CA has validated
      */
-    Issued order(Login login, List<String> domains, ChallengeBoard tokens, Consumer<String> progress,
+    Issued order(Login login, List<String> domains, AcmeChallengeType type, ChallengeBoard tokens, Consumer<String> progress,
                  Consumer<String> validated) throws AcmeFailure, InterruptedException {
         try {
             progress.accept("creating the order");
@@ -125,12 +129,16 @@ final class AcmeClient {
                     validated.accept(domain);
                     continue;
                 }
-                Http01Challenge challenge = authorization.findChallenge(Http01Challenge.class).orElseThrow(
-                        () -> new AcmeFailure("the CA offers no HTTP-01 challenge for " + domain
-                                + " (Portcullis answers HTTP-01 only)"));
-                progress.accept("waiting for the CA to validate " + domain + " (HTTP-01)");
-                String token = challenge.getToken();
-                tokens.publish(token, challenge.getAuthorization());
+                String name = type == AcmeChallengeType.HTTP_01 ? "HTTP-01" : "TLS-ALPN-01";
+                TokenChallenge challenge = (type == AcmeChallengeType.HTTP_01
+                        ? authorization.findChallenge(Http01Challenge.class).map(TokenChallenge.class::cast)
+                        : authorization.findChallenge(TlsAlpn01Challenge.class).map(TokenChallenge.class::cast))
+                        .orElseThrow(() -> new AcmeFailure("the CA offers no " + name + " challenge for " + domain
+                                + " (choose the other challengeType)"));
+                progress.accept("waiting for the CA to validate " + domain + " (" + name + ")");
+                // HTTP-01 is answered by token, TLS-ALPN-01 by the name the CA connects for.
+                String token = challenge instanceof Http01Challenge http ? http.getToken() : domain;
+                tokens.publish(type, token, challenge.getAuthorization());
                 try {
                     challenge.trigger();
                     Status status = challenge.waitForCompletion(timeout);
@@ -141,7 +149,7 @@ final class AcmeClient {
                                 problem == null ? null : problem.asJSON().toString(), domain);
                     }
                 } finally {
-                    tokens.withdraw(token);
+                    tokens.withdraw(type, token);
                 }
                 validated.accept(domain);
             }
@@ -169,12 +177,16 @@ final class AcmeClient {
         }
     }
 
-    /** Where the tokens of the order in progress are answered from while the CA checks them. */
+    /** Where the challenges of the order in progress are answered from while the CA checks them. */
     interface ChallengeBoard {
-        /** Makes {@code token} answerable; returns once the CA may ask for it. */
-        void publish(String token, String keyAuthorization) throws InterruptedException;
+        /**
+         * Makes a challenge answerable; returns once the CA may ask for it.
+         *
+         * @param key the token (HTTP-01) or the domain (TLS-ALPN-01)
+         */
+        void publish(AcmeChallengeType type, String key, String keyAuthorization) throws InterruptedException;
 
-        void withdraw(String token);
+        void withdraw(AcmeChallengeType type, String key);
     }
 
     /** A certificate chain, PEM, and its private key (PKCS#8 PEM, a secret). */

@@ -171,10 +171,11 @@ public class AcmeManager {
             AcmeConfig next = new AcmeConfig(checked.directoryUrl(), checked.email(), checked.domains(),
                     checked.directoryCaPem(), checked.certificateName(), checked.eabKeyId(),
                     keepAccount ? null : sealedHmac, keepAccount ? previous.accountLocation() : null,
-                    keepAccount ? previous.sealedAccountKey() : null);
+                    keepAccount ? previous.sealedAccountKey() : null).withChallengeType(checked.challenge());
             if (previous != null) {
                 // An order another replica runs keeps its claim and its published tokens; it discards what it gets.
-                next = next.withLease(previous.lease()).withChallenges(previous.challenges());
+                next = next.withLease(previous.lease()).withChallenges(previous.challenges())
+                        .withAlpnChallenges(previous.alpnChallenges());
             }
             return config.withTls(config.tls().withAcme(next));
         });
@@ -232,7 +233,7 @@ public class AcmeManager {
                     error));
         }
         return Optional.of(new AcmeStatus(config.directoryUrl(), config.email(), config.domains(), config.certificateName(),
-                config.directoryCaPem() != null,
+                config.challenge(), config.directoryCaPem() != null,
                 new AcmeStatus.Account(config.accountLocation() != null, config.accountLocation(), config.eabKeyId() != null),
                 states, running, lastError, consecutiveFailures, nextAttempt));
     }
@@ -396,7 +397,7 @@ public class AcmeManager {
         order = new AcmeStatus.OrderInProgress(config.domains(), clock.instant(), "starting", lease.replica());
         domainErrors.clear();
         Login login = login(client, config);
-        AcmeClient.Issued issued = client.order(login, config.domains(), lease,
+        AcmeClient.Issued issued = client.order(login, config.domains(), config.challenge(), lease,
                 step -> order = new AcmeStatus.OrderInProgress(config.domains(), order.startedAt(), step, lease.replica()),
                 domainErrors::remove);
         TlsMaterial material = TlsMaterial.parse(issued.chainPem(), issued.keyPem());

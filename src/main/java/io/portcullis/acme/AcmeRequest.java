@@ -1,5 +1,6 @@
 package io.portcullis.acme;
 
+import io.portcullis.config.AcmeChallengeType;
 import io.portcullis.config.NamedCertificate;
 
 import java.net.URI;
@@ -23,9 +24,18 @@ import java.util.regex.Pattern;
  * @param certificateName       null for the default certificate, else the named (SNI) certificate's name
  * @param eabKeyId              external account binding key id, or null
  * @param eabHmacKey            its HMAC key, base64url, or null (a secret)
+ * @param challengeType         how the CA validates each name; null means HTTP-01
  */
 public record AcmeRequest(String directoryUrl, String email, List<String> domains, boolean acceptTermsOfService,
-                          String directoryCaPem, String certificateName, String eabKeyId, String eabHmacKey) {
+                          String directoryCaPem, String certificateName, String eabKeyId, String eabHmacKey,
+                          AcmeChallengeType challengeType) {
+
+    /** A request validated by HTTP-01. */
+    public AcmeRequest(String directoryUrl, String email, List<String> domains, boolean acceptTermsOfService,
+                       String directoryCaPem, String certificateName, String eabKeyId, String eabHmacKey) {
+        this(directoryUrl, email, domains, acceptTermsOfService, directoryCaPem, certificateName, eabKeyId, eabHmacKey,
+                null);
+    }
 
     /** Let's Encrypt's limit of names per certificate. */
     public static final int MAX_DOMAINS = 100;
@@ -36,7 +46,8 @@ public record AcmeRequest(String directoryUrl, String email, List<String> domain
     /** Leaves the HMAC key and the PEM out. */
     @Override
     public String toString() {
-        return "AcmeRequest[directoryUrl=" + directoryUrl + ", domains=" + domains + ", certificateName=" + certificateName + "]";
+        return "AcmeRequest[directoryUrl=" + directoryUrl + ", domains=" + domains + ", certificateName=" + certificateName
+                + ", challengeType=" + challenge().wireName() + "]";
     }
 
     /**
@@ -85,7 +96,12 @@ public record AcmeRequest(String directoryUrl, String email, List<String> domain
             }
         }
         return new AcmeRequest(directoryUrl, email, List.copyOf(names), true, directoryCaPem, certificateName, eabKeyId,
-                eabHmacKey);
+                eabHmacKey, challenge());
+    }
+
+    /** How the CA validates each name: HTTP-01 unless TLS-ALPN-01 was asked for. */
+    public AcmeChallengeType challenge() {
+        return challengeType == null ? AcmeChallengeType.HTTP_01 : challengeType;
     }
 
     private static void checkDirectory(String url) {
@@ -117,11 +133,11 @@ public record AcmeRequest(String directoryUrl, String email, List<String> domain
         String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
         if (name.startsWith("*.")) {
             throw new IllegalArgumentException(shown + ": a wildcard can only be validated by DNS-01, which Portcullis does "
-                    + "not do (HTTP-01 proves control of one name); list each name instead");
+                    + "not do (HTTP-01 and TLS-ALPN-01 prove control of one name); list each name instead");
         }
         if (name.contains(":") || name.matches("[0-9.]+")) {
             throw new IllegalArgumentException(shown + ": an IP address, not a DNS name; ACME certificates here are for DNS "
-                    + "names (HTTP-01)");
+                    + "names");
         }
         if (name.length() > 253) {
             throw new IllegalArgumentException(shown + ": longer than 253 characters, not a DNS name");

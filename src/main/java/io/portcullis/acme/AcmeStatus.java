@@ -1,5 +1,7 @@
 package io.portcullis.acme;
 
+import io.portcullis.config.AcmeChallengeType;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -11,6 +13,7 @@ import java.util.List;
  * @param email               the account's contact, or null
  * @param domains             the managed domain set
  * @param certificateName     the named (SNI) certificate it is served as, or null for the default certificate
+ * @param challengeType       how the CA validates each name
  * @param directoryCaSet      whether the directory's HTTPS is checked against directoryCaPem
  * @param account             the account at the CA
  * @param domainStates        each domain's state
@@ -20,7 +23,7 @@ import java.util.List;
  * @param nextAttempt         when the next attempt (order or renewal check) runs
  */
 public record AcmeStatus(String directoryUrl, String email, List<String> domains, String certificateName,
-                         boolean directoryCaSet, Account account, List<DomainState> domainStates, OrderInProgress order,
+                         AcmeChallengeType challengeType, boolean directoryCaSet, Account account, List<DomainState> domainStates, OrderInProgress order,
                          String lastError, int consecutiveFailures, Instant nextAttempt) {
 
     /**

@@ -1,5 +1,6 @@
 package io.portcullis.acme;
 
+import io.portcullis.config.AcmeChallengeType;
 import io.portcullis.config.AcmeConfig;
 import io.portcullis.config.ConfigStore;
 import io.portcullis.log.LogText;
@@ -12,7 +13,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * This replica's side of the order in the configuration store: the lease that lets exactly one replica sharing the
- * store run an order at a time, and the HTTP-01 tokens published there so that every replica answers them. Every
+ * store run an order at a time, and the challenges (HTTP-01 tokens, TLS-ALPN-01 key authorizations) published there so
+ * that every replica answers them. Every
  * change is one store write, which the store serializes (the PostgreSQL store locks writers), and none is written when
  * nothing changes (a new configuration version is what every replica reacts to).
  */
@@ -70,19 +72,23 @@ final class OrderLease implements AcmeClient.ChallengeBoard {
     void giveBack() {
         try {
             update(stored -> stored.lease() == null || !stored.lease().holder().equals(replica) ? stored
-                    : stored.withLease(null).withChallenges(Map.of()));
+                    : stored.withLease(null).withChallenges(Map.of()).withAlpnChallenges(Map.of()));
         } catch (RuntimeException e) {
             LOG.warnf("could not give back the ACME order lease (it lapses by itself): %s", LogText.escape(e.getMessage()));
         }
     }
 
     @Override
-    public void publish(String token, String keyAuthorization) throws InterruptedException {
-        tokens.add(token, keyAuthorization);
+    public void publish(AcmeChallengeType type, String key, String keyAuthorization) throws InterruptedException {
+        if (type == AcmeChallengeType.HTTP_01) {
+            tokens.add(key, keyAuthorization);
+        } else {
+            tokens.addAlpn(key, keyAuthorization);
+        }
         update(stored -> {
-            Map<String, String> published = new HashMap<>(stored.challenges());
-            published.put(token, keyAuthorization);
-            return stored.withChallenges(published);
+            Map<String, String> published = new HashMap<>(published(stored, type));
+            published.put(key, keyAuthorization);
+            return with(stored, type, published);
         });
         if (!publishWait.isZero()) {
             Thread.sleep(publishWait.toMillis());
@@ -90,17 +96,29 @@ final class OrderLease implements AcmeClient.ChallengeBoard {
     }
 
     @Override
-    public void withdraw(String token) {
-        tokens.remove(token);
+    public void withdraw(AcmeChallengeType type, String key) {
+        if (type == AcmeChallengeType.HTTP_01) {
+            tokens.remove(key);
+        } else {
+            tokens.removeAlpn(key);
+        }
         try {
             update(stored -> {
-                Map<String, String> published = new HashMap<>(stored.challenges());
-                published.remove(token);
-                return stored.withChallenges(published);
+                Map<String, String> published = new HashMap<>(published(stored, type));
+                published.remove(key);
+                return with(stored, type, published);
             });
         } catch (RuntimeException e) {
-            LOG.warnf("could not withdraw a published ACME token (it goes with the lease): %s", LogText.escape(e.getMessage()));
+            LOG.warnf("could not withdraw a published ACME challenge (it goes with the lease): %s", LogText.escape(e.getMessage()));
         }
+    }
+
+    private static Map<String, String> published(AcmeConfig stored, AcmeChallengeType type) {
+        return type == AcmeChallengeType.HTTP_01 ? stored.challenges() : stored.alpnChallenges();
+    }
+
+    private static AcmeConfig with(AcmeConfig stored, AcmeChallengeType type, Map<String, String> published) {
+        return type == AcmeChallengeType.HTTP_01 ? stored.withChallenges(published) : stored.withAlpnChallenges(published);
     }
 
     /**

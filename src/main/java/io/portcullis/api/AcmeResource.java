@@ -3,6 +3,7 @@ package io.portcullis.api;
 import io.portcullis.acme.AcmeManager;
 import io.portcullis.acme.AcmeRequest;
 import io.portcullis.acme.AcmeStatus;
+import io.portcullis.config.AcmeChallengeType;
 import io.portcullis.config.ApiToken;
 import io.portcullis.config.GatewayConfig;
 import io.smallrye.common.annotation.Blocking;
@@ -29,7 +30,7 @@ import java.util.List;
 
 /**
  * Automatic certificates (ACME, RFC 8555): one domain set whose certificate Portcullis orders from an ACME CA (Let's
- * Encrypt, a private CA), proving control by HTTP-01 on the HTTP port, installs as the default or a named (SNI)
+ * Encrypt, a private CA), proving control by HTTP-01 on the HTTP port or TLS-ALPN-01 on the wire port, installs as the default or a named (SNI)
  * certificate and renews when a third of its lifetime is left. The work runs in the background
  * ({@link AcmeManager}); this resource stores the request and shows the progress.
  */
@@ -64,7 +65,10 @@ public class AcmeResource {
             @Schema(description = "serve the certificate by SNI as the named certificate of this name; left out, it "
                     + "becomes the default certificate", example = "analytics") String certificateName,
             @Schema(description = "external account binding, for CAs that require one (ZeroSSL, Google, step-ca)")
-            ExternalAccountBinding externalAccountBinding) {
+            ExternalAccountBinding externalAccountBinding,
+            @Schema(description = "how the CA validates each name: http-01 on the HTTP port (the CA asks http://NAME/ on "
+                    + "port 80), or tls-alpn-01 on the wire port (the CA opens TLS to NAME:443 offering ALPN acme-tls/1)",
+                    defaultValue = "http-01") AcmeChallengeType challengeType) {
 
         @Override
         public String toString() {
@@ -100,30 +104,35 @@ public class AcmeResource {
     @StoresConfiguration
     @Operation(operationId = "putAcme", summary = "Manage a certificate by ACME (Let's Encrypt, a private CA)",
             description = "Stores the request and answers at once; the order runs in the background (GET shows it). The CA "
-                    + "validates each name by HTTP-01: it must reach this gateway's HTTP port as http://NAME/ (port 80, "
-                    + "forwarded). The certificate is then served (the default one, or by SNI under certificateName) and "
+                    + "validates each name by HTTP-01, where it must reach this gateway's HTTP port as http://NAME/ (port 80, "
+                    + "forwarded), or by TLS-ALPN-01, where it must reach the wire port as NAME:443. The certificate is then served (the default one, or by SNI under certificateName) and "
                     + "renewed when a third of its lifetime is left; a failure keeps the certificate served and is retried. "
                     + "Replaces the previous request; the account is kept while directory, email and binding stay.")
     @APIResponse(responseCode = "202", description = "stored; the order runs", headers = @Header(name = "ETag"),
             content = @Content(schema = @Schema(implementation = AcmeStatus.class)))
     @APIResponse(responseCode = "400", description = "unusable request; detail says why")
     @APIResponse(responseCode = "409", description = "the certificate it would replace comes from files")
-    public Response put(@RequestBody(content = @Content(examples = @ExampleObject(name = "lets-encrypt-staging",
+    public Response put(@RequestBody(content = @Content(examples = {@ExampleObject(name = "lets-encrypt-staging",
             summary = "one name from Let's Encrypt's staging CA", value = "{\"directoryUrl\": "
                     + "\"https://acme-staging-v02.api.letsencrypt.org/directory\", \"email\": \"ops@example.com\", "
-                    + "\"domains\": [\"db.example.com\"], \"acceptTermsOfService\": true}"))) Request body) {
+                    + "\"domains\": [\"db.example.com\"], \"acceptTermsOfService\": true}"),
+            @ExampleObject(name = "tls-alpn-01", summary = "validated on the wire port (443), served by SNI",
+                    value = "{\"directoryUrl\": \"https://acme-v02.api.letsencrypt.org/directory\", "
+                            + "\"domains\": [\"analytics.example.com\"], \"acceptTermsOfService\": true, "
+                            + "\"certificateName\": \"analytics\", \"challengeType\": \"tls-alpn-01\"}")})) Request body) {
         if (body == null) {
             throw ApiProblem.badRequest("a body {\"directoryUrl\", \"domains\", \"acceptTermsOfService\": true} is required");
         }
         ExternalAccountBinding eab = body.externalAccountBinding();
         AcmeRequest request = new AcmeRequest(body.directoryUrl(), body.email(), body.domains(),
                 Boolean.TRUE.equals(body.acceptTermsOfService()), body.directoryCaPem(), body.certificateName(),
-                eab == null ? null : eab.keyId(), eab == null ? null : eab.hmacKey());
+                eab == null ? null : eab.keyId(), eab == null ? null : eab.hmacKey(), body.challengeType());
         if (eab != null && (eab.keyId() == null || eab.hmacKey() == null)) {
             throw ApiProblem.badRequest("externalAccountBinding needs both keyId and hmacKey");
         }
         GatewayConfig written = TlsResource.material(() -> acme.configure(request));
         audit.write("set ACME for " + String.join(", ", request.domains()) + " from " + request.directoryUrl()
+                + " by " + request.challenge().wireName()
                 + (request.certificateName() == null ? " (default certificate)" : " (named certificate '"
                 + request.certificateName() + "')"), written.version());
         return Response.accepted(acme.status().orElse(null)).tag(EntityTags.of(written)).build();

@@ -19,7 +19,7 @@ import java.io.IOException;
  */
 @RegisterForReflection(targets = {ConfigDocument.class, GatewayConfig.class, DatabaseConfig.class,
         UserConfig.class, ApiToken.class, ServerTls.class, PoolMode.class, AuthMethod.class, TlsConfig.class,
-        NamedCertificate.class, AcmeConfig.class, AcmeConfig.Lease.class, SettingsConfig.class, SettingsConfig.Writer.class,
+        NamedCertificate.class, AcmeConfig.class, AcmeConfig.Lease.class, AcmeChallengeType.class, SettingsConfig.class, SettingsConfig.Writer.class,
         SettingsConfig.Reader.class, PoolHold.class, LoadBalanceHosts.class, TargetSessionAttrs.class,
         DatabaseConfig.DefaultValue.class, AuthLookup.class})
 final class ConfigCodec {

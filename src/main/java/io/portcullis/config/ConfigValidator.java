@@ -420,6 +420,9 @@ public final class ConfigValidator {
         if (acme.challenges().size() > MAX_NAMED_CERTIFICATES) {
             errors.add(where + "at most " + MAX_NAMED_CERTIFICATES + " published challenges");
         }
+        if (!acme.domains().containsAll(acme.alpnChallenges().keySet())) {
+            errors.add(where + "alpnChallenges may only be for the managed domains");
+        }
     }
 
     /** Each database's TLS server names are host names, and each routes to one database only. */

@@ -16,6 +16,7 @@ import io.portcullis.pool.BackendUnavailable;
 import io.portcullis.pool.Pool;
 import io.portcullis.pool.ServerConnection;
 import io.portcullis.pool.SessionLender;
+import io.portcullis.tls.TlsAlpnChallengeAnswered;
 import io.portcullis.wire.BackendMessages;
 import io.portcullis.wire.MessageTypes;
 import io.portcullis.wire.ProtocolViolation;
@@ -221,7 +222,15 @@ final class ClientSession {
         SessionState.TlsHandshake handshake = now.toTlsHandshake(System.nanoTime(), timer);
         state = handshake;
         if (direct) {
-            services.tls().startDirectTls(tcp.socket(), startup.remainder()).onComplete(ar -> afterHandshake(handshake, ar.succeeded()));
+            services.tls().startDirectTls(tcp.socket(), startup.remainder()).onComplete(ar -> {
+                if (ar.cause() instanceof TlsAlpnChallengeAnswered) {
+                    // An ACME CA validating a name (TLS-ALPN-01), answered and closed: no client, no failed handshake.
+                    services.vertx().cancelTimer(handshake.timer());
+                    closeQuietly();
+                    return;
+                }
+                afterHandshake(handshake, ar.succeeded());
+            });
         } else {
             requireNothingPipelined("SSLRequest");
             outbound.write(BackendMessages.sslResponse(true));

@@ -7,6 +7,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.security.cert.X509Certificate;
@@ -26,6 +27,9 @@ public class TlsHandshakes {
     TlsAdministration live;
     @Inject
     TlsSettings settings;
+    /** The ACME package's TLS-ALPN-01 challenges, when it is there. */
+    @Inject
+    Instance<TlsAlpnChallenges> challenges;
 
     private ClientCertUserSource userSource;
 
@@ -54,9 +58,12 @@ public class TlsHandshakes {
         return VertxTls.upgradeAfterSslRequest(socket);
     }
 
-    /** Starts TLS on a socket whose first bytes (already read) were a ClientHello: PostgreSQL 17's direct TLS. */
+    /**
+     * Starts TLS on a socket whose first bytes (already read) were a ClientHello: PostgreSQL 17's direct TLS, or an ACME
+     * CA validating a name by TLS-ALPN-01 (the future then fails with {@link TlsAlpnChallengeAnswered}).
+     */
     public Future<Void> startDirectTls(NetSocket socket, Buffer alreadyRead) {
-        return VertxTls.startDirectTls(socket, alreadyRead);
+        return VertxTls.startDirectTls(socket, alreadyRead, challenges.isResolvable() ? challenges.get() : null);
     }
 
     /**

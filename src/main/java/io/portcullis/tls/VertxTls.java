@@ -292,6 +292,17 @@ public final class VertxTls {
      * should receive the decrypted startup packet. Pause no reads in between.
      */
     public static Future<Void> startDirectTls(NetSocket socket, Buffer alreadyRead) {
+        return startDirectTls(socket, alreadyRead, null);
+    }
+
+    /**
+     * As {@link #startDirectTls(NetSocket, Buffer)}; while a TLS-ALPN-01 challenge waits ({@code challenges}), the whole
+     * ClientHello is read first, and an ACME validation is answered with its challenge certificate instead
+     * ({@link TlsAlpnChallengeRouter}). The future then fails with {@link TlsAlpnChallengeAnswered}.
+     *
+     * @param challenges the challenges waiting, or null when there are none to answer
+     */
+    public static Future<Void> startDirectTls(NetSocket socket, Buffer alreadyRead, TlsAlpnChallenges challenges) {
         if (!(socket instanceof NetSocketInternal internal)) {
             return Future.failedFuture(new IllegalArgumentException(
                     "direct TLS needs a Vert.x NetSocket implementation, not " + socket.getClass().getName()));
@@ -308,9 +319,19 @@ public final class VertxTls {
             return Future.failedFuture(new IllegalStateException(
                     "Vert.x did not install its TLS handler synchronously; direct TLS cannot start"));
         }
+        TlsAlpnChallengeRouter router = null;
+        if (challenges != null && challenges.waiting()) {
+            router = new TlsAlpnChallengeRouter(challenges);
+            pipeline.addBefore(VERTX_SSL_HANDLER_NAME, TlsAlpnChallengeRouter.NAME, router);
+        }
         pipeline.fireChannelRead(Unpooled.wrappedBuffer(alreadyRead.getBytes()));
         pipeline.fireChannelReadComplete();
-        return handshake.compose(done -> requirePostgresAlpn(socket));
+        if (router == null) {
+            return handshake.compose(done -> requirePostgresAlpn(socket));
+        }
+        TlsAlpnChallengeRouter routed = router;
+        return handshake.transform(ar -> routed.answered() ? Future.failedFuture(new TlsAlpnChallengeAnswered())
+                : ar.succeeded() ? requirePostgresAlpn(socket) : Future.failedFuture(ar.cause()));
     }
 
     /**

@@ -80,6 +80,7 @@ class AcmeApiTest {
         refused(with("email", "not an address"), "email");
         refused(with("directoryCaPem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), "directoryCaPem");
         refused(with("certificateName", "Bad_Name"), "certificateName");
+        refused(with("challengeType", "dns-01"), "challengeType must be one of http-01, tls-alpn-01");
         refused(with("externalAccountBinding", Map.of("keyId", "kid-1")), "keyId and hmacKey");
         refused(with("externalAccountBinding", Map.of("keyId", "kid-1", "hmacKey", "not base64url!")), "base64url");
         refused(with("externalAccountBinding", Map.of("keyId", "kid-1", "hmacKey", "c2hvcnQ")), "shorter than 16 bytes");
@@ -140,7 +141,7 @@ class AcmeApiTest {
     /** What another replica sharing the store would have written while it runs an order. */
     private void storeAsAnotherReplica(AcmeConfig.Lease lease, Map<String, String> challenges) {
         store.update(ConfigStore.ANY_VERSION, c -> c.withTls(c.tls().withAcme(new AcmeConfig("https://127.0.0.1:9/dir", null,
-                List.of("replica.example.com"), null, null, null, null, null, null, lease, challenges))));
+                List.of("replica.example.com"), null, null, null, null, null, null, lease, challenges, null, Map.of()))));
     }
 
     @Test

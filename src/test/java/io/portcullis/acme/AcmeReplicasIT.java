@@ -14,11 +14,13 @@ import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,8 +34,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Two packaged replicas on one PostgreSQL store, on the same HTTP port of two loopback addresses (127.0.0.1 and
  * 127.0.0.2), so the mock DNS decides which one the CA reaches: the request goes to the first, the domain points at
- * the second. The first runs the order (it holds the lease), the second answers the HTTP-01 token it finds in the
- * store, and both wire ports then serve the same certificate from Pebble.
+ * the second. The first runs the order (it holds the lease), the second answers the challenge it finds in the store
+ * (an HTTP-01 token; a TLS-ALPN-01 key authorization, the wire listeners then sharing a port on the two addresses), and
+ * both wire ports then serve the same certificate from Pebble.
  */
 class AcmeReplicasIT {
 
@@ -59,21 +62,62 @@ class AcmeReplicasIT {
     @Test
     void oneReplicaOrdersTheOtherAnswersTheChallengeAndBothServeTheCertificate() throws Exception {
         assumeTrue(PebbleServer.installed(), "pebble is not installed");
+        int httpPort = FreePorts.next();
+        Replica[] pair = startPair(httpPort, Map.of("quarkus.http.port", Integer.toString(httpPort)));
+        pebble = new PebbleServer(httpPort);
+        orderThroughTheFirstAnsweredByTheSecond(pair, httpPort, "http-01", first -> ServedCertificate.read(
+                InetAddress.getByName(first ? "127.0.0.1" : "127.0.0.2"), first ? pair[0].wirePort() : pair[1].wirePort(),
+                DOMAIN));
+    }
+
+    /**
+     * TLS-ALPN-01: the replicas' wire listeners share a port on the two addresses, which is where Pebble validates (its
+     * HTTP-01 port has nothing listening). The second replica answers with a challenge certificate it made itself from
+     * the key authorization the first published in the store.
+     */
+    @Test
+    void tlsAlpn01IsAnsweredByTheReplicaTheCaReaches() throws Exception {
+        assumeTrue(PebbleServer.installed(), "pebble is not installed");
+        int httpPort = FreePorts.next();
+        int wirePort = FreePorts.next();
+        Replica[] pair = startPair(httpPort, Map.of("quarkus.http.port", Integer.toString(httpPort),
+                "portcullis.listen.port", Integer.toString(wirePort)));
+        pebble = new PebbleServer(FreePorts.next(), wirePort, Map.of());
+        orderThroughTheFirstAnsweredByTheSecond(pair, httpPort, "tls-alpn-01", first -> ServedCertificate.read(
+                InetAddress.getByName(first ? "127.0.0.1" : "127.0.0.2"), wirePort, DOMAIN));
+    }
+
+    /** The certificate one replica serves for {@code DOMAIN}. */
+    private interface Served {
+        X509Certificate by(boolean first) throws Exception;
+    }
+
+    /** Two replicas: the first on 127.0.0.1, the second on 127.0.0.2 ({@code extra} for both, host aside), ready. */
+    private Replica[] startPair(int httpPort, Map<String, String> extra) throws Exception {
         PostgresServer pg = Backends.postgres();
         cluster = new PackagedReplicas(pg, "acme_rep");
         String secretKey = PackagedReplicas.newSecretKey();
-        int httpPort = FreePorts.next();
-        Replica first = cluster.start("acme-a", secretKey, Map.of("portcullis.replica.name", "acme-a",
-                "quarkus.http.port", Integer.toString(httpPort), "quarkus.http.host", "127.0.0.1"));
-        Replica second = cluster.start("acme-b", secretKey, Map.of("portcullis.replica.name", "acme-b",
-                "quarkus.http.port", Integer.toString(httpPort), "quarkus.http.host", "127.0.0.2"));
+        Map<String, String> onFirst = new HashMap<>(extra);
+        onFirst.putAll(Map.of("portcullis.replica.name", "acme-a", "quarkus.http.host", "127.0.0.1",
+                "portcullis.listen.host", "127.0.0.1"));
+        Map<String, String> onSecond = new HashMap<>(extra);
+        onSecond.putAll(Map.of("portcullis.replica.name", "acme-b", "quarkus.http.host", "127.0.0.2",
+                "portcullis.listen.host", "127.0.0.2"));
+        Replica first = cluster.start("acme-a", secretKey, onFirst);
+        Replica second = cluster.start("acme-b", secretKey, onSecond);
         PackagedApplication.awaitReady(first.process(), httpPort, first.log(), PackagedReplicas.START_TIMEOUT);
         awaitReady(second, httpPort);
+        return new Replica[] {first, second};
+    }
 
-        pebble = new PebbleServer(httpPort);
+    private void orderThroughTheFirstAnsweredByTheSecond(Replica[] pair, int httpPort, String challengeType, Served served)
+            throws Exception {
+        Replica first = pair[0];
+        Replica second = pair[1];
         pebble.pointAt(DOMAIN, "127.0.0.2");
         api("127.0.0.1", httpPort).body(Map.of("directoryUrl", pebble.directoryUrl(), "domains", List.of(DOMAIN),
-                "acceptTermsOfService", true, "directoryCaPem", pebble.caPem())).put("/api/v1/tls/acme").then().statusCode(202);
+                "acceptTermsOfService", true, "directoryCaPem", pebble.caPem(), "challengeType", challengeType))
+                .put("/api/v1/tls/acme").then().statusCode(202);
 
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         JsonPath status = null;
@@ -94,9 +138,10 @@ class AcmeReplicasIT {
         assertEquals("valid", status.getString("domainStates[0].state"), "the second replica serves it: " + status.prettify()
                 + "\nfirst: " + Files.readString(first.log()) + "\nsecond: " + Files.readString(second.log())
                 + "\npebble: " + pebble.log());
+        assertEquals(challengeType, status.getString("challengeType"));
 
-        X509Certificate fromFirst = ServedCertificate.read(first.wirePort(), DOMAIN);
-        X509Certificate fromSecond = ServedCertificate.read(second.wirePort(), DOMAIN);
+        X509Certificate fromFirst = served.by(true);
+        X509Certificate fromSecond = served.by(false);
         assertEquals(fromFirst, fromSecond, "both replicas serve the same certificate");
         X509Certificate intermediate = pebble.intermediate();
         assertEquals(intermediate.getSubjectX500Principal(), fromFirst.getIssuerX500Principal());

@@ -27,7 +27,8 @@ import java.util.Map;
  * Let's Encrypt's test ACME server (Debian's {@code pebble}) and its mock DNS ({@code pebble-challtestsrv}, every name
  * 127.0.0.1 unless told otherwise) on loopback, for the duration of a test class. Pebble's HTTPS certificate comes from
  * a throw-away CA ({@link #caPem}), passed to the gateway as {@code directoryCaPem}; its {@code httpPort}, where it
- * validates HTTP-01, is the gateway's HTTP port. No sleeping before validation, no nonce rejection, no authorization
+ * validates HTTP-01, is the gateway's HTTP port, and its {@code tlsPort}, where it validates TLS-ALPN-01, the wire port
+ * when a test asks for it. No sleeping before validation, no nonce rejection, no authorization
  * reuse: each order validates again, quickly and the same way every time.
  */
 final class PebbleServer implements AutoCloseable {
@@ -51,14 +52,20 @@ final class PebbleServer implements AutoCloseable {
     }
 
     PebbleServer(int httpPort) throws Exception {
-        this(httpPort, Map.of());
+        this(httpPort, FreePorts.next(), Map.of());
+    }
+
+    PebbleServer(int httpPort, Map<String, String> eabKeys) throws Exception {
+        this(httpPort, FreePorts.next(), eabKeys);
     }
 
     /**
      * @param eabKeys external account binding key ids and their HMAC keys (base64url); when given, Pebble requires a
      *                binding with one of them for every new account
+     * @param httpPort where Pebble validates HTTP-01
+     * @param tlsPort  where Pebble validates TLS-ALPN-01
      */
-    PebbleServer(int httpPort, Map<String, String> eabKeys) throws Exception {
+    PebbleServer(int httpPort, int tlsPort, Map<String, String> eabKeys) throws Exception {
         dir = Files.createTempDirectory("pebble-");
         acmePort = FreePorts.next();
         managementPort = FreePorts.next();
@@ -74,7 +81,7 @@ final class PebbleServer implements AutoCloseable {
                   "certificate": "%s", "privateKey": "%s", "httpPort": %d, "tlsPort": %d,
                   "ocspResponderURL": "", "externalAccountBindingRequired": %s, "externalAccountMACKeys": {%s}}}
                 """.formatted(acmePort, managementPort, dir.resolve("cert.pem"), dir.resolve("key.pem"), httpPort,
-                FreePorts.next(), !eabKeys.isEmpty(), String.join(",", eabKeys.entrySet().stream()
+                tlsPort, !eabKeys.isEmpty(), String.join(",", eabKeys.entrySet().stream()
                         .map(e -> "\"" + e.getKey() + "\": \"" + e.getValue() + "\"").toList())));
         https = HttpClient.newBuilder().sslContext(trusting(caPem)).connectTimeout(Duration.ofSeconds(5)).build();
         try {

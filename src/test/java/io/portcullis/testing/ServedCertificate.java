@@ -34,7 +34,12 @@ public final class ServedCertificate {
 
     /** The leaf certificate a new connection to {@code port} is served when it asks for {@code serverName} (SNI). */
     public static X509Certificate read(int port, String serverName) throws IOException, GeneralSecurityException {
-        try (Socket plain = sslRequest(port);
+        return read(InetAddress.getLoopbackAddress(), port, serverName);
+    }
+
+    /** As {@link #read(int, String)} on another address than 127.0.0.1 (such as 127.0.0.2, a second local replica). */
+    public static X509Certificate read(InetAddress address, int port, String serverName) throws IOException, GeneralSecurityException {
+        try (Socket plain = sslRequest(address, port);
              SSLSocket tls = (SSLSocket) trustingAnything().getSocketFactory().createSocket(plain, serverName, port, true)) {
             javax.net.ssl.SSLParameters parameters = tls.getSSLParameters();
             parameters.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(serverName)));
@@ -46,7 +51,11 @@ public final class ServedCertificate {
 
     /** A connected socket that has sent SSLRequest and been answered 'S'. */
     public static Socket sslRequest(int port) throws IOException {
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
+        return sslRequest(InetAddress.getLoopbackAddress(), port);
+    }
+
+    private static Socket sslRequest(InetAddress address, int port) throws IOException {
+        Socket plain = new Socket(address, port);
         plain.setSoTimeout(10_000);
         DataOutputStream out = new DataOutputStream(plain.getOutputStream());
         out.writeInt(8);
