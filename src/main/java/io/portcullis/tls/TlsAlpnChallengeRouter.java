@@ -24,10 +24,11 @@ import io.netty.util.concurrent.Promise;
 final class TlsAlpnChallengeRouter extends SslClientHelloHandler<TlsAlpnChallengeCertificate> {
 
     /**
-     * Far above any real ClientHello (one with post-quantum key shares and a session ticket is a few KiB), far below
-     * the 16 MiB a hello's length field allows.
+     * Several times any real ClientHello (one with post-quantum key shares and a session ticket is a few KiB), one TLS
+     * record's worth, far below the 16 MiB a hello's length field allows: what a connection may make the gateway hold
+     * before its handshake, about what the TLS engine itself holds for one record.
      */
-    static final int MAX_CLIENT_HELLO = 64 * 1024;
+    static final int MAX_CLIENT_HELLO = 16 * 1024;
 
     static final String NAME = "portcullis-acme-tls-alpn";
 

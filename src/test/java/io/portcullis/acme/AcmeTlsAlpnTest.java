@@ -154,6 +154,54 @@ class AcmeTlsAlpnTest {
         }
     }
 
+    /** A validation whose bytes arrive a few at a time is read whole and answered with the challenge certificate. */
+    @Test
+    @Order(2)
+    void aHelloInPiecesIsReadWholeAndAnswered() throws Exception {
+        tokens.addAlpn(NAME, "DGyRejmCefe7v4NfDGDKfA.9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mqTI");
+        try {
+            Socket plain = new InPieces();
+            plain.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), GatewayClient.gatewayPort()));
+            plain.setSoTimeout(5_000);
+            try (SSLSocket validation = (SSLSocket) ServedCertificate.trustingAnything().getSocketFactory()
+                    .createSocket(plain, NAME, 443, true)) {
+                SSLParameters parameters = validation.getSSLParameters();
+                parameters.setServerNames(List.of(new SNIHostName(NAME)));
+                parameters.setApplicationProtocols(new String[] {"acme-tls/1"});
+                validation.setSSLParameters(parameters);
+                validation.startHandshake();
+                assertEquals("acme-tls/1", validation.getApplicationProtocol());
+                X509Certificate certificate = (X509Certificate) validation.getSession().getPeerCertificates()[0];
+                assertTrue(certificate.getCriticalExtensionOIDs().contains(ACME_IDENTIFIER), "the challenge certificate");
+            }
+        } finally {
+            tokens.removeAlpn(NAME);
+        }
+    }
+
+    /** A socket that sends what it is given 7 bytes at a time, 2 ms apart: a ClientHello in many TCP segments. */
+    private static final class InPieces extends Socket {
+        @Override
+        public OutputStream getOutputStream() throws IOException {
+            OutputStream out = super.getOutputStream();
+            return new java.io.FilterOutputStream(out) {
+                @Override
+                public void write(byte[] bytes, int offset, int length) throws IOException {
+                    for (int at = offset; at < offset + length; at += 7) {
+                        out.write(bytes, at, Math.min(7, offset + length - at));
+                        out.flush();
+                        try {
+                            Thread.sleep(2);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IOException(e);
+                        }
+                    }
+                }
+            };
+        }
+    }
+
     /** A ClientHello that is no TLS, while a challenge waits, ends the connection at once rather than at a timeout. */
     @Test
     @Order(2)
@@ -162,7 +210,7 @@ class AcmeTlsAlpnTest {
         try {
             byte[][] hellos = {
                     {0x16, 0x03, 0x01, 0x00, 0x06, 0x01, 0x00, 0x00, 0x02, (byte) 0xff, (byte) 0xff}, // a 2-byte ClientHello
-                    // a ClientHello of 128 KiB announced, over the 64 KiB the gateway reads before deciding
+                    // a ClientHello of 128 KiB announced, over the 16 KiB the gateway reads before deciding
                     {0x16, 0x03, 0x01, 0x00, 0x08, 0x01, 0x02, 0x00, 0x00, 0x03, 0x03, 0x00, 0x00},
             };
             for (byte[] hello : hellos) {
