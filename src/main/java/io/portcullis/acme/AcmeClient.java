@@ -49,9 +49,8 @@ import java.util.regex.Pattern;
 
 /**
  * One conversation with an ACME CA through acme4j: register an account, run an order for a domain set by HTTP-01 or
- * TLS-ALPN-01 and
- * bring back the chain with the fresh key it was issued for. Blocking; no state beyond the session. The directory's
- * HTTPS is checked against the JDK's trust store, or only against {@code directoryCaPem} when given (a private CA).
+ * TLS-ALPN-01 and bring back the chain with the fresh key it was issued for. Blocking; no state beyond the session. The
+ * directory's HTTPS is checked against the JDK's trust store, or only against {@code directoryCaPem} when given (a private CA).
  */
 final class AcmeClient {
 

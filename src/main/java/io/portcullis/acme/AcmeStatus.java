@@ -23,8 +23,9 @@ import java.util.List;
  * @param nextAttempt         when the next attempt (order or renewal check) runs
  */
 public record AcmeStatus(String directoryUrl, String email, List<String> domains, String certificateName,
-                         AcmeChallengeType challengeType, boolean directoryCaSet, Account account, List<DomainState> domainStates, OrderInProgress order,
-                         String lastError, int consecutiveFailures, Instant nextAttempt) {
+                         AcmeChallengeType challengeType, boolean directoryCaSet, Account account,
+                         List<DomainState> domainStates, OrderInProgress order, String lastError, int consecutiveFailures,
+                         Instant nextAttempt) {
 
     /**
      * @param registered              whether the account exists at the CA
