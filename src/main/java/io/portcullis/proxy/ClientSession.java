@@ -223,9 +223,11 @@ final class ClientSession {
         state = handshake;
         if (direct) {
             services.tls().startDirectTls(tcp.socket(), startup.remainder()).onComplete(ar -> {
-                if (ar.cause() instanceof TlsAlpnChallengeAnswered) {
+                if (ar.cause() instanceof TlsAlpnChallengeAnswered validation) {
                     // An ACME CA validating a name (TLS-ALPN-01), answered and closed: no client, no failed handshake.
                     services.vertx().cancelTimer(handshake.timer());
+                    tlsDescription = "acme-tls/1" + (validation.serverName() == null ? "" : " sni="
+                            + LogText.escape(validation.serverName())) + (validation.answered() ? "" : " (no challenge waits)");
                     closeQuietly();
                     return;
                 }

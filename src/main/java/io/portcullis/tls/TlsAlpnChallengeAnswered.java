@@ -6,7 +6,23 @@ package io.portcullis.tls;
  */
 public final class TlsAlpnChallengeAnswered extends Exception {
 
-    TlsAlpnChallengeAnswered() {
-        super("an ACME TLS-ALPN-01 validation, answered by its challenge certificate", null, false, false);
+    private final String serverName;
+    private final boolean answered;
+
+    TlsAlpnChallengeAnswered(String serverName, boolean answered) {
+        super("an ACME TLS-ALPN-01 validation" + (answered ? ", answered by its challenge certificate"
+                : ", closed: no challenge waits for that name"), null, false, false);
+        this.serverName = serverName;
+        this.answered = answered;
+    }
+
+    /** The name validated (as the CA sent it, lower case), or null when the hello named none. */
+    public String serverName() {
+        return serverName;
+    }
+
+    /** Whether the challenge certificate was shown; false when no challenge waited for the name. */
+    public boolean answered() {
+        return answered;
     }
 }

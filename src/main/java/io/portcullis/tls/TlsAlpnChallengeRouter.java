@@ -19,7 +19,7 @@ import io.netty.util.concurrent.Promise;
  * goes on, bytes unchanged, to the listener's TLS handler, as if this handler had never been there.
  *
  * <p>The listener's own TLS handler (Vert.x's) stays behind the challenge's and never sees a byte; its handshake
- * fails when the connection closes, which {@link #answered} tells apart from a client's failed handshake.
+ * fails when the connection closes, which {@link #validation} tells apart from a client's failed handshake.
  */
 final class TlsAlpnChallengeRouter extends SslClientHelloHandler<TlsAlpnChallengeCertificate> {
 
@@ -36,16 +36,17 @@ final class TlsAlpnChallengeRouter extends SslClientHelloHandler<TlsAlpnChalleng
     private static final IllegalStateException NO_CHALLENGE = new IllegalStateException("no TLS-ALPN-01 challenge waits for that name");
 
     private final TlsAlpnChallenges challenges;
-    private volatile boolean answered;
+    /** Set once the hello offered acme-tls/1: how the handshake that follows ends. */
+    private volatile TlsAlpnChallengeAnswered validation;
 
     TlsAlpnChallengeRouter(TlsAlpnChallenges challenges) {
         super(MAX_CLIENT_HELLO);
         this.challenges = challenges;
     }
 
-    /** Whether this connection was an ACME validation (answered or refused), not a PostgreSQL client. */
-    boolean answered() {
-        return answered;
+    /** What this connection was when it was an ACME validation (answered or refused), else null: a PostgreSQL client. */
+    TlsAlpnChallengeAnswered validation() {
+        return validation;
     }
 
     @Override
@@ -54,7 +55,7 @@ final class TlsAlpnChallengeRouter extends SslClientHelloHandler<TlsAlpnChalleng
         if (!hello.offers(TlsAlpnChallenges.ALPN_ACME_TLS)) {
             return ctx.executor().newSucceededFuture(null);
         }
-        answered = true;
+        validation = new TlsAlpnChallengeAnswered(hello.serverName(), false);
         if (hello.serverName() == null) {
             return ctx.executor().newFailedFuture(NO_CHALLENGE);
         }
@@ -84,6 +85,7 @@ final class TlsAlpnChallengeRouter extends SslClientHelloHandler<TlsAlpnChalleng
             ctx.pipeline().remove(this); // what was read goes on to the listener's TLS handler
             return;
         }
+        validation = new TlsAlpnChallengeAnswered(validation.serverName(), true);
         // The end first, so that it is in place before the challenge's handler sees the hello (forwarded on replace).
         ctx.pipeline().addAfter(ctx.name(), NAME + "-end", new ChallengeEnd());
         SslHandler handler = certificate.context().newHandler(ctx.alloc());

@@ -330,7 +330,7 @@ public final class VertxTls {
             return handshake.compose(done -> requirePostgresAlpn(socket));
         }
         TlsAlpnChallengeRouter routed = router;
-        return handshake.transform(ar -> routed.answered() ? Future.failedFuture(new TlsAlpnChallengeAnswered())
+        return handshake.transform(ar -> routed.validation() != null ? Future.failedFuture(routed.validation())
                 : ar.succeeded() ? requirePostgresAlpn(socket) : Future.failedFuture(ar.cause()));
     }
 

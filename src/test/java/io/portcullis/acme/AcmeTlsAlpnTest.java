@@ -4,6 +4,7 @@ import io.portcullis.config.ConfigStore;
 import io.portcullis.testing.Backends;
 import io.portcullis.testing.FreePorts;
 import io.portcullis.testing.GatewayClient;
+import io.portcullis.testing.LogCapture;
 import io.portcullis.testing.PostgresServer;
 import io.portcullis.testing.ServedCertificate;
 import io.portcullis.tls.TlsAdministration;
@@ -109,7 +110,7 @@ class AcmeTlsAlpnTest {
     void aValidationIsAnsweredWithTheChallengeCertificateAndClosed() throws Exception {
         String keyAuthorization = "DGyRejmCefe7v4NfDGDKfA.9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mqTI";
         tokens.addAlpn(NAME, keyAuthorization);
-        try {
+        try (LogCapture logs = LogCapture.start()) {
             try (SSLSocket validation = direct(NAME, "acme-tls/1")) {
                 validation.startHandshake();
                 assertEquals("acme-tls/1", validation.getApplicationProtocol());
@@ -126,6 +127,10 @@ class AcmeTlsAlpnTest {
             try (SSLSocket other = direct("other.acme-test.example.com", "acme-tls/1")) {
                 assertThrows(IOException.class, other::startHandshake);
             }
+            // The connection log says what they were.
+            logs.await(line -> line.contains("tls=acme-tls/1 sni=" + NAME + " "), Duration.ofSeconds(5));
+            logs.await(line -> line.contains("tls=acme-tls/1 sni=other.acme-test.example.com (no challenge waits)"),
+                    Duration.ofSeconds(5));
             // Meanwhile PostgreSQL clients: direct TLS with ALPN postgresql, and SSLRequest, as ever.
             X509Certificate listener = tls.material().chain().get(0);
             try (SSLSocket client = direct(NAME, "postgresql")) {
