@@ -68,15 +68,22 @@ import static io.portcullis.config.RuntimeSettings.SERVER_RESET_TIMEOUT;
  * transaction, so lending whatever was idle put most sessions on two loops (EventLoopIndependenceTest). While the pool
  * has room a new connection is opened on the borrower's loop instead; it costs one login, once, after which that loop
  * reuses it. Across loops only when the pool is full (a pool of one always lends across), when this borrower's login
- * failed, or while the last login failed (serverLoginRetry): a connection that hops beats a refusal. Idle connections
- * of a loop nobody borrows on are then left alone and close like any idle connection, after serverIdleTimeout while
- * above minPoolSize, or past serverLifetime; minPoolSize warms its connections up on the loops borrowers came from.
- * The reserve is never opened just to stay on one loop: it is for borrowers that found nothing idle anywhere.
+ * failed, or for a few seconds after any failed login (a backend at its connection limit, say): a connection that hops
+ * beats a refusal, and a refused login per transaction. Idle connections of a loop nobody borrows on are then left
+ * alone and close like any idle connection, after serverIdleTimeout while above minPoolSize, or past serverLifetime;
+ * minPoolSize warms its connections up on the loops borrowers came from. The reserve is never opened just to stay on
+ * one loop: it is for borrowers that found nothing idle anywhere.
  */
 public final class Pool {
 
     /** More than any machine has event loops: the list of borrowers' loops stays short and its scan cheap. */
     private static final int MAX_BORROWER_LOOPS = 256;
+    /**
+     * After a failed login, how long borrowers take another loop's idle connection rather than try a login of their
+     * own (or serverLoginRetry, when longer). serverLoginRetry defaults to 0 s; without this, a backend at its
+     * connection limit would cost every transaction of another loop a refused login before it is lent the idle one.
+     */
+    private static final long OWN_LOOP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Vertx vertx;
     private final java.util.function.BiFunction<DatabaseConfig, String, NetClient> client;
@@ -482,16 +489,19 @@ public final class Pool {
 
     /**
      * Whether the head waiter should get a new connection on its own loop rather than another loop's idle one: the
-     * pool has room without the reserve, and the last login did not fail within serverLoginRetry (a new login would be
-     * refused at once, as {@link #login} does). Holding the lock.
+     * pool has room without the reserve, and the last login (for this configuration) did not fail within
+     * {@link #OWN_LOOP_RETRY_NANOS} or serverLoginRetry, whichever is longer. Holding the lock.
      */
     private boolean mayOpenOnOwnLoop() {
         int size = config.maxDbConnections() > 0 ? Math.min(config.poolSize(), config.maxDbConnections()) : config.poolSize();
         if (open >= size) {
             return false;
         }
-        return loginFailure == null || !config.equals(loginFailedFor)
-                || System.nanoTime() - loginFailedAtNanos >= settings.current().get(SERVER_LOGIN_RETRY).toNanos();
+        if (loginFailure == null || !config.equals(loginFailedFor)) {
+            return true;
+        }
+        long backoff = Math.max(OWN_LOOP_RETRY_NANOS, settings.current().get(SERVER_LOGIN_RETRY).toNanos());
+        return System.nanoTime() - loginFailedAtNanos >= backoff;
     }
 
     /** The most recently used idle connection on the borrower's own event loop, taken out; null when there is none. */

@@ -1,5 +1,6 @@
 package io.portcullis.proxy;
 
+import io.portcullis.observe.OperationsTest;
 import io.portcullis.pool.PoolManager;
 import io.portcullis.pool.PoolStats;
 import io.portcullis.testing.Backends;
@@ -80,6 +81,10 @@ class EventLoopIndependenceTest {
     private static final String SESSION_DB = "loops_session";
     private static final String TRANSACTION_DB = "loops_txn";
     private static final String FULL_TRANSACTION_DB = "loops_txn_full";
+    private static final String REFUSING_DB = "loops_txn_refusing";
+    /** A backend role allowed one connection: the backend refuses the pool's second login. */
+    private static final String ONE_CONNECTION_ROLE = "loops_one_connection";
+    private static final String ONE_CONNECTION_PASSWORD = "loops-one-pass";
     /** How long the blocked loop sleeps. */
     private static final long BLOCK_MILLIS = 3_000;
     /** A session on the free loop must answer within this, half the block. */
@@ -164,7 +169,7 @@ class EventLoopIndependenceTest {
         List<Connection> clients = new ArrayList<>();
         try {
             TwoLoops loops = sessionsOnBothLoops(TRANSACTION_DB, clients);
-            putTransactionDatabase(TRANSACTION_DB, 4); // no password: the stored one is kept, and with it the idle connection
+            putTransactionDatabase(TRANSACTION_DB, pg().scramUser(), 4); // no password: the stored one is kept, and with it the idle connection
             PoolStats before = awaitPoolSize(TRANSACTION_DB, 4);
             assertEquals(1, before.open(), "one server connection, idle, before the block: " + before);
             assertEquals(1, before.idle(), "one server connection, idle, before the block: " + before);
@@ -212,6 +217,44 @@ class EventLoopIndependenceTest {
         } finally {
             closeAll(clients);
         }
+    }
+
+    /**
+     * When the login the pool opens on the borrower's loop is refused (here: the backend role may hold one connection,
+     * and the pool's idle one on loop X is it), the borrower is lent X's idle connection rather than the refusal, and
+     * for a few seconds after it the pool lends across loops without trying another login per transaction.
+     */
+    @Test
+    void transactionModeSessionIsLentAnotherLoopsIdleConnectionWhenItsOwnLoginIsRefused() throws Exception {
+        PostgresServer pg = pg();
+        try (Connection admin = pg.connectAsSuperuser(pg.database()); Statement s = admin.createStatement()) {
+            s.execute("DO $$ BEGIN CREATE ROLE " + ONE_CONNECTION_ROLE + " LOGIN CONNECTION LIMIT 1 PASSWORD '"
+                    + ONE_CONNECTION_PASSWORD + "'; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        }
+        GatewayClient.putDatabase(REFUSING_DB, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
+                "user", ONE_CONNECTION_ROLE, "password", ONE_CONNECTION_PASSWORD, "poolSize", 1, "poolMode", "transaction"));
+        List<Connection> clients = new ArrayList<>();
+        try {
+            TwoLoops loops = sessionsOnBothLoops(REFUSING_DB, clients);
+            putTransactionDatabase(REFUSING_DB, ONE_CONNECTION_ROLE, 4);
+            awaitPoolSize(REFUSING_DB, 4);
+            double failuresBefore = loginFailures(REFUSING_DB);
+
+            assertEquals(1, selectOne(loops.onOtherLoop()), "the refused login's borrower is lent the idle connection");
+            assertSame(loops.serverLoop(), serverLoopOfATransaction(loops.onOtherLoop()),
+                    "right after a refused login the pool lends across loops");
+            assertEquals(1, PoolProbe.stats(pools, REFUSING_DB).open(), "the backend allows the role one connection");
+            assertEquals(failuresBefore + 1, loginFailures(REFUSING_DB),
+                    "one refused login, not one per transaction");
+        } finally {
+            closeAll(clients);
+        }
+    }
+
+    private static double loginFailures(String database) {
+        double value = OperationsTest.value(GatewayClient.api().get("/q/metrics").then().statusCode(200).extract().asString(),
+                "portcullis_server_login_failures_total", database);
+        return Math.max(0, value); // -1: no series yet
     }
 
     /**
@@ -265,10 +308,14 @@ class EventLoopIndependenceTest {
         }
     }
 
-    private static void putTransactionDatabase(String database, int poolSize) {
-        PostgresServer pg = Backends.postgres();
+    private static void putTransactionDatabase(String database, String user, int poolSize) {
+        PostgresServer pg = pg();
         GatewayClient.putDatabase(database, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
-                "user", pg.scramUser(), "poolSize", poolSize, "poolMode", "transaction"));
+                "user", user, "poolSize", poolSize, "poolMode", "transaction"));
+    }
+
+    private static PostgresServer pg() {
+        return Backends.postgres();
     }
 
     /** Waits until the pool runs with the new size (configuration changes reach it as an event). */
