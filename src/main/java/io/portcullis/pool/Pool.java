@@ -540,7 +540,8 @@ public final class Pool {
                 return;
             }
         }
-        borrowerLoops.add(context);
+        // The root of a duplicated context (Quarkus runs requests on those): not one request's local data, kept forever.
+        borrowerLoops.add(context instanceof ContextInternal internal ? internal.unwrap() : context);
     }
 
     /**
