@@ -71,8 +71,9 @@ import static io.portcullis.config.RuntimeSettings.SERVER_RESET_TIMEOUT;
  * failed, or for a few seconds after any failed login (a backend at its connection limit, say): a connection that hops
  * beats a refusal, and a refused login per transaction. Idle connections of a loop nobody borrows on are then left
  * alone and close like any idle connection, after serverIdleTimeout while above minPoolSize, or past serverLifetime;
- * minPoolSize warms its connections up on the loops borrowers came from. The reserve is never opened just to stay on
- * one loop: it is for borrowers that found nothing idle anywhere.
+ * minPoolSize warms its connections up on the loops borrowers came from (before the first borrower, on the
+ * janitor's, which need not be a wire loop: those are the ones left alone then). The reserve is never opened just
+ * to stay on one loop: it is for borrowers that found nothing idle anywhere.
  */
 public final class Pool {
 
