@@ -241,6 +241,8 @@ class EventLoopIndependenceTest {
             double failuresBefore = loginFailures(REFUSING_DB);
 
             assertEquals(1, selectOne(loops.onOtherLoop()), "the refused login's borrower is lent the idle connection");
+            // Until its hand-over ends the connection is not idle, and a pool with nothing idle tries a login.
+            awaitQuiet(REFUSING_DB);
             assertSame(loops.serverLoop(), serverLoopOfATransaction(loops.onOtherLoop()),
                     "right after a refused login the pool lends across loops");
             assertEquals(1, PoolProbe.stats(pools, REFUSING_DB).open(), "the backend allows the role one connection");
