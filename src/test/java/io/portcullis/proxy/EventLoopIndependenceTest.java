@@ -71,7 +71,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pool's only (idle) connection while the pool has room, and a session on the other loop answers in milliseconds on a
  * connection the pool opens on that session's loop. {@link #transactionModeSessionOfAFullPoolBorrowsAcrossLoopsAndWaitsBehindTheBlock}
  * shows the limit that remains: with a pool of one, the session can only borrow the other loop's connection, and waits
- * while that loop is blocked (or, in normal operation, busy).
+ * while that loop is blocked (or, in normal operation, busy). The other two tests cover what keeps the rule from
+ * costing a session: a borrower whose own login the backend refuses is lent another loop's idle connection, and
+ * minPoolSize warms connections up on the loops borrowers came from, not only on the janitor's.
  */
 @QuarkusTest
 class EventLoopIndependenceTest {
@@ -82,6 +84,7 @@ class EventLoopIndependenceTest {
     private static final String TRANSACTION_DB = "loops_txn";
     private static final String FULL_TRANSACTION_DB = "loops_txn_full";
     private static final String REFUSING_DB = "loops_txn_refusing";
+    private static final String WARM_DB = "loops_txn_warm";
     /** A backend role allowed one connection: the backend refuses the pool's second login. */
     private static final String ONE_CONNECTION_ROLE = "loops_one_connection";
     private static final String ONE_CONNECTION_PASSWORD = "loops-one-pass";
@@ -105,7 +108,7 @@ class EventLoopIndependenceTest {
         PostgresServer pg = Backends.postgres();
         GatewayClient.putDatabase(SESSION_DB, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
                 "user", pg.scramUser(), "password", pg.scramPassword(), "poolSize", MAX_CLIENTS, "poolMode", "session"));
-        for (String transactionDb : List.of(TRANSACTION_DB, FULL_TRANSACTION_DB)) {
+        for (String transactionDb : List.of(TRANSACTION_DB, FULL_TRANSACTION_DB, WARM_DB)) {
             GatewayClient.putDatabase(transactionDb, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
                     "user", pg.scramUser(), "password", pg.scramPassword(), "poolSize", 1, "poolMode", "transaction"));
         }
@@ -248,6 +251,36 @@ class EventLoopIndependenceTest {
             assertEquals(1, PoolProbe.stats(pools, REFUSING_DB).open(), "the backend allows the role one connection");
             assertEquals(failuresBefore + 1, loginFailures(REFUSING_DB),
                     "one refused login, not one per transaction");
+        } finally {
+            closeAll(clients);
+        }
+    }
+
+    /**
+     * minPoolSize warms connections up on the loops borrowers came from, in turn: with sessions on both loops and
+     * the pool's one connection on loop X, a minimum (and size) of 3 adds one on X and one on the other loop, so a
+     * full pool still lends each session a connection of its own loop. (Warmed up on the janitor's context instead, the
+     * other loop would get one only when the janitor happens to run there.)
+     */
+    @Test
+    void minPoolSizeWarmsConnectionsUpOnTheLoopsBorrowersCameFrom() throws Exception {
+        List<Connection> clients = new ArrayList<>();
+        try {
+            TwoLoops loops = sessionsOnBothLoops(WARM_DB, clients);
+            PostgresServer pg = pg();
+            GatewayClient.putDatabase(WARM_DB, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
+                    "user", pg.scramUser(), "poolSize", 3, "minPoolSize", 3, "poolMode", "transaction"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); // the janitor runs every 5 s
+            PoolStats now = PoolProbe.stats(pools, WARM_DB);
+            while (now.idle() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                now = PoolProbe.stats(pools, WARM_DB);
+            }
+            assertEquals(3, now.idle(), "the minimum of three warmed up: " + now);
+
+            assertSame(threadOf(sessionOf(loops.onOtherLoop()).context()), serverLoopOfATransaction(loops.onOtherLoop()),
+                    "a warm connection waits on the other loop too");
+            assertEquals(3, PoolProbe.stats(pools, WARM_DB).open(), "the full pool opened nothing more");
         } finally {
             closeAll(clients);
         }
