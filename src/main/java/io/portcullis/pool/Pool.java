@@ -8,6 +8,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.NetClient;
 
 import java.time.Duration;
@@ -45,17 +46,45 @@ import static io.portcullis.config.RuntimeSettings.SERVER_RESET_TIMEOUT;
  * {@link PoolView}. Those two work on this object's state (package-private for them) holding its lock.
  *
  * <pre>
- *   acquire ──▶ idle? ── yes ──▶ lend
+ *   acquire ──▶ idle on the borrower's loop? ── yes ──▶ lend
  *                 │ no
  *                 ▼
- *            open &lt; size? ── yes ──▶ connect + login ──▶ lend   (failure: that borrower gets the error,
- *                 │ no                                              the next waiter tries again)
+ *            open &lt; size? ── yes ──▶ connect + login on the borrower's loop ──▶ lend
+ *                 │ no                  (failure: lend another loop's idle one if there is one,
+ *                 ▼                      else that borrower gets the error and the next waiter tries again)
+ *            idle on another loop? ── yes ──▶ lend it (cross-loop)
+ *                 │ no
+ *                 ▼
+ *            open &lt; size + reserve (waited past reserve_pool_timeout)? ── yes ──▶ connect + login ──▶ lend
+ *                 │ no
  *                 ▼
  *              wait (FIFO) ── deadline ──▶ 53300
  *   release ──▶ hand-over (close statements/portals) ──▶ idle ──▶ next waiter
  * </pre>
+ *
+ * <p>Why the borrower's loop first, even with another loop's connection idle: a session forwards through its server
+ * connection's event loop, so a connection of another loop costs a hop between threads on every read and makes the
+ * session wait whenever that loop is busy or blocked; in transaction and statement pooling a session borrows once per
+ * transaction, so lending whatever was idle put most sessions on two loops (EventLoopIndependenceTest). While the pool
+ * has room a new connection is opened on the borrower's loop instead; it costs one login, once, after which that loop
+ * reuses it. Across loops only when the pool is full (a pool of one always lends across), when this borrower's login
+ * failed, or for a few seconds after any failed login (a backend at its connection limit, say): a connection that hops
+ * beats a refusal, and a refused login per transaction. Idle connections of a loop nobody borrows on are then left
+ * alone and close like any idle connection, after serverIdleTimeout while above minPoolSize, or past serverLifetime;
+ * minPoolSize warms its connections up on the loops borrowers came from (before the first borrower, on the
+ * janitor's, which need not be a wire loop: those are the ones left alone then). The reserve is never opened just
+ * to stay on one loop: it is for borrowers that found nothing idle anywhere.
  */
 public final class Pool {
+
+    /** More than any machine has event loops: the list of borrowers' loops stays short and its scan cheap. */
+    private static final int MAX_BORROWER_LOOPS = 256;
+    /**
+     * After a failed login, how long borrowers take another loop's idle connection rather than try a login of their
+     * own (or serverLoginRetry, when longer). serverLoginRetry defaults to 0 s; without this, a backend at its
+     * connection limit would cost every transaction of another loop a refused login before it is lent the idle one.
+     */
+    private static final long OWN_LOOP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Vertx vertx;
     private final java.util.function.BiFunction<DatabaseConfig, String, NetClient> client;
@@ -81,6 +110,13 @@ public final class Pool {
     private volatile PassthroughSecret passthrough;
     /** Connections open or opening; guarded by the lock. */
     int open;
+    /**
+     * One context per event loop borrowers have come from, in the order first seen (bounded by the number of event
+     * loops): where minPoolSize warms connections up, so borrowers find them on their own loop. Guarded by the lock.
+     */
+    private final List<Context> borrowerLoops = new ArrayList<>();
+    /** The next of {@link #borrowerLoops} to warm a connection up on; guarded by the lock. */
+    private int nextWarmLoop;
     private boolean removed;
     /** The last login's failure, the config it was for and when (serverLoginRetry); null after a success. */
     private Throwable loginFailure;
@@ -159,6 +195,7 @@ public final class Pool {
                 return Future.failedFuture(BackendUnavailable.gone(database));
             }
             waiters.addLast(waiter);
+            noteBorrowerLoop(context);
         }
         long waitMillis = settings.current().get(QUERY_WAIT_TIMEOUT).toMillis();
         if (waitMillis > 0) { // 0: wait without limit (PgBouncer's query_wait_timeout = 0)
@@ -316,8 +353,23 @@ public final class Pool {
         }
     }
 
-    /** Opens one connection for the idle stack (minimum pool size); a failure just frees the slot. */
+    /**
+     * Opens one connection for the idle stack (minimum pool size), on the next event loop borrowers have come from
+     * (round-robin; the current context before any borrower came); a failure just frees the slot.
+     */
     private void warmUp() {
+        Context loop;
+        synchronized (this) {
+            loop = borrowerLoops.isEmpty() ? null : borrowerLoops.get(nextWarmLoop++ % borrowerLoops.size());
+        }
+        if (loop == null) {
+            warmUpHere();
+        } else {
+            loop.runOnContext(v -> warmUpHere());
+        }
+    }
+
+    private void warmUpHere() {
         DatabaseConfig db;
         Supplier<String> pw;
         synchronized (this) {
@@ -365,16 +417,21 @@ public final class Pool {
         List<Promise<Void>> settled;
         synchronized (this) {
             while (!waiters.isEmpty() && !control.paused()) {
-                if (!idle.isEmpty()) {
+                Waiter head = waiters.peekFirst();
+                ServerConnection c = takeIdleOnLoopOf(head.context);
+                if (c == null && !idle.isEmpty() && (head.loginFailed || !mayOpenOnOwnLoop())) {
+                    c = idle.pollFirst(); // across loops: see the class comment
+                }
+                if (c != null) {
                     Waiter w = waiters.pollFirst();
-                    ServerConnection c = takeIdleFor(w.context);
-                    lent.add(c);
-                    if (System.nanoTime() - c.idleSinceNanos() >= settings.current().get(SERVER_CHECK_DELAY).toNanos()) {
-                        actions.add(() -> checkThenLend(w, c));
+                    ServerConnection lendable = c;
+                    lent.add(lendable);
+                    if (System.nanoTime() - lendable.idleSinceNanos() >= settings.current().get(SERVER_CHECK_DELAY).toNanos()) {
+                        actions.add(() -> checkThenLend(w, lendable));
                     } else {
-                        actions.add(() -> w.lend(c));
+                        actions.add(() -> w.lend(lendable));
                     }
-                } else if (open < limitFor(waiters.peekFirst())) {
+                } else if (open < limitFor(head)) {
                     Waiter w = waiters.pollFirst();
                     open++;
                     DatabaseConfig db = config;
@@ -431,16 +488,61 @@ public final class Pool {
         return config.maxDbConnections() > 0 ? Math.min(limit, config.maxDbConnections()) : limit;
     }
 
-    /** Prefers a connection on the borrower's own event loop: no thread hop on every read. */
-    private ServerConnection takeIdleFor(Context context) {
+    /**
+     * Whether the head waiter should get a new connection on its own loop rather than another loop's idle one: the
+     * pool has room without the reserve, and the last login (for this configuration) did not fail within
+     * {@link #OWN_LOOP_RETRY_NANOS} or serverLoginRetry, whichever is longer. Holding the lock.
+     */
+    private boolean mayOpenOnOwnLoop() {
+        int size = config.maxDbConnections() > 0 ? Math.min(config.poolSize(), config.maxDbConnections()) : config.poolSize();
+        if (open >= size) {
+            return false;
+        }
+        if (loginFailure == null || !config.equals(loginFailedFor)) {
+            return true;
+        }
+        long backoff = Math.max(OWN_LOOP_RETRY_NANOS, settings.current().get(SERVER_LOGIN_RETRY).toNanos());
+        return System.nanoTime() - loginFailedAtNanos >= backoff;
+    }
+
+    /** The most recently used idle connection on the borrower's own event loop, taken out; null when there is none. */
+    private ServerConnection takeIdleOnLoopOf(Context context) {
+        if (idle.isEmpty()) {
+            return null;
+        }
+        Object loop = loopOf(context);
         for (Iterator<ServerConnection> it = idle.iterator(); it.hasNext(); ) {
             ServerConnection c = it.next();
-            if (c.context() == context) {
+            if (c.context() == context || loopOf(c.context()) == loop) {
                 it.remove();
                 return c;
             }
         }
-        return idle.pollFirst();
+        return null;
+    }
+
+    /**
+     * The event loop a context runs its tasks on: two contexts of one loop (a wire verticle's, the janitor's, an HTTP
+     * tunnel's) share it, and a connection of either serves a borrower of the other without a hop. A worker context
+     * is its own.
+     */
+    private static Object loopOf(Context context) {
+        return context.isEventLoopContext() && context instanceof ContextInternal internal ? internal.nettyEventLoop() : context;
+    }
+
+    /** Remembers the event loop of a borrower for warm-ups, once per loop. Holding the lock. */
+    private void noteBorrowerLoop(Context context) {
+        if (!context.isEventLoopContext() || borrowerLoops.size() >= MAX_BORROWER_LOOPS) {
+            return;
+        }
+        Object loop = loopOf(context);
+        for (Context known : borrowerLoops) {
+            if (loopOf(known) == loop) {
+                return;
+            }
+        }
+        // The root of a duplicated context (Quarkus runs requests on those): not one request's local data, kept forever.
+        borrowerLoops.add(context instanceof ContextInternal internal ? internal.unwrap() : context);
     }
 
     /**
@@ -499,12 +601,25 @@ public final class Pool {
         });
     }
 
+    /**
+     * A login for {@code waiter} failed. When another loop has an idle connection, the borrower goes back to the head
+     * of the queue and is lent that one (once: a second failure is its answer); otherwise it gets the error.
+     */
     private void connectFailed(Waiter waiter, Throwable cause) {
+        Throwable refusal = cause;
         synchronized (this) {
             open--;
+            if (!waiter.loginFailed && !idle.isEmpty() && !removed && !waiter.promise.future().isComplete()
+                    && System.nanoTime() - waiter.deadlineNanos < 0) {
+                waiter.loginFailed = true;
+                waiters.addFirst(waiter);
+                refusal = null;
+            }
         }
         traffic.serverLoginFailed(cause.getMessage());
-        waiter.fail(cause);
+        if (refusal != null) {
+            waiter.fail(refusal);
+        }
         dispatch();
     }
 
@@ -575,6 +690,8 @@ public final class Pool {
         long deadlineNanos = sinceNanos + Long.MAX_VALUE / 2;
         long timer = -1;
         long reserveTimer = -1;
+        /** A login opened for this borrower failed while another loop had an idle connection: it takes one of those. */
+        boolean loginFailed;
 
         Waiter(Context context, Promise<ServerConnection> promise) {
             this.context = context;

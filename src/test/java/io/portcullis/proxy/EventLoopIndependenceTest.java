@@ -1,5 +1,6 @@
 package io.portcullis.proxy;
 
+import io.portcullis.observe.OperationsTest;
 import io.portcullis.pool.PoolManager;
 import io.portcullis.pool.PoolStats;
 import io.portcullis.testing.Backends;
@@ -34,25 +35,25 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What the wire event loops share in a session's steady state: in session pooling, when the session's server
- * connection lives on the session's own loop, nothing. Portcullis runs one {@link WireVerticle} per event loop
- * ({@code portcullis.listen.instances}; 2 in tests); each client session lives on the loop that accepted it, and a
- * server connection the pool opens for a borrower is opened on the borrower's loop ({@code Pool} completes a borrower
- * on its own context and connects from there). Such a session forwards bytes client ⇄ server without a hop to another
- * loop (the pool's lock is taken only to borrow and give back, never across I/O: see {@code Pool}), so throughput can
- * grow with the number of loops (cores). docs/performance.md cites this test for that claim.
+ * What the wire event loops share in a session's steady state: nothing, as long as the pool has room. Portcullis runs
+ * one {@link WireVerticle} per event loop ({@code portcullis.listen.instances}; 2 in tests); each client session lives
+ * on the loop that accepted it, and a server connection the pool opens for a borrower is opened on the borrower's loop
+ * ({@code Pool} completes a borrower on its own context and connects from there). Such a session forwards bytes
+ * client ⇄ server without a hop to another loop (the pool's lock is taken only to borrow and give back, never across
+ * I/O: see {@code Pool}), so throughput can grow with the number of loops (cores). docs/performance.md cites this test
+ * for that claim.
  *
- * <p>The condition matters: {@code Pool.takeIdleFor} prefers an idle connection of the borrower's loop but, when
- * there is none, lends an idle one of another loop rather than open a new one; a session-mode session that gets such a
- * connection at login forwards through both loops for its whole life. Here the pool starts empty, so every session
- * opens its own connection, and the test asserts that each one is on its session's loop.
+ * <p>The pool lends an idle connection of the borrower's own loop; when there is none and the pool may still open
+ * one, it opens one on the borrower's loop rather than lend another loop's idle one. Only a full pool (or a failed
+ * login) lends across loops, and a session that gets such a connection forwards through both loops while it holds it:
+ * for the whole session in session pooling, for the transaction in transaction and statement pooling.
  *
  * <p>The proof is by blocking one loop. Real pgJDBC clients reach a real PostgreSQL through the gateway
  * (TLS on, the test resource every {@code @QuarkusTest} here shares). With sessions on both loops, the first wire
  * verticle's event loop is made to sleep 3 s (Vert.x logs a blocked-thread warning: expected), and every client runs
  * {@code SELECT 1} from its own thread meanwhile. If anything in the steady state went through the other loop, the
  * sessions of the free loop would stall too. (The blocked thread holds no lock of Portcullis's while it sleeps, so
- * this test says nothing about locks; the pool's design does.) The test asserts, per loop (each
+ * this test says nothing about locks; the pool's design does.) The session-mode test asserts, per loop (each
  * session is found in the registry through the process id of its BackendKeyData):
  * <ul>
  *   <li>every session's server connection lives on the session's own loop;</li>
@@ -65,11 +66,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the block, could cancel a later query, and a socket timeout would close the stalled connections; the test measures
  * when each answer arrives instead (the socket timeout stays as a safety net, 15 s).
  *
- * <p>Transaction pooling does not have the property, and {@link #transactionModeSessionWaitsBehindAnIdleServerConnectionOnABlockedLoop}
- * records why: a session borrows a server connection per transaction, and the pool, which prefers an idle
- * connection on the borrower's loop, lends one of another loop when there is none on its own, rather than opening a
- * new one while the pool has room. The session then forwards through that connection's loop, and stalls when that
- * loop is blocked (or, in normal operation, busy).
+ * <p>Transaction pooling, where a session borrows a server connection per transaction, has the property too:
+ * {@link #transactionModeSessionOnTheFreeLoopGetsItsOwnServerConnectionWhileThePoolHasRoom} blocks the loop of the
+ * pool's only (idle) connection while the pool has room, and a session on the other loop answers in milliseconds on a
+ * connection the pool opens on that session's loop. {@link #transactionModeSessionOfAFullPoolBorrowsAcrossLoopsAndWaitsBehindTheBlock}
+ * shows the limit that remains: with a pool of one, the session can only borrow the other loop's connection, and waits
+ * while that loop is blocked (or, in normal operation, busy). The other two tests cover what keeps the rule from
+ * costing a session: a borrower whose own login the backend refuses is lent another loop's idle connection, and
+ * minPoolSize warms connections up on the loops borrowers came from, not only on the janitor's.
  */
 @QuarkusTest
 class EventLoopIndependenceTest {
@@ -78,6 +82,12 @@ class EventLoopIndependenceTest {
     private static final String PASSWORD = "loops-pass";
     private static final String SESSION_DB = "loops_session";
     private static final String TRANSACTION_DB = "loops_txn";
+    private static final String FULL_TRANSACTION_DB = "loops_txn_full";
+    private static final String REFUSING_DB = "loops_txn_refusing";
+    private static final String WARM_DB = "loops_txn_warm";
+    /** A backend role allowed one connection: the backend refuses the pool's second login. */
+    private static final String ONE_CONNECTION_ROLE = "loops_one_connection";
+    private static final String ONE_CONNECTION_PASSWORD = "loops-one-pass";
     /** How long the blocked loop sleeps. */
     private static final long BLOCK_MILLIS = 3_000;
     /** A session on the free loop must answer within this, half the block. */
@@ -98,8 +108,10 @@ class EventLoopIndependenceTest {
         PostgresServer pg = Backends.postgres();
         GatewayClient.putDatabase(SESSION_DB, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
                 "user", pg.scramUser(), "password", pg.scramPassword(), "poolSize", MAX_CLIENTS, "poolMode", "session"));
-        GatewayClient.putDatabase(TRANSACTION_DB, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
-                "user", pg.scramUser(), "password", pg.scramPassword(), "poolSize", 1, "poolMode", "transaction"));
+        for (String transactionDb : List.of(TRANSACTION_DB, FULL_TRANSACTION_DB, WARM_DB)) {
+            GatewayClient.putDatabase(transactionDb, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
+                    "user", pg.scramUser(), "password", pg.scramPassword(), "poolSize", 1, "poolMode", "transaction"));
+        }
         GatewayClient.putUser(USER, Map.of("password", PASSWORD));
     }
 
@@ -148,55 +160,33 @@ class EventLoopIndependenceTest {
     }
 
     /**
-     * Documents the limit of transaction pooling: with one idle server connection, opened on loop X, a session on the
-     * other loop borrows that one (not a new one on its own loop, though the pool of 4 has room), so its transaction
-     * waits while loop X is blocked. Deterministic: the sessions log in while the pool holds at most one connection
-     * (pgJDBC sends a statement right after its login, which with more room could open a second connection while the
-     * first is still being handed over), and only then is the pool widened to 4.
+     * The property in transaction pooling: the pool's only connection is idle on loop X, the pool has room for four,
+     * and a session on the other loop borrows for its next transaction while X is blocked. The pool opens a connection
+     * on the session's loop instead of lending X's idle one, and the session answers well inside the block.
+     * Deterministic: the sessions log in while the pool holds at most one connection (pgJDBC sends a statement right
+     * after its login, which with more room could open a second connection while the first is still being handed
+     * over), and only then is the pool widened to 4.
      */
     @Test
-    void transactionModeSessionWaitsBehindAnIdleServerConnectionOnABlockedLoop() throws Exception {
+    void transactionModeSessionOnTheFreeLoopGetsItsOwnServerConnectionWhileThePoolHasRoom() throws Exception {
         List<Connection> clients = new ArrayList<>();
         try {
-            Connection first = GatewayClient.connect(TRANSACTION_DB, USER, PASSWORD, CLIENT_PROPERTIES);
-            clients.add(first);
-            // The pool's only connection was opened for the first login; a transaction holds it and shows its loop.
-            first.setAutoCommit(false);
-            assertEquals(1, selectOne(first));
-            Context serverContext = sessionOf(first).serverContext();
-            assertNotNull(serverContext, "inside a transaction the session holds a server connection");
-            Thread serverLoop = threadOf(serverContext);
-            first.commit();
-            first.setAutoCommit(true);
-
-            Connection onOtherLoop = null;
-            while (onOtherLoop == null && clients.size() < MAX_CLIENTS) {
-                Connection c = GatewayClient.connect(TRANSACTION_DB, USER, PASSWORD, CLIENT_PROPERTIES);
-                clients.add(c);
-                if (threadOf(sessionOf(c).context()) != serverLoop) {
-                    onOtherLoop = c;
-                }
-            }
-            assertNotNull(onOtherLoop, "no session on the other loop among " + clients.size());
-            awaitQuiet(TRANSACTION_DB);
-            putTransactionDatabase(4); // no password: the stored one is kept, and with it the idle connection
+            TwoLoops loops = sessionsOnBothLoops(TRANSACTION_DB, clients);
+            putTransactionDatabase(TRANSACTION_DB, pg().scramUser(), 4); // no password: the stored one is kept, and with it the idle connection
             PoolStats before = awaitPoolSize(TRANSACTION_DB, 4);
             assertEquals(1, before.open(), "one server connection, idle, before the block: " + before);
             assertEquals(1, before.idle(), "one server connection, idle, before the block: " + before);
 
-            Context blockedContext = null;
-            for (WireVerticle verticle : gateway.wireVerticles()) {
-                if (threadOf(verticle.deployedContext()) == serverLoop) {
-                    blockedContext = verticle.deployedContext();
-                }
-            }
-            assertNotNull(blockedContext, "the server connection lives on a wire event loop");
-            Round round = selectOneEachWhileBlocked(blockedContext, List.of(onOtherLoop));
-            assertTrue(round.answeredAt(onOtherLoop) >= round.blockEndedNanos,
-                    "the session on the free loop answered during the block (" + round.millis(onOtherLoop)
-                            + " ms): transaction mode no longer lends a server connection across loops?");
-            assertEquals(1, PoolProbe.stats(pools, TRANSACTION_DB).open(),
-                    "the pool lent its idle connection of the blocked loop rather than open one on the free loop");
+            Round round = selectOneEachWhileBlocked(loops.serverContext(), List.of(loops.onOtherLoop()));
+            long millis = round.millis(loops.onOtherLoop());
+            assertTrue(millis < FAST_MILLIS, "the session on the free loop took " + millis
+                    + " ms while the loop of the pool's idle connection was blocked");
+            assertTrue(round.answeredAt(loops.onOtherLoop()) < round.blockEndedNanos,
+                    "the session on the free loop waited for the block to end");
+            assertEquals(2, PoolProbe.stats(pools, TRANSACTION_DB).open(),
+                    "the pool opened a connection on the free loop and left the blocked loop's idle one alone");
+            assertSame(threadOf(sessionOf(loops.onOtherLoop()).context()), serverLoopOfATransaction(loops.onOtherLoop()),
+                    "the session's next transaction runs on a server connection of its own loop");
             for (Connection c : clients) {
                 assertEquals(1, selectOne(c), "every connection works again after the block");
             }
@@ -205,10 +195,162 @@ class EventLoopIndependenceTest {
         }
     }
 
-    private static void putTransactionDatabase(int poolSize) {
-        PostgresServer pg = Backends.postgres();
-        GatewayClient.putDatabase(TRANSACTION_DB, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
-                "user", pg.scramUser(), "poolSize", poolSize, "poolMode", "transaction"));
+    /**
+     * The limit that remains: a full pool (here of one) lends its idle connection to a borrower of another loop
+     * rather than make it wait, so that borrower's transaction forwards through the connection's loop and waits while
+     * that loop is blocked.
+     */
+    @Test
+    void transactionModeSessionOfAFullPoolBorrowsAcrossLoopsAndWaitsBehindTheBlock() throws Exception {
+        List<Connection> clients = new ArrayList<>();
+        try {
+            TwoLoops loops = sessionsOnBothLoops(FULL_TRANSACTION_DB, clients);
+            assertSame(loops.serverLoop(), serverLoopOfATransaction(loops.onOtherLoop()),
+                    "a full pool lends its one connection to a session of the other loop");
+            awaitQuiet(FULL_TRANSACTION_DB);
+
+            Round round = selectOneEachWhileBlocked(loops.serverContext(), List.of(loops.onOtherLoop()));
+            assertTrue(round.answeredAt(loops.onOtherLoop()) >= round.blockEndedNanos,
+                    "the session on the free loop answered during the block (" + round.millis(loops.onOtherLoop())
+                            + " ms) though the pool's only connection lives on the blocked loop");
+            assertEquals(1, PoolProbe.stats(pools, FULL_TRANSACTION_DB).open(), "a pool of one stays at one");
+            for (Connection c : clients) {
+                assertEquals(1, selectOne(c), "every connection works again after the block");
+            }
+        } finally {
+            closeAll(clients);
+        }
+    }
+
+    /**
+     * When the login the pool opens on the borrower's loop is refused (here: the backend role may hold one connection,
+     * and the pool's idle one on loop X is it), the borrower is lent X's idle connection rather than the refusal, and
+     * for a few seconds after it the pool lends across loops without trying another login per transaction.
+     */
+    @Test
+    void transactionModeSessionIsLentAnotherLoopsIdleConnectionWhenItsOwnLoginIsRefused() throws Exception {
+        PostgresServer pg = pg();
+        try (Connection admin = pg.connectAsSuperuser(pg.database()); Statement s = admin.createStatement()) {
+            s.execute("DO $$ BEGIN CREATE ROLE " + ONE_CONNECTION_ROLE + " LOGIN CONNECTION LIMIT 1 PASSWORD '"
+                    + ONE_CONNECTION_PASSWORD + "'; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        }
+        GatewayClient.putDatabase(REFUSING_DB, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
+                "user", ONE_CONNECTION_ROLE, "password", ONE_CONNECTION_PASSWORD, "poolSize", 1, "poolMode", "transaction"));
+        List<Connection> clients = new ArrayList<>();
+        try {
+            TwoLoops loops = sessionsOnBothLoops(REFUSING_DB, clients);
+            putTransactionDatabase(REFUSING_DB, ONE_CONNECTION_ROLE, 4);
+            awaitPoolSize(REFUSING_DB, 4);
+            double failuresBefore = loginFailures(REFUSING_DB);
+
+            assertEquals(1, selectOne(loops.onOtherLoop()), "the refused login's borrower is lent the idle connection");
+            // Until its hand-over ends the connection is not idle, and a pool with nothing idle tries a login.
+            awaitQuiet(REFUSING_DB);
+            assertSame(loops.serverLoop(), serverLoopOfATransaction(loops.onOtherLoop()),
+                    "right after a refused login the pool lends across loops");
+            assertEquals(1, PoolProbe.stats(pools, REFUSING_DB).open(), "the backend allows the role one connection");
+            assertEquals(failuresBefore + 1, loginFailures(REFUSING_DB),
+                    "one refused login, not one per transaction");
+        } finally {
+            closeAll(clients);
+        }
+    }
+
+    /**
+     * minPoolSize warms connections up on the loops borrowers came from, in turn: with sessions on both loops and
+     * the pool's one connection on loop X, a minimum (and size) of 3 adds one on X and one on the other loop, so a
+     * full pool still lends each session a connection of its own loop. (Warmed up on the janitor's context instead, the
+     * other loop would get one only when the janitor happens to run there.)
+     */
+    @Test
+    void minPoolSizeWarmsConnectionsUpOnTheLoopsBorrowersCameFrom() throws Exception {
+        List<Connection> clients = new ArrayList<>();
+        try {
+            TwoLoops loops = sessionsOnBothLoops(WARM_DB, clients);
+            PostgresServer pg = pg();
+            GatewayClient.putDatabase(WARM_DB, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
+                    "user", pg.scramUser(), "poolSize", 3, "minPoolSize", 3, "poolMode", "transaction"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); // the janitor runs every 5 s
+            PoolStats now = PoolProbe.stats(pools, WARM_DB);
+            while (now.idle() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                now = PoolProbe.stats(pools, WARM_DB);
+            }
+            assertEquals(3, now.idle(), "the minimum of three warmed up: " + now);
+
+            assertSame(threadOf(sessionOf(loops.onOtherLoop()).context()), serverLoopOfATransaction(loops.onOtherLoop()),
+                    "a warm connection waits on the other loop too");
+            assertEquals(3, PoolProbe.stats(pools, WARM_DB).open(), "the full pool opened nothing more");
+        } finally {
+            closeAll(clients);
+        }
+    }
+
+    private static double loginFailures(String database) {
+        double value = OperationsTest.value(GatewayClient.api().get("/q/metrics").then().statusCode(200).extract().asString(),
+                "portcullis_server_login_failures_total", database);
+        return Math.max(0, value); // -1: no series yet
+    }
+
+    /**
+     * The pool's one connection (loop X: {@code serverLoop}, a wire verticle's context on it: {@code serverContext}) and
+     * a session on the other loop.
+     */
+    private record TwoLoops(Thread serverLoop, Context serverContext, Connection onOtherLoop) {
+    }
+
+    /**
+     * Logs in sessions to a transaction-mode database whose pool holds one connection until one session is on the
+     * loop that connection does not live on; returns when the pool is quiet (its one connection idle).
+     */
+    private TwoLoops sessionsOnBothLoops(String database, List<Connection> clients) throws Exception {
+        Connection first = GatewayClient.connect(database, USER, PASSWORD, CLIENT_PROPERTIES);
+        clients.add(first);
+        // The pool's only connection was opened for the first login; a transaction holds it and shows its loop.
+        Thread serverLoop = serverLoopOfATransaction(first);
+
+        Connection onOtherLoop = null;
+        while (onOtherLoop == null && clients.size() < MAX_CLIENTS) {
+            Connection c = GatewayClient.connect(database, USER, PASSWORD, CLIENT_PROPERTIES);
+            clients.add(c);
+            if (threadOf(sessionOf(c).context()) != serverLoop) {
+                onOtherLoop = c;
+            }
+        }
+        assertNotNull(onOtherLoop, "no session on the other loop among " + clients.size());
+        awaitQuiet(database);
+        Context serverContext = null;
+        for (WireVerticle verticle : gateway.wireVerticles()) {
+            if (threadOf(verticle.deployedContext()) == serverLoop) {
+                serverContext = verticle.deployedContext();
+            }
+        }
+        assertNotNull(serverContext, "the server connection lives on a wire event loop");
+        return new TwoLoops(serverLoop, serverContext, onOtherLoop);
+    }
+
+    /** Runs one transaction on {@code c} and returns the event loop of the server connection it held. */
+    private Thread serverLoopOfATransaction(Connection c) throws Exception {
+        c.setAutoCommit(false);
+        try {
+            assertEquals(1, selectOne(c));
+            Context serverContext = sessionOf(c).serverContext();
+            assertNotNull(serverContext, "inside a transaction the session holds a server connection");
+            return threadOf(serverContext);
+        } finally {
+            c.commit();
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static void putTransactionDatabase(String database, String user, int poolSize) {
+        PostgresServer pg = pg();
+        GatewayClient.putDatabase(database, Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
+                "user", user, "poolSize", poolSize, "poolMode", "transaction"));
+    }
+
+    private static PostgresServer pg() {
+        return Backends.postgres();
     }
 
     /** Waits until the pool runs with the new size (configuration changes reach it as an event). */
