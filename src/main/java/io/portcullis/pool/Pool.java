@@ -110,6 +110,8 @@ public final class Pool {
     private volatile PassthroughSecret passthrough;
     /** Connections open or opening; guarded by the lock. */
     int open;
+    /** The database's connections across its pools, for maxDbConnections; each open slot here holds one there. */
+    private final DatabaseConnections connections;
     /**
      * One context per event loop borrowers have come from, in the order first seen (bounded by the number of event
      * loops): where minPoolSize warms connections up, so borrowers find them on their own loop. Guarded by the lock.
@@ -130,8 +132,9 @@ public final class Pool {
      * @param settings the settings in force, read at each use so a change applies to the next connection
      */
     Pool(Vertx vertx, java.util.function.BiFunction<DatabaseConfig, String, NetClient> client, LiveSettings settings, AtomicLong ids, DatabaseConfig config,
-         Supplier<String> password, TrafficTotals totals) {
+         Supplier<String> password, TrafficTotals totals, DatabaseConnections connections) {
         this.vertx = vertx;
+        this.connections = connections;
         this.client = client;
         this.settings = settings;
         this.ids = ids;
@@ -147,8 +150,9 @@ public final class Pool {
      * ({@code config} is {@link DatabaseConfig#forBackendUser}).
      */
     Pool(Vertx vertx, java.util.function.BiFunction<DatabaseConfig, String, NetClient> client, LiveSettings settings,
-         AtomicLong ids, DatabaseConfig config, PassthroughSecret passthrough, TrafficTotals totals) {
-        this(vertx, client, settings, ids, config, () -> null, totals);
+         AtomicLong ids, DatabaseConfig config, PassthroughSecret passthrough, TrafficTotals totals,
+         DatabaseConnections connections) {
+        this(vertx, client, settings, ids, config, () -> null, totals, connections);
         this.passthrough = passthrough;
     }
 
@@ -253,8 +257,9 @@ public final class Pool {
                 return;
             }
             synchronized (this) {
-                if (removed || control.mustClose(conn)) {
-                    retireLocked(conn);
+                if (removed || control.mustClose(conn)
+                        || (waiters.isEmpty() && config.maxDbConnections() > 0 && connections.starvedOtherThan(this))) {
+                    retireLocked(conn); // or, for another pool of the database waiting at maxDbConnections, its slot
                 } else {
                     conn.markIdle();
                     conn.sink(new IdleSink(conn));
@@ -276,7 +281,7 @@ public final class Pool {
                 idle.remove(conn);
                 lent.remove(conn);
                 control.forget(conn);
-                open--;
+                slotFreedLocked();
             }
             traffic.serverClosed();
         }
@@ -308,6 +313,7 @@ public final class Pool {
         List<ServerConnection> toClose;
         List<Waiter> toFail;
         List<Promise<Void>> settled = new ArrayList<>();
+        connections.leave(this);
         synchronized (this) {
             removed = true;
             control.releaseAll(settled);
@@ -345,6 +351,12 @@ public final class Pool {
                 }
             }
             warm = removed || control.paused() ? 0 : Math.max(0, config.minPoolSize() - open);
+            for (int i = 0; i < warm; i++) {
+                if (!connections.tryOpen(config.maxDbConnections())) {
+                    warm = i; // the database is at maxDbConnections: no minimum beyond it
+                    break;
+                }
+            }
             open += warm;
         }
         expired.forEach(ServerConnection::close);
@@ -379,7 +391,7 @@ public final class Pool {
         login(db, pw).onComplete(ar -> {
             if (ar.failed()) {
                 synchronized (this) {
-                    open--;
+                    slotFreedLocked();
                 }
                 traffic.serverLoginFailed(ar.cause().getMessage());
                 return;
@@ -396,7 +408,7 @@ public final class Pool {
     /** Takes a connection out of the count once, however many paths try; the caller closes it. */
     private void retireLocked(ServerConnection conn) {
         if (conn.retire()) {
-            open--;
+            slotFreedLocked();
             traffic.serverClosed();
         }
         control.forget(conn);
@@ -413,6 +425,8 @@ public final class Pool {
 
     /** Serves waiters while connections are idle or may be opened; also settles what administrators wait for. */
     void dispatch() {
+        boolean evict = false;
+        boolean capped;
         List<Runnable> actions = new ArrayList<>();
         List<Promise<Void>> settled;
         synchronized (this) {
@@ -431,20 +445,54 @@ public final class Pool {
                     } else {
                         actions.add(() -> w.lend(lendable));
                     }
-                } else if (open < limitFor(head)) {
+                } else if (open < limitFor(head) && connections.tryOpen(config.maxDbConnections())) {
                     Waiter w = waiters.pollFirst();
                     open++;
                     DatabaseConfig db = config;
                     Supplier<String> pw = password;
                     actions.add(() -> w.context.runOnContext(v -> connectFor(w, db, pw)));
                 } else {
+                    // Full: of its own, or the database is at maxDbConnections with this pool below its size.
+                    evict = open < limitFor(head) && config.maxDbConnections() > 0;
                     break;
                 }
             }
             settled = control.settle(open);
+            capped = config.maxDbConnections() > 0;
         }
         actions.forEach(Runnable::run);
         settled.forEach(Promise::tryComplete);
+        if (evict) {
+            // Another of the database's pools holds the slots; an idle one of theirs makes room, as in PgBouncer.
+            connections.starving(this);
+            connections.evictIdle(this);
+        } else if (capped) {
+            connections.fed(this);
+        }
+    }
+
+    /** One connection of this pool is gone (closed, or its login failed): its slot here and in the database. */
+    private void slotFreedLocked() {
+        open--;
+        connections.closed(this, config.maxDbConnections() > 0);
+    }
+
+    /**
+     * Closes this pool's least recently used idle connection, for another pool of the database at maxDbConnections.
+     *
+     * @return whether there was one
+     */
+    boolean closeOldestIdle() {
+        ServerConnection oldest;
+        synchronized (this) {
+            oldest = idle.pollLast();
+            if (oldest == null) {
+                return false;
+            }
+            retireLocked(oldest);
+        }
+        oldest.close();
+        return true;
     }
 
     /**
@@ -476,8 +524,8 @@ public final class Pool {
     }
 
     /**
-     * How many connections may be open for this borrower: the pool size, plus the reserve once it has
-     * waited longer than the reserve timeout, never above the database's connection cap.
+     * How many connections this pool may have open for this borrower: the pool size, plus the reserve once it has
+     * waited longer than the reserve timeout. The database's cap over all its pools is {@link DatabaseConnections}'s.
      */
     private int limitFor(Waiter waiter) {
         int limit = config.poolSize();
@@ -485,7 +533,7 @@ public final class Pool {
                 && System.nanoTime() - waiter.sinceNanos >= settings.current().get(RESERVE_POOL_TIMEOUT).toNanos()) {
             limit += config.reservePoolSize();
         }
-        return config.maxDbConnections() > 0 ? Math.min(limit, config.maxDbConnections()) : limit;
+        return limit;
     }
 
     /**
@@ -494,8 +542,7 @@ public final class Pool {
      * {@link #OWN_LOOP_RETRY_NANOS} or serverLoginRetry, whichever is longer. Holding the lock.
      */
     private boolean mayOpenOnOwnLoop() {
-        int size = config.maxDbConnections() > 0 ? Math.min(config.poolSize(), config.maxDbConnections()) : config.poolSize();
-        if (open >= size) {
+        if (open >= config.poolSize() || !connections.hasRoom(config.maxDbConnections())) {
             return false;
         }
         if (loginFailure == null || !config.equals(loginFailedFor)) {
@@ -608,7 +655,7 @@ public final class Pool {
     private void connectFailed(Waiter waiter, Throwable cause) {
         Throwable refusal = cause;
         synchronized (this) {
-            open--;
+            slotFreedLocked();
             if (!waiter.loginFailed && !idle.isEmpty() && !removed && !waiter.promise.future().isComplete()
                     && System.nanoTime() - waiter.deadlineNanos < 0) {
                 waiter.loginFailed = true;
@@ -632,6 +679,7 @@ public final class Pool {
         }
         if (wasWaiting) {
             waiter.fail(BackendUnavailable.poolTimeout(database, settings.current().get(QUERY_WAIT_TIMEOUT).toSeconds(), size));
+            dispatch(); // no longer starving for a slot when that was the last waiter
         }
     }
 

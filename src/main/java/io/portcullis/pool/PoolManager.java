@@ -66,6 +66,7 @@ public class PoolManager {
     private final Map<String, Map<String, Pool>> userPools = new ConcurrentHashMap<>();
     /** One set of traffic totals per database, shared by all its pools (SHOW STATS and metrics are per database). */
     private final Map<String, TrafficTotals> traffic = new ConcurrentHashMap<>();
+    private final Map<String, DatabaseConnections> connections = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
     private BackendClients clients;
     private UserConnectionLimits userLimits;
@@ -99,7 +100,8 @@ public class PoolManager {
         return config.database(database).filter(db -> !db.disabled() && db.user() != null)
                 .map(db -> pools.computeIfAbsent(database, name -> {
                     Pool pool = new Pool(vertx, this::client, liveSettings, connectionIds, db, passwordOf(db),
-                            traffic(name));
+                            traffic(name), connections(name));
+                    connections(name).join(pool);
                     hold(pool.administration(), PoolHold.NONE, config.hold(name));
                     return pool;
                 }));
@@ -115,7 +117,8 @@ public class PoolManager {
         return config.database(database).filter(db -> !db.disabled() && db.authLookup() != null).map(db -> {
             Pool pool = userPools.computeIfAbsent(database, d -> new ConcurrentHashMap<>()).computeIfAbsent(user, u -> {
                 Pool created = new Pool(vertx, this::client, liveSettings, connectionIds, db.forBackendUser(u), secret,
-                        traffic(database));
+                        traffic(database), connections(database));
+                connections(database).join(created);
                 hold(created.administration(), PoolHold.NONE, config.hold(database));
                 return created;
             });
@@ -129,7 +132,8 @@ public class PoolManager {
         GatewayConfig config = store.current();
         return config.database(database).filter(db -> !db.disabled() && db.authLookup() != null)
                 .map(db -> authPools.computeIfAbsent(database, name -> new Pool(vertx, this::client, liveSettings,
-                        connectionIds, db.forAuthLookup(), passwordOf(db.forAuthLookup()), traffic(name))));
+                        connectionIds, db.forAuthLookup(), passwordOf(db.forAuthLookup()), traffic(name),
+                        new DatabaseConnections(vertx)))); // the gateway's own lookups: not the database's clients
     }
 
     /**
@@ -144,6 +148,11 @@ public class PoolManager {
         }
         return AuthQuery.run(vertx, pool.get(), db.get().authLookup().query(), user,
                 liveSettings.current().get(SERVER_LOGIN_TIMEOUT));
+    }
+
+    /** The database's connections across its own user's pool and its looked-up users' pools (maxDbConnections). */
+    private DatabaseConnections connections(String database) {
+        return connections.computeIfAbsent(database, name -> new DatabaseConnections(vertx));
     }
 
     private TrafficTotals traffic(String database) {
@@ -255,6 +264,7 @@ public class PoolManager {
         });
         userPools.values().removeIf(Map::isEmpty);
         traffic.keySet().removeIf(name -> !change.after().databases().containsKey(name));
+        connections.keySet().removeIf(name -> !change.after().databases().containsKey(name));
     }
 
     /**

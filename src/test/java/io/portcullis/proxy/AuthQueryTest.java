@@ -19,6 +19,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -194,6 +195,42 @@ class AuthQueryTest {
         } finally {
             GatewayClient.deleteDatabase("aq_two_rows");
             GatewayClient.deleteDatabase("aq_clear_text");
+        }
+    }
+
+    /**
+     * maxDbConnections caps the database as a whole, as PgBouncer's max_db_connections does: with one connection
+     * allowed and one looked-up user's session holding it, another user's login waits; when the first session ends,
+     * its pool's idle connection is closed to make room, and the waiting login goes on.
+     */
+    @Test
+    void maxDbConnectionsCapsTheDatabaseAcrossLookedUpUsersPools() throws Exception {
+        GatewayClient.putDatabase("aq_capped", Map.of("host", pg.host(), "port", pg.port(), "dbname", pg.database(),
+                "poolSize", 2, "maxDbConnections", 1, "authUser", pg.superuser(), "authPassword", pg.superuserPassword()));
+        java.util.concurrent.ExecutorService second = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<String> waiting;
+            try (Connection first = GatewayClient.connect("aq_capped", SCRAM_ROLE, SCRAM_PASSWORD)) {
+                waiting = second.submit(() -> currentUser("aq_capped", pg.md5User(), pg.md5Password()));
+                Thread.sleep(1500);
+                assertFalse(waiting.isDone(), "the database's one connection is the first user's: the second waits");
+                assertEquals(1, backendSessionsOf(SCRAM_ROLE) + backendSessionsOf(pg.md5User()),
+                        "one server connection for the database, whichever user");
+            }
+            assertEquals(pg.md5User(), waiting.get(10, java.util.concurrent.TimeUnit.SECONDS),
+                    "the first user's idle connection made room");
+            assertEquals(0, backendSessionsOf(SCRAM_ROLE), "closed to make room");
+        } finally {
+            second.shutdownNow();
+            GatewayClient.deleteDatabase("aq_capped");
+        }
+    }
+
+    private static int backendSessionsOf(String role) throws SQLException {
+        try (Connection c = pg.connectAsSuperuser(pg.database()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + role + "'")) {
+            assertTrue(rs.next());
+            return rs.getInt(1);
         }
     }
 
