@@ -74,6 +74,10 @@ import static io.portcullis.config.RuntimeSettings.SERVER_RESET_TIMEOUT;
  * minPoolSize warms its connections up on the loops borrowers came from (before the first borrower, on the
  * janitor's, which need not be a wire loop: those are the ones left alone then). The reserve is never opened just
  * to stay on one loop: it is for borrowers that found nothing idle anywhere.
+ *
+ * <p>Every connection opened also takes a slot of the database's {@link DatabaseConnections}, which maxDbConnections
+ * caps over all the database's pools (those of users looked up in its backend too); a pool that finds none free makes
+ * room by closing another of them's oldest idle connection, and is handed the next connection one gives back.
  */
 public final class Pool {
 
