@@ -77,7 +77,7 @@ import static io.portcullis.config.RuntimeSettings.SERVER_RESET_TIMEOUT;
  *
  * <p>Every connection opened also takes a slot of the database's {@link DatabaseConnections}, which maxDbConnections
  * caps over all the database's pools (those of users looked up in its backend too); a pool that finds none free makes
- * room by closing another of them's oldest idle connection, and is handed the next connection one gives back.
+ * room by closing the oldest idle connection of another of them, and is handed the next connection one gives back.
  */
 public final class Pool {
 
