@@ -13,14 +13,13 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.shredzone.acme4j.Identifier;
+import org.shredzone.acme4j.toolbox.AcmeUtils;
 import org.shredzone.acme4j.util.CertificateUtils;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.Optional;
@@ -74,15 +73,19 @@ public class ChallengeTokens implements TlsAlpnChallenges {
     ConfigStore store;
     /**
      * Makes the certificates of challenges other replicas publish, off the thread that applies configuration changes
-     * (which may run before Vert.x is up, at start). One daemon thread, made on first use.
+     * (which may run before Vert.x is up, at start). One daemon thread, started by the first task.
      */
-    private volatile ExecutorService maker;
+    private final ExecutorService maker = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "portcullis-acme-challenges");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** A TLS-ALPN-01 challenge of this replica's order: the key authorization and the certificate made from it. */
     private record AlpnAnswer(String keyAuthorization, TlsAlpnChallengeCertificate certificate) {
     }
 
-    /** A TLS-ALPN-01 challenge from the store: its key authorization and the certificate, made on {@link #maker()}. */
+    /** A TLS-ALPN-01 challenge from the store: its key authorization and the certificate, made on {@link #maker}. */
     private record Published(String keyAuthorization, CompletableFuture<TlsAlpnChallengeCertificate> certificate) {
     }
 
@@ -165,7 +168,7 @@ public class ChallengeTokens implements TlsAlpnChallenges {
         Map<String, String> wanted = acme == null ? Map.of() : acme.alpnChallenges();
         published.entrySet().removeIf(made -> !made.getValue().keyAuthorization().equals(wanted.get(made.getKey())));
         if (acme != null && acme.challenge() == AcmeChallengeType.TLS_ALPN_01 && challengeKey == null) {
-            maker().execute(this::challengeKeyQuietly);
+            maker.execute(this::challengeKeyQuietly);
         }
         wanted.forEach((domain, keyAuthorization) -> {
             AlpnAnswer local = alpn.get(domain);
@@ -194,7 +197,7 @@ public class ChallengeTokens implements TlsAlpnChallenges {
                             LogText.escape(name), LogText.escape(e.getMessage()));
                     throw e;
                 }
-            }, maker()));
+            }, maker));
         });
     }
 
@@ -206,37 +209,17 @@ public class ChallengeTokens implements TlsAlpnChallenges {
         }
     }
 
-    private ExecutorService maker() {
-        ExecutorService executor = maker;
-        if (executor == null) {
-            synchronized (this) {
-                executor = maker;
-                if (executor == null) {
-                    executor = Executors.newSingleThreadExecutor(task -> {
-                        Thread thread = new Thread(task, "portcullis-acme-challenges");
-                        thread.setDaemon(true);
-                        return thread;
-                    });
-                    maker = executor;
-                }
-            }
-        }
-        return executor;
-    }
-
     @PreDestroy
     void stop() {
-        if (maker != null) {
-            maker.shutdownNow();
-        }
+        maker.shutdownNow();
     }
 
     /** RFC 8737 §3: self-signed, the domain as its only name, the critical acmeIdentifier with SHA-256 of the key authorization. */
     private TlsAlpnChallengeCertificate certificate(String domain, String keyAuthorization) {
         try {
             KeyPair key = challengeKey();
-            byte[] validation = MessageDigest.getInstance("SHA-256").digest(keyAuthorization.getBytes(StandardCharsets.US_ASCII));
-            X509Certificate certificate = CertificateUtils.createTlsAlpn01Certificate(key, Identifier.dns(domain), validation);
+            X509Certificate certificate = CertificateUtils.createTlsAlpn01Certificate(key, Identifier.dns(domain),
+                    AcmeUtils.sha256hash(keyAuthorization));
             return TlsAlpnChallengeCertificate.of(certificate, key.getPrivate());
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot make the TLS-ALPN-01 certificate: " + e.getMessage(), e);

@@ -67,11 +67,6 @@ final class DatabaseConnections {
         return false;
     }
 
-    /** Connections open or opening in all the database's pools. */
-    int open() {
-        return open.get();
-    }
-
     /** Takes a slot unless {@code max} (when positive) are taken. */
     boolean tryOpen(int max) {
         while (true) {

@@ -18,11 +18,9 @@ import javax.net.ssl.SSLException;
  */
 public final class TlsAlpnChallengeCertificate {
 
-    private final X509Certificate certificate;
     private final SslContext context;
 
-    private TlsAlpnChallengeCertificate(X509Certificate certificate, SslContext context) {
-        this.certificate = certificate;
+    private TlsAlpnChallengeCertificate(SslContext context) {
         this.context = context;
     }
 
@@ -40,14 +38,10 @@ public final class TlsAlpnChallengeCertificate {
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.FATAL_ALERT,
                             TlsAlpnChallenges.ALPN_ACME_TLS))
                     .build();
-            return new TlsAlpnChallengeCertificate(certificate, context);
+            return new TlsAlpnChallengeCertificate(context);
         } catch (SSLException | RuntimeException e) {
             throw new CertificateMaterialException("the TLS engine refuses the TLS-ALPN-01 certificate: " + e.getMessage(), e);
         }
-    }
-
-    public X509Certificate certificate() {
-        return certificate;
     }
 
     SslContext context() {

@@ -7,7 +7,6 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.security.cert.X509Certificate;
@@ -27,9 +26,9 @@ public class TlsHandshakes {
     TlsAdministration live;
     @Inject
     TlsSettings settings;
-    /** The ACME package's TLS-ALPN-01 challenges, when it is there. */
+    /** The TLS-ALPN-01 challenges waiting (the acme package provides them). */
     @Inject
-    Instance<TlsAlpnChallenges> challenges;
+    TlsAlpnChallenges challenges;
 
     private ClientCertUserSource userSource;
 
@@ -63,7 +62,7 @@ public class TlsHandshakes {
      * CA validating a name by TLS-ALPN-01 (the future then fails with {@link TlsAlpnChallengeAnswered}).
      */
     public Future<Void> startDirectTls(NetSocket socket, Buffer alreadyRead) {
-        return VertxTls.startDirectTls(socket, alreadyRead, challenges.isResolvable() ? challenges.get() : null);
+        return VertxTls.startDirectTls(socket, alreadyRead, challenges);
     }
 
     /**
