@@ -274,9 +274,18 @@ def jvm_command(java_options=()):
     return ["java", *java_options], ["-jar", str(PORTCULLIS_JAR)]
 
 
+def native_young_generation():
+    """The young generation the native build bakes in (pom.xml's -R:MaxNewSize), or None. A toolchain that drops
+    -R: options (the stand-in of ../shared does, with a warning) would otherwise leave GraalVM's default."""
+    found = re.search(r"-R:MaxNewSize=(\w+)", (ROOT / "pom.xml").read_text())
+    return found.group(1) if found else None
+
+
 def native_command(executable):
-    """How to run the native executable, which takes the same -Dname=value system properties as the jar."""
-    return [str(executable)], []
+    """How to run the native executable, which takes the same -Dname=value system properties as the jar, with
+    the young generation of the container image given explicitly (-Xmn), whatever toolchain built it."""
+    young = native_young_generation()
+    return [str(executable), *([f"-Xmn{young}"] if young else [])], []
 
 
 class Portcullis(Server):
