@@ -475,6 +475,9 @@ NATIVE_OWNERS = (("TLS records: JDK engine", ("sun.security.", "com.sun.crypto."
 # Without GRAALVM_HOME's jars the SVM classes are unknown: the GC's by their names.
 NATIVE_GC_NAMES = re.compile(r"RememberedSet|GreyToBlack|GreyObjects|GCImpl|CardTable|HeapChunk|ObjectHeaderImpl|"
                              r"Generation|ReferenceObjectProcessing|ChunksAccounting|Space_")
+# The compiler's intrinsics, which the JDK engine's AES-GCM records call: stubs of SubstrateVM's own, named alike.
+NATIVE_CRYPTO_STUBS = re.compile(r"SVMIntrinsicStubsGen_(aes|ghash|ctrAES|counterMode|galois|sha|md5|chacha|poly)", re.I)
+NATIVE_LAMBDA = re.compile(r"\$\$L[0-9a-f]+")
 NATIVE_HASH = re.compile(r"_[0-9A-Za-z]{16,}$")
 
 
@@ -536,7 +539,8 @@ def native_categoriser():
         return found or None
 
     def owner_of(symbol):
-        name = NATIVE_HASH.sub("", symbol)
+        # A lambda's class (`InboundBytes$$L65557fec_handle_…`) belongs to the class that wrote it.
+        name = NATIVE_LAMBDA.sub("", NATIVE_HASH.sub("", symbol))
         # The class is the longest prefix before an underscore that names a known class.
         cuts = [i for i, c in enumerate(name) if c == "_"] + [len(name)]
         for cut in reversed(cuts):
@@ -560,6 +564,8 @@ def native_categoriser():
         if "libc" in leaf:
             return "libc"
         symbol = re.sub(r"^[0-9a-f]+\s+", "", leaf).rsplit(" (", 1)[0]
+        if NATIVE_CRYPTO_STUBS.match(symbol):
+            return "TLS records: JDK engine"
         qualified = re.match(r"[a-z][\w]*(?:\.[\w$]+)+", symbol)  # io.netty.channel.nio.NioEventLoop::run, if so
         if qualified:
             return next((o for o, prefixes in NATIVE_OWNERS if qualified.group(0).startswith(prefixes)), "other")
