@@ -476,7 +476,8 @@ NATIVE_OWNERS = (("TLS records: JDK engine", ("sun.security.", "com.sun.crypto."
 NATIVE_GC_NAMES = re.compile(r"RememberedSet|GreyToBlack|GreyObjects|GCImpl|CardTable|HeapChunk|ObjectHeaderImpl|"
                              r"Generation|ReferenceObjectProcessing|ChunksAccounting|Space_")
 # The compiler's intrinsics, which the JDK engine's AES-GCM records call: stubs of SubstrateVM's own, named alike.
-NATIVE_CRYPTO_STUBS = re.compile(r"SVMIntrinsicStubsGen_(aes|ghash|ctrAES|counterMode|galois|sha|md5|chacha|poly)", re.I)
+NATIVE_CRYPTO_STUBS = re.compile(r"SVMIntrinsicStubsGen_(aes|ghash|ctrAES|counterMode|galois|sha|md5|chacha|poly)",
+                                 re.I)
 NATIVE_LAMBDA = re.compile(r"\$\$L[0-9a-f]+")
 NATIVE_HASH = re.compile(r"_[0-9A-Za-z]{16,}$")
 

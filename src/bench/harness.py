@@ -277,7 +277,8 @@ def jvm_command(java_options=()):
 def native_young_generation():
     """The young generation the native build bakes in (pom.xml's -R:MaxNewSize), or None. A toolchain that drops
     -R: options (the stand-in of ../shared does, with a warning) would otherwise leave GraalVM's default."""
-    found = re.search(r"-R:MaxNewSize=(\w+)", (ROOT / "pom.xml").read_text())
+    found = re.search(r"<quarkus\.native\.additional-build-args>[^<]*-R:MaxNewSize=(\w+)",
+                      (ROOT / "pom.xml").read_text())
     return found.group(1) if found else None
 
 
