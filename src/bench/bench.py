@@ -819,7 +819,8 @@ def markdown(result):
         f"ratio of the medians with the range of the per-round ratios in brackets (with more than one round)",
         f"- each run {result['settings']['duration']} s (+{SETUP_ALLOWANCE_SECONDS[16]} s at 16 clients, "
         f"+{SETUP_ALLOWANCE_SECONDS[64]} s at 64 for logging in) after a {result['settings']['warmup']} s warm-up per "
-        f"target (the JVM build then until its JIT compilers are quiet); pgbench -n -j {PGBENCH_THREADS}; pool size "
+        f"target (the JVM build then until its JIT compilers are quiet), and before the -C cells as long again with "
+        f"pgbench -C {CONNECT_WARMUP_CLIENTS} clients (the JVM build until its JIT is quiet); pgbench -n -j {PGBENCH_THREADS}; pool size "
         f"{POOL_SIZE} (session) in both proxies; direct = QuestDB without TLS, proxies with sslmode=require; client "
         f"SCRAM-SHA-256 against a stored verifier in both proxies",
         "- scripts: `select1` = `SELECT 1;`; `trades` = `SELECT ts, sym, price, qty FROM trades WHERE price > :p "
