@@ -102,12 +102,13 @@ public class GatewayServer {
         // Before the wire listener: a session's process id carries the peer id from its first connection on.
         peers.start(cancel -> ClientSession.cancelHere(services, cancel.processId(),
                 Buffer.buffer(4).appendInt(cancel.secret())));
-        NetServerOptions options = tls.configure(new NetServerOptions()
+        // No TLS options: connections start in clear and TLS starts in-band, with TlsHandshakes' context.
+        NetServerOptions options = new NetServerOptions()
                 .setHost(listener.host())
                 .setPort(listener.port())
                 .setTcpNoDelay(true)
                 .setTcpKeepAlive(true)
-                .setReuseAddress(true));
+                .setReuseAddress(true);
         this.services = services;
         int instances = listener.instances().orElse(ListenerSettings.defaultInstances());
         deploymentId = vertx.deployVerticle(() -> {
@@ -116,7 +117,6 @@ public class GatewayServer {
                     return verticle;
                 }, new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        verticles.forEach(verticle -> tls.register(verticle.server()));
         boundPort = verticles.get(0).server().actualPort();
         LOG.infof("Portcullis wire listener on %s:%d (TLS %s, %d event loops, %s transport)", listener.host(),
                 boundPort, tls.mode().wireName(), instances, vertx.isNativeTransportEnabled() ? "epoll" : "NIO");

@@ -20,10 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@link CertificateFileSource} compares content hashes). A bad new file keeps the old material
  * in force and is logged once with the reason.
  *
- * <p>Why an own thread rather than {@code vertx.executeBlocking}: applying waits for the listeners
- * to rebuild their TLS context, which Vert.x itself does with {@code executeBlocking} on the calling
- * context; waiting for that from inside a Vert.x blocking task stalled it. A thread without a
- * Vert.x context lets Vert.x pick a fresh one.
+ * <p>Why an own thread rather than {@code vertx.executeBlocking}: a poll reads files and builds TLS contexts, one
+ * poll at a time; on its own thread it can neither hold up an event loop nor take a slot of Vert.x's shared worker
+ * pool from the requests that need one.
  */
 @ApplicationScoped
 public class CertificateFileWatcher {

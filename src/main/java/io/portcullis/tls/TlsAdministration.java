@@ -12,8 +12,6 @@ import io.portcullis.config.TlsConfig;
 import io.portcullis.log.LogText;
 import io.netty.handler.ssl.OpenSsl;
 import io.quarkus.runtime.ImageMode;
-import io.vertx.core.Future;
-import io.vertx.core.net.NetServer;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -34,8 +32,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -53,18 +49,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * the client CA from {@code portcullis.tls.client-ca-file} when set. The key of a pending CSR waits in
  * the store too, so the certificate a CA issued for it can be installed through any replica.
  *
- * <p>Hot swap: every listener registers here (through {@link TlsHandshakes#register}); {@link #apply} gives all of them
- * the new TLS options at once. New handshakes use them; established sessions keep theirs and are
- * never dropped. If any listener refuses, those already changed get the old options back and the
- * caller learns why (rollback). Mode changes need no swap: sessions read {@link #mode()} when a
- * client starts up. Applying blocks (it waits for the listeners): call it on a worker thread.
+ * <p>Hot swap: the listener's TLS context ({@link ListenerTlsContext}) is built here and {@link #apply} replaces it
+ * in one step. New handshakes use the new one; established sessions keep theirs and are never dropped. If the TLS
+ * engine refuses the new settings, nothing changes and the caller learns why. Mode changes need no new context:
+ * sessions read {@link #mode()} when a client starts up. Applying blocks (it builds the context, a few ms): call it
+ * on a worker thread.
  */
 @ApplicationScoped
 public class TlsAdministration {
 
     private static final Logger LOG = Logger.getLogger(TlsAdministration.class);
-    /** A listener that has not rebuilt its TLS context by then is reported as failed. */
-    static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
     /** RFC 5280 / browser limit for a certificate's validity; also the most a self-signed one may ask for. */
     public static final int MAX_VALID_DAYS = 3650;
 
@@ -79,10 +73,11 @@ public class TlsAdministration {
     @Inject
     SecretBox secrets;
 
-    private final List<NetServer> servers = new CopyOnWriteArrayList<>();
     private final ReentrantLock applyLock = new ReentrantLock();
     private final Clock clock = Clock.systemUTC();
     private volatile TlsState state;
+    /** What the listener hands new connections; built from {@link #state} and replaced with it. */
+    private ListenerTlsContext listenerContext;
     /** The resolved engine ({@link TlsEngine#OPENSSL} or {@link TlsEngine#JDK}), fixed for the process. */
     private TlsEngine engine;
     /** The stored TLS settings last looked at, so unrelated configuration changes cost nothing. */
@@ -138,13 +133,14 @@ public class TlsAdministration {
             LOG.infof("serving %d named certificates from %s (watched for changes)", initial.named().size(),
                     LogText.escape(sniFiles.directory().toString()));
         }
+        listenerContext = new ListenerTlsContext(initial, engine);
         // On the JVM also the warm-up: the first handshake would otherwise load the TLS machinery on an
-        // event loop (about a second on a cold JVM). A native executable has nothing to load or compile,
-        // and the listener builds the same context moments later (a refusal there stops the start just
-        // the same), so there the check would only add its ~0.14 s to the time to the first connection.
+        // event loop (about a second on a cold JVM). A native executable has nothing to load or compile:
+        // there the context is built by the first handshake, so that the start does not wait ~0.14 s for it.
         // The settings were checked when they were stored.
         if (ImageMode.current() != ImageMode.NATIVE_RUN) {
-            VertxTls.check(initial, engine);
+            ListenerTlsContext.check(initial, engine);
+            listenerContext.current();
         }
         state = initial;
         CertificateInfo info = material.info();
@@ -277,7 +273,7 @@ public class TlsAdministration {
                 named.add(certificate);
             }
             TlsState next = previous.withNamed(named);
-            VertxTls.check(next, engine);
+            ListenerTlsContext.check(next, engine);
             String fingerprint = material.info().sha256Fingerprint();
             String sealedKey = secrets.seal(material.privateKeyPem(), SecretBinding.listenerKey(fingerprint));
             apply(next);
@@ -341,7 +337,7 @@ public class TlsAdministration {
         applyLock.lock();
         try {
             TlsState next = state.withNamed(certificates);
-            VertxTls.check(next, engine);
+            ListenerTlsContext.check(next, engine);
             apply(next);
         } finally {
             applyLock.unlock();
@@ -381,9 +377,9 @@ public class TlsAdministration {
         return files;
     }
 
-    /** Adds a listening server to those {@link #apply} changes. */
-    void register(NetServer server) {
-        servers.add(server);
+    /** The TLS context the listener hands new connections. */
+    ListenerTlsContext listenerContext() {
+        return listenerContext;
     }
 
     /**
@@ -401,7 +397,7 @@ public class TlsAdministration {
             throw new ConfigException("mode " + base.mode().wireName()
                     + " needs a client CA to verify client certificates against; configure one first (PUT /api/v1/tls/client-ca)");
         }
-        VertxTls.check(base, engine);
+        ListenerTlsContext.check(base, engine);
         return base;
     }
 
@@ -460,22 +456,11 @@ public class TlsAdministration {
         try {
             TlsState previous = state;
             if (previous.listenerDiffers(next)) {
-                List<NetServer> changed = new ArrayList<>();
-                for (NetServer server : servers) {
-                    try {
-                        await(VertxTls.swap(server, next));
-                        changed.add(server);
-                    } catch (RuntimeException e) {
-                        for (NetServer undo : changed) {
-                            try {
-                                await(VertxTls.swap(undo, previous));
-                            } catch (RuntimeException again) {
-                                LOG.errorf("could not restore the previous TLS settings on a listener: %s", LogText.escape(again.getMessage()));
-                            }
-                        }
-                        throw new CertificateMaterialException("the listener refused the new TLS settings ("
-                                + rootMessage(e) + "); the previous ones stay in force", e);
-                    }
+                try {
+                    listenerContext.swap(next);
+                } catch (CertificateMaterialException e) {
+                    throw new CertificateMaterialException("the listener refused the new TLS settings ("
+                            + rootMessage(e) + "); the previous ones stay in force", e);
                 }
             }
             state = next;
@@ -510,7 +495,7 @@ public class TlsAdministration {
                         + settings.certFile().orElseThrow() + "); replace that file instead, it is reloaded automatically");
             }
             TlsState next = previous.withMaterial(material);
-            VertxTls.check(next, engine);
+            ListenerTlsContext.check(next, engine);
             String fingerprint = material.info().sha256Fingerprint();
             String sealedKey = secrets.seal(material.privateKeyPem(), SecretBinding.listenerKey(fingerprint));
             apply(next);
@@ -526,7 +511,6 @@ public class TlsAdministration {
             }
             storedCertificateProblem = null;
             servedFromStore(material);
-            VertxTls.prewarm(material, engine);
             return written;
         } finally {
             applyLock.unlock();
@@ -620,7 +604,7 @@ public class TlsAdministration {
         TlsMaterial material;
         try {
             material = openStored(stored);
-            VertxTls.check(wanted.withMaterial(material), engine);
+            ListenerTlsContext.check(wanted.withMaterial(material), engine);
         } catch (RuntimeException e) {
             storedCertificateProblem = "the server certificate " + stored.certificateSha256()
                     + " in the configuration store cannot be served: " + e.getMessage();
@@ -643,7 +627,7 @@ public class TlsAdministration {
             if (settings.clientCaFile().isPresent()) {
                 next = next.withClientCa(contents.clientCa());
             }
-            VertxTls.check(next, engine);
+            ListenerTlsContext.check(next, engine);
             apply(next);
         } finally {
             applyLock.unlock();
@@ -682,19 +666,6 @@ public class TlsAdministration {
             throw new ConfigException("unknown cipher suite(s) " + unknown + "; use JSSE names such as TLS_AES_128_GCM_SHA256");
         }
         return List.copyOf(new LinkedHashSet<>(requested));
-    }
-
-    private static void await(Future<?> future) {
-        try {
-            future.toCompletionStage().toCompletableFuture().get(APPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while applying TLS settings", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(rootMessage(e.getCause()), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("a listener did not apply the TLS settings within " + APPLY_TIMEOUT.toSeconds() + " s", e);
-        }
     }
 
     private static String rootMessage(Throwable e) {

@@ -2,8 +2,6 @@ package io.portcullis.tls;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +12,7 @@ import java.util.List;
 import javax.net.ssl.SSLSession;
 
 /**
- * The side of the client TLS the wire path uses: setting a listener up for TLS, the handshake after an
+ * The side of the client TLS the wire path uses: the handshake, with the listener's TLS context, after an
  * SSLRequest or a direct ClientHello, the negotiated session, the mode a starting client is held to, and
  * the checks of client certificates. Each reads the state {@link TlsAdministration} made live at that
  * moment (one volatile read), so a hot swap applies to the next handshake; nothing here changes it.
@@ -31,10 +29,13 @@ public class TlsHandshakes {
     TlsAlpnChallenges challenges;
 
     private ClientCertUserSource userSource;
+    /** The listener's TLS context: one for the process, whose content the administration replaces. */
+    private ListenerTlsContext listenerContext;
 
     @PostConstruct
     void init() {
         userSource = ClientCertUserSource.of(settings.clientCertUserFrom());
+        listenerContext = live.listenerContext();
     }
 
     /** The mode clients are held to now; read when a client starts up. */
@@ -42,19 +43,9 @@ public class TlsHandshakes {
         return live.state().mode();
     }
 
-    /** Prepares a listener so that sockets can be upgraded to TLS after SSLRequest or a direct ClientHello. */
-    public NetServerOptions configure(NetServerOptions options) {
-        return VertxTls.configure(options, live.state(), live.engine());
-    }
-
-    /** Adds a listening server to those a change of TLS settings swaps. */
-    public void register(NetServer server) {
-        live.register(server);
-    }
-
     /** Starts TLS after the gateway answered 'S' to an SSLRequest. */
     public Future<Void> upgradeAfterSslRequest(NetSocket socket) {
-        return VertxTls.upgradeAfterSslRequest(socket);
+        return VertxTls.upgradeAfterSslRequest(socket, listenerContext);
     }
 
     /**
@@ -62,7 +53,7 @@ public class TlsHandshakes {
      * CA validating a name by TLS-ALPN-01 (the future then fails with {@link TlsAlpnChallengeAnswered}).
      */
     public Future<Void> startDirectTls(NetSocket socket, Buffer alreadyRead) {
-        return VertxTls.startDirectTls(socket, alreadyRead, challenges);
+        return VertxTls.startDirectTls(socket, alreadyRead, listenerContext, challenges);
     }
 
     /**

@@ -56,7 +56,7 @@ public record TlsState(
         return new TlsState(material, mode, protocols, ciphers, clientCa, certificateFromFiles, newNamed);
     }
 
-    /** Whether the listener must be given new TLS options to go from {@code this} to {@code next}. */
+    /** Whether the listener needs a new TLS context to go from {@code this} to {@code next}. */
     boolean listenerDiffers(TlsState next) {
         return !material.certificateChainPem().equals(next.material.certificateChainPem())
                 || !material.privateKeyPem().equals(next.material.privateKeyPem())

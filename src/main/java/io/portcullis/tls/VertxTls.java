@@ -1,11 +1,9 @@
 package io.portcullis.tls;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,15 +11,11 @@ import io.vertx.core.buffer.Buffer;
 import io.netty.util.NetUtil;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetServer;
 import io.vertx.core.net.PemTrustOptions;
-import io.vertx.core.net.KeyCertOptions;
-import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.http.ClientAuth;
-import io.vertx.core.net.SSLOptions;
-import io.vertx.core.net.TrustOptions;
+import io.vertx.core.impl.future.PromiseInternal;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.NetSocketInternal;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
@@ -31,7 +25,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
@@ -39,8 +32,8 @@ import javax.net.ssl.SSLSession;
  * The one place that touches Vert.x's TLS API, so that the move to Vert.x 5 (which reshapes it:
  * {@code ServerSSLOptions}, ALPN on the server options, a different upgrade path) is one file.
  *
- * <p>The listener is configured with {@code ssl=false}: every connection starts in plain text
- * and becomes TLS in one of two ways, both on the same port.
+ * <p>The listener has no TLS options of its own: every connection starts in plain text and becomes TLS, with the
+ * listener's current context ({@link ListenerTlsContext}), in one of two ways, both on the same port.
  * <ul>
  *   <li><b>SSLRequest</b> (libpq, pgJDBC by default): the proxy answers {@code S} and calls
  *       {@link #upgradeAfterSslRequest}. The proxy must refuse bytes that arrived after the
@@ -87,33 +80,12 @@ public final class VertxTls {
     public static final long HANDSHAKE_TIMEOUT_SECONDS = 60;
 
     /**
-     * The name Vert.x 4.5 gives its TLS handler in the pipeline ({@code NetSocketImpl#upgradeToSsl}).
-     * It may be an {@link SslHandler} or, with SNI, a handler that becomes one.
+     * The name of the TLS handler in a connection's pipeline: Vert.x's own, which its {@code upgradeToSsl} looks for,
+     * so that nothing upgrades a connection twice.
      */
-    private static final String VERTX_SSL_HANDLER_NAME = "ssl";
+    private static final String TLS_HANDLER_NAME = "ssl";
 
     private VertxTls() {
-    }
-
-    /**
-     * Prepares listener options for in-band TLS: {@code ssl=false}, the given certificate, exactly
-     * the given protocol versions, ALPN {@value #ALPN_POSTGRESQL}, a handshake timeout.
-     *
-     * @param protocols a non-empty subset of {@link #ALLOWED_PROTOCOLS}; {@code null} or empty means
-     *     {@link #DEFAULT_PROTOCOLS}
-     * @throws IllegalArgumentException for a protocol outside {@link #ALLOWED_PROTOCOLS}
-     */
-    public static void configure(NetServerOptions options, TlsMaterial material, List<String> protocols) {
-        configure(options, material, protocols, TlsEngine.JDK);
-    }
-
-    /**
-     * As {@link #configure(NetServerOptions, TlsMaterial, List)} with the given engine.
-     *
-     * @param engine a resolved engine ({@link TlsEngine#resolve()})
-     */
-    public static void configure(NetServerOptions options, TlsMaterial material, List<String> protocols, TlsEngine engine) {
-        configure(options, material, protocols, List.of(), engine);
     }
 
     /** {@link #DEFAULT_CIPHERS} that {@code engine} can negotiate. */
@@ -123,79 +95,8 @@ public final class VertxTls {
     }
 
     /** {@code ciphers}, or the {@link #defaultCiphers} when there are none. */
-    private static List<String> ciphersOrDefault(List<String> ciphers, TlsEngine engine) {
+    static List<String> ciphersOrDefault(List<String> ciphers, TlsEngine engine) {
         return ciphers == null || ciphers.isEmpty() ? defaultCiphers(engine) : ciphers;
-    }
-
-    private static void configure(NetServerOptions options, TlsMaterial material, List<String> protocols,
-                                  List<String> ciphers, TlsEngine engine) {
-        ciphersOrDefault(ciphers, engine).forEach(options::addEnabledCipherSuite);
-        options.setSsl(false)
-                .setUseAlpn(true)
-                .setSslEngineOptions(PostgresAlpnEngineOptions.forEngine(engine, List.of(ALPN_POSTGRESQL)))
-                .setKeyCertOptions(keyCertOptions(material))
-                .setEnabledSecureTransportProtocols(protocolSet(protocols))
-                .setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_SECONDS)
-                .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
-    }
-
-    /**
-     * Prepares listener options for the gateway: as {@link #configure(NetServerOptions, TlsMaterial, List, TlsEngine)}
-     * with the state's certificate, protocols and ciphers, and client certificates requested
-     * ({@link ClientAuth#REQUEST}) but checked after the handshake (see {@link DeferredClientTrust}).
-     * Vert.x 4.5 cannot change {@code clientAuth} on a running listener, so it is always
-     * {@code REQUEST}: a client CA and a {@code verify-*} mode can then be configured at any time.
-     */
-    public static NetServerOptions configure(NetServerOptions options, TlsState state, TlsEngine engine) {
-        configure(options, state.material(), state.protocols(), state.ciphers(), engine);
-        options.setKeyCertOptions(keyCertOptions(state));
-        options.setClientAuth(ClientAuth.REQUEST).setTrustOptions(trustOptions(state));
-        return options;
-    }
-
-    /**
-     * The TLS options for a hot swap to {@code state} with {@link #swap(NetServer, TlsState)}. A state made by
-     * {@link TlsAdministration} always lists its ciphers (the defaults resolved for its engine); an empty list here means
-     * {@link #DEFAULT_CIPHERS} as they are, never the engine's own defaults.
-     */
-    public static SSLOptions sslOptions(TlsState state) {
-        return sslOptions(state.material(), state.protocols(), state.ciphers().isEmpty() ? DEFAULT_CIPHERS : state.ciphers())
-                .setKeyCertOptions(keyCertOptions(state))
-                .setTrustOptions(trustOptions(state));
-    }
-
-    /**
-     * Replaces certificate, protocols, ciphers and client CA of a listening server. New handshakes
-     * use them as soon as the future completes; established connections keep what they negotiated.
-     * On failure Vert.x keeps the previous options.
-     */
-    public static Future<Boolean> swap(NetServer server, TlsState state) {
-        return server.updateSSLOptions(sslOptions(state));
-    }
-
-    /**
-     * Builds a TLS engine from a state exactly as the listener would, without touching any listener,
-     * so that a change can be refused before it is stored or applied. Blocking (a few ms).
-     *
-     * @throws CertificateMaterialException saying what the TLS engine refused
-     */
-    public static void check(TlsState state, TlsEngine engine) {
-        try {
-            SslContextBuilder builder = SslContextBuilder.forServer(state.material().key(),
-                            state.material().chain().toArray(X509Certificate[]::new))
-                    .sslProvider(engine.provider())
-                    .protocols(state.protocols())
-                    .trustManager(new DeferredClientTrust(state.clientCa() == null ? List.of() : state.clientCa().certificates()));
-            builder.ciphers(ciphersOrDefault(state.ciphers(), engine));
-            builder.build().newEngine(ByteBufAllocator.DEFAULT);
-            for (SniCertificate named : state.named()) {
-                SslContextBuilder.forServer(named.material().key(), named.material().chain().toArray(X509Certificate[]::new))
-                        .sslProvider(engine.provider()).protocols(state.protocols())
-                        .ciphers(ciphersOrDefault(state.ciphers(), engine)).build().newEngine(ByteBufAllocator.DEFAULT);
-            }
-        } catch (SSLException | RuntimeException e) {
-            throw new CertificateMaterialException("the TLS engine refuses these settings: " + e.getMessage(), e);
-        }
     }
 
     /**
@@ -220,117 +121,98 @@ public final class VertxTls {
     }
 
     /**
-     * Loads and initialises the TLS machinery (JSSE classes or the OpenSSL library, the default trust store) with this
-     * material, so that the first connection does not pay for it on an event loop. Vert.x builds its
-     * TLS context lazily on the first upgrade; on a cold JVM that blocked an event loop for over a
-     * second here, and for under 0.2 s after this call. Blocking: call it on a worker thread before
-     * the listener starts.
-     */
-    public static void prewarm(TlsMaterial material, TlsEngine engine) {
-        try {
-            SslContextBuilder.forServer(material.key(), material.chain().toArray(X509Certificate[]::new))
-                    .sslProvider(engine.provider())
-                    .protocols(DEFAULT_PROTOCOLS)
-                    .ciphers(defaultCiphers(engine))
-                    .build()
-                    .newEngine(ByteBufAllocator.DEFAULT);
-        } catch (SSLException e) {
-            throw new CertificateMaterialException("the TLS engine rejects this certificate: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The TLS options for a hot swap with {@link #swap}. ALPN and the engine come from the listener's
-     * original options and cannot change on a swap; certificate, protocols and ciphers can (and must be given:
-     * options without ciphers would fall back to the engine's own defaults).
-     */
-    private static SSLOptions sslOptions(TlsMaterial material, List<String> protocols, List<String> ciphers) {
-        SSLOptions options = new SSLOptions()
-                .setUseAlpn(true)
-                .setKeyCertOptions(keyCertOptions(material))
-                .setEnabledSecureTransportProtocols(protocolSet(protocols))
-                .setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_SECONDS)
-                .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
-        ciphers.forEach(options::addEnabledCipherSuite);
-        return options;
-    }
-
-    /**
-     * Replaces the certificate (and protocols) of a listening server, keeping {@link #defaultCiphers}.
-     * Handshakes that start after the returned future completes use the new material; established
-     * connections keep theirs.
+     * Starts the server side of TLS with the listener's current context after the proxy has written {@code S} in
+     * answer to an SSLRequest: once the {@code S} is out, in clear, the TLS handler goes to the head of the pipeline
+     * (what Vert.x's own {@code upgradeToSsl} does, with its context). The future completes, on the socket's context,
+     * when the handshake does; decrypted bytes then reach the socket's handler.
      *
-     * @return {@code true} if the options changed, {@code false} if they equal the current ones; fails
-     *     (keeping the old options) if Vert.x cannot build a TLS context from them
+     * <p>Call on the socket's event loop, from its data handler.
      */
-    public static Future<Boolean> swap(NetServer server, TlsMaterial material, List<String> protocols, TlsEngine engine) {
-        return server.updateSSLOptions(sslOptions(material, protocols, defaultCiphers(engine)));
+    static Future<Void> upgradeAfterSslRequest(NetSocket socket, ListenerTlsContext tls) {
+        if (!(socket instanceof ConnectionBase connection)) {
+            return Future.failedFuture(new IllegalArgumentException(
+                    "TLS needs a Vert.x NetSocket implementation, not " + socket.getClass().getName()));
+        }
+        PromiseInternal<Void> handshake = connection.getContext().promise();
+        ChannelPromise flushed = connection.channelHandlerContext().newPromise();
+        connection.flush(flushed);
+        flushed.addListener(written -> {
+            if (!written.isSuccess()) {
+                handshake.tryFail(written.cause());
+                return;
+            }
+            try {
+                installTlsHandler(connection, tls, handshake);
+            } catch (RuntimeException e) {
+                socket.close();
+                handshake.tryFail(e);
+            }
+        });
+        return handshake.future();
     }
 
-    /**
-     * Starts the server side of TLS after the proxy has written {@code S} in answer to an SSLRequest.
-     * The future completes when the handshake does; decrypted bytes then reach the socket's handler.
-     */
-    public static Future<Void> upgradeAfterSslRequest(NetSocket socket) {
-        return socket.upgradeToSsl();
+    /** Puts a TLS handler from {@code tls} at the head of the connection's pipeline; {@code handshake} completes with it. */
+    private static void installTlsHandler(ConnectionBase connection, ListenerTlsContext tls, PromiseInternal<Void> handshake) {
+        ChannelHandlerContext context = connection.channelHandlerContext();
+        SslHandler handler = tls.newHandler(context.channel());
+        handler.handshakeFuture().addListener(done -> {
+            if (done.isSuccess()) {
+                handshake.tryComplete();
+            } else {
+                handshake.tryFail(done.cause());
+            }
+        });
+        context.pipeline().addFirst(TLS_HANDLER_NAME, handler);
     }
 
     /**
      * Starts direct TLS on a connection whose first bytes, {@code alreadyRead}, were a TLS record and
      * have already been consumed by the socket's data handler.
      *
-     * <p>How: {@link NetSocket#upgradeToSsl()} puts a TLS handler at the head of the Netty pipeline
-     * (synchronously when called on the event loop with nothing waiting to be written, which holds
-     * here: the client spoke first and the server has written nothing). The consumed bytes are then
+     * <p>How: a TLS handler from the listener's current context goes to the head of the Netty pipeline (nothing waits
+     * to be written: the client spoke first and the server has written nothing). The consumed bytes are then
      * fired into the pipeline from its head, so they reach the TLS handler exactly as if they had just
      * arrived from the network; later bytes follow the same path. The future completes after the
      * handshake and after checking that the client negotiated ALPN {@value #ALPN_POSTGRESQL}, which
      * PostgreSQL requires for direct TLS to stop cross-protocol attacks; otherwise the socket is
-     * closed and the future fails.
+     * closed and the future fails. While a TLS-ALPN-01 challenge waits ({@code challenges}), the whole
+     * ClientHello is read first, and an ACME validation is answered with its challenge certificate instead
+     * ({@link TlsAlpnChallengeRouter}); the future then fails with {@link TlsAlpnChallengeAnswered}.
      *
      * <p>Call on the socket's event loop, from its data handler, after installing the handler that
      * should receive the decrypted startup packet. Pause no reads in between.
-     */
-    public static Future<Void> startDirectTls(NetSocket socket, Buffer alreadyRead) {
-        return startDirectTls(socket, alreadyRead, null);
-    }
-
-    /**
-     * As {@link #startDirectTls(NetSocket, Buffer)}; while a TLS-ALPN-01 challenge waits ({@code challenges}), the whole
-     * ClientHello is read first, and an ACME validation is answered with its challenge certificate instead
-     * ({@link TlsAlpnChallengeRouter}). The future then fails with {@link TlsAlpnChallengeAnswered}.
      *
      * @param challenges the challenges waiting, or null when there are none to answer
      */
-    public static Future<Void> startDirectTls(NetSocket socket, Buffer alreadyRead, TlsAlpnChallenges challenges) {
-        if (!(socket instanceof NetSocketInternal internal)) {
+    static Future<Void> startDirectTls(NetSocket socket, Buffer alreadyRead, ListenerTlsContext tls, TlsAlpnChallenges challenges) {
+        if (!(socket instanceof ConnectionBase connection)) {
             return Future.failedFuture(new IllegalArgumentException(
                     "direct TLS needs a Vert.x NetSocket implementation, not " + socket.getClass().getName()));
         }
-        ChannelHandlerContext context = internal.channelHandlerContext();
+        ChannelHandlerContext context = connection.channelHandlerContext();
         if (!context.executor().inEventLoop()) {
             return Future.failedFuture(new IllegalStateException("startDirectTls must run on the socket's event loop"));
         }
-        Future<Void> handshake = socket.upgradeToSsl();
-        ChannelPipeline pipeline = context.pipeline();
-        ChannelHandler tlsHandler = pipeline.get(VERTX_SSL_HANDLER_NAME);
-        if (tlsHandler == null) {
+        PromiseInternal<Void> handshake = connection.getContext().promise();
+        try {
+            installTlsHandler(connection, tls, handshake);
+        } catch (RuntimeException e) {
             socket.close();
-            return Future.failedFuture(new IllegalStateException(
-                    "Vert.x did not install its TLS handler synchronously; direct TLS cannot start"));
+            return Future.failedFuture(e);
         }
+        ChannelPipeline pipeline = context.pipeline();
         TlsAlpnChallengeRouter router = null;
         if (challenges != null && challenges.waiting()) {
             router = new TlsAlpnChallengeRouter(challenges);
-            pipeline.addBefore(VERTX_SSL_HANDLER_NAME, TlsAlpnChallengeRouter.NAME, router);
+            pipeline.addBefore(TLS_HANDLER_NAME, TlsAlpnChallengeRouter.NAME, router);
         }
         pipeline.fireChannelRead(Unpooled.wrappedBuffer(alreadyRead.getBytes()));
         pipeline.fireChannelReadComplete();
         if (router == null) {
-            return handshake.compose(done -> requirePostgresAlpn(socket));
+            return handshake.future().compose(done -> requirePostgresAlpn(socket));
         }
         TlsAlpnChallengeRouter routed = router;
-        return handshake.transform(ar -> routed.validation() != null ? Future.failedFuture(routed.validation())
+        return handshake.future().transform(ar -> routed.validation() != null ? Future.failedFuture(routed.validation())
                 : ar.succeeded() ? requirePostgresAlpn(socket) : Future.failedFuture(ar.cause()));
     }
 
@@ -406,26 +288,13 @@ public final class VertxTls {
         return NetUtil.isValidIpV4Address(bare) || NetUtil.isValidIpV6Address(bare);
     }
 
-    private static TrustOptions trustOptions(TlsState state) {
-        return TrustOptions.wrap(new DeferredClientTrust(
-                state.clientCa() == null ? List.of() : state.clientCa().certificates()));
-    }
-
-    /**
-     * The listener's certificates: the default one alone as Vert.x's PEM options (the path every listener without
-     * named certificates keeps), or with named ones a key manager that picks by server name ({@link SniKeyCertOptions}).
-     */
-    private static KeyCertOptions keyCertOptions(TlsState state) {
-        return state.named().isEmpty() ? keyCertOptions(state.material()) : new SniKeyCertOptions(state.material(), state.named());
-    }
-
     private static PemKeyCertOptions keyCertOptions(TlsMaterial material) {
         return new PemKeyCertOptions()
                 .setCertValue(Buffer.buffer(material.certificateChainPem().getBytes(StandardCharsets.US_ASCII)))
                 .setKeyValue(Buffer.buffer(material.privateKeyPem().getBytes(StandardCharsets.US_ASCII)));
     }
 
-    private static Set<String> protocolSet(List<String> protocols) {
+    static Set<String> protocolSet(List<String> protocols) {
         List<String> requested = protocols == null || protocols.isEmpty() ? DEFAULT_PROTOCOLS : protocols;
         Set<String> result = new LinkedHashSet<>();
         for (String protocol : requested) {

@@ -1,6 +1,7 @@
 /**
  * Certificate material: PEM parsing and validation, self-signed certificates (BouncyCastle), the
- * live server TLS options and their hot swap, client-CA verification. Two sides: the wire path handshakes
+ * listener's TLS context ({@link io.portcullis.tls.ListenerTlsContext}, a Netty context built here) and its hot swap,
+ * client-CA verification. Two sides: the wire path handshakes
  * and checks client certificates through {@link io.portcullis.tls.TlsHandshakes}; the API, metrics and health
  * read and change certificate, mode and client CA through {@link io.portcullis.tls.TlsAdministration}, the
  * owner of the live state (formerly one class, {@code LiveTls}). Also TLS towards backends: the

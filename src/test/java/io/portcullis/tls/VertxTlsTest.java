@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Drives a real Vert.x {@link NetServer} configured by {@link VertxTls} with JDK client sockets,
- * through both ways into TLS: SSLRequest then upgrade, and PostgreSQL 17 direct TLS.
+ * Drives a real Vert.x {@link NetServer} whose connections {@link VertxTls} upgrades with a {@link ListenerTlsContext},
+ * with JDK client sockets, through both ways into TLS: SSLRequest then upgrade, and PostgreSQL 17 direct TLS.
  */
 class VertxTlsTest {
 
@@ -48,6 +48,8 @@ class VertxTlsTest {
     private Vertx vertx;
     TlsMaterial material;
     private NetServer server;
+    /** The listener's TLS context, as the gateway's. */
+    private ListenerTlsContext tls;
     /** Completes with the server side's view of the last TLS start (handshake + ALPN check). */
     CompletableFuture<Void> serverTls;
 
@@ -60,7 +62,6 @@ class VertxTlsTest {
     void start() throws Exception {
         vertx = Vertx.vertx();
         material = TestCertificates.localhost();
-        VertxTls.prewarm(material, engine());
         server = listen(null);
     }
 
@@ -70,10 +71,10 @@ class VertxTlsTest {
     }
 
     private NetServer listen(List<String> protocols) throws Exception {
-        NetServerOptions options = new NetServerOptions().setHost("127.0.0.1").setPort(0);
-        VertxTls.configure(options, material, protocols, engine());
+        tls = new ListenerTlsContext(new TlsState(material, ClientTlsMode.REQUIRE, protocols == null ? VertxTls.DEFAULT_PROTOCOLS
+                : protocols, List.of(), null, false), engine());
         serverTls = new CompletableFuture<>();
-        return vertx.createNetServer(options)
+        return vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0))
                 .connectHandler(this::accept)
                 .listen()
                 .toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -83,15 +84,15 @@ class VertxTlsTest {
     private void accept(NetSocket socket) {
         socket.handler(first -> {
             socket.handler(decrypted -> socket.write(Buffer.buffer("echo:").appendBuffer(decrypted)));
-            Future<Void> tls;
+            Future<Void> started;
             if (first.getByte(0) == 0x16) { // a TLS handshake record: direct TLS
-                tls = VertxTls.startDirectTls(socket, first);
+                started = VertxTls.startDirectTls(socket, first, tls, null);
             } else {
                 assertArrayEquals(SSL_REQUEST, first.getBytes());
                 socket.write(Buffer.buffer("S"));
-                tls = VertxTls.upgradeAfterSslRequest(socket);
+                started = VertxTls.upgradeAfterSslRequest(socket, tls);
             }
-            tls.onComplete(result -> {
+            started.onComplete(result -> {
                 if (result.succeeded()) {
                     serverTls.complete(null);
                 } else {
@@ -102,14 +103,12 @@ class VertxTlsTest {
     }
 
     @Test
-    void configureEnablesExactlyTls12And13WithAlpnAndNoListenerTls() {
-        NetServerOptions options = new NetServerOptions();
-        VertxTls.configure(options, material, null);
-        assertEquals(Set.of("TLSv1.2", "TLSv1.3"), options.getEnabledSecureTransportProtocols());
-        assertTrue(options.isUseAlpn());
-        assertFalse(options.isSsl(), "TLS starts in-band, so the listener itself must not be TLS");
-        assertThrows(IllegalArgumentException.class,
-                () -> VertxTls.configure(new NetServerOptions(), material, List.of("TLSv1.1")));
+    void onlyTls12And13CanBeEnabled() {
+        assertEquals(Set.of("TLSv1.2", "TLSv1.3"), VertxTls.protocolSet(null));
+        assertThrows(IllegalArgumentException.class, () -> VertxTls.protocolSet(List.of("TLSv1.1")));
+        CertificateMaterialException refused = assertThrows(CertificateMaterialException.class, () -> ListenerTlsContext.check(
+                new TlsState(material, ClientTlsMode.REQUIRE, List.of("TLSv1.3", "TLSv1.1"), List.of(), null, false), engine()));
+        assertTrue(refused.getMessage().contains("TLSv1.1"), refused.getMessage());
     }
 
     @Test
@@ -192,8 +191,7 @@ class VertxTlsTest {
             before.startHandshake();
             assertEquals(material.leaf(), before.getSession().getPeerCertificates()[0]);
         }
-        assertTrue(VertxTls.swap(server, replacement, null, engine())
-                .toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        tls.swap(state(replacement, List.of()));
         try (SSLSocket after = afterSslRequest(trustsBoth, null, null)) {
             after.startHandshake();
             X509Certificate served = (X509Certificate) after.getSession().getPeerCertificates()[0];
@@ -205,12 +203,46 @@ class VertxTlsTest {
         }
     }
 
+    /**
+     * A swap while clients connect drops none of them: every connection, whenever it arrives, gets the old certificate
+     * or the new one. (With Vert.x 4.5's {@code updateSSLOptions} the listener had no TLS options until the new ones
+     * were built, and a connection accepted then was reset: this test failed within a few swaps.)
+     */
+    @Test
+    void connectionsArrivingDuringSwapsAreAllServed() throws Exception {
+        TlsMaterial replacement = TestCertificates.localhost();
+        SSLContext trustsBoth = TestCertificates.trusting(material, replacement);
+        java.util.concurrent.atomic.AtomicBoolean swapping = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        CompletableFuture<Void> clients = CompletableFuture.runAsync(() -> {
+            while (swapping.get()) {
+                try (SSLSocket tls = afterSslRequest(trustsBoth, null, null)) {
+                    tls.startHandshake();
+                    served.incrementAndGet();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("connection " + (served.get() + 1) + " failed during swaps", e);
+                }
+            }
+        });
+        try {
+            // At least 40 swaps and 20 connections in between, whichever takes longer.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            for (int i = 0; (i < 40 || served.get() < 20) && !clients.isDone() && System.nanoTime() < deadline; i++) {
+                tls.swap(state(i % 2 == 0 ? replacement : material, List.of()));
+            }
+        } finally {
+            swapping.set(false);
+        }
+        clients.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertTrue(served.get() >= 20, "only " + served.get() + " connections during the swaps");
+    }
+
     /** A new listener serving {@code state}, as the gateway configures one, in place of the test's default one. */
     private void serve(TlsState state) throws Exception {
         server.close().toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        NetServerOptions options = VertxTls.configure(new NetServerOptions().setHost("127.0.0.1").setPort(0), state, engine());
+        tls = new ListenerTlsContext(state, engine());
         serverTls = new CompletableFuture<>();
-        server = vertx.createNetServer(options).connectHandler(this::accept).listen()
+        server = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0)).connectHandler(this::accept).listen()
                 .toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -363,9 +395,7 @@ class VertxTlsTest {
     void negotiatedProtocolIsNullOnPlainSocket() throws Exception {
         CompletableFuture<String> alpn = new CompletableFuture<>();
         server.close().toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        NetServerOptions options = new NetServerOptions().setHost("127.0.0.1").setPort(0);
-        VertxTls.configure(options, material, null);
-        NetServer plainServer = vertx.createNetServer(options)
+        NetServer plainServer = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0))
                 .connectHandler(socket -> alpn.complete(VertxTls.negotiatedApplicationProtocol(socket)))
                 .listen().toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         try (Socket ignored = new Socket("127.0.0.1", plainServer.actualPort())) {
