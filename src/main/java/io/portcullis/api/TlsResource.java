@@ -41,8 +41,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code /api/v1/tls}: the client-facing TLS of the wire listener. Every change is validated
- * first, then applied to every listener at once (new handshakes use it; established sessions are
- * never dropped), then stored; a change the listeners refuse is not stored and the old settings
+ * first, then made the listener's TLS context in one step (new handshakes use it; established sessions are
+ * never dropped), then stored; a change the TLS engine refuses is not stored and the old settings
  * stay in force. Key material is accepted, never returned. Key generation runs on a worker thread.
  *
  * <p>ETags: the configuration version. Installing a certificate stores its fingerprint in the
@@ -251,7 +251,7 @@ public class TlsResource {
         return Response.noContent().tag(EntityTags.of(result)).build();
     }
 
-    /** Applies {@code next} to the listeners and stores it; neither happens if either fails. */
+    /** Applies {@code next} to the listener and stores it; neither happens if either fails. */
     private GatewayConfig storeTls(long expected, TlsConfig next) {
         GatewayConfig[] result = new GatewayConfig[1];
         material(() -> tls.changeStoredSettings(next, () -> result[0] = store.update(expected, c -> c.withTls(next))));

@@ -40,7 +40,8 @@ final class ListenerTlsContext {
     private TlsState state;
     /** Built from {@link #state}; null until first needed, so a native start does not pay for it before a client does. */
     private volatile SslContext context;
-    private boolean buildFailureLogged;
+    /** Why the context for {@link #state} could not be built, or null. */
+    private CertificateMaterialException buildFailure;
 
     /** A context for {@code initial}, built when first needed ({@link #current}). */
     ListenerTlsContext(TlsState initial, TlsEngine engine) {
@@ -60,14 +61,16 @@ final class ListenerTlsContext {
         }
         synchronized (this) {
             if (context == null) {
+                if (buildFailure != null) {
+                    // Not built again for each connection: any client could make an event loop do it.
+                    throw buildFailure;
+                }
                 try {
                     context = build(state, engine);
                 } catch (CertificateMaterialException e) {
-                    if (!buildFailureLogged) { // once: every connection would try again and fail the same way
-                        buildFailureLogged = true;
-                        LOG.errorf("the listener's TLS context cannot be built, every TLS handshake fails: %s",
-                                LogText.escape(e.getMessage()));
-                    }
+                    buildFailure = e;
+                    LOG.errorf("the listener's TLS context cannot be built, every TLS handshake fails until the TLS "
+                            + "settings change: %s", LogText.escape(e.getMessage()));
                     throw e;
                 }
             }
@@ -86,6 +89,7 @@ final class ListenerTlsContext {
         synchronized (this) {
             state = next;
             context = built;
+            buildFailure = null;
         }
     }
 
@@ -104,8 +108,9 @@ final class ListenerTlsContext {
      * @throws CertificateMaterialException saying what the TLS engine refused
      */
     static void check(TlsState state, TlsEngine engine) {
-        build(state, engine).newEngine(ByteBufAllocator.DEFAULT);
+        SslContext context = build(state, engine);
         try {
+            context.newEngine(ByteBufAllocator.DEFAULT);
             // The listener's context picks named certificates inside the handshake: a key the engine cannot use
             // would only show there. Each is tried here with the engine directly.
             for (SniCertificate named : state.named()) {

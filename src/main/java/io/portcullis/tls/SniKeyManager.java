@@ -19,7 +19,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * certificate that covers it, else the default one. It runs inside the TLS engine's own handshake (the JDK's, and
  * OpenSSL's through Netty, which both ask {@link #chooseEngineServerAlias} with the handshake session in reach), so
  * there is one TLS context for all names, nothing is looked up elsewhere, and a listener without named certificates
- * never gets here (it keeps its single-certificate options).
+ * never gets here (its context holds the one certificate: {@link ListenerTlsContext}).
  *
  * <p>Aliases are positions: {@code 0} the default, {@code 1..n} the named certificates in order.
  */

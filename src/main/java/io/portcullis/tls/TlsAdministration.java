@@ -403,8 +403,8 @@ public class TlsAdministration {
 
     /**
      * Applies stored-settings changes made through the API: resolves and checks {@code config},
-     * makes it live on every listener, then runs {@code persist} (the store write). If the listeners
-     * refuse, nothing is stored; if storing fails, the previous settings are put back. Blocking.
+     * makes it the listener's TLS context, then runs {@code persist} (the store write). If the TLS engine
+     * refuses, nothing is stored; if storing fails, the previous settings are put back. Blocking.
      *
      * @throws CertificateSourceConflict when the client CA comes from a file and {@code config} changes it
      */
@@ -446,9 +446,9 @@ public class TlsAdministration {
     }
 
     /**
-     * Makes {@code next} live on every listener, or none. Blocking.
+     * Makes {@code next} live: the listener's TLS context for new handshakes, and the mode. Blocking.
      *
-     * @throws CertificateMaterialException when a listener refuses; the previous state stays live
+     * @throws CertificateMaterialException when the TLS engine refuses; the previous state stays live
      *     everywhere and the message says why
      */
     public void apply(TlsState next) {

@@ -18,7 +18,7 @@ import io.netty.util.concurrent.Promise;
  * ends (RFC 8737 §3: nothing is exchanged after it), or at once when no challenge waits for the name. Any other hello
  * goes on, bytes unchanged, to the listener's TLS handler, as if this handler had never been there.
  *
- * <p>The listener's own TLS handler (Vert.x's) stays behind the challenge's and never sees a byte; its handshake
+ * <p>The listener's own TLS handler ({@link ListenerTlsContext}'s) stays behind the challenge's and never sees a byte; its handshake
  * fails when the connection closes, which {@link #validation} tells apart from a client's failed handshake.
  */
 final class TlsAlpnChallengeRouter extends SslClientHelloHandler<TlsAlpnChallengeCertificate> {

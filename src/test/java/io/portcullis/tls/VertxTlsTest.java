@@ -237,6 +237,20 @@ class VertxTlsTest {
         assertTrue(served.get() >= 20, "only " + served.get() + " connections during the swaps");
     }
 
+    /**
+     * A context the engine refuses (built lazily, as on a native start) fails every handshake with the same reason,
+     * without being built again for each connection, until a swap to usable settings.
+     */
+    @Test
+    void aRefusedContextIsNotRebuiltPerConnectionAndASwapRepairsIt() {
+        ListenerTlsContext broken = new ListenerTlsContext(
+                new TlsState(material, ClientTlsMode.REQUIRE, List.of("TLSv1.1"), List.of(), null, false), engine());
+        CertificateMaterialException first = assertThrows(CertificateMaterialException.class, broken::current);
+        assertTrue(first == assertThrows(CertificateMaterialException.class, broken::current), "built again");
+        broken.swap(state(material, List.of()));
+        assertTrue(broken.current() != null);
+    }
+
     /** A new listener serving {@code state}, as the gateway configures one, in place of the test's default one. */
     private void serve(TlsState state) throws Exception {
         server.close().toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
