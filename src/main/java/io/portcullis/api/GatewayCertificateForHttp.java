@@ -1,9 +1,9 @@
 package io.portcullis.api;
 
+import io.portcullis.tls.CurrentCertificateKeyManager;
 import io.portcullis.tls.TlsAdministration;
 import io.portcullis.tls.ServerCertificateChanged;
 import io.portcullis.tls.TlsMaterial;
-import io.quarkus.tls.CertificateUpdatedEvent;
 import io.quarkus.tls.KeyStoreAndKeyCertOptions;
 import io.quarkus.tls.KeyStoreProvider;
 import io.quarkus.tls.TlsConfiguration;
@@ -11,9 +11,9 @@ import io.quarkus.tls.TlsConfigurationRegistry;
 import io.smallrye.common.annotation.Identifier;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -25,9 +25,10 @@ import java.util.Optional;
 /**
  * The gateway's own server certificate as the Quarkus TLS configuration named {@value #NAME}, for the HTTP
  * port when {@code portcullis.api.tls=gateway} ({@link ApiTlsConfigSourceFactory}). Quarkus's TLS registry
- * asks this provider for the key store; when the wire listeners start serving a new certificate
- * ({@link ServerCertificateChanged}), the configuration is reloaded from here and Quarkus is told
- * ({@link CertificateUpdatedEvent}), which makes the HTTP server use it for new connections.
+ * asks this provider for the key store; the HTTP server gets a key manager that serves, at each handshake, the
+ * certificate the wire listener serves then ({@link CurrentCertificateKeyManager}), so it follows a rotation with no
+ * new options. Not Quarkus's own reload ({@code CertificateUpdatedEvent}): it swaps the server's options with Vert.x
+ * 4.5's {@code updateSSLOptions}, which resets the HTTPS and {@code wss://} connections accepted meanwhile.
  */
 @ApplicationScoped
 @Identifier(GatewayCertificateForHttp.NAME)
@@ -41,14 +42,11 @@ public class GatewayCertificateForHttp implements KeyStoreProvider {
     private final TlsAdministration tls;
     /** Looked up when needed: the registry asks this provider for its key store while it is being built itself. */
     private final Instance<TlsConfigurationRegistry> registry;
-    private final Event<CertificateUpdatedEvent> updates;
 
     @Inject
-    public GatewayCertificateForHttp(TlsAdministration tls, Instance<TlsConfigurationRegistry> registry,
-                                     Event<CertificateUpdatedEvent> updates) {
+    public GatewayCertificateForHttp(TlsAdministration tls, Instance<TlsConfigurationRegistry> registry) {
         this.tls = tls;
         this.registry = registry;
-        this.updates = updates;
     }
 
     @Override
@@ -58,25 +56,25 @@ public class GatewayCertificateForHttp implements KeyStoreProvider {
                 .addCertValue(Buffer.buffer(material.certificateChainPem()))
                 .addKeyValue(Buffer.buffer(material.privateKeyPem()));
         try {
+            // The key store: what Quarkus's registry shows of this configuration, reloaded on each rotation.
             KeyStore keyStore = options.loadKeyStore(vertx);
-            return new KeyStoreAndKeyCertOptions(keyStore, options);
+            return new KeyStoreAndKeyCertOptions(keyStore, KeyCertOptions.wrap(new CurrentCertificateKeyManager(tls::material)));
         } catch (Exception e) {
             throw new IllegalStateException("the gateway's certificate cannot be loaded for HTTPS: " + e.getMessage(), e);
         }
     }
 
     /**
-     * Runs on a worker thread (an asynchronous observer): Quarkus's HTTP server waits there for the new
-     * options to be in force. Synchronized, so two quick rotations reload one after the other; each reload
-     * reads the certificate in force at that moment.
+     * Keeps the registry's view of the configuration (its key store) on the certificate now served; the HTTP server
+     * needs nothing, its key manager already serves it. Runs on a worker thread (an asynchronous observer).
+     * Synchronized, so two quick rotations reload one after the other; each reload reads the certificate in force
+     * at that moment.
      */
     synchronized void onCertificateChanged(@ObservesAsync ServerCertificateChanged change) {
         Optional<TlsConfiguration> configuration = registry.get().get(NAME);
-        if (configuration.isEmpty() || !configuration.get().reload()) {
-            return;
+        if (configuration.isPresent() && configuration.get().reload()) {
+            LOG.debugf("HTTPS configuration '%s' shows the new server certificate %s", NAME,
+                    change.material().info().sha256Fingerprint());
         }
-        updates.fire(new CertificateUpdatedEvent(NAME, configuration.get()));
-        LOG.debugf("HTTPS configuration '%s' follows the new server certificate %s", NAME,
-                change.material().info().sha256Fingerprint());
     }
 }
