@@ -2,11 +2,8 @@ package io.portcullis.tls;
 
 import java.net.Socket;
 import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * A key manager that serves, at every handshake, the certificate {@code current} gives at that moment: a TLS server
@@ -18,7 +15,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * between. Aliases therefore name one material (a number per material seen), and the one before the current is still
  * answered, so that such a handshake completes with the old certificate rather than failing.
  */
-public final class CurrentCertificateKeyManager extends X509ExtendedKeyManager {
+public final class CurrentCertificateKeyManager extends ServerKeyManager {
 
     private final Supplier<TlsMaterial> current;
     private Chosen last;
@@ -58,33 +55,12 @@ public final class CurrentCertificateKeyManager extends X509ExtendedKeyManager {
     }
 
     @Override
-    public X509Certificate[] getCertificateChain(String alias) {
-        TlsMaterial material = material(alias);
-        return material == null ? null : material.chain().toArray(X509Certificate[]::new);
-    }
-
-    @Override
-    public PrivateKey getPrivateKey(String alias) {
-        TlsMaterial material = material(alias);
-        return material == null ? null : material.key();
-    }
-
-    private synchronized TlsMaterial material(String alias) {
+    synchronized TlsMaterial material(String alias) {
         for (Chosen chosen : new Chosen[] {last, previous}) {
             if (chosen != null && chosen.alias().equals(alias)) {
                 return chosen.material();
             }
         }
-        return null;
-    }
-
-    @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
-        return null;
-    }
-
-    @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
         return null;
     }
 }

@@ -2,8 +2,6 @@ package io.portcullis.tls;
 
 import java.net.Socket;
 import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +10,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * Chooses the listener's certificate during each handshake by the server name the client sent (SNI): the first named
@@ -23,7 +20,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  *
  * <p>Aliases are positions: {@code 0} the default, {@code 1..n} the named certificates in order.
  */
-final class SniKeyManager extends X509ExtendedKeyManager {
+final class SniKeyManager extends ServerKeyManager {
 
     private static final String DEFAULT = "0";
 
@@ -78,28 +75,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     }
 
     @Override
-    public X509Certificate[] getCertificateChain(String alias) {
-        TlsMaterial material = material(alias);
-        return material == null ? null : material.chain().toArray(X509Certificate[]::new);
-    }
-
-    @Override
-    public PrivateKey getPrivateKey(String alias) {
-        TlsMaterial material = material(alias);
-        return material == null ? null : material.key();
-    }
-
-    @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
-        return null;
-    }
-
-    @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-        return null;
-    }
-
-    private TlsMaterial material(String alias) {
+    TlsMaterial material(String alias) {
         int index;
         try {
             index = Integer.parseInt(alias);
