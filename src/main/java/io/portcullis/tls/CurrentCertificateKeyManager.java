@@ -18,6 +18,8 @@ import javax.net.ssl.SSLEngine;
 public final class CurrentCertificateKeyManager extends ServerKeyManager {
 
     private final Supplier<TlsMaterial> current;
+    /** How many materials were seen: the next one's alias. */
+    private long seen;
     private Chosen last;
     private Chosen previous;
 
@@ -43,7 +45,7 @@ public final class CurrentCertificateKeyManager extends ServerKeyManager {
         }
         if (last == null || last.material() != now) {
             previous = last;
-            last = new Chosen(last == null ? "0" : Long.toString(Long.parseLong(last.alias()) + 1), now);
+            last = new Chosen(Long.toString(seen++), now);
         }
         return last.alias();
     }

@@ -14,6 +14,7 @@ import io.portcullis.log.LogText;
 import org.jboss.logging.Logger;
 
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -102,23 +103,24 @@ final class ListenerTlsContext {
     }
 
     /**
-     * Builds a context from {@code state} and a TLS engine from it, and one for each named certificate on its own,
-     * without serving anything: so that a change can be refused before it is stored or applied. Blocking (a few ms).
+     * Builds a context from {@code state} and a TLS engine from it, and the same for each named certificate as if it
+     * were the only one, without serving anything: so that a change can be refused before it is stored or applied.
+     * Blocking (a few ms).
      *
      * @throws CertificateMaterialException saying what the TLS engine refused
      */
     static void check(TlsState state, TlsEngine engine) {
-        SslContext context = build(state, engine);
+        List<TlsState> contexts = new ArrayList<>(List.of(state));
+        // The listener's context picks named certificates inside the handshake: a key the engine cannot use would only
+        // show there. Each is tried here as the certificate of a context of its own.
+        state.named().forEach(named -> contexts.add(state.withNamed(List.of()).withMaterial(named.material())));
         try {
-            context.newEngine(ByteBufAllocator.DEFAULT);
-            // The listener's context picks named certificates inside the handshake: a key the engine cannot use
-            // would only show there. Each is tried here with the engine directly.
-            for (SniCertificate named : state.named()) {
-                SslContextBuilder.forServer(named.material().key(), named.material().chain().toArray(X509Certificate[]::new))
-                        .sslProvider(engine.provider()).protocols(VertxTls.protocolSet(state.protocols()))
-                        .ciphers(VertxTls.ciphersOrDefault(state.ciphers(), engine)).build().newEngine(ByteBufAllocator.DEFAULT);
+            for (TlsState each : contexts) {
+                build(each, engine).newEngine(ByteBufAllocator.DEFAULT);
             }
-        } catch (SSLException | RuntimeException e) {
+        } catch (CertificateMaterialException refused) {
+            throw refused;
+        } catch (RuntimeException e) { // from the engine itself
             throw new CertificateMaterialException("the TLS engine refuses these settings: " + e.getMessage(), e);
         }
     }
@@ -127,8 +129,7 @@ final class ListenerTlsContext {
      * The listener's context for {@code state}: the certificate alone, or with named ones a key manager that picks by
      * server name ({@link SniKeyManager}); exactly the state's protocols and ciphers (or the defaults); client
      * certificates requested ({@code OPTIONAL}: asked for, not required) and judged after the handshake
-     * ({@link DeferredClientTrust}); ALPN
-     * {@value VertxTls#ALPN_POSTGRESQL}.
+     * ({@link DeferredClientTrust}); ALPN {@value VertxTls#ALPN_POSTGRESQL}.
      */
     private static SslContext build(TlsState state, TlsEngine engine) {
         try {
