@@ -9,14 +9,15 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.portcullis.pool.DatabaseTraffic;
 import io.portcullis.pool.PoolStats;
+import io.portcullis.pool.TrafficSnapshot;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * The meters of one database, resolved once when its pool is created and held by the pool, so that
@@ -46,15 +47,6 @@ final class DatabaseMeters implements DatabaseTraffic {
     private final String database;
     private final BackendReachability reachability;
     private final List<Meter> meters = new ArrayList<>();
-    /*
-     * Counters bumped per request or per forwarded chunk are plain adders read at scrape time: a
-     * Micrometer Counter behind Quarkus's composite registry walks its child registries on every
-     * increment, which showed in profiles of the wire path.
-     */
-    private final LongAdder queries = new LongAdder();
-    private final LongAdder transactions = new LongAdder();
-    private final LongAdder received = new LongAdder();
-    private final LongAdder sent = new LongAdder();
     private final Counter serversOpened;
     private final Counter serversClosed;
     private final Counter serverLoginFailures;
@@ -63,16 +55,24 @@ final class DatabaseMeters implements DatabaseTraffic {
     private final Timer queryDuration;
     private final Timer transactionDuration;
 
-    DatabaseMeters(MeterRegistry registry, String database, Supplier<PoolStats> stats, BackendReachability reachability) {
+    /**
+     * @param totals the pool's running totals: counts bumped per request or per forwarded chunk are read from
+     *               there at scrape time rather than counted again (a Micrometer Counter behind Quarkus's
+     *               composite registry would also walk its child registries on every increment)
+     */
+    DatabaseMeters(MeterRegistry registry, String database, Supplier<PoolStats> stats, Supplier<TrafficSnapshot> totals,
+                   BackendReachability reachability) {
         this.database = database;
         this.reachability = reachability;
         Tags tags = Tags.of(TAG_DATABASE, database);
-        adderCounter(registry, "portcullis.queries", queries, null, tags,
+        totalCounter(registry, "portcullis.queries", totals, TrafficSnapshot::queries, null, tags,
                 "Requests that earn a ReadyForQuery: simple Query messages plus extended-protocol Syncs");
-        adderCounter(registry, "portcullis.transactions", transactions, null, tags,
+        totalCounter(registry, "portcullis.transactions", totals, TrafficSnapshot::transactions, null, tags,
                 "Transactions ended (ReadyForQuery idle), autocommit statements included");
-        adderCounter(registry, "portcullis.client.received", received, "bytes", tags, "Bytes received from clients");
-        adderCounter(registry, "portcullis.client.sent", sent, "bytes", tags, "Bytes sent to clients");
+        totalCounter(registry, "portcullis.client.received", totals, TrafficSnapshot::bytesReceived, "bytes", tags,
+                "Bytes received from clients");
+        totalCounter(registry, "portcullis.client.sent", totals, TrafficSnapshot::bytesSent, "bytes", tags,
+                "Bytes sent to clients");
         serversOpened = counter(registry, "portcullis.server.connections.opened", null, tags,
                 "Server connections opened and logged in");
         serversClosed = counter(registry, "portcullis.server.connections.closed", null, tags,
@@ -140,16 +140,6 @@ final class DatabaseMeters implements DatabaseTraffic {
     }
 
     @Override
-    public void query() {
-        queries.increment();
-    }
-
-    @Override
-    public void transaction() {
-        transactions.increment();
-    }
-
-    @Override
     public void queryDuration(long nanos) {
         queryDuration.record(nanos, TimeUnit.NANOSECONDS);
     }
@@ -159,19 +149,9 @@ final class DatabaseMeters implements DatabaseTraffic {
         transactionDuration.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    @Override
-    public void receivedFromClient(int bytes) {
-        received.add(bytes);
-    }
-
-    @Override
-    public void sentToClient(int bytes) {
-        sent.add(bytes);
-    }
-
-    private void adderCounter(MeterRegistry registry, String name, LongAdder adder, String unit, Tags tags,
-                              String description) {
-        add(FunctionCounter.builder(name, adder, LongAdder::doubleValue).tags(tags).baseUnit(unit)
+    private void totalCounter(MeterRegistry registry, String name, Supplier<TrafficSnapshot> totals,
+                              ToLongFunction<TrafficSnapshot> column, String unit, Tags tags, String description) {
+        add(FunctionCounter.builder(name, totals, t -> column.applyAsLong(t.get())).tags(tags).baseUnit(unit)
                 .description(description).register(registry));
     }
 

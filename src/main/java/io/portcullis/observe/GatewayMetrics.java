@@ -12,6 +12,7 @@ import io.portcullis.config.ConfigStore;
 import io.portcullis.pool.DatabaseTraffic;
 import io.portcullis.pool.PoolObserver;
 import io.portcullis.pool.PoolStats;
+import io.portcullis.pool.TrafficSnapshot;
 import io.portcullis.proxy.GatewayEvents;
 import io.portcullis.tls.TlsAdministration;
 import io.quarkus.runtime.Startup;
@@ -107,13 +108,13 @@ public class GatewayMetrics implements PoolObserver, GatewayEvents {
     }
 
     @Override
-    public DatabaseTraffic database(String database, Supplier<PoolStats> stats) {
-        DatabaseMeters meters = new DatabaseMeters(registry, database, stats, reachability);
+    public DatabaseTraffic database(String database, Supplier<PoolStats> stats, Supplier<TrafficSnapshot> totals) {
+        DatabaseMeters meters = new DatabaseMeters(registry, database, stats, totals, reachability);
         DatabaseMeters previous = databases.put(database, meters);
         if (previous != null) {
             previous.remove(registry);
             // Micrometer handed back the old meters for the same ids; drop them and register afresh.
-            meters = new DatabaseMeters(registry, database, stats, reachability);
+            meters = new DatabaseMeters(registry, database, stats, totals, reachability);
             databases.put(database, meters);
         }
         return meters;

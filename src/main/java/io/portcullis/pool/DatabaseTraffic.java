@@ -8,6 +8,10 @@ package io.portcullis.pool;
  *
  * <p>Every method may be called on any event loop and must return at once: no I/O, no locks held
  * for long, no allocation per call. The defaults do nothing.
+ *
+ * <p>The pool keeps the running counts itself ({@code TrafficTotals}) and offers them to the observer as a
+ * {@link TrafficSnapshot} ({@link PoolObserver#database}): an observer that only counts requests,
+ * transactions or bytes reads them from there instead of counting every event again.
  */
 public interface DatabaseTraffic {
 

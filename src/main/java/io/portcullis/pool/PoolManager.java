@@ -156,8 +156,7 @@ public class PoolManager {
     }
 
     private TrafficTotals traffic(String database) {
-        return traffic.computeIfAbsent(database,
-                name -> new TrafficTotals(observer().database(name, () -> databaseStats(name))));
+        return traffic.computeIfAbsent(database, name -> new TrafficTotals(name, observer(), () -> databaseStats(name)));
     }
 
     /** Every pool of {@code database}: its own user's, its lookups', its looked-up users'. */

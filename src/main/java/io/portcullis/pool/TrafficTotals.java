@@ -1,10 +1,12 @@
 package io.portcullis.pool;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * Running totals of one database's traffic since the process started, for the admin console's
- * {@code SHOW STATS} and the REST statistics. Sits in front of the observer's
+ * {@code SHOW STATS}, the REST statistics and the metrics (the observer reads them through
+ * {@link #snapshot}, see {@link PoolObserver#database}). Sits in front of the observer's
  * {@link DatabaseTraffic} (metrics, health): counts, then passes every event on.
  *
  * <p>Counters are {@link LongAdder}s: many event loops add at once, readers are rare.
@@ -22,8 +24,9 @@ final class TrafficTotals implements DatabaseTraffic {
     private final LongAdder sent = new LongAdder();
     private final LongAdder logins = new LongAdder();
 
-    TrafficTotals(DatabaseTraffic next) {
-        this.next = next;
+    /** Tells {@code observer} about the database, handing it these totals to read. */
+    TrafficTotals(String database, PoolObserver observer, Supplier<PoolStats> stats) {
+        this.next = observer.database(database, stats, this::snapshot); // the fields it reads are set by now
     }
 
     TrafficSnapshot snapshot() {

@@ -150,6 +150,11 @@ final class Forwarding implements ServerConnection.Sink {
     private long lastActivityNanos = System.nanoTime();
     /** When the oldest request still unanswered went out; meaningful in {@link Phase#RUNNING} only. */
     private long requestSinceNanos;
+    /**
+     * {@link System#nanoTime()} when the client bytes being scanned go to the server: read once per read (or
+     * once per batch of bytes that waited for a borrow), for the request clock of every Query and Sync in it.
+     */
+    private long sendingNanos;
 
     Forwarding(OutboundBytes client, InboundBytes clientReads, Context clientContext, SessionLender lender, PoolMode mode, ServerConnection server,
                Ending ending) {
@@ -195,15 +200,16 @@ final class Forwarding implements ServerConnection.Sink {
 
     /** Client → server; takes the chunk ({@link OwnedBytes}). Runs on the client's event loop. */
     void fromClient(Buffer chunk) {
-        ServerLink now = link;
-        if (now == ServerLink.ENDED) {
+        ServerLink current = link;
+        if (current == ServerLink.ENDED) {
             OwnedBytes.release(chunk);
             return;
         }
-        lastActivityNanos = System.nanoTime();
+        long now = System.nanoTime();
+        lastActivityNanos = now;
         bytesFromClient += chunk.length();
         traffic.receivedFromClient(chunk.length());
-        if (now != attached) {
+        if (current != attached) {
             if (leavesBetweenTransactions(chunk)) {
                 OwnedBytes.release(chunk);
                 ending.terminated();
@@ -213,7 +219,7 @@ final class Forwarding implements ServerConnection.Sink {
             borrow();
             return;
         }
-        toServer(chunk);
+        toServer(chunk, now);
     }
 
     /**
@@ -232,8 +238,10 @@ final class Forwarding implements ServerConnection.Sink {
         return mapping == null ? clientFrames.atFrameBoundary() : mapping.clientAtFrameBoundary();
     }
 
-    private void toServer(Buffer chunk) {
+    /** @param now {@link System#nanoTime()} as the bytes go: the request clock of a Query or Sync in them */
+    private void toServer(Buffer chunk, long now) {
         terminateAt = NO_TERMINATE;
+        sendingNanos = now;
         if (mapping != null) {
             toServerMapped(chunk);
             return;
@@ -331,8 +339,9 @@ final class Forwarding implements ServerConnection.Sink {
             }
             link = borrowing.toAttached(attached, ar.result());
             attached(ar.result());
+            long now = System.nanoTime(); // the wait for a connection is in no request's time
             while (!waiting.isEmpty() && link == attached) {
-                toServer(waiting.pollFirst());
+                toServer(waiting.pollFirst(), now);
             }
             clientReads.resume();
         });
@@ -355,14 +364,14 @@ final class Forwarding implements ServerConnection.Sink {
             }
             case MessageTypes.SYNC -> {
                 startRequestClock();
-                timing.requestSent(!attached.requestOutstanding());
+                timing.requestSent(!attached.requestOutstanding(), sendingNanos);
                 attached.syncsSent++;
                 attached.unsynced = false;
                 traffic.query();
             }
             case MessageTypes.QUERY -> {
                 startRequestClock();
-                timing.requestSent(!attached.requestOutstanding());
+                timing.requestSent(!attached.requestOutstanding(), sendingNanos);
                 attached.syncsSent++;
                 traffic.query();
             }
@@ -440,11 +449,12 @@ final class Forwarding implements ServerConnection.Sink {
             OwnedBytes.release(data);
             return;
         }
-        lastActivityNanos = System.nanoTime();
+        long now = System.nanoTime();
+        lastActivityNanos = now;
         boolean mapped = rewritten;
         if (from != null && from == attached.server) {
             if (ready != attached.deliveredReady) {
-                requestSinceNanos = lastActivityNanos; // a request was answered: the next one's clock starts
+                requestSinceNanos = now; // a request was answered: the next one's clock starts
             }
             long answers = ready - attached.deliveredReady;
             attached.deliveredReady = ready;
@@ -460,7 +470,7 @@ final class Forwarding implements ServerConnection.Sink {
                 }
             }
             if (answers > 0) {
-                timing.answered(answers, status == MessageTypes.TX_IDLE, attached.requestOutstanding());
+                timing.answered(answers, status == MessageTypes.TX_IDLE, attached.requestOutstanding(), now);
             }
         }
         int length = data.length(); // read before sending: Netty may free the memory once written
@@ -639,7 +649,7 @@ final class Forwarding implements ServerConnection.Sink {
     /** Called before a Query or Sync is counted: the first one unanswered starts the request clock. */
     private void startRequestClock() {
         if (attached.allAnswered()) {
-            requestSinceNanos = System.nanoTime();
+            requestSinceNanos = sendingNanos;
         }
     }
 

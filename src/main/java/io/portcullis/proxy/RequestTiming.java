@@ -5,8 +5,8 @@ import io.portcullis.pool.DatabaseTraffic;
 /**
  * Times a session's requests and transactions as its client sees them, for {@code SHOW STATS} and
  * the duration histograms. Every call comes from the client's event loop, so plain fields suffice;
- * the clock is read once per event (a request leaving, answers arriving), never per chunk, and
- * nothing is allocated.
+ * the caller passes the {@link System#nanoTime()} it read for the read being handled (one reading per
+ * read serves this, the idle timeouts and the request clock alike), and nothing is allocated.
  *
  * <ul>
  *   <li>A <b>request</b> (simple Query or extended-protocol Sync) is timed from the moment it goes to
@@ -37,10 +37,10 @@ final class RequestTiming {
      * A request went to the backend.
      *
      * @param nothingOutstanding every earlier request has been answered
+     * @param now                {@link System#nanoTime()} when it went
      */
-    void requestSent(boolean nothingOutstanding) {
+    void requestSent(boolean nothingOutstanding, long now) {
         if (nothingOutstanding) {
-            long now = System.nanoTime();
             requestStartNanos = now;
             requestOpen = true;
             lastRequestNanos = now;
@@ -58,9 +58,9 @@ final class RequestTiming {
      * @param answers          how many arrived in this read (at least one)
      * @param idle             whether the last of them reported 'I'
      * @param stillOutstanding whether requests sent are still waiting for their answer
+     * @param now              {@link System#nanoTime()} when they arrived
      */
-    void answered(long answers, boolean idle, boolean stillOutstanding) {
-        long now = System.nanoTime();
+    void answered(long answers, boolean idle, boolean stillOutstanding, long now) {
         if (requestOpen) {
             traffic.queryDuration(now - requestStartNanos);
             for (long i = 1; i < answers; i++) {

@@ -28,9 +28,9 @@ class RequestTimingTest {
 
     @Test
     void anAutocommitStatementIsOneRequestAndOneTransaction() throws Exception {
-        timing.requestSent(true);
+        timing.requestSent(true, System.nanoTime());
         Thread.sleep(5);
-        timing.answered(1, true, false);
+        timing.answered(1, true, false, System.nanoTime());
         assertEquals(1, queries.size());
         assertEquals(1, transactions.size());
         assertTrue(queries.get(0) >= 5_000_000L, queries.toString());
@@ -40,13 +40,13 @@ class RequestTimingTest {
 
     @Test
     void aTransactionBlockSpansItsRequests() throws Exception {
-        timing.requestSent(true);          // BEGIN
-        timing.answered(1, false, false);  // 'T'
+        timing.requestSent(true, System.nanoTime());          // BEGIN
+        timing.answered(1, false, false, System.nanoTime());  // 'T'
         Thread.sleep(5);                   // the client thinks
-        timing.requestSent(true);          // SELECT
-        timing.answered(1, false, false);
-        timing.requestSent(true);          // COMMIT
-        timing.answered(1, true, false);   // 'I'
+        timing.requestSent(true, System.nanoTime());          // SELECT
+        timing.answered(1, false, false, System.nanoTime());
+        timing.requestSent(true, System.nanoTime());          // COMMIT
+        timing.answered(1, true, false, System.nanoTime());   // 'I'
         assertEquals(3, queries.size());
         assertEquals(1, transactions.size());
         long requests = queries.stream().mapToLong(Long::longValue).sum();
@@ -55,11 +55,11 @@ class RequestTimingTest {
 
     @Test
     void pipelinedRequestsAreTimedFromThePreviousAnswer() {
-        timing.requestSent(true);
-        timing.requestSent(false);
-        timing.requestSent(false);
-        timing.answered(1, true, true);
-        timing.answered(2, true, false);   // two answers in one read
+        timing.requestSent(true, System.nanoTime());
+        timing.requestSent(false, System.nanoTime());
+        timing.requestSent(false, System.nanoTime());
+        timing.answered(1, true, true, System.nanoTime());
+        timing.answered(2, true, false, System.nanoTime());   // two answers in one read
         assertEquals(3, queries.size());
         assertEquals(0L, queries.get(2), "the second answer of one read took no time of its own");
         assertEquals(2, transactions.size(), "a new transaction opened while requests were outstanding");
@@ -67,7 +67,7 @@ class RequestTimingTest {
 
     @Test
     void answersNobodyAskedForAreNotTimed() {
-        timing.answered(1, true, false);
+        timing.answered(1, true, false, System.nanoTime());
         assertEquals(0, queries.size());
         assertEquals(0, transactions.size());
     }
